@@ -1,0 +1,71 @@
+"""One settings object, read from the environment once per instance."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable configuration."""
+
+
+class Settings(BaseSettings):
+    """Everything the functions read from the environment (see README, Configuration)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    database_url: str | None = None
+    data_dir: Path = REPO_ROOT / ".data"
+
+    gemini_api_key: SecretStr | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_base_url: str | None = None
+    gemini_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    gemini_retry_attempts: int = Field(default=3, ge=1, le=10)
+    gemini_max_output_tokens: int = Field(default=1024, ge=1)
+    answer_deadline_seconds: float = Field(default=300.0, gt=0)
+
+    admin_token: SecretStr | None = None
+    conversation_token_secret: SecretStr | None = None
+    allowed_origins: str = ""
+
+    policy_cache_ttl_seconds: float = Field(default=60.0, ge=0)
+    history_token_budget: int = Field(default=6000, ge=100)
+    max_message_chars: int = Field(default=4000, ge=1)
+    max_request_bytes: int = Field(default=64 * 1024, ge=1024)
+    history_page_size: int = Field(default=50, ge=1, le=500)
+
+    heartbeat_seconds: float = Field(default=15.0, gt=0)
+    checkpoint_interval_seconds: float = Field(default=0.4, gt=0)
+
+    @field_validator("gemini_api_key", "admin_token", "conversation_token_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # An empty variable in a .env file or a Terraform default means "not set".
+        return None if value == "" else value
+
+    @property
+    def origins(self) -> frozenset[str]:
+        return frozenset(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
+
+    @property
+    def model_configured(self) -> bool:
+        return self.gemini_api_key is not None
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The instance's settings; fails fast with every invalid variable named."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from exc

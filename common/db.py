@@ -1,0 +1,98 @@
+"""Engine, sessions and the transaction boundary.
+
+Postgres is reached through pg8000. A hosted URL (Neon, Cloud SQL) may carry libpq
+options that pg8000 rejects; they are turned into an ``ssl.SSLContext`` here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.errors import DatabaseUnavailable
+
+UnitOfWork = Callable[[], contextlib.AbstractContextManager[Session]]
+
+# libpq-only query options that pg8000 does not understand.
+_LIBPQ_ONLY = ("sslmode", "channel_binding", "sslrootcert", "options", "target_session_attrs")
+
+
+def normalize_url(raw: str) -> tuple[URL, dict[str, Any]]:
+    """Turn a libpq-style Postgres URL into a pg8000 URL plus its ``connect_args``."""
+    url = make_url(raw)
+    if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"):
+        url = url.set(drivername="postgresql+pg8000")
+    query = dict(url.query)
+    connect_args: dict[str, Any] = {}
+    sslmode = str(query.get("sslmode", "")).lower()
+    host = query.pop("host", None)
+    if host and str(host).startswith("/"):
+        # A socket directory, as libpq and pgserver write it.
+        port = url.port or 5432
+        connect_args["unix_sock"] = str(Path(str(host)) / f".s.PGSQL.{port}")
+    for key in _LIBPQ_ONLY:
+        query.pop(key, None)
+    if sslmode in ("require", "verify-ca", "verify-full"):
+        context = ssl.create_default_context()
+        if sslmode == "require":
+            # libpq's "require" encrypts without verifying the certificate.
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        connect_args["ssl_context"] = context
+    return url.set(query=query), connect_args
+
+
+def create_db_engine(raw_url: str, *, pool_size: int = 5) -> Engine:
+    """An engine whose pool survives idle disconnects (serverless Postgres suspends)."""
+    url, connect_args = normalize_url(raw_url)
+    connect_args.setdefault("timeout", 10)
+    return sa.create_engine(
+        url,
+        connect_args=connect_args,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=300,
+        pool_timeout=10,
+    )
+
+
+def make_unit_of_work(engine: Engine) -> UnitOfWork:
+    """A factory of short transactions: commit on success, roll back on any error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def unit_of_work() -> Iterator[Session]:
+        try:
+            with factory.begin() as session:
+                yield session
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+            raise DatabaseUnavailable("the database is not reachable right now") from exc
+        except sa_exc.DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise DatabaseUnavailable("the database connection was lost") from exc
+            raise
+
+    return unit_of_work
+
+
+def start_embedded_postgres(data_dir: Path) -> str:
+    """Start (or reuse) a local PostgreSQL from the ``pgserver`` package; return its URL.
+
+    The data lives in ``data_dir/pg`` and survives restarts. Only for local development
+    and tests on a machine without a Postgres server.
+    """
+    import pgserver  # dev dependency: imported here so production never needs it
+
+    pgdata = data_dir / "pg"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
+    return server.get_uri("postgres")

@@ -1,0 +1,101 @@
+"""The one exception hierarchy. Handlers translate it to HTTP in ``common.http``."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """An error the caller should see, with a stable code and an HTTP status."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class InvalidRequest(AppError):
+    status = 400
+    code = "invalid_request"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class MethodNotAllowed(AppError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class RateLimited(AppError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    code = "unavailable"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+
+
+class NotConfigured(ServiceUnavailable):
+    code = "not_configured"
+
+
+# Failures while answering, by code: what the shopper is told and whether a retry may help.
+# Stored messages keep only the code; replays look the rest up here.
+ANSWER_ERRORS: dict[str, tuple[str, bool]] = {
+    "model_rate_limited": ("The assistant is very busy right now. Please try again in a moment.", True),
+    "model_unavailable": ("The assistant is unavailable right now. Please try again in a moment.", True),
+    "model_timeout": ("The assistant took too long to answer. Please try again.", True),
+    "model_stream_broken": ("The answer was cut off. Please try again.", True),
+    "model_auth_failed": ("The assistant is not configured correctly. Please contact support.", False),
+    "model_rejected": ("The assistant could not process this message. Try rephrasing it.", False),
+    "model_not_configured": ("No AI model is configured for this shop.", False),
+    "empty_answer": ("The assistant did not produce an answer. Please try again.", True),
+    "answer_lost": ("This answer was interrupted. Please send your message again.", True),
+    "answer_not_saved": ("The answer could not be saved and may be missing after a reload.", True),
+    "internal_error": ("Something went wrong while answering. Please try again.", True),
+}
+
+
+class ModelError(Exception):
+    """Answering failed; ``code`` is a key of ``ANSWER_ERRORS``."""
+
+    def __init__(self, code: str) -> None:
+        message, retryable = ANSWER_ERRORS[code]
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retryable = retryable

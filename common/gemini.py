@@ -1,0 +1,142 @@
+"""Gemini through the ``google-genai`` SDK, behind the ``LLMClient`` protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2
+from google import genai
+from google.genai import errors as genai_errors
+from google.genai import types
+
+from common.config import Settings
+from common.errors import ModelError
+from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta
+
+# The SDK retries these before the first byte, with exponential backoff and jitter.
+RETRYABLE_STATUSES = [408, 429, 500, 502, 503, 504]
+
+_SAFETY_REASONS = {
+    "SAFETY",
+    "RECITATION",
+    "BLOCKLIST",
+    "PROHIBITED_CONTENT",
+    "SPII",
+    "IMAGE_SAFETY",
+}
+
+
+def normalize_finish_reason(raw: object) -> str:
+    """Map Gemini's finish reasons onto the few the contract uses."""
+    name = str(getattr(raw, "value", raw) or "").upper()
+    if name in ("STOP", "FINISH_REASON_UNSPECIFIED", ""):
+        return "stop"
+    if name == "MAX_TOKENS":
+        return "length"
+    if name in _SAFETY_REASONS:
+        return "safety"
+    return name.lower()
+
+
+def model_error_from(exc: Exception) -> ModelError:
+    """Translate an SDK or transport failure into our typed ``ModelError``."""
+    if isinstance(exc, genai_errors.APIError):
+        status = exc.code
+        if status == 429:
+            return ModelError("model_rate_limited")
+        if status in (401, 403):
+            return ModelError("model_auth_failed")
+        if status == 408 or status >= 500:
+            return ModelError("model_unavailable")
+        return ModelError("model_rejected")
+    if isinstance(exc, httpx2.TimeoutException):
+        return ModelError("model_timeout")
+    if isinstance(exc, httpx2.HTTPError):
+        return ModelError("model_stream_broken")
+    return ModelError("internal_error")
+
+
+class GeminiClient:
+    """Streams answers from Gemini. One instance per process: it holds a connection pool."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        model: str,
+        base_url: str | None = None,
+        read_timeout_seconds: float = 30.0,
+        retry_attempts: int = 3,
+        max_output_tokens: int = 1024,
+    ) -> None:
+        self.model = model
+        self._max_output_tokens = max_output_tokens
+        self._client = genai.Client(
+            api_key=api_key,
+            http_options=types.HttpOptions(
+                base_url=base_url,
+                timeout=int(read_timeout_seconds * 1000),
+                retry_options=types.HttpRetryOptions(
+                    attempts=retry_attempts,
+                    initial_delay=0.5,
+                    max_delay=4.0,
+                    http_status_codes=RETRYABLE_STATUSES,
+                ),
+            ),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> GeminiClient:
+        assert settings.gemini_api_key is not None
+        return cls(
+            api_key=settings.gemini_api_key.get_secret_value(),
+            model=settings.gemini_model,
+            base_url=settings.gemini_base_url,
+            read_timeout_seconds=settings.gemini_read_timeout_seconds,
+            retry_attempts=settings.gemini_retry_attempts,
+            max_output_tokens=settings.gemini_max_output_tokens,
+        )
+
+    def _request(self, prompt: Prompt) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "contents": [
+                types.Content(role=turn.role, parts=[types.Part(text=turn.text)]) for turn in prompt.turns
+            ],
+            "config": types.GenerateContentConfig(
+                system_instruction=prompt.system_instruction,
+                max_output_tokens=self._max_output_tokens,
+            ),
+        }
+
+    def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
+        input_tokens: int | None = None
+        output_tokens: int | None = None
+        finish_reason = "stop"
+        try:
+            for chunk in self._client.models.generate_content_stream(**self._request(prompt)):
+                if chunk.usage_metadata is not None:
+                    input_tokens = chunk.usage_metadata.prompt_token_count or input_tokens
+                    output_tokens = chunk.usage_metadata.candidates_token_count or output_tokens
+                feedback = chunk.prompt_feedback
+                if feedback is not None and feedback.block_reason is not None:
+                    yield StreamEnd("safety", input_tokens, output_tokens)
+                    return
+                candidate = chunk.candidates[0] if chunk.candidates else None
+                if candidate is not None and candidate.content and candidate.content.parts:
+                    text = "".join(p.text for p in candidate.content.parts if p.text and not p.thought)
+                    if text:
+                        yield TextDelta(text)
+                if candidate is not None and candidate.finish_reason is not None:
+                    finish_reason = normalize_finish_reason(candidate.finish_reason)
+        except (genai_errors.APIError, httpx2.HTTPError) as exc:
+            raise model_error_from(exc) from exc
+        yield StreamEnd(finish_reason, input_tokens, output_tokens)
+
+    def complete(self, prompt: Prompt) -> str:
+        try:
+            response = self._client.models.generate_content(**self._request(prompt))
+        except (genai_errors.APIError, httpx2.HTTPError) as exc:
+            raise model_error_from(exc) from exc
+        return response.text or ""

@@ -1,0 +1,140 @@
+"""HTTP plumbing shared by the functions: JSON errors, request parsing, CORS, SSE responses.
+
+This is the one place where ``AppError`` becomes an HTTP response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+import flask
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from common.config import ConfigError, get_settings
+from common.errors import (
+    AppError,
+    InvalidRequest,
+    MethodNotAllowed,
+    NotConfigured,
+    PayloadTooLarge,
+    RateLimited,
+    UnsupportedMediaType,
+)
+
+log = logging.getLogger(__name__)
+
+Model = TypeVar("Model", bound=BaseModel)
+View = Callable[[flask.Request], flask.Response]
+
+ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Conversation-Token, Last-Event-ID"
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> flask.Response:
+    response = flask.jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def error_response(error: AppError) -> flask.Response:
+    headers = {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    return json_response({"error": {"code": error.code, "message": error.message}}, error.status, headers)
+
+
+def sse_response(events: Iterable[str]) -> flask.Response:
+    """A chunked ``text/event-stream`` response that proxies must not buffer."""
+    response = flask.Response(events, mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+def parse_json(request: flask.Request, model: type[Model], *, max_bytes: int) -> Model:
+    """Validate a JSON body against ``model``; raises 415, 413 or 400 with a clear message."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType("send the body as JSON with Content-Type: application/json")
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes")
+    request.max_content_length = max_bytes
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge as exc:
+        raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes") from exc
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InvalidRequest(describe_validation_error(exc), code=_validation_code(exc)) from exc
+
+
+def _validation_code(exc: ValidationError) -> str:
+    return "invalid_json" if any(e["type"] == "json_invalid" for e in exc.errors()) else "invalid_request"
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    if first["type"] == "json_invalid":
+        return "the body is not valid JSON"
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"{where}: {first['msg']}"
+
+
+def _cors_headers(request: flask.Request) -> dict[str, str]:
+    origin = (request.headers.get("Origin") or "").rstrip("/")
+    allowed = get_settings().origins
+    if not origin or not ("*" in allowed or origin in allowed):
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Expose-Headers": "Retry-After",
+        "Vary": "Origin",
+    }
+
+
+def serve(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
+    """Dispatch by method, answer CORS preflights, and turn errors into JSON responses."""
+    try:
+        cors = _cors_headers(request)
+    except ConfigError as exc:
+        return error_response(NotConfigured(str(exc)))
+    if request.method == "OPTIONS":
+        response = flask.Response(status=204)
+        if cors:
+            cors.update(
+                {
+                    "Access-Control-Allow-Methods": ", ".join([*routes, "OPTIONS"]),
+                    "Access-Control-Allow-Headers": ALLOWED_REQUEST_HEADERS,
+                    "Access-Control-Max-Age": "3600",
+                }
+            )
+    else:
+        response = _dispatch(request, routes)
+    response.headers.update(cors)
+    return response
+
+
+def _dispatch(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
+    view = routes.get(request.method)
+    try:
+        if view is None:
+            allowed = ", ".join(routes)
+            response = error_response(MethodNotAllowed(f"use {allowed}"))
+            response.headers["Allow"] = allowed
+            return response
+        return view(request)
+    except AppError as exc:
+        return error_response(exc)
+    except ConfigError as exc:
+        log.error("configuration error: %s", exc)
+        return error_response(NotConfigured(str(exc)))
+    except Exception:
+        log.exception("unhandled error")
+        return json_response(
+            {"error": {"code": "internal_error", "message": "something went wrong on our side"}}, 500
+        )

@@ -1,0 +1,54 @@
+"""The model provider interface. Services depend on this, never on an SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier message as the model sees it."""
+
+    role: Literal["user", "model"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    system_instruction: str
+    turns: list[Turn] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class StreamEnd:
+    """The last event of a stream. ``finish_reason`` is normalised (stop, length, safety, ...)."""
+
+    finish_reason: str
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+    @property
+    def blocked(self) -> bool:
+        return self.finish_reason == "safety"
+
+
+StreamEvent = TextDelta | StreamEnd
+
+
+class LLMClient(Protocol):
+    """Streams an answer. Raises ``common.errors.ModelError`` when the provider fails."""
+
+    model: str
+
+    def stream(self, prompt: Prompt) -> Iterator[StreamEvent]: ...
+
+    def complete(self, prompt: Prompt) -> str:
+        """A whole (short) answer at once, for background work such as summaries."""
+        ...

@@ -1,0 +1,91 @@
+"""Tables, as SQLAlchemy 2 typed models. The schema itself is owned by Alembic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: sa.DateTime(timezone=True)}  # noqa: RUF012 (SQLAlchemy reads it)
+
+
+class Role(enum.StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class MessageStatus(enum.StrEnum):
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+    @property
+    def final(self) -> bool:
+        return self is not MessageStatus.STREAMING
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # HMAC-SHA256 of the conversation token: the token itself is never stored.
+    token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32))
+    # Messages get consecutive positions; the counter lives on the (locked) parent row.
+    message_count: Mapped[int] = mapped_column(default=0)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    summary_through_position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.position", lazy="raise"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        sa.UniqueConstraint("conversation_id", "position", name="uq_messages_position"),
+        sa.UniqueConstraint("conversation_id", "client_message_id", name="uq_messages_client_id"),
+        sa.CheckConstraint("role IN ('user', 'assistant')", name="ck_messages_role"),
+        sa.CheckConstraint(
+            "status IN ('streaming', 'complete', 'interrupted', 'failed', 'blocked')",
+            name="ck_messages_status",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("conversations.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    role: Mapped[str] = mapped_column(sa.String(16))
+    content: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(16))
+    client_message_id: Mapped[str | None] = mapped_column(sa.String(128))
+    # For an assistant message: the user message it answers.
+    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("messages.id"), index=True)
+    finish_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    error_code: Mapped[str | None] = mapped_column(sa.String(64))
+    # Where the text came from: "model", or "knowledge" (the knowledge base answered).
+    source: Mapped[str | None] = mapped_column(sa.String(16))
+    model: Mapped[str | None] = mapped_column(sa.String(128))
+    input_tokens: Mapped[int | None]
+    output_tokens: Mapped[int | None]
+    time_to_first_token_ms: Mapped[int | None]
+    duration_ms: Mapped[int | None]
+    knowledge_version: Mapped[int | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[dt.datetime | None]
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages", lazy="raise")

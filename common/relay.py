@@ -1,0 +1,102 @@
+"""Hand an answer from the thread that generates it to the requests that show it.
+
+Generation runs in its own thread so that a client going away never stops it; each
+reader (the original request, or a resume on this instance) follows an ``AnswerChannel``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FinalEvent:
+    """The event that ends a stream: ``done`` or ``error``, with its JSON data."""
+
+    name: str
+    data: dict[str, Any]
+
+
+class AnswerChannel:
+    """An append-only list of chunks plus a final event, safe to read from many threads."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._chunks: list[str] = []
+        self._ends: list[int] = []  # character offset after each chunk
+        self._final: FinalEvent | None = None
+
+    def publish(self, text: str) -> None:
+        with self._cond:
+            self._chunks.append(text)
+            self._ends.append((self._ends[-1] if self._ends else 0) + len(text))
+            self._cond.notify_all()
+
+    def close(self, final: FinalEvent) -> None:
+        with self._cond:
+            self._final = final
+            self._cond.notify_all()
+
+    @property
+    def text(self) -> str:
+        with self._cond:
+            return "".join(self._chunks)
+
+    def read(self, offset: int, timeout: float) -> tuple[list[str], FinalEvent | None]:
+        """Chunks after character ``offset`` (waiting up to ``timeout`` for one), and the end if reached."""
+        with self._cond:
+            total = self._ends[-1] if self._ends else 0
+            if offset >= total and self._final is None:
+                self._cond.wait(timeout)
+                total = self._ends[-1] if self._ends else 0
+            if offset >= total:
+                return [], self._final
+            index = bisect.bisect_right(self._ends, offset)
+            start = self._ends[index - 1] if index else 0
+            chunks = self._chunks[index:]
+            if offset > start:
+                chunks = [chunks[0][offset - start :], *chunks[1:]]
+            return chunks, self._final
+
+
+class RelayRegistry:
+    """The answers this instance is generating right now, by assistant message id."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._channels: dict[str, AnswerChannel] = {}
+        self._threads: dict[str, threading.Thread] = {}
+
+    def open(self, message_id: str) -> AnswerChannel:
+        channel = AnswerChannel()
+        with self._lock:
+            self._channels[message_id] = channel
+        return channel
+
+    def get(self, message_id: str) -> AnswerChannel | None:
+        with self._lock:
+            return self._channels.get(message_id)
+
+    def release(self, message_id: str) -> None:
+        with self._lock:
+            self._channels.pop(message_id, None)
+            self._threads.pop(message_id, None)
+
+    def run(self, message_id: str, target: Any) -> threading.Thread:
+        """Run ``target`` (the generation) in a thread that outlives the request."""
+        thread = threading.Thread(target=target, name=f"answer-{message_id}", daemon=True)
+        with self._lock:
+            self._threads[message_id] = thread
+        thread.start()
+        return thread
+
+    def thread(self, message_id: str) -> threading.Thread | None:
+        with self._lock:
+            return self._threads.get(message_id)
+
+    def active(self) -> int:
+        with self._lock:
+            return len(self._channels)

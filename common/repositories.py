@@ -1,0 +1,82 @@
+"""Every query, one repository per aggregate. Repositories never commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from common.models import Conversation, Message, MessageStatus, utcnow
+
+
+class ConversationRepository:
+    """Conversations and their messages."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, *, token_hash: bytes) -> Conversation:
+        conversation = Conversation(id=uuid.uuid4(), token_hash=token_hash, message_count=0)
+        self.session.add(conversation)
+        return conversation
+
+    def get(self, conversation_id: uuid.UUID, *, for_update: bool = False) -> Conversation | None:
+        """The conversation; ``for_update`` locks its row so turns are numbered one at a time."""
+        query = sa.select(Conversation).where(Conversation.id == conversation_id)
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query).one_or_none()
+
+    def add_message(self, conversation: Conversation, **fields: Any) -> Message:
+        """Append a message at the conversation's next position (the caller holds the row lock)."""
+        conversation.message_count += 1
+        message = Message(
+            id=uuid.uuid4(),
+            conversation_id=conversation.id,
+            position=conversation.message_count,
+            **fields,
+        )
+        self.session.add(message)
+        return message
+
+    def get_message(self, message_id: uuid.UUID) -> Message | None:
+        return self.session.get(Message, message_id)
+
+    def find_by_client_message_id(self, conversation_id: uuid.UUID, client_message_id: str) -> Message | None:
+        return self.session.scalars(
+            sa.select(Message).where(
+                Message.conversation_id == conversation_id,
+                Message.client_message_id == client_message_id,
+            )
+        ).one_or_none()
+
+    def find_reply(self, user_message_id: uuid.UUID) -> Message | None:
+        return self.session.scalars(sa.select(Message).where(Message.reply_to_id == user_message_id)).first()
+
+    def messages_before(
+        self, conversation_id: uuid.UUID, *, before_position: int | None, limit: int
+    ) -> Sequence[Message]:
+        """Up to ``limit`` messages before ``before_position``, oldest first."""
+        query = sa.select(Message).where(Message.conversation_id == conversation_id)
+        if before_position is not None:
+            query = query.where(Message.position < before_position)
+        newest_first = self.session.scalars(query.order_by(Message.position.desc()).limit(limit)).all()
+        return list(reversed(newest_first))
+
+    def save_progress(self, message_id: uuid.UUID, content: str) -> None:
+        """Checkpoint a streaming answer's text so far (only while it is still streaming)."""
+        self.session.execute(
+            sa.update(Message)
+            .where(Message.id == message_id, Message.status == MessageStatus.STREAMING)
+            .values(content=content, updated_at=utcnow())
+        )
+
+    def finish_message(self, message_id: uuid.UUID, **fields: Any) -> None:
+        self.session.execute(
+            sa.update(Message)
+            .where(Message.id == message_id)
+            .values(**fields, updated_at=utcnow(), completed_at=utcnow())
+        )

@@ -1,0 +1,100 @@
+"""Per-instance singletons, built lazily on first use so a cold start stays cheap.
+
+Handlers take their dependencies from here; services receive them as arguments.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+
+from sqlalchemy.engine import Engine
+
+from common.config import get_settings
+from common.db import UnitOfWork, create_db_engine, make_unit_of_work, start_embedded_postgres
+from common.errors import ModelError
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
+from common.llm import LLMClient, Prompt, StreamEvent
+from common.relay import RelayRegistry
+from common.services.chat import AnswerLimits
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def database_url() -> str:
+    """DATABASE_URL, or an embedded local Postgres when it is unset (development only)."""
+    settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
+    with _lock:
+        return start_embedded_postgres(settings.data_dir)
+
+
+@functools.cache
+def engine() -> Engine:
+    return create_db_engine(database_url())
+
+
+@functools.cache
+def unit_of_work() -> UnitOfWork:
+    return make_unit_of_work(engine())
+
+
+@functools.cache
+def llm_client() -> LLMClient | None:
+    """The Gemini client, or None when no API key is configured."""
+    settings = get_settings()
+    if settings.gemini_api_key is None:
+        return None
+    from common.gemini import GeminiClient
+
+    return GeminiClient.from_settings(settings)
+
+
+class NoModel:
+    """Stands in for the model when no GEMINI_API_KEY is set."""
+
+    model = "none"
+
+    def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
+        raise ModelError("model_not_configured")
+
+    def complete(self, prompt: Prompt) -> str:
+        raise ModelError("model_not_configured")
+
+
+def answerer() -> LLMClient:
+    """What answers shoppers on this instance."""
+    return llm_client() or NoModel()
+
+
+def knowledge() -> Knowledge:
+    return DEFAULT_KNOWLEDGE
+
+
+def token_secret() -> str | None:
+    secret = get_settings().conversation_token_secret
+    return secret.get_secret_value() if secret else None
+
+
+@functools.cache
+def answer_limits() -> AnswerLimits:
+    settings = get_settings()
+    return AnswerLimits(
+        checkpoint_interval_seconds=settings.checkpoint_interval_seconds,
+        deadline_seconds=settings.answer_deadline_seconds,
+    )
+
+
+@functools.cache
+def relays() -> RelayRegistry:
+    return RelayRegistry()
+
+
+def reset() -> None:
+    """Forget every singleton (tests use this to start a fresh 'instance')."""
+    for cached in (database_url, engine, unit_of_work, llm_client, relays, answer_limits):
+        cached.cache_clear()
+    get_settings.cache_clear()

@@ -1,0 +1,457 @@
+"""Chat turns: store the question, generate and relay the answer, store the answer.
+
+Two short transactions bracket every answer; no database connection is held while the
+model streams (only brief checkpoints of the text so far).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from common import sse
+from common.db import UnitOfWork
+from common.errors import ANSWER_ERRORS, DatabaseUnavailable, ModelError, NotFound
+from common.knowledge import Knowledge, build_system_instruction
+from common.llm import LLMClient, Prompt, StreamEnd, TextDelta, Turn
+from common.models import Message, MessageStatus, Role, utcnow
+from common.prompt import build_prompt
+from common.relay import AnswerChannel, FinalEvent, RelayRegistry
+from common.repositories import ConversationRepository
+from common.tokens import hash_token, new_token, token_matches
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+SAFETY_REFUSAL = (
+    "I'm sorry, I can't help with that request. I'm happy to answer questions about "
+    "shipping, delivery, returns or our support hours."
+)
+# How many earlier messages are read to build a prompt; the token budget trims further.
+HISTORY_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    message: str
+    conversation_id: uuid.UUID | None = None
+    conversation_token: str | None = None
+    client_message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnStarted:
+    conversation_id: uuid.UUID
+    conversation_token: str
+    user_message_id: uuid.UUID
+    assistant_message_id: uuid.UUID
+    history: list[Turn] = field(default_factory=list)
+    summary: str | None = None
+    # True when this request repeats an earlier one (same client_message_id): nothing
+    # new was stored and the existing answer is replayed instead of generated again.
+    replay: bool = False
+
+    def meta(self) -> dict[str, str]:
+        return {
+            "conversation_id": str(self.conversation_id),
+            "conversation_token": self.conversation_token,
+            "user_message_id": str(self.user_message_id),
+            "assistant_message_id": str(self.assistant_message_id),
+        }
+
+
+@dataclass(frozen=True)
+class AnswerLimits:
+    checkpoint_interval_seconds: float = 0.4
+    deadline_seconds: float = 300.0
+
+
+def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | None) -> TurnStarted:
+    """Store the shopper's message and a ``streaming`` placeholder for the answer, atomically.
+
+    Raises ``NotFound`` for an unknown conversation or a wrong token (indistinguishable on
+    purpose, so ids cannot be probed).
+    """
+    with uow() as session:
+        repo = ConversationRepository(session)
+        if request.conversation_id is None:
+            token = new_token()
+            conversation = repo.add(token_hash=hash_token(token, token_secret))
+        else:
+            token = request.conversation_token or ""
+            found = repo.get(request.conversation_id, for_update=True)
+            if found is None or not token_matches(token, found.token_hash, token_secret):
+                raise NotFound("conversation not found", code="conversation_not_found")
+            conversation = found
+            if request.client_message_id is not None:
+                earlier = repo.find_by_client_message_id(conversation.id, request.client_message_id)
+                if earlier is not None:
+                    reply = repo.find_reply(earlier.id)
+                    assert reply is not None, "a user message is always stored with its reply"
+                    return TurnStarted(conversation.id, token, earlier.id, reply.id, replay=True)
+        history = repo.messages_before(conversation.id, before_position=None, limit=HISTORY_WINDOW)
+        user = repo.add_message(
+            conversation,
+            role=Role.USER,
+            content=request.message,
+            status=MessageStatus.COMPLETE,
+            client_message_id=request.client_message_id,
+        )
+        assistant = repo.add_message(
+            conversation, role=Role.ASSISTANT, content="", status=MessageStatus.STREAMING, reply_to_id=user.id
+        )
+        summary = conversation.summary
+        summarised_through = conversation.summary_through_position
+        turns = [_as_turn(m) for m in history if m.position > summarised_through and _as_turn(m).text]
+        return TurnStarted(conversation.id, token, user.id, assistant.id, history=turns, summary=summary)
+
+
+def _as_turn(message: Message) -> Turn:
+    return Turn("user" if message.role == Role.USER else "model", message.content)
+
+
+@dataclass
+class _Answer:
+    """What generation produced, gathered while relaying."""
+
+    parts: list[str] = field(default_factory=list)
+    end: StreamEnd | None = None
+    error: ModelError | None = None
+    first_token_at: float | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def generate_answer(
+    *,
+    uow: UnitOfWork,
+    llm: LLMClient,
+    prompt: Prompt,
+    assistant_message_id: uuid.UUID,
+    channel: AnswerChannel,
+    knowledge: Knowledge,
+    limits: AnswerLimits,
+    clock: Clock = time.monotonic,
+) -> FinalEvent:
+    """Stream the answer into ``channel``, then store it and close the channel.
+
+    Runs to the end whether or not anybody is still reading.
+    """
+    started = clock()
+    answer = _relay(llm, prompt, channel, started, assistant_message_id, uow, limits, clock)
+    fields, final = _outcome(answer, assistant_message_id, channel)
+    duration = clock() - started
+    fields.update(
+        model=llm.model,
+        source="knowledge" if llm.model == "knowledge-base" else "model",
+        knowledge_version=knowledge.version,
+        time_to_first_token_ms=(
+            round((answer.first_token_at - started) * 1000) if answer.first_token_at else None
+        ),
+        duration_ms=round(duration * 1000),
+        input_tokens=answer.end.input_tokens if answer.end else None,
+        output_tokens=answer.end.output_tokens if answer.end else None,
+    )
+    try:
+        _save_final(uow, assistant_message_id, fields)
+    except DatabaseUnavailable:
+        # The shopper saw the whole answer, but it could not be stored: say so rather
+        # than pretend. The checkpointed text stays, and the message is later marked lost.
+        final = error_event("answer_not_saved")
+    channel.close(final)
+    return final
+
+
+def _relay(
+    llm: LLMClient,
+    prompt: Prompt,
+    channel: AnswerChannel,
+    started: float,
+    message_id: uuid.UUID,
+    uow: UnitOfWork,
+    limits: AnswerLimits,
+    clock: Clock,
+) -> _Answer:
+    answer = _Answer()
+    last_checkpoint = started
+    try:
+        for event in llm.stream(prompt):
+            now = clock()
+            if now - started > limits.deadline_seconds:
+                raise ModelError("model_timeout")
+            if isinstance(event, TextDelta):
+                if answer.first_token_at is None:
+                    answer.first_token_at = now
+                answer.parts.append(event.text)
+                channel.publish(event.text)
+                if now - last_checkpoint >= limits.checkpoint_interval_seconds:
+                    _checkpoint(uow, message_id, answer.text)
+                    last_checkpoint = now
+            else:
+                answer.end = event
+    except ModelError as exc:
+        answer.error = exc
+    except Exception:
+        log.exception("answer generation failed", extra={"message_id": str(message_id)})
+        answer.error = ModelError("internal_error")
+    return answer
+
+
+def _checkpoint(uow: UnitOfWork, message_id: uuid.UUID, text: str) -> None:
+    try:
+        with uow() as session:
+            ConversationRepository(session).save_progress(message_id, text)
+    except DatabaseUnavailable:
+        # A missed checkpoint only delays resumes on other instances; the answer goes on.
+        log.warning("checkpoint skipped: database unavailable", extra={"message_id": str(message_id)})
+
+
+def _outcome(
+    answer: _Answer, message_id: uuid.UUID, channel: AnswerChannel
+) -> tuple[dict[str, object], FinalEvent]:
+    """The stored fields and the final event for what happened."""
+    if answer.error is not None:
+        status = MessageStatus.INTERRUPTED if answer.parts else MessageStatus.FAILED
+        return (
+            {
+                "status": status,
+                "content": answer.text,
+                "error_code": answer.error.code,
+                "finish_reason": "error",
+            },
+            error_event(answer.error.code),
+        )
+    assert answer.end is not None
+    if answer.end.blocked:
+        refusal = f"\n\n{SAFETY_REFUSAL}" if answer.parts else SAFETY_REFUSAL
+        channel.publish(refusal)
+        answer.parts.append(refusal)
+        return (
+            {"status": MessageStatus.BLOCKED, "content": answer.text, "finish_reason": "safety"},
+            done_event(message_id, "safety", answer.end.input_tokens, answer.end.output_tokens),
+        )
+    if not answer.text.strip():
+        return (
+            {
+                "status": MessageStatus.FAILED,
+                "content": answer.text,
+                "error_code": "empty_answer",
+                "finish_reason": answer.end.finish_reason,
+            },
+            error_event("empty_answer"),
+        )
+    return (
+        {"status": MessageStatus.COMPLETE, "content": answer.text, "finish_reason": answer.end.finish_reason},
+        done_event(message_id, answer.end.finish_reason, answer.end.input_tokens, answer.end.output_tokens),
+    )
+
+
+def _save_final(uow: UnitOfWork, message_id: uuid.UUID, fields: dict[str, object], attempts: int = 5) -> None:
+    """Store the finished answer, retrying a flaky database: an answer is never dropped silently."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with uow() as session:
+                ConversationRepository(session).finish_message(message_id, **fields)
+            return
+        except DatabaseUnavailable:
+            if attempt == attempts:
+                log.error("final save failed after retries", extra={"message_id": str(message_id)})
+                raise
+            time.sleep(min(0.2 * 2**attempt, 3.0))
+
+
+def done_event(
+    message_id: uuid.UUID | str,
+    finish_reason: str | None,
+    input_tokens: int | None,
+    output_tokens: int | None,
+) -> FinalEvent:
+    return FinalEvent(
+        "done",
+        {
+            "assistant_message_id": str(message_id),
+            "finish_reason": finish_reason or "stop",
+            "usage": {"input_tokens": input_tokens or 0, "output_tokens": output_tokens or 0},
+        },
+    )
+
+
+def error_event(code: str) -> FinalEvent:
+    message, retryable = ANSWER_ERRORS.get(code, ANSWER_ERRORS["internal_error"])
+    return FinalEvent("error", {"code": code, "message": message, "retryable": retryable})
+
+
+def final_event_for(message: Message) -> FinalEvent | None:
+    """The final event of a stored answer, or None while it is still streaming."""
+    if message.status == MessageStatus.STREAMING:
+        return None
+    if message.status in (MessageStatus.COMPLETE, MessageStatus.BLOCKED):
+        return done_event(message.id, message.finish_reason, message.input_tokens, message.output_tokens)
+    return error_event(message.error_code or "internal_error")
+
+
+def launch_answer(
+    *,
+    uow: UnitOfWork,
+    llm: LLMClient,
+    relays: RelayRegistry,
+    turn: TurnStarted,
+    message: str,
+    knowledge: Knowledge,
+    history_budget: int,
+    limits: AnswerLimits,
+) -> AnswerChannel:
+    """Start generating the answer in the background and return the channel to follow."""
+    prompt = build_prompt(
+        system_instruction=build_system_instruction(knowledge),
+        history=turn.history,
+        message=message,
+        budget=history_budget,
+        summary=turn.summary,
+    )
+    message_id = str(turn.assistant_message_id)
+    channel = relays.open(message_id)
+
+    def run() -> None:
+        try:
+            generate_answer(
+                uow=uow,
+                llm=llm,
+                prompt=prompt,
+                assistant_message_id=turn.assistant_message_id,
+                channel=channel,
+                knowledge=knowledge,
+                limits=limits,
+            )
+        finally:
+            relays.release(message_id)
+
+    relays.run(message_id, run)
+    return channel
+
+
+class AnswerSource(Protocol):
+    def read(self, offset: int, timeout: float) -> tuple[list[str], FinalEvent | None]: ...
+
+
+class StoredAnswer:
+    """An answer that is already final: its text and its final event."""
+
+    def __init__(self, text: str, final: FinalEvent) -> None:
+        self._text = text
+        self._final = final
+
+    def read(self, offset: int, timeout: float) -> tuple[list[str], FinalEvent | None]:
+        rest = self._text[offset:]
+        return ([rest] if rest else []), self._final
+
+
+class CheckpointFollower:
+    """Follows an answer another instance is writing, through its checkpoints in Postgres."""
+
+    def __init__(
+        self, *, uow: UnitOfWork, message_id: uuid.UUID, poll_seconds: float, lost_after_seconds: float
+    ) -> None:
+        self._uow = uow
+        self._message_id = message_id
+        self._poll = poll_seconds
+        self._lost_after = lost_after_seconds
+
+    def read(self, offset: int, timeout: float) -> tuple[list[str], FinalEvent | None]:
+        until = time.monotonic() + timeout
+        while True:
+            text, final = self._snapshot()
+            rest = text[offset:]
+            if rest or final is not None:
+                return ([rest] if rest else []), final
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                return [], None
+            time.sleep(min(self._poll, remaining))
+
+    def _snapshot(self) -> tuple[str, FinalEvent | None]:
+        with self._uow() as session:
+            repo = ConversationRepository(session)
+            message = repo.get_message(self._message_id)
+            if message is None:
+                return "", error_event("answer_lost")
+            final = final_event_for(message)
+            if final is None and utcnow() - message.updated_at > dt.timedelta(seconds=self._lost_after):
+                # The instance writing it died: no checkpoint for longer than any answer takes.
+                repo.finish_message(
+                    message.id,
+                    status=MessageStatus.INTERRUPTED,
+                    error_code="answer_lost",
+                    finish_reason="error",
+                )
+                final = error_event("answer_lost")
+            return message.content, final
+
+
+def open_answer(
+    *,
+    uow: UnitOfWork,
+    relays: RelayRegistry,
+    message_id: uuid.UUID,
+    conversation_token: str | None,
+    token_secret: str | None,
+    limits: AnswerLimits,
+) -> AnswerSource:
+    """Where to read an assistant answer from: this instance's live channel, the stored final
+    text, or the checkpoints of another instance that is still writing it."""
+    with uow() as session:
+        repo = ConversationRepository(session)
+        message = repo.get_message(message_id)
+        conversation = repo.get(message.conversation_id) if message else None
+        if (
+            message is None
+            or conversation is None
+            or message.role != Role.ASSISTANT
+            or not token_matches(conversation_token, conversation.token_hash, token_secret)
+        ):
+            raise NotFound("message not found", code="message_not_found")
+        final = final_event_for(message)
+        content = message.content
+    channel = relays.get(str(message_id))
+    if channel is not None:
+        return channel
+    if final is not None:
+        return StoredAnswer(content, final)
+    return CheckpointFollower(
+        uow=uow,
+        message_id=message_id,
+        poll_seconds=limits.checkpoint_interval_seconds,
+        lost_after_seconds=limits.deadline_seconds + 60,
+    )
+
+
+def sse_events(
+    *,
+    message_id: uuid.UUID,
+    source: AnswerSource,
+    heartbeat_seconds: float,
+    offset: int = 0,
+    meta: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """The SSE body: ``meta``, one ``delta`` per chunk as it arrives, pings when quiet, then
+    ``done`` or ``error``."""
+    if meta is not None:
+        yield sse.event("meta", meta)
+    while True:
+        chunks, final = source.read(offset, heartbeat_seconds)
+        for chunk in chunks:
+            offset += len(chunk)
+            yield sse.event("delta", {"text": chunk}, event_id=f"{message_id}:{offset}")
+        if final is not None:
+            yield sse.event(final.name, final.data)
+            return
+        if not chunks:
+            yield sse.comment("ping")

@@ -1,0 +1,114 @@
+"""chat_stream: send a message and stream the answer as Server-Sent Events.
+
+POST starts a turn; GET with ``message_id`` replays an answer from ``Last-Event-ID`` and
+follows it to the end.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import flask
+import functions_framework
+
+from common import runtime
+from common.config import get_settings
+from common.errors import InvalidRequest, PayloadTooLarge
+from common.http import parse_json, serve, sse_response
+from common.schemas import ChatBody
+from common.services import chat
+from common.sse import parse_last_event_id
+
+
+@functions_framework.http
+def chat_stream(request: flask.Request) -> flask.Response:
+    return serve(request, {"POST": send_message, "GET": resume_answer})
+
+
+def send_message(request: flask.Request) -> flask.Response:
+    settings = get_settings()
+    body = parse_json(request, ChatBody, max_bytes=settings.max_request_bytes)
+    message = body.message.strip()
+    if not message:
+        raise InvalidRequest("message must not be empty", code="empty_message")
+    if len(message) > settings.max_message_chars:
+        raise PayloadTooLarge(
+            f"message is longer than {settings.max_message_chars} characters", code="message_too_long"
+        )
+    uow = runtime.unit_of_work()
+    limits = runtime.answer_limits()
+    turn = chat.start_turn(
+        uow=uow,
+        request=chat.TurnRequest(
+            message=message,
+            conversation_id=body.conversation_id,
+            conversation_token=request.headers.get("X-Conversation-Token"),
+            client_message_id=body.client_message_id,
+        ),
+        token_secret=runtime.token_secret(),
+    )
+    if turn.replay:
+        source: chat.AnswerSource = chat.open_answer(
+            uow=uow,
+            relays=runtime.relays(),
+            message_id=turn.assistant_message_id,
+            conversation_token=turn.conversation_token,
+            token_secret=runtime.token_secret(),
+            limits=limits,
+        )
+    else:
+        source = chat.launch_answer(
+            uow=uow,
+            llm=runtime.answerer(),
+            relays=runtime.relays(),
+            turn=turn,
+            message=message,
+            knowledge=runtime.knowledge(),
+            history_budget=settings.history_token_budget,
+            limits=limits,
+        )
+    events = chat.sse_events(
+        message_id=turn.assistant_message_id,
+        source=source,
+        heartbeat_seconds=settings.heartbeat_seconds,
+        meta=turn.meta(),
+    )
+    return sse_response(_hold_until_stored(events, turn.assistant_message_id))
+
+
+def resume_answer(request: flask.Request) -> flask.Response:
+    raw_id = request.args.get("message_id", "")
+    try:
+        message_id = uuid.UUID(raw_id)
+    except ValueError as exc:
+        raise InvalidRequest("message_id must be a UUID", code="invalid_message_id") from exc
+    source = chat.open_answer(
+        uow=runtime.unit_of_work(),
+        relays=runtime.relays(),
+        message_id=message_id,
+        conversation_token=request.headers.get("X-Conversation-Token"),
+        token_secret=runtime.token_secret(),
+        limits=runtime.answer_limits(),
+    )
+    offset = parse_last_event_id(
+        request.headers.get("Last-Event-ID") or request.args.get("last_event_id"), str(message_id)
+    )
+    events = chat.sse_events(
+        message_id=message_id,
+        source=source,
+        heartbeat_seconds=get_settings().heartbeat_seconds,
+        offset=offset,
+    )
+    return sse_response(events)
+
+
+def _hold_until_stored(events: Iterator[str], message_id: uuid.UUID) -> Iterator[str]:
+    """Relay ``events``; if the client leaves early, keep this request open until the answer
+    is stored, so the platform keeps the instance's CPU for the background generation."""
+    try:
+        yield from events
+    finally:
+        generation = runtime.relays().thread(str(message_id))
+        if generation is not None:
+            generation.join(timeout=runtime.answer_limits().deadline_seconds + 30)

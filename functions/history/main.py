@@ -1,0 +1,54 @@
+"""history: a conversation's messages, oldest first, so the page can restore it."""
+
+from __future__ import annotations
+
+import uuid
+
+import flask
+import functions_framework
+
+from common import runtime
+from common.config import get_settings
+from common.errors import InvalidRequest
+from common.http import json_response, serve
+from common.services import history as history_service
+
+
+@functions_framework.http
+def history(request: flask.Request) -> flask.Response:
+    return serve(request, {"GET": get_history})
+
+
+def get_history(request: flask.Request) -> flask.Response:
+    settings = get_settings()
+    conversation_id = _uuid_arg(request, "conversation_id")
+    limit = _int_arg(request, "limit", default=settings.history_page_size, low=1, high=500)
+    before = request.args.get("before")
+    page = history_service.conversation_page(
+        uow=runtime.unit_of_work(),
+        conversation_id=conversation_id,
+        conversation_token=request.headers.get("X-Conversation-Token"),
+        token_secret=runtime.token_secret(),
+        limit=limit,
+        before_position=_int_arg(request, "before", default=None, low=1) if before else None,
+    )
+    return json_response(page)
+
+
+def _uuid_arg(request: flask.Request, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.args.get(name, ""))
+    except ValueError as exc:
+        raise InvalidRequest(f"{name} must be a UUID", code=f"invalid_{name}") from exc
+
+
+def _int_arg(
+    request: flask.Request, name: str, *, default: int | None, low: int, high: int | None = None
+) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        bounds = f"between {low} and {high}" if high else f"at least {low}"
+        raise InvalidRequest(f"{name} must be a whole number {bounds}", code=f"invalid_{name}")
+    return int(raw)

@@ -1,0 +1,330 @@
+"""A local stand-in for the Gemini REST API, speaking its real streaming wire protocol.
+
+``POST /{version}/models/{model}:streamGenerateContent?alt=sse`` answers ``text/event-stream``,
+chunked, one ``data: {json}`` event per chunk, exactly as Gemini does, so the real
+``google-genai`` SDK is exercised end to end. ``:generateContent`` answers one JSON body.
+
+Tests script what happens next (``server.script(Behavior(...))``): a reply with chosen
+chunks and timing, an HTTP error, a stream broken halfway, a safety block, a hang. Every
+request is recorded. Other processes steer it over HTTP: ``POST /_fake/script`` with a
+behaviour as JSON, ``GET /_fake/requests``, ``POST /_fake/reset``.
+
+Run alone: ``python -m tests.fake_gemini --port 8181``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import json
+import re
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+_ROUTE = re.compile(r"^/(?P<version>v1\w*)/models/(?P<model>[^/:]+):(?P<method>\w+)$")
+
+
+@dataclass
+class Behavior:
+    """What the fake does with the next request(s)."""
+
+    kind: str = "reply"  # reply | error | break | hang | safety | prompt_blocked | empty
+    chunks: list[str] | None = None  # None: a default answer that quotes the question
+    first_delay: float = 0.0  # seconds before the first chunk
+    gap: float = 0.0  # seconds between chunks
+    status: int = 500  # for kind == "error"
+    break_after: int = 1  # for kind == "break": chunks sent before the connection drops
+    hang_seconds: float = 30.0  # for kind == "hang"
+    times: int = 1  # how many requests this behaviour answers
+
+
+@dataclass
+class RecordedRequest:
+    path: str
+    method: str
+    model: str
+    version: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    @property
+    def system_instruction(self) -> str:
+        parts = (self.body.get("systemInstruction") or {}).get("parts") or []
+        return "".join(p.get("text", "") for p in parts)
+
+    @property
+    def turns(self) -> list[tuple[str, str]]:
+        return [
+            (c.get("role", ""), "".join(p.get("text", "") for p in c.get("parts", [])))
+            for c in self.body.get("contents", [])
+        ]
+
+
+def default_chunks(question: str) -> list[str]:
+    words = f"Thanks for asking! You wrote: {question.strip()[:300]}. Happy to help further.".split(" ")
+    return [w + " " for w in words[:-1]] + [words[-1]]
+
+
+def _count_tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+class FakeGemini:
+    """The server: start(), then point ``GEMINI_BASE_URL`` at ``url``."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, default: Behavior | None = None) -> None:
+        self.default = default or Behavior()
+        self._behaviors: deque[Behavior] = deque()
+        self._lock = threading.Lock()
+        self.requests: list[RecordedRequest] = []
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeGemini:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def script(self, *behaviors: Behavior) -> None:
+        with self._lock:
+            self._behaviors.extend(behaviors)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._behaviors.clear()
+            self.requests.clear()
+
+    def stream_requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.method == "streamGenerateContent"]
+
+    def _next_behavior(self) -> Behavior:
+        with self._lock:
+            if not self._behaviors:
+                return self.default
+            behavior = self._behaviors[0]
+            behavior.times -= 1
+            if behavior.times <= 0:
+                self._behaviors.popleft()
+            return behavior
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if self.path == "/_fake/requests":
+                    with fake._lock:
+                        body = [dataclasses.asdict(r) for r in fake.requests]
+                    self._json(200, body)
+                else:
+                    self._json(404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                path = self.path.split("?", 1)[0]
+                if path == "/_fake/script":
+                    fake.script(Behavior(**json.loads(raw or b"{}")))
+                    self._json(200, {"ok": True})
+                    return
+                if path == "/_fake/reset":
+                    fake.reset()
+                    self._json(200, {"ok": True})
+                    return
+                match = _ROUTE.match(path)
+                if not match:
+                    self._json(
+                        404, {"error": {"code": 404, "message": "no such method", "status": "NOT_FOUND"}}
+                    )
+                    return
+                body = json.loads(raw or b"{}")
+                fake._record(
+                    RecordedRequest(
+                        path=self.path,
+                        method=match["method"],
+                        model=match["model"],
+                        version=match["version"],
+                        headers={k.lower(): v for k, v in self.headers.items()},
+                        body=body,
+                    )
+                )
+                if not self.headers.get("x-goog-api-key"):
+                    self._json(
+                        401,
+                        {"error": {"code": 401, "message": "API key missing", "status": "UNAUTHENTICATED"}},
+                    )
+                    return
+                behavior = fake._next_behavior()
+                question = ""
+                contents = body.get("contents") or []
+                if contents:
+                    question = "".join(p.get("text", "") for p in contents[-1].get("parts", []))
+                if match["method"] == "streamGenerateContent":
+                    self._stream(behavior, question, body)
+                else:
+                    self._unary(behavior, question, body)
+
+            # -- responses ------------------------------------------------------------
+
+            def _json(self, status: int, body: Any) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _error(self, status: int) -> None:
+                names = {
+                    429: "RESOURCE_EXHAUSTED",
+                    500: "INTERNAL",
+                    503: "UNAVAILABLE",
+                    400: "INVALID_ARGUMENT",
+                }
+                self._json(
+                    status,
+                    {
+                        "error": {
+                            "code": status,
+                            "message": "fake failure",
+                            "status": names.get(status, "UNKNOWN"),
+                        }
+                    },
+                )
+
+            def _chunk(self, payload: dict[str, Any]) -> None:
+                data = f"data: {json.dumps(payload)}\r\n\r\n".encode()
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
+
+            def _usage(self, body: dict[str, Any], output: str) -> dict[str, int]:
+                prompt_tokens = _count_tokens(json.dumps(body))
+                out = _count_tokens(output)
+                return {
+                    "promptTokenCount": prompt_tokens,
+                    "candidatesTokenCount": out,
+                    "totalTokenCount": prompt_tokens + out,
+                }
+
+            def _stream(self, behavior: Behavior, question: str, body: dict[str, Any]) -> None:
+                if behavior.kind == "error":
+                    self._error(behavior.status)
+                    return
+                if behavior.kind == "hang":
+                    time.sleep(behavior.hang_seconds)
+                    self._error(504)
+                    return
+                chunks = behavior.chunks if behavior.chunks is not None else default_chunks(question)
+                if behavior.kind == "empty":
+                    chunks = []
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.flush()
+                if behavior.kind == "prompt_blocked":
+                    self._chunk(
+                        {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": self._usage(body, "")}
+                    )
+                    self._end_stream()
+                    return
+                time.sleep(behavior.first_delay)
+                for index, text in enumerate(chunks):
+                    if index:
+                        time.sleep(behavior.gap)
+                    if behavior.kind == "break" and index == behavior.break_after:
+                        self._drop_connection()
+                        return
+                    payload: dict[str, Any] = {
+                        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}],
+                        "modelVersion": "fake",
+                    }
+                    self._chunk(payload)
+                final_reason = "SAFETY" if behavior.kind == "safety" else "STOP"
+                self._chunk(
+                    {
+                        "candidates": [
+                            {
+                                "content": {"role": "model", "parts": [{"text": ""}]},
+                                "finishReason": final_reason,
+                                "index": 0,
+                            }
+                        ],
+                        "usageMetadata": self._usage(body, "".join(chunks)),
+                        "modelVersion": "fake",
+                    }
+                )
+                self._end_stream()
+
+            def _end_stream(self) -> None:
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
+            def _drop_connection(self) -> None:
+                # Cut the TCP connection mid-body: the client sees an incomplete chunked read.
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+
+            def _unary(self, behavior: Behavior, question: str, body: dict[str, Any]) -> None:
+                if behavior.kind in ("error", "hang", "break"):
+                    self._error(behavior.status if behavior.kind == "error" else 503)
+                    return
+                text = "".join(behavior.chunks or [f"Summary: the shopper asked about {question[:200]}"])
+                self._json(
+                    200,
+                    {
+                        "candidates": [
+                            {
+                                "content": {"role": "model", "parts": [{"text": text}]},
+                                "finishReason": "STOP",
+                                "index": 0,
+                            }
+                        ],
+                        "usageMetadata": self._usage(body, text),
+                    },
+                )
+
+        return Handler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8181)
+    parser.add_argument("--gap", type=float, default=0.05, help="default seconds between chunks")
+    args = parser.parse_args()
+    fake = FakeGemini(args.host, args.port, default=Behavior(gap=args.gap))
+    print(f"fake Gemini listening on {fake.url}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        fake._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

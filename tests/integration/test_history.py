@@ -1,0 +1,91 @@
+"""GET /history: the page restores a conversation with its token."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.fake_gemini import Behavior
+from tests.support import Env, send
+
+
+def test_reload_restores_the_conversation(env: Env, chat: FlaskClient, history: FlaskClient) -> None:
+    env.fake.script(Behavior(chunks=["Hello ", "there"]))
+    turn = send(chat, "hi")
+    env.wait_for_answers()
+
+    response = history.get(
+        f"/?conversation_id={turn.meta['conversation_id']}",
+        headers={"X-Conversation-Token": turn.meta["conversation_token"]},
+    )
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["conversation_id"] == turn.meta["conversation_id"]
+    assert [(m["id"], m["role"], m["content"], m["status"]) for m in body["messages"]] == [
+        (turn.meta["user_message_id"], "user", "hi", "complete"),
+        (turn.meta["assistant_message_id"], "assistant", "Hello there", "complete"),
+    ]
+    assert all(m["created_at"] for m in body["messages"])
+    assert body["messages"][1]["usage"]["output_tokens"] > 0
+    assert body["has_more"] is False
+
+
+def test_long_conversations_are_paginated_oldest_first(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    first = send(chat, "message 0")
+    cid, token = first.meta["conversation_id"], first.meta["conversation_token"]
+    for n in range(1, 5):
+        send(chat, f"message {n}", conversation_id=cid, token=token)
+    headers = {"X-Conversation-Token": token}
+
+    newest = history.get(f"/?conversation_id={cid}&limit=4", headers=headers).get_json()
+    older = history.get(
+        f"/?conversation_id={cid}&limit=4&before={newest['next_before']}", headers=headers
+    ).get_json()
+    oldest = history.get(
+        f"/?conversation_id={cid}&limit=4&before={older['next_before']}", headers=headers
+    ).get_json()
+
+    users = lambda page: [m["content"] for m in page["messages"] if m["role"] == "user"]  # noqa: E731
+    assert users(newest) == ["message 3", "message 4"]
+    assert users(older) == ["message 1", "message 2"]
+    assert users(oldest) == ["message 0"]
+    assert newest["has_more"] and older["has_more"]
+    assert oldest["has_more"] is False and oldest["next_before"] is None
+    positions = [m["position"] for p in (oldest, older, newest) for m in p["messages"]]
+    assert positions == list(range(1, 11))
+
+
+@pytest.mark.parametrize("token", ["wrong", None])
+def test_wrong_or_missing_token_looks_like_no_conversation(
+    env: Env, chat: FlaskClient, history: FlaskClient, token: str | None
+) -> None:
+    turn = send(chat, "hi")
+    headers = {"X-Conversation-Token": token} if token else {}
+
+    wrong = history.get(f"/?conversation_id={turn.meta['conversation_id']}", headers=headers)
+    unknown = history.get(f"/?conversation_id={uuid.uuid4()}", headers=headers)
+
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.get_json() == unknown.get_json()
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "invalid_conversation_id"),
+        ("conversation_id=nope", "invalid_conversation_id"),
+        (f"conversation_id={uuid.uuid4()}&limit=0", "invalid_limit"),
+        (f"conversation_id={uuid.uuid4()}&limit=abc", "invalid_limit"),
+        (f"conversation_id={uuid.uuid4()}&before=-1", "invalid_before"),
+    ],
+)
+def test_bad_history_queries_are_400(env: Env, history: FlaskClient, query: str, code: str) -> None:
+    response = history.get(f"/?{query}")
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == code

@@ -1,0 +1,128 @@
+"""Test helpers: environment control, SSE parsing, row counts."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from common import runtime
+from tests.fake_gemini import FakeGemini
+
+
+@dataclass
+class SseEvent:
+    event: str
+    data: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+
+
+def parse_sse(body: str) -> tuple[list[SseEvent], list[str]]:
+    """Events and comment lines of an SSE body."""
+    events: list[SseEvent] = []
+    comments: list[str] = []
+    for block in body.split("\n\n"):
+        if not block.strip():
+            continue
+        name, data, event_id = "message", "", None
+        for line in block.split("\n"):
+            if line.startswith(":"):
+                comments.append(line[1:].strip())
+            elif line.startswith("event: "):
+                name = line[len("event: ") :]
+            elif line.startswith("data: "):
+                data += line[len("data: ") :]
+            elif line.startswith("id: "):
+                event_id = line[len("id: ") :]
+        if data or name != "message":
+            events.append(SseEvent(name, json.loads(data) if data else {}, event_id))
+    return events, comments
+
+
+@dataclass
+class Turn:
+    """One POST /chat_stream, parsed."""
+
+    response: TestResponse
+    events: list[SseEvent]
+    comments: list[str]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.events[0].data
+
+    @property
+    def text(self) -> str:
+        return "".join(e.data["text"] for e in self.events if e.event == "delta")
+
+    @property
+    def deltas(self) -> list[str]:
+        return [e.data["text"] for e in self.events if e.event == "delta"]
+
+    @property
+    def last(self) -> SseEvent:
+        return self.events[-1]
+
+
+def send(
+    client: FlaskClient,
+    message: str,
+    *,
+    conversation_id: str | None = None,
+    token: str | None = None,
+    client_message_id: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Turn:
+    body: dict[str, Any] = {"message": message}
+    if conversation_id:
+        body["conversation_id"] = conversation_id
+    if client_message_id:
+        body["client_message_id"] = client_message_id
+    all_headers = dict(headers or {})
+    if token:
+        all_headers["X-Conversation-Token"] = token
+    response = client.post("/", json=body, headers=all_headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/event-stream"
+    events, comments = parse_sse(response.get_data(as_text=True))
+    return Turn(response, events, comments)
+
+
+class Env:
+    """Environment of one test 'instance'."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, database_url: str, fake: FakeGemini) -> None:
+        self.monkeypatch = monkeypatch
+        self.database_url = database_url
+        self.fake = fake
+
+    def set(self, **values: str | None) -> None:
+        for name, value in values.items():
+            if value is None:
+                self.monkeypatch.delenv(name, raising=False)
+            else:
+                self.monkeypatch.setenv(name, value)
+        runtime.reset()
+
+    def query(self, sql: str, **params: Any) -> list[Any]:
+        with runtime.engine().connect() as conn:
+            return list(conn.execute(sa.text(sql), params))
+
+    def count(self, table: str) -> int:
+        return int(self.query(f"SELECT count(*) FROM {table}")[0][0])
+
+    def truncate(self) -> None:
+        with runtime.engine().begin() as conn:
+            conn.execute(sa.text("TRUNCATE conversations, messages CASCADE"))
+
+    def wait_for_answers(self, timeout: float = 30.0) -> None:
+        """Let background generations of this test finish before the next test starts."""
+        until = time.monotonic() + timeout
+        while runtime.relays().active() and time.monotonic() < until:
+            time.sleep(0.02)
