@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     allowed_origins: str = ""
 
     policy_cache_ttl_seconds: float = Field(default=60.0, ge=0)
+    knowledge_fallback: bool = True
+    faq_direct_answer_min_score: float | None = Field(default=None, gt=0)
     history_token_budget: int = Field(default=6000, ge=100)
     max_message_chars: int = Field(default=4000, ge=1)
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)

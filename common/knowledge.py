@@ -11,6 +11,9 @@ from typing import Literal
 
 Kind = Literal["policy", "faq"]
 
+# The model name recorded for answers taken from the knowledge base instead of a model.
+KNOWLEDGE_MODEL = "knowledge-base"
+
 
 @dataclass(frozen=True)
 class KnowledgeEntry:
@@ -71,7 +74,7 @@ DEFAULT_ENTRIES: tuple[KnowledgeEntry, ...] = (
     KnowledgeEntry(
         "support-hours",
         "Support hours and contact",
-        "Our support team answers Monday to Friday, 9:00-18:00, and Saturday, 10:00-14:00 (CET), "
+        "Our support team is open Monday to Friday, 9:00-18:00, and Saturday, 10:00-14:00 (CET), "
         "except public holidays. Email support@example-shop.com (answer within one working day) "
         "or call +49 30 1234 5678 during support hours. Outside these hours, leave a message "
         "and we will get back to you on the next working day.",

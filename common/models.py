@@ -89,3 +89,28 @@ class Message(Base):
     completed_at: Mapped[dt.datetime | None]
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages", lazy="raise")
+
+
+class KnowledgeRecord(Base):
+    """A policy or FAQ entry the shop wrote."""
+
+    __tablename__ = "knowledge_entries"
+    __table_args__ = (sa.CheckConstraint("kind IN ('policy', 'faq')", name="ck_knowledge_kind"),)
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class KnowledgeState(Base):
+    """One row: the knowledge version, bumped in the same transaction as every edit."""
+
+    __tablename__ = "knowledge_state"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="ck_knowledge_state_single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from common.models import Conversation, Message, MessageStatus, utcnow
+from common.models import Conversation, KnowledgeRecord, KnowledgeState, Message, MessageStatus, utcnow
 
 
 class ConversationRepository:
@@ -19,7 +20,9 @@ class ConversationRepository:
         self.session = session
 
     def add(self, *, token_hash: bytes) -> Conversation:
-        conversation = Conversation(id=uuid.uuid4(), token_hash=token_hash, message_count=0)
+        conversation = Conversation(
+            id=uuid.uuid4(), token_hash=token_hash, message_count=0, summary_through_position=0
+        )
         self.session.add(conversation)
         return conversation
 
@@ -66,6 +69,32 @@ class ConversationRepository:
         newest_first = self.session.scalars(query.order_by(Message.position.desc()).limit(limit)).all()
         return list(reversed(newest_first))
 
+    def messages_after(
+        self, conversation_id: uuid.UUID, *, after_position: int, limit: int
+    ) -> Sequence[Message]:
+        """The newest ``limit`` messages after ``after_position``, oldest first."""
+        newest_first = self.session.scalars(
+            sa.select(Message)
+            .where(Message.conversation_id == conversation_id, Message.position > after_position)
+            .order_by(Message.position.desc())
+            .limit(limit)
+        ).all()
+        return list(reversed(newest_first))
+
+    def set_summary(
+        self, conversation_id: uuid.UUID, summary: str, *, through_position: int, expected_through: int
+    ) -> bool:
+        """Store a summary unless another one was written meanwhile (then keep that one)."""
+        result = self.session.execute(
+            sa.update(Conversation)
+            .where(
+                Conversation.id == conversation_id,
+                Conversation.summary_through_position == expected_through,
+            )
+            .values(summary=summary, summary_through_position=through_position)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     def save_progress(self, message_id: uuid.UUID, content: str) -> None:
         """Checkpoint a streaming answer's text so far (only while it is still streaming)."""
         self.session.execute(
@@ -80,3 +109,51 @@ class ConversationRepository:
             .where(Message.id == message_id)
             .values(**fields, updated_at=utcnow(), completed_at=utcnow())
         )
+
+
+class KnowledgeRepository:
+    """The shop's policies and FAQ entries, and the version that every edit bumps."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def version(self) -> int:
+        return int(self.session.scalar(sa.select(KnowledgeState.version).where(KnowledgeState.id == 1)) or 0)
+
+    def entries(self, kind: str | None = None) -> Sequence[KnowledgeRecord]:
+        query = sa.select(KnowledgeRecord).order_by(KnowledgeRecord.kind.desc(), KnowledgeRecord.key)
+        if kind is not None:
+            query = query.where(KnowledgeRecord.kind == kind)
+        return self.session.scalars(query).all()
+
+    def get(self, key: str) -> KnowledgeRecord | None:
+        return self.session.get(KnowledgeRecord, key)
+
+    def put(self, *, key: str, title: str, content: str, kind: str) -> tuple[KnowledgeRecord, bool]:
+        """Create or replace an entry; returns it and whether it was created."""
+        record = self.session.get(KnowledgeRecord, key, with_for_update=True)
+        created = record is None
+        if record is None:
+            record = KnowledgeRecord(key=key, title=title, content=content, kind=kind)
+            self.session.add(record)
+        else:
+            record.title, record.content, record.kind = title, content, kind
+        self.session.flush()
+        return record, created
+
+    def delete(self, key: str) -> bool:
+        result = self.session.execute(sa.delete(KnowledgeRecord).where(KnowledgeRecord.key == key))
+        return bool(getattr(result, "rowcount", 0))
+
+    def bump_version(self) -> int:
+        """Increment the version (the row lock also serialises concurrent edits)."""
+        statement = (
+            postgresql.insert(KnowledgeState)
+            .values(id=1, version=1, updated_at=utcnow())
+            .on_conflict_do_update(
+                index_elements=[KnowledgeState.id],
+                set_={"version": KnowledgeState.version + 1, "updated_at": utcnow()},
+            )
+            .returning(KnowledgeState.version)
+        )
+        return int(self.session.execute(statement).scalar_one())

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterator
 
 from sqlalchemy.engine import Engine
 
 from common.config import get_settings
 from common.db import UnitOfWork, create_db_engine, make_unit_of_work, start_embedded_postgres
-from common.errors import ModelError
-from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
-from common.llm import LLMClient, Prompt, StreamEvent
+from common.knowledge import Knowledge
+from common.knowledge_cache import KnowledgeCache
+from common.llm import LLMClient
 from common.relay import RelayRegistry
 from common.services.chat import AnswerLimits
+from common.services.knowledge import load_knowledge
 
 _lock = threading.Lock()
 
@@ -53,25 +53,26 @@ def llm_client() -> LLMClient | None:
     return GeminiClient.from_settings(settings)
 
 
-class NoModel:
-    """Stands in for the model when no GEMINI_API_KEY is set."""
-
-    model = "none"
-
-    def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
-        raise ModelError("model_not_configured")
-
-    def complete(self, prompt: Prompt) -> str:
-        raise ModelError("model_not_configured")
-
-
-def answerer() -> LLMClient:
-    """What answers shoppers on this instance."""
-    return llm_client() or NoModel()
+@functools.cache
+def knowledge_cache() -> KnowledgeCache:
+    return KnowledgeCache(
+        lambda: load_knowledge(uow=unit_of_work()),
+        ttl_seconds=get_settings().policy_cache_ttl_seconds,
+    )
 
 
 def knowledge() -> Knowledge:
-    return DEFAULT_KNOWLEDGE
+    """The shop's knowledge, from this instance's cache."""
+    return knowledge_cache().get()
+
+
+def fallback(knowledge: Knowledge) -> LLMClient | None:
+    """What answers when the model fails before its first token, if enabled."""
+    if not get_settings().knowledge_fallback:
+        return None
+    from common.knowledge_answerer import KnowledgeAnswerer, knowledge_index
+
+    return KnowledgeAnswerer(knowledge_index(knowledge))
 
 
 def token_secret() -> str | None:
@@ -95,6 +96,6 @@ def relays() -> RelayRegistry:
 
 def reset() -> None:
     """Forget every singleton (tests use this to start a fresh 'instance')."""
-    for cached in (database_url, engine, unit_of_work, llm_client, relays, answer_limits):
+    for cached in (database_url, engine, unit_of_work, llm_client, relays, answer_limits, knowledge_cache):
         cached.cache_clear()
     get_settings.cache_clear()

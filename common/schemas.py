@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
@@ -17,3 +18,16 @@ class ChatBody(BaseModel):
     client_message_id: StrictStr | None = Field(
         default=None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$"
     )
+
+
+KNOWLEDGE_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class KnowledgeBody(BaseModel):
+    """``PUT /policies/<key>``: a policy or an FAQ entry (the title is the question)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: StrictStr = Field(min_length=1, max_length=200)
+    content: StrictStr = Field(min_length=1, max_length=5000)
+    kind: Literal["policy", "faq"] = "policy"

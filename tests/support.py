@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from common import runtime
+from common.knowledge import DEFAULT_ENTRIES
+from common.models import KnowledgeRecord
 from tests.fake_gemini import FakeGemini
 
 
@@ -114,12 +116,25 @@ class Env:
         with runtime.engine().connect() as conn:
             return list(conn.execute(sa.text(sql), params))
 
+    def execute(self, sql: str, **params: Any) -> None:
+        with runtime.engine().begin() as conn:
+            conn.execute(sa.text(sql), params)
+
     def count(self, table: str) -> int:
         return int(self.query(f"SELECT count(*) FROM {table}")[0][0])
 
     def truncate(self) -> None:
+        """Empty conversations; put the knowledge base back to the seeded defaults (version 1)."""
         with runtime.engine().begin() as conn:
-            conn.execute(sa.text("TRUNCATE conversations, messages CASCADE"))
+            conn.execute(sa.text("TRUNCATE conversations, messages, knowledge_entries CASCADE"))
+            conn.execute(
+                sa.insert(KnowledgeRecord),
+                [
+                    {"key": e.key, "title": e.title, "content": e.content, "kind": e.kind}
+                    for e in DEFAULT_ENTRIES
+                ],
+            )
+            conn.execute(sa.text("UPDATE knowledge_state SET version = 1"))
 
     def wait_for_answers(self, timeout: float = 30.0) -> None:
         """Let background generations of this test finish before the next test starts."""

@@ -17,12 +17,13 @@ from typing import Protocol
 from common import sse
 from common.db import UnitOfWork
 from common.errors import ANSWER_ERRORS, DatabaseUnavailable, ModelError, NotFound
-from common.knowledge import Knowledge, build_system_instruction
+from common.knowledge import KNOWLEDGE_MODEL, Knowledge, build_system_instruction
 from common.llm import LLMClient, Prompt, StreamEnd, TextDelta, Turn
 from common.models import Message, MessageStatus, Role, utcnow
 from common.prompt import build_prompt
 from common.relay import AnswerChannel, FinalEvent, RelayRegistry
 from common.repositories import ConversationRepository
+from common.services.summary import summarise_if_needed
 from common.tokens import hash_token, new_token, token_matches
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ SAFETY_REFUSAL = (
     "I'm sorry, I can't help with that request. I'm happy to answer questions about "
     "shipping, delivery, returns or our support hours."
 )
+# A direct FAQ answer needs its match this far ahead of the runner-up (score share).
+FAQ_MIN_MARGIN = 0.3
 # How many earlier messages are read to build a prompt; the token budget trims further.
 HISTORY_WINDOW = 60
 
@@ -57,8 +60,9 @@ class TurnStarted:
     # new was stored and the existing answer is replayed instead of generated again.
     replay: bool = False
 
-    def meta(self) -> dict[str, str]:
+    def meta(self, answer_source: str) -> dict[str, str]:
         return {
+            "answer_source": answer_source,
             "conversation_id": str(self.conversation_id),
             "conversation_token": self.conversation_token,
             "user_message_id": str(self.user_message_id),
@@ -95,7 +99,9 @@ def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | Non
                     reply = repo.find_reply(earlier.id)
                     assert reply is not None, "a user message is always stored with its reply"
                     return TurnStarted(conversation.id, token, earlier.id, reply.id, replay=True)
-        history = repo.messages_before(conversation.id, before_position=None, limit=HISTORY_WINDOW)
+        history = repo.messages_after(
+            conversation.id, after_position=conversation.summary_through_position, limit=HISTORY_WINDOW
+        )
         user = repo.add_message(
             conversation,
             role=Role.USER,
@@ -106,10 +112,10 @@ def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | Non
         assistant = repo.add_message(
             conversation, role=Role.ASSISTANT, content="", status=MessageStatus.STREAMING, reply_to_id=user.id
         )
-        summary = conversation.summary
-        summarised_through = conversation.summary_through_position
-        turns = [_as_turn(m) for m in history if m.position > summarised_through and _as_turn(m).text]
-        return TurnStarted(conversation.id, token, user.id, assistant.id, history=turns, summary=summary)
+        turns = [t for t in map(_as_turn, history) if t.text]
+        return TurnStarted(
+            conversation.id, token, user.id, assistant.id, history=turns, summary=conversation.summary
+        )
 
 
 def _as_turn(message: Message) -> Turn:
@@ -130,6 +136,26 @@ class _Answer:
         return "".join(self.parts)
 
 
+def choose_answerer(
+    *, model: LLMClient | None, knowledge: Knowledge, question: str, faq_min_score: float | None
+) -> LLMClient:
+    """The model, unless there is none or a confident FAQ match can answer without a call."""
+    from common.knowledge_answerer import KnowledgeAnswerer, knowledge_index
+
+    if model is None:
+        return KnowledgeAnswerer(knowledge_index(knowledge))
+    if faq_min_score is not None:
+        match = knowledge_index(knowledge).best(question, kind="faq")
+        if match is not None and match.score >= faq_min_score and match.margin >= FAQ_MIN_MARGIN:
+            return KnowledgeAnswerer(knowledge_index(knowledge), entry=match.entry)
+    return model
+
+
+def answer_source(llm: LLMClient) -> str:
+    """What the shopper is told the answer comes from: ``model`` or ``knowledge``."""
+    return "knowledge" if llm.model == KNOWLEDGE_MODEL else "model"
+
+
 def generate_answer(
     *,
     uow: UnitOfWork,
@@ -139,27 +165,37 @@ def generate_answer(
     channel: AnswerChannel,
     knowledge: Knowledge,
     limits: AnswerLimits,
+    fallback: LLMClient | None = None,
     clock: Clock = time.monotonic,
 ) -> FinalEvent:
     """Stream the answer into ``channel``, then store it and close the channel.
 
-    Runs to the end whether or not anybody is still reading.
+    Runs to the end whether or not anybody is still reading. If the model fails before its
+    first token and a ``fallback`` is given, the fallback answers instead and the stored
+    message records why (``source="fallback"``, ``error_code`` of the model's failure).
     """
     started = clock()
     answer = _relay(llm, prompt, channel, started, assistant_message_id, uow, limits, clock)
+    used, source, fallback_reason = llm, answer_source(llm), None
+    if answer.error is not None and not answer.parts and fallback is not None:
+        fallback_reason = answer.error.code
+        log.warning("model failed before its first token (%s); answering from knowledge", fallback_reason)
+        answer = _relay(fallback, prompt, channel, started, assistant_message_id, uow, limits, clock)
+        used, source = fallback, "fallback"
     fields, final = _outcome(answer, assistant_message_id, channel)
-    duration = clock() - started
     fields.update(
-        model=llm.model,
-        source="knowledge" if llm.model == "knowledge-base" else "model",
+        model=used.model,
+        source=source,
         knowledge_version=knowledge.version,
         time_to_first_token_ms=(
             round((answer.first_token_at - started) * 1000) if answer.first_token_at else None
         ),
-        duration_ms=round(duration * 1000),
+        duration_ms=round((clock() - started) * 1000),
         input_tokens=answer.end.input_tokens if answer.end else None,
         output_tokens=answer.end.output_tokens if answer.end else None,
     )
+    if fallback_reason is not None and fields["status"] == MessageStatus.COMPLETE:
+        fields["error_code"] = fallback_reason
     try:
         _save_final(uow, assistant_message_id, fields)
     except DatabaseUnavailable:
@@ -308,8 +344,13 @@ def launch_answer(
     knowledge: Knowledge,
     history_budget: int,
     limits: AnswerLimits,
+    fallback: LLMClient | None = None,
 ) -> AnswerChannel:
-    """Start generating the answer in the background and return the channel to follow."""
+    """Start generating the answer in the background and return the channel to follow.
+
+    After the answer is stored, the same thread summarises older turns if the conversation
+    has outgrown the history budget (one extra model call, off the hot path).
+    """
     prompt = build_prompt(
         system_instruction=build_system_instruction(knowledge),
         history=turn.history,
@@ -330,7 +371,12 @@ def launch_answer(
                 channel=channel,
                 knowledge=knowledge,
                 limits=limits,
+                fallback=fallback,
             )
+            if answer_source(llm) == "model":
+                summarise_if_needed(
+                    uow=uow, llm=llm, conversation_id=turn.conversation_id, budget=history_budget
+                )
         finally:
             relays.release(message_id)
 

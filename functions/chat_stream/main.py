@@ -57,22 +57,32 @@ def send_message(request: flask.Request) -> flask.Response:
             token_secret=runtime.token_secret(),
             limits=limits,
         )
+        answer_source = "model" if runtime.llm_client() else "knowledge"
     else:
+        knowledge = runtime.knowledge()
+        answerer = chat.choose_answerer(
+            model=runtime.llm_client(),
+            knowledge=knowledge,
+            question=message,
+            faq_min_score=settings.faq_direct_answer_min_score,
+        )
+        answer_source = chat.answer_source(answerer)
         source = chat.launch_answer(
             uow=uow,
-            llm=runtime.answerer(),
+            llm=answerer,
             relays=runtime.relays(),
             turn=turn,
             message=message,
-            knowledge=runtime.knowledge(),
+            knowledge=knowledge,
             history_budget=settings.history_token_budget,
             limits=limits,
+            fallback=runtime.fallback(knowledge),
         )
     events = chat.sse_events(
         message_id=turn.assistant_message_id,
         source=source,
         heartbeat_seconds=settings.heartbeat_seconds,
-        meta=turn.meta(),
+        meta=turn.meta(answer_source),
     )
     return sse_response(_hold_until_stored(events, turn.assistant_message_id))
 

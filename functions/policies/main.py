@@ -1,18 +1,72 @@
-"""policies: the admin function for the shop's policies and FAQ (filled in by the knowledge issue)."""
+"""policies: the shop admin's function for policies and the FAQ bank.
+
+``GET /`` lists (``?kind=policy|faq``), ``GET /<key>`` reads, ``PUT /<key>`` creates or
+replaces, ``DELETE /<key>`` deletes. Every route needs ``Authorization: Bearer <ADMIN_TOKEN>``.
+"""
 
 from __future__ import annotations
+
+import re
 
 import flask
 import functions_framework
 
-from common.errors import NotConfigured
-from common.http import serve
+from common import runtime
+from common.auth import require_admin
+from common.config import get_settings
+from common.errors import InvalidRequest, MethodNotAllowed
+from common.http import json_response, parse_json, serve
+from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody
+from common.services import knowledge
+
+_KEY = re.compile(KNOWLEDGE_KEY_PATTERN)
 
 
 @functions_framework.http
 def policies(request: flask.Request) -> flask.Response:
-    return serve(request, {"GET": _not_yet})
+    return serve(request, {"GET": read, "PUT": put, "DELETE": delete})
 
 
-def _not_yet(request: flask.Request) -> flask.Response:
-    raise NotConfigured("policy administration is not available yet")
+def _authorized_key(request: flask.Request, *, required: bool) -> str | None:
+    settings = get_settings()
+    require_admin(
+        request.headers.get("Authorization"),
+        settings.admin_token.get_secret_value() if settings.admin_token else None,
+    )
+    key = request.path.strip("/") or None
+    if key is None and required:
+        raise MethodNotAllowed(f"{request.method} needs an entry key: /policies/<key>")
+    if key is not None and not _KEY.match(key):
+        raise InvalidRequest(
+            "a key is 1-64 lowercase letters, digits or dashes, starting with a letter or digit",
+            code="invalid_key",
+        )
+    return key
+
+
+def read(request: flask.Request) -> flask.Response:
+    key = _authorized_key(request, required=False)
+    uow = runtime.unit_of_work()
+    if key is not None:
+        return json_response(knowledge.get_entry(uow=uow, key=key))
+    kind = request.args.get("kind")
+    if kind not in (None, "policy", "faq"):
+        raise InvalidRequest("kind must be policy or faq", code="invalid_kind")
+    return json_response(knowledge.list_entries(uow=uow, kind=kind))
+
+
+def put(request: flask.Request) -> flask.Response:
+    key = _authorized_key(request, required=True)
+    assert key is not None
+    body = parse_json(request, KnowledgeBody, max_bytes=get_settings().max_request_bytes)
+    entry, created = knowledge.put_entry(
+        uow=runtime.unit_of_work(), key=key, title=body.title, content=body.content, kind=body.kind
+    )
+    return json_response(entry, 201 if created else 200)
+
+
+def delete(request: flask.Request) -> flask.Response:
+    key = _authorized_key(request, required=True)
+    assert key is not None
+    version = knowledge.delete_entry(uow=runtime.unit_of_work(), key=key)
+    return json_response({"deleted": key, "version": version})

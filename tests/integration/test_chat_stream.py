@@ -23,7 +23,14 @@ def test_answer_streams_as_meta_deltas_and_done(env: Env, chat: FlaskClient) -> 
     assert [e.event for e in turn.events] == ["meta", "delta", "delta", "delta", "delta", "done"]
     assert turn.deltas == ["Hel", "lo, ", "how can I ", "help?"]
     meta = turn.meta
-    assert set(meta) == {"conversation_id", "conversation_token", "user_message_id", "assistant_message_id"}
+    assert set(meta) == {
+        "answer_source",
+        "conversation_id",
+        "conversation_token",
+        "user_message_id",
+        "assistant_message_id",
+    }
+    assert meta["answer_source"] == "model"
     assert turn.last.data["assistant_message_id"] == meta["assistant_message_id"]
     assert turn.last.data["finish_reason"] == "stop"
     assert turn.last.data["usage"]["input_tokens"] > 0
@@ -141,16 +148,23 @@ def test_no_database_connection_is_held_while_the_model_streams(env: Env, chat: 
     assert checked_out.count(0) >= 8
 
 
-def test_without_a_model_the_stream_says_so(env: Env) -> None:
+def test_without_a_model_answers_come_from_the_seeded_knowledge(env: Env) -> None:
     env.set(GEMINI_API_KEY=None)
     chat = _fresh_chat()
 
-    turn = send(chat, "hi")
+    turn = send(chat, "How long does shipping take?")
 
-    assert turn.last.event == "error"
-    assert turn.last.data["code"] == "model_not_configured"
-    assert turn.last.data["retryable"] is False
-    assert env.fake.stream_requests() == []
+    shipping = next(e for e in DEFAULT_KNOWLEDGE.entries if e.key == "shipping")
+    assert turn.meta["answer_source"] == "knowledge"
+    assert turn.last.event == "done"
+    assert shipping.content in turn.text
+    assert turn.text.startswith("From our help pages")
+    assert len(turn.deltas) > 3
+    assert env.fake.requests == []
+    stored = env.query("SELECT content, source, model, status FROM messages WHERE role = 'assistant'")
+    assert [(r.content, r.source, r.model, r.status) for r in stored] == [
+        (turn.text, "knowledge", "knowledge-base", "complete")
+    ]
 
 
 def _fresh_chat() -> FlaskClient:
