@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
     history_page_size: int = Field(default=50, ge=1, le=500)
 
+    redis_url: str | None = None
+    rate_limit_per_client: str = "30/minute"
+    rate_limit_per_conversation: str = "12/minute"
+    trusted_proxy_count: int = Field(default=1, ge=0)
+
     heartbeat_seconds: float = Field(default=15.0, gt=0)
     checkpoint_interval_seconds: float = Field(default=0.4, gt=0)
 
@@ -51,6 +56,15 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         # An empty variable in a .env file or a Terraform default means "not set".
         return None if value == "" else value
+
+    @field_validator("rate_limit_per_client", "rate_limit_per_conversation")
+    @classmethod
+    def _valid_rate(cls, value: str) -> str:
+        if value.strip():
+            from limits import parse
+
+            parse(value)  # raises ValueError naming the problem
+        return value.strip()
 
     @property
     def origins(self) -> frozenset[str]:

@@ -85,6 +85,17 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
+def client_address(request: flask.Request, trusted_proxy_count: int) -> str:
+    """The caller's IP: the entry our trusted proxies appended to X-Forwarded-For.
+
+    Entries further left are whatever the client sent and cannot be trusted.
+    """
+    forwarded = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+    if trusted_proxy_count and len(forwarded) >= trusted_proxy_count:
+        return forwarded[-trusted_proxy_count]
+    return request.remote_addr or "unknown"
+
+
 def _cors_headers(request: flask.Request) -> dict[str, str]:
     origin = (request.headers.get("Origin") or "").rstrip("/")
     allowed = get_settings().origins

@@ -114,3 +114,13 @@ class KnowledgeState(Base):
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RateLimitWindow(Base):
+    """A fixed rate-limit window: hits counted under a key until it expires."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    hits: Mapped[int]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

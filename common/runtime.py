@@ -15,6 +15,7 @@ from common.db import UnitOfWork, create_db_engine, make_unit_of_work, start_emb
 from common.knowledge import Knowledge
 from common.knowledge_cache import KnowledgeCache
 from common.llm import LLMClient
+from common.ratelimit import RateLimiter, make_storage
 from common.relay import RelayRegistry
 from common.services.chat import AnswerLimits
 from common.services.knowledge import load_knowledge
@@ -90,12 +91,30 @@ def answer_limits() -> AnswerLimits:
 
 
 @functools.cache
+def rate_limiter() -> RateLimiter:
+    settings = get_settings()
+    return RateLimiter(
+        make_storage(redis_url=settings.redis_url, engine=engine()),
+        {"client": settings.rate_limit_per_client, "conversation": settings.rate_limit_per_conversation},
+    )
+
+
+@functools.cache
 def relays() -> RelayRegistry:
     return RelayRegistry()
 
 
 def reset() -> None:
     """Forget every singleton (tests use this to start a fresh 'instance')."""
-    for cached in (database_url, engine, unit_of_work, llm_client, relays, answer_limits, knowledge_cache):
+    for cached in (
+        database_url,
+        engine,
+        unit_of_work,
+        llm_client,
+        relays,
+        answer_limits,
+        knowledge_cache,
+        rate_limiter,
+    ):
         cached.cache_clear()
     get_settings.cache_clear()

@@ -23,3 +23,8 @@ def token_matches(token: str | None, stored_hash: bytes, secret: str | None) -> 
     if not token:
         return False
     return hmac.compare_digest(hash_token(token, secret), stored_hash)
+
+
+def fingerprint(token: str | None) -> str:
+    """A short, non-reversible tag of a token, for keys and logs (never the token itself)."""
+    return hashlib.sha256((token or "").encode()).hexdigest()[:16]

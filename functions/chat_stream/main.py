@@ -15,10 +15,11 @@ import functions_framework
 from common import runtime
 from common.config import get_settings
 from common.errors import InvalidRequest, PayloadTooLarge
-from common.http import parse_json, serve, sse_response
+from common.http import client_address, parse_json, serve, sse_response
 from common.schemas import ChatBody
 from common.services import chat
 from common.sse import parse_last_event_id
+from common.tokens import fingerprint
 
 
 @functions_framework.http
@@ -36,6 +37,12 @@ def send_message(request: flask.Request) -> flask.Response:
         raise PayloadTooLarge(
             f"message is longer than {settings.max_message_chars} characters", code="message_too_long"
         )
+    token = request.headers.get("X-Conversation-Token")
+    limiter = runtime.rate_limiter()
+    limiter.hit("client", client_address(request, settings.trusted_proxy_count))
+    if body.conversation_id is not None:
+        # Keyed by id and token, so nobody without the token can use up a conversation's limit.
+        limiter.hit("conversation", f"{body.conversation_id}:{fingerprint(token)}")
     uow = runtime.unit_of_work()
     limits = runtime.answer_limits()
     turn = chat.start_turn(
@@ -43,7 +50,7 @@ def send_message(request: flask.Request) -> flask.Response:
         request=chat.TurnRequest(
             message=message,
             conversation_id=body.conversation_id,
-            conversation_token=request.headers.get("X-Conversation-Token"),
+            conversation_token=token,
             client_message_id=body.client_message_id,
         ),
         token_secret=runtime.token_secret(),
