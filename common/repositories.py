@@ -56,8 +56,11 @@ class ConversationRepository:
             )
         ).one_or_none()
 
-    def find_reply(self, user_message_id: uuid.UUID) -> Message | None:
-        return self.session.scalars(sa.select(Message).where(Message.reply_to_id == user_message_id)).first()
+    def latest_reply(self, user_message_id: uuid.UUID) -> Message | None:
+        """The newest answer to a user message (earlier ones may have failed)."""
+        return self.session.scalars(
+            sa.select(Message).where(Message.reply_to_id == user_message_id).order_by(Message.position.desc())
+        ).first()
 
     def messages_before(
         self, conversation_id: uuid.UUID, *, before_position: int | None, limit: int

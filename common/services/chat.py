@@ -16,7 +16,7 @@ from typing import Protocol
 
 from common import sse
 from common.db import UnitOfWork
-from common.errors import ANSWER_ERRORS, DatabaseUnavailable, ModelError, NotFound
+from common.errors import ANSWER_ERRORS, Conflict, DatabaseUnavailable, ModelError, NotFound
 from common.knowledge import KNOWLEDGE_MODEL, Knowledge, build_system_instruction
 from common.llm import LLMClient, Prompt, StreamEnd, TextDelta, Turn
 from common.models import Message, MessageStatus, Role, utcnow
@@ -34,6 +34,9 @@ SAFETY_REFUSAL = (
     "I'm sorry, I can't help with that request. I'm happy to answer questions about "
     "shipping, delivery, returns or our support hours."
 )
+# A repeated send (same client_message_id) whose answer ended like this is answered anew;
+# any other answer is replayed as stored (or followed while it is still being written).
+RETRY_GENERATES = frozenset({MessageStatus.FAILED, MessageStatus.INTERRUPTED})
 # A direct FAQ answer needs its match this far ahead of the runner-up (score share).
 FAQ_MIN_MARGIN = 0.3
 # How many earlier messages are read to build a prompt; the token budget trims further.
@@ -54,6 +57,7 @@ class TurnStarted:
     conversation_token: str
     user_message_id: uuid.UUID
     assistant_message_id: uuid.UUID
+    question: str
     history: list[Turn] = field(default_factory=list)
     summary: str | None = None
     # True when this request repeats an earlier one (same client_message_id): nothing
@@ -93,28 +97,48 @@ def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | Non
             if found is None or not token_matches(token, found.token_hash, token_secret):
                 raise NotFound("conversation not found", code="conversation_not_found")
             conversation = found
-            if request.client_message_id is not None:
-                earlier = repo.find_by_client_message_id(conversation.id, request.client_message_id)
-                if earlier is not None:
-                    reply = repo.find_reply(earlier.id)
-                    assert reply is not None, "a user message is always stored with its reply"
-                    return TurnStarted(conversation.id, token, earlier.id, reply.id, replay=True)
+        earlier = (
+            repo.find_by_client_message_id(conversation.id, request.client_message_id)
+            if request.conversation_id is not None and request.client_message_id is not None
+            else None
+        )
+        if earlier is not None:
+            if earlier.content != request.message:
+                raise Conflict(
+                    "this client_message_id was already used for a different message",
+                    code="client_message_id_reused",
+                )
+            reply = repo.latest_reply(earlier.id)
+            assert reply is not None, "a user message is always stored with its reply"
+            if reply.status not in RETRY_GENERATES:
+                return TurnStarted(
+                    conversation.id, token, earlier.id, reply.id, question=earlier.content, replay=True
+                )
+            # The earlier answer failed: answer the same stored question again.
+            user = earlier
+        else:
+            user = repo.add_message(
+                conversation,
+                role=Role.USER,
+                content=request.message,
+                status=MessageStatus.COMPLETE,
+                client_message_id=request.client_message_id,
+            )
         history = repo.messages_after(
             conversation.id, after_position=conversation.summary_through_position, limit=HISTORY_WINDOW
-        )
-        user = repo.add_message(
-            conversation,
-            role=Role.USER,
-            content=request.message,
-            status=MessageStatus.COMPLETE,
-            client_message_id=request.client_message_id,
         )
         assistant = repo.add_message(
             conversation, role=Role.ASSISTANT, content="", status=MessageStatus.STREAMING, reply_to_id=user.id
         )
-        turns = [t for t in map(_as_turn, history) if t.text]
+        turns = [_as_turn(m) for m in history if m.position < user.position and m.content]
         return TurnStarted(
-            conversation.id, token, user.id, assistant.id, history=turns, summary=conversation.summary
+            conversation.id,
+            token,
+            user.id,
+            assistant.id,
+            question=user.content,
+            history=turns,
+            summary=conversation.summary,
         )
 
 
@@ -340,7 +364,6 @@ def launch_answer(
     llm: LLMClient,
     relays: RelayRegistry,
     turn: TurnStarted,
-    message: str,
     knowledge: Knowledge,
     history_budget: int,
     limits: AnswerLimits,
@@ -354,7 +377,7 @@ def launch_answer(
     prompt = build_prompt(
         system_instruction=build_system_instruction(knowledge),
         history=turn.history,
-        message=message,
+        message=turn.question,
         budget=history_budget,
         summary=turn.summary,
     )

@@ -70,7 +70,7 @@ def send_message(request: flask.Request) -> flask.Response:
         answerer = chat.choose_answerer(
             model=runtime.llm_client(),
             knowledge=knowledge,
-            question=message,
+            question=turn.question,
             faq_min_score=settings.faq_direct_answer_min_score,
         )
         answer_source = chat.answer_source(answerer)
@@ -79,7 +79,6 @@ def send_message(request: flask.Request) -> flask.Response:
             llm=answerer,
             relays=runtime.relays(),
             turn=turn,
-            message=message,
             knowledge=knowledge,
             history_budget=settings.history_token_budget,
             limits=limits,

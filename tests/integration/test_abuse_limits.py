@@ -1,0 +1,106 @@
+"""Rate limits that hold across instances, and the CORS allowlist."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from tests.conftest import make_client
+from tests.support import Env, send
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(params=["postgres", "redis"])
+def backend(request: pytest.FixtureRequest, env: Env) -> str:
+    """Each rate-limit store: Postgres (the default) and Redis (with REDIS_URL)."""
+    if request.param == "redis":
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        env.set(REDIS_URL=REDIS_URL)
+    return str(request.param)
+
+
+def test_the_client_limit_answers_429_with_retry_after_and_writes_nothing(env: Env, backend: str) -> None:
+    env.set(RATE_LIMIT_PER_CLIENT="2/minute")
+    chat = make_client("chat_stream")
+    send(chat, "one")
+    send(chat, "two")
+    env.wait_for_answers()
+
+    response = chat.post("/", json={"message": "three"})
+
+    assert response.status_code == 429
+    assert response.get_json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert env.count("messages") == 4
+
+
+def test_the_limit_holds_across_instances(env: Env, backend: str) -> None:
+    env.set(RATE_LIMIT_PER_CLIENT="2/minute")
+    send(make_client("chat_stream"), "one on instance A")
+    env.set(RATE_LIMIT_PER_CLIENT="2/minute")  # a fresh 'instance': new engine, new limiter
+    send(make_client("chat_stream"), "two on instance B")
+    env.set(RATE_LIMIT_PER_CLIENT="2/minute")
+
+    response = make_client("chat_stream").post("/", json={"message": "three on instance C"})
+
+    assert response.status_code == 429
+
+
+def test_clients_are_told_apart_by_the_address_the_proxy_appended(env: Env) -> None:
+    env.set(RATE_LIMIT_PER_CLIENT="1/minute")
+    chat = make_client("chat_stream")
+
+    first = chat.post("/", json={"message": "hi"}, headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.1"})
+    spoofed = chat.post("/", json={"message": "hi"}, headers={"X-Forwarded-For": "7.7.7.7, 203.0.113.1"})
+    other = chat.post("/", json={"message": "hi"}, headers={"X-Forwarded-For": "203.0.113.2"})
+
+    assert first.status_code == 200
+    assert spoofed.status_code == 429  # the client-supplied part is ignored
+    assert other.status_code == 200
+
+
+def test_the_conversation_limit(env: Env) -> None:
+    env.set(RATE_LIMIT_PER_CONVERSATION="2/minute")
+    chat = make_client("chat_stream")
+    first = send(chat, "one")
+    cid, token = first.meta["conversation_id"], first.meta["conversation_token"]
+    send(chat, "two", conversation_id=cid, token=token)
+    send(chat, "three", conversation_id=cid, token=token)
+
+    response = chat.post(
+        "/", json={"message": "four", "conversation_id": cid}, headers={"X-Conversation-Token": token}
+    )
+    stranger = chat.post(
+        "/", json={"message": "x", "conversation_id": cid}, headers={"X-Conversation-Token": "guess"}
+    )
+
+    assert response.status_code == 429
+    assert stranger.status_code == 404  # outsiders neither use up nor learn about the limit
+
+
+def test_cors_preflight_and_allowlist(env: Env) -> None:
+    env.set(ALLOWED_ORIGINS="https://shop.example, https://www.shop.example")
+    chat = make_client("chat_stream")
+
+    preflight = chat.options(
+        "/",
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, x-conversation-token",
+        },
+    )
+    allowed = chat.post("/", json={"message": "hi"}, headers={"Origin": "https://www.shop.example"})
+    foreign = chat.post("/", json={"message": "hi"}, headers={"Origin": "https://evil.example"})
+    foreign_preflight = chat.options("/", headers={"Origin": "https://evil.example"})
+
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://shop.example"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "X-Conversation-Token" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "Last-Event-ID" in preflight.headers["Access-Control-Allow-Headers"]
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://www.shop.example"
+    assert "Retry-After" in allowed.headers["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+    assert "Access-Control-Allow-Origin" not in foreign_preflight.headers

@@ -1,0 +1,233 @@
+"""The failure matrix: every way an answer can go wrong has a defined, stored outcome."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+
+from common import runtime
+from common.knowledge import DEFAULT_KNOWLEDGE
+from common.relay import AnswerChannel
+from common.services import chat as chat_service
+from tests.conftest import make_client
+from tests.fake_gemini import Behavior
+from tests.fakes import FakeLLM, FlakyUnitOfWork
+from tests.support import Env, send
+
+
+@pytest.fixture
+def strict_chat(env: Env) -> FlaskClient:
+    """chat_stream with the knowledge fallback off, so model failures surface as errors."""
+    env.set(KNOWLEDGE_FALLBACK="false", GEMINI_RETRY_ATTEMPTS="2")
+    return make_client("chat_stream")
+
+
+def _answer_row(env: Env) -> object:
+    rows = env.query(
+        "SELECT status, content, error_code, finish_reason, source FROM messages WHERE role = 'assistant'"
+    )
+    assert len(rows) == 1
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("status", "code"), [(429, "model_rate_limited"), (500, "model_unavailable"), (503, "model_unavailable")]
+)
+def test_errors_before_the_first_token_are_retried_then_reported(
+    env: Env, strict_chat: FlaskClient, status: int, code: str
+) -> None:
+    env.fake.script(Behavior(kind="error", status=status, times=2))
+
+    turn = send(strict_chat, "hi")
+
+    assert len(env.fake.stream_requests()) == 2  # bounded retries, with backoff
+    assert turn.last.event == "error"
+    assert turn.last.data == {"code": code, "message": turn.last.data["message"], "retryable": True}
+    row = _answer_row(env)
+    assert (row.status, row.content, row.error_code) == ("failed", "", code)
+
+
+def test_a_client_error_is_not_retried(env: Env, strict_chat: FlaskClient) -> None:
+    env.fake.script(Behavior(kind="error", status=400))
+
+    turn = send(strict_chat, "hi")
+
+    assert len(env.fake.stream_requests()) == 1
+    assert turn.last.data["code"] == "model_rejected"
+    assert turn.last.data["retryable"] is False
+
+
+def test_a_stream_broken_halfway_keeps_the_partial_answer(env: Env, strict_chat: FlaskClient) -> None:
+    env.fake.script(
+        Behavior(kind="break", chunks=["Standard ", "delivery ", "takes ", "2-4 days."], break_after=2)
+    )
+
+    turn = send(strict_chat, "How long is delivery?")
+
+    assert turn.text == "Standard delivery "
+    assert turn.last.event == "error"
+    assert turn.last.data["code"] == "model_stream_broken"
+    assert turn.last.data["retryable"] is True
+    row = _answer_row(env)
+    assert (row.status, row.content) == ("interrupted", "Standard delivery ")
+    assert len(env.fake.stream_requests()) == 1  # a broken stream is never silently re-sent
+
+
+def test_a_model_that_stops_answering_times_out(env: Env) -> None:
+    env.set(KNOWLEDGE_FALLBACK="false", GEMINI_RETRY_ATTEMPTS="1", GEMINI_READ_TIMEOUT_SECONDS="0.5")
+    chat = make_client("chat_stream")
+    env.fake.script(Behavior(kind="hang", hang_seconds=3))
+
+    turn = send(chat, "hi")
+
+    assert turn.last.data["code"] == "model_timeout"
+    assert _answer_row(env).status == "failed"
+
+
+def test_a_model_that_stalls_midway_times_out_and_keeps_the_partial(env: Env) -> None:
+    env.set(KNOWLEDGE_FALLBACK="false", GEMINI_RETRY_ATTEMPTS="1", GEMINI_READ_TIMEOUT_SECONDS="0.5")
+    chat = make_client("chat_stream")
+    env.fake.script(Behavior(chunks=["Part one. ", "Part two."], gap=2.0))
+
+    turn = send(chat, "hi")
+
+    assert turn.text == "Part one. "
+    assert turn.last.data["code"] == "model_timeout"
+    row = _answer_row(env)
+    assert (row.status, row.content) == ("interrupted", "Part one. ")
+
+
+def test_the_overall_deadline_ends_a_trickling_answer(env: Env) -> None:
+    env.set(KNOWLEDGE_FALLBACK="false", ANSWER_DEADLINE_SECONDS="0.5")
+    chat = make_client("chat_stream")
+    env.fake.script(Behavior(chunks=[f"w{n} " for n in range(20)], gap=0.1))
+
+    turn = send(chat, "hi")
+
+    assert turn.last.data["code"] == "model_timeout"
+    assert 0 < len(turn.deltas) < 20
+    row = _answer_row(env)
+    assert (row.status, row.content) == ("interrupted", turn.text)
+
+
+@pytest.mark.parametrize(
+    ("behavior", "shown_before_refusal"),
+    [(Behavior(kind="prompt_blocked"), ""), (Behavior(kind="safety", chunks=["Well, "]), "Well, ")],
+)
+def test_a_safety_block_gets_a_polite_refusal(
+    env: Env, chat: FlaskClient, behavior: Behavior, shown_before_refusal: str
+) -> None:
+    env.fake.script(behavior)
+
+    turn = send(chat, "something unsafe")
+
+    assert turn.last.event == "done"
+    assert turn.last.data["finish_reason"] == "safety"
+    assert turn.text.startswith(shown_before_refusal)
+    assert chat_service.SAFETY_REFUSAL in turn.text
+    row = _answer_row(env)
+    assert (row.status, row.content, row.finish_reason) == ("blocked", turn.text, "safety")
+
+
+def test_an_empty_answer_is_a_retryable_error(env: Env, strict_chat: FlaskClient) -> None:
+    env.fake.script(Behavior(kind="empty"))
+
+    turn = send(strict_chat, "hi")
+
+    assert turn.last.event == "error"
+    assert turn.last.data["code"] == "empty_answer"
+    assert turn.last.data["retryable"] is True
+    assert _answer_row(env).status == "failed"
+
+
+def test_database_down_before_streaming_is_503_and_writes_nothing(env: Env) -> None:
+    dead = make_url(env.database_url).set(host="127.0.0.1", port=1).render_as_string(hide_password=False)
+    env.set(DATABASE_URL=dead)
+    chat = make_client("chat_stream")
+
+    response = chat.post("/", json={"message": "hi"})
+
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "database_unavailable"
+    assert env.fake.requests == []
+    env.set(DATABASE_URL=env.database_url)
+    assert env.count("messages") == 0
+
+
+def _started_turn(env: Env) -> chat_service.TurnStarted:
+    return chat_service.start_turn(
+        uow=runtime.unit_of_work(),
+        request=chat_service.TurnRequest(message="hi"),
+        token_secret=runtime.token_secret(),
+    )
+
+
+def test_the_final_save_is_retried_when_the_database_fails(env: Env) -> None:
+    turn = _started_turn(env)
+    flaky = FlakyUnitOfWork(runtime.unit_of_work(), failures=2)
+
+    final = chat_service.generate_answer(
+        uow=flaky,
+        llm=FakeLLM(["Saved ", "despite hiccups."]),
+        prompt=chat_service.Prompt("system"),
+        assistant_message_id=turn.assistant_message_id,
+        channel=AnswerChannel(),
+        knowledge=DEFAULT_KNOWLEDGE,
+        limits=chat_service.AnswerLimits(),
+    )
+
+    assert final.name == "done"
+    assert flaky.failed == 2
+    row = env.query("SELECT status, content FROM messages WHERE id = :id", id=turn.assistant_message_id)[0]
+    assert (row.status, row.content) == ("complete", "Saved despite hiccups.")
+
+
+def test_an_answer_that_cannot_be_saved_is_reported_not_dropped_silently(env: Env) -> None:
+    turn = _started_turn(env)
+    channel = AnswerChannel()
+
+    final = chat_service.generate_answer(
+        uow=FlakyUnitOfWork(runtime.unit_of_work(), failures=100),
+        llm=FakeLLM(["Lost?"]),
+        prompt=chat_service.Prompt("system"),
+        assistant_message_id=turn.assistant_message_id,
+        channel=channel,
+        knowledge=DEFAULT_KNOWLEDGE,
+        limits=chat_service.AnswerLimits(),
+    )
+
+    assert final.name == "error"
+    assert final.data["code"] == "answer_not_saved"
+    assert channel.read(0, 0) == (["Lost?"], final)
+    assert (
+        env.query("SELECT status FROM messages WHERE id = :id", id=turn.assistant_message_id)[0].status
+        == "streaming"
+    )
+
+
+def test_an_answer_orphaned_by_a_dead_instance_is_marked_lost_on_resume(env: Env, chat: FlaskClient) -> None:
+    turn = _started_turn(env)
+    env.execute(
+        "UPDATE messages SET content = 'Half an ans', updated_at = now() - interval '1 hour' WHERE id = :id",
+        id=turn.assistant_message_id,
+    )
+
+    response = chat.get(
+        f"/?message_id={turn.assistant_message_id}", headers={"X-Conversation-Token": turn.conversation_token}
+    )
+
+    body = response.get_data(as_text=True)
+    assert "Half an ans" in body
+    assert "answer_lost" in body
+    row = env.query("SELECT status, error_code FROM messages WHERE id = :id", id=turn.assistant_message_id)[0]
+    assert (row.status, row.error_code) == ("interrupted", "answer_lost")
+
+
+def test_unknown_message_resume_is_404(env: Env, chat: FlaskClient) -> None:
+    response = chat.get(f"/?message_id={uuid.uuid4()}", headers={"X-Conversation-Token": "x"})
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "message_not_found"
