@@ -27,3 +27,8 @@ output "site_bucket" {
   description = "Bucket the CI uploads web/ to."
   value       = google_storage_bucket.site.name
 }
+
+output "site_url_map" {
+  description = "URL map of the site (CI invalidates its CDN cache after publishing)."
+  value       = google_compute_url_map.site.name
+}

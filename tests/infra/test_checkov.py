@@ -1,4 +1,4 @@
-"""checkov scans infra/ clean: every finding is fixed or skipped inline with a reason.
+"""checkov scans infra/ and the CI workflows clean: every finding is fixed or skipped inline with a reason.
 
 checkov pins ``packaging<24``, which conflicts with the project's pins, so it lives in its own
 virtualenv (``.venv-checkov``, pinned in requirements-checkov.txt). ``make test`` builds it
@@ -37,15 +37,23 @@ def checkov() -> Path:
 
 
 @pytest.fixture(scope="module")
-def scan(checkov: Path) -> dict[str, Any]:
-    """checkov's JSON report of infra/ (terraform checks only, offline)."""
+def reports(checkov: Path) -> dict[str, dict[str, Any]]:
+    """checkov's results (offline) by check type: terraform for infra/, github_actions for CI."""
+    return {
+        # The workflow checks find .github/workflows only when scanning the repository root.
+        "terraform": _scan(checkov, INFRA_DIR, "terraform"),
+        "github_actions": _scan(checkov, REPO_ROOT, "github_actions"),
+    }
+
+
+def _scan(checkov: Path, directory: Path, framework: str) -> dict[str, Any]:
     result = subprocess.run(
         [
             str(checkov),
             "--directory",
-            str(INFRA_DIR),
+            str(directory),
             "--framework",
-            "terraform",
+            framework,
             "--skip-download",
             "--output",
             "json",
@@ -53,26 +61,27 @@ def scan(checkov: Path) -> dict[str, Any]:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"},
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
     )
     assert result.returncode in (0, 1), result.stderr[-2000:]
     report = json.loads(result.stdout)
-    reports = report if isinstance(report, list) else [report]
-    (terraform,) = [r for r in reports if r.get("check_type") == "terraform"]
-    return terraform["results"]
+    assert report.get("check_type") == framework, f"checkov found nothing to scan for {framework}"
+    return report["results"]
 
 
-def test_checkov_finds_nothing(scan: dict[str, Any]) -> None:
+@pytest.mark.parametrize("check_type", ["terraform", "github_actions"])
+def test_checkov_finds_nothing(reports: dict[str, dict[str, Any]], check_type: str) -> None:
+    scan = reports[check_type]
     failed = [
         f"{c['check_id']} {c['resource']} ({c['file_path']}): {c['check_name']}"
         for c in scan["failed_checks"]
     ]
     assert not failed, "checkov findings:\n" + "\n".join(failed)
-    assert scan["passed_checks"], "checkov passed nothing: did it scan infra/ at all?"
+    assert scan["passed_checks"], f"checkov passed no {check_type} check: did it scan anything?"
 
 
-def test_every_checkov_skip_says_why(scan: dict[str, Any]) -> None:
-    for check in scan["skipped_checks"]:
+def test_every_checkov_skip_says_why(reports: dict[str, dict[str, Any]]) -> None:
+    for check in [c for scan in reports.values() for c in scan["skipped_checks"]]:
         reason = (check["check_result"].get("suppress_comment") or "").strip()
         assert reason and reason != "No comment provided", (
             f"{check['check_id']} on {check['resource']} is skipped without a reason"
