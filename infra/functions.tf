@@ -27,7 +27,7 @@ resource "google_storage_bucket" "sources" {
 }
 
 resource "google_storage_bucket_object" "source" {
-  for_each = local.function_secrets
+  for_each = local.functions
 
   # The content hash in the name makes a code change a new object, which redeploys the function.
   name   = "${each.key}-${filemd5("${local.dist}/${each.key}.zip")}.zip"

@@ -4,6 +4,9 @@ locals {
   # either queue behind busy threads or threads sit idle.
   threads = var.threads
 
+  # One entry per functions/<name>/ folder; each is deployed from dist/<name>.zip.
+  functions = toset(["chat_stream", "history", "policies"])
+
   # Every environment variable read through Secret Manager, by function. Names are the
   # ones common/config.py reads; each function gets only what it uses.
   function_secrets = {

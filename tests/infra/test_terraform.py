@@ -71,8 +71,9 @@ def test_every_function_folder_is_deployed_with_its_entry_point(tf: TerraformCon
 def test_no_function_is_deployed_without_a_folder(tf: TerraformConfig) -> None:
     assert sorted(functions_by_entry_point(tf)) == FUNCTION_NAMES
     # One source zip per function folder, named after it (dist/<name>.zip).
-    zips = tf.resolve(tf.resources[("google_storage_bucket_object", "source")]["for_each"])
-    assert sorted(zips) == FUNCTION_NAMES
+    assert tf.resources[("google_storage_bucket_object", "source")]["for_each"] == "${local.functions}"
+    assert sorted(re.findall(r'"(\w+)"', tf.locals["functions"])) == FUNCTION_NAMES
+    assert sorted(tf.locals["function_secrets"]) == FUNCTION_NAMES
 
 
 def test_every_referenced_variable_is_declared(tf: TerraformConfig) -> None:
