@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
+CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint fake-gemini migrate clean
+.PHONY: dev test lint fake-gemini migrate package clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,12 +13,18 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# checkov lives in its own virtualenv: its pins conflict with ours (see requirements-checkov.txt).
+$(CHECKOV_VENV)/bin/checkov: requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
 ## Serve all functions and the chat page on http://localhost:$(PORT)/
 dev: $(BIN)/.installed
 	PORT=$(PORT) $(BIN)/python -m scripts.devserver
 
 ## Run the whole test suite against real Postgres (TEST_DATABASE_URL, or an embedded one)
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(CHECKOV_VENV)/bin/checkov
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -30,9 +37,13 @@ lint: $(BIN)/.installed
 fake-gemini: $(BIN)/.installed
 	$(BIN)/python -m tests.fake_gemini --port 8181
 
+## Build one deployable zip per function in dist/ (main.py, common/, requirements.txt)
+package: $(BIN)/.installed
+	$(BIN)/python -m scripts.package_functions
+
 ## Apply database migrations to DATABASE_URL
 migrate: $(BIN)/.installed
 	$(BIN)/python -m common.migrate
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) dist .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,59 @@
+"""The chat page's config.js is written from the Terraform outputs in the shape the page reads."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from common.config import REPO_ROOT
+from scripts.web_config import web_config
+
+OUTPUTS = {
+    "chat_stream_url": {
+        "sensitive": False,
+        "type": "string",
+        "value": "https://chat-stream-abc-ew.a.run.app",
+    },
+    "history_url": {"sensitive": False, "type": "string", "value": "https://history-abc-ew.a.run.app"},
+    "policies_url": {"sensitive": False, "type": "string", "value": "https://policies-abc-ew.a.run.app"},
+    "site_url": {"sensitive": False, "type": "string", "value": "https://chat.example.com"},
+}
+
+
+def _config_object(text: str) -> dict[str, str]:
+    match = re.search(r"window\.SUPPORT_CHAT_CONFIG = (\{.*\});\s*$", text, re.S)
+    assert match, text
+    return json.loads(match.group(1))
+
+
+def test_config_holds_the_function_urls_under_the_pages_keys() -> None:
+    assert _config_object(web_config(OUTPUTS)) == {
+        "chatStreamUrl": "https://chat-stream-abc-ew.a.run.app",
+        "historyUrl": "https://history-abc-ew.a.run.app",
+        "policiesUrl": "https://policies-abc-ew.a.run.app",
+    }
+
+
+def test_policies_url_is_optional() -> None:
+    outputs = {k: v for k, v in OUTPUTS.items() if k != "policies_url"}
+    assert "policiesUrl" not in _config_object(web_config(outputs))
+
+
+def test_missing_function_url_is_an_error_not_a_broken_page() -> None:
+    with pytest.raises(ValueError, match="chat_stream_url"):
+        web_config({"history_url": OUTPUTS["history_url"]})
+
+
+def test_cli_writes_the_file(tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps(OUTPUTS))
+    target = tmp_path / "config.js"
+    subprocess.run(
+        [sys.executable, "-m", "scripts.web_config", str(outputs), str(target)], check=True, cwd=REPO_ROOT
+    )
+    assert _config_object(target.read_text())["historyUrl"] == OUTPUTS["history_url"]["value"]
