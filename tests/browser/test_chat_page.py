@@ -360,6 +360,14 @@ def test_the_page_works_at_phone_width(browser: Any, site: str, env: Env) -> Non
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the page scrolls sideways on a phone: {width}px"
         screenshot(page, "page-phone")
+
+        page.goto(site + "/widget-demo.html")
+        page.get_by_role("button", name="Chat with us").click()
+        dialog = page.get_by_role("dialog", name="Acme support")
+        expect(dialog.locator(ANSWERS)).to_have_text(["Delivery takes 2 to 4 days."])
+        box = dialog.bounding_box()
+        assert box is not None and box["width"] == 375, box  # the bubble opens full screen
+        screenshot(page, "widget-phone")
     finally:
         context.close()
 
