@@ -50,9 +50,14 @@ def build_app() -> DispatcherMiddleware:
 
     @Request.application
     def fallback(request: Request) -> Response:
-        if request.path in ("/", "/index.html") and not (WEB_DIR / "index.html").exists():
+        if request.path == "/":
+            index = WEB_DIR / "index.html"
+            if index.exists():
+                return Response(
+                    index.read_bytes(), mimetype="text/html", headers={"Cache-Control": "no-cache"}
+                )
             return Response(
-                "The chat page is not built yet. The API is at /chat_stream, /history and /policies.\n",
+                "The chat page is missing. The API is at /chat_stream, /history and /policies.\n",
                 mimetype="text/plain",
             )
         return Response("Not found\n", status=404, mimetype="text/plain")

@@ -1,0 +1,404 @@
+"""The chat page and the widget in a real browser, against the functions and the fake Gemini."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import time
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.fake_gemini import Behavior
+from tests.support import Env
+
+ANSWERS = ".sc-msg--assistant .sc-bubble"
+QUESTIONS = ".sc-msg--user .sc-bubble"
+
+# In CI a missing playwright package must fail loudly; locally it only skips these tests.
+if os.environ.get("CI"):
+    expect = importlib.import_module("playwright.sync_api").expect
+else:
+    expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def open_chat(page: Any, site: str, path: str = "/") -> None:
+    page.goto(site + path)
+    page.wait_for_function("window.supportChat !== undefined")
+    page.evaluate("window.supportChat.ready")
+
+
+def ask(page: Any, text: str) -> None:
+    box = page.get_by_label("Your message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def wait_until_idle(page: Any, timeout: float = 15_000) -> None:
+    """The answer is over: sending is enabled again."""
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_enabled(timeout=timeout)
+
+
+def local_conversation(page: Any) -> dict[str, str] | None:
+    raw = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('support-chat:v1:'))"
+        ".map(k => localStorage.getItem(k))[0] || null"
+    )
+    return json.loads(raw) if raw else None
+
+
+def test_the_answer_grows_in_several_steps_while_it_streams(page: Any, site: str, env: Env) -> None:
+    chunks = [
+        "Orders ",
+        "ship ",
+        "within ",
+        "**two** ",
+        "working ",
+        "days. ",
+        "Tracking ",
+        "comes ",
+        "by ",
+        "email.",
+    ]
+    env.fake.script(Behavior(chunks=chunks, first_delay=0.8, gap=0.3))
+    open_chat(page, site)
+    send = page.get_by_role("button", name="Send", exact=True)
+
+    box = page.get_by_label("Your message")
+    box.fill("How long")
+    box.press("Shift+Enter")
+    box.type("does shipping take?")
+    assert box.input_value() == "How long\ndoes shipping take?"  # Shift+Enter: a new line, not a send
+    assert page.locator(QUESTIONS).count() == 0
+    box.press("Enter")
+
+    expect(page.locator(QUESTIONS).first).to_have_text("How long\ndoes shipping take?")
+    expect(page.locator(".sc-typing")).to_be_visible()  # before the first words
+    expect(send).to_be_disabled()
+    screenshot(page, "page-typing")
+
+    samples: list[str] = []
+    answer = page.locator(ANSWERS).last
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        text = answer.inner_text()
+        if text and "typing" not in text and (not samples or samples[-1] != text):
+            samples.append(text)
+        if send.is_enabled():
+            break
+        page.wait_for_timeout(100)
+    final = "Orders ship within two working days. Tracking comes by email."
+    expect(answer).to_have_text(final)
+    samples.append(answer.inner_text())
+    growing = [s for s in dict.fromkeys(samples) if s]
+    assert len(growing) >= 4, f"the answer did not stream in steps: {growing}"
+    assert all(final.startswith(s.strip()) for s in growing), growing
+    assert answer.locator("strong").inner_text() == "two"  # markdown rendered
+    expect(page.locator(".sc-typing")).to_have_count(0)
+    expect(page.locator(".sc-msg--assistant").last).to_have_attribute("aria-busy", "false")
+    expect(box).to_be_focused()
+    screenshot(page, "page-answered")
+
+
+def test_reload_restores_the_conversation(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Returns are free ", "within 30 days."]))
+    open_chat(page, site)
+    ask(page, "Can I return my tent?")
+    expect(page.locator(ANSWERS).last).to_have_text("Returns are free within 30 days.")
+    saved = local_conversation(page)
+    assert saved and saved["id"] and saved["token"]
+
+    page.reload()
+    page.wait_for_function("window.supportChat !== undefined")
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(QUESTIONS)).to_have_text(["Can I return my tent?"])
+    expect(page.locator(ANSWERS)).to_have_text(["Returns are free within 30 days."])
+
+    env.fake.script(Behavior(chunks=["Yes, ", "we refund the shipping too."]))
+    ask(page, "And the shipping cost?")
+    expect(page.locator(ANSWERS).last).to_have_text("Yes, we refund the shipping too.")
+    assert env.count("conversations") == 1  # the follow-up went to the same conversation
+    # The model saw the earlier turn: the conversation really continued.
+    last_prompt = env.fake.stream_requests()[-1]
+    assert any("Can I return my tent?" in text for _, text in last_prompt.turns)
+    screenshot(page, "page-restored")
+
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator(QUESTIONS)).to_have_count(0)
+    assert local_conversation(page) is None
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(QUESTIONS)).to_have_count(0)
+
+
+def test_reload_picks_up_an_answer_that_is_still_streaming(page: Any, site: str, env: Env) -> None:
+    chunks = [f"part{i} " for i in range(1, 13)]
+    env.fake.script(Behavior(chunks=chunks, gap=0.3))
+    open_chat(page, site)
+    ask(page, "Tell me everything about delivery")
+    expect(page.locator(ANSWERS).last).to_contain_text("part3")
+    page.reload()
+    page.wait_for_function("window.supportChat !== undefined")
+    expect(page.locator(QUESTIONS)).to_have_text(["Tell me everything about delivery"])
+    expect(page.locator(ANSWERS).last).to_have_text("".join(chunks).strip(), timeout=15_000)
+    wait_until_idle(page)
+    # Exactly one copy of each part: the resume continued where the page had got to.
+    assert page.locator(ANSWERS).last.inner_text().count("part1 ") == 1
+    assert len(env.fake.stream_requests()) == 1  # followed, not asked again
+
+
+def test_a_broken_stream_is_retried_without_a_duplicate_message(page: Any, site: str, env: Env) -> None:
+    env.fake.script(
+        Behavior(kind="break", chunks=["Our support ", "hours are ", "9 to 5."], break_after=2),
+        Behavior(chunks=["Our support hours are ", "9 to 5, Monday to Friday."]),
+    )
+    open_chat(page, site)
+    ask(page, "When are you open?")
+    failure = page.locator(".sc-failure")
+    expect(failure).to_be_visible(timeout=15_000)
+    expect(failure).to_contain_text("cut off")
+    screenshot(page, "page-broken-stream")
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_enabled()
+
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator(ANSWERS).last).to_have_text(
+        "Our support hours are 9 to 5, Monday to Friday.", timeout=15_000
+    )
+    expect(failure).to_have_count(0)
+    expect(page.locator(QUESTIONS)).to_have_count(1)
+
+    rows = env.query("SELECT client_message_id FROM messages WHERE role = 'user'")
+    assert len(rows) == 1 and rows[0][0], rows
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(QUESTIONS)).to_have_count(1)
+    expect(page.locator(ANSWERS).last).to_have_text("Our support hours are 9 to 5, Monday to Friday.")
+
+
+def test_a_lost_connection_resumes_the_answer_where_it_stopped(page: Any, site: str, env: Env) -> None:
+    chunks = [f"word{i} " for i in range(1, 11)]
+    env.fake.script(Behavior(chunks=chunks, gap=0.3))
+    open_chat(page, site)
+    # Cut the page's connection to the answer stream mid-answer, then let it come back.
+    page.evaluate(
+        """() => {
+          const realFetch = window.fetch;
+          window.__cuts = 0;
+          window.fetch = async (...args) => {
+            const response = await realFetch(...args);
+            const isPost = (args[1] || {}).method === "POST";
+            if (!isPost || window.__cuts > 0) return response;
+            window.__cuts += 1;
+            const reader = response.body.getReader();
+            let seen = 0;
+            const body = new ReadableStream({
+              async pull(controller) {
+                const { value, done } = await reader.read();
+                if (done) { controller.close(); return; }
+                seen += 1;
+                controller.enqueue(value);
+                if (seen === 4) { reader.cancel(); controller.error(new TypeError("network lost")); }
+              },
+            });
+            return new Response(body, { status: response.status, headers: response.headers });
+          };
+        }"""
+    )
+    ask(page, "Say ten words")
+    expect(page.locator(ANSWERS).last).to_have_text("".join(chunks).strip(), timeout=15_000)
+    wait_until_idle(page)
+    text = page.locator(ANSWERS).last.inner_text()
+    assert text.count("word1 ") == 1 and text.count("word3 ") == 1, text
+    assert page.evaluate("window.__cuts") == 1
+    assert len(env.fake.stream_requests()) == 1  # resumed, not asked again
+    assert env.count("messages") == 2
+
+
+def test_html_and_script_in_messages_stay_inert(page: Any, site: str, env: Env) -> None:
+    attack = "<img src=x onerror=window.__xss=1>"
+    env.fake.script(
+        Behavior(
+            chunks=[
+                "Sure: ",
+                "<script>window.__xss=2</script>",
+                " <b>not bold</b> [click](javascript:window.__xss=3) ",
+                "<a href=x onclick=window.__xss=4>x</a>",
+            ]
+        )
+    )
+    open_chat(page, site)
+    ask(page, attack)
+    answer = page.locator(ANSWERS).last
+    expect(answer).to_contain_text("<script>window.__xss=2</script>")
+    wait_until_idle(page)
+    expect(page.locator(QUESTIONS).last).to_have_text(attack)
+    expect(answer).to_contain_text("<b>not bold</b>")
+    expect(answer).to_contain_text("[click](javascript:window.__xss=3)")
+
+    def assert_inert() -> None:
+        page.wait_for_timeout(300)  # give any injected handler time to run
+        assert page.evaluate("window.__xss") is None
+        messages = page.locator(".sc-messages")
+        assert messages.locator("img, script, b, iframe").count() == 0
+        assert messages.locator("a").count() == 0  # no link was made from javascript: or raw HTML
+
+    assert_inert()
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(QUESTIONS).last).to_have_text(attack)
+    assert_inert()
+    screenshot(page, "page-injection")
+
+
+def test_markdown_is_basic_and_safe(page: Any, site: str) -> None:
+    open_chat(page, site)
+    html = page.evaluate(
+        """() => {
+          const box = document.createElement("div");
+          box.appendChild(window.SupportChat.renderMarkdown(
+            "**Bold** and *it* and `a<b>`\\n- one\\n- two [site](https://shop.example/x?a=1&b=2)\\n\\n" +
+            "1. first\\n2. see https://shop.example/returns.\\n\\n[bad](javascript:alert(1)) <i>x</i>"
+          ));
+          return box.innerHTML;
+        }"""
+    )
+    assert "<strong>Bold</strong>" in html
+    assert "<em>it</em>" in html
+    assert "<code>a&lt;b&gt;</code>" in html
+    assert '<ul><li>one</li><li>two <a href="https://shop.example/x?a=1&amp;b=2"' in html
+    assert "<ol><li>first</li>" in html
+    assert 'href="https://shop.example/returns"' in html  # the full stop is not part of the URL
+    assert "javascript:" not in html.split("[bad]")[0] and 'href="javascript' not in html
+    assert "&lt;i&gt;x&lt;/i&gt;" in html
+
+
+def test_rate_limit_says_when_to_retry(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Hello ", "again."]))
+    open_chat(page, site)
+    calls = {"n": 0}
+
+    def limited_once(route: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "2", "Content-Type": "application/json"},
+                body=json.dumps({"error": {"code": "rate_limited", "message": "slow down"}}),
+            )
+        else:
+            route.continue_()
+
+    page.route("**/chat_stream", limited_once)
+    ask(page, "Hello?")
+    failure = page.locator(".sc-failure")
+    expect(failure).to_contain_text("wait 2 seconds")
+    retry = page.get_by_role("button", name="Retry")
+    expect(retry).to_be_disabled()
+    screenshot(page, "page-rate-limited")
+    expect(page.get_by_role("button", name="Retry")).to_be_enabled(timeout=5_000)
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator(ANSWERS).last).to_have_text("Hello again.")
+    expect(page.locator(QUESTIONS)).to_have_count(1)
+
+
+def test_knowledge_base_answers_are_announced(page: Any, site: str) -> None:
+    """Without a model the server says answer_source=knowledge; the page tells the shopper."""
+    conversation = "0b7c9a52-8d1e-4a57-9c5e-3f0f7f4b8a11"
+    answer_id = "5d2f7d0e-3b8a-4f5e-9b1c-7a6e2c4d9f10"
+    body = (
+        "event: meta\n"
+        f'data: {{"conversation_id":"{conversation}","conversation_token":"t0k3n",'
+        f'"user_message_id":"u1","assistant_message_id":"{answer_id}","answer_source":"knowledge"}}\n\n'
+        f"id: {answer_id}:22\nevent: delta\n"
+        'data: {"text":"Returns: 30 days, free."}\n\n'
+        "event: done\n"
+        f'data: {{"assistant_message_id":"{answer_id}","finish_reason":"stop","usage":{{}}}}\n\n'
+    )
+    page.route(
+        "**/chat_stream",
+        lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body),
+    )
+    open_chat(page, site)
+    notice = page.get_by_text("Answers come from the shop's knowledge base")
+    expect(notice).to_be_hidden()
+    ask(page, "Returns?")
+    expect(page.locator(ANSWERS).last).to_have_text("Returns: 30 days, free.")
+    expect(notice).to_be_visible()
+
+    history = {
+        "conversation_id": conversation,
+        "messages": [
+            {"id": "u1", "role": "user", "content": "Returns?", "status": "complete", "source": None},
+            {
+                "id": answer_id,
+                "role": "assistant",
+                "content": "Returns: 30 days, free.",
+                "status": "complete",
+                "source": "knowledge",
+            },
+        ],
+        "has_more": False,
+        "next_before": None,
+    }
+    page.route("**/history?*", lambda route: route.fulfill(status=200, json=history))
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(ANSWERS)).to_have_text(["Returns: 30 days, free."])
+    expect(page.get_by_text("Answers come from the shop's knowledge base")).to_be_visible()
+
+
+def test_the_page_works_at_phone_width(browser: Any, site: str, env: Env) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 700}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        env.fake.script(Behavior(chunks=["Delivery takes ", "2 to 4 days."]))
+        open_chat(page, site)
+        ask(page, "Delivery time?")
+        expect(page.locator(ANSWERS).last).to_have_text("Delivery takes 2 to 4 days.")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the page scrolls sideways on a phone: {width}px"
+        screenshot(page, "page-phone")
+
+        page.goto(site + "/widget-demo.html")
+        page.get_by_role("button", name="Chat with us").click()
+        dialog = page.get_by_role("dialog", name="Acme support")
+        expect(dialog.locator(ANSWERS)).to_have_text(["Delivery takes 2 to 4 days."])
+        box = dialog.bounding_box()
+        assert box is not None and box["width"] == 375, box  # the bubble opens full screen
+        screenshot(page, "widget-phone")
+    finally:
+        context.close()
+
+
+def test_the_widget_on_a_shop_page_opens_and_chats(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Hi! ", "Shipping is free ", "over 50 €."]))
+    page.goto(site + "/widget-demo.html")
+    launcher = page.get_by_role("button", name="Chat with us")
+    expect(launcher).to_be_visible()
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    screenshot(page, "widget-closed")
+    launcher.click()
+    dialog = page.get_by_role("dialog", name="Acme support")
+    expect(dialog).to_be_visible()
+    box = dialog.get_by_label("Your message")
+    expect(box).to_be_focused()
+    box.fill("Is shipping free?")
+    box.press("Enter")
+    expect(dialog.locator(ANSWERS).last).to_have_text("Hi! Shipping is free over 50 €.")
+    # The shop's CSS (pink 2rem buttons, uppercase paragraphs) does not reach the widget.
+    send_font = dialog.get_by_role("button", name="Send", exact=True).evaluate(
+        "b => getComputedStyle(b).fontSize"
+    )
+    assert send_font != "32px"
+    screenshot(page, "widget-open")
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+    # The widget and the full page share the conversation and its code.
+    page.goto(site + "/")
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(QUESTIONS)).to_have_text(["Is shipping free?"])
