@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
 
-.PHONY: dev test lint fake-gemini migrate clean
+.PHONY: dev test lint fake-gemini migrate bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ fake-gemini: $(BIN)/.installed
 ## Apply database migrations to DATABASE_URL
 migrate: $(BIN)/.installed
 	$(BIN)/python -m common.migrate
+
+## chat_stream against the fake model's limit (BENCH_ARGS="--help"; DATABASE_URL: a Postgres server)
+bench: $(BIN)/.installed
+	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
