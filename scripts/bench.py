@@ -105,7 +105,9 @@ def parse_options(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--json", default=str(REPO_ROOT / "test-artifacts" / "bench.json"))
     parser.add_argument("--no-json", action="store_true")
-    parser.add_argument("--py-spy", default=None, help="record a py-spy flame graph of the busiest level")
+    parser.add_argument(
+        "--py-spy", default=None, help="profile the server during the busiest level (.svg, or .txt: raw)"
+    )
     args = parser.parse_args(argv)
     return Options(
         ttft=args.ttft,
@@ -400,6 +402,8 @@ class LevelStats:
     before_model_p50: float | None = None  # client sent -> fake received the model request
     before_model_p95: float | None = None
     wall_seconds: float | None = None
+    db_connections_opened: int | None = None  # seen by sampling, so a lower bound
+    peak_db_connections: int | None = None  # highest so far in the run
 
     def as_json(self) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -482,15 +486,19 @@ def spawn_chat_stream(env: dict[str, str], threads: int) -> tuple[subprocess.Pop
 
 
 class MemorySampler:
-    """Samples the RSS of a server process and its children (gunicorn's worker)."""
+    """Samples the RSS of a server process and its children (gunicorn's worker), and the
+    Postgres connections they hold (so pool churn shows: connections opened and closed)."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, db_port: int, interval: float = 0.05) -> None:
         self._root = psutil.Process(pid)
+        self._db_port = db_port
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.peak_total = 0
         self.peak_worker = 0
+        self.db_connections_seen: set[int] = set()  # local ports of connections to Postgres
+        self.peak_db_connections = 0
 
     def __enter__(self) -> MemorySampler:
         self.sample()
@@ -512,6 +520,14 @@ class MemorySampler:
             sizes = [p.memory_info().rss for p in processes]
             self.peak_total = max(self.peak_total, sum(sizes))
             self.peak_worker = max(self.peak_worker, max(sizes[1:], default=sizes[0]))
+            ports = {
+                c.laddr.port
+                for p in processes
+                for c in p.net_connections(kind="tcp")
+                if c.raddr and c.raddr.port == self._db_port
+            }
+            self.db_connections_seen |= ports
+            self.peak_db_connections = max(self.peak_db_connections, len(ports))
 
     def worker_pid(self) -> int:
         children = self._root.children(recursive=True)
@@ -655,13 +671,15 @@ def bench(options: Options) -> dict[str, Any]:
         log("(a) direct SDK calls: the physical limit")
         client = genai_client(fake_url)
         direct_turn(client)  # connection and SDK warm-up
+        cpu_started = time.thread_time()
         direct = [direct_turn(client) for _ in range(options.single_samples)]
+        sdk_cpu = (time.thread_time() - cpu_started) / max(options.single_samples, 1)
         busiest = max(options.streams)
         direct_busy = run_concurrently(busiest, 1, lambda: lambda: direct_turn(client))
         sent = emissions(fake_url)
         limit = summarize("direct, 1 stream", 1, direct, expected, sent, None)
         limit_busy = summarize(f"direct, {busiest} streams", busiest, direct_busy, expected, sent, None)
-        results["direct"] = limit.as_json()
+        results["direct"] = {**limit.as_json(), "sdk_cpu_ms_per_answer": ms(sdk_cpu)}
         results["direct_busiest"] = limit_busy.as_json()
 
         log(f"(f) cold start x{options.cold_starts}")
@@ -682,8 +700,10 @@ def bench(options: Options) -> dict[str, Any]:
                 for _ in range(3):
                     chat_turn(warm, url)
             cpu_before = _cpu_seconds(process.pid)
-            with MemorySampler(process.pid) as memory:
+            db_port = make_url(database_url).port or 5432
+            with MemorySampler(process.pid, db_port) as memory:
                 for streams in options.streams:
+                    seen_before = len(memory.db_connections_seen)
                     turns = options.single_samples if streams == 1 else options.turns_per_stream
                     log(f"    {streams} concurrent stream(s) x {turns} turns")
                     profiler = _start_py_spy(options, memory.worker_pid()) if streams == busiest else None
@@ -701,6 +721,8 @@ def bench(options: Options) -> dict[str, Any]:
                         limit.ttft_p50,
                     )
                     stats.wall_seconds = round(wall, 2)
+                    stats.db_connections_opened = len(memory.db_connections_seen) - seen_before
+                    stats.peak_db_connections = memory.peak_db_connections
                     levels.append(stats)
                 high_water = memory.worker_high_water_mark()
             cpu_seconds = _cpu_seconds(process.pid) - cpu_before
@@ -739,7 +761,9 @@ def _start_py_spy(options: Options, pid: int) -> subprocess.Popen[bytes] | None:
         return None
     options.py_spy.parent.mkdir(parents=True, exist_ok=True)
     command = [str(VENV_BIN / "py-spy"), "record", "--pid", str(pid), "--output", str(options.py_spy)]
-    command += ["--rate", "200", "--idle", "--threads", "--nonblocking"]
+    # Collapsed stacks for a .txt file (grep-able), a flame graph otherwise; on-CPU samples only.
+    command += ["--format", "raw" if options.py_spy.suffix == ".txt" else "flamegraph"]
+    command += ["--rate", "250", "--threads", "--nonblocking"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
 
@@ -767,6 +791,7 @@ def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str,
     row("(a) direct SDK: time to first token p50", direct["ttft_p50_ms"], None)
     row("(a) direct SDK: total time p50", direct["total_p50_ms"], None)
     row("(a) direct SDK: SDK delay per chunk p95", direct["relay_p95_ms"], None)
+    row("    direct SDK: client CPU per answer", direct["sdk_cpu_ms_per_answer"], None)
     busy = results["direct_busiest"]
     row(f"    direct SDK at {busy['streams']} streams: TTFT p95", busy["ttft_p95_ms"], None)
     smallest = min(level.streams for level in levels) if levels else 1
@@ -784,6 +809,7 @@ def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str,
         row(f"    {n:>2} stream(s): request -> model request p50", ms(level.before_model_p50), None)
         row(f"(d) {n:>2} stream(s): relay delay per chunk p50", ms(level.relay_p50), None)
         row(f"(d) {n:>2} stream(s): relay delay per chunk p95", ms(level.relay_p95), 2)
+        row(f"    {n:>2} stream(s): new DB connections (sampled)", level.db_connections_opened, None, unit="")
     for name, counted in results["db_round_trips"].items():
         turn = name.replace("_", " ")
         row(f"(e) warm turn, {turn}: SQL statements", counted["statements"], 3, unit="")
