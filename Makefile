@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint fake-gemini migrate package clean
+.PHONY: dev test lint fake-gemini migrate package bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ package: $(BIN)/.installed
 ## Apply database migrations to DATABASE_URL
 migrate: $(BIN)/.installed
 	$(BIN)/python -m common.migrate
+
+## chat_stream against the fake model's limit (BENCH_ARGS="--help"; DATABASE_URL: a Postgres server)
+bench: $(BIN)/.installed
+	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) dist .pytest_cache .ruff_cache .mypy_cache

@@ -6,8 +6,10 @@ chunked, one ``data: {json}`` event per chunk, exactly as Gemini does, so the re
 
 Tests script what happens next (``server.script(Behavior(...))``): a reply with chosen
 chunks and timing, an HTTP error, a stream broken halfway, a safety block, a hang. Every
-request is recorded. Other processes steer it over HTTP: ``POST /_fake/script`` with a
-behaviour as JSON, ``GET /_fake/requests``, ``POST /_fake/reset``.
+request is recorded, with when it arrived and when each text chunk was sent (``time.time()``),
+so a benchmark can tell the model's own latency from what the relay adds. Other processes
+steer it over HTTP: ``POST /_fake/script`` with a behaviour as JSON, ``GET /_fake/requests``,
+``GET /_fake/emissions`` (just the question and those timestamps), ``POST /_fake/reset``.
 
 Run alone: ``python -m tests.fake_gemini --port 8181``.
 """
@@ -23,7 +25,7 @@ import socket
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -52,6 +54,13 @@ class RecordedRequest:
     version: str
     headers: dict[str, str]
     body: dict[str, Any]
+    received_at: float = 0.0  # time.time() when the request was read
+    emitted: list[float] = field(default_factory=list)  # time.time() after each text chunk was sent
+
+    @property
+    def question(self) -> str:
+        contents = self.body.get("contents") or []
+        return "".join(p.get("text", "") for p in contents[-1].get("parts", [])) if contents else ""
 
     @property
     def system_instruction(self) -> str:
@@ -75,6 +84,11 @@ def _count_tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections when dozens of streams start at once.
+    request_queue_size = 128
+
+
 class FakeGemini:
     """The server: start(), then point ``GEMINI_BASE_URL`` at ``url``."""
 
@@ -83,7 +97,7 @@ class FakeGemini:
         self._behaviors: deque[Behavior] = deque()
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server = _Server((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -142,10 +156,19 @@ class FakeGemini:
                     with fake._lock:
                         body = [dataclasses.asdict(r) for r in fake.requests]
                     self._json(200, body)
+                elif self.path == "/_fake/emissions":
+                    with fake._lock:
+                        body = [
+                            {"question": r.question, "received_at": r.received_at, "emitted": list(r.emitted)}
+                            for r in fake.requests
+                            if r.method == "streamGenerateContent"
+                        ]
+                    self._json(200, body)
                 else:
                     self._json(404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}})
 
             def do_POST(self) -> None:
+                received_at = time.time()
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 path = self.path.split("?", 1)[0]
@@ -164,16 +187,16 @@ class FakeGemini:
                     )
                     return
                 body = json.loads(raw or b"{}")
-                fake._record(
-                    RecordedRequest(
-                        path=self.path,
-                        method=match["method"],
-                        model=match["model"],
-                        version=match["version"],
-                        headers={k.lower(): v for k, v in self.headers.items()},
-                        body=body,
-                    )
+                record = RecordedRequest(
+                    path=self.path,
+                    method=match["method"],
+                    model=match["model"],
+                    version=match["version"],
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    body=body,
+                    received_at=received_at,
                 )
+                fake._record(record)
                 if not self.headers.get("x-goog-api-key"):
                     self._json(
                         401,
@@ -181,14 +204,10 @@ class FakeGemini:
                     )
                     return
                 behavior = fake._next_behavior()
-                question = ""
-                contents = body.get("contents") or []
-                if contents:
-                    question = "".join(p.get("text", "") for p in contents[-1].get("parts", []))
                 if match["method"] == "streamGenerateContent":
-                    self._stream(behavior, question, body)
+                    self._stream(behavior, record)
                 else:
-                    self._unary(behavior, question, body)
+                    self._unary(behavior, record.question, body)
 
             # -- responses ------------------------------------------------------------
 
@@ -232,7 +251,8 @@ class FakeGemini:
                     "totalTokenCount": prompt_tokens + out,
                 }
 
-            def _stream(self, behavior: Behavior, question: str, body: dict[str, Any]) -> None:
+            def _stream(self, behavior: Behavior, record: RecordedRequest) -> None:
+                question, body = record.question, record.body
                 if behavior.kind == "error":
                     self._error(behavior.status)
                     return
@@ -266,6 +286,7 @@ class FakeGemini:
                         "modelVersion": "fake",
                     }
                     self._chunk(payload)
+                    record.emitted.append(time.time())
                 final_reason = "SAFETY" if behavior.kind == "safety" else "STOP"
                 self._chunk(
                     {

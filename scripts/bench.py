@@ -1,0 +1,868 @@
+"""``make bench``: how close ``chat_stream`` comes to the limit set by the model itself.
+
+One run, a few minutes on 2 cores:
+
+- starts the fake Gemini server (``tests.fake_gemini``, its own process) with a chosen time to
+  first token, gap between chunks and chunk count;
+- (a) calls it directly with the google-genai SDK: the physical limit;
+- (b) runs ``chat_stream`` under functions-framework as deployed (gunicorn gthread, ``THREADS``)
+  against a throwaway Postgres database, at 1, 16 and 64 concurrent streams, each a new
+  conversation;
+- (c) added time to first token, (d) relay delay per chunk (client arrival minus the fake's
+  emission time), (e) database round trips per warm turn (SQLAlchemy events, in process),
+  (f) cold start to first byte, (g) peak memory;
+- prints every figure next to its target from issue 8, and writes them as JSON.
+
+Targets are goals the run reports against; nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import psutil
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from common.config import REPO_ROOT
+from common.db import create_db_engine
+from common.migrate import upgrade_to_head
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
+VENV_BIN = Path(sys.executable).parent
+MODEL = "gemini-2.5-flash"
+SERVER_ENV = {
+    "GEMINI_API_KEY": "bench-key",
+    "GEMINI_MODEL": MODEL,
+    "GEMINI_READ_TIMEOUT_SECONDS": "30",
+    "CONVERSATION_TOKEN_SECRET": "bench-secret",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+# -- options ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    ttft: float
+    gap: float
+    chunks: int
+    chunk_chars: int
+    streams: tuple[int, ...]
+    single_samples: int
+    turns_per_stream: int
+    cold_starts: int
+    threads: int
+    database_url: str
+    json_path: Path | None
+    py_spy: Path | None
+
+    @property
+    def chunk_texts(self) -> list[str]:
+        """Unique chunks of about ``chunk_chars`` characters, like Gemini's."""
+        filler = "lorem ipsum dolor sit amet consectetur adipiscing elit " * 8
+        return [f"[{i:03d}] {filler[: max(0, self.chunk_chars - 6)]}" for i in range(self.chunks)]
+
+
+def parse_options(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--ttft", type=float, default=0.3, help="fake model's time to first token, s")
+    parser.add_argument("--gap", type=float, default=0.02, help="fake model's gap between chunks, s")
+    parser.add_argument("--chunks", type=int, default=30, help="text chunks per answer")
+    parser.add_argument("--chunk-chars", type=int, default=40, help="characters per chunk")
+    parser.add_argument(
+        "--streams", default="1,16,64", help="concurrency levels, comma separated (default 1,16,64)"
+    )
+    parser.add_argument(
+        "--single-samples", type=int, default=20, help="sequential turns at 1 stream and direct calls"
+    )
+    parser.add_argument(
+        "--turns-per-stream", type=int, default=2, help="turns each concurrent stream runs (levels > 1)"
+    )
+    parser.add_argument("--cold-starts", type=int, default=3, help="process starts measured")
+    parser.add_argument("--threads", type=int, default=80, help="THREADS for functions-framework")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        help="a Postgres server; a throwaway database bench_<pid> is created on it",
+    )
+    parser.add_argument("--json", default=str(REPO_ROOT / "test-artifacts" / "bench.json"))
+    parser.add_argument("--no-json", action="store_true")
+    parser.add_argument(
+        "--py-spy", default=None, help="profile the server during the busiest level (.svg, or .txt: raw)"
+    )
+    args = parser.parse_args(argv)
+    return Options(
+        ttft=args.ttft,
+        gap=args.gap,
+        chunks=args.chunks,
+        chunk_chars=args.chunk_chars,
+        streams=tuple(int(s) for s in args.streams.split(",") if s.strip()),
+        single_samples=args.single_samples,
+        turns_per_stream=args.turns_per_stream,
+        cold_starts=args.cold_starts,
+        threads=args.threads,
+        database_url=args.database_url,
+        json_path=None if args.no_json else Path(args.json),
+        py_spy=Path(args.py_spy) if args.py_spy else None,
+    )
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+
+def percentile(values: list[float], pct: float) -> float | None:
+    """Linear-interpolated percentile; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 2)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.002)
+    raise TimeoutError(f"nothing listening on {port} after {timeout}s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def log(text: str) -> None:
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+# -- the throwaway database ---------------------------------------------------------------
+
+
+def _admin(server_url: str, *statements: str) -> None:
+    engine = create_db_engine(server_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for statement in statements:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def throwaway_database(server_url: str) -> Iterator[str]:
+    name = f"bench_{os.getpid()}"
+    _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        upgrade_to_head(url)
+        yield url
+    finally:
+        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- the fake model -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def fake_gemini(options: Options) -> Iterator[str]:
+    """The fake Gemini server in its own process (so its threads do not share our GIL)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fake_gemini", "--port", str(port)],
+        cwd=str(REPO_ROOT),
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        url = f"http://127.0.0.1:{port}"
+        behavior = {
+            "kind": "reply",
+            "chunks": options.chunk_texts,
+            "first_delay": options.ttft,
+            "gap": options.gap,
+            "times": 10**9,
+        }
+        httpx2.post(f"{url}/_fake/script", json=behavior).raise_for_status()
+        yield url
+    finally:
+        stop(process)
+
+
+@dataclass(frozen=True)
+class Emission:
+    received_at: float
+    emitted: list[float]
+
+
+def emissions(fake_url: str) -> dict[str, Emission]:
+    """When the fake received each question and sent each chunk, by the marker in the question."""
+    rows = httpx2.get(f"{fake_url}/_fake/emissions", timeout=30).json()
+    found: dict[str, Emission] = {}
+    for row in rows:
+        marker = _marker_in(row["question"])
+        if marker:
+            found[marker] = Emission(row["received_at"], row["emitted"])
+    return found
+
+
+def _question(marker: str) -> str:
+    return f"bench-{marker}: when will my order arrive?"
+
+
+def _marker_in(question: str) -> str | None:
+    if not question.startswith("bench-"):
+        return None
+    return question[len("bench-") :].split(":", 1)[0]
+
+
+# -- one streamed answer, as the client sees it -------------------------------------------
+
+
+@dataclass
+class Stream:
+    marker: str
+    sent_at: float
+    first_byte_at: float | None = None
+    deltas: list[tuple[float, str]] = field(default_factory=list)  # (arrival time, text)
+    final: str | None = None
+    error: str | None = None
+    done_at: float | None = None
+
+    @property
+    def ttft(self) -> float | None:
+        return self.deltas[0][0] - self.sent_at if self.deltas else None
+
+    @property
+    def total(self) -> float | None:
+        return self.done_at - self.sent_at if self.done_at else None
+
+    def failure(self, expected_chunks: list[str]) -> str | None:
+        if self.error:
+            return self.error
+        if self.final != "done":
+            return f"ended with {self.final!r}"
+        if [text for _, text in self.deltas] != expected_chunks:
+            return f"{len(self.deltas)} deltas, expected {len(expected_chunks)}"
+        return None
+
+
+def chat_turn(client: httpx2.Client, url: str) -> Stream:
+    """POST one new conversation to chat_stream and time every SSE event as it arrives."""
+    marker = uuid.uuid4().hex
+    stream = Stream(marker, time.time())
+    try:
+        with client.stream("POST", url, json={"message": _question(marker)}) as response:
+            if response.status_code != 200:
+                response.read()
+                stream.error = f"HTTP {response.status_code}: {response.text[:200]}"
+                return stream
+            buffer = b""
+            for raw in response.iter_raw():
+                now = time.time()
+                if stream.first_byte_at is None:
+                    stream.first_byte_at = now
+                buffer += raw
+                while b"\n\n" in buffer:
+                    block, buffer = buffer.split(b"\n\n", 1)
+                    _take_event(stream, block.decode(), now)
+    except httpx2.HTTPError as exc:
+        stream.error = f"{type(exc).__name__}: {exc}"
+    return stream
+
+
+def _take_event(stream: Stream, block: str, now: float) -> None:
+    name, data = "message", ""
+    for line in block.split("\n"):
+        if line.startswith("event: "):
+            name = line[len("event: ") :]
+        elif line.startswith("data: "):
+            data += line[len("data: ") :]
+    if name == "delta":
+        stream.deltas.append((now, json.loads(data)["text"]))
+    elif name in ("done", "error"):
+        stream.final = name
+        stream.done_at = now
+        if name == "error":
+            stream.error = f"error event: {data[:200]}"
+
+
+def direct_turn(client: Any) -> Stream:
+    """One streamed answer straight from the fake model with the google-genai SDK."""
+    marker = uuid.uuid4().hex
+    stream = Stream(marker, time.time())
+    try:
+        for chunk in client.models.generate_content_stream(model=MODEL, contents=_question(marker)):
+            now = time.time()
+            candidate = chunk.candidates[0] if chunk.candidates else None
+            parts = candidate.content.parts if candidate and candidate.content else None
+            text = "".join(p.text for p in parts or [] if p.text)
+            if text:
+                stream.deltas.append((now, text))
+            if candidate is not None and candidate.finish_reason is not None:
+                stream.final = "done"
+                stream.done_at = now
+    except Exception as exc:
+        stream.error = f"{type(exc).__name__}: {exc}"
+    return stream
+
+
+def genai_client(fake_url: str) -> Any:
+    from google import genai
+    from google.genai import types
+
+    return genai.Client(api_key="bench-key", http_options=types.HttpOptions(base_url=fake_url))
+
+
+def run_concurrently(
+    concurrency: int, turns: int, make_turn: Callable[[], Callable[[], Stream]]
+) -> list[Stream]:
+    """``concurrency`` workers start together (a burst), each running ``turns`` turns back to back."""
+    results: list[Stream] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(concurrency)
+
+    def worker() -> None:
+        turn = make_turn()
+        barrier.wait()
+        for _ in range(turns):
+            result = turn()
+            with lock:
+                results.append(result)
+
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return results
+
+
+# -- statistics of a set of streams -------------------------------------------------------
+
+
+@dataclass
+class LevelStats:
+    label: str
+    streams: int
+    turns: int
+    errors: int
+    error_samples: list[str]
+    ttft_p50: float | None
+    ttft_p95: float | None
+    total_p50: float | None
+    total_p95: float | None
+    added_ttft_p50: float | None = None
+    added_ttft_p95: float | None = None
+    ttft_ratio: float | None = None
+    relay_p50: float | None = None
+    relay_p95: float | None = None
+    relay_max: float | None = None
+    before_model_p50: float | None = None  # client sent -> fake received the model request
+    before_model_p95: float | None = None
+    wall_seconds: float | None = None
+    db_connections_opened: int | None = None  # seen by sampling, so a lower bound
+    peak_db_connections: int | None = None  # highest so far in the run
+
+    def as_json(self) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for key, value in self.__dict__.items():
+            if isinstance(value, float) and key != "ttft_ratio" and key != "wall_seconds":
+                row[f"{key}_ms"] = ms(value)
+            else:
+                row[key] = value
+        return row
+
+
+def summarize(
+    label: str,
+    streams: int,
+    results: list[Stream],
+    expected: list[str],
+    sent: dict[str, Emission],
+    limit_ttft: float | None,
+) -> LevelStats:
+    failures = [f for f in (r.failure(expected) for r in results) if f]
+    good = [r for r in results if r.failure(expected) is None]
+    ttfts = [r.ttft for r in good if r.ttft is not None]
+    totals = [r.total for r in good if r.total is not None]
+    relay: list[float] = []
+    before_model: list[float] = []
+    for result in good:
+        emission = sent.get(result.marker)
+        if emission is None:
+            continue
+        before_model.append(emission.received_at - result.sent_at)
+        pairs = zip(result.deltas, emission.emitted, strict=False)
+        relay.extend(arrival - emitted for (arrival, _), emitted in pairs)
+    stats = LevelStats(
+        label=label,
+        streams=streams,
+        turns=len(results),
+        errors=len(failures),
+        error_samples=sorted(set(failures))[:5],
+        ttft_p50=percentile(ttfts, 50),
+        ttft_p95=percentile(ttfts, 95),
+        total_p50=percentile(totals, 50),
+        total_p95=percentile(totals, 95),
+        relay_p50=percentile(relay, 50),
+        relay_p95=percentile(relay, 95),
+        relay_max=max(relay) if relay else None,
+        before_model_p50=percentile(before_model, 50),
+        before_model_p95=percentile(before_model, 95),
+    )
+    if limit_ttft:
+        added = [t - limit_ttft for t in ttfts]
+        stats.added_ttft_p50 = percentile(added, 50)
+        stats.added_ttft_p95 = percentile(added, 95)
+        if stats.ttft_p50 is not None:
+            stats.ttft_ratio = round(stats.ttft_p50 / limit_ttft, 4)
+    return stats
+
+
+# -- functions-framework as deployed ------------------------------------------------------
+
+
+def spawn_chat_stream(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``functions-framework --target chat_stream`` the way Cloud Functions does."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "functions-framework"),
+            "--target",
+            "chat_stream",
+            "--source",
+            str(REPO_ROOT / "functions" / "chat_stream" / "main.py"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env={**os.environ, **env, "PYTHONPATH": str(REPO_ROOT), "THREADS": str(threads)},
+        cwd=str(REPO_ROOT),
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+class MemorySampler:
+    """Samples the RSS of a server process and its children (gunicorn's worker), and the
+    Postgres connections they hold (so pool churn shows: connections opened and closed)."""
+
+    def __init__(self, pid: int, db_port: int, interval: float = 0.05) -> None:
+        self._root = psutil.Process(pid)
+        self._db_port = db_port
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.peak_total = 0
+        self.peak_worker = 0
+        self.db_connections_seen: set[int] = set()  # local ports of connections to Postgres
+        self.peak_db_connections = 0
+
+    def __enter__(self) -> MemorySampler:
+        self.sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.sample()
+
+    def sample(self) -> None:
+        with contextlib.suppress(psutil.Error):
+            processes = [self._root, *self._root.children(recursive=True)]
+            sizes = [p.memory_info().rss for p in processes]
+            self.peak_total = max(self.peak_total, sum(sizes))
+            self.peak_worker = max(self.peak_worker, max(sizes[1:], default=sizes[0]))
+            ports = {
+                c.laddr.port
+                for p in processes
+                for c in p.net_connections(kind="tcp")
+                if c.raddr and c.raddr.port == self._db_port
+            }
+            self.db_connections_seen |= ports
+            self.peak_db_connections = max(self.peak_db_connections, len(ports))
+
+    def worker_pid(self) -> int:
+        children = self._root.children(recursive=True)
+        return children[0].pid if children else self._root.pid
+
+    def worker_high_water_mark(self) -> int | None:
+        """The kernel's own peak RSS of the worker (Linux ``VmHWM``), which sampling can miss."""
+        status = Path(f"/proc/{self.worker_pid()}/status")
+        with contextlib.suppress(OSError):
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+        return None
+
+
+def cold_start(env: dict[str, str], threads: int) -> dict[str, float | None]:
+    """Process start to the first byte (and first delta) of a chat_stream response."""
+    started = time.time()
+    process, url = spawn_chat_stream(env, threads)
+    try:
+        port = int(url.rsplit(":", 1)[1])
+        wait_for_port(port, process)
+        port_open = time.time()
+        with httpx2.Client(timeout=60) as client:
+            stream = chat_turn(client, url)
+        if stream.error:
+            raise RuntimeError(f"cold request failed: {stream.error}")
+        return {
+            "port_open": port_open - started,
+            "first_byte": (stream.first_byte_at or started) - started,
+            "first_token": stream.deltas[0][0] - started if stream.deltas else None,
+        }
+    finally:
+        stop(process)
+
+
+# -- database round trips, counted in process ---------------------------------------------
+
+
+@dataclass
+class RoundTrips:
+    statements: list[str] = field(default_factory=list)  # SQLAlchemy before_cursor_execute
+    wire: int = 0  # pg8000 waits for ReadyForQuery: real network round trips
+    checkouts: int = 0  # pool checkouts (each one pre-pings the connection)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "statements": len(self.statements),
+            "wire_round_trips": self.wire,
+            "pool_checkouts": self.checkouts,
+            "sql": [" ".join(s.split())[:120] for s in self.statements],
+        }
+
+
+def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]:
+    """Statements a warm instance runs for one turn: a new conversation, and a follow-up."""
+    import functions_framework
+    import pg8000.core
+    from flask.testing import FlaskClient
+    from sqlalchemy import event
+
+    from common import runtime
+
+    os.environ.update(SERVER_ENV, DATABASE_URL=database_url, GEMINI_BASE_URL=fake_url)
+    runtime.reset()
+    app = functions_framework.create_app("chat_stream", str(REPO_ROOT / "functions/chat_stream/main.py"))
+    client: FlaskClient = app.test_client()
+
+    def turn(body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
+        response = client.post("/", json=body, headers=headers or {})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200, text
+        assert "event: done" in text, text
+        until = time.monotonic() + 30
+        while runtime.relays().active() and time.monotonic() < until:
+            time.sleep(0.005)
+        meta = text.split("\n\n", 1)[0].split("data: ", 1)[1]
+        return dict(json.loads(meta))
+
+    warm = turn({"message": "warm-up"})  # engine, pool, Gemini client, first conversation
+    turn({"message": "warm-up"})
+    engine = runtime.engine()
+    counts: dict[str, RoundTrips] = {}
+    original = pg8000.core.CoreConnection.handle_messages
+    current = RoundTrips()
+
+    def on_statement(*args: Any) -> None:
+        current.statements.append(args[2])
+
+    def on_checkout(*args: Any) -> None:
+        current.checkouts += 1
+
+    def counting(self: Any, context: Any) -> Any:
+        current.wire += 1
+        return original(self, context)
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine.pool, "checkout", on_checkout)
+    pg8000.core.CoreConnection.handle_messages = counting  # type: ignore[method-assign]
+    try:
+        for name, body, headers in (
+            ("new_conversation", {"message": "a new question"}, None),
+            (
+                "follow_up",
+                {"message": "a follow-up", "conversation_id": warm["conversation_id"]},
+                {"X-Conversation-Token": warm["conversation_token"]},
+            ),
+        ):
+            current = RoundTrips()
+            turn(body, headers)
+            counts[name] = current
+    finally:
+        pg8000.core.CoreConnection.handle_messages = original  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine.pool, "checkout", on_checkout)
+        engine.dispose()
+        runtime.reset()
+    return counts
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def bench(options: Options) -> dict[str, Any]:
+    expected = options.chunk_texts
+    results: dict[str, Any] = {
+        "options": {
+            "ttft_s": options.ttft,
+            "gap_s": options.gap,
+            "chunks": options.chunks,
+            "chunk_chars": options.chunk_chars,
+            "streams": list(options.streams),
+            "threads": options.threads,
+            "cpus": os.cpu_count(),
+        },
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    with throwaway_database(options.database_url) as database_url, fake_gemini(options) as fake_url:
+        env = {**SERVER_ENV, "DATABASE_URL": database_url, "GEMINI_BASE_URL": fake_url}
+
+        log("(a) direct SDK calls: the physical limit")
+        client = genai_client(fake_url)
+        direct_turn(client)  # connection and SDK warm-up
+        cpu_started = time.thread_time()
+        direct = [direct_turn(client) for _ in range(options.single_samples)]
+        sdk_cpu = (time.thread_time() - cpu_started) / max(options.single_samples, 1)
+        busiest = max(options.streams)
+        direct_busy = run_concurrently(busiest, 1, lambda: lambda: direct_turn(client))
+        sent = emissions(fake_url)
+        limit = summarize("direct, 1 stream", 1, direct, expected, sent, None)
+        limit_busy = summarize(f"direct, {busiest} streams", busiest, direct_busy, expected, sent, None)
+        results["direct"] = {**limit.as_json(), "sdk_cpu_ms_per_answer": ms(sdk_cpu)}
+        results["direct_busiest"] = limit_busy.as_json()
+
+        log(f"(f) cold start x{options.cold_starts}")
+        colds = [cold_start(env, options.threads) for _ in range(options.cold_starts)]
+        results["cold_start"] = {
+            "runs_ms": [{k: ms(v) for k, v in run.items()} for run in colds],
+            "first_byte_p50_ms": ms(statistics.median(c["first_byte"] or 0.0 for c in colds)),
+            "first_token_p50_ms": ms(statistics.median(c["first_token"] or 0.0 for c in colds)),
+            "port_open_p50_ms": ms(statistics.median(c["port_open"] or 0.0 for c in colds)),
+        }
+
+        log(f"(b) chat_stream under functions-framework, THREADS={options.threads}")
+        process, url = spawn_chat_stream(env, options.threads)
+        levels: list[LevelStats] = []
+        try:
+            wait_for_port(int(url.rsplit(":", 1)[1]), process)
+            with httpx2.Client(timeout=60) as warm:
+                for _ in range(3):
+                    chat_turn(warm, url)
+            cpu_before = _cpu_seconds(process.pid)
+            db_port = make_url(database_url).port or 5432
+            with MemorySampler(process.pid, db_port) as memory:
+                for streams in options.streams:
+                    seen_before = len(memory.db_connections_seen)
+                    turns = options.single_samples if streams == 1 else options.turns_per_stream
+                    log(f"    {streams} concurrent stream(s) x {turns} turns")
+                    profiler = _start_py_spy(options, memory.worker_pid()) if streams == busiest else None
+                    started = time.time()
+                    streamed = run_concurrently(streams, turns, lambda: _chat_turner(url))
+                    wall = time.time() - started
+                    if profiler is not None:
+                        _stop_py_spy(profiler)
+                    stats = summarize(
+                        f"chat_stream, {streams} stream(s)",
+                        streams,
+                        streamed,
+                        expected,
+                        emissions(fake_url),
+                        limit.ttft_p50,
+                    )
+                    stats.wall_seconds = round(wall, 2)
+                    stats.db_connections_opened = len(memory.db_connections_seen) - seen_before
+                    stats.peak_db_connections = memory.peak_db_connections
+                    levels.append(stats)
+                high_water = memory.worker_high_water_mark()
+            cpu_seconds = _cpu_seconds(process.pid) - cpu_before
+        finally:
+            stop(process)
+        total_turns = sum(level.turns for level in levels)
+        results["chat_stream"] = [level.as_json() for level in levels]
+        results["memory"] = {
+            "server_worker_peak_rss_mb": round(memory.peak_worker / 2**20, 1),
+            "server_worker_vmhwm_mb": round(high_water / 2**20, 1) if high_water else None,
+            "server_total_peak_rss_mb": round(memory.peak_total / 2**20, 1),
+            "bench_ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        results["server_cpu_ms_per_turn"] = round(cpu_seconds * 1000 / max(total_turns, 1), 2)
+
+        log("(e) database round trips per warm turn (in process)")
+        trips = count_round_trips(database_url, fake_url)
+        results["db_round_trips"] = {name: counted.as_json() for name, counted in trips.items()}
+    results["targets"] = targets(results, levels)
+    return results
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a server process and its children."""
+    root = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+
+
+def _chat_turner(url: str) -> Callable[[], Stream]:
+    client = httpx2.Client(timeout=60)
+    return lambda: chat_turn(client, url)
+
+
+def _start_py_spy(options: Options, pid: int) -> subprocess.Popen[bytes] | None:
+    if options.py_spy is None:
+        return None
+    options.py_spy.parent.mkdir(parents=True, exist_ok=True)
+    command = [str(VENV_BIN / "py-spy"), "record", "--pid", str(pid), "--output", str(options.py_spy)]
+    # Collapsed stacks for a .txt file (grep-able), a flame graph otherwise; on-CPU samples only.
+    command += ["--format", "raw" if options.py_spy.suffix == ".txt" else "flamegraph"]
+    command += ["--rate", "250", "--threads", "--nonblocking"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+
+def _stop_py_spy(process: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    process.send_signal(signal.SIGINT)
+    process.wait(30)
+
+
+# -- targets and the table ----------------------------------------------------------------
+
+
+def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str, Any]]:
+    """Each figure of issue 8 next to its target (None: reported, no target)."""
+    rows: list[dict[str, Any]] = []
+
+    def row(figure: str, value: float | None, target: float | None, unit: str = "ms") -> None:
+        verdict = None if target is None or value is None else ("PASS" if value <= target else "MISS")
+        if value is None and target is not None:
+            verdict = "MISS"
+        rows.append({"figure": figure, "value": value, "unit": unit, "target": target, "verdict": verdict})
+
+    direct = results["direct"]
+    row("(a) direct SDK: time to first token p50", direct["ttft_p50_ms"], None)
+    row("(a) direct SDK: total time p50", direct["total_p50_ms"], None)
+    row("(a) direct SDK: SDK delay per chunk p95", direct["relay_p95_ms"], None)
+    row("    direct SDK: client CPU per answer", direct["sdk_cpu_ms_per_answer"], None)
+    busy = results["direct_busiest"]
+    row(f"    direct SDK at {busy['streams']} streams: TTFT p95", busy["ttft_p95_ms"], None)
+    smallest = min(level.streams for level in levels) if levels else 1
+    busiest = max(level.streams for level in levels) if levels else 1
+    for level in levels:
+        n = level.streams
+        row(f"(b) {n:>2} stream(s): time to first token p50 / p95", ms(level.ttft_p50), None)
+        rows[-1]["value_p95"] = ms(level.ttft_p95)
+        row(f"(b) {n:>2} stream(s): total time p50 / p95", ms(level.total_p50), None)
+        rows[-1]["value_p95"] = ms(level.total_p95)
+        row(f"(b) {n:>2} stream(s): errors", level.errors, 0 if n == busiest else None, unit="")
+        row(f"(c) {n:>2} stream(s): added TTFT p50", ms(level.added_ttft_p50), 5 if n == smallest else None)
+        row(f"(c) {n:>2} stream(s): added TTFT p95", ms(level.added_ttft_p95), 25 if n == busiest else None)
+        row(f"(c) {n:>2} stream(s): TTFT ratio to direct (p50)", level.ttft_ratio, None, unit="x")
+        row(f"    {n:>2} stream(s): request -> model request p50", ms(level.before_model_p50), None)
+        row(f"(d) {n:>2} stream(s): relay delay per chunk p50", ms(level.relay_p50), None)
+        row(f"(d) {n:>2} stream(s): relay delay per chunk p95", ms(level.relay_p95), 2)
+        row(f"    {n:>2} stream(s): new DB connections (sampled)", level.db_connections_opened, None, unit="")
+    for name, counted in results["db_round_trips"].items():
+        turn = name.replace("_", " ")
+        row(f"(e) warm turn, {turn}: SQL statements", counted["statements"], 3, unit="")
+        row(f"    warm turn, {turn}: wire round trips", counted["wire_round_trips"], None, unit="")
+    cold = results["cold_start"]
+    row("(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], 1500)
+    row("    cold start: process start -> first token (p50)", cold["first_token_p50_ms"], None)
+    memory = results["memory"]
+    worker_peak = memory["server_worker_vmhwm_mb"] or memory["server_worker_peak_rss_mb"]
+    row("(g) peak RSS, server worker", worker_peak, None, unit="MB")
+    row("(g) peak RSS, server master + worker", memory["server_total_peak_rss_mb"], None, unit="MB")
+    row("(g) peak RSS, bench (ru_maxrss)", memory["bench_ru_maxrss_mb"], None, unit="MB")
+    row("    server CPU per turn (warm, all levels)", results["server_cpu_ms_per_turn"], None)
+    return rows
+
+
+def render(results: dict[str, Any]) -> str:
+    options = results["options"]
+    lines = [
+        f"make bench: fake model TTFT {options['ttft_s'] * 1000:g} ms, gap {options['gap_s'] * 1000:g} ms, "
+        f"{options['chunks']} chunks; functions-framework THREADS={options['threads']}; "
+        f"{options['cpus']} CPUs",
+        "",
+        f"{'figure':<56} {'value':>18}  {'target':>9}  result",
+        "-" * 96,
+    ]
+    for row in results["targets"]:
+        value = row["value"]
+        shown = "n/a" if value is None else f"{value:g}"
+        if "value_p95" in row:
+            shown += f" / {'n/a' if row['value_p95'] is None else format(row['value_p95'], 'g')}"
+        shown += f" {row['unit']}".rstrip()
+        target = "" if row["target"] is None else f"<= {row['target']:g}"
+        lines.append(f"{row['figure']:<56} {shown:>18}  {target:>9}  {row['verdict'] or ''}")
+    errors = [e for level in results["chat_stream"] for e in level["error_samples"]]
+    if errors:
+        lines += ["", "errors seen:", *(f"  {e}" for e in errors)]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_options(argv)
+    started = time.monotonic()
+    results = bench(options)
+    results["duration_s"] = round(time.monotonic() - started, 1)
+    print(render(results))
+    print(f"\n(run took {results['duration_s']} s)")
+    if options.json_path is not None:
+        options.json_path.parent.mkdir(parents=True, exist_ok=True)
+        options.json_path.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"results written to {options.json_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
