@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -70,13 +71,17 @@ _STOPWORDS = frozenset(
         "many",
     ]
 )
-_STEMMER = snowballstemmer.stemmer("english")
+# Snowball stemmers keep state while they work: one per thread.
+_local = threading.local()
 # Titles say what an entry is about; count their words more than the body's.
 _TITLE_WEIGHT = 3
 
 
 def tokenize(text: str) -> list[str]:
-    words: list[str] = _STEMMER.stemWords([w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS])
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    words: list[str] = stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS])
     return words
 
 
@@ -150,19 +155,19 @@ class KnowledgeAnswerer:
     model = KNOWLEDGE_MODEL
 
     def __init__(
-        self,
-        index: KnowledgeIndex,
-        *,
-        entry: KnowledgeEntry | None = None,
-        words_per_chunk: int = 3,
+        self, knowledge: Knowledge, *, entry: KnowledgeEntry | None = None, words_per_chunk: int = 3
     ) -> None:
-        self._index = index
+        # The index is built on first use (and then cached per version), so a fallback that
+        # is never needed costs nothing.
+        self._knowledge = knowledge
         self._entry = entry
         self._words_per_chunk = words_per_chunk
 
     def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
         question = next((t.text for t in reversed(prompt.turns) if t.role == "user"), "")
-        words = re.split(r"(?<=\s)", knowledge_answer(self._index, question, self._entry))
+        words = re.split(
+            r"(?<=\s)", knowledge_answer(knowledge_index(self._knowledge), question, self._entry)
+        )
         for start in range(0, len(words), self._words_per_chunk):
             yield TextDelta("".join(words[start : start + self._words_per_chunk]))
         yield StreamEnd("stop", 0, 0)

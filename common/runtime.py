@@ -71,9 +71,9 @@ def fallback(knowledge: Knowledge) -> LLMClient | None:
     """What answers when the model fails before its first token, if enabled."""
     if not get_settings().knowledge_fallback:
         return None
-    from common.knowledge_answerer import KnowledgeAnswerer, knowledge_index
+    from common.knowledge_answerer import KnowledgeAnswerer
 
-    return KnowledgeAnswerer(knowledge_index(knowledge))
+    return KnowledgeAnswerer(knowledge)
 
 
 def token_secret() -> str | None:

@@ -167,11 +167,11 @@ def choose_answerer(
     from common.knowledge_answerer import KnowledgeAnswerer, knowledge_index
 
     if model is None:
-        return KnowledgeAnswerer(knowledge_index(knowledge))
+        return KnowledgeAnswerer(knowledge)
     if faq_min_score is not None:
         match = knowledge_index(knowledge).best(question, kind="faq")
         if match is not None and match.score >= faq_min_score and match.margin >= FAQ_MIN_MARGIN:
-            return KnowledgeAnswerer(knowledge_index(knowledge), entry=match.entry)
+            return KnowledgeAnswerer(knowledge, entry=match.entry)
     return model
 
 
