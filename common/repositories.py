@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,18 +14,110 @@ from sqlalchemy.orm import Session
 from common.models import Conversation, KnowledgeRecord, KnowledgeState, Message, MessageStatus, utcnow
 
 
+@dataclass(frozen=True)
+class ClaimedPositions:
+    token_hash: bytes
+    message_count: int
+    summary: str | None
+    summary_through_position: int
+
+
 class ConversationRepository:
     """Conversations and their messages."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, *, token_hash: bytes) -> Conversation:
-        conversation = Conversation(
-            id=uuid.uuid4(), token_hash=token_hash, message_count=0, summary_through_position=0
+    def create(self, *, token_hash: bytes, message_count: int) -> uuid.UUID:
+        """A new conversation whose first ``message_count`` positions are already taken."""
+        conversation_id = uuid.uuid4()
+        now = utcnow()
+        self.session.execute(
+            sa.insert(Conversation).values(
+                id=conversation_id,
+                token_hash=token_hash,
+                message_count=message_count,
+                summary_through_position=0,
+                created_at=now,
+                updated_at=now,
+            )
         )
-        self.session.add(conversation)
-        return conversation
+        return conversation_id
+
+    def claim_positions(self, conversation_id: uuid.UUID, count: int) -> ClaimedPositions | None:
+        """Reserve the next ``count`` positions, locking the conversation until commit.
+
+        One statement: returns the token hash, the new message count and the summary state,
+        or None for an unknown conversation.
+        """
+        row = self.session.execute(
+            sa.update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(message_count=Conversation.message_count + count, updated_at=utcnow())
+            .returning(
+                Conversation.token_hash,
+                Conversation.message_count,
+                Conversation.summary,
+                Conversation.summary_through_position,
+            )
+        ).one_or_none()
+        return ClaimedPositions(*row) if row is not None else None
+
+    def insert_turn(
+        self,
+        conversation_id: uuid.UUID,
+        *,
+        first_position: int,
+        question: str,
+        client_message_id: str | None,
+    ) -> tuple[uuid.UUID, uuid.UUID]:
+        """The shopper's message and a ``streaming`` answer placeholder, in one statement."""
+        user_id, assistant_id, now = uuid.uuid4(), uuid.uuid4(), utcnow()
+        common = {"conversation_id": conversation_id, "created_at": now, "updated_at": now}
+        self.session.execute(
+            sa.insert(Message).values(
+                [
+                    {
+                        **common,
+                        "id": user_id,
+                        "position": first_position,
+                        "role": "user",
+                        "content": question,
+                        "status": MessageStatus.COMPLETE,
+                        "client_message_id": client_message_id,
+                        "reply_to_id": None,
+                    },
+                    {
+                        **common,
+                        "id": assistant_id,
+                        "position": first_position + 1,
+                        "role": "assistant",
+                        "content": "",
+                        "status": MessageStatus.STREAMING,
+                        "client_message_id": None,
+                        "reply_to_id": user_id,
+                    },
+                ]
+            )
+        )
+        return user_id, assistant_id
+
+    def history(
+        self, conversation_id: uuid.UUID, *, after_position: int, before_position: int, limit: int
+    ) -> list[tuple[str, str]]:
+        """Role and text of up to ``limit`` newest messages strictly between two positions, oldest first."""
+        rows = self.session.execute(
+            sa.select(Message.role, Message.content)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.position > after_position,
+                Message.position < before_position,
+                Message.content != "",
+            )
+            .order_by(Message.position.desc())
+            .limit(limit)
+        ).all()
+        return [(row.role, row.content) for row in reversed(rows)]
 
     def get(self, conversation_id: uuid.UUID, *, for_update: bool = False) -> Conversation | None:
         """The conversation; ``for_update`` locks its row so turns are numbered one at a time."""

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import exc as sa_exc
+
 from common import sse
 from common.db import UnitOfWork
 from common.errors import ANSWER_ERRORS, Conflict, DatabaseUnavailable, ModelError, NotFound
@@ -84,66 +86,103 @@ def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | Non
     """Store the shopper's message and a ``streaming`` placeholder for the answer, atomically.
 
     Raises ``NotFound`` for an unknown conversation or a wrong token (indistinguishable on
-    purpose, so ids cannot be probed).
+    purpose, so ids cannot be probed). A repeated ``client_message_id`` replays or re-answers
+    the earlier turn instead of storing the message twice (see ``RETRY_GENERATES``).
     """
+    try:
+        with uow() as session:
+            return _new_turn(ConversationRepository(session), request, token_secret)
+    except sa_exc.IntegrityError as exc:
+        # Only the (conversation, client_message_id) constraint can clash here: the send is
+        # a repeat. Its transaction is gone; look at the earlier turn in a new one.
+        if request.conversation_id is None or request.client_message_id is None:
+            raise
+        log.info("repeated client_message_id", exc_info=exc)
     with uow() as session:
-        repo = ConversationRepository(session)
-        if request.conversation_id is None:
-            token = new_token()
-            conversation = repo.add(token_hash=hash_token(token, token_secret))
-        else:
-            token = request.conversation_token or ""
-            found = repo.get(request.conversation_id, for_update=True)
-            if found is None or not token_matches(token, found.token_hash, token_secret):
-                raise NotFound("conversation not found", code="conversation_not_found")
-            conversation = found
-        earlier = (
-            repo.find_by_client_message_id(conversation.id, request.client_message_id)
-            if request.conversation_id is not None and request.client_message_id is not None
-            else None
+        return _repeated_turn(ConversationRepository(session), request, token_secret)
+
+
+def _new_turn(repo: ConversationRepository, request: TurnRequest, token_secret: str | None) -> TurnStarted:
+    """The common case, in as few statements as possible (2 for a new conversation, 3 after)."""
+    if request.conversation_id is None:
+        token = new_token()
+        conversation_id = repo.create(token_hash=hash_token(token, token_secret), message_count=2)
+        user_id, assistant_id = repo.insert_turn(
+            conversation_id,
+            first_position=1,
+            question=request.message,
+            client_message_id=request.client_message_id,
         )
-        if earlier is not None:
-            if earlier.content != request.message:
-                raise Conflict(
-                    "this client_message_id was already used for a different message",
-                    code="client_message_id_reused",
-                )
-            reply = repo.latest_reply(earlier.id)
-            assert reply is not None, "a user message is always stored with its reply"
-            if reply.status not in RETRY_GENERATES:
-                return TurnStarted(
-                    conversation.id, token, earlier.id, reply.id, question=earlier.content, replay=True
-                )
-            # The earlier answer failed: answer the same stored question again.
-            user = earlier
-        else:
-            user = repo.add_message(
-                conversation,
-                role=Role.USER,
-                content=request.message,
-                status=MessageStatus.COMPLETE,
-                client_message_id=request.client_message_id,
-            )
-        history = repo.messages_after(
-            conversation.id, after_position=conversation.summary_through_position, limit=HISTORY_WINDOW
+        return TurnStarted(conversation_id, token, user_id, assistant_id, question=request.message)
+    token = request.conversation_token or ""
+    claimed = repo.claim_positions(request.conversation_id, 2)
+    if claimed is None or not token_matches(token, claimed.token_hash, token_secret):
+        raise NotFound("conversation not found", code="conversation_not_found")
+    first_position = claimed.message_count - 1
+    history = repo.history(
+        request.conversation_id,
+        after_position=claimed.summary_through_position,
+        before_position=first_position,
+        limit=HISTORY_WINDOW,
+    )
+    user_id, assistant_id = repo.insert_turn(
+        request.conversation_id,
+        first_position=first_position,
+        question=request.message,
+        client_message_id=request.client_message_id,
+    )
+    return TurnStarted(
+        request.conversation_id,
+        token,
+        user_id,
+        assistant_id,
+        question=request.message,
+        history=[Turn("user" if role == Role.USER else "model", text) for role, text in history],
+        summary=claimed.summary,
+    )
+
+
+def _repeated_turn(
+    repo: ConversationRepository, request: TurnRequest, token_secret: str | None
+) -> TurnStarted:
+    """A send whose client_message_id is already stored: replay its answer, or answer it again."""
+    assert request.conversation_id is not None
+    assert request.client_message_id is not None
+    token = request.conversation_token or ""
+    conversation = repo.get(request.conversation_id, for_update=True)
+    if conversation is None or not token_matches(token, conversation.token_hash, token_secret):
+        raise NotFound("conversation not found", code="conversation_not_found")
+    earlier = repo.find_by_client_message_id(conversation.id, request.client_message_id)
+    assert earlier is not None, "the unique constraint clashed on this id"
+    if earlier.content != request.message:
+        raise Conflict(
+            "this client_message_id was already used for a different message", code="client_message_id_reused"
         )
-        assistant = repo.add_message(
-            conversation, role=Role.ASSISTANT, content="", status=MessageStatus.STREAMING, reply_to_id=user.id
-        )
-        turns = [_as_turn(m) for m in history if m.position < user.position and m.content]
+    reply = repo.latest_reply(earlier.id)
+    assert reply is not None, "a user message is always stored with its reply"
+    if reply.status not in RETRY_GENERATES:
         return TurnStarted(
-            conversation.id,
-            token,
-            user.id,
-            assistant.id,
-            question=user.content,
-            history=turns,
-            summary=conversation.summary,
+            conversation.id, token, earlier.id, reply.id, question=earlier.content, replay=True
         )
-
-
-def _as_turn(message: Message) -> Turn:
-    return Turn("user" if message.role == Role.USER else "model", message.content)
+    # The earlier answer failed: answer the same stored question again.
+    assistant = repo.add_message(
+        conversation, role=Role.ASSISTANT, content="", status=MessageStatus.STREAMING, reply_to_id=earlier.id
+    )
+    history = repo.history(
+        conversation.id,
+        after_position=conversation.summary_through_position,
+        before_position=earlier.position,
+        limit=HISTORY_WINDOW,
+    )
+    return TurnStarted(
+        conversation.id,
+        token,
+        earlier.id,
+        assistant.id,
+        question=earlier.content,
+        history=[Turn("user" if role == Role.USER else "model", text) for role, text in history],
+        summary=conversation.summary,
+    )
 
 
 @dataclass
