@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint fake-gemini migrate package bench clean
+.PHONY: dev test lint fuzz fake-gemini migrate package bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: $(BIN)/.installed $(CHECKOV_VENV)/bin/checkov
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+## Fuzz a running `make dev` against openapi.yaml (same ADMIN_TOKEN as the server; SEED=n, EXAMPLES=n)
+FUZZ_CHECKS := not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
+fuzz: $(BIN)/.installed
+	$(BIN)/st run openapi.yaml --url http://localhost:$(PORT) --checks $(FUZZ_CHECKS) \
+		--max-examples $(or $(EXAMPLES),50) --seed $(or $(SEED),1) \
+		$(if $(ADMIN_TOKEN),--header "Authorization: Bearer $(ADMIN_TOKEN)")
 
 ## A local fake Gemini server on :8181 (point GEMINI_BASE_URL at it, any GEMINI_API_KEY)
 fake-gemini: $(BIN)/.installed

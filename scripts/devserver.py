@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 FUNCTIONS = ("chat_stream", "history", "policies")
 WEB_DIR = REPO_ROOT / "web"
+OPENAPI = REPO_ROOT / "openapi.yaml"
 
 
 def _at_root(app: WSGIApplication) -> WSGIApplication:
@@ -50,6 +51,8 @@ def build_app() -> DispatcherMiddleware:
 
     @Request.application
     def fallback(request: Request) -> Response:
+        if request.path == "/openapi.yaml":
+            return Response(OPENAPI.read_bytes(), mimetype="application/yaml")
         if request.path == "/":
             index = WEB_DIR / "index.html"
             if index.exists():
