@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +13,23 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 class ConfigError(RuntimeError):
     """The environment does not describe a usable configuration."""
+
+
+class ModelPrice(BaseModel):
+    """USD per million tokens."""
+
+    input_per_million: float = Field(ge=0)
+    output_per_million: float = Field(ge=0)
+
+
+# Published list prices (USD per million tokens, standard tier) when this was written;
+# override with MODEL_PRICES='{"model": {"input_per_million": .., "output_per_million": ..}}'.
+DEFAULT_PRICES = {
+    "gemini-2.5-flash": ModelPrice(input_per_million=0.30, output_per_million=2.50),
+    "gemini-2.5-flash-lite": ModelPrice(input_per_million=0.10, output_per_million=0.40),
+    "gemini-2.5-pro": ModelPrice(input_per_million=1.25, output_per_million=10.0),
+    "gemini-2.0-flash": ModelPrice(input_per_million=0.10, output_per_million=0.40),
+}
 
 
 class Settings(BaseSettings):
@@ -30,6 +47,7 @@ class Settings(BaseSettings):
     gemini_retry_attempts: int = Field(default=3, ge=1, le=10)
     gemini_max_output_tokens: int = Field(default=1024, ge=1)
     answer_deadline_seconds: float = Field(default=300.0, gt=0)
+    model_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     admin_token: SecretStr | None = None
     conversation_token_secret: SecretStr | None = None

@@ -40,7 +40,11 @@ def normalize_url(raw: str) -> tuple[URL, dict[str, Any]]:
         connect_args["unix_sock"] = str(Path(str(host)) / f".s.PGSQL.{port}")
     for key in _LIBPQ_ONLY:
         query.pop(key, None)
-    if sslmode in ("require", "verify-ca", "verify-full"):
+    local = "unix_sock" in connect_args or url.host in (None, "", "localhost", "127.0.0.1", "::1")
+    if sslmode == "disable" or (not sslmode and local):
+        # pg8000 otherwise builds a default SSL context for every new connection (~20 ms).
+        connect_args["ssl_context"] = False
+    elif sslmode in ("require", "verify-ca", "verify-full"):
         context = ssl.create_default_context()
         if sslmode == "require":
             # libpq's "require" encrypts without verifying the certificate.
@@ -50,7 +54,7 @@ def normalize_url(raw: str) -> tuple[URL, dict[str, Any]]:
     return url.set(query=query), connect_args
 
 
-def create_db_engine(raw_url: str, *, pool_size: int = 5) -> Engine:
+def create_db_engine(raw_url: str, *, pool_size: int = 10) -> Engine:
     """An engine whose pool survives idle disconnects (serverless Postgres suspends)."""
     url, connect_args = normalize_url(raw_url)
     connect_args.setdefault("timeout", 10)

@@ -40,6 +40,10 @@ class MethodNotAllowed(AppError):
     status = 405
     code = "method_not_allowed"
 
+    def __init__(self, message: str, *, allow: str) -> None:
+        super().__init__(message)
+        self.allow = allow
+
 
 class Unauthorized(AppError):
     status = 401

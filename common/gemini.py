@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
-from typing import Any
-
-import httpx2
-from google import genai
-from google.genai import errors as genai_errors
-from google.genai import types
+from typing import TYPE_CHECKING, Any
 
 from common.config import Settings
 from common.errors import ModelError
 from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta
+
+if TYPE_CHECKING:
+    from google import genai
+
+log = logging.getLogger(__name__)
 
 # The SDK retries these before the first byte, with exponential backoff and jitter.
 RETRYABLE_STATUSES = [408, 429, 500, 502, 503, 504]
@@ -41,6 +43,9 @@ def normalize_finish_reason(raw: object) -> str:
 
 def model_error_from(exc: Exception) -> ModelError:
     """Translate an SDK or transport failure into our typed ``ModelError``."""
+    import httpx2
+    from google.genai import errors as genai_errors
+
     if isinstance(exc, genai_errors.APIError):
         status = exc.code
         if status == 429:
@@ -54,6 +59,7 @@ def model_error_from(exc: Exception) -> ModelError:
         return ModelError("model_timeout")
     if isinstance(exc, httpx2.HTTPError):
         return ModelError("model_stream_broken")
+    log.error("unexpected failure talking to Gemini", exc_info=exc)
     return ModelError("internal_error")
 
 
@@ -72,19 +78,36 @@ class GeminiClient:
     ) -> None:
         self.model = model
         self._max_output_tokens = max_output_tokens
-        self._client = genai.Client(
-            api_key=api_key,
-            http_options=types.HttpOptions(
-                base_url=base_url,
-                timeout=int(read_timeout_seconds * 1000),
-                retry_options=types.HttpRetryOptions(
-                    attempts=retry_attempts,
-                    initial_delay=0.5,
-                    max_delay=4.0,
-                    http_status_codes=RETRYABLE_STATUSES,
-                ),
-            ),
-        )
+        self._api_key = api_key
+        self._base_url = base_url
+        self._timeout_ms = int(read_timeout_seconds * 1000)
+        self._attempts = retry_attempts
+        self._client: genai.Client | None = None
+        self._lock = threading.Lock()
+
+    def _sdk(self) -> genai.Client:
+        """The SDK client, built on first use: importing the SDK costs a few hundred ms, which
+        the first answer's generation thread pays instead of the first byte of a cold start."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    from google import genai
+                    from google.genai import types
+
+                    self._client = genai.Client(
+                        api_key=self._api_key,
+                        http_options=types.HttpOptions(
+                            base_url=self._base_url,
+                            timeout=self._timeout_ms,
+                            retry_options=types.HttpRetryOptions(
+                                attempts=self._attempts,
+                                initial_delay=0.5,
+                                max_delay=4.0,
+                                http_status_codes=RETRYABLE_STATUSES,
+                            ),
+                        ),
+                    )
+        return self._client
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GeminiClient:
@@ -99,6 +122,8 @@ class GeminiClient:
         )
 
     def _request(self, prompt: Prompt) -> dict[str, Any]:
+        from google.genai import types
+
         return {
             "model": self.model,
             "contents": [
@@ -115,7 +140,7 @@ class GeminiClient:
         output_tokens: int | None = None
         finish_reason = "stop"
         try:
-            for chunk in self._client.models.generate_content_stream(**self._request(prompt)):
+            for chunk in self._sdk().models.generate_content_stream(**self._request(prompt)):
                 if chunk.usage_metadata is not None:
                     input_tokens = chunk.usage_metadata.prompt_token_count or input_tokens
                     output_tokens = chunk.usage_metadata.candidates_token_count or output_tokens
@@ -130,13 +155,13 @@ class GeminiClient:
                         yield TextDelta(text)
                 if candidate is not None and candidate.finish_reason is not None:
                     finish_reason = normalize_finish_reason(candidate.finish_reason)
-        except (genai_errors.APIError, httpx2.HTTPError) as exc:
+        except Exception as exc:
             raise model_error_from(exc) from exc
         yield StreamEnd(finish_reason, input_tokens, output_tokens)
 
     def complete(self, prompt: Prompt) -> str:
         try:
-            response = self._client.models.generate_content(**self._request(prompt))
-        except (genai_errors.APIError, httpx2.HTTPError) as exc:
+            response = self._sdk().models.generate_content(**self._request(prompt))
+        except Exception as exc:
             raise model_error_from(exc) from exc
         return response.text or ""

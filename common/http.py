@@ -6,13 +6,15 @@ This is the one place where ``AppError`` becomes an HTTP response.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import flask
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
+from common import logs
 from common.config import ConfigError, get_settings
 from common.errors import (
     AppError,
@@ -32,6 +34,14 @@ View = Callable[[flask.Request], flask.Response]
 ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Conversation-Token, Last-Event-ID"
 
 
+def serve_unrouted_paths(function: View) -> None:
+    """Send paths functions-framework keeps from the function (``/robots.txt``, ``/favicon.ico``,
+    a path with a newline) through it anyway, so every answer keeps the JSON contract."""
+    import functions_framework
+
+    functions_framework.errorhandler(NotFound)(lambda _error: function(flask.request))
+
+
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> flask.Response:
     response = flask.jsonify(body)
     response.status_code = status
@@ -45,6 +55,8 @@ def error_response(error: AppError) -> flask.Response:
     headers = {}
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, MethodNotAllowed):
+        headers["Allow"] = error.allow
     return json_response({"error": {"code": error.code, "message": error.message}}, error.status, headers)
 
 
@@ -109,7 +121,47 @@ def _cors_headers(request: flask.Request) -> dict[str, str]:
 
 
 def serve(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
-    """Dispatch by method, answer CORS preflights, and turn errors into JSON responses."""
+    """Dispatch by method, answer CORS preflights, turn errors into JSON responses, and write
+    one structured log line per request (for a stream, when it ends)."""
+    entry = _request_log(request)
+    context = logs.begin(entry)
+    try:
+        response = _serve(request, routes)
+        if response.mimetype == "text/event-stream" and response.response is not None:
+            response.response = _log_at_end(response.response, entry, response.status_code)
+        else:
+            logs.write_request_line(entry, response.status_code)
+    finally:
+        logs.end(context)
+    return response
+
+
+def _request_log(request: flask.Request) -> logs.RequestLog:
+    project = os.environ.get("GOOGLE_CLOUD_PROJECT")
+    trace, span = logs.parse_trace(
+        request.headers.get("X-Cloud-Trace-Context"), request.headers.get("traceparent"), project
+    )
+    return logs.RequestLog(
+        function=flask.current_app.name,
+        method=request.method,
+        url=request.full_path.rstrip("?"),
+        trace=trace,
+        span=span,
+        remote_ip=request.remote_addr,
+        user_agent=request.user_agent.string or None,
+    )
+
+
+def _log_at_end(body: Iterable[Any], entry: logs.RequestLog, status: int) -> Iterator[Any]:
+    try:
+        yield from body
+    finally:
+        context = logs.begin(entry)
+        logs.write_request_line(entry, status)
+        logs.end(context)
+
+
+def _serve(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
     try:
         cors = _cors_headers(request)
     except ConfigError as exc:
@@ -134,10 +186,8 @@ def _dispatch(request: flask.Request, routes: Mapping[str, View]) -> flask.Respo
     view = routes.get(request.method)
     try:
         if view is None:
-            allowed = ", ".join(routes)
-            response = error_response(MethodNotAllowed(f"use {allowed}"))
-            response.headers["Allow"] = allowed
-            return response
+            allowed = ", ".join([*routes, "OPTIONS"])
+            return error_response(MethodNotAllowed(f"use {allowed}", allow=allowed))
         return view(request)
     except AppError as exc:
         return error_response(exc)

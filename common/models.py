@@ -81,6 +81,8 @@ class Message(Base):
     model: Mapped[str | None] = mapped_column(sa.String(128))
     input_tokens: Mapped[int | None]
     output_tokens: Mapped[int | None]
+    # Estimated from the token counts and the price table at the time of the answer.
+    cost_usd: Mapped[float | None] = mapped_column(sa.Numeric(14, 8, asdecimal=False))
     time_to_first_token_ms: Mapped[int | None]
     duration_ms: Mapped[int | None]
     knowledge_version: Mapped[int | None]

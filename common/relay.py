@@ -7,6 +7,7 @@ reader (the original request, or a resume on this instance) follows an ``AnswerC
 from __future__ import annotations
 
 import bisect
+import contextvars
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -87,7 +88,11 @@ class RelayRegistry:
 
     def run(self, message_id: str, target: Any) -> threading.Thread:
         """Run ``target`` (the generation) in a thread that outlives the request."""
-        thread = threading.Thread(target=target, name=f"answer-{message_id}", daemon=True)
+        # The thread inherits the request's context (its log trace and labels).
+        context = contextvars.copy_context()
+        thread = threading.Thread(
+            target=context.run, args=(target,), name=f"answer-{message_id}", daemon=True
+        )
         with self._lock:
             self._threads[message_id] = thread
         thread.start()

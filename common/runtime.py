@@ -17,7 +17,7 @@ from common.knowledge_cache import KnowledgeCache
 from common.llm import LLMClient
 from common.ratelimit import RateLimiter, make_storage
 from common.relay import RelayRegistry
-from common.services.chat import AnswerLimits
+from common.services.chat import AnswerSettings
 from common.services.knowledge import load_knowledge
 
 _lock = threading.Lock()
@@ -82,11 +82,14 @@ def token_secret() -> str | None:
 
 
 @functools.cache
-def answer_limits() -> AnswerLimits:
+def answer_settings() -> AnswerSettings:
     settings = get_settings()
-    return AnswerLimits(
+    return AnswerSettings(
         checkpoint_interval_seconds=settings.checkpoint_interval_seconds,
         deadline_seconds=settings.answer_deadline_seconds,
+        prices={
+            model: (p.input_per_million, p.output_per_million) for model, p in settings.model_prices.items()
+        },
     )
 
 
@@ -112,7 +115,7 @@ def reset() -> None:
         unit_of_work,
         llm_client,
         relays,
-        answer_limits,
+        answer_settings,
         knowledge_cache,
         rate_limiter,
     ):

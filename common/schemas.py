@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+
+
+def _no_nul(value: str) -> str:
+    # Postgres text cannot hold NUL; refuse it here rather than fail at the database.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[StrictStr, AfterValidator(_no_nul)]
 
 
 class ChatBody(BaseModel):
@@ -13,7 +23,7 @@ class ChatBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: StrictStr
+    message: Text
     conversation_id: uuid.UUID | None = None
     client_message_id: StrictStr | None = Field(
         default=None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$"
@@ -28,6 +38,6 @@ class KnowledgeBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: StrictStr = Field(min_length=1, max_length=200)
-    content: StrictStr = Field(min_length=1, max_length=5000)
+    title: Text = Field(min_length=1, max_length=200)
+    content: Text = Field(min_length=1, max_length=5000)
     kind: Literal["policy", "faq"] = "policy"

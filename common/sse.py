@@ -25,6 +25,6 @@ def parse_last_event_id(value: str | None, message_id: str) -> int:
     if not value:
         return 0
     prefix, _, offset = value.rpartition(":")
-    if prefix != message_id or not offset.isdigit():
+    if prefix != message_id or not (offset.isascii() and offset.isdigit()):
         return 0
     return int(offset)

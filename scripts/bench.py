@@ -53,6 +53,9 @@ SERVER_ENV = {
     "GEMINI_READ_TIMEOUT_SECONDS": "30",
     "CONVERSATION_TOKEN_SECRET": "bench-secret",
     "PYTHONUNBUFFERED": "1",
+    # Every stream comes from this one address: per-client limits would turn the load into 429s.
+    "RATE_LIMIT_PER_CLIENT": "",
+    "RATE_LIMIT_PER_CONVERSATION": "",
 }
 
 

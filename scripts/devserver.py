@@ -7,7 +7,6 @@ Postgres starts, its data kept in ``.data/pg``; migrations are applied on start.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from common import runtime
 from common.config import REPO_ROOT, get_settings
+from common.logs import configure_logging
 from common.migrate import upgrade_to_head
 
 if TYPE_CHECKING:
@@ -70,7 +70,9 @@ def build_app() -> DispatcherMiddleware:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # People read this terminal: plain lines unless LOG_FORMAT=json is asked for.
+    os.environ.setdefault("LOG_FORMAT", "text")
+    configure_logging()
     settings = get_settings()
     url = runtime.database_url()
     # The functions read DATABASE_URL themselves; share the embedded server's URL with them.

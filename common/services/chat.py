@@ -10,13 +10,13 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import exc as sa_exc
 
-from common import sse
+from common import logs, sse
 from common.db import UnitOfWork
 from common.errors import ANSWER_ERRORS, Conflict, DatabaseUnavailable, ModelError, NotFound
 from common.knowledge import KNOWLEDGE_MODEL, Knowledge, build_system_instruction
@@ -39,6 +39,17 @@ SAFETY_REFUSAL = (
 # A repeated send (same client_message_id) whose answer ended like this is answered anew;
 # any other answer is replayed as stored (or followed while it is still being written).
 RETRY_GENERATES = frozenset({MessageStatus.FAILED, MessageStatus.INTERRUPTED})
+# What the request log line reports about an answer.
+LOGGED_FIELDS = (
+    "status",
+    "finish_reason",
+    "model",
+    "error_code",
+    "time_to_first_token_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+)
 # A direct FAQ answer needs its match this far ahead of the runner-up (score share).
 FAQ_MIN_MARGIN = 0.3
 # How many earlier messages are read to build a prompt; the token budget trims further.
@@ -77,9 +88,23 @@ class TurnStarted:
 
 
 @dataclass(frozen=True)
-class AnswerLimits:
+class AnswerSettings:
     checkpoint_interval_seconds: float = 0.4
     deadline_seconds: float = 300.0
+    # USD per million tokens, (input, output), by model: for the cost recorded with each answer.
+    prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+
+def estimate_cost(
+    prices: Mapping[str, tuple[float, float]], model: str, input_tokens: int | None, output_tokens: int | None
+) -> float | None:
+    """The answer's cost in USD, or None for a model without a price (answers from knowledge cost 0)."""
+    if model == KNOWLEDGE_MODEL:
+        return 0.0
+    price = prices.get(model)
+    if price is None or (input_tokens is None and output_tokens is None):
+        return None
+    return round(((input_tokens or 0) * price[0] + (output_tokens or 0) * price[1]) / 1_000_000, 8)
 
 
 def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | None) -> TurnStarted:
@@ -227,7 +252,7 @@ def generate_answer(
     assistant_message_id: uuid.UUID,
     channel: AnswerChannel,
     knowledge: Knowledge,
-    limits: AnswerLimits,
+    limits: AnswerSettings,
     fallback: LLMClient | None = None,
     clock: Clock = time.monotonic,
 ) -> FinalEvent:
@@ -246,6 +271,8 @@ def generate_answer(
         answer = _relay(fallback, prompt, channel, started, assistant_message_id, uow, limits, clock)
         used, source = fallback, "fallback"
     fields, final = _outcome(answer, assistant_message_id, channel)
+    input_tokens = answer.end.input_tokens if answer.end else None
+    output_tokens = answer.end.output_tokens if answer.end else None
     fields.update(
         model=used.model,
         source=source,
@@ -254,11 +281,18 @@ def generate_answer(
             round((answer.first_token_at - started) * 1000) if answer.first_token_at else None
         ),
         duration_ms=round((clock() - started) * 1000),
-        input_tokens=answer.end.input_tokens if answer.end else None,
-        output_tokens=answer.end.output_tokens if answer.end else None,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=estimate_cost(limits.prices, used.model, input_tokens, output_tokens),
     )
     if fallback_reason is not None and fields["status"] == MessageStatus.COMPLETE:
         fields["error_code"] = fallback_reason
+    # The request's log line carries the answer's figures (never its text).
+    logs.annotate(
+        answer_source=source,
+        answer_duration_ms=fields["duration_ms"],
+        **{k: fields.get(k) for k in LOGGED_FIELDS},
+    )
     try:
         _save_final(uow, assistant_message_id, fields)
     except DatabaseUnavailable:
@@ -276,7 +310,7 @@ def _relay(
     started: float,
     message_id: uuid.UUID,
     uow: UnitOfWork,
-    limits: AnswerLimits,
+    limits: AnswerSettings,
     clock: Clock,
 ) -> _Answer:
     answer = _Answer()
@@ -405,7 +439,7 @@ def launch_answer(
     turn: TurnStarted,
     knowledge: Knowledge,
     history_budget: int,
-    limits: AnswerLimits,
+    limits: AnswerSettings,
     fallback: LLMClient | None = None,
 ) -> AnswerChannel:
     """Start generating the answer in the background and return the channel to follow.
@@ -511,7 +545,7 @@ def open_answer(
     message_id: uuid.UUID,
     conversation_token: str | None,
     token_secret: str | None,
-    limits: AnswerLimits,
+    limits: AnswerSettings,
 ) -> AnswerSource:
     """Where to read an assistant answer from: this instance's live channel, the stored final
     text, or the checkpoints of another instance that is still writing it."""

@@ -12,19 +12,25 @@ from collections.abc import Iterator
 import flask
 import functions_framework
 
-from common import runtime
+from common import logs, runtime
 from common.config import get_settings
 from common.errors import InvalidRequest, PayloadTooLarge
-from common.http import client_address, parse_json, serve, sse_response
+from common.http import client_address, parse_json, serve, serve_unrouted_paths, sse_response
+from common.logs import configure_logging
 from common.schemas import ChatBody
 from common.services import chat
 from common.sse import parse_last_event_id
 from common.tokens import fingerprint
 
+configure_logging()
+
 
 @functions_framework.http
 def chat_stream(request: flask.Request) -> flask.Response:
     return serve(request, {"POST": send_message, "GET": resume_answer})
+
+
+serve_unrouted_paths(chat_stream)
 
 
 def send_message(request: flask.Request) -> flask.Response:
@@ -44,7 +50,7 @@ def send_message(request: flask.Request) -> flask.Response:
         # Keyed by id and token, so nobody without the token can use up a conversation's limit.
         limiter.hit("conversation", f"{body.conversation_id}:{fingerprint(token)}")
     uow = runtime.unit_of_work()
-    limits = runtime.answer_limits()
+    limits = runtime.answer_settings()
     turn = chat.start_turn(
         uow=uow,
         request=chat.TurnRequest(
@@ -55,6 +61,7 @@ def send_message(request: flask.Request) -> flask.Response:
         ),
         token_secret=runtime.token_secret(),
     )
+    logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
     if turn.replay:
         source: chat.AnswerSource = chat.open_answer(
             uow=uow,
@@ -99,13 +106,14 @@ def resume_answer(request: flask.Request) -> flask.Response:
         message_id = uuid.UUID(raw_id)
     except ValueError as exc:
         raise InvalidRequest("message_id must be a UUID", code="invalid_message_id") from exc
+    logs.label(message_id=message_id)
     source = chat.open_answer(
         uow=runtime.unit_of_work(),
         relays=runtime.relays(),
         message_id=message_id,
         conversation_token=request.headers.get("X-Conversation-Token"),
         token_secret=runtime.token_secret(),
-        limits=runtime.answer_limits(),
+        limits=runtime.answer_settings(),
     )
     offset = parse_last_event_id(
         request.headers.get("Last-Event-ID") or request.args.get("last_event_id"), str(message_id)
@@ -127,4 +135,4 @@ def _hold_until_stored(events: Iterator[str], message_id: uuid.UUID) -> Iterator
     finally:
         generation = runtime.relays().thread(str(message_id))
         if generation is not None:
-            generation.join(timeout=runtime.answer_limits().deadline_seconds + 30)
+            generation.join(timeout=runtime.answer_settings().deadline_seconds + 30)

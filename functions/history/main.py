@@ -10,13 +10,19 @@ import functions_framework
 from common import runtime
 from common.config import get_settings
 from common.errors import InvalidRequest
-from common.http import json_response, serve
+from common.http import json_response, serve, serve_unrouted_paths
+from common.logs import configure_logging
 from common.services import history as history_service
+
+configure_logging()
 
 
 @functions_framework.http
 def history(request: flask.Request) -> flask.Response:
     return serve(request, {"GET": get_history})
+
+
+serve_unrouted_paths(history)
 
 
 def get_history(request: flask.Request) -> flask.Response:
@@ -48,7 +54,7 @@ def _int_arg(
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < low or (high is not None and int(raw) > high):
         bounds = f"between {low} and {high}" if high else f"at least {low}"
         raise InvalidRequest(f"{name} must be a whole number {bounds}", code=f"invalid_{name}")
     return int(raw)

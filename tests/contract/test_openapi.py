@@ -88,6 +88,9 @@ def dev_server(database_url: str) -> Iterator[str]:
             ADMIN_TOKEN=ADMIN_TOKEN,
             CONVERSATION_TOKEN_SECRET="contract-secret",
             ALLOWED_ORIGINS="*",
+            # Hundreds of generated requests come from one address; the limits have their own tests.
+            RATE_LIMIT_PER_CLIENT="",
+            RATE_LIMIT_PER_CONVERSATION="",
         )
         env.truncate()
         server = make_server("127.0.0.1", 0, build_app(), threaded=True)

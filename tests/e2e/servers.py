@@ -36,8 +36,13 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 
 
 @contextmanager
-def function_server(target: str, env: dict[str, str], *, threads: int = 8) -> Iterator[str]:
-    """Serve ``functions/<target>/main.py`` with the functions-framework CLI; yield its URL."""
+def function_server(
+    target: str, env: dict[str, str], *, threads: int = 8, stdout: Path | None = None
+) -> Iterator[str]:
+    """Serve ``functions/<target>/main.py`` with the functions-framework CLI; yield its URL.
+
+    ``stdout``: a file that receives the server's standard output (its log lines).
+    """
     port = free_port()
     full_env = {
         **os.environ,
@@ -46,6 +51,7 @@ def function_server(target: str, env: dict[str, str], *, threads: int = 8) -> It
         "THREADS": str(threads),
         "PYTHONUNBUFFERED": "1",
     }
+    out = stdout.open("wb") if stdout is not None else None
     process = subprocess.Popen(
         [
             str(VENV_BIN / "functions-framework"),
@@ -60,6 +66,7 @@ def function_server(target: str, env: dict[str, str], *, threads: int = 8) -> It
         ],
         env=full_env,
         cwd=str(REPO_ROOT),
+        stdout=out,
     )
     try:
         wait_for_port(port, process)
@@ -70,3 +77,5 @@ def function_server(target: str, env: dict[str, str], *, threads: int = 8) -> It
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if out is not None:
+            out.close()

@@ -176,7 +176,7 @@ def test_the_final_save_is_retried_when_the_database_fails(env: Env) -> None:
         assistant_message_id=turn.assistant_message_id,
         channel=AnswerChannel(),
         knowledge=DEFAULT_KNOWLEDGE,
-        limits=chat_service.AnswerLimits(),
+        limits=chat_service.AnswerSettings(),
     )
 
     assert final.name == "done"
@@ -196,7 +196,7 @@ def test_an_answer_that_cannot_be_saved_is_reported_not_dropped_silently(env: En
         assistant_message_id=turn.assistant_message_id,
         channel=channel,
         knowledge=DEFAULT_KNOWLEDGE,
-        limits=chat_service.AnswerLimits(),
+        limits=chat_service.AnswerSettings(),
     )
 
     assert final.name == "error"
