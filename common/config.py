@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,6 +66,10 @@ class Settings(BaseSettings):
     rate_limit_per_client: str = "30/minute"
     rate_limit_per_conversation: str = "12/minute"
     trusted_proxy_count: int = Field(default=1, ge=0)
+
+    google_cloud_project: str | None = None
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     heartbeat_seconds: float = Field(default=15.0, gt=0)
     checkpoint_interval_seconds: float = Field(default=0.4, gt=0)

@@ -54,7 +54,7 @@ def normalize_url(raw: str) -> tuple[URL, dict[str, Any]]:
     return url.set(query=query), connect_args
 
 
-def create_db_engine(raw_url: str, *, pool_size: int = 10) -> Engine:
+def create_db_engine(raw_url: str, *, pool_size: int = 10, max_overflow: int | None = None) -> Engine:
     """An engine whose pool survives idle disconnects (serverless Postgres suspends)."""
     url, connect_args = normalize_url(raw_url)
     connect_args.setdefault("timeout", 10)
@@ -62,10 +62,12 @@ def create_db_engine(raw_url: str, *, pool_size: int = 10) -> Engine:
         url,
         connect_args=connect_args,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_size if max_overflow is None else max_overflow,
         pool_pre_ping=True,
         pool_recycle=300,
         pool_timeout=10,
+        # Statement parameters hold shoppers' messages: keep them out of errors and logs.
+        hide_parameters=True,
     )
 
 
@@ -80,6 +82,8 @@ def make_unit_of_work(engine: Engine) -> UnitOfWork:
                 yield session
         except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
             raise DatabaseUnavailable("the database is not reachable right now") from exc
+        except sa_exc.TimeoutError as exc:
+            raise DatabaseUnavailable("the database is busy right now (no free connection)") from exc
         except sa_exc.DBAPIError as exc:
             if exc.connection_invalidated:
                 raise DatabaseUnavailable("the database connection was lost") from exc

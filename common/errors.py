@@ -90,6 +90,7 @@ ANSWER_ERRORS: dict[str, tuple[str, bool]] = {
     "empty_answer": ("The assistant did not produce an answer. Please try again.", True),
     "answer_lost": ("This answer was interrupted. Please send your message again.", True),
     "answer_not_saved": ("The answer could not be saved and may be missing after a reload.", True),
+    "resume_unavailable": ("The answer cannot be followed right now. Please reload in a moment.", True),
     "internal_error": ("Something went wrong while answering. Please try again.", True),
 }
 

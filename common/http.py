@@ -6,7 +6,6 @@ This is the one place where ``AppError`` becomes an HTTP response.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -137,7 +136,10 @@ def serve(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
 
 
 def _request_log(request: flask.Request) -> logs.RequestLog:
-    project = os.environ.get("GOOGLE_CLOUD_PROJECT")
+    try:
+        project = get_settings().google_cloud_project
+    except ConfigError:
+        project = None  # reported by the handler as 503 not_configured
     trace, span = logs.parse_trace(
         request.headers.get("X-Cloud-Trace-Context"), request.headers.get("traceparent"), project
     )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import os
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
+
+from common.config import ConfigError, get_settings
 
 log = logging.getLogger("support_chat.request")
 
@@ -132,12 +133,18 @@ def configure_logging() -> None:
         return
     handler = logging.StreamHandler(sys.stdout)
     handler._support_chat = True  # type: ignore[attr-defined]
-    if os.environ.get("LOG_FORMAT", "json") == "text":
+    try:
+        settings = get_settings()
+        log_format, level = settings.log_format, settings.log_level
+    except ConfigError:
+        # The request handlers report the configuration problem; logging still works.
+        log_format, level = "json", "INFO"
+    if log_format == "text":
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     else:
         handler.setFormatter(CloudLoggingFormatter(timestamp="time"))
     root.addHandler(handler)
-    root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    root.setLevel(level)
     # Per-call chatter of the HTTP client and the SDK; our request line says what matters.
     for noisy in ("httpx2", "httpcore2", "google_genai"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

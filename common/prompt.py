@@ -50,5 +50,17 @@ def build_prompt(
             Turn("model", "Understood, I will take that into account."),
         ]
     budget -= sum(estimate_tokens(t.text) for t in summary_turns)
-    turns = trim_to_budget([*history, Turn("user", message)], max(budget, 1))
+    turns = trim_to_budget(_merge_same_role([*history, Turn("user", message)]), max(budget, 1))
     return Prompt(system_instruction=system_instruction, turns=[*summary_turns, *turns])
+
+
+def _merge_same_role(turns: Sequence[Turn]) -> list[Turn]:
+    """Join consecutive turns of one role (a question whose answer failed, then the next one),
+    so the conversation alternates as Gemini expects."""
+    merged: list[Turn] = []
+    for turn in turns:
+        if merged and merged[-1].role == turn.role:
+            merged[-1] = Turn(turn.role, f"{merged[-1].text}\n\n{turn.text}")
+        else:
+            merged.append(turn)
+    return merged

@@ -41,6 +41,11 @@ class AnswerChannel:
             self._final = final
             self._cond.notify_all()
 
+    def wait_closed(self, timeout: float) -> bool:
+        """Block until the final event is set (or ``timeout``); returns whether it was."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._final is not None, timeout)
+
     @property
     def text(self) -> str:
         with self._cond:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -113,6 +114,8 @@ class ConversationRepository:
                 Message.position > after_position,
                 Message.position < before_position,
                 Message.content != "",
+                # Failed or cut-off attempts are not part of what was said.
+                sa.or_(Message.role == "user", Message.status.in_(("complete", "blocked"))),
             )
             .order_by(Message.position.desc())
             .limit(limit)
@@ -198,6 +201,19 @@ class ConversationRepository:
             .where(Message.id == message_id, Message.status == MessageStatus.STREAMING)
             .values(content=content, updated_at=utcnow())
         )
+
+    def finish_streaming(
+        self, message_id: uuid.UUID, *, updated_before: dt.datetime | None = None, **fields: Any
+    ) -> bool:
+        """End an answer that is still ``streaming`` (and, if given, quiet since ``updated_before``).
+
+        Returns False when it had already ended, so a finished answer is never overwritten.
+        """
+        query = sa.update(Message).where(Message.id == message_id, Message.status == MessageStatus.STREAMING)
+        if updated_before is not None:
+            query = query.where(Message.updated_at < updated_before)
+        result = self.session.execute(query.values(**fields, updated_at=utcnow(), completed_at=utcnow()))
+        return bool(getattr(result, "rowcount", 0))
 
     def finish_message(self, message_id: uuid.UUID, **fields: Any) -> None:
         self.session.execute(

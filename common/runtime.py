@@ -87,6 +87,9 @@ def answer_settings() -> AnswerSettings:
     return AnswerSettings(
         checkpoint_interval_seconds=settings.checkpoint_interval_seconds,
         deadline_seconds=settings.answer_deadline_seconds,
+        # Silence before the first token: every attempt's read timeout plus the backoff between.
+        quiet_limit_seconds=settings.gemini_retry_attempts * (settings.gemini_read_timeout_seconds + 4.0)
+        + 15.0,
         prices={
             model: (p.input_per_million, p.output_per_million) for model, p in settings.model_prices.items()
         },

@@ -30,6 +30,7 @@ locals {
     ALLOWED_ORIGINS          = join(",", concat([local.site_url], var.extra_allowed_origins))
     POLICY_CACHE_TTL_SECONDS = tostring(var.policy_cache_ttl_seconds)
     ANSWER_DEADLINE_SECONDS  = tostring(var.answer_deadline_seconds)
+    GOOGLE_CLOUD_PROJECT     = var.project_id # log lines link to Cloud Trace in this project
   }
 
   build_service_account = var.build_service_account != "" ? "projects/${var.project_id}/serviceAccounts/${var.build_service_account}" : null

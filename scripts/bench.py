@@ -484,6 +484,8 @@ def spawn_chat_stream(env: dict[str, str], threads: int) -> tuple[subprocess.Pop
         ],
         env={**os.environ, **env, "PYTHONPATH": str(REPO_ROOT), "THREADS": str(threads)},
         cwd=str(REPO_ROOT),
+        # The server still writes its JSON log line per request (a real cost), just not here.
+        stdout=subprocess.DEVNULL,
     )
     return process, f"http://127.0.0.1:{port}"
 

@@ -314,6 +314,7 @@ class FakeGemini:
                 self.close_connection = True
 
             def _unary(self, behavior: Behavior, question: str, body: dict[str, Any]) -> None:
+                time.sleep(behavior.first_delay)
                 if behavior.kind in ("error", "hang", "break"):
                     self._error(behavior.status if behavior.kind == "error" else 503)
                     return

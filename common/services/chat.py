@@ -39,6 +39,8 @@ SAFETY_REFUSAL = (
 # A repeated send (same client_message_id) whose answer ended like this is answered anew;
 # any other answer is replayed as stored (or followed while it is still being written).
 RETRY_GENERATES = frozenset({MessageStatus.FAILED, MessageStatus.INTERRUPTED})
+# Pause after a failed checkpoint before the next attempt.
+CHECKPOINT_BACKOFF_SECONDS = 10.0
 # What the request log line reports about an answer.
 LOGGED_FIELDS = (
     "status",
@@ -76,6 +78,8 @@ class TurnStarted:
     # True when this request repeats an earlier one (same client_message_id): nothing
     # new was stored and the existing answer is replayed instead of generated again.
     replay: bool = False
+    # For a replay: where the stored answer came from ("model", "knowledge", "fallback").
+    replay_source: str | None = None
 
     def meta(self, answer_source: str) -> dict[str, str]:
         return {
@@ -91,6 +95,9 @@ class TurnStarted:
 class AnswerSettings:
     checkpoint_interval_seconds: float = 0.4
     deadline_seconds: float = 300.0
+    # The longest a live writer goes without a checkpoint (the model's silence before its
+    # first token, retries included); a streaming answer quiet for longer has lost its writer.
+    quiet_limit_seconds: float = 120.0
     # USD per million tokens, (input, output), by model: for the cost recorded with each answer.
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
@@ -118,11 +125,11 @@ def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | Non
         with uow() as session:
             return _new_turn(ConversationRepository(session), request, token_secret)
     except sa_exc.IntegrityError as exc:
-        # Only the (conversation, client_message_id) constraint can clash here: the send is
-        # a repeat. Its transaction is gone; look at the earlier turn in a new one.
-        if request.conversation_id is None or request.client_message_id is None:
+        # The (conversation, client_message_id) constraint clashed: the send is a repeat. Its
+        # transaction is gone; look at the earlier turn in a new one.
+        if request.client_message_id is None or "uq_messages_client_id" not in str(exc.orig):
             raise
-        log.info("repeated client_message_id", exc_info=exc)
+        log.info("repeated client_message_id: replaying or answering the earlier turn")
     with uow() as session:
         return _repeated_turn(ConversationRepository(session), request, token_secret)
 
@@ -326,8 +333,10 @@ def _relay(
                 answer.parts.append(event.text)
                 channel.publish(event.text)
                 if now - last_checkpoint >= limits.checkpoint_interval_seconds:
-                    _checkpoint(uow, message_id, answer.text)
-                    last_checkpoint = now
+                    saved = _checkpoint(uow, message_id, answer.text)
+                    # After a failure, wait before trying again: a dead database must not
+                    # stall the relay once per chunk.
+                    last_checkpoint = now if saved else now + CHECKPOINT_BACKOFF_SECONDS
             else:
                 answer.end = event
     except ModelError as exc:
@@ -338,13 +347,15 @@ def _relay(
     return answer
 
 
-def _checkpoint(uow: UnitOfWork, message_id: uuid.UUID, text: str) -> None:
+def _checkpoint(uow: UnitOfWork, message_id: uuid.UUID, text: str) -> bool:
     try:
         with uow() as session:
             ConversationRepository(session).save_progress(message_id, text)
     except DatabaseUnavailable:
         # A missed checkpoint only delays resumes on other instances; the answer goes on.
-        log.warning("checkpoint skipped: database unavailable", extra={"message_id": str(message_id)})
+        log.warning("checkpoint skipped: database unavailable")
+        return False
+    return True
 
 
 def _outcome(
@@ -447,15 +458,19 @@ def launch_answer(
     After the answer is stored, the same thread summarises older turns if the conversation
     has outgrown the history budget (one extra model call, off the hot path).
     """
-    prompt = build_prompt(
-        system_instruction=build_system_instruction(knowledge),
-        history=turn.history,
-        message=turn.question,
-        budget=history_budget,
-        summary=turn.summary,
-    )
     message_id = str(turn.assistant_message_id)
-    channel = relays.open(message_id)
+    try:
+        prompt = build_prompt(
+            system_instruction=build_system_instruction(knowledge),
+            history=turn.history,
+            message=turn.question,
+            budget=history_budget,
+            summary=turn.summary,
+        )
+        channel = relays.open(message_id)
+    except Exception:
+        abandon_answer(uow=uow, message_id=turn.assistant_message_id, code="internal_error")
+        raise
 
     def run() -> None:
         try:
@@ -469,15 +484,35 @@ def launch_answer(
                 limits=limits,
                 fallback=fallback,
             )
-            if answer_source(llm) == "model":
-                summarise_if_needed(
-                    uow=uow, llm=llm, conversation_id=turn.conversation_id, budget=history_budget
-                )
+        except Exception:
+            # Whatever broke, readers get an ending and the row does not stay "streaming".
+            log.exception("answer generation crashed")
+            abandon_answer(
+                uow=uow, message_id=turn.assistant_message_id, code="internal_error", text=channel.text
+            )
+            channel.close(error_event("internal_error"))
         finally:
             relays.release(message_id)
+        if answer_source(llm) == "model":
+            summarise_if_needed(uow=uow, llm=llm, conversation_id=turn.conversation_id, budget=history_budget)
 
     relays.run(message_id, run)
     return channel
+
+
+def abandon_answer(*, uow: UnitOfWork, message_id: uuid.UUID, code: str, text: str = "") -> None:
+    """Best effort: mark a ``streaming`` answer that will never finish as failed or interrupted."""
+    try:
+        with uow() as session:
+            ConversationRepository(session).finish_streaming(
+                message_id,
+                status=MessageStatus.INTERRUPTED if text else MessageStatus.FAILED,
+                content=text,
+                error_code=code,
+                finish_reason="error",
+            )
+    except Exception:
+        log.exception("could not mark an abandoned answer")
 
 
 class AnswerSource(Protocol):
@@ -506,11 +541,21 @@ class CheckpointFollower:
         self._message_id = message_id
         self._poll = poll_seconds
         self._lost_after = lost_after_seconds
+        self._failing_since: float | None = None
 
     def read(self, offset: int, timeout: float) -> tuple[list[str], FinalEvent | None]:
         until = time.monotonic() + timeout
         while True:
-            text, final = self._snapshot()
+            try:
+                text, final = self._snapshot()
+                self._failing_since = None
+            except DatabaseUnavailable:
+                # Keep the stream (and its pings) going through a short outage; give up after a while.
+                now = time.monotonic()
+                self._failing_since = self._failing_since or now
+                if now - self._failing_since > self._lost_after:
+                    return [], error_event("resume_unavailable")
+                text, final = "", None
             rest = text[offset:]
             if rest or final is not None:
                 return ([rest] if rest else []), final
@@ -526,14 +571,19 @@ class CheckpointFollower:
             if message is None:
                 return "", error_event("answer_lost")
             final = final_event_for(message)
-            if final is None and utcnow() - message.updated_at > dt.timedelta(seconds=self._lost_after):
-                # The instance writing it died: no checkpoint for longer than any answer takes.
-                repo.finish_message(
+            cutoff = utcnow() - dt.timedelta(seconds=self._lost_after)
+            # No checkpoint for longer than a live writer ever goes quiet: its instance died.
+            if (
+                final is None
+                and message.updated_at < cutoff
+                and repo.finish_streaming(
                     message.id,
                     status=MessageStatus.INTERRUPTED,
                     error_code="answer_lost",
                     finish_reason="error",
+                    updated_before=cutoff,
                 )
+            ):
                 final = error_event("answer_lost")
             return message.content, final
 
@@ -571,7 +621,7 @@ def open_answer(
         uow=uow,
         message_id=message_id,
         poll_seconds=limits.checkpoint_interval_seconds,
-        lost_after_seconds=limits.deadline_seconds + 60,
+        lost_after_seconds=limits.quiet_limit_seconds,
     )
 
 

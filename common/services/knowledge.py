@@ -6,21 +6,20 @@ from typing import Any
 
 from common.db import UnitOfWork
 from common.errors import NotFound
-from common.knowledge import DEFAULT_ENTRIES, Kind, Knowledge, KnowledgeEntry
+from common.knowledge import Kind, Knowledge, KnowledgeEntry
 from common.models import KnowledgeRecord
 from common.repositories import KnowledgeRepository
 
 
 def load_knowledge(*, uow: UnitOfWork) -> Knowledge:
-    """A consistent snapshot (entries and version in one transaction).
-
-    An empty knowledge base means the shop has written nothing: the built-in defaults apply.
-    """
+    """A consistent snapshot: entries and version read in one REPEATABLE READ transaction, so
+    the version stored with an answer is the one whose text grounded it."""
     with uow() as session:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         repo = KnowledgeRepository(session)
         version = repo.version()
         entries = tuple(_entry(r) for r in repo.entries())
-    return Knowledge(version=version, entries=entries or DEFAULT_ENTRIES)
+    return Knowledge(version=version, entries=entries)
 
 
 def list_entries(*, uow: UnitOfWork, kind: str | None = None) -> dict[str, Any]:

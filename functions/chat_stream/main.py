@@ -17,6 +17,7 @@ from common.config import get_settings
 from common.errors import InvalidRequest, PayloadTooLarge
 from common.http import client_address, parse_json, serve, serve_unrouted_paths, sse_response
 from common.logs import configure_logging
+from common.relay import AnswerChannel
 from common.schemas import ChatBody
 from common.services import chat
 from common.sse import parse_last_event_id
@@ -71,7 +72,9 @@ def send_message(request: flask.Request) -> flask.Response:
             token_secret=runtime.token_secret(),
             limits=limits,
         )
-        answer_source = "model" if runtime.llm_client() else "knowledge"
+        answer_source = "model" if turn.replay_source in (None, "model") else "knowledge"
+        if turn.replay_source is None and runtime.llm_client() is None:
+            answer_source = "knowledge"
     else:
         knowledge = runtime.knowledge()
         answerer = chat.choose_answerer(
@@ -97,7 +100,7 @@ def send_message(request: flask.Request) -> flask.Response:
         heartbeat_seconds=settings.heartbeat_seconds,
         meta=turn.meta(answer_source),
     )
-    return sse_response(_hold_until_stored(events, turn.assistant_message_id))
+    return sse_response(_hold_until_stored(events, source))
 
 
 def resume_answer(request: flask.Request) -> flask.Response:
@@ -127,12 +130,13 @@ def resume_answer(request: flask.Request) -> flask.Response:
     return sse_response(events)
 
 
-def _hold_until_stored(events: Iterator[str], message_id: uuid.UUID) -> Iterator[str]:
+def _hold_until_stored(events: Iterator[str], source: chat.AnswerSource) -> Iterator[str]:
     """Relay ``events``; if the client leaves early, keep this request open until the answer
     is stored, so the platform keeps the instance's CPU for the background generation."""
+    finished = False
     try:
         yield from events
+        finished = True
     finally:
-        generation = runtime.relays().thread(str(message_id))
-        if generation is not None:
-            generation.join(timeout=runtime.answer_settings().deadline_seconds + 30)
+        if not finished and isinstance(source, AnswerChannel):
+            source.wait_closed(timeout=runtime.answer_settings().deadline_seconds + 30)

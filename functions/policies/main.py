@@ -48,7 +48,7 @@ def _authorized_key(request: flask.Request, *, required: bool) -> str | None:
     key = request.path.strip("/") or None
     if key is None and required:
         raise MethodNotAllowed(f"{request.method} needs an entry key: /policies/<key>", allow="GET, OPTIONS")
-    if key is not None and not _KEY.match(key):
+    if key is not None and not _KEY.fullmatch(key):
         raise InvalidRequest(
             "a key is 1-64 lowercase letters, digits or dashes, starting with a letter or digit",
             code="invalid_key",

@@ -25,7 +25,7 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 
 def test_one_json_line_per_request_with_trace_labels_and_figures(env: Env, tmp_path: Path) -> None:
-    env.fake.script(Behavior(chunks=ANSWER))
+    env.fake.script(Behavior(chunks=ANSWER, times=2))
     log_file = tmp_path / "chat.log"
     server_env = {
         "DATABASE_URL": env.database_url,
@@ -42,13 +42,24 @@ def test_one_json_line_per_request_with_trace_labels_and_figures(env: Env, tmp_p
             timeout=30,
         )
         meta = parse_sse(response.text)[0][0].data
+        for _ in range(2):  # a retried send: the unique-constraint path must not log the text
+            httpx2.post(
+                url,
+                json={
+                    "message": SECRET_QUESTION,
+                    "conversation_id": meta["conversation_id"],
+                    "client_message_id": "m-1",
+                },
+                headers={"X-Conversation-Token": meta["conversation_token"]},
+                timeout=30,
+            )
         bad = httpx2.post(url, content=b"{nope", headers={"Content-Type": "application/json"}, timeout=10)
         assert bad.status_code == 400
 
     lines = _lines(log_file)
     requests = [line for line in lines if "httpRequest" in line]
-    assert len(requests) == 2
-    chat_line, bad_line = requests
+    assert len(requests) == 4
+    chat_line, bad_line = requests[0], requests[-1]
     assert chat_line["severity"] == "INFO"
     assert (
         chat_line["logging.googleapis.com/trace"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from common import runtime
 from common.knowledge import DEFAULT_KNOWLEDGE
-from common.relay import AnswerChannel
+from common.relay import AnswerChannel, RelayRegistry
 from common.services import chat as chat_service
 from tests.conftest import make_client
 from tests.fake_gemini import Behavior
@@ -231,3 +232,66 @@ def test_unknown_message_resume_is_404(env: Env, chat: FlaskClient) -> None:
 
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "message_not_found"
+
+
+class BrokenOnce:
+    """The real unit of work, except that its first transaction fails with a bug (not an outage)."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.broken = False
+
+    def __call__(self) -> object:
+        if not self.broken:
+            self.broken = True
+            raise RuntimeError("a bug in the final save")
+        return self.real()  # type: ignore[operator]
+
+
+def test_a_crash_while_storing_ends_the_stream_and_the_row(env: Env) -> None:
+    turn = _started_turn(env)
+    relays = RelayRegistry()
+
+    channel = chat_service.launch_answer(
+        uow=BrokenOnce(runtime.unit_of_work()),  # type: ignore[arg-type]
+        llm=FakeLLM(["Almost ", "there."]),
+        relays=relays,
+        turn=turn,
+        knowledge=DEFAULT_KNOWLEDGE,
+        history_budget=1000,
+        limits=chat_service.AnswerSettings(),
+    )
+
+    assert channel.wait_closed(timeout=10)
+    chunks, final = channel.read(0, 0)
+    assert "".join(chunks) == "Almost there."
+    assert final is not None
+    assert final.data["code"] == "internal_error"
+    row = env.query(
+        "SELECT status, content, error_code FROM messages WHERE id = :id", id=turn.assistant_message_id
+    )[0]
+    assert (row.status, row.content, row.error_code) == ("interrupted", "Almost there.", "internal_error")
+
+
+def test_the_stream_ends_at_done_without_waiting_for_a_slow_summary(env: Env) -> None:
+    env.set(HISTORY_TOKEN_BUDGET="100")
+    chat = make_client("chat_stream")
+    first = send(chat, "hi")  # short: no summary yet
+    env.wait_for_answers()
+    env.fake.script(Behavior(chunks=["ok"]), Behavior(first_delay=3.0))  # the summary call is slow
+
+    started = time.monotonic()
+    turn = send(
+        chat,
+        "second " + "y" * 300,
+        conversation_id=first.meta["conversation_id"],
+        token=first.meta["conversation_token"],
+    )
+    elapsed = time.monotonic() - started
+
+    assert turn.last.event == "done"
+    assert elapsed < 2.0  # the response did not wait for the 3 s summary call
+    until = time.monotonic() + 10
+    while not [r for r in env.fake.requests if r.method == "generateContent"] and time.monotonic() < until:
+        time.sleep(0.05)
+    assert [r for r in env.fake.requests if r.method == "generateContent"]  # the summary did happen

@@ -81,6 +81,14 @@ def test_a_retry_after_a_broken_answer_answers_again_without_a_second_question(
     # The retry's prompt holds the question once, not the broken attempt.
     assert env.fake.stream_requests()[-1].turns[-1] == ("user", "Tell me")
     assert ("user", "Tell me") not in env.fake.stream_requests()[-1].turns[:-1]
+    # Later turns see the conversation as it was said: the cut-off attempt is not part of it.
+    send(chat, "Next", conversation_id=cid, token=token)
+    assert env.fake.stream_requests()[-1].turns[-4:] == [
+        ("model", env.fake.stream_requests()[-1].turns[-4][1]),
+        ("user", "Tell me"),
+        ("model", "Whole answer."),
+        ("user", "Next"),
+    ]
 
 
 def test_reusing_a_client_message_id_for_another_message_is_a_conflict(env: Env, chat: FlaskClient) -> None:

@@ -104,6 +104,7 @@ def test_create_read_replace_delete(env: Env, admin: FlaskClient) -> None:
         ("/has space", {"title": "T", "content": "C"}, "invalid_key"),
         ("/" + "k" * 65, {"title": "T", "content": "C"}, "invalid_key"),
         ("/-leading", {"title": "T", "content": "C"}, "invalid_key"),
+        ("/trailing%0A", {"title": "T", "content": "C"}, "invalid_key"),
         ("/ok", {"title": "", "content": "C"}, "invalid_request"),
         ("/ok", {"title": "T" * 201, "content": "C"}, "invalid_request"),
         ("/ok", {"title": "T", "content": "   "}, "invalid_request"),
