@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     heartbeat_seconds: float = Field(default=15.0, gt=0)
-    checkpoint_interval_seconds: float = Field(default=0.4, gt=0)
+    checkpoint_interval_seconds: float = Field(default=0.5, gt=0)
 
     @field_validator("gemini_api_key", "admin_token", "conversation_token_secret", mode="before")
     @classmethod

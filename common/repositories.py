@@ -16,11 +16,72 @@ from common.models import Conversation, KnowledgeRecord, KnowledgeState, Message
 
 
 @dataclass(frozen=True)
-class ClaimedPositions:
-    token_hash: bytes
-    message_count: int
+class ContinuedTurn:
+    user_message_id: uuid.UUID
+    assistant_message_id: uuid.UUID
     summary: str | None
-    summary_through_position: int
+    history: list[tuple[str, str]]  # (role, text), oldest first
+
+
+# A turn's first transaction is one round trip: these statements do in one what would
+# otherwise be a lock, a read, two inserts and an update.
+_START_CONVERSATION = sa.text(
+    """
+    WITH conversation AS (
+        INSERT INTO conversations
+            (id, token_hash, message_count, summary_through_position, created_at, updated_at)
+        VALUES (:cid, :hash, 2, 0, :now, :now)
+    )
+    INSERT INTO messages (id, conversation_id, position, role, content, status, client_message_id,
+                          reply_to_id, created_at, updated_at)
+    VALUES (:uid, :cid, 1, 'user', :question, 'complete', :cmid, NULL, :now, :now),
+           (:aid, :cid, 2, 'assistant', '', 'streaming', NULL, :uid, :now, :now)
+    """
+).bindparams(
+    sa.bindparam("cid", type_=sa.Uuid()),
+    sa.bindparam("uid", type_=sa.Uuid()),
+    sa.bindparam("aid", type_=sa.Uuid()),
+    sa.bindparam("hash", type_=sa.LargeBinary()),
+    sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+)
+_CONTINUE_CONVERSATION = sa.text(
+    """
+    WITH claimed AS (
+        UPDATE conversations SET message_count = message_count + 2, updated_at = :now
+        WHERE id = :cid AND token_hash = :hash
+        RETURNING message_count, summary, summary_through_position
+    ), inserted AS (
+        INSERT INTO messages (id, conversation_id, position, role, content, status, client_message_id,
+                              reply_to_id, created_at, updated_at)
+        SELECT :uid, :cid, message_count - 1, 'user', :question, 'complete', :cmid, NULL, :now, :now
+        FROM claimed
+        UNION ALL
+        SELECT :aid, :cid, message_count, 'assistant', '', 'streaming', NULL, :uid, :now, :now
+        FROM claimed
+    )
+    SELECT claimed.summary, earlier.role, earlier.content
+    FROM claimed
+    LEFT JOIN LATERAL (
+        SELECT m.role, m.content, m.position
+        FROM messages m
+        WHERE m.conversation_id = :cid
+          AND m.position > claimed.summary_through_position
+          AND m.position < claimed.message_count - 1
+          AND m.content <> ''
+          -- failed or cut-off attempts are not part of what was said
+          AND (m.role = 'user' OR m.status IN ('complete', 'blocked'))
+        ORDER BY m.position DESC
+        LIMIT :window
+    ) earlier ON true
+    ORDER BY earlier.position DESC
+    """
+).bindparams(
+    sa.bindparam("cid", type_=sa.Uuid()),
+    sa.bindparam("uid", type_=sa.Uuid()),
+    sa.bindparam("aid", type_=sa.Uuid()),
+    sa.bindparam("hash", type_=sa.LargeBinary()),
+    sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+)
 
 
 class ConversationRepository:
@@ -29,79 +90,48 @@ class ConversationRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def create(self, *, token_hash: bytes, message_count: int) -> uuid.UUID:
-        """A new conversation whose first ``message_count`` positions are already taken."""
-        conversation_id = uuid.uuid4()
-        now = utcnow()
+    def start_conversation(
+        self, *, token_hash: bytes, question: str, client_message_id: str | None
+    ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+        """A new conversation with its first question and a ``streaming`` answer placeholder,
+        in one statement. Returns the conversation, user message and assistant message ids."""
+        ids = {"cid": uuid.uuid4(), "uid": uuid.uuid4(), "aid": uuid.uuid4()}
         self.session.execute(
-            sa.insert(Conversation).values(
-                id=conversation_id,
-                token_hash=token_hash,
-                message_count=message_count,
-                summary_through_position=0,
-                created_at=now,
-                updated_at=now,
-            )
+            _START_CONVERSATION,
+            {**ids, "hash": token_hash, "question": question, "cmid": client_message_id, "now": utcnow()},
         )
-        return conversation_id
+        return ids["cid"], ids["uid"], ids["aid"]
 
-    def claim_positions(self, conversation_id: uuid.UUID, count: int) -> ClaimedPositions | None:
-        """Reserve the next ``count`` positions, locking the conversation until commit.
-
-        One statement: returns the token hash, the new message count and the summary state,
-        or None for an unknown conversation.
-        """
-        row = self.session.execute(
-            sa.update(Conversation)
-            .where(Conversation.id == conversation_id)
-            .values(message_count=Conversation.message_count + count, updated_at=utcnow())
-            .returning(
-                Conversation.token_hash,
-                Conversation.message_count,
-                Conversation.summary,
-                Conversation.summary_through_position,
-            )
-        ).one_or_none()
-        return ClaimedPositions(*row) if row is not None else None
-
-    def insert_turn(
+    def continue_conversation(
         self,
         conversation_id: uuid.UUID,
         *,
-        first_position: int,
+        token_hash: bytes,
         question: str,
         client_message_id: str | None,
-    ) -> tuple[uuid.UUID, uuid.UUID]:
-        """The shopper's message and a ``streaming`` answer placeholder, in one statement."""
-        user_id, assistant_id, now = uuid.uuid4(), uuid.uuid4(), utcnow()
-        common = {"conversation_id": conversation_id, "created_at": now, "updated_at": now}
-        self.session.execute(
-            sa.insert(Message).values(
-                [
-                    {
-                        **common,
-                        "id": user_id,
-                        "position": first_position,
-                        "role": "user",
-                        "content": question,
-                        "status": MessageStatus.COMPLETE,
-                        "client_message_id": client_message_id,
-                        "reply_to_id": None,
-                    },
-                    {
-                        **common,
-                        "id": assistant_id,
-                        "position": first_position + 1,
-                        "role": "assistant",
-                        "content": "",
-                        "status": MessageStatus.STREAMING,
-                        "client_message_id": None,
-                        "reply_to_id": user_id,
-                    },
-                ]
-            )
-        )
-        return user_id, assistant_id
+        history_limit: int,
+    ) -> ContinuedTurn | None:
+        """In one statement: check the token, claim the next two positions (locking the
+        conversation row), store the question and a ``streaming`` placeholder, and read the
+        earlier turns that count for the prompt. None for an unknown id or a wrong token."""
+        user_id, assistant_id = uuid.uuid4(), uuid.uuid4()
+        rows = self.session.execute(
+            _CONTINUE_CONVERSATION,
+            {
+                "cid": conversation_id,
+                "hash": token_hash,
+                "uid": user_id,
+                "aid": assistant_id,
+                "question": question,
+                "cmid": client_message_id,
+                "now": utcnow(),
+                "window": history_limit,
+            },
+        ).all()
+        if not rows:
+            return None
+        history = [(row.role, row.content) for row in reversed(rows) if row.role is not None]
+        return ContinuedTurn(user_id, assistant_id, rows[0].summary, history)
 
     def history(
         self, conversation_id: uuid.UUID, *, after_position: int, before_position: int, limit: int

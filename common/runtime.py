@@ -10,6 +10,7 @@ import threading
 
 from sqlalchemy.engine import Engine
 
+from common.checkpoints import Checkpointer
 from common.config import get_settings
 from common.db import UnitOfWork, create_db_engine, make_unit_of_work, start_embedded_postgres
 from common.knowledge import Knowledge
@@ -106,6 +107,11 @@ def rate_limiter() -> RateLimiter:
 
 
 @functools.cache
+def checkpointer() -> Checkpointer:
+    return Checkpointer(unit_of_work())
+
+
+@functools.cache
 def relays() -> RelayRegistry:
     return RelayRegistry()
 
@@ -121,6 +127,7 @@ def reset() -> None:
         answer_settings,
         knowledge_cache,
         rate_limiter,
+        checkpointer,
     ):
         cached.cache_clear()
     get_settings.cache_clear()

@@ -23,7 +23,6 @@ import contextlib
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,12 +36,10 @@ from typing import Any
 
 import httpx2
 import psutil
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from common.config import REPO_ROOT
-from common.db import create_db_engine
-from common.migrate import upgrade_to_head
+from scripts.local import free_port, stop, throwaway_database, wait_for_port
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 VENV_BIN = Path(sys.executable).parent
@@ -146,62 +143,11 @@ def ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 2)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    until = time.monotonic() + timeout
-    while time.monotonic() < until:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.002)
-    raise TimeoutError(f"nothing listening on {port} after {timeout}s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def log(text: str) -> None:
     print(f"bench: {text}", file=sys.stderr, flush=True)
 
 
 # -- the throwaway database ---------------------------------------------------------------
-
-
-def _admin(server_url: str, *statements: str) -> None:
-    engine = create_db_engine(server_url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
-
-
-@contextlib.contextmanager
-def throwaway_database(server_url: str) -> Iterator[str]:
-    name = f"bench_{os.getpid()}"
-    _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        upgrade_to_head(url)
-        yield url
-    finally:
-        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- the fake model -----------------------------------------------------------------------
@@ -670,7 +616,10 @@ def bench(options: Options) -> dict[str, Any]:
         },
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    with throwaway_database(options.database_url) as database_url, fake_gemini(options) as fake_url:
+    with (
+        throwaway_database(options.database_url, f"bench_{os.getpid()}") as database_url,
+        fake_gemini(options) as fake_url,
+    ):
         env = {**SERVER_ENV, "DATABASE_URL": database_url, "GEMINI_BASE_URL": fake_url}
 
         log("(a) direct SDK calls: the physical limit")

@@ -8,14 +8,12 @@ from typing import Any
 
 import functions_framework
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
-from sqlalchemy.engine import make_url
 
 from common import runtime
 from common.config import REPO_ROOT
-from common.db import create_db_engine, start_embedded_postgres
-from common.migrate import upgrade_to_head
+from common.db import start_embedded_postgres
+from scripts.local import throwaway_database
 from tests.fake_gemini import FakeGemini
 from tests.support import Env
 
@@ -27,25 +25,9 @@ def _server_url() -> str:
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """A fresh database with every migration applied, dropped at the end of the run."""
-    server_url = _server_url()
-    name = f"support_chat_test_{os.getpid()}"
-    _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    upgrade_to_head(url)
-    yield url
-    runtime.reset()
-    _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _admin(server_url: str, *statements: str) -> None:
-    engine = create_db_engine(server_url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
+    with throwaway_database(_server_url(), f"support_chat_test_{os.getpid()}") as url:
+        yield url
+        runtime.reset()
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from common.errors import ANSWER_ERRORS, Conflict, DatabaseUnavailable, ModelErr
 from common.knowledge import KNOWLEDGE_MODEL, Knowledge, build_system_instruction
 from common.llm import LLMClient, Prompt, StreamEnd, TextDelta, Turn
 from common.models import Message, MessageStatus, Role, utcnow
-from common.prompt import build_prompt
+from common.prompt import build_prompt, estimate_tokens
 from common.relay import AnswerChannel, FinalEvent, RelayRegistry
 from common.repositories import ConversationRepository
 from common.services.summary import summarise_if_needed
@@ -31,6 +31,7 @@ from common.tokens import hash_token, new_token, token_matches
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+SaveProgress = Callable[[uuid.UUID, str], None]
 
 SAFETY_REFUSAL = (
     "I'm sorry, I can't help with that request. I'm happy to answer questions about "
@@ -39,8 +40,6 @@ SAFETY_REFUSAL = (
 # A repeated send (same client_message_id) whose answer ended like this is answered anew;
 # any other answer is replayed as stored (or followed while it is still being written).
 RETRY_GENERATES = frozenset({MessageStatus.FAILED, MessageStatus.INTERRUPTED})
-# Pause after a failed checkpoint before the next attempt.
-CHECKPOINT_BACKOFF_SECONDS = 10.0
 # What the request log line reports about an answer.
 LOGGED_FIELDS = (
     "status",
@@ -93,7 +92,7 @@ class TurnStarted:
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    checkpoint_interval_seconds: float = 0.4
+    checkpoint_interval_seconds: float = 0.5
     deadline_seconds: float = 300.0
     # The longest a live writer goes without a checkpoint (the model's silence before its
     # first token, retries included); a streaming answer quiet for longer has lost its writer.
@@ -135,42 +134,35 @@ def start_turn(*, uow: UnitOfWork, request: TurnRequest, token_secret: str | Non
 
 
 def _new_turn(repo: ConversationRepository, request: TurnRequest, token_secret: str | None) -> TurnStarted:
-    """The common case, in as few statements as possible (2 for a new conversation, 3 after)."""
+    """The common case, in one statement."""
     if request.conversation_id is None:
         token = new_token()
-        conversation_id = repo.create(token_hash=hash_token(token, token_secret), message_count=2)
-        user_id, assistant_id = repo.insert_turn(
-            conversation_id,
-            first_position=1,
+        conversation_id, user_id, assistant_id = repo.start_conversation(
+            token_hash=hash_token(token, token_secret),
             question=request.message,
             client_message_id=request.client_message_id,
         )
         return TurnStarted(conversation_id, token, user_id, assistant_id, question=request.message)
     token = request.conversation_token or ""
-    claimed = repo.claim_positions(request.conversation_id, 2)
-    if claimed is None or not token_matches(token, claimed.token_hash, token_secret):
-        raise NotFound("conversation not found", code="conversation_not_found")
-    first_position = claimed.message_count - 1
-    history = repo.history(
+    # The stored value is a keyed hash of a 256-bit random token, so comparing it in SQL
+    # reveals nothing useful through timing.
+    continued = repo.continue_conversation(
         request.conversation_id,
-        after_position=claimed.summary_through_position,
-        before_position=first_position,
-        limit=HISTORY_WINDOW,
-    )
-    user_id, assistant_id = repo.insert_turn(
-        request.conversation_id,
-        first_position=first_position,
+        token_hash=hash_token(token, token_secret),
         question=request.message,
         client_message_id=request.client_message_id,
+        history_limit=HISTORY_WINDOW,
     )
+    if continued is None:
+        raise NotFound("conversation not found", code="conversation_not_found")
     return TurnStarted(
         request.conversation_id,
         token,
-        user_id,
-        assistant_id,
+        continued.user_message_id,
+        continued.assistant_message_id,
         question=request.message,
-        history=[Turn("user" if role == Role.USER else "model", text) for role, text in history],
-        summary=claimed.summary,
+        history=[Turn("user" if role == Role.USER else "model", text) for role, text in continued.history],
+        summary=continued.summary,
     )
 
 
@@ -261,6 +253,7 @@ def generate_answer(
     knowledge: Knowledge,
     limits: AnswerSettings,
     fallback: LLMClient | None = None,
+    save_progress: SaveProgress | None = None,
     clock: Clock = time.monotonic,
 ) -> FinalEvent:
     """Stream the answer into ``channel``, then store it and close the channel.
@@ -270,12 +263,13 @@ def generate_answer(
     message records why (``source="fallback"``, ``error_code`` of the model's failure).
     """
     started = clock()
-    answer = _relay(llm, prompt, channel, started, assistant_message_id, uow, limits, clock)
+    save = save_progress or _save_progress_now(uow)
+    answer = _relay(llm, prompt, channel, started, assistant_message_id, save, limits, clock)
     used, source, fallback_reason = llm, answer_source(llm), None
     if answer.error is not None and not answer.parts and fallback is not None:
         fallback_reason = answer.error.code
         log.warning("model failed before its first token (%s); answering from knowledge", fallback_reason)
-        answer = _relay(fallback, prompt, channel, started, assistant_message_id, uow, limits, clock)
+        answer = _relay(fallback, prompt, channel, started, assistant_message_id, save, limits, clock)
         used, source = fallback, "fallback"
     fields, final = _outcome(answer, assistant_message_id, channel)
     input_tokens = answer.end.input_tokens if answer.end else None
@@ -316,7 +310,7 @@ def _relay(
     channel: AnswerChannel,
     started: float,
     message_id: uuid.UUID,
-    uow: UnitOfWork,
+    save_progress: SaveProgress,
     limits: AnswerSettings,
     clock: Clock,
 ) -> _Answer:
@@ -333,10 +327,8 @@ def _relay(
                 answer.parts.append(event.text)
                 channel.publish(event.text)
                 if now - last_checkpoint >= limits.checkpoint_interval_seconds:
-                    saved = _checkpoint(uow, message_id, answer.text)
-                    # After a failure, wait before trying again: a dead database must not
-                    # stall the relay once per chunk.
-                    last_checkpoint = now if saved else now + CHECKPOINT_BACKOFF_SECONDS
+                    save_progress(message_id, answer.text)
+                    last_checkpoint = now
             else:
                 answer.end = event
     except ModelError as exc:
@@ -347,15 +339,17 @@ def _relay(
     return answer
 
 
-def _checkpoint(uow: UnitOfWork, message_id: uuid.UUID, text: str) -> bool:
-    try:
-        with uow() as session:
-            ConversationRepository(session).save_progress(message_id, text)
-    except DatabaseUnavailable:
-        # A missed checkpoint only delays resumes on other instances; the answer goes on.
-        log.warning("checkpoint skipped: database unavailable")
-        return False
-    return True
+def _save_progress_now(uow: UnitOfWork) -> SaveProgress:
+    """Checkpoints written in the relaying thread (instances use ``common.checkpoints``)."""
+
+    def save(message_id: uuid.UUID, text: str) -> None:
+        try:
+            with uow() as session:
+                ConversationRepository(session).save_progress(message_id, text)
+        except DatabaseUnavailable:
+            log.warning("checkpoint skipped: database unavailable")
+
+    return save
 
 
 def _outcome(
@@ -452,6 +446,7 @@ def launch_answer(
     history_budget: int,
     limits: AnswerSettings,
     fallback: LLMClient | None = None,
+    save_progress: SaveProgress | None = None,
 ) -> AnswerChannel:
     """Start generating the answer in the background and return the channel to follow.
 
@@ -483,6 +478,7 @@ def launch_answer(
                 knowledge=knowledge,
                 limits=limits,
                 fallback=fallback,
+                save_progress=save_progress,
             )
         except Exception:
             # Whatever broke, readers get an ending and the row does not stay "streaming".
@@ -493,11 +489,19 @@ def launch_answer(
             channel.close(error_event("internal_error"))
         finally:
             relays.release(message_id)
-        if answer_source(llm) == "model":
+        if answer_source(llm) == "model" and _may_need_summary(turn, channel.text, history_budget):
             summarise_if_needed(uow=uow, llm=llm, conversation_id=turn.conversation_id, budget=history_budget)
 
     relays.run(message_id, run)
     return channel
+
+
+def _may_need_summary(turn: TurnStarted, answer: str, budget: int) -> bool:
+    """Whether the unsummarised turns might exceed the budget (else skip the queries)."""
+    if len(turn.history) >= HISTORY_WINDOW - 2:
+        return True  # the prompt saw only a window: the real total is unknown
+    used = sum(estimate_tokens(t.text) for t in turn.history) + estimate_tokens(turn.question + answer)
+    return used > budget
 
 
 def abandon_answer(*, uow: UnitOfWork, message_id: uuid.UUID, code: str, text: str = "") -> None:

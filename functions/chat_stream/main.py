@@ -93,6 +93,7 @@ def send_message(request: flask.Request) -> flask.Response:
             history_budget=settings.history_token_budget,
             limits=limits,
             fallback=runtime.fallback(knowledge),
+            save_progress=runtime.checkpointer().save,
         )
     events = chat.sse_events(
         message_id=turn.assistant_message_id,

@@ -140,7 +140,7 @@ def test_no_database_connection_is_held_while_the_model_streams(env: Env, chat: 
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    # Checkpoints may briefly borrow a connection; 0.4 s apart, they never overlap this many samples.
+    # Checkpoints may briefly borrow a connection; 0.5 s apart, they never overlap this many samples.
     turn = send(chat, "hi")
     watcher.join()
 

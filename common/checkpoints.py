@@ -1,0 +1,65 @@
+"""Checkpoints of streaming answers, written from a background thread.
+
+A database round trip never sits between two chunks of an answer: the relay hands over the
+text so far and moves on; one writer per instance saves the newest text of every answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+
+from common.db import UnitOfWork
+from common.errors import DatabaseUnavailable
+from common.repositories import ConversationRepository
+
+log = logging.getLogger(__name__)
+
+
+class Checkpointer:
+    def __init__(self, uow: UnitOfWork, *, backoff_seconds: float = 10.0) -> None:
+        self._uow = uow
+        self._backoff = backoff_seconds
+        self._pending: dict[uuid.UUID, str] = {}
+        self._writing = 0
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def save(self, message_id: uuid.UUID, text: str) -> None:
+        """Queue ``text`` as the answer's progress; an older queued text is replaced."""
+        with self._cond:
+            self._pending[message_id] = text
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything queued so far is written (or dropped after a failure)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._pending and not self._writing, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._pending))
+                batch, self._pending = self._pending, {}
+                self._writing = len(batch)
+            try:
+                # One transaction for every answer that moved since the last pass.
+                with self._uow() as session:
+                    repo = ConversationRepository(session)
+                    for message_id, text in batch.items():
+                        repo.save_progress(message_id, text)
+            except DatabaseUnavailable:
+                # A missed checkpoint only delays resumes on other instances; the answers go on.
+                log.warning("checkpoints skipped for %.0f s: database unavailable", self._backoff)
+                time.sleep(self._backoff)
+            except Exception:
+                log.exception("checkpoint write failed")
+            finally:
+                with self._cond:
+                    self._writing = 0
+                    self._cond.notify_all()

@@ -1,0 +1,70 @@
+"""Helpers for running things on this machine: ports, server processes, throwaway databases.
+
+Shared by the tests, the benchmark and the dev tools (never deployed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from common.db import create_db_engine
+from common.migrate import upgrade_to_head
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """Return once something listens on ``port``; fail early if ``process`` exits."""
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.002)
+    raise TimeoutError(f"nothing listening on {port} after {timeout}s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _admin(server_url: str, *statements: str) -> None:
+    engine = create_db_engine(server_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for statement in statements:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def throwaway_database(server_url: str, name: str) -> Iterator[str]:
+    """A fresh database ``name`` on the server, migrated to head; dropped afterwards."""
+    _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        upgrade_to_head(url)
+        yield url
+    finally:
+        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
