@@ -504,6 +504,53 @@ def _may_need_summary(turn: TurnStarted, answer: str, budget: int) -> bool:
     return used > budget
 
 
+def answer_turn(
+    *,
+    uow: UnitOfWork,
+    relays: RelayRegistry,
+    turn: TurnStarted,
+    model: LLMClient | None,
+    knowledge: Knowledge,
+    fallback: LLMClient | None,
+    save_progress: SaveProgress | None,
+    limits: AnswerSettings,
+    history_budget: int,
+    faq_min_score: float | None,
+    token_secret: str | None,
+) -> tuple[AnswerSource, str]:
+    """Where the turn's answer streams from, and what it is announced as (``answer_source``).
+
+    A repeated send follows the stored answer; a new turn starts generating one.
+    """
+    if turn.replay:
+        source = open_answer(
+            uow=uow,
+            relays=relays,
+            message_id=turn.assistant_message_id,
+            conversation_token=turn.conversation_token,
+            token_secret=token_secret,
+            limits=limits,
+        )
+        if turn.replay_source is None:  # still being written
+            return source, "model" if model is not None else "knowledge"
+        return source, "model" if turn.replay_source == "model" else "knowledge"
+    answerer = choose_answerer(
+        model=model, knowledge=knowledge, question=turn.question, faq_min_score=faq_min_score
+    )
+    channel = launch_answer(
+        uow=uow,
+        llm=answerer,
+        relays=relays,
+        turn=turn,
+        knowledge=knowledge,
+        history_budget=history_budget,
+        limits=limits,
+        fallback=fallback,
+        save_progress=save_progress,
+    )
+    return channel, answer_source(answerer)
+
+
 def abandon_answer(*, uow: UnitOfWork, message_id: uuid.UUID, code: str, text: str = "") -> None:
     """Best effort: mark a ``streaming`` answer that will never finish as failed or interrupted."""
     try:

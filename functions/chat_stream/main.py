@@ -63,38 +63,20 @@ def send_message(request: flask.Request) -> flask.Response:
         token_secret=runtime.token_secret(),
     )
     logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
-    if turn.replay:
-        source: chat.AnswerSource = chat.open_answer(
-            uow=uow,
-            relays=runtime.relays(),
-            message_id=turn.assistant_message_id,
-            conversation_token=turn.conversation_token,
-            token_secret=runtime.token_secret(),
-            limits=limits,
-        )
-        answer_source = "model" if turn.replay_source in (None, "model") else "knowledge"
-        if turn.replay_source is None and runtime.llm_client() is None:
-            answer_source = "knowledge"
-    else:
-        knowledge = runtime.knowledge()
-        answerer = chat.choose_answerer(
-            model=runtime.llm_client(),
-            knowledge=knowledge,
-            question=turn.question,
-            faq_min_score=settings.faq_direct_answer_min_score,
-        )
-        answer_source = chat.answer_source(answerer)
-        source = chat.launch_answer(
-            uow=uow,
-            llm=answerer,
-            relays=runtime.relays(),
-            turn=turn,
-            knowledge=knowledge,
-            history_budget=settings.history_token_budget,
-            limits=limits,
-            fallback=runtime.fallback(knowledge),
-            save_progress=runtime.checkpointer().save,
-        )
+    knowledge = runtime.knowledge()
+    source, answer_source = chat.answer_turn(
+        uow=uow,
+        relays=runtime.relays(),
+        turn=turn,
+        model=runtime.llm_client(),
+        knowledge=knowledge,
+        fallback=runtime.fallback(knowledge),
+        save_progress=runtime.checkpointer().save,
+        limits=limits,
+        history_budget=settings.history_token_budget,
+        faq_min_score=settings.faq_direct_answer_min_score,
+        token_secret=runtime.token_secret(),
+    )
     events = chat.sse_events(
         message_id=turn.assistant_message_id,
         source=source,
