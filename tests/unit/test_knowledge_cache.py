@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
 
@@ -44,11 +45,29 @@ def test_serves_from_memory_within_the_ttl() -> None:
 
     first = cache.get()
     store.version = 2
-    clock.now += 59
+    clock.now += 47  # before the refresh-ahead point (80 % of the TTL)
     again = cache.get()
 
     assert first.version == again.version == 1
     assert store.loads == 1
+
+
+def test_near_the_end_of_the_ttl_a_background_refresh_keeps_requests_from_waiting() -> None:
+    store, clock = FakeStore(), Clock()
+    cache = KnowledgeCache(store.load, ttl_seconds=60, clock=clock)
+    cache.get()
+    store.version, clock.now = 2, clock.now + 50
+    store.gate = threading.Event()  # the database is slow to answer
+
+    served_meanwhile = [cache.get().version for _ in range(5)]  # none of these waits
+    store.gate.set()
+    deadline = time.monotonic() + 5
+    while cache.get().version != 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    assert served_meanwhile == [1] * 5
+    assert cache.get().version == 2
+    assert store.loads == 2  # one refresh, not one per request
 
 
 def test_refreshes_after_the_ttl() -> None:
