@@ -31,9 +31,15 @@ class Checkpointer:
         """Queue ``text`` as the answer's progress; an older queued text is replaced."""
         with self._cond:
             self._pending[message_id] = text
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
-                self._thread.start()
+            if self._thread is None or not self._thread.is_alive():
+                try:
+                    thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
+                    thread.start()
+                    self._thread = thread
+                except RuntimeError:
+                    # No thread to be had right now: skip this checkpoint, never the answer.
+                    log.warning("checkpoint writer could not start")
+                    return
             self._cond.notify()
 
     def flush(self, timeout: float = 5.0) -> bool:
@@ -55,10 +61,16 @@ class Checkpointer:
                         repo.save_progress(message_id, text)
             except DatabaseUnavailable:
                 # A missed checkpoint only delays resumes on other instances; the answers go on.
-                log.warning("checkpoints skipped for %.0f s: database unavailable", self._backoff)
+                # Keep the batch (newer text queued meanwhile wins) for the next attempt.
+                log.warning("checkpoints paused for %.0f s: database unavailable", self._backoff)
+                with self._cond:
+                    for message_id, text in batch.items():
+                        self._pending.setdefault(message_id, text)
+                    self._writing = 0
+                    self._cond.notify_all()
                 time.sleep(self._backoff)
-            except Exception:
-                log.exception("checkpoint write failed")
+            except Exception as exc:
+                log.error("checkpoint write failed: %s", type(exc).__name__)
             finally:
                 with self._cond:
                     self._writing = 0

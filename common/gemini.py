@@ -59,7 +59,8 @@ def model_error_from(exc: Exception) -> ModelError:
         return ModelError("model_timeout")
     if isinstance(exc, httpx2.HTTPError):
         return ModelError("model_stream_broken")
-    log.error("unexpected failure talking to Gemini", exc_info=exc)
+    # The type only: SDK validation errors may quote the model's text.
+    log.error("unexpected failure talking to Gemini: %s", type(exc).__name__)
     return ModelError("internal_error")
 
 

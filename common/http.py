@@ -155,10 +155,11 @@ def _request_log(request: flask.Request) -> logs.RequestLog:
 
 
 def _log_at_end(body: Iterable[Any], entry: logs.RequestLog, status: int) -> Iterator[Any]:
+    # While the stream is relayed, its log lines keep the request's trace and labels.
+    context = logs.begin(entry)
     try:
         yield from body
     finally:
-        context = logs.begin(entry)
         logs.write_request_line(entry, status)
         logs.end(context)
 

@@ -104,7 +104,8 @@ def write_request_line(entry: RequestLog, status: int) -> None:
     log.log(
         severity,
         f"{entry.method} {entry.function} {status}",
-        extra={"httpRequest": {k: v for k, v in http_request.items() if v is not None}, **entry.fields},
+        # A copy: the generation thread may still be adding figures.
+        extra={"httpRequest": {k: v for k, v in http_request.items() if v is not None}, **dict(entry.fields)},
     )
 
 

@@ -24,7 +24,9 @@ class ContinuedTurn:
 
 
 # A turn's first transaction is one round trip: these statements do in one what would
-# otherwise be a lock, a read, two inserts and an update.
+# otherwise be a lock, a read, two inserts and an update. (One statement reads one snapshot:
+# of two sends racing in one conversation, the second is stored after the first, but its
+# prompt history may not yet include the first question, which had no answer anyway.)
 _START_CONVERSATION = sa.text(
     """
     WITH conversation AS (

@@ -232,7 +232,11 @@
     }
     function pump() {
       return reader.read().then(function (result) {
-        if (result.done) return false;
+        if (result.done) {
+          // A last event without its closing blank line still counts.
+          var rest = buffer.replace(/\r\n?/g, "\n").trim();
+          return rest ? dispatch(rest) : false;
+        }
         buffer += decoder.decode(result.value, { stream: true });
         // Normalise line ends, keeping a trailing \r until we know whether \n follows.
         var keep = buffer.slice(-1) === "\r" ? "\r" : "";
@@ -703,7 +707,7 @@
         // The request itself was refused (too long, empty): let the shopper edit it.
         turn.answerEl.remove();
         turn.answerEl = null;
-        turn.userEl.classList.add("sc-msg--unsent");
+        if (turn.userEl) turn.userEl.classList.add("sc-msg--unsent");
         if (!input.value) input.value = turn.message;
         showFailure(turn, outcome.message || "This message could not be sent.", null);
       }

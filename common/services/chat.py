@@ -186,7 +186,13 @@ def _repeated_turn(
     assert reply is not None, "a user message is always stored with its reply"
     if reply.status not in RETRY_GENERATES:
         return TurnStarted(
-            conversation.id, token, earlier.id, reply.id, question=earlier.content, replay=True
+            conversation.id,
+            token,
+            earlier.id,
+            reply.id,
+            question=earlier.content,
+            replay=True,
+            replay_source=reply.source,
         )
     # The earlier answer failed: answer the same stored question again.
     assistant = repo.add_message(
@@ -333,8 +339,9 @@ def _relay(
                 answer.end = event
     except ModelError as exc:
         answer.error = exc
-    except Exception:
-        log.exception("answer generation failed", extra={"message_id": str(message_id)})
+    except Exception as exc:
+        # The type only: an SDK or validation error may quote the model's text.
+        log.error("answer generation failed: %s", type(exc).__name__)
         answer.error = ModelError("internal_error")
     return answer
 
@@ -480,9 +487,11 @@ def launch_answer(
                 fallback=fallback,
                 save_progress=save_progress,
             )
-        except Exception:
+        except Exception as exc:
             # Whatever broke, readers get an ending and the row does not stay "streaming".
-            log.exception("answer generation crashed")
+            log.error(
+                "answer generation crashed: %s", type(exc).__name__, exc_info=not isinstance(exc, ModelError)
+            )
             abandon_answer(
                 uow=uow, message_id=turn.assistant_message_id, code="internal_error", text=channel.text
             )
@@ -492,7 +501,12 @@ def launch_answer(
         if answer_source(llm) == "model" and _may_need_summary(turn, channel.text, history_budget):
             summarise_if_needed(uow=uow, llm=llm, conversation_id=turn.conversation_id, budget=history_budget)
 
-    relays.run(message_id, run)
+    try:
+        relays.run(message_id, run)
+    except Exception:
+        relays.release(message_id)
+        abandon_answer(uow=uow, message_id=turn.assistant_message_id, code="internal_error")
+        raise
     return channel
 
 

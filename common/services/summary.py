@@ -64,3 +64,7 @@ def summarise_if_needed(*, uow: UnitOfWork, llm: LLMClient, conversation_id: uui
     except (ModelError, AppError) as exc:
         log.warning("summary skipped: %s", exc)
         return False
+    except Exception as exc:
+        # Never let background work die silently; trimming still bounds the prompt.
+        log.error("summary failed: %s", type(exc).__name__)
+        return False

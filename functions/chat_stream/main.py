@@ -63,20 +63,26 @@ def send_message(request: flask.Request) -> flask.Response:
         token_secret=runtime.token_secret(),
     )
     logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
-    knowledge = runtime.knowledge()
-    source, answer_source = chat.answer_turn(
-        uow=uow,
-        relays=runtime.relays(),
-        turn=turn,
-        model=runtime.llm_client(),
-        knowledge=knowledge,
-        fallback=runtime.fallback(knowledge),
-        save_progress=runtime.checkpointer().save,
-        limits=limits,
-        history_budget=settings.history_token_budget,
-        faq_min_score=settings.faq_direct_answer_min_score,
-        token_secret=runtime.token_secret(),
-    )
+    try:
+        knowledge = runtime.knowledge()
+        source, answer_source = chat.answer_turn(
+            uow=uow,
+            relays=runtime.relays(),
+            turn=turn,
+            model=runtime.llm_client(),
+            knowledge=knowledge,
+            fallback=runtime.fallback(knowledge),
+            save_progress=runtime.checkpointer().save,
+            limits=limits,
+            history_budget=settings.history_token_budget,
+            faq_min_score=settings.faq_direct_answer_min_score,
+            token_secret=runtime.token_secret(),
+        )
+    except Exception:
+        # The question is stored; its placeholder must not stay "streaming" with no writer.
+        if not turn.replay:
+            chat.abandon_answer(uow=uow, message_id=turn.assistant_message_id, code="internal_error")
+        raise
     events = chat.sse_events(
         message_id=turn.assistant_message_id,
         source=source,

@@ -141,3 +141,27 @@ def test_quiet_streams_get_heartbeats(env: Env) -> None:
 
     assert turn.comments.count("ping") >= 2
     assert turn.text == "Finally."
+
+
+def test_a_replayed_knowledge_answer_is_announced_as_one(env: Env) -> None:
+    env.set(FAQ_DIRECT_ANSWER_MIN_SCORE="2.0")
+    chat = make_client("chat_stream")
+    cid, token = _first(chat)
+
+    original = send(
+        chat,
+        "Which payment methods do you accept?",
+        conversation_id=cid,
+        token=token,
+        client_message_id="m-5",
+    )
+    replayed = send(
+        chat,
+        "Which payment methods do you accept?",
+        conversation_id=cid,
+        token=token,
+        client_message_id="m-5",
+    )
+
+    assert original.meta["answer_source"] == replayed.meta["answer_source"] == "knowledge"
+    assert replayed.text == original.text
