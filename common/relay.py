@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import contextvars
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,16 +88,25 @@ class RelayRegistry:
             return self._channels.get(message_id)
 
     def release(self, message_id: str) -> None:
+        """The answer is stored: later readers on this instance read it from the database."""
         with self._lock:
             self._channels.pop(message_id, None)
-            self._threads.pop(message_id, None)
 
-    def run(self, message_id: str, target: Any) -> threading.Thread:
-        """Run ``target`` (the generation) in a thread that outlives the request."""
+    def run(self, message_id: str, target: Callable[[], None]) -> threading.Thread:
+        """Run ``target`` (the generation, then any follow-up work) in a thread that outlives
+        the request; ``thread(message_id)`` finds it until it ends."""
+
+        def tracked() -> None:
+            try:
+                target()
+            finally:
+                with self._lock:
+                    self._threads.pop(message_id, None)
+
         # The thread inherits the request's context (its log trace and labels).
         context = contextvars.copy_context()
         thread = threading.Thread(
-            target=context.run, args=(target,), name=f"answer-{message_id}", daemon=True
+            target=context.run, args=(tracked,), name=f"answer-{message_id}", daemon=True
         )
         with self._lock:
             self._threads[message_id] = thread
@@ -108,5 +118,6 @@ class RelayRegistry:
             return self._threads.get(message_id)
 
     def active(self) -> int:
+        """Answers being generated, or turns still being worked on, on this instance."""
         with self._lock:
-            return len(self._channels)
+            return len(self._channels) + len(self._threads)

@@ -89,7 +89,7 @@ def send_message(request: flask.Request) -> flask.Response:
         heartbeat_seconds=settings.heartbeat_seconds,
         meta=turn.meta(answer_source),
     )
-    return sse_response(_hold_until_stored(events, source))
+    return sse_response(_hold_until_stored(events, source, turn.assistant_message_id))
 
 
 def resume_answer(request: flask.Request) -> flask.Response:
@@ -119,13 +119,16 @@ def resume_answer(request: flask.Request) -> flask.Response:
     return sse_response(events)
 
 
-def _hold_until_stored(events: Iterator[str], source: chat.AnswerSource) -> Iterator[str]:
-    """Relay ``events``; if the client leaves early, keep this request open until the answer
-    is stored, so the platform keeps the instance's CPU for the background generation."""
-    finished = False
+def _hold_until_stored(
+    events: Iterator[str], source: chat.AnswerSource, message_id: uuid.UUID
+) -> Iterator[str]:
+    """Relay ``events``, then keep the request open while this instance still works on the
+    turn: the rest of the answer if the client left early, or a summary of a long
+    conversation. Cloud Run only gives an instance CPU while a request is open; the shopper
+    has the whole answer (``done``) before that."""
     try:
         yield from events
-        finished = True
     finally:
-        if not finished and isinstance(source, AnswerChannel):
-            source.wait_closed(timeout=runtime.answer_settings().deadline_seconds + 30)
+        generation = runtime.relays().thread(str(message_id)) if isinstance(source, AnswerChannel) else None
+        if generation is not None:
+            generation.join(timeout=runtime.answer_settings().deadline_seconds + 60)
