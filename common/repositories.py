@@ -27,6 +27,13 @@ class ContinuedTurn:
 # otherwise be a lock, a read, two inserts and an update. (One statement reads one snapshot:
 # of two sends racing in one conversation, the second is stored after the first, but its
 # prompt history may not yet include the first question, which had no answer anyway.)
+_TURN_PARAMS = (
+    sa.bindparam("cid", type_=sa.Uuid()),
+    sa.bindparam("uid", type_=sa.Uuid()),
+    sa.bindparam("aid", type_=sa.Uuid()),
+    sa.bindparam("hash", type_=sa.LargeBinary()),
+    sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+)
 _START_CONVERSATION = sa.text(
     """
     WITH conversation AS (
@@ -39,13 +46,7 @@ _START_CONVERSATION = sa.text(
     VALUES (:uid, :cid, 1, 'user', :question, 'complete', :cmid, NULL, :now, :now),
            (:aid, :cid, 2, 'assistant', '', 'streaming', NULL, :uid, :now, :now)
     """
-).bindparams(
-    sa.bindparam("cid", type_=sa.Uuid()),
-    sa.bindparam("uid", type_=sa.Uuid()),
-    sa.bindparam("aid", type_=sa.Uuid()),
-    sa.bindparam("hash", type_=sa.LargeBinary()),
-    sa.bindparam("now", type_=sa.DateTime(timezone=True)),
-)
+).bindparams(*_TURN_PARAMS)
 _CONTINUE_CONVERSATION = sa.text(
     """
     WITH claimed AS (
@@ -77,13 +78,7 @@ _CONTINUE_CONVERSATION = sa.text(
     ) earlier ON true
     ORDER BY earlier.position DESC
     """
-).bindparams(
-    sa.bindparam("cid", type_=sa.Uuid()),
-    sa.bindparam("uid", type_=sa.Uuid()),
-    sa.bindparam("aid", type_=sa.Uuid()),
-    sa.bindparam("hash", type_=sa.LargeBinary()),
-    sa.bindparam("now", type_=sa.DateTime(timezone=True)),
-)
+).bindparams(*_TURN_PARAMS)
 
 
 class ConversationRepository:
