@@ -258,8 +258,8 @@ def generate_answer(
     channel: AnswerChannel,
     knowledge: Knowledge,
     limits: AnswerSettings,
+    save_progress: SaveProgress,
     fallback: LLMClient | None = None,
-    save_progress: SaveProgress | None = None,
     clock: Clock = time.monotonic,
 ) -> FinalEvent:
     """Stream the answer into ``channel``, then store it and close the channel.
@@ -269,13 +269,14 @@ def generate_answer(
     message records why (``source="fallback"``, ``error_code`` of the model's failure).
     """
     started = clock()
-    save = save_progress or _save_progress_now(uow)
-    answer = _relay(llm, prompt, channel, started, assistant_message_id, save, limits, clock)
+    answer = _relay(llm, prompt, channel, started, assistant_message_id, save_progress, limits, clock)
     used, source, fallback_reason = llm, answer_source(llm), None
     if answer.error is not None and not answer.parts and fallback is not None:
         fallback_reason = answer.error.code
         log.warning("model failed before its first token (%s); answering from knowledge", fallback_reason)
-        answer = _relay(fallback, prompt, channel, started, assistant_message_id, save, limits, clock)
+        answer = _relay(
+            fallback, prompt, channel, started, assistant_message_id, save_progress, limits, clock
+        )
         used, source = fallback, "fallback"
     fields, final = _outcome(answer, assistant_message_id, channel)
     input_tokens = answer.end.input_tokens if answer.end else None
@@ -344,19 +345,6 @@ def _relay(
         log.error("answer generation failed: %s", type(exc).__name__)
         answer.error = ModelError("internal_error")
     return answer
-
-
-def _save_progress_now(uow: UnitOfWork) -> SaveProgress:
-    """Checkpoints written in the relaying thread (instances use ``common.checkpoints``)."""
-
-    def save(message_id: uuid.UUID, text: str) -> None:
-        try:
-            with uow() as session:
-                ConversationRepository(session).save_progress(message_id, text)
-        except DatabaseUnavailable:
-            log.warning("checkpoint skipped: database unavailable")
-
-    return save
 
 
 def _outcome(
@@ -452,8 +440,8 @@ def launch_answer(
     knowledge: Knowledge,
     history_budget: int,
     limits: AnswerSettings,
+    save_progress: SaveProgress,
     fallback: LLMClient | None = None,
-    save_progress: SaveProgress | None = None,
 ) -> AnswerChannel:
     """Start generating the answer in the background and return the channel to follow.
 
@@ -526,7 +514,7 @@ def answer_turn(
     model: LLMClient | None,
     knowledge: Knowledge,
     fallback: LLMClient | None,
-    save_progress: SaveProgress | None,
+    save_progress: SaveProgress,
     limits: AnswerSettings,
     history_budget: int,
     faq_min_score: float | None,

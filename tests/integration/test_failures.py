@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from common import runtime
+from common.checkpoints import Checkpointer
 from common.knowledge import DEFAULT_KNOWLEDGE
 from common.relay import AnswerChannel, RelayRegistry
 from common.services import chat as chat_service
@@ -178,6 +179,7 @@ def test_the_final_save_is_retried_when_the_database_fails(env: Env) -> None:
         channel=AnswerChannel(),
         knowledge=DEFAULT_KNOWLEDGE,
         limits=chat_service.AnswerSettings(),
+        save_progress=Checkpointer(runtime.unit_of_work()).save,
     )
 
     assert final.name == "done"
@@ -198,6 +200,7 @@ def test_an_answer_that_cannot_be_saved_is_reported_not_dropped_silently(env: En
         channel=channel,
         knowledge=DEFAULT_KNOWLEDGE,
         limits=chat_service.AnswerSettings(),
+        save_progress=Checkpointer(runtime.unit_of_work()).save,
     )
 
     assert final.name == "error"
@@ -260,6 +263,7 @@ def test_a_crash_while_storing_ends_the_stream_and_the_row(env: Env) -> None:
         knowledge=DEFAULT_KNOWLEDGE,
         history_budget=1000,
         limits=chat_service.AnswerSettings(),
+        save_progress=Checkpointer(runtime.unit_of_work()).save,
     )
 
     assert channel.wait_closed(timeout=10)
