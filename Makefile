@@ -42,7 +42,7 @@ fuzz: $(BIN)/.installed
 
 ## A local fake Gemini server on :8181 (point GEMINI_BASE_URL at it, any GEMINI_API_KEY)
 fake-gemini: $(BIN)/.installed
-	$(BIN)/python -m tests.fake_gemini --port 8181
+	$(BIN)/python -m scripts.fake_gemini --port 8181
 
 ## Build one deployable zip per function in dist/ (main.py, common/, requirements.txt)
 package: $(BIN)/.installed

@@ -1,4 +1,4 @@
-"""Engine, sessions and the transaction boundary.
+"""The engine, and a local embedded Postgres for development.
 
 Postgres is reached through pg8000. A hosted URL (Neon, Cloud SQL) may carry libpq
 options that pg8000 rejects; they are turned into an ``ssl.SSLContext`` here.
@@ -6,20 +6,12 @@ options that pg8000 rejects; they are turned into an ``ssl.SSLContext`` here.
 
 from __future__ import annotations
 
-import contextlib
 import ssl
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
-
-from common.errors import DatabaseUnavailable
-
-UnitOfWork = Callable[[], contextlib.AbstractContextManager[Session]]
 
 # libpq-only query options that pg8000 does not understand.
 _LIBPQ_ONLY = ("sslmode", "channel_binding", "sslrootcert", "options", "target_session_attrs")
@@ -69,27 +61,6 @@ def create_db_engine(raw_url: str, *, pool_size: int = 10, max_overflow: int | N
         # Statement parameters hold shoppers' messages: keep them out of errors and logs.
         hide_parameters=True,
     )
-
-
-def make_unit_of_work(engine: Engine) -> UnitOfWork:
-    """A factory of short transactions: commit on success, roll back on any error."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-
-    @contextlib.contextmanager
-    def unit_of_work() -> Iterator[Session]:
-        try:
-            with factory.begin() as session:
-                yield session
-        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
-            raise DatabaseUnavailable("the database is not reachable right now") from exc
-        except sa_exc.TimeoutError as exc:
-            raise DatabaseUnavailable("the database is busy right now (no free connection)") from exc
-        except sa_exc.DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise DatabaseUnavailable("the database connection was lost") from exc
-            raise
-
-    return unit_of_work
 
 
 def start_embedded_postgres(data_dir: Path) -> str:

@@ -86,13 +86,21 @@ ANSWER_ERRORS: dict[str, tuple[str, bool]] = {
     "model_stream_broken": ("The answer was cut off. Please try again.", True),
     "model_auth_failed": ("The assistant is not configured correctly. Please contact support.", False),
     "model_rejected": ("The assistant could not process this message. Try rephrasing it.", False),
-    "model_not_configured": ("No AI model is configured for this shop.", False),
     "empty_answer": ("The assistant did not produce an answer. Please try again.", True),
     "answer_lost": ("This answer was interrupted. Please send your message again.", True),
     "answer_not_saved": ("The answer could not be saved and may be missing after a reload.", True),
     "resume_unavailable": ("The answer cannot be followed right now. Please reload in a moment.", True),
     "internal_error": ("Something went wrong while answering. Please try again.", True),
 }
+
+
+class RepeatedSend(Exception):
+    """A message with this ``client_message_id`` is already stored in the conversation."""
+
+
+def conversation_not_found() -> NotFound:
+    """Unknown conversation or wrong token: indistinguishable on purpose, so ids cannot be probed."""
+    return NotFound("conversation not found", code="conversation_not_found")
 
 
 class ModelError(Exception):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from common.config import Settings
 from common.errors import ModelError
-from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta
+from common.llm import AnswerSource, Prompt, StreamEnd, StreamEvent, TextDelta
 
 if TYPE_CHECKING:
     from google import genai
@@ -66,6 +66,8 @@ def model_error_from(exc: Exception) -> ModelError:
 
 class GeminiClient:
     """Streams answers from Gemini. One instance per process: it holds a connection pool."""
+
+    source: AnswerSource = "model"
 
     def __init__(
         self,

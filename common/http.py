@@ -24,6 +24,7 @@ from common.errors import (
     RateLimited,
     UnsupportedMediaType,
 )
+from common.responses import ErrorBody, ErrorDetail
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,10 @@ def serve_unrouted_paths(function: View) -> None:
     functions_framework.errorhandler(NotFound)(lambda _error: function(flask.request))
 
 
-def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> flask.Response:
-    response = flask.jsonify(body)
-    response.status_code = status
+def json_response(
+    body: BaseModel, status: int = 200, headers: Mapping[str, str] | None = None
+) -> flask.Response:
+    response = flask.Response(body.model_dump_json(), status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -56,7 +58,11 @@ def error_response(error: AppError) -> flask.Response:
         headers["Retry-After"] = str(error.retry_after_seconds)
     if isinstance(error, MethodNotAllowed):
         headers["Allow"] = error.allow
-    return json_response({"error": {"code": error.code, "message": error.message}}, error.status, headers)
+    return json_response(_error_body(error.code, error.message), error.status, headers)
+
+
+def _error_body(code: str, message: str) -> ErrorBody:
+    return ErrorBody(error=ErrorDetail(code=code, message=message))
 
 
 def sse_response(events: Iterable[str]) -> flask.Response:
@@ -199,6 +205,4 @@ def _dispatch(request: flask.Request, routes: Mapping[str, View]) -> flask.Respo
         return error_response(NotConfigured(str(exc)))
     except Exception:
         log.exception("unhandled error")
-        return json_response(
-            {"error": {"code": "internal_error", "message": "something went wrong on our side"}}, 500
-        )
+        return json_response(_error_body("internal_error", "something went wrong on our side"), 500)

@@ -14,6 +14,16 @@ class Turn:
     role: Literal["user", "model"]
     text: str
 
+    @classmethod
+    def from_stored(cls, role: str, text: str) -> Turn:
+        """A stored message as a turn: the shopper's are ``user``, every other is the model's side."""
+        return cls("user" if role == "user" else "model", text)
+
+
+# Where an answer's text comes from: the model, or the shop's knowledge base without one.
+# (A stored answer may also say ``fallback``: the knowledge base, because the model failed.)
+AnswerSource = Literal["model", "knowledge"]
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -46,6 +56,7 @@ class LLMClient(Protocol):
     """Streams an answer. Raises ``common.errors.ModelError`` when the provider fails."""
 
     model: str
+    source: AnswerSource
 
     def stream(self, prompt: Prompt) -> Iterator[StreamEvent]: ...
 

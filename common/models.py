@@ -7,7 +7,7 @@ import enum
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def utcnow() -> dt.datetime:
@@ -30,10 +30,6 @@ class MessageStatus(enum.StrEnum):
     FAILED = "failed"
     BLOCKED = "blocked"
 
-    @property
-    def final(self) -> bool:
-        return self is not MessageStatus.STREAMING
-
 
 class Conversation(Base):
     __tablename__ = "conversations"
@@ -47,10 +43,6 @@ class Conversation(Base):
     summary_through_position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    messages: Mapped[list[Message]] = relationship(
-        back_populates="conversation", order_by="Message.position", lazy="raise"
-    )
 
 
 class Message(Base):
@@ -76,7 +68,8 @@ class Message(Base):
     reply_to_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("messages.id"), index=True)
     finish_reason: Mapped[str | None] = mapped_column(sa.String(32))
     error_code: Mapped[str | None] = mapped_column(sa.String(64))
-    # Where the text came from: "model", or "knowledge" (the knowledge base answered).
+    # Where the text came from: "model", "knowledge" (no model), or "fallback" (the knowledge
+    # base, because the model failed before its first token; error_code says why).
     source: Mapped[str | None] = mapped_column(sa.String(16))
     model: Mapped[str | None] = mapped_column(sa.String(128))
     input_tokens: Mapped[int | None]
@@ -89,8 +82,6 @@ class Message(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[dt.datetime | None]
-
-    conversation: Mapped[Conversation] = relationship(back_populates="messages", lazy="raise")
 
 
 class KnowledgeRecord(Base):

@@ -1,6 +1,7 @@
 """Per-instance singletons, built lazily on first use so a cold start stays cheap.
 
-Handlers take their dependencies from here; services receive them as arguments.
+This is where the chat is wired, once per instance: handlers take a ready service from here,
+and services receive what they need as arguments.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ import threading
 
 from sqlalchemy.engine import Engine
 
-from common.checkpoints import Checkpointer
+from common.chat.checkpoints import Checkpointer
+from common.chat.generation import AnswerWriter
+from common.chat.relay import RelayRegistry
+from common.chat.service import ChatService
+from common.chat.settings import ChatSettings
 from common.config import get_settings
-from common.db import UnitOfWork, create_db_engine, make_unit_of_work, start_embedded_postgres
-from common.knowledge import Knowledge
-from common.knowledge_cache import KnowledgeCache
-from common.llm import LLMClient
+from common.db import create_db_engine, start_embedded_postgres
+from common.knowledge.cache import KnowledgeCache
+from common.knowledge.entries import Knowledge
+from common.knowledge.store import load_knowledge
+from common.llm import AnswerSource, LLMClient
 from common.ratelimit import RateLimiter, make_storage
-from common.relay import RelayRegistry
-from common.services.chat import AnswerSettings
-from common.services.knowledge import load_knowledge
+from common.tokens import TokenKeys
+from common.unit_of_work import UnitOfWorkFactory, make_unit_of_work
 
 _lock = threading.Lock()
 
@@ -40,7 +45,7 @@ def engine() -> Engine:
 
 
 @functools.cache
-def unit_of_work() -> UnitOfWork:
+def unit_of_work() -> UnitOfWorkFactory:
     return make_unit_of_work(engine())
 
 
@@ -53,6 +58,11 @@ def llm_client() -> LLMClient | None:
     from common.gemini import GeminiClient
 
     return GeminiClient.from_settings(settings)
+
+
+def answer_mode() -> AnswerSource:
+    """How new questions are answered on this instance: by the model, or from the knowledge base."""
+    return "model" if get_settings().model_configured else "knowledge"
 
 
 @functools.cache
@@ -68,33 +78,15 @@ def knowledge() -> Knowledge:
     return knowledge_cache().get()
 
 
-def fallback(knowledge: Knowledge) -> LLMClient | None:
-    """What answers when the model fails before its first token, if enabled."""
-    if not get_settings().knowledge_fallback:
-        return None
-    from common.knowledge_answerer import KnowledgeAnswerer
-
-    return KnowledgeAnswerer(knowledge)
-
-
-def token_secret() -> str | None:
+@functools.cache
+def token_keys() -> TokenKeys:
     secret = get_settings().conversation_token_secret
-    return secret.get_secret_value() if secret else None
+    return TokenKeys(secret.get_secret_value() if secret else None)
 
 
 @functools.cache
-def answer_settings() -> AnswerSettings:
-    settings = get_settings()
-    return AnswerSettings(
-        checkpoint_interval_seconds=settings.checkpoint_interval_seconds,
-        deadline_seconds=settings.answer_deadline_seconds,
-        # Silence before the first token: every attempt's read timeout plus the backoff between.
-        quiet_limit_seconds=settings.gemini_retry_attempts * (settings.gemini_read_timeout_seconds + 4.0)
-        + 15.0,
-        prices={
-            model: (p.input_per_million, p.output_per_million) for model, p in settings.model_prices.items()
-        },
-    )
+def chat_settings() -> ChatSettings:
+    return ChatSettings.from_settings(get_settings())
 
 
 @functools.cache
@@ -116,6 +108,21 @@ def relays() -> RelayRegistry:
     return RelayRegistry()
 
 
+@functools.cache
+def chat_service() -> ChatService:
+    writer = AnswerWriter(
+        uow=unit_of_work(), relays=relays(), save_progress=checkpointer().save, settings=chat_settings()
+    )
+    return ChatService(
+        uow=unit_of_work(),
+        writer=writer,
+        model=llm_client(),
+        knowledge=knowledge,
+        keys=token_keys(),
+        settings=chat_settings(),
+    )
+
+
 def reset() -> None:
     """Forget every singleton (tests use this to start a fresh 'instance')."""
     for cached in (
@@ -124,10 +131,12 @@ def reset() -> None:
         unit_of_work,
         llm_client,
         relays,
-        answer_settings,
+        chat_settings,
         knowledge_cache,
         rate_limiter,
         checkpointer,
+        token_keys,
+        chat_service,
     ):
         cached.cache_clear()
     get_settings.cache_clear()

@@ -1,23 +1,40 @@
-"""Server-Sent Events framing."""
+"""Server-Sent Events: the wire format of an answer stream."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable, Iterator
+
+from common.chat.events import Delta, FinalEvent, Heartbeat, StreamItem
+from common.responses import MetaData
 
 
-def event(name: str, data: dict[str, Any], *, event_id: str | None = None) -> str:
-    lines = []
-    if event_id is not None:
-        lines.append(f"id: {event_id}")
-    lines.append(f"event: {name}")
-    # json.dumps never emits a raw newline, so one data line always suffices.
-    lines.append(f"data: {json.dumps(data, ensure_ascii=False, separators=(',', ':'))}")
-    return "\n".join(lines) + "\n\n"
+def encode(items: Iterable[StreamItem]) -> Iterator[str]:
+    """One SSE block per item: ``meta``, ``delta`` (with its resume id), ``done``/``error``, pings."""
+    for item in items:
+        if isinstance(item, Delta):
+            # The hot path: one per model chunk, so plain json rather than a model dump.
+            yield event("delta", _json({"text": item.text}), event_id=f"{item.message_id}:{item.offset}")
+        elif isinstance(item, Heartbeat):
+            yield comment("ping")
+        elif isinstance(item, MetaData):
+            yield event("meta", item.model_dump_json())
+        elif isinstance(item, FinalEvent):
+            yield event(item.name, item.data.model_dump_json())
+
+
+def event(name: str, data: str, *, event_id: str | None = None) -> str:
+    # JSON never holds a raw newline, so one data line always suffices.
+    head = f"id: {event_id}\nevent: {name}\n" if event_id is not None else f"event: {name}\n"
+    return f"{head}data: {data}\n\n"
 
 
 def comment(text: str) -> str:
     return f": {text}\n\n"
+
+
+def _json(data: dict[str, str]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def parse_last_event_id(value: str | None, message_id: str) -> int:

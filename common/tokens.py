@@ -6,23 +6,40 @@ import hashlib
 import hmac
 import secrets
 
+from common.errors import NotFound, conversation_not_found
+from common.models import Conversation
+
 
 def new_token() -> str:
     """256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
 
 
-def hash_token(token: str, secret: str | None) -> bytes:
-    # Keyed with CONVERSATION_TOKEN_SECRET so a copy of the database alone cannot be
-    # used to test guessed tokens offline.
-    return hmac.new((secret or "").encode(), token.encode(), hashlib.sha256).digest()
+class TokenKeys:
+    """Hashes and checks conversation tokens with the instance's ``CONVERSATION_TOKEN_SECRET``.
 
+    Keyed, so a copy of the database alone cannot be used to test guessed tokens offline.
+    """
 
-def token_matches(token: str | None, stored_hash: bytes, secret: str | None) -> bool:
-    """Constant-time comparison, so response timing reveals nothing about the hash."""
-    if not token:
-        return False
-    return hmac.compare_digest(hash_token(token, secret), stored_hash)
+    def __init__(self, secret: str | None) -> None:
+        self._secret = (secret or "").encode()
+
+    def hash(self, token: str) -> bytes:
+        return hmac.new(self._secret, token.encode(), hashlib.sha256).digest()
+
+    def matches(self, token: str | None, stored_hash: bytes) -> bool:
+        """Constant-time comparison, so response timing reveals nothing about the hash."""
+        if not token:
+            return False
+        return hmac.compare_digest(self.hash(token), stored_hash)
+
+    def require(
+        self, conversation: Conversation | None, token: str | None, *, missing: NotFound | None = None
+    ) -> Conversation:
+        """The conversation if ``token`` opens it; else ``missing`` (by default: conversation not found)."""
+        if conversation is None or not self.matches(token, conversation.token_hash):
+            raise missing or conversation_not_found()
+        return conversation
 
 
 def fingerprint(token: str | None) -> str:

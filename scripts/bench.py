@@ -2,7 +2,7 @@
 
 One run, a few minutes on 2 cores:
 
-- starts the fake Gemini server (``tests.fake_gemini``, its own process) with a chosen time to
+- starts the fake Gemini server (``scripts.fake_gemini``, its own process) with a chosen time to
   first token, gap between chunks and chunk count;
 - (a) calls it directly with the google-genai SDK: the physical limit;
 - (b) runs ``chat_stream`` under functions-framework as deployed (gunicorn gthread, ``THREADS``)
@@ -158,7 +158,7 @@ def fake_gemini(options: Options) -> Iterator[str]:
     """The fake Gemini server in its own process (so its threads do not share our GIL)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_gemini", "--port", str(port)],
+        [sys.executable, "-m", "scripts.fake_gemini", "--port", str(port)],
         cwd=str(REPO_ROOT),
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         stdout=subprocess.DEVNULL,

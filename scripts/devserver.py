@@ -21,11 +21,11 @@ from common import runtime
 from common.config import REPO_ROOT, get_settings
 from common.logs import configure_logging
 from common.migrate import upgrade_to_head
+from scripts.local import function_names
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-FUNCTIONS = ("chat_stream", "history", "policies")
 WEB_DIR = REPO_ROOT / "web"
 OPENAPI = REPO_ROOT / "openapi.yaml"
 
@@ -46,7 +46,7 @@ def build_app() -> DispatcherMiddleware:
         f"/{name}": _at_root(
             functions_framework.create_app(name, str(REPO_ROOT / "functions" / name / "main.py"))
         )
-        for name in FUNCTIONS
+        for name in function_names()
     }
 
     @Request.application

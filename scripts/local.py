@@ -14,8 +14,16 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from common.config import REPO_ROOT
 from common.db import create_db_engine
 from common.migrate import upgrade_to_head
+
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+
+
+def function_names() -> list[str]:
+    """Every function folder, i.e. every ``functions/<name>/main.py``."""
+    return sorted(p.parent.name for p in FUNCTIONS_DIR.glob("*/main.py"))
 
 
 def free_port() -> int:

@@ -14,8 +14,9 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from scripts.local import FUNCTIONS_DIR, function_names
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-FUNCTIONS_DIR = REPO_ROOT / "functions"
 SHARED_PACKAGE = REPO_ROOT / "common"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
 DEFAULT_OUT = REPO_ROOT / "dist"
@@ -24,11 +25,6 @@ DEFAULT_OUT = REPO_ROOT / "dist"
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _SKIPPED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 _SKIPPED_SUFFIXES = frozenset({".pyc", ".pyo"})
-
-
-def function_names() -> list[str]:
-    """Every function folder, i.e. every ``functions/<name>/main.py``."""
-    return sorted(p.parent.name for p in FUNCTIONS_DIR.glob("*/main.py"))
 
 
 def package_entries(name: str) -> list[tuple[str, Path]]:

@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from common import runtime
 from common.config import REPO_ROOT
 from common.db import start_embedded_postgres
+from scripts.fake_gemini import FakeGemini
 from scripts.local import throwaway_database
-from tests.fake_gemini import FakeGemini
-from tests.support import Env
+from tests.support import Env, clear_settings_env
 
 
 def _server_url() -> str:
@@ -42,25 +42,7 @@ def fake_gemini() -> Iterator[FakeGemini]:
 def env(monkeypatch: pytest.MonkeyPatch, database_url: str, fake_gemini: FakeGemini) -> Iterator[Env]:
     """A fresh 'instance': empty tables, default settings pointing at the fake Gemini server."""
     fake_gemini.reset()
-    for name in list(os.environ):
-        if name.startswith(
-            (
-                "GEMINI_",
-                "POLICY_",
-                "ADMIN_",
-                "ALLOWED_",
-                "HISTORY_",
-                "MAX_",
-                "ANSWER_",
-                "HEARTBEAT_",
-                "CHECKPOINT_",
-                "CONVERSATION_",
-                "RATE_",
-                "REDIS_",
-                "FAQ_",
-            )
-        ):
-            monkeypatch.delenv(name)
+    clear_settings_env(monkeypatch)
     environment = Env(monkeypatch, database_url, fake_gemini)
     environment.set(
         DATABASE_URL=database_url,

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
+from types import TracebackType
 
-from sqlalchemy.orm import Session
-
-from common.db import UnitOfWork
 from common.errors import DatabaseUnavailable
 from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta
+from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 class FakeLLM:
     """Streams canned chunks and records the prompts it received."""
 
     model = "fake-model"
+    source = "model"
 
     def __init__(self, chunks: list[str]) -> None:
         self.chunks = chunks
@@ -32,18 +31,35 @@ class FakeLLM:
         return "".join(self.chunks)
 
 
-class FlakyUnitOfWork:
-    """The real unit of work, except that the next ``failures`` transactions fail to connect."""
+class _Unreachable(UnitOfWork):
+    """A unit of work whose database cannot be reached."""
 
-    def __init__(self, real: UnitOfWork, failures: int) -> None:
+    def __init__(self, error: Exception) -> None:
+        self._error = error
+
+    def __enter__(self) -> UnitOfWork:
+        raise self._error
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+
+class FlakyUnitOfWork:
+    """The real unit of work, except that the next ``failures`` transactions fail.
+
+    By default they fail as an outage does; ``error`` makes them fail another way (a bug).
+    """
+
+    def __init__(self, real: UnitOfWorkFactory, failures: int, error: Exception | None = None) -> None:
         self.real = real
         self.failures = failures
         self.failed = 0
+        self.error = error or DatabaseUnavailable("injected: the database is not reachable right now")
 
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[Session]:
+    def __call__(self) -> UnitOfWork:
         if self.failed < self.failures:
             self.failed += 1
-            raise DatabaseUnavailable("injected: the database is not reachable right now")
-        with self.real() as session:
-            yield session
+            return _Unreachable(self.error)
+        return self.real()

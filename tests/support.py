@@ -2,20 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from common import runtime
+from common.config import Settings
 from common.knowledge import DEFAULT_ENTRIES
 from common.models import KnowledgeRecord
-from tests.fake_gemini import FakeGemini
+from scripts.fake_gemini import FakeGemini
+
+
+def clear_settings_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remove every variable the functions read (a developer's shell may carry some), so a test
+    starts from the documented defaults. The names come from ``Settings`` itself: no list to drift."""
+    names = {name.upper() for name in Settings.model_fields}
+    for name in list(os.environ):
+        if name in names:
+            monkeypatch.delenv(name)
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """A WSGI app on a free local port, in this process (so tests can script fakes and read the
+    database directly); yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 @dataclass

@@ -3,73 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-import sqlalchemy as sa
-
-from common.db import UnitOfWork
-
-_SUMMARY = sa.text(
-    """
-    SELECT
-        count(DISTINCT conversation_id) AS conversations,
-        count(*) FILTER (WHERE role = 'user') AS questions,
-        count(*) FILTER (WHERE role = 'assistant') AS answers,
-        coalesce(sum(input_tokens), 0) AS input_tokens,
-        coalesce(sum(output_tokens), 0) AS output_tokens,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY time_to_first_token_ms)
-            FILTER (WHERE role = 'assistant' AND source = 'model') AS ttft_p50_ms,
-        percentile_cont(0.95) WITHIN GROUP (ORDER BY time_to_first_token_ms)
-            FILTER (WHERE role = 'assistant' AND source = 'model') AS ttft_p95_ms,
-        count(*) FILTER (WHERE role = 'assistant' AND status = 'complete') AS complete,
-        count(*) FILTER (WHERE role = 'assistant' AND status = 'failed') AS failed,
-        count(*) FILTER (WHERE role = 'assistant' AND status = 'interrupted') AS interrupted,
-        count(*) FILTER (WHERE role = 'assistant' AND status = 'blocked') AS blocked,
-        count(*) FILTER (WHERE role = 'assistant' AND status = 'streaming') AS streaming,
-        count(*) FILTER (WHERE role = 'assistant' AND source = 'fallback') AS fallback,
-        count(*) FILTER (WHERE role = 'assistant' AND source = 'knowledge') AS knowledge
-    FROM messages
-    WHERE created_at >= :since AND created_at < :until
-    """
-)
-_BY_MODEL = sa.text(
-    """
-    SELECT model, count(*) AS answers, coalesce(sum(input_tokens), 0) AS input_tokens,
-           coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cost_usd), 0) AS cost_usd
-    FROM messages
-    WHERE role = 'assistant' AND created_at >= :since AND created_at < :until AND model IS NOT NULL
-    GROUP BY model ORDER BY answers DESC
-    """
-)
+from common.responses import MessageCounts, ModelUsage, Percentiles, TimeWindow, TokenCounts, UsageSummary
+from common.unit_of_work import UnitOfWorkFactory
 
 
-def usage_summary(*, uow: UnitOfWork, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
+def usage_summary(*, uow: UnitOfWorkFactory, since: dt.datetime, until: dt.datetime) -> UsageSummary:
     """Aggregates over messages created in ``[since, until)``."""
-    window = {"since": since, "until": until}
-    with uow() as session:
-        row = session.execute(_SUMMARY, window).one()
-        models = session.execute(_BY_MODEL, window).all()
+    with uow() as tx:
+        row = tx.analytics.usage(since=since, until=until)
+        models = tx.analytics.usage_by_model(since=since, until=until)
     answers = row.answers or 0
 
     def rate(count: int) -> float:
         return round(count / answers, 4) if answers else 0.0
 
-    return {
-        "window": {"since": since.isoformat(), "until": until.isoformat()},
-        "conversations": row.conversations,
-        "messages": {"questions": row.questions, "answers": answers},
-        "tokens": {"input": int(row.input_tokens), "output": int(row.output_tokens)},
-        "cost_usd": round(float(row.cost_usd), 6),
-        "time_to_first_token_ms": {
-            "p50": round(row.ttft_p50_ms, 1) if row.ttft_p50_ms is not None else None,
-            "p95": round(row.ttft_p95_ms, 1) if row.ttft_p95_ms is not None else None,
-        },
-        "answers_by_status": {
+    def percentile(value: float | None) -> float | None:
+        return round(value, 1) if value is not None else None
+
+    return UsageSummary(
+        window=TimeWindow(since=since, until=until),
+        conversations=row.conversations,
+        messages=MessageCounts(questions=row.questions, answers=answers),
+        tokens=TokenCounts(input=int(row.input_tokens), output=int(row.output_tokens)),
+        cost_usd=round(float(row.cost_usd), 6),
+        time_to_first_token_ms=Percentiles(p50=percentile(row.ttft_p50_ms), p95=percentile(row.ttft_p95_ms)),
+        answers_by_status={
             status: getattr(row, status)
             for status in ("complete", "failed", "interrupted", "blocked", "streaming")
         },
-        "rates": {
+        rates={
             "error": rate(row.failed + row.interrupted),
             "failed": rate(row.failed),
             "interrupted": rate(row.interrupted),
@@ -77,14 +40,14 @@ def usage_summary(*, uow: UnitOfWork, since: dt.datetime, until: dt.datetime) ->
             "knowledge_fallback": rate(row.fallback),
             "knowledge_answers": rate(row.knowledge),
         },
-        "by_model": [
-            {
-                "model": m.model,
-                "answers": m.answers,
-                "input_tokens": int(m.input_tokens),
-                "output_tokens": int(m.output_tokens),
-                "cost_usd": round(float(m.cost_usd), 6),
-            }
+        by_model=[
+            ModelUsage(
+                model=m.model,
+                answers=m.answers,
+                input_tokens=int(m.input_tokens),
+                output_tokens=int(m.output_tokens),
+                cost_usd=round(float(m.cost_usd), 6),
+            )
             for m in models
         ],
-    }
+    )

@@ -13,16 +13,28 @@ from common.errors import InvalidRequest
 from common.http import json_response, serve, serve_unrouted_paths
 from common.logs import configure_logging
 from common.services import history as history_service
+from common.services import welcome
 
 configure_logging()
 
 
 @functions_framework.http
 def history(request: flask.Request) -> flask.Response:
-    return serve(request, {"GET": get_history})
+    return serve(request, {"GET": read})
 
 
 serve_unrouted_paths(history)
+
+
+def read(request: flask.Request) -> flask.Response:
+    if request.path.rstrip("/") == "/suggestions":
+        return get_suggestions()
+    return get_history(request)
+
+
+def get_suggestions() -> flask.Response:
+    """``GET /history/suggestions``: questions to start with, from the shop's FAQ (public)."""
+    return json_response(welcome.suggestions(knowledge=runtime.knowledge(), mode=runtime.answer_mode()))
 
 
 def get_history(request: flask.Request) -> flask.Response:
@@ -32,9 +44,9 @@ def get_history(request: flask.Request) -> flask.Response:
     before = request.args.get("before")
     page = history_service.conversation_page(
         uow=runtime.unit_of_work(),
+        keys=runtime.token_keys(),
         conversation_id=conversation_id,
         conversation_token=request.headers.get("X-Conversation-Token"),
-        token_secret=runtime.token_secret(),
         limit=limit,
         before_position=_int_arg(request, "before", default=None, low=1) if before else None,
     )

@@ -17,9 +17,9 @@ from common.auth import require_admin
 from common.config import get_settings
 from common.errors import InvalidRequest, MethodNotAllowed
 from common.http import json_response, parse_json, serve, serve_unrouted_paths
+from common.knowledge import store as knowledge
 from common.logs import configure_logging
 from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody
-from common.services import knowledge
 from common.services.analytics import usage_summary
 
 _KEY = re.compile(KNOWLEDGE_KEY_PATTERN)
@@ -96,5 +96,4 @@ def put(request: flask.Request) -> flask.Response:
 def delete(request: flask.Request) -> flask.Response:
     key = _authorized_key(request, required=True)
     assert key is not None
-    version = knowledge.delete_entry(uow=runtime.unit_of_work(), key=key)
-    return json_response({"deleted": key, "version": version})
+    return json_response(knowledge.delete_entry(uow=runtime.unit_of_work(), key=key))

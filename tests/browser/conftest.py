@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from common.config import REPO_ROOT
-from tests.support import Env
+from tests.support import Env, serve_in_thread
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -61,12 +59,8 @@ def site(env: Env) -> Iterator[str]:
     """The dev server's app (page + functions) on a free port; yields its base URL."""
     from scripts.devserver import build_app
 
-    server = make_server("127.0.0.1", 0, build_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    server.server_close()
+    with serve_in_thread(build_app()) as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
-from tests.fake_gemini import Behavior
 from tests.support import Env
 
 ANSWERS = ".sc-msg--assistant .sc-bubble"

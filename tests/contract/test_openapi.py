@@ -11,8 +11,6 @@ the knowledge base, so a stream ends quickly and the run is deterministic.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,12 +24,11 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from werkzeug.serving import make_server
 
 from common import runtime
 from common.config import REPO_ROOT
 from scripts.devserver import build_app
-from tests.support import Env, parse_sse
+from tests.support import Env, clear_settings_env, parse_sse, serve_in_thread
 
 SPEC = REPO_ROOT / "openapi.yaml"
 ADMIN_TOKEN = "contract-admin-token"
@@ -42,8 +39,6 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-# Variables a developer's shell may carry that would change what the server answers.
-_AMBIENT = ("GEMINI_", "POLICY_", "ADMIN_", "ALLOWED_", "HISTORY_", "MAX_", "ANSWER_", "RATE_", "REDIS_")
 
 schema = schemathesis.openapi.from_path(
     SPEC,
@@ -78,9 +73,7 @@ def test_the_document_is_valid_openapi_3_1() -> None:
 def dev_server(database_url: str) -> Iterator[str]:
     """``scripts.devserver.build_app()`` on a free local port, without a model; yields its URL."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        for name in list(os.environ):
-            if name.startswith(_AMBIENT):
-                monkeypatch.delenv(name)
+        clear_settings_env(monkeypatch)
         env = Env(monkeypatch, database_url, fake=None)  # type: ignore[arg-type]
         env.set(
             DATABASE_URL=database_url,
@@ -93,14 +86,10 @@ def dev_server(database_url: str) -> Iterator[str]:
             RATE_LIMIT_PER_CONVERSATION="",
         )
         env.truncate()
-        server = make_server("127.0.0.1", 0, build_app(), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="contract-devserver", daemon=True)
-        thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            with serve_in_thread(build_app()) as url:
+                yield url
         finally:
-            server.shutdown()
-            thread.join(timeout=10)
             env.wait_for_answers()
             runtime.reset()
 

@@ -9,8 +9,8 @@ import time
 import httpx2
 import pytest
 
+from scripts.fake_gemini import Behavior
 from tests.e2e.servers import function_server
-from tests.fake_gemini import Behavior
 from tests.support import Env
 
 pytestmark = pytest.mark.e2e

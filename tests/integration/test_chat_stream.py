@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from common import runtime
 from common.knowledge import DEFAULT_KNOWLEDGE
-from tests.fake_gemini import Behavior
+from scripts.fake_gemini import Behavior
 from tests.support import Env, send
 
 

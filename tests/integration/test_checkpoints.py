@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from common import runtime
-from common.checkpoints import Checkpointer
-from common.services import chat as chat_service
+from common.chat.checkpoints import Checkpointer
+from common.chat.turns import TurnRequest, TurnStarted, start_turn
+from common.tokens import TokenKeys
 from tests.fakes import FlakyUnitOfWork
 from tests.support import Env
 
 
-def _streaming_answer(env: Env) -> chat_service.TurnStarted:
-    return chat_service.start_turn(
-        uow=runtime.unit_of_work(), request=chat_service.TurnRequest(message="hi"), token_secret=None
-    )
+def _streaming_answer(env: Env) -> TurnStarted:
+    return start_turn(uow=runtime.unit_of_work(), request=TurnRequest(message="hi"), keys=TokenKeys(None))
 
 
-def _content(env: Env, turn: chat_service.TurnStarted) -> str:
+def _content(env: Env, turn: TurnStarted) -> str:
     return str(
         env.query("SELECT content FROM messages WHERE id = :id", id=turn.assistant_message_id)[0].content
     )

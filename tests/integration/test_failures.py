@@ -10,12 +10,13 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from common import runtime
-from common.checkpoints import Checkpointer
-from common.knowledge import DEFAULT_KNOWLEDGE
-from common.relay import AnswerChannel, RelayRegistry
-from common.services import chat as chat_service
+from common.chat.checkpoints import Checkpointer
+from common.chat.generation import SAFETY_REFUSAL, AnswerJob, AnswerWriter
+from common.chat.relay import AnswerChannel, RelayRegistry
+from common.chat.turns import TurnRequest, TurnStarted, start_turn
+from common.llm import Prompt
+from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
-from tests.fake_gemini import Behavior
 from tests.fakes import FakeLLM, FlakyUnitOfWork
 from tests.support import Env, send
 
@@ -129,7 +130,7 @@ def test_a_safety_block_gets_a_polite_refusal(
     assert turn.last.event == "done"
     assert turn.last.data["finish_reason"] == "safety"
     assert turn.text.startswith(shown_before_refusal)
-    assert chat_service.SAFETY_REFUSAL in turn.text
+    assert SAFETY_REFUSAL in turn.text
     row = _answer_row(env)
     assert (row.status, row.content, row.finish_reason) == ("blocked", turn.text, "safety")
 
@@ -159,28 +160,32 @@ def test_database_down_before_streaming_is_503_and_writes_nothing(env: Env) -> N
     assert env.count("messages") == 0
 
 
-def _started_turn(env: Env) -> chat_service.TurnStarted:
-    return chat_service.start_turn(
-        uow=runtime.unit_of_work(),
-        request=chat_service.TurnRequest(message="hi"),
-        token_secret=runtime.token_secret(),
+def _started_turn(env: Env) -> TurnStarted:
+    return start_turn(
+        uow=runtime.unit_of_work(), request=TurnRequest(message="hi"), keys=runtime.token_keys()
     )
+
+
+def _writer(uow: object) -> AnswerWriter:
+    """A writer on ``uow`` that does not wait between retries of the final save."""
+    return AnswerWriter(
+        uow=uow,  # type: ignore[arg-type]
+        relays=RelayRegistry(),
+        save_progress=Checkpointer(runtime.unit_of_work()).save,
+        settings=runtime.chat_settings(),
+        sleep=lambda _seconds: None,
+    )
+
+
+def _job(turn: TurnStarted, *chunks: str) -> AnswerJob:
+    return AnswerJob(FakeLLM(list(chunks)), Prompt("system"), turn.assistant_message_id, knowledge_version=1)
 
 
 def test_the_final_save_is_retried_when_the_database_fails(env: Env) -> None:
     turn = _started_turn(env)
     flaky = FlakyUnitOfWork(runtime.unit_of_work(), failures=2)
 
-    final = chat_service.generate_answer(
-        uow=flaky,
-        llm=FakeLLM(["Saved ", "despite hiccups."]),
-        prompt=chat_service.Prompt("system"),
-        assistant_message_id=turn.assistant_message_id,
-        channel=AnswerChannel(),
-        knowledge=DEFAULT_KNOWLEDGE,
-        limits=chat_service.AnswerSettings(),
-        save_progress=Checkpointer(runtime.unit_of_work()).save,
-    )
+    final = _writer(flaky).write(_job(turn, "Saved ", "despite hiccups."), AnswerChannel())
 
     assert final.name == "done"
     assert flaky.failed == 2
@@ -192,19 +197,10 @@ def test_an_answer_that_cannot_be_saved_is_reported_not_dropped_silently(env: En
     turn = _started_turn(env)
     channel = AnswerChannel()
 
-    final = chat_service.generate_answer(
-        uow=FlakyUnitOfWork(runtime.unit_of_work(), failures=100),
-        llm=FakeLLM(["Lost?"]),
-        prompt=chat_service.Prompt("system"),
-        assistant_message_id=turn.assistant_message_id,
-        channel=channel,
-        knowledge=DEFAULT_KNOWLEDGE,
-        limits=chat_service.AnswerSettings(),
-        save_progress=Checkpointer(runtime.unit_of_work()).save,
-    )
+    final = _writer(FlakyUnitOfWork(runtime.unit_of_work(), failures=100)).write(_job(turn, "Lost?"), channel)
 
     assert final.name == "error"
-    assert final.data["code"] == "answer_not_saved"
+    assert final.data.model_dump()["code"] == "answer_not_saved"
     assert channel.read(0, 0) == (["Lost?"], final)
     assert (
         env.query("SELECT status FROM messages WHERE id = :id", id=turn.assistant_message_id)[0].status
@@ -237,40 +233,17 @@ def test_unknown_message_resume_is_404(env: Env, chat: FlaskClient) -> None:
     assert response.get_json()["error"]["code"] == "message_not_found"
 
 
-class BrokenOnce:
-    """The real unit of work, except that its first transaction fails with a bug (not an outage)."""
-
-    def __init__(self, real: object) -> None:
-        self.real = real
-        self.broken = False
-
-    def __call__(self) -> object:
-        if not self.broken:
-            self.broken = True
-            raise RuntimeError("a bug in the final save")
-        return self.real()  # type: ignore[operator]
-
-
 def test_a_crash_while_storing_ends_the_stream_and_the_row(env: Env) -> None:
     turn = _started_turn(env)
-    relays = RelayRegistry()
+    broken_once = FlakyUnitOfWork(runtime.unit_of_work(), failures=1, error=RuntimeError("a bug in the save"))
 
-    channel = chat_service.launch_answer(
-        uow=BrokenOnce(runtime.unit_of_work()),  # type: ignore[arg-type]
-        llm=FakeLLM(["Almost ", "there."]),
-        relays=relays,
-        turn=turn,
-        knowledge=DEFAULT_KNOWLEDGE,
-        history_budget=1000,
-        limits=chat_service.AnswerSettings(),
-        save_progress=Checkpointer(runtime.unit_of_work()).save,
-    )
+    channel = _writer(broken_once).launch(_job(turn, "Almost ", "there."))
 
     assert channel.wait_closed(timeout=10)
     chunks, final = channel.read(0, 0)
     assert "".join(chunks) == "Almost there."
     assert final is not None
-    assert final.data["code"] == "internal_error"
+    assert final.data.model_dump()["code"] == "internal_error"
     row = env.query(
         "SELECT status, content, error_code FROM messages WHERE id = :id", id=turn.assistant_message_id
     )[0]

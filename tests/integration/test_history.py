@@ -7,7 +7,7 @@ import uuid
 import pytest
 from flask.testing import FlaskClient
 
-from tests.fake_gemini import Behavior
+from scripts.fake_gemini import Behavior
 from tests.support import Env, send
 
 

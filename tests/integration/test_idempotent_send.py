@@ -6,8 +6,8 @@ import threading
 
 from flask.testing import FlaskClient
 
+from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
-from tests.fake_gemini import Behavior
 from tests.support import Env, Turn, send
 
 

@@ -11,13 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from common import runtime
-from common.db import create_db_engine, make_unit_of_work
+from common.chat.prompt import SUMMARY_PREAMBLE, estimate_tokens
+from common.db import create_db_engine
 from common.knowledge import DEFAULT_KNOWLEDGE
-from common.knowledge_cache import KnowledgeCache
-from common.prompt import SUMMARY_PREAMBLE, estimate_tokens
-from common.services.knowledge import load_knowledge
+from common.knowledge.cache import KnowledgeCache
+from common.knowledge.store import load_knowledge
+from common.unit_of_work import make_unit_of_work
+from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
-from tests.fake_gemini import Behavior
 from tests.support import Env, send
 
 ADMIN = {"Authorization": "Bearer admin-token"}

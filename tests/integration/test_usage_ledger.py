@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
-from tests.fake_gemini import Behavior
 from tests.support import Env, send
 
 ADMIN = {"Authorization": "Bearer admin"}

@@ -7,8 +7,8 @@ import threading
 import httpx2
 import pytest
 
+from scripts.fake_gemini import Behavior
 from tests.e2e.servers import function_server
-from tests.fake_gemini import Behavior
 from tests.support import Env, parse_sse
 
 pytestmark = pytest.mark.e2e

@@ -5,20 +5,24 @@ from __future__ import annotations
 import ssl
 import threading
 import time
+import uuid
 
 import pytest
 
+from common.chat.events import Delta, error_event
+from common.chat.generation import estimate_cost
+from common.chat.prompt import build_prompt, estimate_tokens
+from common.chat.relay import AnswerChannel
 from common.db import normalize_url
 from common.gemini import normalize_finish_reason
 from common.knowledge import DEFAULT_KNOWLEDGE
-from common.knowledge_answerer import KnowledgeIndex
+from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.retrieval import KnowledgeIndex
 from common.llm import Turn
 from common.logs import parse_trace
-from common.prompt import build_prompt, estimate_tokens
-from common.relay import AnswerChannel, FinalEvent
-from common.services.chat import estimate_cost
-from common.sse import event, parse_last_event_id
-from common.tokens import hash_token, new_token, token_matches
+from common.sse import encode, parse_last_event_id
+from common.tokens import TokenKeys, new_token
+from tests.fakes import FakeLLM
 
 
 def test_a_neon_url_is_turned_into_pg8000_with_an_ssl_context() -> None:
@@ -71,11 +75,12 @@ def test_the_channel_hands_chunks_to_a_late_reader_from_any_offset() -> None:
     channel = AnswerChannel()
     for chunk in ("Hel", "lo ", "world"):
         channel.publish(chunk)
-    channel.close(FinalEvent("done", {}))
+    end = error_event("internal_error")
+    channel.close(end)
 
-    assert channel.read(0, 0) == (["Hel", "lo ", "world"], FinalEvent("done", {}))
-    assert channel.read(4, 0) == (["o ", "world"], FinalEvent("done", {}))
-    assert channel.read(11, 0) == ([], FinalEvent("done", {}))
+    assert channel.read(0, 0) == (["Hel", "lo ", "world"], end)
+    assert channel.read(4, 0) == (["o ", "world"], end)
+    assert channel.read(11, 0) == ([], end)
 
 
 def test_a_waiting_reader_wakes_when_a_chunk_arrives() -> None:
@@ -98,10 +103,11 @@ def test_last_event_id_parsing(header: str | None, offset: int) -> None:
 
 
 def test_sse_events_are_single_data_lines() -> None:
-    assert (
-        event("delta", {"text": "two\nlines"}, event_id="m:9")
-        == 'id: m:9\nevent: delta\ndata: {"text":"two\\nlines"}\n\n'
-    )
+    message_id = uuid.UUID(int=9)
+
+    assert list(encode([Delta(message_id, "two\nlines", 9)])) == [
+        f'id: {message_id}:9\nevent: delta\ndata: {{"text":"two\\nlines"}}\n\n'
+    ]
 
 
 def test_traces_from_either_header() -> None:
@@ -118,14 +124,14 @@ def test_traces_from_either_header() -> None:
 
 def test_tokens_are_random_and_only_match_their_keyed_hash() -> None:
     token = new_token()
-    stored = hash_token(token, "secret")
+    stored = TokenKeys("secret").hash(token)
 
     assert new_token() != token
     assert len(token) >= 40
-    assert token_matches(token, stored, "secret")
-    assert not token_matches(token, stored, "other-secret")
-    assert not token_matches(token + "x", stored, "secret")
-    assert not token_matches(None, stored, "secret")
+    assert TokenKeys("secret").matches(token, stored)
+    assert not TokenKeys("other-secret").matches(token, stored)
+    assert not TokenKeys("secret").matches(token + "x", stored)
+    assert not TokenKeys("secret").matches(None, stored)
 
 
 @pytest.mark.parametrize(
@@ -145,9 +151,12 @@ def test_finish_reasons(raw: str | None, normalized: str) -> None:
 def test_cost_estimates() -> None:
     prices = {"m": (0.30, 2.50)}
 
-    assert estimate_cost(prices, "m", 1_000_000, 1_000_000) == pytest.approx(2.80)
-    assert estimate_cost(prices, "unknown", 10, 10) is None
-    assert estimate_cost(prices, "knowledge-base", None, None) == 0.0
+    model, unknown = FakeLLM([]), FakeLLM([])
+    model.model, unknown.model = "m", "unknown"
+
+    assert estimate_cost(prices, model, 1_000_000, 1_000_000) == pytest.approx(2.80)
+    assert estimate_cost(prices, unknown, 10, 10) is None
+    assert estimate_cost(prices, KnowledgeAnswerer(DEFAULT_KNOWLEDGE), None, None) == 0.0
 
 
 @pytest.mark.parametrize(

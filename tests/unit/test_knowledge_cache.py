@@ -10,7 +10,7 @@ import pytest
 
 from common.errors import DatabaseUnavailable
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
-from common.knowledge_cache import KnowledgeCache
+from common.knowledge.cache import KnowledgeCache
 
 
 class Clock:

@@ -11,15 +11,14 @@ import threading
 import time
 import uuid
 
-from common.db import UnitOfWork
 from common.errors import DatabaseUnavailable
-from common.repositories import ConversationRepository
+from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 
 class Checkpointer:
-    def __init__(self, uow: UnitOfWork, *, backoff_seconds: float = 10.0) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, *, backoff_seconds: float = 10.0) -> None:
         self._uow = uow
         self._backoff = backoff_seconds
         self._pending: dict[uuid.UUID, str] = {}
@@ -55,10 +54,9 @@ class Checkpointer:
                 self._writing = len(batch)
             try:
                 # One transaction for every answer that moved since the last pass.
-                with self._uow() as session:
-                    repo = ConversationRepository(session)
+                with self._uow() as tx:
                     for message_id, text in batch.items():
-                        repo.save_progress(message_id, text)
+                        tx.conversations.save_progress(message_id, text)
             except DatabaseUnavailable:
                 # A missed checkpoint only delays resumes on other instances; the answers go on.
                 # Keep the batch (newer text queued meanwhile wins) for the next attempt.

@@ -10,7 +10,8 @@ SUMMARY_PREAMBLE = "Summary of the earlier conversation (written by the assistan
 
 
 def estimate_tokens(text: str) -> int:
-    """A cheap, conservative estimate: Gemini averages about 4 characters per token."""
+    """A cheap, conservative estimate: Gemini averages about 4 characters per token, so
+    dividing by 3 errs on the side of a prompt that fits."""
     return len(text) // 3 + 1
 
 

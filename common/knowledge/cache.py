@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
+from common.knowledge.entries import DEFAULT_KNOWLEDGE, Knowledge
 
 log = logging.getLogger(__name__)
 

@@ -10,16 +10,8 @@ import bisect
 import contextvars
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
-
-@dataclass(frozen=True)
-class FinalEvent:
-    """The event that ends a stream: ``done`` or ``error``, with its JSON data."""
-
-    name: str
-    data: dict[str, Any]
+from common.chat.events import FinalEvent
 
 
 class AnswerChannel:

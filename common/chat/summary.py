@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from common.db import UnitOfWork
+from common.chat.prompt import estimate_tokens, trim_to_budget
 from common.errors import AppError, ModelError
 from common.llm import LLMClient, Prompt, Turn
 from common.models import Role
-from common.prompt import estimate_tokens, trim_to_budget
-from common.repositories import ConversationRepository
+from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -25,22 +24,25 @@ SUMMARY_WINDOW = 400
 TRANSCRIPT_CHARS = 24_000
 
 
-def summarise_if_needed(*, uow: UnitOfWork, llm: LLMClient, conversation_id: uuid.UUID, budget: int) -> bool:
+def summarise_if_needed(
+    *, uow: UnitOfWorkFactory, llm: LLMClient, conversation_id: uuid.UUID, budget: int
+) -> bool:
     """When the unsummarised turns exceed ``budget`` tokens, fold the older ones into the summary.
 
     Keeps the newest turns worth half the budget verbatim. Returns whether a summary was written.
     Failures are logged and leave the conversation as it was (trimming still bounds the prompt).
     """
     try:
-        with uow() as session:
-            repo = ConversationRepository(session)
-            conversation = repo.get(conversation_id)
+        with uow() as tx:
+            conversation = tx.conversations.get(conversation_id)
             if conversation is None:
                 return False
             through = conversation.summary_through_position
             previous = conversation.summary
-            messages = repo.messages_after(conversation_id, after_position=through, limit=SUMMARY_WINDOW)
-        turns = [Turn("user" if m.role == Role.USER else "model", m.content) for m in messages]
+            messages = tx.conversations.messages_after(
+                conversation_id, after_position=through, limit=SUMMARY_WINDOW
+            )
+        turns = [Turn.from_stored(m.role, m.content) for m in messages]
         if sum(estimate_tokens(t.text) for t in turns) <= budget:
             return False
         keep = len(trim_to_budget(turns, budget // 2))
@@ -54,8 +56,8 @@ def summarise_if_needed(*, uow: UnitOfWork, llm: LLMClient, conversation_id: uui
         summary = llm.complete(Prompt(system_instruction=SUMMARY_INSTRUCTION, turns=[Turn("user", request)]))
         if not summary.strip():
             return False
-        with uow() as session:
-            return ConversationRepository(session).set_summary(
+        with uow() as tx:
+            return tx.conversations.set_summary(
                 conversation_id,
                 summary.strip(),
                 through_position=older[-1].position,

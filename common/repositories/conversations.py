@@ -1,18 +1,22 @@
-"""Every query, one repository per aggregate. Repositories never commit."""
+"""Conversations and their messages. Repositories never commit; the unit of work does."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from common.models import Conversation, KnowledgeRecord, KnowledgeState, Message, MessageStatus, utcnow
+from common.errors import RepeatedSend
+from common.llm import Turn
+from common.models import Conversation, Message, MessageStatus, utcnow
+from common.repositories.turn_statements import CONTINUE_CONVERSATION, HISTORY_BETWEEN, START_CONVERSATION
 
 
 @dataclass(frozen=True)
@@ -20,65 +24,7 @@ class ContinuedTurn:
     user_message_id: uuid.UUID
     assistant_message_id: uuid.UUID
     summary: str | None
-    history: list[tuple[str, str]]  # (role, text), oldest first
-
-
-# A turn's first transaction is one round trip: these statements do in one what would
-# otherwise be a lock, a read, two inserts and an update. (One statement reads one snapshot:
-# of two sends racing in one conversation, the second is stored after the first, but its
-# prompt history may not yet include the first question, which had no answer anyway.)
-_TURN_PARAMS = (
-    sa.bindparam("cid", type_=sa.Uuid()),
-    sa.bindparam("uid", type_=sa.Uuid()),
-    sa.bindparam("aid", type_=sa.Uuid()),
-    sa.bindparam("hash", type_=sa.LargeBinary()),
-    sa.bindparam("now", type_=sa.DateTime(timezone=True)),
-)
-_START_CONVERSATION = sa.text(
-    """
-    WITH conversation AS (
-        INSERT INTO conversations
-            (id, token_hash, message_count, summary_through_position, created_at, updated_at)
-        VALUES (:cid, :hash, 2, 0, :now, :now)
-    )
-    INSERT INTO messages (id, conversation_id, position, role, content, status, client_message_id,
-                          reply_to_id, created_at, updated_at)
-    VALUES (:uid, :cid, 1, 'user', :question, 'complete', :cmid, NULL, :now, :now),
-           (:aid, :cid, 2, 'assistant', '', 'streaming', NULL, :uid, :now, :now)
-    """
-).bindparams(*_TURN_PARAMS)
-_CONTINUE_CONVERSATION = sa.text(
-    """
-    WITH claimed AS (
-        UPDATE conversations SET message_count = message_count + 2, updated_at = :now
-        WHERE id = :cid AND token_hash = :hash
-        RETURNING message_count, summary, summary_through_position
-    ), inserted AS (
-        INSERT INTO messages (id, conversation_id, position, role, content, status, client_message_id,
-                              reply_to_id, created_at, updated_at)
-        SELECT :uid, :cid, message_count - 1, 'user', :question, 'complete', :cmid, NULL, :now, :now
-        FROM claimed
-        UNION ALL
-        SELECT :aid, :cid, message_count, 'assistant', '', 'streaming', NULL, :uid, :now, :now
-        FROM claimed
-    )
-    SELECT claimed.summary, earlier.role, earlier.content
-    FROM claimed
-    LEFT JOIN LATERAL (
-        SELECT m.role, m.content, m.position
-        FROM messages m
-        WHERE m.conversation_id = :cid
-          AND m.position > claimed.summary_through_position
-          AND m.position < claimed.message_count - 1
-          AND m.content <> ''
-          -- failed or cut-off attempts are not part of what was said
-          AND (m.role = 'user' OR m.status IN ('complete', 'blocked'))
-        ORDER BY m.position DESC
-        LIMIT :window
-    ) earlier ON true
-    ORDER BY earlier.position DESC
-    """
-).bindparams(*_TURN_PARAMS)
+    history: list[Turn]  # oldest first
 
 
 class ConversationRepository:
@@ -93,10 +39,11 @@ class ConversationRepository:
         """A new conversation with its first question and a ``streaming`` answer placeholder,
         in one statement. Returns the conversation, user message and assistant message ids."""
         ids = {"cid": uuid.uuid4(), "uid": uuid.uuid4(), "aid": uuid.uuid4()}
-        self.session.execute(
-            _START_CONVERSATION,
-            {**ids, "hash": token_hash, "question": question, "cmid": client_message_id, "now": utcnow()},
-        )
+        with _repeated_send_detected():
+            self.session.execute(
+                START_CONVERSATION,
+                {**ids, "hash": token_hash, "question": question, "cmid": client_message_id, "now": utcnow()},
+            )
         return ids["cid"], ids["uid"], ids["aid"]
 
     def continue_conversation(
@@ -112,42 +59,37 @@ class ConversationRepository:
         conversation row), store the question and a ``streaming`` placeholder, and read the
         earlier turns that count for the prompt. None for an unknown id or a wrong token."""
         user_id, assistant_id = uuid.uuid4(), uuid.uuid4()
-        rows = self.session.execute(
-            _CONTINUE_CONVERSATION,
-            {
-                "cid": conversation_id,
-                "hash": token_hash,
-                "uid": user_id,
-                "aid": assistant_id,
-                "question": question,
-                "cmid": client_message_id,
-                "now": utcnow(),
-                "window": history_limit,
-            },
-        ).all()
+        with _repeated_send_detected():
+            rows = self._continue(
+                {
+                    "cid": conversation_id,
+                    "hash": token_hash,
+                    "uid": user_id,
+                    "aid": assistant_id,
+                    "question": question,
+                    "cmid": client_message_id,
+                    "now": utcnow(),
+                    "window": history_limit,
+                }
+            )
         if not rows:
             return None
-        history = [(row.role, row.content) for row in reversed(rows) if row.role is not None]
+        history = [Turn.from_stored(row.role, row.content) for row in reversed(rows) if row.role is not None]
         return ContinuedTurn(user_id, assistant_id, rows[0].summary, history)
+
+    def _continue(self, params: dict[str, Any]) -> Sequence[sa.Row[Any]]:
+        return self.session.execute(CONTINUE_CONVERSATION, params).all()
 
     def history(
         self, conversation_id: uuid.UUID, *, after_position: int, before_position: int, limit: int
-    ) -> list[tuple[str, str]]:
-        """Role and text of up to ``limit`` newest messages strictly between two positions, oldest first."""
+    ) -> list[Turn]:
+        """Up to ``limit`` newest turns that count as history strictly between two positions,
+        oldest first."""
         rows = self.session.execute(
-            sa.select(Message.role, Message.content)
-            .where(
-                Message.conversation_id == conversation_id,
-                Message.position > after_position,
-                Message.position < before_position,
-                Message.content != "",
-                # Failed or cut-off attempts are not part of what was said.
-                sa.or_(Message.role == "user", Message.status.in_(("complete", "blocked"))),
-            )
-            .order_by(Message.position.desc())
-            .limit(limit)
+            HISTORY_BETWEEN,
+            {"cid": conversation_id, "after": after_position, "before": before_position, "window": limit},
         ).all()
-        return [(row.role, row.content) for row in reversed(rows)]
+        return [Turn.from_stored(row.role, row.content) for row in reversed(rows)]
 
     def get(self, conversation_id: uuid.UUID, *, for_update: bool = False) -> Conversation | None:
         """The conversation; ``for_update`` locks its row so turns are numbered one at a time."""
@@ -250,49 +192,12 @@ class ConversationRepository:
         )
 
 
-class KnowledgeRepository:
-    """The shop's policies and FAQ entries, and the version that every edit bumps."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def version(self) -> int:
-        return int(self.session.scalar(sa.select(KnowledgeState.version).where(KnowledgeState.id == 1)) or 0)
-
-    def entries(self, kind: str | None = None) -> Sequence[KnowledgeRecord]:
-        query = sa.select(KnowledgeRecord).order_by(KnowledgeRecord.kind.desc(), KnowledgeRecord.key)
-        if kind is not None:
-            query = query.where(KnowledgeRecord.kind == kind)
-        return self.session.scalars(query).all()
-
-    def get(self, key: str) -> KnowledgeRecord | None:
-        return self.session.get(KnowledgeRecord, key)
-
-    def put(self, *, key: str, title: str, content: str, kind: str) -> tuple[KnowledgeRecord, bool]:
-        """Create or replace an entry; returns it and whether it was created."""
-        record = self.session.get(KnowledgeRecord, key, with_for_update=True)
-        created = record is None
-        if record is None:
-            record = KnowledgeRecord(key=key, title=title, content=content, kind=kind)
-            self.session.add(record)
-        else:
-            record.title, record.content, record.kind = title, content, kind
-        self.session.flush()
-        return record, created
-
-    def delete(self, key: str) -> bool:
-        result = self.session.execute(sa.delete(KnowledgeRecord).where(KnowledgeRecord.key == key))
-        return bool(getattr(result, "rowcount", 0))
-
-    def bump_version(self) -> int:
-        """Increment the version (the row lock also serialises concurrent edits)."""
-        statement = (
-            postgresql.insert(KnowledgeState)
-            .values(id=1, version=1, updated_at=utcnow())
-            .on_conflict_do_update(
-                index_elements=[KnowledgeState.id],
-                set_={"version": KnowledgeState.version + 1, "updated_at": utcnow()},
-            )
-            .returning(KnowledgeState.version)
-        )
-        return int(self.session.execute(statement).scalar_one())
+@contextlib.contextmanager
+def _repeated_send_detected() -> Iterator[None]:
+    """Turn a clash on (conversation, client_message_id) into ``RepeatedSend``."""
+    try:
+        yield
+    except sa_exc.IntegrityError as exc:
+        if "uq_messages_client_id" in str(exc.orig):
+            raise RepeatedSend from exc
+        raise

@@ -11,7 +11,7 @@ so a benchmark can tell the model's own latency from what the relay adds. Other 
 steer it over HTTP: ``POST /_fake/script`` with a behaviour as JSON, ``GET /_fake/requests``,
 ``GET /_fake/emissions`` (just the question and those timestamps), ``POST /_fake/reset``.
 
-Run alone: ``python -m tests.fake_gemini --port 8181``.
+Run alone: ``python -m scripts.fake_gemini --port 8181``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,268 @@
+"""Writing an answer: relay the model's chunks into a channel as they arrive, checkpoint the
+text so far, then store the outcome. Runs to the end whether or not anybody still reads."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from common import logs
+from common.chat.events import FinalEvent, done_event, error_event
+from common.chat.relay import AnswerChannel, RelayRegistry
+from common.chat.settings import ChatSettings
+from common.errors import DatabaseUnavailable, ModelError
+from common.llm import LLMClient, Prompt, StreamEnd, TextDelta
+from common.models import MessageStatus
+from common.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+SaveProgress = Callable[[uuid.UUID, str], None]
+
+SAFETY_REFUSAL = (
+    "I'm sorry, I can't help with that request. I'm happy to answer questions about "
+    "shipping, delivery, returns or our support hours."
+)
+# What the request log line reports about an answer.
+LOGGED_FIELDS = (
+    "status",
+    "finish_reason",
+    "model",
+    "error_code",
+    "time_to_first_token_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+)
+
+
+@dataclass(frozen=True)
+class AnswerJob:
+    """One answer to write: who answers, from what prompt, as which message."""
+
+    llm: LLMClient
+    prompt: Prompt
+    message_id: uuid.UUID
+    knowledge_version: int
+    # Answers instead when ``llm`` fails before its first token.
+    fallback: LLMClient | None = None
+
+
+@dataclass
+class _Answer:
+    """What generation produced, gathered while relaying."""
+
+    parts: list[str] = field(default_factory=list)
+    end: StreamEnd | None = None
+    error: ModelError | None = None
+    first_token_at: float | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def estimate_cost(
+    prices: Mapping[str, tuple[float, float]],
+    llm: LLMClient,
+    input_tokens: int | None,
+    output_tokens: int | None,
+) -> float | None:
+    """The answer's cost in USD, or None for a model without a price (answers from knowledge cost 0)."""
+    if llm.source == "knowledge":
+        return 0.0
+    price = prices.get(llm.model)
+    if price is None or (input_tokens is None and output_tokens is None):
+        return None
+    return round(((input_tokens or 0) * price[0] + (output_tokens or 0) * price[1]) / 1_000_000, 8)
+
+
+class AnswerWriter:
+    """Generates and stores answers; built once per instance with what every answer needs."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        relays: RelayRegistry,
+        save_progress: SaveProgress,
+        settings: ChatSettings,
+        clock: Clock = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._uow = uow
+        self.relays = relays
+        self._save_progress = save_progress
+        self._settings = settings
+        self._clock = clock
+        self._sleep = sleep
+
+    def launch(self, job: AnswerJob, *, then: Callable[[str], None] | None = None) -> AnswerChannel:
+        """Write the answer in a thread that outlives the request; return the channel to follow.
+
+        ``then`` runs in the same thread once the answer is stored, with its text. Whatever
+        breaks, readers get an ending and the row does not stay ``streaming``.
+        """
+        key = str(job.message_id)
+        try:
+            channel = self.relays.open(key)
+        except Exception:
+            self.abandon(job.message_id, code="internal_error")
+            raise
+
+        def run() -> None:
+            try:
+                self.write(job, channel)
+            except Exception as exc:
+                log.error("answer generation crashed: %s", type(exc).__name__, exc_info=True)
+                self.abandon(job.message_id, code="internal_error", text=channel.text)
+                channel.close(error_event("internal_error"))
+            finally:
+                self.relays.release(key)
+            if then is not None:
+                then(channel.text)
+
+        try:
+            self.relays.run(key, run)
+        except Exception:
+            self.relays.release(key)
+            self.abandon(job.message_id, code="internal_error")
+            raise
+        return channel
+
+    def write(self, job: AnswerJob, channel: AnswerChannel) -> FinalEvent:
+        """Stream the answer into ``channel``, store it, and close the channel.
+
+        If the model fails before its first token and the job has a fallback, the fallback
+        answers instead and the stored message records why (``source="fallback"`` and the
+        model's ``error_code``).
+        """
+        started = self._clock()
+        answer = self._relay(job.llm, job, channel, started)
+        used, fallback_reason = job.llm, None
+        source: str = job.llm.source
+        if answer.error is not None and not answer.parts and job.fallback is not None:
+            fallback_reason = answer.error.code
+            log.warning("model failed before its first token (%s); answering from knowledge", fallback_reason)
+            answer = self._relay(job.fallback, job, channel, started)
+            used, source = job.fallback, "fallback"
+        fields, final = _outcome(answer, job.message_id, channel)
+        fields.update(
+            self._figures(answer, used, started), source=source, knowledge_version=job.knowledge_version
+        )
+        if fallback_reason is not None and fields["status"] == MessageStatus.COMPLETE:
+            fields["error_code"] = fallback_reason
+        # The request's log line carries the answer's figures (never its text).
+        logs.annotate(
+            answer_source=source,
+            answer_duration_ms=fields["duration_ms"],
+            **{k: fields.get(k) for k in LOGGED_FIELDS},
+        )
+        try:
+            self._save_final(job.message_id, fields)
+        except DatabaseUnavailable:
+            # The shopper saw the whole answer, but it could not be stored: say so rather
+            # than pretend. The checkpointed text stays, and the message is later marked lost.
+            final = error_event("answer_not_saved")
+        channel.close(final)
+        return final
+
+    def abandon(self, message_id: uuid.UUID, *, code: str, text: str = "") -> None:
+        """Best effort: mark a ``streaming`` answer that will never finish as failed or interrupted."""
+        try:
+            with self._uow() as tx:
+                tx.conversations.finish_streaming(
+                    message_id,
+                    status=MessageStatus.INTERRUPTED if text else MessageStatus.FAILED,
+                    content=text,
+                    error_code=code,
+                    finish_reason="error",
+                )
+        except Exception:
+            log.exception("could not mark an abandoned answer")
+
+    def _relay(self, llm: LLMClient, job: AnswerJob, channel: AnswerChannel, started: float) -> _Answer:
+        answer = _Answer()
+        last_checkpoint = started
+        limits = self._settings
+        try:
+            for event in llm.stream(job.prompt):
+                now = self._clock()
+                if now - started > limits.deadline_seconds:
+                    raise ModelError("model_timeout")
+                if isinstance(event, TextDelta):
+                    if answer.first_token_at is None:
+                        answer.first_token_at = now
+                    answer.parts.append(event.text)
+                    channel.publish(event.text)
+                    if now - last_checkpoint >= limits.checkpoint_interval_seconds:
+                        self._save_progress(job.message_id, answer.text)
+                        last_checkpoint = now
+                else:
+                    answer.end = event
+        except ModelError as exc:
+            answer.error = exc
+        except Exception as exc:
+            # The type only: an SDK or validation error may quote the model's text.
+            log.error("answer generation failed: %s", type(exc).__name__)
+            answer.error = ModelError("internal_error")
+        return answer
+
+    def _figures(self, answer: _Answer, used: LLMClient, started: float) -> dict[str, Any]:
+        input_tokens = answer.end.input_tokens if answer.end else None
+        output_tokens = answer.end.output_tokens if answer.end else None
+        first = answer.first_token_at
+        return {
+            "model": used.model,
+            "time_to_first_token_ms": round((first - started) * 1000) if first else None,
+            "duration_ms": round((self._clock() - started) * 1000),
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "cost_usd": estimate_cost(self._settings.prices, used, input_tokens, output_tokens),
+        }
+
+    def _save_final(self, message_id: uuid.UUID, fields: dict[str, Any]) -> None:
+        """Store the finished answer, retrying a flaky database: an answer is never dropped silently."""
+        attempts = self._settings.final_save_attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                with self._uow() as tx:
+                    tx.conversations.finish_message(message_id, **fields)
+                return
+            except DatabaseUnavailable:
+                if attempt == attempts:
+                    log.error("final save failed after retries", extra={"message_id": str(message_id)})
+                    raise
+                self._sleep(min(self._settings.final_save_backoff_seconds * 2 ** (attempt - 1), 3.0))
+
+
+def _outcome(
+    answer: _Answer, message_id: uuid.UUID, channel: AnswerChannel
+) -> tuple[dict[str, Any], FinalEvent]:
+    """The stored fields and the final event for what happened."""
+    if answer.error is not None:
+        status = MessageStatus.INTERRUPTED if answer.parts else MessageStatus.FAILED
+        fields = {"status": status, "content": answer.text, "error_code": answer.error.code}
+        return {**fields, "finish_reason": "error"}, error_event(answer.error.code)
+    assert answer.end is not None
+    end = answer.end
+    if end.blocked:
+        refusal = f"\n\n{SAFETY_REFUSAL}" if answer.parts else SAFETY_REFUSAL
+        channel.publish(refusal)
+        answer.parts.append(refusal)
+        return (
+            {"status": MessageStatus.BLOCKED, "content": answer.text, "finish_reason": "safety"},
+            done_event(message_id, "safety", end.input_tokens, end.output_tokens),
+        )
+    if not answer.text.strip():
+        fields = {"status": MessageStatus.FAILED, "content": answer.text, "error_code": "empty_answer"}
+        return {**fields, "finish_reason": end.finish_reason}, error_event("empty_answer")
+    return (
+        {"status": MessageStatus.COMPLETE, "content": answer.text, "finish_reason": end.finish_reason},
+        done_event(message_id, end.finish_reason, end.input_tokens, end.output_tokens),
+    )

@@ -1,0 +1,46 @@
+"""The chat's tunables, taken from ``Settings`` once per instance (defaults live there only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from common.config import Settings
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    checkpoint_interval_seconds: float
+    deadline_seconds: float
+    # The longest a live writer goes without a checkpoint (the model's silence before its
+    # first token, retries included); a streaming answer quiet for longer has lost its writer.
+    quiet_limit_seconds: float
+    heartbeat_seconds: float
+    history_token_budget: int
+    # A direct FAQ answer (no model call) needs at least this BM25 score; None: never.
+    faq_direct_answer_min_score: float | None
+    # Answer from the knowledge base when the model fails before its first token.
+    knowledge_fallback: bool
+    # USD per million tokens, (input, output), by model: for the cost recorded with each answer.
+    prices: Mapping[str, tuple[float, float]]
+    # The final save of an answer: attempts, and the first pause between them (doubling).
+    final_save_attempts: int = 5
+    final_save_backoff_seconds: float = 0.4
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ChatSettings:
+        return cls(
+            checkpoint_interval_seconds=settings.checkpoint_interval_seconds,
+            deadline_seconds=settings.answer_deadline_seconds,
+            # Silence before the first token: every attempt's read timeout plus the backoff between.
+            quiet_limit_seconds=settings.gemini_retry_attempts * (settings.gemini_read_timeout_seconds + 4.0)
+            + 15.0,
+            heartbeat_seconds=settings.heartbeat_seconds,
+            history_token_budget=settings.history_token_budget,
+            faq_direct_answer_min_score=settings.faq_direct_answer_min_score,
+            knowledge_fallback=settings.knowledge_fallback,
+            prices={
+                model: (p.input_per_million, p.output_per_million)
+                for model, p in settings.model_prices.items()
+            },
+        )

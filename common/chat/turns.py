@@ -1,0 +1,144 @@
+"""Starting a turn: store the shopper's question and a placeholder for the answer, or find the
+earlier turn that a repeated send (same ``client_message_id``) refers to."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from common.errors import Conflict, RepeatedSend, conversation_not_found
+from common.llm import AnswerSource, Turn
+from common.models import MessageStatus, Role
+from common.repositories import ConversationRepository
+from common.responses import MetaData
+from common.tokens import TokenKeys, new_token
+from common.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+# A repeated send whose answer ended like this is answered anew; any other answer is
+# replayed as stored (or followed while it is still being written).
+RETRY_GENERATES = frozenset({MessageStatus.FAILED, MessageStatus.INTERRUPTED})
+# How many earlier messages are read to build a prompt; the token budget trims further.
+HISTORY_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    message: str
+    conversation_id: uuid.UUID | None = None
+    conversation_token: str | None = None
+    client_message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnStarted:
+    conversation_id: uuid.UUID
+    conversation_token: str
+    user_message_id: uuid.UUID
+    assistant_message_id: uuid.UUID
+    question: str
+    history: list[Turn] = field(default_factory=list)
+    summary: str | None = None
+    # True when this request repeats an earlier one: nothing new was stored and the
+    # existing answer is replayed instead of generated again.
+    replay: bool = False
+    # For a replay: where the stored answer came from (None while it is still being written).
+    replay_source: str | None = None
+
+    def meta(self, answer_source: AnswerSource) -> MetaData:
+        return MetaData(
+            answer_source=answer_source,
+            conversation_id=self.conversation_id,
+            conversation_token=self.conversation_token,
+            user_message_id=self.user_message_id,
+            assistant_message_id=self.assistant_message_id,
+        )
+
+
+def start_turn(*, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys) -> TurnStarted:
+    """Store the shopper's message and a ``streaming`` placeholder for the answer, atomically.
+
+    Raises ``NotFound`` for an unknown conversation or a wrong token. A repeated
+    ``client_message_id`` replays or re-answers the earlier turn instead of storing the
+    message twice (see ``RETRY_GENERATES``).
+    """
+    try:
+        with uow() as tx:
+            return _new_turn(tx.conversations, request, keys)
+    except RepeatedSend:
+        # Its transaction is gone; look at the earlier turn in a new one.
+        log.info("repeated client_message_id: replaying or answering the earlier turn")
+    with uow() as tx:
+        return _repeated_turn(tx.conversations, request, keys)
+
+
+def _new_turn(repo: ConversationRepository, request: TurnRequest, keys: TokenKeys) -> TurnStarted:
+    """The common case, in one statement."""
+    if request.conversation_id is None:
+        token = new_token()
+        conversation_id, user_id, assistant_id = repo.start_conversation(
+            token_hash=keys.hash(token), question=request.message, client_message_id=request.client_message_id
+        )
+        return TurnStarted(conversation_id, token, user_id, assistant_id, question=request.message)
+    token = request.conversation_token or ""
+    # The stored value is a keyed hash of a 256-bit random token, so comparing it in SQL
+    # reveals nothing useful through timing.
+    continued = repo.continue_conversation(
+        request.conversation_id,
+        token_hash=keys.hash(token),
+        question=request.message,
+        client_message_id=request.client_message_id,
+        history_limit=HISTORY_WINDOW,
+    )
+    if continued is None:
+        raise conversation_not_found()
+    return TurnStarted(
+        request.conversation_id,
+        token,
+        continued.user_message_id,
+        continued.assistant_message_id,
+        question=request.message,
+        history=continued.history,
+        summary=continued.summary,
+    )
+
+
+def _repeated_turn(repo: ConversationRepository, request: TurnRequest, keys: TokenKeys) -> TurnStarted:
+    """A send whose client_message_id is already stored: replay its answer, or answer it again."""
+    assert request.conversation_id is not None
+    assert request.client_message_id is not None
+    token = request.conversation_token or ""
+    conversation = keys.require(repo.get(request.conversation_id, for_update=True), token)
+    earlier = repo.find_by_client_message_id(conversation.id, request.client_message_id)
+    assert earlier is not None, "the unique constraint clashed on this id"
+    if earlier.content != request.message:
+        raise Conflict(
+            "this client_message_id was already used for a different message", code="client_message_id_reused"
+        )
+    reply = repo.latest_reply(earlier.id)
+    assert reply is not None, "a user message is always stored with its reply"
+    started = TurnStarted(conversation.id, token, earlier.id, reply.id, question=earlier.content)
+    if reply.status not in RETRY_GENERATES:
+        return dataclasses.replace(started, replay=True, replay_source=reply.source)
+    # The earlier answer failed: answer the same stored question again.
+    assistant = repo.add_message(
+        conversation, role=Role.ASSISTANT, content="", status=MessageStatus.STREAMING, reply_to_id=earlier.id
+    )
+    history = repo.history(
+        conversation.id,
+        after_position=conversation.summary_through_position,
+        before_position=earlier.position,
+        limit=HISTORY_WINDOW,
+    )
+    return TurnStarted(
+        conversation.id,
+        token,
+        earlier.id,
+        assistant.id,
+        question=earlier.content,
+        history=history,
+        summary=conversation.summary,
+    )

@@ -1,0 +1,68 @@
+"""The transaction boundary: one short transaction and the repositories that work in it."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from types import TracebackType
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.errors import DatabaseUnavailable
+from common.repositories import AnalyticsRepository, ConversationRepository, KnowledgeRepository
+
+
+class UnitOfWork:
+    """``with uow() as tx:`` commits when the block ends normally and rolls back on any error.
+
+    Database outages surface as ``DatabaseUnavailable``, never as a driver error.
+    """
+
+    session: Session
+    conversations: ConversationRepository
+    knowledge: KnowledgeRepository
+    analytics: AnalyticsRepository
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._transaction: contextlib.AbstractContextManager[Session] | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self._transaction = _transaction(self._sessions)
+        self.session = self._transaction.__enter__()
+        self.conversations = ConversationRepository(self.session)
+        self.knowledge = KnowledgeRepository(self.session)
+        self.analytics = AnalyticsRepository(self.session)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        assert self._transaction is not None, "a unit of work is entered before it is left"
+        return self._transaction.__exit__(kind, error, tb)
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def make_unit_of_work(engine: Engine) -> UnitOfWorkFactory:
+    """A factory of units of work on ``engine``."""
+    return functools.partial(UnitOfWork, sessionmaker(engine, expire_on_commit=False))
+
+
+@contextlib.contextmanager
+def _transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    try:
+        with sessions.begin() as session:
+            yield session
+    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+        raise DatabaseUnavailable("the database is not reachable right now") from exc
+    except sa_exc.TimeoutError as exc:
+        raise DatabaseUnavailable("the database is busy right now (no free connection)") from exc
+    except sa_exc.DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise DatabaseUnavailable("the database connection was lost") from exc
+        raise
