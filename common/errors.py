@@ -2,79 +2,81 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class AppError(Exception):
-    """An error the caller should see, with a stable code and an HTTP status."""
+    """An error the caller should see: a stable code, an HTTP status, and any headers it needs.
+
+    Subclasses set their defaults as class keywords: ``class NotFound(AppError, status=404, ...)``.
+    """
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None) -> None:
+        super().__init_subclass__()
+        cls.status = status or cls.status
+        cls.code = code or cls.code
+
+    def __init__(
+        self, message: str, *, code: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = dict(headers or {})
         if code is not None:
             self.code = code
 
 
-class InvalidRequest(AppError):
-    status = 400
-    code = "invalid_request"
+class InvalidRequest(AppError, status=400, code="invalid_request"):
+    """The request cannot be understood as sent."""
 
 
-class PayloadTooLarge(AppError):
-    status = 413
-    code = "payload_too_large"
+class Unauthorized(AppError, status=401, code="unauthorized"):
+    """Nobody is signed in (or the credentials are not valid)."""
 
 
-class UnsupportedMediaType(AppError):
-    status = 415
-    code = "unsupported_media_type"
+class NotFound(AppError, status=404, code="not_found"):
+    """It does not exist, or the caller may not know that it does."""
 
 
-class NotFound(AppError):
-    status = 404
-    code = "not_found"
+class Conflict(AppError, status=409, code="conflict"):
+    """The request contradicts what is stored."""
 
 
-class MethodNotAllowed(AppError):
-    status = 405
-    code = "method_not_allowed"
-
-    def __init__(self, message: str, *, allow: str) -> None:
-        super().__init__(message)
-        self.allow = allow
+class PayloadTooLarge(AppError, status=413, code="payload_too_large"):
+    """The body or the message is over its size limit."""
 
 
-class Unauthorized(AppError):
-    status = 401
-    code = "unauthorized"
+class UnsupportedMediaType(AppError, status=415, code="unsupported_media_type"):
+    """The body is not JSON."""
 
 
-class Conflict(AppError):
-    status = 409
-    code = "conflict"
+class ServiceUnavailable(AppError, status=503, code="unavailable"):
+    """Something this request needs is down; trying again later may help."""
 
 
-class RateLimited(AppError):
-    status = 429
-    code = "rate_limited"
+class DatabaseUnavailable(ServiceUnavailable, code="database_unavailable"):
+    """Postgres cannot be reached, or has no free connection."""
+
+
+class NotConfigured(ServiceUnavailable, code="not_configured"):
+    """The instance's environment lacks what this request needs."""
+
+
+def method_not_allowed(message: str, *, allow: str) -> AppError:
+    error = AppError(message, code="method_not_allowed", headers={"Allow": allow})
+    error.status = 405
+    return error
+
+
+class RateLimited(AppError, status=429, code="rate_limited"):
+    """Too many requests: ``Retry-After`` says when to try again."""
 
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
-        super().__init__(message)
+        super().__init__(message, headers={"Retry-After": str(retry_after_seconds)})
         self.retry_after_seconds = retry_after_seconds
-
-
-class ServiceUnavailable(AppError):
-    status = 503
-    code = "unavailable"
-
-
-class DatabaseUnavailable(ServiceUnavailable):
-    code = "database_unavailable"
-
-
-class NotConfigured(ServiceUnavailable):
-    code = "not_configured"
 
 
 # Failures while answering, by code: what the shopper is told and whether a retry may help.

@@ -18,13 +18,12 @@ from common.config import ConfigError, get_settings
 from common.errors import (
     AppError,
     InvalidRequest,
-    MethodNotAllowed,
     NotConfigured,
     PayloadTooLarge,
-    RateLimited,
     UnsupportedMediaType,
+    method_not_allowed,
 )
-from common.responses import ErrorBody, ErrorDetail
+from common.responses import Error, ErrorDetail
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +52,11 @@ def json_response(
 
 
 def error_response(error: AppError) -> flask.Response:
-    headers = {}
-    if isinstance(error, RateLimited):
-        headers["Retry-After"] = str(error.retry_after_seconds)
-    if isinstance(error, MethodNotAllowed):
-        headers["Allow"] = error.allow
-    return json_response(_error_body(error.code, error.message), error.status, headers)
+    return json_response(_error_body(error.code, error.message), error.status, error.headers)
 
 
-def _error_body(code: str, message: str) -> ErrorBody:
-    return ErrorBody(error=ErrorDetail(code=code, message=message))
+def _error_body(code: str, message: str) -> Error:
+    return Error(error=ErrorDetail(code=code, message=message))
 
 
 def sse_response(events: Iterable[str]) -> flask.Response:
@@ -196,7 +190,7 @@ def _dispatch(request: flask.Request, routes: Mapping[str, View]) -> flask.Respo
     try:
         if view is None:
             allowed = ", ".join([*routes, "OPTIONS"])
-            return error_response(MethodNotAllowed(f"use {allowed}", allow=allowed))
+            return error_response(method_not_allowed(f"use {allowed}", allow=allowed))
         return view(request)
     except AppError as exc:
         return error_response(exc)

@@ -16,7 +16,7 @@ class ErrorDetail(BaseModel):
     message: str
 
 
-class ErrorBody(BaseModel):
+class Error(BaseModel):
     """Every error answered before a stream starts (and every error of the JSON functions)."""
 
     error: ErrorDetail

@@ -82,25 +82,16 @@ def estimate_cost(
     return round(((input_tokens or 0) * price[0] + (output_tokens or 0) * price[1]) / 1_000_000, 8)
 
 
+@dataclass(frozen=True, kw_only=True)
 class AnswerWriter:
     """Generates and stores answers; built once per instance with what every answer needs."""
 
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWorkFactory,
-        relays: RelayRegistry,
-        save_progress: SaveProgress,
-        settings: ChatSettings,
-        clock: Clock = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._uow = uow
-        self.relays = relays
-        self._save_progress = save_progress
-        self._settings = settings
-        self._clock = clock
-        self._sleep = sleep
+    uow: UnitOfWorkFactory
+    relays: RelayRegistry
+    save_progress: SaveProgress
+    settings: ChatSettings
+    clock: Clock = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
 
     def launch(self, job: AnswerJob, *, then: Callable[[str], None] | None = None) -> AnswerChannel:
         """Write the answer in a thread that outlives the request; return the channel to follow.
@@ -142,7 +133,7 @@ class AnswerWriter:
         answers instead and the stored message records why (``source="fallback"`` and the
         model's ``error_code``).
         """
-        started = self._clock()
+        started = self.clock()
         answer = self._relay(job.llm, job, channel, started)
         used, fallback_reason = job.llm, None
         source: str = job.llm.source
@@ -175,7 +166,7 @@ class AnswerWriter:
     def abandon(self, message_id: uuid.UUID, *, code: str, text: str = "") -> None:
         """Best effort: mark a ``streaming`` answer that will never finish as failed or interrupted."""
         try:
-            with self._uow() as tx:
+            with self.uow() as tx:
                 tx.conversations.finish_streaming(
                     message_id,
                     status=MessageStatus.INTERRUPTED if text else MessageStatus.FAILED,
@@ -189,10 +180,10 @@ class AnswerWriter:
     def _relay(self, llm: LLMClient, job: AnswerJob, channel: AnswerChannel, started: float) -> _Answer:
         answer = _Answer()
         last_checkpoint = started
-        limits = self._settings
+        limits = self.settings
         try:
             for event in llm.stream(job.prompt):
-                now = self._clock()
+                now = self.clock()
                 if now - started > limits.deadline_seconds:
                     raise ModelError("model_timeout")
                 if isinstance(event, TextDelta):
@@ -201,7 +192,7 @@ class AnswerWriter:
                     answer.parts.append(event.text)
                     channel.publish(event.text)
                     if now - last_checkpoint >= limits.checkpoint_interval_seconds:
-                        self._save_progress(job.message_id, answer.text)
+                        self.save_progress(job.message_id, answer.text)
                         last_checkpoint = now
                 else:
                     answer.end = event
@@ -220,25 +211,25 @@ class AnswerWriter:
         return {
             "model": used.model,
             "time_to_first_token_ms": round((first - started) * 1000) if first else None,
-            "duration_ms": round((self._clock() - started) * 1000),
+            "duration_ms": round((self.clock() - started) * 1000),
             "input_tokens": input_tokens,
             "output_tokens": output_tokens,
-            "cost_usd": estimate_cost(self._settings.prices, used, input_tokens, output_tokens),
+            "cost_usd": estimate_cost(self.settings.prices, used, input_tokens, output_tokens),
         }
 
     def _save_final(self, message_id: uuid.UUID, fields: dict[str, Any]) -> None:
         """Store the finished answer, retrying a flaky database: an answer is never dropped silently."""
-        attempts = self._settings.final_save_attempts
+        attempts = self.settings.final_save_attempts
         for attempt in range(1, attempts + 1):
             try:
-                with self._uow() as tx:
+                with self.uow() as tx:
                     tx.conversations.finish_message(message_id, **fields)
                 return
             except DatabaseUnavailable:
                 if attempt == attempts:
                     log.error("final save failed after retries", extra={"message_id": str(message_id)})
                     raise
-                self._sleep(min(self._settings.final_save_backoff_seconds * 2 ** (attempt - 1), 3.0))
+                self.sleep(min(self.settings.final_save_backoff_seconds * 2 ** (attempt - 1), 3.0))
 
 
 def _outcome(

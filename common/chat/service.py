@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from common import logs
 from common.chat.events import StreamItem, final_event_for
@@ -27,23 +28,16 @@ from common.unit_of_work import UnitOfWorkFactory
 FAQ_MIN_MARGIN = 0.3
 
 
+@dataclass(frozen=True, kw_only=True)
 class ChatService:
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWorkFactory,
-        writer: AnswerWriter,
-        model: LLMClient | None,
-        knowledge: Callable[[], Knowledge],
-        keys: TokenKeys,
-        settings: ChatSettings,
-    ) -> None:
-        self._uow = uow
-        self._writer = writer
-        self._model = model
-        self._knowledge = knowledge
-        self._keys = keys
-        self._settings = settings
+    uow: UnitOfWorkFactory
+    writer: AnswerWriter
+    # The model, or None when no API key is configured (the knowledge base answers).
+    model: LLMClient | None
+    # The shop's knowledge as of now (the per-instance cache).
+    knowledge: Callable[[], Knowledge]
+    keys: TokenKeys
+    settings: ChatSettings
 
     def send(self, request: TurnRequest) -> Iterator[StreamItem]:
         """Store the question, start (or find) its answer, and return the stream to relay.
@@ -53,24 +47,24 @@ class ChatService:
         instance has stored the answer, even after the client left: Cloud Run gives an instance
         CPU only while a request is open.
         """
-        turn = start_turn(uow=self._uow, request=request, keys=self._keys)
+        turn = start_turn(uow=self.uow, request=request, keys=self.keys)
         logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
         try:
             reader, source = self._answer(turn)
         except Exception:
             # The question is stored; its placeholder must not stay "streaming" with no writer.
             if not turn.replay:
-                self._writer.abandon(turn.assistant_message_id, code="internal_error")
+                self.writer.abandon(turn.assistant_message_id, code="internal_error")
             raise
         return self._stream(reader, turn.assistant_message_id, meta=turn.meta(source))
 
     def resume(self, message_id: uuid.UUID, *, token: str | None, offset: int) -> Iterator[StreamItem]:
         """Replay an answer from character ``offset`` and follow it to its end."""
-        with self._uow() as tx:
+        with self.uow() as tx:
             message = tx.conversations.get_message(message_id)
             conversation = tx.conversations.get(message.conversation_id) if message else None
             missing = NotFound("message not found", code="message_not_found")
-            self._keys.require(conversation, token, missing=missing)
+            self.keys.require(conversation, token, missing=missing)
             if message is None or message.role != "assistant":
                 raise missing
         return self._stream(self._reader(message_id), message_id, offset=offset)
@@ -79,59 +73,59 @@ class ChatService:
         """Where the turn's answer streams from, and what it is announced as."""
         if turn.replay:
             stored: AnswerSource = "model" if turn.replay_source == "model" else "knowledge"
-            still_writing: AnswerSource = "model" if self._model is not None else "knowledge"
+            still_writing: AnswerSource = "model" if self.model is not None else "knowledge"
             return self._reader(turn.assistant_message_id), stored if turn.replay_source else still_writing
-        knowledge = self._knowledge()
+        knowledge = self.knowledge()
         llm = self._answerer(knowledge, turn.question)
         prompt = build_prompt(
             system_instruction=build_system_instruction(knowledge),
             history=turn.history,
             message=turn.question,
-            budget=self._settings.history_token_budget,
+            budget=self.settings.history_token_budget,
             summary=turn.summary,
         )
         fallback = None
-        if self._settings.knowledge_fallback and llm.source == "model":
+        if self.settings.knowledge_fallback and llm.source == "model":
             from common.knowledge.answerer import KnowledgeAnswerer
 
             fallback = KnowledgeAnswerer(knowledge)
         job = AnswerJob(llm, prompt, turn.assistant_message_id, knowledge.version, fallback)
         then = (lambda text: self._summarise(turn, text, llm)) if llm.source == "model" else None
-        return self._writer.launch(job, then=then), llm.source
+        return self.writer.launch(job, then=then), llm.source
 
     def _answerer(self, knowledge: Knowledge, question: str) -> LLMClient:
         """The model, unless there is none or a confident FAQ match can answer without a call."""
         from common.knowledge.answerer import KnowledgeAnswerer
         from common.knowledge.retrieval import knowledge_index
 
-        if self._model is None:
+        if self.model is None:
             return KnowledgeAnswerer(knowledge)
-        min_score = self._settings.faq_direct_answer_min_score
+        min_score = self.settings.faq_direct_answer_min_score
         if min_score is not None:
             match = knowledge_index(knowledge).best(question, kind="faq")
             if match is not None and match.score >= min_score and match.margin >= FAQ_MIN_MARGIN:
                 return KnowledgeAnswerer(knowledge, entry=match.entry)
-        return self._model
+        return self.model
 
     def _reader(self, message_id: uuid.UUID) -> AnswerReader:
         """This instance's live channel, the stored final text, or another instance's checkpoints."""
-        channel = self._writer.relays.get(str(message_id))
+        channel = self.writer.relays.get(str(message_id))
         if channel is not None:
             return channel
-        with self._uow() as tx:
+        with self.uow() as tx:
             message = tx.conversations.get_message(message_id)
             final = final_event_for(message) if message else None
             content = message.content if message else ""
-        channel = self._writer.relays.get(str(message_id))  # it may have finished meanwhile
+        channel = self.writer.relays.get(str(message_id))  # it may have finished meanwhile
         if channel is not None:
             return channel
         if final is not None:
             return StoredAnswer(content, final)
         return CheckpointFollower(
-            uow=self._uow,
+            uow=self.uow,
             message_id=message_id,
-            poll_seconds=self._settings.checkpoint_interval_seconds,
-            lost_after_seconds=self._settings.quiet_limit_seconds,
+            poll_seconds=self.settings.checkpoint_interval_seconds,
+            lost_after_seconds=self.settings.quiet_limit_seconds,
         )
 
     def _stream(
@@ -143,23 +137,23 @@ class ChatService:
             yield from follow(
                 reader,
                 message_id=message_id,
-                heartbeat_seconds=self._settings.heartbeat_seconds,
+                heartbeat_seconds=self.settings.heartbeat_seconds,
                 offset=offset,
             )
         finally:
             generation = (
-                self._writer.relays.thread(str(message_id)) if isinstance(reader, AnswerChannel) else None
+                self.writer.relays.thread(str(message_id)) if isinstance(reader, AnswerChannel) else None
             )
             if generation is not None:
-                generation.join(timeout=self._settings.deadline_seconds + 60)
+                generation.join(timeout=self.settings.deadline_seconds + 60)
 
     def _summarise(self, turn: TurnStarted, answer: str, llm: LLMClient) -> None:
         """Fold older turns into the summary if the conversation has outgrown the history budget."""
-        budget = self._settings.history_token_budget
+        budget = self.settings.history_token_budget
         if len(turn.history) < HISTORY_WINDOW - 2:
             used = sum(estimate_tokens(t.text) for t in turn.history) + estimate_tokens(
                 turn.question + answer
             )
             if used <= budget:
                 return  # skip the queries
-        summarise_if_needed(uow=self._uow, llm=llm, conversation_id=turn.conversation_id, budget=budget)
+        summarise_if_needed(uow=self.uow, llm=llm, conversation_id=turn.conversation_id, budget=budget)

@@ -15,7 +15,7 @@ import functions_framework
 from common import runtime
 from common.auth import require_admin
 from common.config import get_settings
-from common.errors import InvalidRequest, MethodNotAllowed
+from common.errors import InvalidRequest, method_not_allowed
 from common.http import json_response, parse_json, serve, serve_unrouted_paths
 from common.knowledge import store as knowledge
 from common.logs import configure_logging
@@ -47,7 +47,9 @@ def _authorized_key(request: flask.Request, *, required: bool) -> str | None:
     _require_admin(request)
     key = request.path.strip("/") or None
     if key is None and required:
-        raise MethodNotAllowed(f"{request.method} needs an entry key: /policies/<key>", allow="GET, OPTIONS")
+        raise method_not_allowed(
+            f"{request.method} needs an entry key: /policies/<key>", allow="GET, OPTIONS"
+        )
     if key is not None and not _KEY.fullmatch(key):
         raise InvalidRequest(
             "a key is 1-64 lowercase letters, digits or dashes, starting with a letter or digit",
