@@ -1,5 +1,5 @@
 output "github_variables" {
-  description = "Values of the GitHub repository variables the deploy workflow reads (infra/README.md, step 5)."
+  description = "Values of the GitHub repository variables the deploy workflow reads (infra/README.md, step 4)."
   value = {
     GCP_PROJECT_ID                       = var.project_id
     GCP_REGION                           = var.region
@@ -13,7 +13,7 @@ output "github_variables" {
 }
 
 output "secret_ids" {
-  description = "Secret Manager secrets to fill by hand once (infra/README.md, step 4)."
+  description = "Secret Manager secrets to fill by hand once (infra/README.md, step 3)."
   value       = { for name, secret in google_secret_manager_secret.app : name => secret.secret_id }
 }
 

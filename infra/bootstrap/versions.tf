@@ -10,7 +10,7 @@ terraform {
 
   # Applied once, by a project owner, from a workstation. The state stays local (it holds no
   # secret values); keep terraform.tfstate somewhere safe or move it into the state bucket
-  # afterwards (infra/README.md, step 3).
+  # afterwards (infra/README.md, step 2).
 }
 
 provider "google" {
