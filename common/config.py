@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = Field(default=15.0, gt=0)
     checkpoint_interval_seconds: float = Field(default=0.5, gt=0)
 
+    # Postgres connections of one instance (README, "Connection budget"). THREADS is
+    # functions-framework's thread count; with it and no pool settings, every thread gets a
+    # connection, half kept open, half opened under load. Without THREADS (the dev server has
+    # no thread bound) the pool is 10 + 10.
+    threads: int | None = Field(default=None, ge=1)
+    db_pool_size: int | None = Field(default=None, ge=1)
+    db_max_overflow: int | None = Field(default=None, ge=0)
+
     @field_validator("gemini_api_key", "admin_token", "conversation_token_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -96,6 +104,14 @@ class Settings(BaseSettings):
     @property
     def model_configured(self) -> bool:
         return self.gemini_api_key is not None
+
+    @property
+    def db_pool(self) -> tuple[int, int]:
+        """(pool_size, max_overflow) of the instance's engine."""
+        threads = self.threads or 20
+        pool_size = self.db_pool_size or (threads + 1) // 2
+        overflow = self.db_max_overflow
+        return pool_size, max(0, threads - pool_size) if overflow is None else overflow
 
 
 @functools.cache

@@ -41,7 +41,8 @@ def database_url() -> str:
 
 @functools.cache
 def engine() -> Engine:
-    return create_db_engine(database_url())
+    pool_size, max_overflow = get_settings().db_pool
+    return create_db_engine(database_url(), pool_size=pool_size, max_overflow=max_overflow)
 
 
 @functools.cache

@@ -1,5 +1,6 @@
-# The three functions, each built from its own zip (dist/<name>.zip from `make package`:
-# main.py at the root, the common/ package and the pinned requirements.txt).
+# The functions, one resource for all of them (local.functions), each built from its own zip
+# (dist/<name>.zip from `make package`: main.py at the root, the common/ package and the
+# pinned requirements.txt) by the build service account, into the bootstrap's image repository.
 
 locals {
   dist = "${path.module}/../dist"
@@ -26,6 +27,13 @@ resource "google_storage_bucket" "sources" {
   depends_on = [google_project_service.apis]
 }
 
+# The build reads the uploaded zip, and nothing else of this project's storage.
+resource "google_storage_bucket_iam_member" "build_reads_sources" {
+  bucket = google_storage_bucket.sources.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${data.google_service_account.app["build"].email}"
+}
+
 resource "google_storage_bucket_object" "source" {
   for_each = local.functions
 
@@ -35,20 +43,23 @@ resource "google_storage_bucket_object" "source" {
   source = "${local.dist}/${each.key}.zip"
 }
 
-resource "google_cloudfunctions2_function" "chat_stream" {
-  #checkov:skip=CKV_GCP_124:Shoppers' browsers call this function directly (streams must not pass a buffering proxy); CORS is enforced in code.
-  name        = "${var.name_prefix}-chat-stream"
+resource "google_cloudfunctions2_function" "function" {
+  #checkov:skip=CKV_GCP_124:chat_stream and history are called by shoppers' browsers directly (streams must not pass a buffering proxy; CORS and conversation tokens are enforced in code); policies is reachable but only admin_group may invoke it.
+  for_each = local.functions
+
+  name        = "${var.name_prefix}-${replace(each.key, "_", "-")}"
   location    = var.region
-  description = "Send a message and stream the answer as Server-Sent Events."
+  description = each.value.description
 
   build_config {
-    runtime         = "python312"
-    entry_point     = "chat_stream"
-    service_account = local.build_service_account
+    runtime           = "python312"
+    entry_point       = each.key
+    service_account   = data.google_service_account.app["build"].name
+    docker_repository = local.docker_repository
     source {
       storage_source {
         bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.source["chat_stream"].name
+        object = google_storage_bucket_object.source[each.key].name
       }
     }
   }
@@ -57,144 +68,60 @@ resource "google_cloudfunctions2_function" "chat_stream" {
     available_cpu                    = var.cpu
     available_memory                 = var.memory
     max_instance_request_concurrency = local.threads
-    timeout_seconds                  = var.chat_stream_timeout_seconds
-    min_instance_count               = var.min_instances
+    timeout_seconds                  = each.value.timeout_seconds
+    min_instance_count               = each.value.min_instances
     max_instance_count               = var.max_instances
     ingress_settings                 = "ALLOW_ALL"
     all_traffic_on_latest_revision   = true
-    service_account_email            = google_service_account.runtime.email
+    service_account_email            = data.google_service_account.app["runtime"].email
     vpc_connector                    = local.vpc_connector
     environment_variables            = local.common_env
 
     dynamic "secret_environment_variables" {
-      for_each = toset(local.function_secrets["chat_stream"])
+      for_each = toset(each.value.secrets)
       content {
         key        = secret_environment_variables.value
         project_id = var.project_id
-        secret     = google_secret_manager_secret.app[secret_environment_variables.value].secret_id
+        secret     = data.google_secret_manager_secret.app[secret_environment_variables.value].secret_id
         version    = "latest"
       }
     }
   }
 
-  depends_on = [google_secret_manager_secret_version.app, google_secret_manager_secret_iam_member.runtime_reads]
-}
-
-resource "google_cloudfunctions2_function" "history" {
-  #checkov:skip=CKV_GCP_124:The chat page restores conversations by calling this function from the browser; CORS and the conversation token are enforced in code.
-  name        = "${var.name_prefix}-history"
-  location    = var.region
-  description = "Return a conversation so the page can restore it."
-
-  build_config {
-    runtime         = "python312"
-    entry_point     = "history"
-    service_account = local.build_service_account
-    source {
-      storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.source["history"].name
-      }
+  lifecycle {
+    # Every instance of every function may hold db_pool_size + db_max_overflow connections:
+    # refuse a plan whose worst case exceeds what the database accepts.
+    precondition {
+      condition     = local.db_connections_at_most <= var.database_max_connections - var.database_reserved_connections
+      error_message = "Connection budget exceeded: max_instances x functions x (db_pool_size + db_max_overflow) + 1 must stay within database_max_connections - database_reserved_connections (see infra/README.md, Connection budget)."
     }
   }
 
-  service_config {
-    available_cpu                    = var.cpu
-    available_memory                 = var.memory
-    max_instance_request_concurrency = local.threads
-    timeout_seconds                  = 60
-    min_instance_count               = var.min_instances
-    max_instance_count               = var.max_instances
-    ingress_settings                 = "ALLOW_ALL"
-    all_traffic_on_latest_revision   = true
-    service_account_email            = google_service_account.runtime.email
-    vpc_connector                    = local.vpc_connector
-    environment_variables            = local.common_env
-
-    dynamic "secret_environment_variables" {
-      for_each = toset(local.function_secrets["history"])
-      content {
-        key        = secret_environment_variables.value
-        project_id = var.project_id
-        secret     = google_secret_manager_secret.app[secret_environment_variables.value].secret_id
-        version    = "latest"
-      }
-    }
-  }
-
-  depends_on = [google_secret_manager_secret_version.app, google_secret_manager_secret_iam_member.runtime_reads]
-}
-
-resource "google_cloudfunctions2_function" "policies" {
-  #checkov:skip=CKV_GCP_124:Reachable from the internet but only members of var.admin_group may invoke it (IAM), plus the bearer token checked in code.
-  name        = "${var.name_prefix}-policies"
-  location    = var.region
-  description = "Shop admins manage the policies and the FAQ bank."
-
-  build_config {
-    runtime         = "python312"
-    entry_point     = "policies"
-    service_account = local.build_service_account
-    source {
-      storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.source["policies"].name
-      }
-    }
-  }
-
-  service_config {
-    available_cpu                    = var.cpu
-    available_memory                 = var.memory
-    max_instance_request_concurrency = local.threads
-    timeout_seconds                  = 60
-    min_instance_count               = 0
-    max_instance_count               = var.max_instances
-    ingress_settings                 = "ALLOW_ALL"
-    all_traffic_on_latest_revision   = true
-    service_account_email            = google_service_account.runtime.email
-    vpc_connector                    = local.vpc_connector
-    environment_variables            = local.common_env
-
-    dynamic "secret_environment_variables" {
-      for_each = toset(local.function_secrets["policies"])
-      content {
-        key        = secret_environment_variables.value
-        project_id = var.project_id
-        secret     = google_secret_manager_secret.app[secret_environment_variables.value].secret_id
-        version    = "latest"
-      }
-    }
-  }
-
-  depends_on = [google_secret_manager_secret_version.app, google_secret_manager_secret_iam_member.runtime_reads]
+  depends_on = [google_project_service.apis, google_storage_bucket_iam_member.build_reads_sources]
 }
 
 # --- Who may invoke what. A gen2 function is a Cloud Run service of the same name, and
 # invoking it takes roles/run.invoker on that service. ---
 
-resource "google_cloud_run_v2_service_iam_member" "chat_stream_public" {
+resource "google_cloud_run_v2_service_iam_member" "public" {
   # Shoppers are anonymous; CORS, rate limits and conversation tokens are enforced in code.
+  # With public_access = "invoker_check_disabled" (organisations that refuse allUsers) CI
+  # turns Cloud Run's invoker check off instead (see infra/README.md).
+  for_each = var.public_access == "allUsers" ? { for k, f in local.functions : k => f if f.public } : {}
+
   project  = var.project_id
   location = var.region
-  name     = google_cloudfunctions2_function.chat_stream.name
+  name     = google_cloudfunctions2_function.function[each.key].name
   role     = "roles/run.invoker"
   member   = "allUsers"
 }
 
-resource "google_cloud_run_v2_service_iam_member" "history_public" {
-  # Shoppers are anonymous; a conversation is only returned with its token.
-  project  = var.project_id
-  location = var.region
-  name     = google_cloudfunctions2_function.history.name
-  role     = "roles/run.invoker"
-  member   = "allUsers"
-}
+resource "google_cloud_run_v2_service_iam_member" "admins" {
+  for_each = { for k, f in local.functions : k => f if !f.public }
 
-resource "google_cloud_run_v2_service_iam_member" "policies_admins" {
   project  = var.project_id
   location = var.region
-  name     = google_cloudfunctions2_function.policies.name
+  name     = google_cloudfunctions2_function.function[each.key].name
   role     = "roles/run.invoker"
   member   = "group:${var.admin_group}"
 }

@@ -1,3 +1,7 @@
+# Identities, secrets and the image repository come from the bootstrap root (infra/bootstrap/),
+# applied once by a project owner: this root needs no right to create service accounts or to
+# change the project's IAM policy, and no secret value ever passes through its state or plans.
+
 locals {
   # One value for both knobs: gunicorn runs THREADS threads and Cloud Run sends at most
   # max_instance_request_concurrency requests to an instance. If they differ, requests
@@ -5,36 +9,73 @@ locals {
   threads = var.threads
 
   # One entry per functions/<name>/ folder; each is deployed from dist/<name>.zip.
-  functions = toset(["chat_stream", "history", "policies"])
-
-  # Every environment variable read through Secret Manager, by function. Names are the
-  # ones common/config.py reads; each function gets only what it uses.
-  function_secrets = {
-    chat_stream = ["DATABASE_URL", "GEMINI_API_KEY", "CONVERSATION_TOKEN_SECRET"]
-    history     = ["DATABASE_URL", "CONVERSATION_TOKEN_SECRET"]
-    policies    = ["DATABASE_URL", "ADMIN_TOKEN"]
+  # secrets: the Secret Manager secrets a function reads, as environment variables of the
+  # same names (the names common/config.py reads); each function gets only what it uses.
+  functions = {
+    chat_stream = {
+      description     = "Send a message and stream the answer as Server-Sent Events."
+      timeout_seconds = var.chat_stream_timeout_seconds
+      min_instances   = var.min_instances
+      public          = true
+      secrets         = ["DATABASE_URL", "GEMINI_API_KEY", "CONVERSATION_TOKEN_SECRET"]
+    }
+    history = {
+      description     = "Return a conversation so the page can restore it."
+      timeout_seconds = 60
+      min_instances   = var.min_instances
+      public          = true
+      secrets         = ["DATABASE_URL", "CONVERSATION_TOKEN_SECRET"]
+    }
+    policies = {
+      description     = "Shop admins manage the policies and the FAQ bank."
+      timeout_seconds = 60
+      min_instances   = 0
+      public          = false
+      secrets         = ["DATABASE_URL", "ADMIN_TOKEN"]
+    }
   }
 
-  secret_values = {
-    DATABASE_URL              = var.database_url
-    GEMINI_API_KEY            = var.gemini_api_key
-    ADMIN_TOKEN               = var.admin_token != "" ? var.admin_token : random_password.admin_token.result
-    CONVERSATION_TOKEN_SECRET = var.conversation_token_secret != "" ? var.conversation_token_secret : random_password.conversation_token_secret.result
-  }
+  # Secret Manager ids carry the prefix, so a second deployment (or an unrelated DATABASE_URL
+  # secret) in the same project never collides. The bootstrap root creates them.
+  secret_names = toset(flatten([for f in local.functions : f.secrets]))
+  secret_ids   = { for name in local.secret_names : name => "${var.name_prefix}-${lower(replace(name, "_", "-"))}" }
 
-  site_url = var.domain != "" ? "https://${var.domain}" : "http://${google_compute_global_address.site.address}"
+  # Connection budget (README, "Connection budget"): every instance of every function may
+  # open db_pool_size + db_max_overflow connections, the migration job one, and the
+  # database keeps database_reserved_connections for admins and maintenance.
+  db_connections_per_instance = var.db_pool_size + var.db_max_overflow
+  db_connections_at_most = sum([
+    for f in local.functions : var.max_instances * local.db_connections_per_instance
+  ]) + 1
+
+  site_url = (
+    !local.host_site ? "" :
+    var.domain != "" ? "https://${var.domain}" : "http://${google_compute_global_address.site[0].address}"
+  )
 
   common_env = {
     THREADS                  = tostring(local.threads)
+    DB_POOL_SIZE             = tostring(var.db_pool_size)
+    DB_MAX_OVERFLOW          = tostring(var.db_max_overflow)
     GEMINI_MODEL             = var.gemini_model
-    ALLOWED_ORIGINS          = join(",", concat([local.site_url], var.extra_allowed_origins))
+    ALLOWED_ORIGINS          = join(",", compact(concat([local.site_url], var.extra_allowed_origins)))
     POLICY_CACHE_TTL_SECONDS = tostring(var.policy_cache_ttl_seconds)
     ANSWER_DEADLINE_SECONDS  = tostring(var.answer_deadline_seconds)
-    GOOGLE_CLOUD_PROJECT     = var.project_id # log lines link to Cloud Trace in this project
+    # Exactly one proxy (Cloud Run's front end) sits before the function: the client address
+    # is the last X-Forwarded-For entry it appended. Set here, never left to the default.
+    TRUSTED_PROXY_COUNT  = "1"
+    GOOGLE_CLOUD_PROJECT = var.project_id # log lines link to Cloud Trace in this project
   }
 
-  build_service_account = var.build_service_account != "" ? "projects/${var.project_id}/serviceAccounts/${var.build_service_account}" : null
-  vpc_connector         = var.vpc_connector != "" ? var.vpc_connector : null
+  # Made by infra/bootstrap (same name_prefix).
+  service_accounts = {
+    runtime = "${var.name_prefix}-runtime@${var.project_id}.iam.gserviceaccount.com"
+    build   = "${var.name_prefix}-build@${var.project_id}.iam.gserviceaccount.com"
+    migrate = "${var.name_prefix}-migrate@${var.project_id}.iam.gserviceaccount.com"
+  }
+  docker_repository = "projects/${var.project_id}/locations/${var.region}/repositories/${var.name_prefix}"
+
+  vpc_connector = var.vpc_connector != "" ? var.vpc_connector : null
 }
 
 resource "google_project_service" "apis" {
@@ -43,7 +84,6 @@ resource "google_project_service" "apis" {
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "compute.googleapis.com",
-    "iam.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
@@ -53,54 +93,14 @@ resource "google_project_service" "apis" {
   disable_on_destroy = false
 }
 
-# --- Runtime identity: one service account, allowed to read its secrets and nothing else ---
+# --- What the bootstrap root made: looked up so a missing piece fails the plan, not the apply ---
 
-resource "google_service_account" "runtime" {
-  account_id   = "${var.name_prefix}-runtime"
-  display_name = "Support chat functions (runtime)"
-  depends_on   = [google_project_service.apis]
+data "google_service_account" "app" {
+  for_each   = local.service_accounts
+  account_id = each.value
 }
 
-resource "google_project_iam_member" "runtime_cloud_sql_client" {
-  count   = var.use_cloud_sql ? 1 : 0
-  project = var.project_id
-  role    = "roles/cloudsql.client"
-  member  = "serviceAccount:${google_service_account.runtime.email}"
-}
-
-# --- Secrets ---
-
-resource "random_password" "admin_token" {
-  length  = 48
-  special = false
-}
-
-resource "random_password" "conversation_token_secret" {
-  length  = 64
-  special = false
-}
-
-resource "google_secret_manager_secret" "app" {
-  for_each  = toset(keys(local.secret_values))
-  secret_id = each.key
-
-  replication {
-    auto {}
-  }
-
-  depends_on = [google_project_service.apis]
-}
-
-resource "google_secret_manager_secret_version" "app" {
-  for_each    = google_secret_manager_secret.app
-  secret      = each.value.id
-  secret_data = local.secret_values[each.key]
-}
-
-resource "google_secret_manager_secret_iam_member" "runtime_reads" {
-  for_each  = google_secret_manager_secret.app
-  project   = var.project_id
-  secret_id = each.value.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${google_service_account.runtime.email}"
+data "google_secret_manager_secret" "app" {
+  for_each  = local.secret_ids
+  secret_id = each.value
 }

@@ -10,7 +10,7 @@ variable "region" {
 }
 
 variable "name_prefix" {
-  description = "Prefix of every resource name (functions, buckets, service account)."
+  description = "Prefix of every resource name (functions, buckets, secrets, service accounts); the same as in infra/bootstrap."
   type        = string
   default     = "support-chat"
 
@@ -18,34 +18,6 @@ variable "name_prefix" {
     condition     = can(regex("^[a-z][a-z0-9-]{2,20}$", var.name_prefix))
     error_message = "name_prefix: 3-21 lower-case letters, digits or dashes, starting with a letter."
   }
-}
-
-# --- Secrets (stored in Secret Manager; pass them as TF_VAR_... from CI secrets) ---
-
-variable "database_url" {
-  description = "Postgres URL (Neon: paste it as is; Cloud SQL: postgresql://user:pass@IP/db?sslmode=require)."
-  type        = string
-  sensitive   = true
-}
-
-variable "gemini_api_key" {
-  description = "Gemini API key."
-  type        = string
-  sensitive   = true
-}
-
-variable "admin_token" {
-  description = "Bearer token of the policies function. Empty: Terraform generates one."
-  type        = string
-  sensitive   = true
-  default     = ""
-}
-
-variable "conversation_token_secret" {
-  description = "HMAC key of conversation tokens. Empty: Terraform generates one."
-  type        = string
-  sensitive   = true
-  default     = ""
 }
 
 # --- Runtime settings ---
@@ -122,7 +94,7 @@ variable "min_instances" {
 variable "max_instances" {
   description = "Upper bound of instances per function (bounds cost and Postgres connections)."
   type        = number
-  default     = 10
+  default     = 5
 }
 
 # --- Access ---
@@ -132,22 +104,62 @@ variable "admin_group" {
   type        = string
 }
 
-variable "use_cloud_sql" {
-  description = "Grant the runtime service account roles/cloudsql.client (only when the database is Cloud SQL)."
-  type        = bool
-  default     = false
+variable "public_access" {
+  description = "How shoppers reach chat_stream and history: allUsers (roles/run.invoker for allUsers, site in a public bucket) or invoker_check_disabled (for organisations that refuse allUsers: Cloud Run's invoker check is turned off by CI, no public bucket)."
+  type        = string
+  default     = "allUsers"
+
+  validation {
+    condition     = contains(["allUsers", "invoker_check_disabled"], var.public_access)
+    error_message = "public_access must be \"allUsers\" or \"invoker_check_disabled\"."
+  }
 }
 
 variable "vpc_connector" {
-  description = "Serverless VPC Access connector for a private database IP (projects/P/locations/R/connectors/C). Empty: none."
+  description = "Serverless VPC Access connector for a private database IP (projects/P/locations/R/connectors/C), used by the functions and the migration job. Empty: none."
   type        = string
   default     = ""
 }
 
-variable "build_service_account" {
-  description = "Service account email Cloud Build uses to build the functions. Empty: the project default."
+variable "migrate_image" {
+  description = "Image of the migration job (CI pushes infra/migrate/Dockerfile built from the same commit to the bootstrap's repository)."
   type        = string
-  default     = ""
+}
+
+# --- Connection budget (infra/README.md, "Connection budget") ---
+
+variable "db_pool_size" {
+  description = "Postgres connections each instance keeps open (DB_POOL_SIZE)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.db_pool_size >= 1
+    error_message = "db_pool_size must be at least 1."
+  }
+}
+
+variable "db_max_overflow" {
+  description = "Extra connections an instance may open under load, closed when idle (DB_MAX_OVERFLOW)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.db_max_overflow >= 0
+    error_message = "db_max_overflow must not be negative."
+  }
+}
+
+variable "database_max_connections" {
+  description = "The database's connection limit (Postgres max_connections, or the pooler's limit for Neon)."
+  type        = number
+  default     = 100
+}
+
+variable "database_reserved_connections" {
+  description = "Connections kept free for admins, migrations by hand and maintenance."
+  type        = number
+  default     = 10
 }
 
 # --- Static site ---

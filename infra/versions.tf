@@ -6,15 +6,12 @@ terraform {
       source  = "hashicorp/google"
       version = "~> 6.0"
     }
-    random = {
-      source  = "hashicorp/random"
-      version = "~> 3.6"
-    }
   }
 
-  # State lives in a GCS bucket named at init time:
+  # State lives in the bucket infra/bootstrap made, named at init time:
   #   terraform init -backend-config="bucket=<state bucket>"
-  # The state holds the secret values (see README), so keep that bucket private.
+  # It holds no secret values (they live only in Secret Manager), but it maps the whole
+  # deployment: the plan identity may read it, only the apply identity may write it.
   backend "gcs" {
     prefix = "support-chat"
   }

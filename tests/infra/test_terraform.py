@@ -1,13 +1,16 @@
-"""The Terraform in infra/, checked offline: no Terraform binary, no provider schema.
+"""The Terraform in infra/, checked offline: no provider, no schema, no cloud project.
 
 Each test pins a fact a wrong deploy would otherwise only reveal in production: a function
 built from the wrong entry point, a secret the code never reads, THREADS out of step with
-the request concurrency, an admin function open to the internet.
+the request concurrency, an admin function open to the internet, more database connections
+than the database accepts.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -19,8 +22,7 @@ FUNCTION_NAMES = sorted(p.parent.name for p in (REPO_ROOT / "functions").glob("*
 REQUIRED_SECRETS = {"GEMINI_API_KEY", "DATABASE_URL", "ADMIN_TOKEN", "CONVERSATION_TOKEN_SECRET"}
 PUBLIC_FUNCTIONS = {"chat_stream", "history"}
 SETTINGS_ENV_NAMES = {name.upper() for name in Settings.model_fields}
-# Read by functions-framework (gunicorn's thread count), not by our settings.
-FRAMEWORK_ENV_NAMES = {"THREADS"}
+FUNCTION = ("google_cloudfunctions2_function", "function")
 
 
 @pytest.fixture(scope="module")
@@ -29,20 +31,26 @@ def tf() -> TerraformConfig:
     return TerraformConfig.load()
 
 
-def functions_by_entry_point(tf: TerraformConfig) -> dict[str, tuple[str, dict[str, Any]]]:
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for name, body in tf.of_type("google_cloudfunctions2_function").items():
-        entry_point = only(body["build_config"])["entry_point"]
-        assert entry_point not in found, f"two functions share the entry point {entry_point}"
-        found[entry_point] = (name, body)
-    return found
+def function_locals(tf: TerraformConfig) -> dict[str, dict[str, Any]]:
+    return tf.locals["functions"]
 
 
 def test_every_tf_file_parses() -> None:
-    paths = sorted(INFRA_DIR.glob("*.tf"))
-    assert len(paths) >= 4
+    paths = sorted(INFRA_DIR.rglob("*.tf"))
+    assert len(paths) >= 8
     for path in paths:
         assert parse_file(path), f"{path.name} parsed to nothing"
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="no terraform binary on PATH")
+def test_terraform_fmt_finds_nothing_to_change() -> None:
+    result = subprocess.run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", str(INFRA_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_providers_are_pinned(tf: TerraformConfig) -> None:
@@ -56,24 +64,18 @@ def test_providers_are_pinned(tf: TerraformConfig) -> None:
         assert re.search(r"\d", spec.get("version", "")), f"provider {name} has no version constraint"
 
 
-@pytest.mark.parametrize("function", FUNCTION_NAMES)
-def test_every_function_folder_is_deployed_with_its_entry_point(tf: TerraformConfig, function: str) -> None:
-    deployed = functions_by_entry_point(tf)
-    assert function in deployed, f"no google_cloudfunctions2_function with entry_point {function}"
-    resource_name, body = deployed[function]
+def test_one_function_resource_deploys_every_function_folder(tf: TerraformConfig) -> None:
+    assert list(tf.of_type("google_cloudfunctions2_function")) == ["function"]
+    body = tf.resources[FUNCTION]
+    assert body["for_each"] == "${local.functions}"
+    assert sorted(function_locals(tf)) == FUNCTION_NAMES
     build = only(body["build_config"])
+    assert build["entry_point"] == "${each.key}"
     assert build["runtime"] == "python312"
     storage = only(only(build["source"])["storage_source"])
-    assert storage["object"] == f'${{google_storage_bucket_object.source["{function}"].name}}'
-    assert resource_name == function
-
-
-def test_no_function_is_deployed_without_a_folder(tf: TerraformConfig) -> None:
-    assert sorted(functions_by_entry_point(tf)) == FUNCTION_NAMES
+    assert storage["object"] == "${google_storage_bucket_object.source[each.key].name}"
     # One source zip per function folder, named after it (dist/<name>.zip).
     assert tf.resources[("google_storage_bucket_object", "source")]["for_each"] == "${local.functions}"
-    assert sorted(re.findall(r'"(\w+)"', tf.locals["functions"])) == FUNCTION_NAMES
-    assert sorted(tf.locals["function_secrets"]) == FUNCTION_NAMES
 
 
 def test_every_referenced_variable_is_declared(tf: TerraformConfig) -> None:
@@ -87,19 +89,20 @@ def test_every_referenced_variable_is_declared(tf: TerraformConfig) -> None:
     assert not unused, f"declared but never used: {sorted(unused)}"
 
 
-def test_every_referenced_local_and_resource_exists(tf: TerraformConfig) -> None:
+def test_every_referenced_local_resource_and_data_source_exists(tf: TerraformConfig) -> None:
     locals_used: set[str] = set()
     resources_used: set[tuple[str, str]] = set()
+    data_used: set[tuple[str, str]] = set()
     for parsed in tf.files.values():
         for text in strings(parsed):
             if "${" not in text:
                 continue
             locals_used |= set(re.findall(r"\blocal\.([A-Za-z_][A-Za-z0-9_]*)", text))
-            resources_used |= set(
-                re.findall(r"(?<![\w.])((?:google|random)_[a-z0-9_]+)\.([a-z_][a-z0-9_-]*)", text)
-            )
+            resources_used |= set(re.findall(r"(?<![\w.])(google_[a-z0-9_]+)\.([a-z_][a-z0-9_-]*)", text))
+            data_used |= set(re.findall(r"\bdata\.(google_[a-z0-9_]+)\.([a-z_][a-z0-9_-]*)", text))
     assert locals_used - set(tf.locals) == set()
     assert resources_used - set(tf.resources) == set()
+    assert data_used - set(tf.data) == set()
 
 
 def test_every_variable_is_described_and_typed(tf: TerraformConfig) -> None:
@@ -109,117 +112,242 @@ def test_every_variable_is_described_and_typed(tf: TerraformConfig) -> None:
 
 
 def test_secret_names_are_what_the_code_reads(tf: TerraformConfig) -> None:
-    per_function: dict[str, list[str]] = tf.locals["function_secrets"]
-    used = {name for names in per_function.values() for name in names}
+    per_function = {name: set(f["secrets"]) for name, f in function_locals(tf).items()}
+    used = set().union(*per_function.values())
     assert used == REQUIRED_SECRETS
     assert used <= SETTINGS_ENV_NAMES, f"secrets the code never reads: {sorted(used - SETTINGS_ENV_NAMES)}"
-    # A secret is created for each, and nothing else is.
-    assert set(tf.locals["secret_values"]) == REQUIRED_SECRETS
-    assert tf.resolve(tf.resources[("google_secret_manager_secret", "app")]["secret_id"]) == "${each.key}"
+    assert all("DATABASE_URL" in names for names in per_function.values())
+    assert "GEMINI_API_KEY" not in per_function["history"] | per_function["policies"]
+    assert "ADMIN_TOKEN" not in per_function["chat_stream"] | per_function["history"]
 
 
-@pytest.mark.parametrize("function", FUNCTION_NAMES)
-def test_each_function_gets_its_secrets_as_environment_variables(tf: TerraformConfig, function: str) -> None:
-    _, body = functions_by_entry_point(tf)[function]
-    service = only(body["service_config"])
+def test_each_function_gets_its_secrets_as_environment_variables(tf: TerraformConfig) -> None:
+    service = only(tf.resources[FUNCTION]["service_config"])
     dynamic = only([d for d in service.get("dynamic", []) if "secret_environment_variables" in d])
     block = dynamic["secret_environment_variables"]
-    assert block["for_each"] == f'${{toset(local.function_secrets["{function}"])}}'
+    assert block["for_each"] == "${toset(each.value.secrets)}"
     content = only(block["content"])
     assert content["key"] == "${secret_environment_variables.value}"
     assert content["secret"] == (
-        "${google_secret_manager_secret.app[secret_environment_variables.value].secret_id}"
+        "${data.google_secret_manager_secret.app[secret_environment_variables.value].secret_id}"
     )
     assert content["version"] == "latest"
-    assert "DATABASE_URL" in tf.locals["function_secrets"][function]
 
 
 def test_plain_environment_is_read_by_the_code_and_holds_no_secret(tf: TerraformConfig) -> None:
     env = tf.locals["common_env"]
     assert {"GEMINI_MODEL", "ALLOWED_ORIGINS", "POLICY_CACHE_TTL_SECONDS", "THREADS"} <= set(env)
-    assert set(env) <= SETTINGS_ENV_NAMES | FRAMEWORK_ENV_NAMES
+    assert set(env) <= SETTINGS_ENV_NAMES
     assert not set(env) & REQUIRED_SECRETS
     assert "local.site_url" in env["ALLOWED_ORIGINS"]
     assert "var.extra_allowed_origins" in env["ALLOWED_ORIGINS"]
 
 
-@pytest.mark.parametrize("function", FUNCTION_NAMES)
-def test_threads_equal_the_request_concurrency(tf: TerraformConfig, function: str) -> None:
-    _, body = functions_by_entry_point(tf)[function]
-    service = only(body["service_config"])
+def test_deployed_functions_trust_exactly_cloud_runs_front_end(tf: TerraformConfig) -> None:
+    # Set explicitly: the local default may differ, production must not depend on it.
+    assert tf.locals["common_env"]["TRUSTED_PROXY_COUNT"] == "1"
+    assert Settings.model_fields["trusted_proxy_count"].annotation is int
+
+
+def test_threads_equal_the_request_concurrency(tf: TerraformConfig) -> None:
+    service = only(tf.resources[FUNCTION]["service_config"])
     env = tf.resolve(service["environment_variables"])
     concurrency = unwrap(service["max_instance_request_concurrency"])
     assert unwrap(env["THREADS"]) == concurrency, "THREADS and the concurrency must come from one value"
     assert isinstance(tf.resolve(f"${{{concurrency}}}"), int)
 
 
-@pytest.mark.parametrize("function", FUNCTION_NAMES)
-def test_each_function_has_a_whole_cpu_and_instance_bounds(tf: TerraformConfig, function: str) -> None:
-    _, body = functions_by_entry_point(tf)[function]
-    service = only(body["service_config"])
+def test_each_function_has_a_whole_cpu_and_instance_bounds(tf: TerraformConfig) -> None:
+    service = only(tf.resources[FUNCTION]["service_config"])
     assert float(tf.resolve(service["available_cpu"])) >= 1
     assert tf.resolve(service["available_memory"])
     assert service["max_instance_count"] == "${var.max_instances}"
-    assert "min_instance_count" in service
-    assert service["service_account_email"] == "${google_service_account.runtime.email}"
+    assert service["min_instance_count"] == "${each.value.min_instances}"
+    assert function_locals(tf)["policies"]["min_instances"] == 0
+    assert service["service_account_email"] == '${data.google_service_account.app["runtime"].email}'
 
 
 def test_chat_stream_outlives_the_longest_answer(tf: TerraformConfig) -> None:
-    _, body = functions_by_entry_point(tf)["chat_stream"]
-    timeout = tf.resolve(only(body["service_config"])["timeout_seconds"])
+    timeout = tf.resolve(function_locals(tf)["chat_stream"]["timeout_seconds"])
     deadline = tf.resolve("${" + unwrap(tf.locals["common_env"]["ANSWER_DEADLINE_SECONDS"]) + "}")
     assert deadline == tf.variables["answer_deadline_seconds"]["default"]
     assert timeout > deadline >= Settings.model_fields["answer_deadline_seconds"].default
     assert timeout <= 3600
 
 
-def test_only_the_shopper_functions_are_public(tf: TerraformConfig) -> None:
+def test_only_the_shopper_functions_are_public_and_only_with_all_users(tf: TerraformConfig) -> None:
+    public_flags = {name: f["public"] for name, f in function_locals(tf).items()}
+    assert {name for name, public in public_flags.items() if public} == PUBLIC_FUNCTIONS
     members = tf.of_type("google_cloud_run_v2_service_iam_member")
-    public: set[str] = set()
-    admin: set[str] = set()
+    assert set(members) == {"public", "admins"}
     for body in members.values():
         assert body["role"] == "roles/run.invoker"
-        target = re.fullmatch(r"\$\{google_cloudfunctions2_function\.(\w+)\.name\}", body["name"])
-        assert target, body["name"]
-        if body["member"] == "allUsers":
-            public.add(target.group(1))
-        elif body["member"] == "group:${var.admin_group}":
-            admin.add(target.group(1))
-    assert public == PUBLIC_FUNCTIONS
-    assert admin == {"policies"}
+        assert body["name"] == "${google_cloudfunctions2_function.function[each.key].name}"
+    public = members["public"]
+    assert public["member"] == "allUsers"
+    assert 'var.public_access == "allUsers"' in public["for_each"]
+    assert "if f.public" in public["for_each"]
+    admins = members["admins"]
+    assert admins["member"] == "group:${var.admin_group}"
+    assert "if !f.public" in admins["for_each"]
 
 
-def test_runtime_account_reads_only_its_secrets(tf: TerraformConfig) -> None:
-    project_roles = {
-        body["role"]: body
-        for body in tf.of_type("google_project_iam_member").values()
-        if "google_service_account.runtime" in body["member"]
-    }
-    assert set(project_roles) <= {"roles/cloudsql.client"}
-    if project_roles:
-        assert project_roles["roles/cloudsql.client"]["count"] == "${var.use_cloud_sql ? 1 : 0}"
-    readers = tf.of_type("google_secret_manager_secret_iam_member")
-    assert len(readers) == 1
-    (reader,) = readers.values()
-    assert reader["role"] == "roles/secretmanager.secretAccessor"
-    assert reader["for_each"] == "${google_secret_manager_secret.app}"
+def test_public_access_has_an_alternative_to_all_users(tf: TerraformConfig) -> None:
+    variable = tf.variables["public_access"]
+    assert variable["default"] == "allUsers"
+    condition = only(variable["validation"])["condition"]
+    assert '"allUsers"' in condition and '"invoker_check_disabled"' in condition
+    # Without allUsers no public bucket exists: the site resources all hang on local.site.
+    assert tf.locals["host_site"] == '${var.public_access == "allUsers"}'
+    for (kind, name), body in tf.resources.items():
+        if kind.startswith("google_compute_") or (kind, name) in {
+            ("google_storage_bucket", "site"),
+            ("google_storage_bucket_iam_member", "site_public"),
+        }:
+            guard = str(body.get("count") or body.get("for_each"))
+            assert re.search(r"local\.(site|site_https|host_site)\b", guard), f"{kind}.{name}"
+    assert tf.outputs["public_services"] and tf.outputs["public_access"]
 
 
-def test_site_is_a_cdn_backed_bucket_behind_a_load_balancer(tf: TerraformConfig) -> None:
-    backend = tf.resources[("google_compute_backend_bucket", "site")]
-    assert backend["enable_cdn"] is True
-    assert backend["bucket_name"] == "${google_storage_bucket.site.name}"
-    assert tf.resources[("google_compute_url_map", "site")]["default_service"] == (
-        "${google_compute_backend_bucket.site.id}"
-    )
-    rules = tf.of_type("google_compute_global_forwarding_rule")
-    assert {"site_http", "site_https"} <= set(rules)
+def _references(body: Any) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for text in strings(body):
+        found |= set(re.findall(r"(?<![\w.])(google_[a-z0-9_]+)\.([a-z_][a-z0-9_-]*)", text))
+    return found
+
+
+def _reaches(tf: TerraformConfig, target: tuple[str, str]) -> set[tuple[str, str]]:
+    """Resources that depend on target, directly or through another resource."""
+    reached = {target}
+    changed = True
+    while changed:
+        changed = False
+        for key, body in tf.resources.items():
+            if key not in reached and _references(body) & reached:
+                reached.add(key)
+                changed = True
+    return reached - {target}
+
+
+def test_every_resource_waits_for_its_api(tf: TerraformConfig) -> None:
+    apis = ("google_project_service", "apis")
+    waiting = _reaches(tf, apis)
+    # IAM bindings on resources that themselves wait are fine; everything else must wait.
+    missing = sorted(f"{k}.{n}" for (k, n) in tf.resources if (k, n) != apis and (k, n) not in waiting)
+    assert not missing, f"created without depending on the API enablement: {missing}"
+
+
+def test_certificate_is_replaced_before_it_is_destroyed(tf: TerraformConfig) -> None:
+    certificate = tf.resources[("google_compute_managed_ssl_certificate", "site")]
+    assert only(certificate["lifecycle"])["create_before_destroy"] is True
+    # Two certificates coexist during a replacement, so the name must change with the domain.
+    assert "var.domain" in certificate["name"]
+
+
+def test_global_names_carry_the_prefix(tf: TerraformConfig) -> None:
+    for (kind, name), body in tf.resources.items():
+        for field in ("name", "account_id", "secret_id"):
+            if field in body and kind not in {"google_storage_bucket_object"} and "iam" not in kind:
+                assert "var.name_prefix" in body[field], f"{kind}.{name}.{field} has no prefix"
+    assert "var.name_prefix" in tf.locals["secret_ids"]
+
+
+def test_builds_run_as_their_own_account_reading_only_the_sources(tf: TerraformConfig) -> None:
+    build = only(tf.resources[FUNCTION]["build_config"])
+    assert build["service_account"] == '${data.google_service_account.app["build"].name}'
+    assert build["docker_repository"] == "${local.docker_repository}"
+    grant = tf.resources[("google_storage_bucket_iam_member", "build_reads_sources")]
+    assert grant["bucket"] == "${google_storage_bucket.sources.name}"
+    assert grant["role"] == "roles/storage.objectViewer"
+    assert "build" in grant["member"]
+
+
+def test_this_root_grants_no_project_roles(tf: TerraformConfig) -> None:
+    # Project IAM belongs to infra/bootstrap: the deployer cannot widen anyone's rights.
+    assert not tf.of_type("google_project_iam_member")
+    assert not tf.of_type("google_project_iam_binding")
+    assert not tf.of_type("google_service_account")
+    assert not tf.of_type("google_secret_manager_secret_version"), "secret values never pass Terraform"
+
+
+def test_connection_budget_is_enforced_and_the_defaults_fit(tf: TerraformConfig) -> None:
+    env = tf.locals["common_env"]
+    assert unwrap(env["DB_POOL_SIZE"]) == "var.db_pool_size"
+    assert unwrap(env["DB_MAX_OVERFLOW"]) == "var.db_max_overflow"
+    assert {"DB_POOL_SIZE", "DB_MAX_OVERFLOW"} <= SETTINGS_ENV_NAMES
+    precondition = only(only(tf.resources[FUNCTION]["lifecycle"])["precondition"])
+    assert "local.db_connections_at_most" in precondition["condition"]
+    assert "var.database_max_connections" in precondition["condition"]
+    assert "var.max_instances" in tf.locals["db_connections_at_most"]
+
+    default = {name: body.get("default") for name, body in tf.variables.items()}
+    worst_case = len(FUNCTION_NAMES) * default["max_instances"] * (
+        default["db_pool_size"] + default["db_max_overflow"]
+    ) + 1
+    assert worst_case <= default["database_max_connections"] - default["database_reserved_connections"]
+
+
+def test_migrations_run_as_a_job_inside_the_databases_network(tf: TerraformConfig) -> None:
+    job = tf.resources[("google_cloud_run_v2_job", "migrate")]
+    task = only(only(job["template"])["template"])
+    assert task["service_account"] == '${data.google_service_account.app["migrate"].email}'
+    vpc = only(task["dynamic"])["vpc_access"]
+    assert only(vpc["content"])["connector"] == "${vpc_access.value}"
+    assert "local.vpc_connector" in vpc["for_each"]
+    assert only(tf.resources[FUNCTION]["service_config"])["vpc_connector"] == "${local.vpc_connector}"
+    container = only(task["containers"])
+    assert container["image"] == "${var.migrate_image}"
+    assert "command" not in container and "args" not in container  # the image's CMD: common.migrate
+    (env,) = container["env"]
+    assert env["name"] == "DATABASE_URL"
+    secret = only(only(env["value_source"])["secret_key_ref"])
+    assert secret["secret"] == '${data.google_secret_manager_secret.app["DATABASE_URL"].secret_id}'
+    assert tf.outputs["migrate_job"]["value"] == "${google_cloud_run_v2_job.migrate.name}"
+
+
+def test_migration_image_runs_common_migrate_with_the_functions_dependencies() -> None:
+    dockerfile = (INFRA_DIR / "migrate" / "Dockerfile").read_text()
+    instructions = [line.split(None, 1) for line in dockerfile.splitlines() if line and not line.startswith("#")]
+    copies = {args for op, args in instructions if op == "COPY"}
+    assert "requirements.txt constraints.txt ./" in copies
+    assert "common ./common" in copies
+    assert "alembic.ini ./" in copies  # common.migrate reads REPO_ROOT/alembic.ini
+    runs = [args for op, args in instructions if op == "RUN"]
+    assert any("-r requirements.txt -c constraints.txt" in run for run in runs)
+    assert instructions[-1] == ["CMD", '["python", "-m", "common.migrate"]']
+    assert ["USER", "nobody"] in instructions
+
+
+def test_port_80_serves_or_redirects_and_443_needs_a_domain(tf: TerraformConfig) -> None:
+    (rule,) = tf.of_type("google_compute_global_forwarding_rule").values()
+    assert '["80"]' in rule["for_each"] and '["443"]' in rule["for_each"]
+    assert "local.site_https == 1" in rule["for_each"]
+    http = tf.resources[("google_compute_target_http_proxy", "site")]
+    assert 'var.domain != ""' in http["url_map"] and "https_redirect" in http["url_map"]
+    assert tf.resources[("google_compute_backend_bucket", "site")]["enable_cdn"] is True
 
 
 def test_outputs_give_the_function_and_site_urls(tf: TerraformConfig) -> None:
     for function in FUNCTION_NAMES:
         assert tf.outputs[f"{function}_url"]["value"] == (
-            f"${{google_cloudfunctions2_function.{function}.service_config[0].uri}}"
+            f'${{google_cloudfunctions2_function.function["{function}"].service_config[0].uri}}'
         )
     assert tf.outputs["site_url"]["value"] == "${local.site_url}"
     assert "site_bucket" in tf.outputs
+
+
+def test_terraform_working_files_are_ignored_but_the_lock_file_is_not() -> None:
+    paths = [
+        "infra/.terraform/providers/x",
+        "infra/terraform.tfstate",
+        "infra/terraform.tfstate.backup",
+        "infra/tfplan",
+        "infra/bootstrap/terraform.tfstate",
+    ]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *paths, "infra/.terraform.lock.hcl"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert sorted(ignored) == sorted(paths)
