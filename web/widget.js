@@ -7,8 +7,8 @@
  *
  * Optional: data-title, data-greeting, data-mode="knowledge", data-open="true".
  * Without the URL attributes, config.js next to this file says where the functions are.
- * The chat itself is chat.js (the same code as the full page), loaded when first opened and
- * drawn inside a shadow root so the shop's CSS and the chat's CSS never meet.
+ * The chat itself is chat.js and its modules (the same code as the full page), loaded when
+ * first opened and drawn inside a shadow root so the shop's CSS and the chat's CSS never meet.
  */
 (function () {
   "use strict";
@@ -21,16 +21,24 @@
   var data = script.dataset;
   var OPEN_KEY = "support-chat:widget-open";
   var title = data.title || "Customer support";
+  // The chat's classic scripts, in the order they depend on each other (index.html lists the same).
+  var CHAT_SCRIPTS = ["chat-dom.js", "chat-transport.js", "chat-store.js", "chat-view.js", "chat.js"];
 
-  function loadScript(src) {
+  /** ordered: run in insertion order (async = false) while still downloading in parallel. */
+  function loadScript(src, ordered) {
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
       tag.src = src;
-      tag.async = true;
+      tag.async = !ordered;
       tag.onload = resolve;
       tag.onerror = function () { reject(new Error("could not load " + src)); };
       document.head.appendChild(tag);
     });
+  }
+
+  function loadChat() {
+    if (window.SupportChat && window.SupportChat.mount) return Promise.resolve();
+    return Promise.all(CHAT_SCRIPTS.map(function (name) { return loadScript(base + name, true); }));
   }
 
   function resolveUrl(url, against) {
@@ -116,7 +124,7 @@
     function ensureChat() {
       if (chat) return Promise.resolve(chat);
       if (!loading) {
-        loading = Promise.all([loadConfig(), window.SupportChat ? null : loadScript(base + "chat.js")]).then(
+        loading = Promise.all([loadConfig(), loadChat()]).then(
           function (results) {
             var config = results[0];
             config.onClose = close;
