@@ -3,7 +3,10 @@
  *
  * Safety: no text from the shopper or the model ever goes through innerHTML. Markdown is
  * turned into DOM nodes (text nodes, <strong>, <em>, <code>, lists, http(s) links) directly.
- * Defines window.SupportChat.dom = {el, uniqueId, renderMarkdown}.
+ * Direction: text from anyone loses its bidi embedding/override/isolate controls (U+202A-E,
+ * U+2066-9) and is shown in dir="auto" elements, so a message can be Arabic or Hebrew but
+ * cannot reverse or rearrange anything else on the page.
+ * Defines window.SupportChat.dom = {el, uniqueId, renderMarkdown, clean, icon}.
  */
 (function () {
   "use strict";
@@ -16,15 +19,49 @@
       var value = props[key];
       if (value === undefined || value === null || value === false) return;
       if (key === "className") node.className = value;
-      else if (key === "text") node.textContent = value;
+      else if (key === "text") node.textContent = clean(value);
       else if (key === "hidden") node.hidden = true;
       else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
       else node.setAttribute(key, value === true ? "" : String(value));
     });
     (children || []).forEach(function (child) {
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      node.appendChild(typeof child === "string" ? document.createTextNode(clean(child)) : child);
     });
     return node;
+  }
+
+  var BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+  /** Text from a person or the model, safe to place anywhere: no bidi control characters. */
+  function clean(text) {
+    return String(text === undefined || text === null ? "" : text).replace(BIDI_CONTROLS, "");
+  }
+
+  // 24x24 stroke icons (after Feather, MIT): decorative, the button carries the name.
+  var ICONS = {
+    chat: "M21 11.5a8.4 8.4 0 0 1-9 8.4 9 9 0 0 1-3.9-.9L3 20.5l1.5-4.6A8.4 8.4 0 0 1 3 11.5 8.5 8.5 0 0 1 12 3a8.5 8.5 0 0 1 9 8.5z",
+    close: "M18 6 6 18M6 6l12 12",
+    plus: "M12 5v14M5 12h14",
+    list: "M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01",
+    back: "M19 12H5M12 19l-7-7 7-7",
+    copy: "M9 9h11v11H9zM5 15H4V4h11v1",
+    check: "M20 6 9 17l-5-5",
+    up: "M7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3m7-2V5a3 3 0 0 0-3-3l-4 9v11h11.3a2 2 0 0 0 2-1.7l1.4-9a2 2 0 0 0-2-2.3z",
+    down: "M17 2h3a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-3m-7 2v4a3 3 0 0 0 3 3l4-9V2H5.7a2 2 0 0 0-2 1.7l-1.4 9a2 2 0 0 0 2 2.3z",
+    person: "M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z",
+  };
+
+  function icon(name) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "sc-icon");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
   }
 
   var idCounter = 0;
@@ -106,7 +143,7 @@
   /** Basic, safe markdown: paragraphs, line breaks, lists, code, bold, italic, http(s) links. */
   function renderMarkdown(text) {
     var fragment = document.createDocumentFragment();
-    var lines = String(text).replace(/\r\n?/g, "\n").split("\n");
+    var lines = clean(text).replace(/\r\n?/g, "\n").split("\n");
     var paragraph = null;
     var list = null;
     var fence = null;
@@ -178,5 +215,5 @@
   }
 
   var SupportChat = (window.SupportChat = window.SupportChat || {});
-  SupportChat.dom = { el: el, uniqueId: uniqueId, renderMarkdown: renderMarkdown };
+  SupportChat.dom = { el: el, uniqueId: uniqueId, renderMarkdown: renderMarkdown, clean: clean, icon: icon };
 })();

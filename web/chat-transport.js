@@ -84,7 +84,7 @@
     return isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
   }
 
-  /** {kind: "http", status, code, message, retryAfter} for a refused request. */
+  /** {kind: "http", status, code, retryAfter} for a refused request (the server's wording stays out of the page). */
   function httpFailure(response) {
     return response
       .json()
@@ -95,7 +95,6 @@
           kind: "http",
           status: response.status,
           code: error.code || "http_" + response.status,
-          message: error.message || "",
           retryAfter: retryAfterSeconds(response),
         };
       });
@@ -124,7 +123,7 @@
       return { kind: "done", finishReason: data.finish_reason, sources: Array.isArray(data.sources) ? data.sources : [] };
     }
     if (event.event === "error") {
-      return { kind: "error", code: data.code, message: data.message, retryable: data.retryable !== false };
+      return { kind: "error", code: data.code, retryable: data.retryable !== false };
     }
     return null;
   }
@@ -198,7 +197,73 @@
       });
     }
 
-    return { ask: ask, resume: resume, history: history };
+    // The history function's sub-routes: /history/suggestions, /history/feedback, ...
+    function historyRoute(name) {
+      var url = new URL(urls.historyUrl, document.baseURI);
+      url.pathname = url.pathname.replace(/\/+$/, "") + "/" + name;
+      return url.href;
+    }
+
+    /** {mode, suggestions: [{key, question}]} for a warm start; null when there are none. */
+    function suggestions() {
+      return fetch(historyRoute("suggestions"), { cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; });
+    }
+
+    /** POST a JSON body on behalf of `conversation`; resolves to true when accepted. */
+    function postFor(conversation, name, body) {
+      return fetch(historyRoute(name), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Conversation-Token": conversation.token },
+        body: JSON.stringify(Object.assign({ conversation_id: conversation.id }, body)),
+      })
+        .then(function (response) { return response.ok; })
+        .catch(function () { return false; });
+    }
+
+    function feedback(conversation, messageId, rating, comment) {
+      var body = { message_id: messageId, rating: rating };
+      if (comment) body.comment = comment;
+      return postFor(conversation, "feedback", body);
+    }
+
+    function handoff(conversation, email) {
+      return postFor(conversation, "handoff", email ? { email: email } : {});
+    }
+
+    /**
+     * Follow what happens in the conversation (staff replies, status changes) until `signal`
+     * aborts. onEvent({event, data, id}); resolves when the stream ends, with the last event id.
+     */
+    function events(conversation, lastEventId, signal, onEvent) {
+      var headers = { Accept: "text/event-stream", "X-Conversation-Token": conversation.token };
+      if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+      var last = lastEventId;
+      return fetch(withQuery(historyRoute("events"), { conversation_id: conversation.id }), {
+        headers: headers,
+        cache: "no-store",
+        signal: signal,
+      })
+        .then(function (response) {
+          if (!response.ok) return { status: response.status, lastEventId: last };
+          return readEventStream(response, function (event) {
+            if (event.id) last = event.id;
+            onEvent(event);
+          }).then(function () { return { status: 200, lastEventId: last }; });
+        })
+        .catch(function () { return { status: 0, lastEventId: last }; });
+    }
+
+    return {
+      ask: ask,
+      resume: resume,
+      history: history,
+      suggestions: suggestions,
+      feedback: feedback,
+      handoff: handoff,
+      events: events,
+    };
   }
 
   var SupportChat = (window.SupportChat = window.SupportChat || {});

@@ -2,9 +2,10 @@
  * The support chat, shared by the full page (index.html) and the widget (widget.js).
  *
  * Classic scripts (no modules, no build step) so the widget can load them from a CDN on any
- * shop's page without CORS. Load order: chat-dom.js, chat-transport.js, chat-store.js,
- * chat-view.js, then this file, which wires them together: a turn's lifecycle, the retry
- * policy and restoring after a reload. Defines window.SupportChat.mount.
+ * shop's page without CORS. Load order: chat-dom.js, chat-brand.js, chat-transport.js,
+ * chat-store.js, chat-view.js, then this file, which wires them together: a turn's
+ * lifecycle, the retry policy, conversations on this device, feedback and the handoff to a
+ * person. Defines window.SupportChat.mount.
  */
 (function () {
   "use strict";
@@ -14,13 +15,55 @@
   var HISTORY_PAGE = 50;
   var AUTO_RESUMES = 2; // silent reconnects after a dropped stream before asking the shopper
 
+  // What the shopper is told, per error code: plain words, never the server's own text.
+  var WORDS = {
+    model_rate_limited: "Our assistant is very busy right now. Please try again in a moment.",
+    model_unavailable: "Our assistant is unavailable right now. Please try again in a moment.",
+    model_timeout: "The answer took too long. Please try again.",
+    model_stream_broken: "The answer was cut off. Please try again.",
+    model_auth_failed: "The chat is not set up correctly on our side. Please contact us another way.",
+    model_not_configured: "The chat is not set up correctly on our side. Please contact us another way.",
+    model_rejected: "We couldn't answer this message. Try asking it another way.",
+    empty_answer: "We couldn't find an answer this time. Please try again.",
+    answer_lost: "This answer was interrupted. Please try again.",
+    answer_not_saved: "This answer may be missing if you reload the page.",
+    resume_unavailable: "We can't show the rest of this answer right now. Please reload in a moment.",
+    internal_error: "Something went wrong on our side. Please try again.",
+    network: "The connection was lost. Check your internet connection and try again.",
+    rate_limited: "You're sending messages a little fast. Please wait a moment, then send again.",
+    unavailable: "We can't reach the chat right now. Your message is kept below: try again in a moment.",
+    message_too_long: "This message is too long. Please shorten it to 4,000 characters or fewer.",
+    conversation_not_found: "This conversation has expired. Your message is kept below: send it to start a new conversation.",
+    refused: "This message couldn't be sent. Please check it and try again.",
+    history: "We couldn't load your conversation.",
+    unsent: "Your last message wasn't sent. It is in the box below.",
+  };
+  var HTTP_WORDS = {
+    429: "rate_limited", 408: "unavailable", 413: "message_too_long", 404: "conversation_not_found",
+  };
+
+  function words(code) {
+    return WORDS[code] || WORDS.internal_error;
+  }
+
+  function httpWords(outcome) {
+    if (WORDS[outcome.code]) return WORDS[outcome.code];
+    if (HTTP_WORDS[outcome.status]) return WORDS[HTTP_WORDS[outcome.status]];
+    return outcome.status >= 500 ? WORDS.unavailable : WORDS.refused;
+  }
+
+  function timeOf(message) {
+    var date = message.created_at ? new Date(message.created_at) : new Date();
+    return isNaN(date.getTime()) ? new Date() : date;
+  }
+
   /**
    * Build the chat inside `root` (an element or a shadow root).
-   * options: chatStreamUrl, historyUrl, mode ("knowledge"?), title, greeting,
-   * variant ("page"|"widget"), onClose (widget only).
+   * options: chatStreamUrl, historyUrl, mode ("knowledge"?), title, agentName, avatar, greeting,
+   * subtitle, variant ("page"|"widget"), onClose and onReply (widget only).
    */
   function mount(root, options) {
-    var cfg = Object.assign({ title: "Customer support", variant: "page" }, options || {});
+    var cfg = Object.assign({ title: "Customer support", agentName: "Support", variant: "page" }, options || {});
     if (!cfg.chatStreamUrl || !cfg.historyUrl) throw new Error("SupportChat: chatStreamUrl and historyUrl are required");
     var transport = transportLib.createTransport(cfg);
     var store = SupportChat.store.createStore(cfg.chatStreamUrl);
@@ -28,27 +71,44 @@
     var conversation = null; // {id, token}
     var currentTurn = null;
     var busy = false;
+    var coolingDown = false;
     var destroyed = false;
     var nextBefore = null;
+    var rendered = {}; // message id -> its row, so nothing is shown twice
+    var suggestions = [];
+    var following = null; // the open /history/events stream
 
-    if (cfg.mode === "knowledge") view.showKnowledgeNotice();
+    function slot() {
+      return conversation ? conversation.id : "new";
+    }
 
     function setBusy(value) {
       busy = value;
-      view.setBusy(value);
+      view.sendButton.disabled = busy || coolingDown;
+      view.container.classList.toggle("sc-busy", value);
     }
 
     function forgetConversation() {
+      if (conversation) store.forget(conversation.id);
       conversation = null;
-      store.saveConversation(null);
+      view.personButton.hidden = true;
+    }
+
+    function setComposer(text) {
+      view.input.value = text;
+      view.autosize();
+      store.saveDraft(slot(), text);
     }
 
     // -- one turn: a question and its streamed answer
 
     function newTurn(message) {
+      var unsent = store.unsent(slot());
       return {
-        clientMessageId: transportLib.newClientMessageId(),
+        // Sending the same refused message again reuses its id: the server never stores it twice.
+        clientMessageId: unsent && unsent.message === message ? unsent.clientMessageId : transportLib.newClientMessageId(),
         message: message,
+        slot: slot(),
         userEl: null,
         answerEl: null,
         answerId: null,
@@ -74,15 +134,17 @@
             retry();
           }
         : null;
-      turn.failure = view.showFailure(turn.answerEl, text, onRetry, waitSeconds);
+      if (turn.answerEl) turn.answerEl.classList.add("sc-msg--failed");
+      turn.failure = view.showFailure(text, onRetry, waitSeconds);
     }
 
     function send(text) {
       text = String(text || "").trim();
-      if (busy || !text) return false;
+      if (busy || coolingDown || !text) return false;
       var turn = newTurn(text);
       view.disableOldRetries();
-      turn.userEl = view.append(view.userBubble(text));
+      view.chips.hidden = true;
+      turn.userEl = view.append(view.row("user", { text: text }));
       startTurn(turn, "post");
       return true;
     }
@@ -95,7 +157,7 @@
         turn.text = "";
         turn.offset = 0;
       }
-      if (!turn.answerEl) turn.answerEl = view.append(view.assistantBubble(""));
+      if (!turn.answerEl) turn.answerEl = view.append(view.row("assistant", {}));
       turn.answerEl.classList.remove("sc-msg--failed");
       turn.answerEl.setAttribute("aria-busy", "true");
       view.renderAnswer(turn);
@@ -120,10 +182,13 @@
         meta: function (data) {
           if (data.conversation_id && data.conversation_token) {
             conversation = { id: data.conversation_id, token: data.conversation_token };
-            store.saveConversation(conversation);
           }
+          if (conversation) store.touch(conversation, turn.message);
+          store.saveUnsent(turn.slot, null); // the server has the question now
+          view.personButton.hidden = !conversation || view.personButton.dataset.waiting === "true";
           turn.answerId = data.assistant_message_id || turn.answerId;
-          if (data.answer_source === "knowledge") view.showKnowledgeNotice();
+          if (turn.answerId) rendered[turn.answerId] = turn.answerEl;
+          if (data.answer_source === "knowledge") view.knowledgeMode();
         },
         delta: function (text, offset) {
           turn.text += text;
@@ -140,6 +205,8 @@
       if (outcome.kind === "done") {
         currentTurn = null;
         setBusy(false);
+        addExtras(turn.answerEl, turn.answerId, function () { return turn.text; }, outcome.sources);
+        if (cfg.onReply) cfg.onReply();
         return;
       }
       if (outcome.kind === "network" && turn.answerId && turn.autoResumes < AUTO_RESUMES) {
@@ -153,6 +220,7 @@
       }
       currentTurn = null;
       setBusy(false);
+      if (outcome.kind === "http") return unsent(turn, outcome);
       var again = function (mode) {
         return function () {
           turn.autoResumes = 0;
@@ -160,82 +228,237 @@
           startTurn(turn, mode);
         };
       };
-      if (!turn.text) view.noAnswer(turn.answerEl);
-      if (outcome.kind === "network") {
-        showFailure(
-          turn,
-          "The connection was lost. Check your internet connection and try again.",
-          again(turn.answerId ? "resume" : "post")
-        );
-      } else if (outcome.kind === "error") {
-        showFailure(
-          turn,
-          outcome.message || "Something went wrong while answering.",
-          outcome.retryable ? again("post") : null
-        );
-      } else if (outcome.kind === "http") {
-        httpFailureMessage(turn, outcome, again);
-      }
-    }
-
-    function httpFailureMessage(turn, outcome, again) {
-      if (outcome.status === 429) {
-        var wait = outcome.retryAfter || 5;
-        showFailure(turn, "You're sending messages a little fast. Please wait " + wait + " seconds and try again.", again("post"), wait);
-      } else if (outcome.status === 404 && conversation) {
-        // The stored conversation is gone (or its token no longer matches): start afresh.
-        forgetConversation();
-        turn.answerId = null;
-        showFailure(turn, "This conversation has expired. Retry to ask in a new conversation.", again("post"));
-      } else if (outcome.status >= 500 || outcome.status === 408) {
-        showFailure(turn, outcome.message || "The chat is unavailable right now. Please try again in a moment.", again("post"));
-      } else {
-        // The request itself was refused (too long, empty): let the shopper edit it.
+      if (!turn.text) {
+        // No empty bubble that looks like it is still loading: only the notice says what happened.
         turn.answerEl.remove();
         turn.answerEl = null;
-        if (turn.userEl) turn.userEl.classList.add("sc-msg--unsent");
-        if (!view.input.value) view.input.value = turn.message;
-        showFailure(turn, outcome.message || "This message could not be sent.", null);
+      }
+      if (outcome.kind === "network") {
+        showFailure(turn, WORDS.network, again(turn.answerId ? "resume" : "post"));
+      } else {
+        showFailure(turn, words(outcome.code), outcome.retryable ? again("post") : null);
       }
     }
 
-    // -- restoring after a reload
+    /** Refused before it was stored: the question goes back to the composer (and survives a reload). */
+    function unsent(turn, outcome) {
+      turn.answerEl.remove();
+      turn.answerEl = null;
+      if (turn.userEl) turn.userEl.remove();
+      var text = httpWords(outcome);
+      if (outcome.status === 404 && conversation) forgetConversation();
+      if (!view.input.value.trim()) setComposer(turn.message);
+      store.saveUnsent(slot(), turn);
+      var retry = outcome.status === 413 || (outcome.status < 500 && outcome.status !== 429 && outcome.status !== 404 && outcome.status !== 408) ? null : submitComposer;
+      if (outcome.status === 429) {
+        var wait = outcome.retryAfter || 5;
+        coolingDown = true;
+        setBusy(false);
+        view.startCooldown(wait, function () {
+          coolingDown = false;
+          setBusy(busy);
+        });
+        showFailure(turn, text, retry, wait);
+      } else {
+        showFailure(turn, text, retry);
+      }
+      view.input.focus();
+    }
+
+    // -- finished answers: sources, copy and feedback
+
+    function addExtras(row, messageId, text, sources) {
+      if (!row) return;
+      view.answerExtras(row, {
+        sources: sources,
+        copy: function () { return copyText(text()); },
+        rating: messageId ? store.rating(messageId) : null,
+        rate: messageId && conversation ? function (rating, comment) { rate(messageId, rating, comment); } : null,
+      });
+    }
+
+    function copyText(text) {
+      if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+      var scratch = document.createElement("textarea");
+      scratch.value = text;
+      view.container.appendChild(scratch);
+      scratch.select();
+      document.execCommand("copy");
+      scratch.remove();
+      return Promise.resolve();
+    }
+
+    function rate(messageId, rating, comment) {
+      var forConversation = conversation;
+      store.saveRating(messageId, rating);
+      transport.feedback(forConversation, messageId, rating, comment).then(function (ok) {
+        view.announce(ok ? "Thanks for your feedback." : "Your feedback could not be sent. Please try again later.");
+      });
+    }
+
+    // -- a person: handoff, live replies and status
+
+    function setWaiting(waiting) {
+      view.personButton.dataset.waiting = String(waiting);
+      view.personButton.hidden = waiting || !conversation;
+      view.waitingMode(waiting);
+    }
+
+    function showStaffMessage(message) {
+      if (!message || !message.id || rendered[message.id]) return;
+      if (message.role !== "agent") return; // the shopper's own questions and answers come through chat_stream
+      rendered[message.id] = view.append(view.row("agent", { text: message.content, markdown: true, author: message.author, time: timeOf(message) }));
+      view.announce((message.author || "Staff") + " replied.");
+      if (cfg.onReply) cfg.onReply();
+    }
+
+    function showStatus(data) {
+      var status = String((data && (data.status || data.state)) || "");
+      if (/waiting/.test(status)) setWaiting(true);
+      else if (/human|agent|claimed|assigned/.test(status)) {
+        setWaiting(false);
+        view.setSubtitle("A person from our team is here");
+      } else if (status) setWaiting(false);
+    }
+
+    /** Follow /history/events while the page shows this conversation; reconnects with backoff. */
+    function follow() {
+      if (following || !conversation) return;
+      var controller = new AbortController();
+      var forConversation = conversation;
+      var lastEventId = null;
+      var delay = 1000;
+      following = controller;
+      (function connect() {
+        transport.events(forConversation, lastEventId, controller.signal, function (event) {
+          delay = 1000;
+          if (event.event === "message") showStaffMessage(event.data);
+          else if (event.event === "status") showStatus(event.data);
+        }).then(function (result) {
+          lastEventId = result.lastEventId;
+          if (controller.signal.aborted || destroyed) return;
+          if (result.status === 404 || result.status === 401 || result.status === 403) {
+            following = null; // nothing to follow here
+            return;
+          }
+          setTimeout(connect, delay);
+          delay = Math.min(delay * 2, 30000);
+        });
+      })();
+    }
+
+    function unfollow() {
+      if (following) following.abort();
+      following = null;
+    }
+
+    view.personButton.addEventListener("click", function () {
+      view.handoffForm.hidden = false;
+      view.email.focus();
+    });
+    view.handoffCancel.addEventListener("click", function () {
+      view.handoffForm.hidden = true;
+      view.personButton.focus();
+    });
+    view.handoffForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!conversation) return;
+      view.handoffSend.disabled = true;
+      transport.handoff(conversation, view.email.value.trim()).then(function (ok) {
+        view.handoffSend.disabled = false;
+        if (!ok) {
+          view.notice("We couldn't reach our team just now. Please try again in a moment.");
+          return;
+        }
+        view.handoffForm.hidden = true;
+        setWaiting(true);
+        view.notice("You asked for a person. Someone from our team will reply here" + (view.email.value ? " or by email." : "."));
+        view.input.focus();
+        follow();
+      });
+    });
+
+    // -- showing a conversation: a new one, or one restored from the server
 
     function renderStored(message) {
-      if (message.source === "knowledge") view.showKnowledgeNotice();
-      if (message.role === "user") return view.userBubble(message.content);
-      var node = view.assistantBubble(message.content);
-      if (message.status === "interrupted") node.classList.add("sc-msg--interrupted");
-      return node;
+      if (message.source === "knowledge") view.knowledgeMode();
+      var time = timeOf(message);
+      if (message.role === "user") return view.row("user", { text: message.content, time: time });
+      if (message.role === "agent") return view.row("agent", { text: message.content, markdown: true, author: message.author, time: time });
+      if (!message.content && message.status !== "streaming") return null; // a failed answer: its notice says so
+      var row = view.row("assistant", { text: message.content, markdown: true, time: time });
+      if (message.status === "interrupted") row.classList.add("sc-msg--interrupted");
+      if (message.status === "complete") {
+        var rating = message.feedback && message.feedback.rating;
+        if (rating && !store.rating(message.id)) store.saveRating(message.id, rating);
+        addExtras(row, message.id, function () { return message.content; }, message.sources);
+      }
+      return row;
+    }
+
+    function renderAll(messages) {
+      return messages.map(function (message) {
+        var row = renderStored(message);
+        if (row) rendered[message.id] = row;
+        return row;
+      }).filter(Boolean);
     }
 
     /** One page of history; forgets the conversation when the server no longer knows it. */
     function fetchHistory(before) {
-      return transport.history(conversation, before, HISTORY_PAGE).then(function (page) {
+      var forConversation = conversation;
+      return transport.history(forConversation, before, HISTORY_PAGE).then(function (page) {
+        if (forConversation !== conversation) return null; // switched away meanwhile
         if (!page) forgetConversation();
         return page;
       });
     }
 
+    function showEmpty() {
+      view.chips.hidden = !suggestions.length;
+    }
+
+    /** Draw the active conversation (or a new one) from scratch. */
     function restore() {
-      conversation = store.conversation();
-      if (!conversation) return Promise.resolve();
+      conversation = store.active();
+      rendered = {};
+      nextBefore = null;
+      view.clearMessages();
+      setWaiting(false);
+      view.input.value = store.draft(slot());
+      view.autosize();
+      var unsentNote = function () {
+        var pending = store.unsent(slot());
+        if (pending && view.input.value.trim() === pending.message) view.notice(WORDS.unsent);
+      };
+      if (!conversation) {
+        showEmpty();
+        unsentNote();
+        return Promise.resolve();
+      }
+      view.chips.hidden = true;
+      view.personButton.hidden = false;
       var loading = view.loading();
-      var failed = { answerEl: null, failure: null };
+      var shown = conversation;
       return fetchHistory(null)
         .then(function (page) {
           loading.remove();
-          if (!page) return;
-          page.messages.forEach(function (message) { view.append(renderStored(message)); });
+          if (!page) return showEmpty();
+          renderAll(page.messages).forEach(view.append);
           showEarlier(page);
           view.scrollToBottom();
+          if (!page.messages.length) showEmpty();
           continueLastTurn(page.messages);
+          unsentNote();
+          var status = page.status || page.handoff_status;
+          if (status) showStatus({ status: status });
+          if (/waiting|human/.test(String(status || "")) || page.messages.some(function (m) { return m.role === "agent"; })) follow();
         })
         .catch(function () {
           loading.remove();
-          showFailure(failed, "We couldn't load your conversation.", function () {
-            restore();
-          });
+          if (shown !== conversation) return;
+          var failed = { answerEl: null, failure: null };
+          showFailure(failed, WORDS.history, restore);
         });
     }
 
@@ -250,7 +473,7 @@
       fetchHistory(nextBefore)
         .then(function (page) {
           if (!page) return;
-          view.prepend(page.messages.map(renderStored));
+          view.prepend(renderAll(page.messages));
           showEarlier(page);
         })
         .catch(function () {})
@@ -270,15 +493,14 @@
       turn.answerId = answer.id;
       turn.text = answer.content || "";
       turn.offset = transportLib.codePoints(turn.text);
-      turn.answerEl = view.messages.lastChild;
+      turn.answerEl = rendered[answer.id] || null;
       if (answer.status === "streaming") {
         startTurn(turn, "resume");
       } else if (answer.status === "failed" || answer.status === "interrupted") {
-        if (!turn.text) view.noAnswer(turn.answerEl);
         var canRetry = question && question.client_message_id;
         showFailure(
           turn,
-          "This answer was interrupted.",
+          answer.error_code ? words(answer.error_code) : WORDS.answer_lost,
           canRetry ? function () { startTurn(turn, "post"); } : null
         );
       }
@@ -286,46 +508,85 @@
 
     // -- controls
 
-    function newConversation() {
+    function leaveCurrent() {
       if (currentTurn && currentTurn.controller) currentTurn.controller.abort();
       currentTurn = null;
-      forgetConversation();
-      view.clearMessages();
-      nextBefore = null;
+      unfollow();
       setBusy(false);
+      view.handoffForm.hidden = true;
+      view.toggleConversations(false);
+    }
+
+    /** A fresh conversation; the old one stays in the list. */
+    function newConversation() {
+      leaveCurrent();
+      store.setActive(null);
+      var ready = restore();
       view.announce("Started a new conversation.");
+      view.input.focus();
+      return ready;
+    }
+
+    function openConversation(id) {
+      leaveCurrent();
+      store.setActive(id);
+      var ready = restore();
+      view.input.focus();
+      return ready;
+    }
+
+    function submitComposer() {
+      if (send(view.input.value)) setComposer("");
       view.input.focus();
     }
 
     view.form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (send(view.input.value)) {
-        view.input.value = "";
-        view.autosize();
-      }
-      view.input.focus();
+      submitComposer();
     });
     view.input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        if (!busy) view.form.requestSubmit ? view.form.requestSubmit() : view.form.dispatchEvent(new Event("submit"));
+        if (!busy) submitComposer();
       }
     });
-    view.input.addEventListener("input", view.autosize);
+    view.input.addEventListener("input", function () {
+      view.autosize();
+      store.saveDraft(slot(), view.input.value);
+    });
     view.newButton.addEventListener("click", newConversation);
+    view.startButton.addEventListener("click", newConversation);
+    view.listButton.addEventListener("click", function () {
+      var open = view.listPanel.hidden;
+      if (open) view.showConversations(store.list(), conversation && conversation.id, openConversation);
+      view.toggleConversations(open);
+      (open ? view.startButton : view.input).focus();
+    });
     if (view.closeButton && cfg.onClose) view.closeButton.addEventListener("click", cfg.onClose);
 
     var ready = restore();
+    var warm = transport.suggestions().then(function (found) {
+      if (!found || destroyed) return;
+      if (found.mode === "knowledge") view.knowledgeMode();
+      suggestions = Array.isArray(found.suggestions) ? found.suggestions : [];
+      view.showChips(suggestions, function (question) {
+        if (send(question)) view.input.focus();
+      });
+      view.chips.hidden = true;
+      if (!view.messages.querySelector(".sc-msg--user, .sc-loading")) showEmpty();
+    });
 
     return {
       element: view.container,
       ready: ready,
+      warm: warm,
       send: send,
       newConversation: newConversation,
+      openConversation: openConversation,
       focus: function () { view.input.focus(); },
       destroy: function () {
         destroyed = true;
-        if (currentTurn && currentTurn.controller) currentTurn.controller.abort();
+        leaveCurrent();
         view.container.remove();
       },
     };
