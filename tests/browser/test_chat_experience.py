@@ -107,7 +107,9 @@ def contrast(a: str, b: str) -> float:
 
 def colors(locator: Any) -> tuple[str, str]:
     """The computed text and background colours of an element."""
-    text, background = locator.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    text, background = locator.evaluate(
+        "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
+    )
     return str(text), str(background)
 
 
