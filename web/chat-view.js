@@ -111,7 +111,7 @@
     ]);
     p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), "Talk to a person"]);
     p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
-    p.hint = el("p", { className: "sc-hint", id: hintId, text: "Enter to send, Shift+Enter for a new line" });
+    p.hint = el("p", { className: "sc-hint", id: hintId, text: "Shift+Enter for a new line" });
     var footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);
     p.container = el("section", { className: "sc-chat sc-chat--" + cfg.variant, "aria-labelledby": titleId }, [
       header, p.listPanel, p.messages, p.status, p.handoffForm, p.form, footer,
