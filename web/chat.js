@@ -1,537 +1,114 @@
 /*
  * The support chat, shared by the full page (index.html) and the widget (widget.js).
  *
- * A classic script (no modules, no build step) so the widget can load it from a CDN on any
- * shop's page without CORS. It defines window.SupportChat = {mount, renderMarkdown}.
- *
- * Safety: no text from the shopper or the model ever goes through innerHTML. Markdown is
- * turned into DOM nodes (text nodes, <strong>, <em>, <code>, lists, http(s) links) directly.
+ * Classic scripts (no modules, no build step) so the widget can load them from a CDN on any
+ * shop's page without CORS. Load order: chat-dom.js, chat-brand.js, chat-transport.js,
+ * chat-store.js, chat-view.js, then this file, which wires them together: a turn's
+ * lifecycle, the retry policy, conversations on this device, feedback and the handoff to a
+ * person. Defines window.SupportChat.mount.
  */
 (function () {
   "use strict";
 
-  var KNOWLEDGE_NOTICE = "Answers come from the shop's knowledge base.";
-  var STORAGE_PREFIX = "support-chat:v1:";
+  var SupportChat = window.SupportChat;
+  var transportLib = SupportChat.transport;
   var HISTORY_PAGE = 50;
   var AUTO_RESUMES = 2; // silent reconnects after a dropped stream before asking the shopper
-  var LONG_ANSWER_CHARS = 4000; // beyond this, re-render at most every LONG_RENDER_MS
-  var LONG_RENDER_MS = 120;
 
-  // ---------------------------------------------------------------- small DOM helpers
+  // What the shopper is told, per error code: plain words, never the server's own text.
+  var WORDS = {
+    model_rate_limited: "Our assistant is very busy right now. Please try again in a moment.",
+    model_unavailable: "Our assistant is unavailable right now. Please try again in a moment.",
+    model_timeout: "The answer took too long. Please try again.",
+    model_stream_broken: "The answer was cut off. Please try again.",
+    model_auth_failed: "The chat is not set up correctly on our side. Please contact us another way.",
+    model_not_configured: "The chat is not set up correctly on our side. Please contact us another way.",
+    model_rejected: "We couldn't answer this message. Try asking it another way.",
+    empty_answer: "We couldn't find an answer this time. Please try again.",
+    answer_lost: "This answer was interrupted. Please try again.",
+    answer_not_saved: "This answer may be missing if you reload the page.",
+    resume_unavailable: "We can't show the rest of this answer right now. Please reload in a moment.",
+    internal_error: "Something went wrong on our side. Please try again.",
+    network: "The connection was lost. Check your internet connection and try again.",
+    rate_limited: "You're sending messages a little fast. Please wait a moment, then send again.",
+    unavailable: "We can't reach the chat right now. Your message is kept below: try again in a moment.",
+    message_too_long: "This message is too long. Please shorten it to 4,000 characters or fewer.",
+    conversation_not_found: "This conversation has expired. Your message is kept below: send it to start a new conversation.",
+    refused: "This message couldn't be sent. Please check it and try again.",
+    history: "We couldn't load your conversation.",
+    unsent: "Your last message wasn't sent. It is in the box below.",
+  };
+  var HTTP_WORDS = {
+    429: "rate_limited", 408: "unavailable", 413: "message_too_long", 404: "conversation_not_found",
+  };
 
-  function el(tag, props, children) {
-    var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (key) {
-      var value = props[key];
-      if (value === undefined || value === null || value === false) return;
-      if (key === "className") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key === "hidden") node.hidden = true;
-      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : String(value));
-    });
-    (children || []).forEach(function (child) {
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
+  function words(code) {
+    return WORDS[code] || WORDS.internal_error;
   }
 
-  var idCounter = 0;
-  function uniqueId(prefix) {
-    idCounter += 1;
-    return prefix + "-" + idCounter + "-" + Math.random().toString(36).slice(2, 7);
+  function httpWords(outcome) {
+    if (WORDS[outcome.code]) return WORDS[outcome.code];
+    if (HTTP_WORDS[outcome.status]) return WORDS[HTTP_WORDS[outcome.status]];
+    return outcome.status >= 500 ? WORDS.unavailable : WORDS.refused;
   }
 
-  function newClientMessageId() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-    // Pages served over plain http (not localhost) have no randomUUID: build a v4 UUID.
-    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  function timeOf(message) {
+    var date = message.created_at ? new Date(message.created_at) : new Date();
+    return isNaN(date.getTime()) ? new Date() : date;
   }
-
-  // Python counts code points; the server's offsets are in code points, not UTF-16 units.
-  function codePoints(text) {
-    return Array.from(text).length;
-  }
-
-  // ---------------------------------------------------------------- markdown → DOM
-
-  var INLINE = new RegExp(
-    [
-      "`([^`\\n]+)`", // 1: code
-      "\\*\\*(?=\\S)([^\\n]+?)\\*\\*", // 2: bold
-      "\\*(?=[^\\s*])([^*\\n]+?)\\*", // 3: italic
-      "\\[([^\\]\\n]+)\\]\\(\\s*([^)\\s]+)\\s*\\)", // 4, 5: [text](url)
-      "(https?:\\/\\/[^\\s<>\"'`]+)", // 6: bare URL
-    ].join("|"),
-    "g"
-  );
-
-  function safeUrl(href) {
-    try {
-      var url = new URL(href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function link(href, children) {
-    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer nofollow" }, children);
-  }
-
-  function appendInline(parent, text) {
-    var re = new RegExp(INLINE.source, "g");
-    var last = 0;
-    var match;
-    while ((match = re.exec(text)) !== null) {
-      var end = re.lastIndex;
-      var node = null;
-      if (match[1] !== undefined) {
-        node = el("code", { text: match[1] });
-      } else if (match[2] !== undefined) {
-        node = el("strong");
-        appendInline(node, match[2]);
-      } else if (match[3] !== undefined) {
-        node = el("em");
-        appendInline(node, match[3]);
-      } else if (match[4] !== undefined) {
-        var href = safeUrl(match[5]);
-        if (href) {
-          node = link(href, []);
-          appendInline(node, match[4]);
-        }
-      } else if (match[6] !== undefined) {
-        // Sentence punctuation right after a URL is not part of it.
-        var url = match[6].replace(/[.,;:!?)\]]+$/, "");
-        end = match.index + url.length;
-        re.lastIndex = end;
-        var safe = safeUrl(url);
-        if (safe) node = link(safe, [url]);
-      }
-      if (node === null) continue; // not a safe construct: stays literal text
-      if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      parent.appendChild(node);
-      last = end;
-    }
-    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
-  }
-
-  function appendLines(parent, lines) {
-    lines.forEach(function (line, index) {
-      if (index) parent.appendChild(el("br"));
-      appendInline(parent, line);
-    });
-  }
-
-  /** Basic, safe markdown: paragraphs, line breaks, lists, code, bold, italic, http(s) links. */
-  function renderMarkdown(text) {
-    var fragment = document.createDocumentFragment();
-    var lines = String(text).replace(/\r\n?/g, "\n").split("\n");
-    var paragraph = null;
-    var list = null;
-    var fence = null;
-
-    function closeBlocks() {
-      if (paragraph) fragment.appendChild(el("p", {}, [paragraphNode(paragraph)]));
-      paragraph = null;
-      list = null;
-    }
-    function paragraphNode(paragraphLines) {
-      var span = document.createDocumentFragment();
-      appendLines(span, paragraphLines);
-      return span;
-    }
-
-    lines.forEach(function (line) {
-      if (fence) {
-        if (/^\s*```/.test(line)) {
-          fence = null;
-        } else {
-          fence.textContent += (fence.textContent ? "\n" : "") + line;
-        }
-        return;
-      }
-      if (/^\s*```/.test(line)) {
-        closeBlocks();
-        fence = el("code");
-        fragment.appendChild(el("pre", {}, [fence]));
-        return;
-      }
-      if (!line.trim()) {
-        closeBlocks();
-        return;
-      }
-      var bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
-      var numbered = /^\s*(\d{1,9})[.)]\s+(.*)$/.exec(line);
-      if (bullet || numbered) {
-        var tag = bullet ? "ul" : "ol";
-        if (paragraph) closeBlocks();
-        if (!list || list.tagName.toLowerCase() !== tag) {
-          list = el(tag, numbered && numbered[1] !== "1" ? { start: numbered[1] } : {});
-          fragment.appendChild(list);
-        }
-        var item = el("li");
-        appendInline(item, bullet ? bullet[1] : numbered[2]);
-        list.appendChild(item);
-        return;
-      }
-      var heading = /^\s*#{1,6}\s+(.*)$/.exec(line);
-      if (heading) {
-        closeBlocks();
-        var strong = el("strong");
-        appendInline(strong, heading[1]);
-        fragment.appendChild(el("p", { className: "sc-heading" }, [strong]));
-        return;
-      }
-      if (list && /^\s+\S/.test(line)) {
-        // An indented line continues the last list item.
-        var lastItem = list.lastChild;
-        lastItem.appendChild(el("br"));
-        appendInline(lastItem, line.trim());
-        return;
-      }
-      list = null;
-      (paragraph = paragraph || []).push(line);
-    });
-    closeBlocks();
-    return fragment;
-  }
-
-  // ---------------------------------------------------------------- Server-Sent Events over fetch
-
-  /** Calls onEvent({event, data, id}) for each event of a fetch() response body. */
-  function readEventStream(response, onEvent) {
-    var reader = response.body.getReader();
-    var decoder = new TextDecoder();
-    var buffer = "";
-    function dispatch(block) {
-      var name = "message";
-      var data = [];
-      var id = null;
-      block.split("\n").forEach(function (line) {
-        if (!line || line.charAt(0) === ":") return; // comments are keep-alive pings
-        var colon = line.indexOf(":");
-        var field = colon < 0 ? line : line.slice(0, colon);
-        var value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-        if (field === "event") name = value;
-        else if (field === "data") data.push(value);
-        else if (field === "id") id = value;
-      });
-      if (!data.length) return false;
-      var parsed;
-      try {
-        parsed = JSON.parse(data.join("\n"));
-      } catch (e) {
-        return false;
-      }
-      return onEvent({ event: name, data: parsed, id: id }) === true;
-    }
-    function pump() {
-      return reader.read().then(function (result) {
-        if (result.done) {
-          // A last event without its closing blank line still counts.
-          var rest = buffer.replace(/\r\n?/g, "\n").trim();
-          return rest ? dispatch(rest) : false;
-        }
-        buffer += decoder.decode(result.value, { stream: true });
-        // Normalise line ends, keeping a trailing \r until we know whether \n follows.
-        var keep = buffer.slice(-1) === "\r" ? "\r" : "";
-        buffer = (keep ? buffer.slice(0, -1) : buffer).replace(/\r\n?/g, "\n");
-        var blocks = buffer.split("\n\n");
-        buffer = blocks.pop() + keep;
-        for (var i = 0; i < blocks.length; i++) {
-          if (dispatch(blocks[i])) {
-            reader.cancel().catch(function () {});
-            return true;
-          }
-        }
-        return pump();
-      });
-    }
-    return pump();
-  }
-
-  function retryAfterSeconds(response) {
-    var raw = response.headers.get("Retry-After");
-    if (!raw) return null;
-    var seconds = Number(raw);
-    if (!isNaN(seconds)) return Math.max(0, Math.ceil(seconds));
-    var date = Date.parse(raw);
-    return isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-  }
-
-  function httpFailure(response) {
-    return response
-      .json()
-      .catch(function () { return {}; })
-      .then(function (body) {
-        var error = (body && body.error) || {};
-        return {
-          kind: "http",
-          status: response.status,
-          code: error.code || "http_" + response.status,
-          message: error.message || "",
-          retryAfter: retryAfterSeconds(response),
-        };
-      });
-  }
-
-  // ---------------------------------------------------------------- storage
-
-  function storage() {
-    try {
-      return window.localStorage;
-    } catch (e) {
-      return null; // disabled storage: the chat works, it just forgets on reload
-    }
-  }
-
-  function loadConversation(key) {
-    try {
-      var saved = JSON.parse(storage().getItem(key) || "null");
-      return saved && saved.id && saved.token ? saved : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function saveConversation(key, conversation) {
-    try {
-      if (conversation) storage().setItem(key, JSON.stringify(conversation));
-      else storage().removeItem(key);
-    } catch (e) {
-      /* storage full or disabled: keep going */
-    }
-  }
-
-  function withQuery(url, params) {
-    var query = Object.keys(params)
-      .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); })
-      .join("&");
-    return url + (url.indexOf("?") >= 0 ? "&" : "?") + query;
-  }
-
-  // ---------------------------------------------------------------- the chat
 
   /**
    * Build the chat inside `root` (an element or a shadow root).
-   * options: chatStreamUrl, historyUrl, mode ("knowledge"?), title, variant ("page"|"widget"),
-   * onClose (widget only).
+   * options: chatStreamUrl, historyUrl, mode ("knowledge"?), title, agentName, avatar, greeting,
+   * subtitle, variant ("page"|"widget"), onClose and onReply (widget only).
    */
   function mount(root, options) {
-    var cfg = Object.assign({ title: "Customer support", variant: "page" }, options || {});
+    var cfg = Object.assign({ title: "Customer support", agentName: "Support", variant: "page" }, options || {});
     if (!cfg.chatStreamUrl || !cfg.historyUrl) throw new Error("SupportChat: chatStreamUrl and historyUrl are required");
-    var storageKey = STORAGE_PREFIX + new URL(cfg.chatStreamUrl, document.baseURI).href;
+    var transport = transportLib.createTransport(cfg);
+    var store = SupportChat.store.createStore(cfg.chatStreamUrl);
+    var view = SupportChat.view.createView(root, cfg);
     var conversation = null; // {id, token}
     var currentTurn = null;
     var busy = false;
+    var coolingDown = false;
     var destroyed = false;
+    var nextBefore = null;
+    var rendered = {}; // message id -> its row, so nothing is shown twice
+    var suggestions = [];
+    var following = null; // the open /history/events stream
 
-    // -- the DOM
-    var inputId = uniqueId("sc-input");
-    var hintId = uniqueId("sc-hint");
-    var titleId = uniqueId("sc-title");
-    var newButton = el("button", { type: "button", className: "sc-button sc-new", text: "New conversation" });
-    var closeButton =
-      cfg.variant === "widget"
-        ? el("button", { type: "button", className: "sc-icon-button sc-close", "aria-label": "Close chat" }, ["×"])
-        : null;
-    var header = el("header", { className: "sc-header" }, [
-      el(cfg.variant === "page" ? "h1" : "h2", { className: "sc-title", id: titleId, text: cfg.title }),
-      el("div", { className: "sc-header-actions" }, closeButton ? [newButton, closeButton] : [newButton]),
-    ]);
-    var notice = el("p", { className: "sc-notice", hidden: true, text: KNOWLEDGE_NOTICE });
-    var greeting = el("div", { className: "sc-greeting" }, [
-      el("p", { text: cfg.greeting || "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours." }),
-    ]);
-    var earlierButton = el("button", { type: "button", className: "sc-button sc-earlier", hidden: true, text: "Show earlier messages" });
-    var messages = el("div", {
-      className: "sc-messages",
-      role: "log",
-      "aria-live": "polite",
-      "aria-relevant": "additions text",
-      "aria-label": "Conversation",
-      tabindex: "0",
-    }, [earlierButton, greeting]);
-    var status = el("div", { className: "sc-visually-hidden", role: "status", "aria-live": "polite" });
-    var input = el("textarea", {
-      id: inputId,
-      className: "sc-input",
-      rows: "1",
-      placeholder: "Type your question…",
-      "aria-describedby": hintId,
-      maxlength: "4000",
-      autocomplete: "off",
-    });
-    var sendButton = el("button", { type: "submit", className: "sc-button sc-send", text: "Send" });
-    var form = el("form", { className: "sc-composer", "aria-label": "Send a message" }, [
-      el("label", { className: "sc-visually-hidden", for: inputId, text: "Your message" }),
-      input,
-      sendButton,
-    ]);
-    var hint = el("p", { className: "sc-hint", id: hintId, text: "Enter to send, Shift+Enter for a new line" });
-    var container = el(
-      "section",
-      { className: "sc-chat sc-chat--" + cfg.variant, "aria-labelledby": titleId },
-      [header, notice, messages, status, form, hint]
-    );
-    root.appendChild(container);
-
-    // -- rendering
-
-    function nearBottom() {
-      return messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
+    function slot() {
+      return conversation ? conversation.id : "new";
     }
-    function scrollToBottom() {
-      messages.scrollTop = messages.scrollHeight;
-    }
-    function append(node) {
-      var stick = nearBottom();
-      greeting.hidden = true;
-      messages.appendChild(node);
-      if (stick || node.classList.contains("sc-msg--user")) scrollToBottom();
-      return node;
-    }
-
-    function userBubble(text) {
-      // Plain text: what the shopper typed is shown exactly as typed.
-      return el("div", { className: "sc-msg sc-msg--user" }, [
-        el("span", { className: "sc-visually-hidden", text: "You: " }),
-        el("div", { className: "sc-bubble", text: text }),
-      ]);
-    }
-
-    function assistantBubble(text) {
-      var bubble = el("div", { className: "sc-bubble sc-markdown" });
-      if (text) bubble.appendChild(renderMarkdown(text));
-      return el("div", { className: "sc-msg sc-msg--assistant" }, [
-        el("span", { className: "sc-visually-hidden", text: "Support: " }),
-        bubble,
-      ]);
-    }
-
-    function typingIndicator() {
-      return el("div", { className: "sc-typing" }, [
-        el("span", { className: "sc-visually-hidden", text: "The agent is typing…" }),
-        el("span", { className: "sc-dot", "aria-hidden": "true" }),
-        el("span", { className: "sc-dot", "aria-hidden": "true" }),
-        el("span", { className: "sc-dot", "aria-hidden": "true" }),
-      ]);
-    }
-
-    function bubbleOf(turn) {
-      return turn.answerEl.querySelector(".sc-bubble");
-    }
-
-    function renderAnswer(turn) {
-      var stick = nearBottom();
-      var bubble = bubbleOf(turn);
-      if (turn.text) bubble.replaceChildren(renderMarkdown(turn.text));
-      else bubble.replaceChildren(typingIndicator());
-      turn.lastRender = Date.now();
-      if (stick) scrollToBottom();
-    }
-
-    /** At most one re-render per frame (and fewer for long answers), however fast deltas come. */
-    function scheduleRender(turn) {
-      if (turn.renderPending) return;
-      turn.renderPending = true;
-      var wait = turn.text.length > LONG_ANSWER_CHARS ? Math.max(0, LONG_RENDER_MS - (Date.now() - (turn.lastRender || 0))) : 0;
-      var run = function () {
-        if (!turn.renderPending) return;
-        turn.renderPending = false;
-        clearTimeout(turn.renderTimer);
-        renderAnswer(turn);
-      };
-      // requestAnimationFrame pauses in background tabs; the timer keeps text arriving there.
-      turn.renderTimer = setTimeout(run, Math.max(wait, 200));
-      setTimeout(function () { requestAnimationFrame(run); }, wait);
-    }
-
-    function flushRender(turn) {
-      turn.renderPending = false;
-      clearTimeout(turn.renderTimer);
-      renderAnswer(turn);
-    }
-
-    function showKnowledgeNotice() {
-      notice.hidden = false;
-    }
-    if (cfg.mode === "knowledge") showKnowledgeNotice();
 
     function setBusy(value) {
       busy = value;
-      sendButton.disabled = value;
-      container.classList.toggle("sc-busy", value);
+      view.sendButton.disabled = busy || coolingDown;
+      view.container.classList.toggle("sc-busy", value);
     }
 
-    function announce(text) {
-      status.textContent = "";
-      // A fresh text node after a tick makes screen readers announce repeats too.
-      setTimeout(function () { status.textContent = text; }, 50);
+    function forgetConversation() {
+      if (conversation) store.forget(conversation.id);
+      conversation = null;
+      view.personButton.hidden = true;
     }
 
-    // -- failures
-
-    function clearFailure(turn) {
-      if (turn.failureEl) turn.failureEl.remove();
-      turn.failureEl = null;
-      clearInterval(turn.countdown);
-    }
-
-    function disableOldRetries() {
-      messages.querySelectorAll(".sc-retry").forEach(function (button) {
-        button.disabled = true;
-      });
-    }
-
-    /** A clear message under the turn, with a retry button when a retry can help. */
-    function showFailure(turn, text, retry, waitSeconds) {
-      clearFailure(turn);
-      var button = null;
-      if (retry) {
-        button = el("button", {
-          type: "button",
-          className: "sc-button sc-retry",
-          text: "Retry",
-          onclick: function () {
-            if (busy) return;
-            clearFailure(turn);
-            retry();
-          },
-        });
-      }
-      var message = el("span", { className: "sc-failure-text", text: text });
-      turn.failureEl = el("div", { className: "sc-failure", role: "alert" }, button ? [message, button] : [message]);
-      if (turn.answerEl) turn.answerEl.classList.add("sc-msg--failed");
-      append(turn.failureEl);
-      if (button && waitSeconds) {
-        var left = waitSeconds;
-        button.disabled = true;
-        button.textContent = "Retry in " + left + " s";
-        turn.countdown = setInterval(function () {
-          left -= 1;
-          if (left > 0) {
-            button.textContent = "Retry in " + left + " s";
-          } else {
-            clearInterval(turn.countdown);
-            button.disabled = false;
-            button.textContent = "Retry";
-          }
-        }, 1000);
-      }
+    function setComposer(text) {
+      view.input.value = text;
+      view.autosize();
+      store.saveDraft(slot(), text);
     }
 
     // -- one turn: a question and its streamed answer
 
     function newTurn(message) {
+      var unsent = store.unsent(slot());
       return {
-        clientMessageId: newClientMessageId(),
+        // Sending the same refused message again reuses its id: the server never stores it twice.
+        clientMessageId: unsent && unsent.message === message ? unsent.clientMessageId : transportLib.newClientMessageId(),
         message: message,
+        slot: slot(),
         userEl: null,
         answerEl: null,
         answerId: null,
@@ -539,15 +116,35 @@
         offset: 0,
         autoResumes: 0,
         controller: null,
+        failure: null,
       };
+    }
+
+    function clearFailure(turn) {
+      if (turn.failure) turn.failure.remove();
+      turn.failure = null;
+    }
+
+    function showFailure(turn, text, retry, waitSeconds) {
+      clearFailure(turn);
+      var onRetry = retry
+        ? function () {
+            if (busy) return;
+            clearFailure(turn);
+            retry();
+          }
+        : null;
+      if (turn.answerEl) turn.answerEl.classList.add("sc-msg--failed");
+      turn.failure = view.showFailure(text, onRetry, waitSeconds);
     }
 
     function send(text) {
       text = String(text || "").trim();
-      if (busy || !text) return false;
+      if (busy || coolingDown || !text) return false;
       var turn = newTurn(text);
-      disableOldRetries();
-      turn.userEl = append(userBubble(text));
+      view.disableOldRetries();
+      view.chips.hidden = true;
+      turn.userEl = view.append(view.row("user", { text: text }));
       startTurn(turn, "post");
       return true;
     }
@@ -560,99 +157,56 @@
         turn.text = "";
         turn.offset = 0;
       }
-      if (!turn.answerEl) turn.answerEl = append(assistantBubble(""));
+      if (!turn.answerEl) turn.answerEl = view.append(view.row("assistant", {}));
       turn.answerEl.classList.remove("sc-msg--failed");
       turn.answerEl.setAttribute("aria-busy", "true");
-      renderAnswer(turn);
+      view.renderAnswer(turn);
       currentTurn = turn;
       setBusy(true);
-      if (!turn.text) announce("The agent is typing…");
-      streamTurn(turn, how).then(function (outcome) {
+      if (!turn.text) view.announce("The agent is typing…");
+      var controller = new AbortController();
+      turn.controller = controller;
+      var handlers = answerHandlers(turn);
+      var streamed =
+        how === "post"
+          ? transport.ask(turn, conversation, controller.signal, handlers)
+          : transport.resume(turn.answerId, turn.offset, conversation, controller.signal, handlers);
+      streamed.then(function (outcome) {
         if (destroyed || currentTurn !== turn || outcome.kind === "aborted") return;
-        finishTurn(turn, how, outcome);
+        finishTurn(turn, outcome);
       });
     }
 
-    function streamTurn(turn, how) {
-      var controller = new AbortController();
-      turn.controller = controller;
-      var request;
-      if (how === "post") {
-        var body = { message: turn.message, client_message_id: turn.clientMessageId };
-        var headers = { "Content-Type": "application/json", Accept: "text/event-stream" };
-        if (conversation) {
-          body.conversation_id = conversation.id;
-          headers["X-Conversation-Token"] = conversation.token;
-        }
-        request = fetch(cfg.chatStreamUrl, {
-          method: "POST",
-          headers: headers,
-          body: JSON.stringify(body),
-          cache: "no-store",
-          signal: controller.signal,
-        });
-      } else {
-        request = fetch(withQuery(cfg.chatStreamUrl, { message_id: turn.answerId }), {
-          headers: {
-            Accept: "text/event-stream",
-            "X-Conversation-Token": conversation ? conversation.token : "",
-            "Last-Event-ID": turn.answerId + ":" + turn.offset,
-          },
-          cache: "no-store",
-          signal: controller.signal,
-        });
-      }
-      var final = null;
-      return request
-        .then(function (response) {
-          if (!response.ok) return httpFailure(response);
-          return readEventStream(response, function (event) {
-            final = handleEvent(turn, event);
-            return final !== null;
-          }).then(function () {
-            // A stream that ends without done or error was cut somewhere on the way.
-            return final || { kind: "network" };
-          });
-        })
-        .catch(function () {
-          return controller.signal.aborted ? { kind: "aborted" } : final || { kind: "network" };
-        });
+    function answerHandlers(turn) {
+      return {
+        meta: function (data) {
+          if (data.conversation_id && data.conversation_token) {
+            conversation = { id: data.conversation_id, token: data.conversation_token };
+          }
+          if (conversation) store.touch(conversation, turn.message);
+          store.saveUnsent(turn.slot, null); // the server has the question now
+          view.personButton.hidden = !conversation || view.personButton.dataset.waiting === "true";
+          turn.answerId = data.assistant_message_id || turn.answerId;
+          if (turn.answerId) rendered[turn.answerId] = turn.answerEl;
+          if (data.answer_source === "knowledge") view.knowledgeMode();
+        },
+        delta: function (text, offset) {
+          turn.text += text;
+          turn.offset = offset === null ? turn.offset + transportLib.codePoints(text) : offset;
+          turn.autoResumes = 0; // progress: a later drop gets its own silent reconnects
+          view.scheduleRender(turn);
+        },
+      };
     }
 
-    /** Apply one SSE event; returns the final outcome for done/error, else null. */
-    function handleEvent(turn, event) {
-      var data = event.data || {};
-      if (event.event === "meta") {
-        if (data.conversation_id && data.conversation_token) {
-          conversation = { id: data.conversation_id, token: data.conversation_token };
-          saveConversation(storageKey, conversation);
-        }
-        turn.answerId = data.assistant_message_id || turn.answerId;
-        if (data.answer_source === "knowledge") showKnowledgeNotice();
-        return null;
-      }
-      if (event.event === "delta") {
-        var text = typeof data.text === "string" ? data.text : "";
-        turn.text += text;
-        var offset = event.id ? Number(event.id.slice(event.id.lastIndexOf(":") + 1)) : NaN;
-        turn.offset = isNaN(offset) ? turn.offset + codePoints(text) : offset;
-        turn.autoResumes = 0; // progress: a later drop gets its own silent reconnects
-        scheduleRender(turn);
-        return null;
-      }
-      if (event.event === "done") return { kind: "done", finishReason: data.finish_reason };
-      if (event.event === "error") {
-        return { kind: "error", code: data.code, message: data.message, retryable: data.retryable !== false };
-      }
-      return null;
-    }
-
-    function finishTurn(turn, how, outcome) {
-      flushRender(turn);
+    function finishTurn(turn, outcome) {
+      view.flushRender(turn);
       turn.answerEl.setAttribute("aria-busy", "false");
       if (outcome.kind === "done") {
         currentTurn = null;
         setBusy(false);
+        addExtras(turn.answerEl, turn.answerId, function () { return turn.text; }, outcome.sources);
+        if (cfg.onReply) cfg.onReply();
         return;
       }
       if (outcome.kind === "network" && turn.answerId && turn.autoResumes < AUTO_RESUMES) {
@@ -666,123 +220,264 @@
       }
       currentTurn = null;
       setBusy(false);
+      if (outcome.kind === "http") return unsent(turn, outcome);
       var again = function (mode) {
         return function () {
           turn.autoResumes = 0;
-          disableOldRetries();
+          view.disableOldRetries();
           startTurn(turn, mode);
         };
       };
-      if (!turn.text) bubbleOf(turn).replaceChildren(el("span", { className: "sc-no-answer", text: "No answer yet." }));
-      if (outcome.kind === "network") {
-        showFailure(
-          turn,
-          "The connection was lost. Check your internet connection and try again.",
-          again(turn.answerId ? "resume" : "post")
-        );
-      } else if (outcome.kind === "error") {
-        showFailure(
-          turn,
-          outcome.message || "Something went wrong while answering.",
-          outcome.retryable ? again("post") : null
-        );
-      } else if (outcome.kind === "http") {
-        httpFailureMessage(turn, outcome, again);
-      }
-    }
-
-    function httpFailureMessage(turn, outcome, again) {
-      if (outcome.status === 429) {
-        var wait = outcome.retryAfter || 5;
-        showFailure(turn, "You're sending messages a little fast. Please wait " + wait + " seconds and try again.", again("post"), wait);
-      } else if (outcome.status === 404 && conversation) {
-        // The stored conversation is gone (or its token no longer matches): start afresh.
-        conversation = null;
-        saveConversation(storageKey, null);
-        turn.answerId = null;
-        showFailure(turn, "This conversation has expired. Retry to ask in a new conversation.", again("post"));
-      } else if (outcome.status >= 500 || outcome.status === 408) {
-        showFailure(turn, outcome.message || "The chat is unavailable right now. Please try again in a moment.", again("post"));
-      } else {
-        // The request itself was refused (too long, empty): let the shopper edit it.
+      if (!turn.text) {
+        // No empty bubble that looks like it is still loading: only the notice says what happened.
         turn.answerEl.remove();
         turn.answerEl = null;
-        if (turn.userEl) turn.userEl.classList.add("sc-msg--unsent");
-        if (!input.value) input.value = turn.message;
-        showFailure(turn, outcome.message || "This message could not be sent.", null);
+      }
+      if (outcome.kind === "network") {
+        showFailure(turn, WORDS.network, again(turn.answerId ? "resume" : "post"));
+      } else {
+        showFailure(turn, words(outcome.code), outcome.retryable ? again("post") : null);
       }
     }
 
-    // -- restoring after a reload
-
-    function renderStored(message) {
-      if (message.source === "knowledge") showKnowledgeNotice();
-      if (message.role === "user") return userBubble(message.content);
-      var node = assistantBubble(message.content);
-      if (message.status === "interrupted") node.classList.add("sc-msg--interrupted");
-      return node;
-    }
-
-    function restore() {
-      conversation = loadConversation(storageKey);
-      if (!conversation) return Promise.resolve();
-      var loading = append(el("p", { className: "sc-loading", text: "Loading your conversation…" }));
-      var failed = { answerEl: null };
-      return fetchHistory(null)
-        .then(function (page) {
-          loading.remove();
-          if (!page) return;
-          page.messages.forEach(function (message) { append(renderStored(message)); });
-          showEarlier(page);
-          scrollToBottom();
-          continueLastTurn(page.messages);
-        })
-        .catch(function () {
-          loading.remove();
-          showFailure(failed, "We couldn't load your conversation.", function () {
-            restore();
-          });
+    /** Refused before it was stored: the question goes back to the composer (and survives a reload). */
+    function unsent(turn, outcome) {
+      turn.answerEl.remove();
+      turn.answerEl = null;
+      if (turn.userEl) turn.userEl.remove();
+      var text = httpWords(outcome);
+      if (outcome.status === 404 && conversation) forgetConversation();
+      if (!view.input.value.trim()) setComposer(turn.message);
+      store.saveUnsent(slot(), turn);
+      var retry = outcome.status === 413 || (outcome.status < 500 && outcome.status !== 429 && outcome.status !== 404 && outcome.status !== 408) ? null : submitComposer;
+      if (outcome.status === 429) {
+        var wait = outcome.retryAfter || 5;
+        coolingDown = true;
+        setBusy(false);
+        view.startCooldown(wait, function () {
+          coolingDown = false;
+          setBusy(busy);
         });
+        showFailure(turn, text, retry, wait);
+      } else {
+        showFailure(turn, text, retry);
+      }
+      view.input.focus();
     }
 
-    /** One page of history (null when the conversation is gone); rejects on network failure. */
-    function fetchHistory(before) {
-      var params = { conversation_id: conversation.id, limit: HISTORY_PAGE };
-      if (before) params.before = before;
-      return fetch(withQuery(cfg.historyUrl, params), {
-        headers: { "X-Conversation-Token": conversation.token },
-        cache: "no-store",
-      }).then(function (response) {
-        if (response.status === 404) {
-          conversation = null;
-          saveConversation(storageKey, null);
-          return null;
-        }
-        if (!response.ok) throw new Error("history answered " + response.status);
-        return response.json();
+    // -- finished answers: sources, copy and feedback
+
+    function addExtras(row, messageId, text, sources) {
+      if (!row) return;
+      view.answerExtras(row, {
+        sources: sources,
+        copy: function () { return copyText(text()); },
+        rating: messageId ? store.rating(messageId) : null,
+        rate: messageId && conversation ? function (rating, comment) { rate(messageId, rating, comment); } : null,
       });
     }
 
-    var nextBefore = null;
-    function showEarlier(page) {
-      nextBefore = page.has_more ? page.next_before : null;
-      earlierButton.hidden = !nextBefore;
+    function copyText(text) {
+      if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+      var scratch = document.createElement("textarea");
+      scratch.value = text;
+      view.container.appendChild(scratch);
+      scratch.select();
+      document.execCommand("copy");
+      scratch.remove();
+      return Promise.resolve();
     }
 
-    earlierButton.addEventListener("click", function () {
+    function rate(messageId, rating, comment) {
+      var forConversation = conversation;
+      store.saveRating(messageId, rating);
+      transport.feedback(forConversation, messageId, rating, comment).then(function (ok) {
+        view.announce(ok ? "Thanks for your feedback." : "Your feedback could not be sent. Please try again later.");
+      });
+    }
+
+    // -- a person: handoff, live replies and status
+
+    function setWaiting(waiting) {
+      view.personButton.dataset.waiting = String(waiting);
+      view.personButton.hidden = waiting || !conversation;
+      view.waitingMode(waiting);
+    }
+
+    function showStaffMessage(message) {
+      if (!message || !message.id || rendered[message.id]) return;
+      if (message.role !== "agent") return; // the shopper's own questions and answers come through chat_stream
+      rendered[message.id] = view.append(view.row("agent", { text: message.content, markdown: true, author: message.author, time: timeOf(message) }));
+      view.announce((message.author || "Staff") + " replied.");
+      if (cfg.onReply) cfg.onReply();
+    }
+
+    function showStatus(data) {
+      var status = String((data && (data.status || data.state)) || "");
+      if (/waiting/.test(status)) setWaiting(true);
+      else if (/human|agent|claimed|assigned/.test(status)) {
+        setWaiting(false);
+        view.setSubtitle("A person from our team is here");
+      } else if (status) setWaiting(false);
+    }
+
+    /** Follow /history/events while the page shows this conversation; reconnects with backoff. */
+    function follow() {
+      if (following || !conversation) return;
+      var controller = new AbortController();
+      var forConversation = conversation;
+      var lastEventId = null;
+      var delay = 1000;
+      following = controller;
+      (function connect() {
+        transport.events(forConversation, lastEventId, controller.signal, function (event) {
+          delay = 1000;
+          if (event.event === "message") showStaffMessage(event.data);
+          else if (event.event === "status") showStatus(event.data);
+        }).then(function (result) {
+          lastEventId = result.lastEventId;
+          if (controller.signal.aborted || destroyed) return;
+          if (result.status === 404 || result.status === 401 || result.status === 403) {
+            following = null; // nothing to follow here
+            return;
+          }
+          setTimeout(connect, delay);
+          delay = Math.min(delay * 2, 30000);
+        });
+      })();
+    }
+
+    function unfollow() {
+      if (following) following.abort();
+      following = null;
+    }
+
+    view.personButton.addEventListener("click", function () {
+      view.handoffForm.hidden = false;
+      view.email.focus();
+    });
+    view.handoffCancel.addEventListener("click", function () {
+      view.handoffForm.hidden = true;
+      view.personButton.focus();
+    });
+    view.handoffForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!conversation) return;
+      view.handoffSend.disabled = true;
+      transport.handoff(conversation, view.email.value.trim()).then(function (ok) {
+        view.handoffSend.disabled = false;
+        if (!ok) {
+          view.notice("We couldn't reach our team just now. Please try again in a moment.");
+          return;
+        }
+        view.handoffForm.hidden = true;
+        setWaiting(true);
+        view.notice("You asked for a person. Someone from our team will reply here" + (view.email.value ? " or by email." : "."));
+        view.input.focus();
+        follow();
+      });
+    });
+
+    // -- showing a conversation: a new one, or one restored from the server
+
+    function renderStored(message) {
+      if (message.source === "knowledge") view.knowledgeMode();
+      var time = timeOf(message);
+      if (message.role === "user") return view.row("user", { text: message.content, time: time });
+      if (message.role === "agent") return view.row("agent", { text: message.content, markdown: true, author: message.author, time: time });
+      if (!message.content && message.status !== "streaming") return null; // a failed answer: its notice says so
+      var row = view.row("assistant", { text: message.content, markdown: true, time: time });
+      if (message.status === "interrupted") row.classList.add("sc-msg--interrupted");
+      if (message.status === "complete") {
+        var rating = message.feedback && message.feedback.rating;
+        if (rating && !store.rating(message.id)) store.saveRating(message.id, rating);
+        addExtras(row, message.id, function () { return message.content; }, message.sources);
+      }
+      return row;
+    }
+
+    function renderAll(messages) {
+      return messages.map(function (message) {
+        var row = renderStored(message);
+        if (row) rendered[message.id] = row;
+        return row;
+      }).filter(Boolean);
+    }
+
+    /** One page of history; forgets the conversation when the server no longer knows it. */
+    function fetchHistory(before) {
+      var forConversation = conversation;
+      return transport.history(forConversation, before, HISTORY_PAGE).then(function (page) {
+        if (forConversation !== conversation) return null; // switched away meanwhile
+        if (!page) forgetConversation();
+        return page;
+      });
+    }
+
+    function showEmpty() {
+      view.chips.hidden = !suggestions.length;
+    }
+
+    /** Draw the active conversation (or a new one) from scratch. */
+    function restore() {
+      conversation = store.active();
+      rendered = {};
+      nextBefore = null;
+      view.clearMessages();
+      setWaiting(false);
+      view.input.value = store.draft(slot());
+      view.autosize();
+      var unsentNote = function () {
+        var pending = store.unsent(slot());
+        if (pending && view.input.value.trim() === pending.message) view.notice(WORDS.unsent);
+      };
+      if (!conversation) {
+        showEmpty();
+        unsentNote();
+        return Promise.resolve();
+      }
+      view.chips.hidden = true;
+      view.personButton.hidden = false;
+      var loading = view.loading();
+      var shown = conversation;
+      return fetchHistory(null)
+        .then(function (page) {
+          loading.remove();
+          if (!page) return showEmpty();
+          renderAll(page.messages).forEach(view.append);
+          showEarlier(page);
+          view.scrollToBottom();
+          if (!page.messages.length) showEmpty();
+          continueLastTurn(page.messages);
+          unsentNote();
+          var status = page.status || page.handoff_status;
+          if (status) showStatus({ status: status });
+          if (/waiting|human/.test(String(status || "")) || page.messages.some(function (m) { return m.role === "agent"; })) follow();
+        })
+        .catch(function () {
+          loading.remove();
+          if (shown !== conversation) return;
+          var failed = { answerEl: null, failure: null };
+          showFailure(failed, WORDS.history, restore);
+        });
+    }
+
+    function showEarlier(page) {
+      nextBefore = page.has_more ? page.next_before : null;
+      view.earlierButton.hidden = !nextBefore;
+    }
+
+    view.earlierButton.addEventListener("click", function () {
       if (!nextBefore || !conversation) return;
-      earlierButton.disabled = true;
+      view.earlierButton.disabled = true;
       fetchHistory(nextBefore)
         .then(function (page) {
           if (!page) return;
-          var fromBottom = messages.scrollHeight - messages.scrollTop;
-          var anchor = earlierButton.nextSibling;
-          page.messages.forEach(function (message) { messages.insertBefore(renderStored(message), anchor); });
-          messages.scrollTop = messages.scrollHeight - fromBottom;
+          view.prepend(renderAll(page.messages));
           showEarlier(page);
         })
         .catch(function () {})
-        .then(function () { earlierButton.disabled = false; });
+        .then(function () { view.earlierButton.disabled = false; });
     });
 
     /** Follow an answer still being written; offer a retry for one that failed. */
@@ -797,16 +492,15 @@
       if (question && question.client_message_id) turn.clientMessageId = question.client_message_id;
       turn.answerId = answer.id;
       turn.text = answer.content || "";
-      turn.offset = codePoints(turn.text);
-      turn.answerEl = messages.lastChild;
+      turn.offset = transportLib.codePoints(turn.text);
+      turn.answerEl = rendered[answer.id] || null;
       if (answer.status === "streaming") {
         startTurn(turn, "resume");
       } else if (answer.status === "failed" || answer.status === "interrupted") {
-        if (!turn.text) bubbleOf(turn).replaceChildren(el("span", { className: "sc-no-answer", text: "No answer yet." }));
         var canRetry = question && question.client_message_id;
         showFailure(
           turn,
-          "This answer was interrupted.",
+          answer.error_code ? words(answer.error_code) : WORDS.answer_lost,
           canRetry ? function () { startTurn(turn, "post"); } : null
         );
       }
@@ -814,60 +508,91 @@
 
     // -- controls
 
-    function newConversation() {
+    function leaveCurrent() {
       if (currentTurn && currentTurn.controller) currentTurn.controller.abort();
       currentTurn = null;
-      conversation = null;
-      saveConversation(storageKey, null);
-      Array.prototype.slice.call(messages.children).forEach(function (child) {
-        if (child !== greeting && child !== earlierButton) child.remove();
-      });
-      earlierButton.hidden = true;
-      nextBefore = null;
-      greeting.hidden = false;
+      unfollow();
       setBusy(false);
-      announce("Started a new conversation.");
-      input.focus();
+      view.handoffForm.hidden = true;
+      view.toggleConversations(false);
     }
 
-    function autosize() {
-      input.style.height = "auto";
-      input.style.height = Math.min(input.scrollHeight, 160) + "px";
+    /** A fresh conversation; the old one stays in the list. */
+    function newConversation() {
+      leaveCurrent();
+      store.setActive(null);
+      var ready = restore();
+      view.announce("Started a new conversation.");
+      view.input.focus();
+      return ready;
     }
 
-    form.addEventListener("submit", function (event) {
+    function openConversation(id) {
+      leaveCurrent();
+      store.setActive(id);
+      var ready = restore();
+      view.input.focus();
+      return ready;
+    }
+
+    function submitComposer() {
+      if (send(view.input.value)) setComposer("");
+      view.input.focus();
+    }
+
+    view.form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (send(input.value)) {
-        input.value = "";
-        autosize();
-      }
-      input.focus();
+      submitComposer();
     });
-    input.addEventListener("keydown", function (event) {
+    view.input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        if (!busy) form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+        if (!busy) submitComposer();
       }
     });
-    input.addEventListener("input", autosize);
-    newButton.addEventListener("click", newConversation);
-    if (closeButton && cfg.onClose) closeButton.addEventListener("click", cfg.onClose);
+    view.input.addEventListener("input", function () {
+      view.autosize();
+      store.saveDraft(slot(), view.input.value);
+    });
+    view.newButton.addEventListener("click", newConversation);
+    view.startButton.addEventListener("click", newConversation);
+    view.listButton.addEventListener("click", function () {
+      var open = view.listPanel.hidden;
+      if (open) view.showConversations(store.list(), conversation && conversation.id, openConversation);
+      view.toggleConversations(open);
+      (open ? view.startButton : view.input).focus();
+    });
+    if (view.closeButton && cfg.onClose) view.closeButton.addEventListener("click", cfg.onClose);
 
     var ready = restore();
+    var warm = transport.suggestions().then(function (found) {
+      if (!found || destroyed) return;
+      if (found.mode === "knowledge") view.knowledgeMode();
+      suggestions = Array.isArray(found.suggestions) ? found.suggestions : [];
+      view.showChips(suggestions, function (question) {
+        if (send(question)) view.input.focus();
+      });
+      view.chips.hidden = true;
+      if (!view.messages.querySelector(".sc-msg--user, .sc-loading")) showEmpty();
+    });
 
     return {
-      element: container,
+      element: view.container,
       ready: ready,
+      warm: warm,
       send: send,
       newConversation: newConversation,
-      focus: function () { input.focus(); },
+      openConversation: openConversation,
+      focus: function () { view.input.focus(); },
       destroy: function () {
         destroyed = true;
-        if (currentTurn && currentTurn.controller) currentTurn.controller.abort();
-        container.remove();
+        leaveCurrent();
+        view.container.remove();
       },
     };
   }
 
-  window.SupportChat = { mount: mount, renderMarkdown: renderMarkdown, KNOWLEDGE_NOTICE: KNOWLEDGE_NOTICE };
+  SupportChat.mount = mount;
+  SupportChat.renderMarkdown = SupportChat.dom.renderMarkdown;
+  SupportChat.KNOWLEDGE_NOTICE = SupportChat.view.KNOWLEDGE_NOTICE;
 })();

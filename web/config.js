@@ -1,7 +1,12 @@
 // Where the chat page and the widget find the functions. Relative URLs suit `make dev`
 // (one server for everything); a deploy rewrites this file with the functions' full URLs.
-// The widget's data-chat-stream-url / data-history-url attributes override these.
-// mode: "knowledge" says up front that answers come from the shop's knowledge base.
+// The widget's data-* attributes override these (data-chat-stream-url, data-color, ...).
+//
+// Brand (all optional): title, agentName, avatar (image URL), greeting, subtitle,
+// color (any CSS colour; the text on it is chosen for contrast), theme ("light" | "dark";
+// default: the visitor's setting), position ("left" | "right", the widget's side),
+// mode ("knowledge" says from the start that answers come from the shop's knowledge base;
+// otherwise the server says so through /history/suggestions).
 window.SUPPORT_CHAT_CONFIG = {
   chatStreamUrl: "/chat_stream",
   historyUrl: "/history",

@@ -5,10 +5,14 @@
  *           data-chat-stream-url="https://…/chat_stream"
  *           data-history-url="https://…/history" async></script>
  *
- * Optional: data-title, data-greeting, data-mode="knowledge", data-open="true".
+ * Brand and behaviour (each optional, each also a key of config.js): data-title,
+ * data-agent-name, data-avatar (image URL), data-greeting, data-color (any CSS colour),
+ * data-theme ("light" | "dark"; default: the visitor's setting), data-position ("left" |
+ * "right"), data-mode="knowledge", data-open="true".
  * Without the URL attributes, config.js next to this file says where the functions are.
- * The chat itself is chat.js (the same code as the full page), loaded when first opened and
- * drawn inside a shadow root so the shop's CSS and the chat's CSS never meet.
+ * The chat itself (chat.js and its modules, the same code as the full page) is loaded when
+ * first opened and drawn inside a shadow root so the shop's CSS and the chat's CSS never meet.
+ * The host element is fixed and zero-sized: the shop's page never moves.
  */
 (function () {
   "use strict";
@@ -20,17 +24,27 @@
   var base = new URL(".", script.src).href;
   var data = script.dataset;
   var OPEN_KEY = "support-chat:widget-open";
-  var title = data.title || "Customer support";
+  // The chat's classic scripts, in the order they depend on each other (index.html lists the same).
+  var CHAT_SCRIPTS = ["chat-dom.js", "chat-brand.js", "chat-transport.js", "chat-store.js", "chat-view.js", "chat.js"];
+  var BRAND_KEYS = ["title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode"];
+  var CHAT_ICON = "M21 11.5a8.4 8.4 0 0 1-9 8.4 9 9 0 0 1-3.9-.9L3 20.5l1.5-4.6A8.4 8.4 0 0 1 3 11.5 8.5 8.5 0 0 1 12 3a8.5 8.5 0 0 1 9 8.5z";
 
-  function loadScript(src) {
+  /** ordered: run in insertion order (async = false) while still downloading in parallel. */
+  function loadScript(src, ordered) {
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
       tag.src = src;
-      tag.async = true;
+      tag.async = !ordered;
       tag.onload = resolve;
       tag.onerror = function () { reject(new Error("could not load " + src)); };
       document.head.appendChild(tag);
     });
+  }
+
+  function loadChat() {
+    if (window.SupportChat && window.SupportChat.mount) return Promise.resolve();
+    var needed = CHAT_SCRIPTS.filter(function (name) { return name !== "chat-brand.js" || !window.SupportChat.brand; });
+    return Promise.all(needed.map(function (name) { return loadScript(base + name, true); }));
   }
 
   function resolveUrl(url, against) {
@@ -43,18 +57,19 @@
       chatStreamUrl: resolveUrl(data.chatStreamUrl, document.baseURI),
       historyUrl: resolveUrl(data.historyUrl, document.baseURI),
     };
-    var needsFile = !fromAttributes.chatStreamUrl || !fromAttributes.historyUrl;
-    var file = needsFile && !window.SUPPORT_CHAT_CONFIG ? loadScript(base + "config.js") : Promise.resolve();
+    var file = window.SUPPORT_CHAT_CONFIG ? Promise.resolve() : loadScript(base + "config.js").catch(function () {});
     return file.then(function () {
       var fileConfig = window.SUPPORT_CHAT_CONFIG || {};
-      return {
+      var config = {
         chatStreamUrl: fromAttributes.chatStreamUrl || resolveUrl(fileConfig.chatStreamUrl, base),
         historyUrl: fromAttributes.historyUrl || resolveUrl(fileConfig.historyUrl, base),
-        mode: data.mode || fileConfig.mode,
-        greeting: data.greeting || fileConfig.greeting,
-        title: title,
         variant: "widget",
       };
+      BRAND_KEYS.forEach(function (key) {
+        config[key] = data[key] || fileConfig[key];
+      });
+      config.title = config.title || "Customer support";
+      return config;
     });
   }
 
@@ -75,56 +90,101 @@
     }
   }
 
+  function chatIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("class", "sc-icon");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", CHAT_ICON);
+    svg.appendChild(path);
+    return svg;
+  }
+
   function start() {
-    var host = document.createElement("div");
+    // A custom tag the shop's `div { ... }` rules do not match; inline !important beats its
+    // stylesheets. Fixed and zero-sized from the first frame: the page never moves.
+    var host = document.createElement("support-chat-widget");
     host.id = "support-chat-widget";
+    host.style.cssText = ["display:block", "position:fixed", "right:0", "bottom:0", "width:0", "height:0", "margin:0", "padding:0", "border:0", "transform:none", "z-index:2147483000"]
+      .map(function (rule) { return rule + " !important"; })
+      .join(";");
     document.body.appendChild(host);
     var shadow = host.attachShadow({ mode: "open" });
 
     var style = document.createElement("link");
     style.rel = "stylesheet";
     style.href = base + "chat.css";
+    var styled = new Promise(function (resolve) {
+      style.onload = resolve;
+      style.onerror = resolve;
+    });
     shadow.appendChild(style);
 
     var panel = document.createElement("div");
     panel.className = "sc-panel";
     panel.id = "sc-panel";
     panel.setAttribute("role", "dialog");
-    panel.setAttribute("aria-label", title);
+    panel.setAttribute("aria-label", data.title || "Customer support");
     panel.hidden = true;
 
     var launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "sc-launcher";
+    launcher.hidden = true; // shown once styled and branded: no unstyled flash
     launcher.setAttribute("aria-controls", "sc-panel");
     launcher.setAttribute("aria-expanded", "false");
-    var icon = document.createElement("span");
-    icon.className = "sc-launcher-icon";
-    icon.setAttribute("aria-hidden", "true");
     var label = document.createElement("span");
-    label.className = "sc-launcher-label";
+    label.className = "sc-visually-hidden";
     label.textContent = "Chat with us";
-    launcher.appendChild(icon);
+    var badge = document.createElement("span");
+    badge.className = "sc-badge";
+    badge.hidden = true;
+    launcher.appendChild(chatIcon());
     launcher.appendChild(label);
+    launcher.appendChild(badge);
 
     shadow.appendChild(panel);
     shadow.appendChild(launcher);
 
     var chat = null;
     var loading = null;
+    var unread = 0;
+    var configured = Promise.all([loadConfig(), loadScript(base + "chat-brand.js")]).then(function (results) {
+      var config = results[0];
+      window.SupportChat.brand.apply(host, config);
+      panel.setAttribute("aria-label", config.title);
+      return config;
+    });
+    Promise.all([configured.catch(function () {}), styled]).then(function () { launcher.hidden = false; });
+
+    function showUnread() {
+      badge.hidden = !unread;
+      badge.replaceChildren(document.createTextNode(String(unread)));
+      var words = document.createElement("span");
+      words.className = "sc-visually-hidden";
+      words.textContent = unread === 1 ? " new reply" : " new replies";
+      badge.appendChild(words);
+    }
+
+    function onReply() {
+      if (!panel.hidden) return;
+      unread += 1;
+      showUnread();
+    }
 
     function ensureChat() {
       if (chat) return Promise.resolve(chat);
       if (!loading) {
-        loading = Promise.all([loadConfig(), window.SupportChat ? null : loadScript(base + "chat.js")]).then(
-          function (results) {
-            var config = results[0];
-            config.onClose = close;
-            chat = window.SupportChat.mount(panel, config);
-            widget.chat = chat;
-            return chat;
-          }
-        );
+        loading = Promise.all([configured, loadChat()]).then(function (results) {
+          var config = results[0];
+          config.onClose = close;
+          config.onReply = onReply;
+          chat = window.SupportChat.mount(panel, config);
+          widget.chat = chat;
+          return chat;
+        });
         loading.catch(function () {
           loading = null;
           panel.textContent = "The chat could not be loaded. Please try again later.";
@@ -138,6 +198,8 @@
       host.classList.add("sc-open");
       launcher.setAttribute("aria-expanded", "true");
       launcher.hidden = true;
+      unread = 0;
+      showUnread();
       remember(true);
       return ensureChat().then(function (c) {
         c.focus();

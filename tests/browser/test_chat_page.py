@@ -41,12 +41,19 @@ def wait_until_idle(page: Any, timeout: float = 15_000) -> None:
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_enabled(timeout=timeout)
 
 
-def local_conversation(page: Any) -> dict[str, str] | None:
+def local_state(page: Any) -> dict[str, Any]:
+    """What the chat keeps on this device (see web/chat-store.js)."""
     raw = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('support-chat:v1:'))"
+        "Object.keys(localStorage).filter(k => k.startsWith('support-chat:v2:'))"
         ".map(k => localStorage.getItem(k))[0] || null"
     )
-    return json.loads(raw) if raw else None
+    return json.loads(raw) if raw else {"active": None, "conversations": []}
+
+
+def local_conversation(page: Any) -> dict[str, str] | None:
+    """The conversation the chat shows, as stored on this device."""
+    state = local_state(page)
+    return next((c for c in state["conversations"] if c["id"] == state["active"]), None)
 
 
 def test_the_answer_grows_in_several_steps_while_it_streams(page: Any, site: str, env: Env) -> None:
@@ -128,6 +135,7 @@ def test_reload_restores_the_conversation(page: Any, site: str, env: Env) -> Non
     page.get_by_role("button", name="New conversation").click()
     expect(page.locator(QUESTIONS)).to_have_count(0)
     assert local_conversation(page) is None
+    assert [c["title"] for c in local_state(page)["conversations"]] == ["Can I return my tent?"]  # kept
     page.reload()
     page.evaluate("window.supportChat.ready")
     expect(page.locator(QUESTIONS)).to_have_count(0)
@@ -278,10 +286,12 @@ def test_rate_limit_says_when_to_retry(page: Any, site: str, env: Env) -> None:
     env.fake.script(Behavior(chunks=["Hello ", "again."]))
     open_chat(page, site)
     calls = {"n": 0}
+    first: dict[str, Any] = {}
 
     def limited_once(route: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 1:
+            first.update(route.request.post_data_json)
             route.fulfill(
                 status=429,
                 headers={"Retry-After": "2", "Content-Type": "application/json"},
@@ -293,14 +303,23 @@ def test_rate_limit_says_when_to_retry(page: Any, site: str, env: Env) -> None:
     page.route("**/chat_stream", limited_once)
     ask(page, "Hello?")
     failure = page.locator(".sc-failure")
-    expect(failure).to_contain_text("wait 2 seconds")
+    expect(failure).to_contain_text("sending messages a little fast")
+    expect(failure).not_to_contain_text("slow down")  # the server's own words stay out
     retry = page.get_by_role("button", name="Retry")
     expect(retry).to_be_disabled()
+    send = page.get_by_role("button", name="Send", exact=True)
+    expect(send).to_be_disabled()
+    expect(page.locator(".sc-cooldown")).to_contain_text("You can send again in")
+    expect(page.get_by_label("Your message")).to_have_value("Hello?")  # not lost
     screenshot(page, "page-rate-limited")
-    expect(page.get_by_role("button", name="Retry")).to_be_enabled(timeout=5_000)
-    page.get_by_role("button", name="Retry").click()
+    expect(send).to_be_enabled(timeout=5_000)
+    expect(page.locator(".sc-cooldown")).to_be_hidden()
+    with page.expect_request("**/chat_stream") as again:
+        page.get_by_role("button", name="Retry").click()
     expect(page.locator(ANSWERS).last).to_have_text("Hello again.")
     expect(page.locator(QUESTIONS)).to_have_count(1)
+    expect(page.get_by_label("Your message")).to_have_value("")
+    assert again.value.post_data_json["client_message_id"] == first["client_message_id"]  # same message
 
 
 def test_knowledge_base_answers_are_announced(page: Any, site: str) -> None:
@@ -359,6 +378,7 @@ def test_the_page_works_at_phone_width(browser: Any, site: str, env: Env) -> Non
         expect(page.locator(ANSWERS).last).to_have_text("Delivery takes 2 to 4 days.")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the page scrolls sideways on a phone: {width}px"
+        expect(page.locator(".sc-hint")).to_be_hidden()  # no keyboard hint on a phone
         screenshot(page, "page-phone")
 
         page.goto(site + "/widget-demo.html")
@@ -367,6 +387,8 @@ def test_the_page_works_at_phone_width(browser: Any, site: str, env: Env) -> Non
         expect(dialog.locator(ANSWERS)).to_have_text(["Delivery takes 2 to 4 days."])
         box = dialog.bounding_box()
         assert box is not None and box["width"] == 375, box  # the bubble opens full screen
+        border = dialog.locator(".sc-chat").evaluate("e => getComputedStyle(e).borderTopWidth")
+        assert border == "0px", border  # full screen without a frame
         screenshot(page, "widget-phone")
     finally:
         context.close()

@@ -1,0 +1,437 @@
+/*
+ * The chat's DOM: builds the layout once and draws messages, answers and notices.
+ * It never fetches and never stores; chat.js tells it what to show.
+ * Defines window.SupportChat.view = {createView, KNOWLEDGE_NOTICE}.
+ */
+(function () {
+  "use strict";
+
+  var dom = window.SupportChat.dom;
+  var el = dom.el;
+  var icon = dom.icon;
+  var renderMarkdown = dom.renderMarkdown;
+
+  var KNOWLEDGE_NOTICE = "Answers come from the shop's knowledge base.";
+  var DEFAULT_SUBTITLE = "We usually answer right away";
+  var WAITING_SUBTITLE = "Waiting for a person from our team";
+  var DEFAULT_GREETING = "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours.";
+  var GROUP_MS = 5 * 60 * 1000; // messages from one author this close together form a group
+  var LONG_ANSWER_CHARS = 4000; // beyond this, re-render at most every LONG_RENDER_MS
+  var LONG_RENDER_MS = 120;
+
+  function iconButton(name, label, className) {
+    return el("button", { type: "button", className: "sc-icon-button " + (className || ""), "aria-label": label, title: label }, [icon(name)]);
+  }
+
+  function initials(name) {
+    var letters = dom.clean(name).trim().split(/\s+/).map(function (w) { return Array.from(w)[0] || ""; });
+    return (letters[0] || "?") + (letters[1] || "");
+  }
+
+  /** The assistant's picture (the shop's image or its initials); staff get their initials. */
+  function avatar(cfg, author) {
+    if (!author && cfg.avatar) return el("img", { className: "sc-avatar", src: cfg.avatar, alt: "" });
+    return el("span", { className: "sc-avatar" + (author ? " sc-avatar--staff" : ""), "aria-hidden": "true", text: initials(author || cfg.agentName) });
+  }
+
+  function formatTime(date) {
+    var sameDay = date.toDateString() === new Date().toDateString();
+    var options = sameDay ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    return date.toLocaleString([], options);
+  }
+
+  function layout(cfg) {
+    var inputId = dom.uniqueId("sc-input");
+    var hintId = dom.uniqueId("sc-hint");
+    var titleId = dom.uniqueId("sc-title");
+    var listId = dom.uniqueId("sc-list");
+    var p = {};
+    p.subtitle = el("p", { className: "sc-subtitle", text: cfg.mode === "knowledge" ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE });
+    p.listButton = iconButton("list", "Your conversations", "sc-list-toggle");
+    p.listButton.setAttribute("aria-expanded", "false");
+    p.listButton.setAttribute("aria-controls", listId);
+    p.newButton = iconButton("plus", "New conversation", "sc-new");
+    p.closeButton = cfg.variant === "widget" ? iconButton("close", "Close chat", "sc-close") : null;
+    var header = el("header", { className: "sc-header" }, [
+      avatar(cfg),
+      el("div", { className: "sc-head-text" }, [
+        el(cfg.variant === "page" ? "h1" : "h2", { className: "sc-title", id: titleId, text: cfg.title }),
+        p.subtitle,
+      ]),
+      el("div", { className: "sc-header-actions" }, [p.listButton, p.newButton].concat(p.closeButton ? [p.closeButton] : [])),
+    ]);
+
+    p.list = el("ul", { className: "sc-list-items" });
+    p.startButton = el("button", { type: "button", className: "sc-button sc-start", text: "Start a new conversation" });
+    p.listPanel = el("div", { className: "sc-list", id: listId, hidden: true }, [
+      el("h3", { className: "sc-list-title", text: "Your conversations" }),
+      p.startButton,
+      p.list,
+    ]);
+
+    p.greeting = messageRow(cfg, "greeting", { text: cfg.greeting || DEFAULT_GREETING, markdown: true });
+    p.chips = el("div", { className: "sc-chips", role: "group", "aria-label": "Suggested questions", hidden: true });
+    p.earlierButton = el("button", { type: "button", className: "sc-button sc-earlier", hidden: true, text: "Show earlier messages" });
+    p.messages = el("div", {
+      className: "sc-messages",
+      role: "log",
+      "aria-live": "polite",
+      "aria-relevant": "additions text",
+      "aria-label": "Conversation",
+      tabindex: "0",
+    }, [p.earlierButton, p.greeting, p.chips]);
+    p.status = el("div", { className: "sc-visually-hidden", role: "status", "aria-live": "polite" });
+
+    var emailId = dom.uniqueId("sc-email");
+    p.email = el("input", { id: emailId, className: "sc-field", type: "email", autocomplete: "email", placeholder: "you@example.com" });
+    p.handoffSend = el("button", { type: "submit", className: "sc-button sc-primary", text: "Ask for a person" });
+    p.handoffCancel = el("button", { type: "button", className: "sc-button", text: "Cancel" });
+    p.handoffForm = el("form", { className: "sc-handoff", hidden: true, "aria-label": "Talk to a person" }, [
+      el("p", { text: "We'll ask someone from our team to join this chat. Leave your email if you may not stay." }),
+      el("label", { for: emailId, text: "Email (optional)" }),
+      p.email,
+      el("div", { className: "sc-row" }, [p.handoffSend, p.handoffCancel]),
+    ]);
+
+    p.input = el("textarea", {
+      id: inputId,
+      className: "sc-input",
+      rows: "1",
+      placeholder: "Type your question…",
+      "aria-describedby": hintId,
+      maxlength: "4000",
+      autocomplete: "off",
+      dir: "auto",
+    });
+    p.sendButton = el("button", { type: "submit", className: "sc-button sc-send", text: "Send" });
+    p.form = el("form", { className: "sc-composer", "aria-label": "Send a message" }, [
+      el("label", { className: "sc-visually-hidden", for: inputId, text: "Your message" }),
+      p.input,
+      p.sendButton,
+    ]);
+    p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), "Talk to a person"]);
+    p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
+    p.hint = el("p", { className: "sc-hint", id: hintId, text: "Shift+Enter for a new line" });
+    var footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);
+    p.container = el("section", { className: "sc-chat sc-chat--" + cfg.variant, "aria-labelledby": titleId }, [
+      header, p.listPanel, p.messages, p.status, p.handoffForm, p.form, footer,
+    ]);
+    return p;
+  }
+
+  /**
+   * One message: kind "user", "assistant", "agent" (staff) or "greeting".
+   * m: {text, markdown, author, time (Date)}.
+   */
+  function messageRow(cfg, kind, m) {
+    var bot = kind !== "user";
+    var name = kind === "agent" ? m.author || "Staff" : cfg.agentName;
+    var bubble = el("div", { className: "sc-bubble" + (bot ? " sc-markdown" : ""), dir: "auto" });
+    if (m.text) {
+      if (m.markdown) bubble.appendChild(renderMarkdown(m.text));
+      else bubble.textContent = dom.clean(m.text); // what the shopper typed, exactly as typed
+    }
+    var when = m.time || new Date();
+    var meta = el("div", { className: "sc-msg-meta" }, [
+      bot ? el("bdi", { className: "sc-msg-name", text: name }) : null,
+      el("time", { className: "sc-msg-time", datetime: when.toISOString(), text: formatTime(when) }),
+    ].filter(Boolean));
+    var spoken = kind === "user" ? "You: " : kind === "agent" ? name + " (staff): " : "Support: ";
+    var body = el("div", { className: "sc-msg-body" }, [el("span", { className: "sc-visually-hidden", text: spoken }), bubble, meta]);
+    var row = el("div", { className: "sc-msg sc-msg--" + kind + (bot ? " sc-msg--bot" : "") }, bot ? [avatar(cfg, kind === "agent" ? name : null), body] : [body]);
+    row.dataset.group = kind === "greeting" ? "assistant" : kind + ":" + (m.author || "");
+    row.dataset.time = String(when.getTime());
+    return row;
+  }
+
+  function typingIndicator() {
+    return el("div", { className: "sc-typing" }, [
+      el("span", { className: "sc-visually-hidden", text: "The agent is typing…" }),
+      el("span", { className: "sc-dot", "aria-hidden": "true" }),
+      el("span", { className: "sc-dot", "aria-hidden": "true" }),
+      el("span", { className: "sc-dot", "aria-hidden": "true" }),
+    ]);
+  }
+
+  function bubbleOf(row) {
+    return row.querySelector(".sc-bubble");
+  }
+
+  /** Build the chat inside `root`; returns its parts and the drawing functions chat.js uses. */
+  function createView(root, cfg) {
+    var parts = layout(cfg);
+    var messages = parts.messages;
+    root.appendChild(parts.container);
+
+    function nearBottom() {
+      return messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
+    }
+    function scrollToBottom() {
+      messages.scrollTop = messages.scrollHeight;
+    }
+
+    /** Add a node at the end; consecutive messages of one author are grouped. */
+    function append(node) {
+      var stick = nearBottom();
+      var previous = messages.lastElementChild;
+      if (
+        node.classList.contains("sc-msg") && previous && previous.classList.contains("sc-msg") &&
+        previous.dataset.group === node.dataset.group &&
+        Number(node.dataset.time) - Number(previous.dataset.time) < GROUP_MS
+      ) {
+        node.classList.add("sc-msg--cont");
+        previous.classList.add("sc-msg--more");
+      }
+      messages.appendChild(node);
+      if (stick || node.classList.contains("sc-msg--user")) scrollToBottom();
+      return node;
+    }
+
+    function renderAnswer(turn) {
+      var stick = nearBottom();
+      var bubble = bubbleOf(turn.answerEl);
+      if (turn.text) bubble.replaceChildren(renderMarkdown(turn.text));
+      else bubble.replaceChildren(typingIndicator());
+      turn.lastRender = Date.now();
+      if (stick) scrollToBottom();
+    }
+
+    /** At most one re-render per frame (and fewer for long answers), however fast deltas come. */
+    function scheduleRender(turn) {
+      if (turn.renderPending) return;
+      turn.renderPending = true;
+      var wait = turn.text.length > LONG_ANSWER_CHARS ? Math.max(0, LONG_RENDER_MS - (Date.now() - (turn.lastRender || 0))) : 0;
+      var run = function () {
+        if (!turn.renderPending) return;
+        turn.renderPending = false;
+        clearTimeout(turn.renderTimer);
+        renderAnswer(turn);
+      };
+      // requestAnimationFrame pauses in background tabs; the timer keeps text arriving there.
+      turn.renderTimer = setTimeout(run, Math.max(wait, 200));
+      setTimeout(function () { requestAnimationFrame(run); }, wait);
+    }
+
+    function flushRender(turn) {
+      turn.renderPending = false;
+      clearTimeout(turn.renderTimer);
+      renderAnswer(turn);
+    }
+
+    function announce(text) {
+      parts.status.textContent = "";
+      // A fresh text node after a tick makes screen readers announce repeats too.
+      setTimeout(function () { parts.status.textContent = text; }, 50);
+    }
+
+    function disableOldRetries() {
+      messages.querySelectorAll(".sc-retry").forEach(function (button) {
+        button.disabled = true;
+      });
+    }
+
+    /**
+     * A plain-words notice in the conversation, with a retry button when `retry` is given
+     * (disabled for `waitSeconds` with a countdown). Returns a handle whose remove() takes it away.
+     */
+    function showFailure(text, retry, waitSeconds) {
+      var countdown = null;
+      var button = retry
+        ? el("button", { type: "button", className: "sc-button sc-retry", text: "Retry", onclick: retry })
+        : null;
+      var node = el("div", { className: "sc-failure", role: "alert" }, [el("span", { className: "sc-failure-text", text: text })].concat(button ? [button] : []));
+      append(node);
+      if (button && waitSeconds) {
+        var left = waitSeconds;
+        var tick = function () {
+          button.disabled = left > 0;
+          button.textContent = left > 0 ? "Retry in " + left + " s" : "Retry";
+          if (left-- <= 0) clearInterval(countdown);
+        };
+        tick();
+        countdown = setInterval(tick, 1000);
+      }
+      return {
+        remove: function () {
+          clearInterval(countdown);
+          node.remove();
+        },
+      };
+    }
+
+    /** Under a finished answer: sources, copy, and thumbs for feedback (when `rate` is given). */
+    function answerExtras(row, extras) {
+      var body = row.querySelector(".sc-msg-body");
+      var meta = row.querySelector(".sc-msg-meta");
+      var old = body.querySelector(".sc-sources");
+      if (old) old.remove();
+      if (extras.sources && extras.sources.length) {
+        var names = extras.sources.map(function (s) { return el("bdi", { className: "sc-source", text: s.title || s.key }); });
+        body.insertBefore(el("p", { className: "sc-sources" }, ["Sources: "].concat(names.reduce(function (all, n, i) {
+          return i ? all.concat([", ", n]) : [n];
+        }, []))), meta);
+      }
+      var actions = meta.querySelector(".sc-actions");
+      if (actions) actions.remove();
+      actions = el("span", { className: "sc-actions" });
+      var copy = iconButton("copy", "Copy answer", "sc-copy");
+      copy.addEventListener("click", function () {
+        extras.copy().then(function () {
+          copy.replaceChildren(icon("check"));
+          copy.setAttribute("aria-label", "Copied");
+          announce("Answer copied.");
+          setTimeout(function () {
+            copy.replaceChildren(icon("copy"));
+            copy.setAttribute("aria-label", "Copy answer");
+          }, 1500);
+        });
+      });
+      actions.appendChild(copy);
+      if (extras.rate) {
+        var thumbs = {
+          up: iconButton("up", "Helpful", "sc-rate"),
+          down: iconButton("down", "Not helpful", "sc-rate"),
+        };
+        var show = function (rating) {
+          thumbs.up.setAttribute("aria-pressed", String(rating === "up"));
+          thumbs.down.setAttribute("aria-pressed", String(rating === "down"));
+        };
+        show(extras.rating);
+        Object.keys(thumbs).forEach(function (rating) {
+          thumbs[rating].addEventListener("click", function () {
+            show(rating);
+            extras.rate(rating);
+            var form = body.querySelector(".sc-comment");
+            if (form) form.remove();
+            if (rating === "down") commentForm(body, extras.rate);
+          });
+          actions.appendChild(thumbs[rating]);
+        });
+      }
+      meta.appendChild(actions);
+    }
+
+    /** After a thumbs down: an optional short comment. */
+    function commentForm(body, rate) {
+      var id = dom.uniqueId("sc-comment");
+      var field = el("input", { id: id, className: "sc-field", maxlength: "500", dir: "auto", placeholder: "What was missing?" });
+      var form = el("form", { className: "sc-comment", "aria-label": "Feedback" }, [
+        el("label", { for: id, text: "Thanks. What could be better? (optional)" }),
+        el("div", { className: "sc-row" }, [field, el("button", { type: "submit", className: "sc-button", text: "Send feedback" })]),
+      ]);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (field.value.trim()) rate("down", field.value.trim());
+        form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." }));
+      });
+      body.appendChild(form);
+      field.focus();
+    }
+
+    /** Suggested questions under the greeting; `pick(question)` asks one. */
+    function showChips(suggestions, pick) {
+      parts.chips.replaceChildren();
+      suggestions.slice(0, 5).forEach(function (s) {
+        parts.chips.appendChild(el("button", { type: "button", className: "sc-chip", dir: "auto", text: s.question, onclick: function () { pick(s.question); } }));
+      });
+      parts.chips.hidden = !suggestions.length;
+    }
+
+    /** The conversations on this device; `pick(id)` opens one. */
+    function showConversations(conversations, activeId, pick) {
+      parts.list.replaceChildren();
+      conversations.forEach(function (c) {
+        var button = el("button", { type: "button", className: "sc-list-item", onclick: function () { pick(c.id); } }, [
+          el("bdi", { className: "sc-list-name", dir: "auto", text: c.title || "Earlier conversation" }),
+          el("span", { className: "sc-list-when", text: formatTime(new Date(c.updatedAt)) }),
+        ]);
+        if (c.id === activeId) button.setAttribute("aria-current", "true");
+        parts.list.appendChild(el("li", {}, [button]));
+      });
+      if (!conversations.length) parts.list.appendChild(el("li", { className: "sc-list-empty", text: "No earlier conversations on this device." }));
+    }
+
+    function toggleConversations(open) {
+      parts.listPanel.hidden = !open;
+      parts.messages.hidden = open;
+      parts.form.hidden = open;
+      parts.listButton.setAttribute("aria-expanded", String(open));
+    }
+
+    /** Remove every message (the greeting, chips and "earlier" button stay). */
+    function clearMessages() {
+      Array.prototype.slice.call(messages.children).forEach(function (child) {
+        if (child !== parts.greeting && child !== parts.earlierButton && child !== parts.chips) child.remove();
+      });
+      parts.greeting.classList.remove("sc-msg--more");
+      parts.earlierButton.hidden = true;
+    }
+
+    /** Put older messages above the current ones, keeping what the shopper sees in place. */
+    function prepend(nodes) {
+      var fromBottom = messages.scrollHeight - messages.scrollTop;
+      var anchor = parts.greeting.nextSibling;
+      nodes.forEach(function (node) { messages.insertBefore(node, anchor); });
+      messages.scrollTop = messages.scrollHeight - fromBottom;
+    }
+
+    /** While Retry-After runs: Send is disabled and says when it can be used again. */
+    function cooldown(seconds, done) {
+      clearInterval(parts.cooldownTimer);
+      var left = seconds;
+      var tick = function () {
+        parts.cooldown.hidden = left <= 0;
+        parts.cooldown.textContent = "You can send again in " + left + " s";
+        if (left-- <= 0) {
+          clearInterval(parts.cooldownTimer);
+          done();
+        }
+      };
+      tick();
+      parts.cooldownTimer = setInterval(tick, 1000);
+    }
+
+    var knowledge = cfg.mode === "knowledge";
+    var waiting = false;
+    function subtitle() {
+      setSubtitle(waiting ? WAITING_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE);
+    }
+    function setSubtitle(text) {
+      parts.subtitle.textContent = text;
+    }
+
+    function autosize() {
+      parts.input.style.height = "auto";
+      parts.input.style.height = Math.min(parts.input.scrollHeight, 160) + "px";
+    }
+
+    return Object.assign(parts, {
+      append: append,
+      scrollToBottom: scrollToBottom,
+      row: function (kind, m) { return messageRow(cfg, kind, m); },
+      bubbleOf: bubbleOf,
+      renderAnswer: renderAnswer,
+      scheduleRender: scheduleRender,
+      flushRender: flushRender,
+      announce: announce,
+      disableOldRetries: disableOldRetries,
+      showFailure: showFailure,
+      answerExtras: answerExtras,
+      showChips: showChips,
+      showConversations: showConversations,
+      toggleConversations: toggleConversations,
+      clearMessages: clearMessages,
+      prepend: prepend,
+      startCooldown: cooldown,
+      setSubtitle: setSubtitle,
+      autosize: autosize,
+      knowledgeMode: function () { knowledge = true; subtitle(); },
+      waitingMode: function (value) { waiting = value; subtitle(); },
+      notice: function (text) { return append(el("p", { className: "sc-event", text: text })); },
+      loading: function () { return append(el("p", { className: "sc-loading", text: "Loading your conversation…" })); },
+    });
+  }
+
+  var SupportChat = (window.SupportChat = window.SupportChat || {});
+  SupportChat.view = { createView: createView, KNOWLEDGE_NOTICE: KNOWLEDGE_NOTICE };
+})();
