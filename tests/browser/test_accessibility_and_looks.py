@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from scripts.fake_gemini import Behavior
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat
-from tests.fake_gemini import Behavior
 from tests.support import Env
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from common.config import REPO_ROOT
+from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
 from tests.browser.test_chat_page import (
     ANSWERS,
@@ -25,7 +26,6 @@ from tests.browser.test_chat_page import (
     open_chat,
     wait_until_idle,
 )
-from tests.fake_gemini import Behavior
 from tests.support import Env
 
 WEB = REPO_ROOT / "web"

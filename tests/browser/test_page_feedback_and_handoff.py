@@ -11,9 +11,9 @@ import uuid
 from typing import Any
 
 from common.knowledge import DEFAULT_ENTRIES
+from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
 from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat
-from tests.fake_gemini import Behavior
 from tests.support import Env
 
 
