@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint fuzz fake-gemini migrate package bench clean
+.PHONY: dev test lint fuzz fake-gemini migrate package bench eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ migrate: $(BIN)/.installed
 ## chat_stream against the fake model's limit (BENCH_ARGS="--help"; DATABASE_URL: a Postgres server)
 bench: $(BIN)/.installed
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
+
+## Score answers without a model on the labelled questions (tests/eval/questions.yaml); print each miss
+eval: $(BIN)/.installed
+	$(BIN)/python -m tests.eval.evaluate
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) dist .pytest_cache .ruff_cache .mypy_cache
