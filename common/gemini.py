@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from common.config import Settings
 from common.errors import ModelError
-from common.llm import AnswerSource, Prompt, StreamEnd, StreamEvent, TextDelta
+from common.llm import AnswerSource, EmbeddingTask, Prompt, StreamEnd, StreamEvent, TextDelta
 
 if TYPE_CHECKING:
     from google import genai
 
 log = logging.getLogger(__name__)
+
+# Gemini's batchEmbedContents takes at most this many texts per call.
+EMBED_BATCH = 100
 
 # The SDK retries these before the first byte, with exponential backoff and jitter.
 RETRYABLE_STATUSES = [408, 429, 500, 502, 503, 504]
@@ -78,8 +81,11 @@ class GeminiClient:
         read_timeout_seconds: float = 30.0,
         retry_attempts: int = 3,
         max_output_tokens: int = 1024,
+        embedding: tuple[str, int] = ("gemini-embedding-001", 768),
     ) -> None:
         self.model = model
+        # The embedding model and the vectors' length (output_dimensionality).
+        self.embedding_model, self._dimensions = embedding
         self._max_output_tokens = max_output_tokens
         self._api_key = api_key
         self._base_url = base_url
@@ -122,6 +128,7 @@ class GeminiClient:
             read_timeout_seconds=settings.gemini_read_timeout_seconds,
             retry_attempts=settings.gemini_retry_attempts,
             max_output_tokens=settings.gemini_max_output_tokens,
+            embedding=(settings.gemini_embedding_model, settings.embedding_dimensions),
         )
 
     def _request(self, prompt: Prompt) -> dict[str, Any]:
@@ -168,3 +175,25 @@ class GeminiClient:
         except Exception as exc:
             raise model_error_from(exc) from exc
         return response.text or ""
+
+    def embed(self, texts: Sequence[str], *, task: EmbeddingTask) -> list[list[float]]:
+        """One vector per text (``batchEmbedContents``, at most ``EMBED_BATCH`` texts a call)."""
+        from google.genai import types
+
+        config = types.EmbedContentConfig(task_type=task, output_dimensionality=self._dimensions)
+        vectors: list[list[float]] = []
+        try:
+            for start in range(0, len(texts), EMBED_BATCH):
+                batch = list(texts[start : start + EMBED_BATCH])
+                response = self._sdk().models.embed_content(
+                    model=self.embedding_model, contents=batch, config=config
+                )
+                found = [list(e.values or []) for e in response.embeddings or []]
+                if len(found) != len(batch) or not all(found):
+                    raise ModelError("empty_answer")
+                vectors += found
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise model_error_from(exc) from exc
+        return vectors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class StreamEnd:
 StreamEvent = TextDelta | StreamEnd
 
 
+@runtime_checkable
 class Embedder(Protocol):
     """Turns texts into embedding vectors. Raises ``common.errors.ModelError`` when it fails."""
 

@@ -66,6 +66,10 @@ def final_event_for(message: Message) -> FinalEvent | None:
         return None
     if message.status in (MessageStatus.COMPLETE, MessageStatus.BLOCKED):
         return done_event(
-            message.id, message.finish_reason, message.input_tokens, message.output_tokens, message.sources or ()
+            message.id,
+            message.finish_reason,
+            message.input_tokens,
+            message.output_tokens,
+            message.sources or (),
         )
     return error_event(message.error_code or "internal_error")
