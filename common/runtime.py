@@ -20,6 +20,8 @@ from common.config import get_settings
 from common.db import create_db_engine, start_embedded_postgres
 from common.knowledge.cache import KnowledgeCache
 from common.knowledge.entries import Knowledge
+from common.knowledge.hybrid import exceeds_budget
+from common.knowledge.retrieval import knowledge_index
 from common.knowledge.store import EmbeddingBackfill, load_knowledge
 from common.llm import AnswerSource, Embedder, LLMClient
 from common.ratelimit import RateLimiter, make_storage
@@ -81,6 +83,9 @@ def _load_knowledge() -> Knowledge:
     backfill = embedding_backfill()
     if backfill is not None:
         backfill.after_load(knowledge)
+    if llm_client() is None or exceeds_budget(knowledge, get_settings().knowledge_token_budget):
+        # Build the retrieval index here (refreshes run in the background), not on a question.
+        knowledge_index(knowledge)
     return knowledge
 
 
