@@ -71,6 +71,9 @@ class GeminiClient:
     """Streams answers from Gemini. One instance per process: it holds a connection pool."""
 
     source: AnswerSource = "model"
+    # The embedding model and the vectors' length (output_dimensionality); from_settings sets both.
+    embedding_model = "gemini-embedding-001"
+    embedding_dimensions = 768
 
     def __init__(
         self,
@@ -81,11 +84,8 @@ class GeminiClient:
         read_timeout_seconds: float = 30.0,
         retry_attempts: int = 3,
         max_output_tokens: int = 1024,
-        embedding: tuple[str, int] = ("gemini-embedding-001", 768),
     ) -> None:
         self.model = model
-        # The embedding model and the vectors' length (output_dimensionality).
-        self.embedding_model, self._dimensions = embedding
         self._max_output_tokens = max_output_tokens
         self._api_key = api_key
         self._base_url = base_url
@@ -121,15 +121,17 @@ class GeminiClient:
     @classmethod
     def from_settings(cls, settings: Settings) -> GeminiClient:
         assert settings.gemini_api_key is not None
-        return cls(
+        client = cls(
             api_key=settings.gemini_api_key.get_secret_value(),
             model=settings.gemini_model,
             base_url=settings.gemini_base_url,
             read_timeout_seconds=settings.gemini_read_timeout_seconds,
             retry_attempts=settings.gemini_retry_attempts,
             max_output_tokens=settings.gemini_max_output_tokens,
-            embedding=(settings.gemini_embedding_model, settings.embedding_dimensions),
         )
+        client.embedding_model = settings.gemini_embedding_model
+        client.embedding_dimensions = settings.embedding_dimensions
+        return client
 
     def _request(self, prompt: Prompt) -> dict[str, Any]:
         from google.genai import types
@@ -180,7 +182,7 @@ class GeminiClient:
         """One vector per text (``batchEmbedContents``, at most ``EMBED_BATCH`` texts a call)."""
         from google.genai import types
 
-        config = types.EmbedContentConfig(task_type=task, output_dimensionality=self._dimensions)
+        config = types.EmbedContentConfig(task_type=task, output_dimensionality=self.embedding_dimensions)
         vectors: list[list[float]] = []
         try:
             for start in range(0, len(texts), EMBED_BATCH):
