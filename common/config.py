@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     gemini_read_timeout_seconds: float = Field(default=30.0, gt=0)
     gemini_retry_attempts: int = Field(default=3, ge=1, le=10)
     gemini_max_output_tokens: int = Field(default=1024, ge=1)
+    gemini_embedding_model: str = "gemini-embedding-001"
+    embedding_dimensions: int = Field(default=768, ge=8, le=3072)
     answer_deadline_seconds: float = Field(default=300.0, gt=0)
     model_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
@@ -57,6 +59,10 @@ class Settings(BaseSettings):
     policy_cache_ttl_seconds: float = Field(default=60.0, ge=0)
     knowledge_fallback: bool = True
     faq_direct_answer_min_score: float | None = Field(default=None, gt=0)
+    # Knowledge larger than this (estimated tokens) is not sent whole: each question is grounded
+    # with its top entries from hybrid retrieval (BM25 and embeddings).
+    knowledge_token_budget: int = Field(default=8000, ge=500)
+    knowledge_top_entries: int = Field(default=8, ge=1, le=100)
     history_token_budget: int = Field(default=6000, ge=100)
     max_message_chars: int = Field(default=4000, ge=1)
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from common.config import Settings
 from common.errors import ModelError
-from common.llm import AnswerSource, Prompt, StreamEnd, StreamEvent, TextDelta
+from common.llm import AnswerSource, EmbeddingTask, Prompt, StreamEnd, StreamEvent, TextDelta
 
 if TYPE_CHECKING:
     from google import genai
 
 log = logging.getLogger(__name__)
+
+# Gemini's batchEmbedContents takes at most this many texts per call.
+EMBED_BATCH = 100
 
 # The SDK retries these before the first byte, with exponential backoff and jitter.
 RETRYABLE_STATUSES = [408, 429, 500, 502, 503, 504]
@@ -68,6 +71,9 @@ class GeminiClient:
     """Streams answers from Gemini. One instance per process: it holds a connection pool."""
 
     source: AnswerSource = "model"
+    # The embedding model and the vectors' length (output_dimensionality); from_settings sets both.
+    embedding_model = "gemini-embedding-001"
+    embedding_dimensions = 768
 
     def __init__(
         self,
@@ -115,7 +121,7 @@ class GeminiClient:
     @classmethod
     def from_settings(cls, settings: Settings) -> GeminiClient:
         assert settings.gemini_api_key is not None
-        return cls(
+        client = cls(
             api_key=settings.gemini_api_key.get_secret_value(),
             model=settings.gemini_model,
             base_url=settings.gemini_base_url,
@@ -123,6 +129,9 @@ class GeminiClient:
             retry_attempts=settings.gemini_retry_attempts,
             max_output_tokens=settings.gemini_max_output_tokens,
         )
+        client.embedding_model = settings.gemini_embedding_model
+        client.embedding_dimensions = settings.embedding_dimensions
+        return client
 
     def _request(self, prompt: Prompt) -> dict[str, Any]:
         from google.genai import types
@@ -168,3 +177,25 @@ class GeminiClient:
         except Exception as exc:
             raise model_error_from(exc) from exc
         return response.text or ""
+
+    def embed(self, texts: Sequence[str], *, task: EmbeddingTask) -> list[list[float]]:
+        """One vector per text (``batchEmbedContents``, at most ``EMBED_BATCH`` texts a call)."""
+        from google.genai import types
+
+        config = types.EmbedContentConfig(task_type=task, output_dimensionality=self.embedding_dimensions)
+        vectors: list[list[float]] = []
+        try:
+            for start in range(0, len(texts), EMBED_BATCH):
+                batch = list(texts[start : start + EMBED_BATCH])
+                response = self._sdk().models.embed_content(
+                    model=self.embedding_model, contents=batch, config=config
+                )
+                found = [list(e.values or []) for e in response.embeddings or []]
+                if len(found) != len(batch) or not all(found):
+                    raise ModelError("empty_answer")
+                vectors += found
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise model_error_from(exc) from exc
+        return vectors

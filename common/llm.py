@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,24 @@ class TextDelta:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A knowledge entry an answer was taken from."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
 class StreamEnd:
-    """The last event of a stream. ``finish_reason`` is normalised (stop, length, safety, ...)."""
+    """The last event of a stream. ``finish_reason`` is normalised (stop, length, safety, ...).
+
+    ``sources``: the knowledge entries the answer quotes (answers from the knowledge base).
+    """
 
     finish_reason: str
     input_tokens: int | None = None
     output_tokens: int | None = None
+    sources: tuple[Source, ...] = ()
 
     @property
     def blocked(self) -> bool:
@@ -50,6 +62,19 @@ class StreamEnd:
 
 
 StreamEvent = TextDelta | StreamEnd
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into embedding vectors. Raises ``common.errors.ModelError`` when it fails."""
+
+    embedding_model: str
+
+    def embed(self, texts: Sequence[str], *, task: EmbeddingTask) -> list[list[float]]: ...
+
+
+# Documents are embedded for retrieval, questions for finding them (Gemini tunes each).
+EmbeddingTask = Literal["RETRIEVAL_DOCUMENT", "RETRIEVAL_QUERY"]
 
 
 class LLMClient(Protocol):

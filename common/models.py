@@ -7,6 +7,7 @@ import enum
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -79,6 +80,8 @@ class Message(Base):
     time_to_first_token_ms: Mapped[int | None]
     duration_ms: Mapped[int | None]
     knowledge_version: Mapped[int | None]
+    # The knowledge entries an answer from the knowledge base quotes: [{"key", "title"}].
+    sources: Mapped[list[dict[str, str]] | None] = mapped_column(postgresql.JSONB)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[dt.datetime | None]
@@ -94,6 +97,10 @@ class KnowledgeRecord(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     content: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[str] = mapped_column(sa.String(16))
+    # The entry's embedding (float32, little-endian) for hybrid retrieval, and the model that
+    # made it; NULL when none was computed yet (no model key, or the embed call failed).
+    embedding: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    embedding_model: Mapped[str | None] = mapped_column(sa.String(128))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

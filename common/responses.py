@@ -43,12 +43,20 @@ class DoneUsage(BaseModel):
     output_tokens: int = Field(ge=0)
 
 
+class SourceRef(BaseModel):
+    """A knowledge entry an answer was taken from."""
+
+    key: str
+    title: str
+
+
 class DoneData(BaseModel):
-    """``event: done``."""
+    """``event: done``. ``sources``: the knowledge entries an answer from the knowledge base quotes."""
 
     assistant_message_id: uuid.UUID
     finish_reason: str
     usage: DoneUsage
+    sources: list[SourceRef] = Field(default_factory=list)
 
 
 class StreamErrorData(BaseModel):
@@ -84,6 +92,7 @@ class MessageView(BaseModel):
     time_to_first_token_ms: int | None
     duration_ms: int | None
     knowledge_version: int | None
+    sources: list[SourceRef] = Field(default_factory=list)
 
 
 class HistoryPage(BaseModel):

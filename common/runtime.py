@@ -20,8 +20,10 @@ from common.config import get_settings
 from common.db import create_db_engine, start_embedded_postgres
 from common.knowledge.cache import KnowledgeCache
 from common.knowledge.entries import Knowledge
-from common.knowledge.store import load_knowledge
-from common.llm import AnswerSource, LLMClient
+from common.knowledge.hybrid import exceeds_budget
+from common.knowledge.retrieval import knowledge_index
+from common.knowledge.store import EmbeddingBackfill, load_knowledge
+from common.llm import AnswerSource, Embedder, LLMClient
 from common.ratelimit import RateLimiter, make_storage
 from common.tokens import TokenKeys
 from common.unit_of_work import UnitOfWorkFactory, make_unit_of_work
@@ -61,6 +63,12 @@ def llm_client() -> LLMClient | None:
     return GeminiClient.from_settings(settings)
 
 
+def embedder() -> Embedder | None:
+    """What embeds knowledge entries and questions (the Gemini client), or None without a key."""
+    client = llm_client()
+    return client if isinstance(client, Embedder) else None
+
+
 def answer_mode() -> AnswerSource:
     """How new questions are answered on this instance: by the model, or from the knowledge base."""
     return "model" if get_settings().model_configured else "knowledge"
@@ -68,10 +76,27 @@ def answer_mode() -> AnswerSource:
 
 @functools.cache
 def knowledge_cache() -> KnowledgeCache:
-    return KnowledgeCache(
-        lambda: load_knowledge(uow=unit_of_work()),
-        ttl_seconds=get_settings().policy_cache_ttl_seconds,
-    )
+    return KnowledgeCache(_load_knowledge, ttl_seconds=get_settings().policy_cache_ttl_seconds)
+
+
+def _load_knowledge() -> Knowledge:
+    knowledge = load_knowledge(uow=unit_of_work(), embedder=embedder())
+    backfill = embedding_backfill()
+    if backfill is not None:
+        backfill.after_load(knowledge)
+    if llm_client() is None or exceeds_budget(knowledge, get_settings().knowledge_token_budget):
+        # Build the retrieval index here (refreshes run in the background), not on a question.
+        knowledge_index(knowledge)
+    return knowledge
+
+
+@functools.cache
+def embedding_backfill() -> EmbeddingBackfill | None:
+    model = embedder()
+    if model is None:
+        return None
+    budget = get_settings().knowledge_token_budget
+    return EmbeddingBackfill(uow=unit_of_work(), embedder=model, token_budget=budget)
 
 
 def knowledge() -> Knowledge:
@@ -134,6 +159,7 @@ def reset() -> None:
         relays,
         chat_settings,
         knowledge_cache,
+        embedding_backfill,
         rate_limiter,
         checkpointer,
         token_keys,

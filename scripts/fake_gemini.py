@@ -11,6 +11,10 @@ so a benchmark can tell the model's own latency from what the relay adds. Other 
 steer it over HTTP: ``POST /_fake/script`` with a behaviour as JSON, ``GET /_fake/requests``,
 ``GET /_fake/emissions`` (just the question and those timestamps), ``POST /_fake/reset``.
 
+``:batchEmbedContents`` and ``:embedContent`` answer deterministic vectors: a hashed bag of
+word stems, so texts that share words are near (``embedding_vector``). ``embed_failures``
+makes the next embedding calls fail with 503.
+
 Run alone: ``python -m scripts.fake_gemini --port 8181``.
 """
 
@@ -19,7 +23,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import hashlib
 import json
+import math
 import re
 import socket
 import threading
@@ -80,6 +86,21 @@ def default_chunks(question: str) -> list[str]:
     return [w + " " for w in words[:-1]] + [words[-1]]
 
 
+_EMBED_WORD = re.compile(r"[^\W_]+")
+DEFAULT_DIMENSIONS = 768
+
+
+def embedding_vector(text: str, dimensions: int = DEFAULT_DIMENSIONS) -> list[float]:
+    """A unit vector for ``text``: each word's first five letters hashed to a signed dimension."""
+    vector = [0.0] * dimensions
+    for word in _EMBED_WORD.findall(text.lower()):
+        digest = hashlib.blake2b(word[:5].encode(), digest_size=8).digest()
+        index = int.from_bytes(digest[:4], "little") % dimensions
+        vector[index] += 1.0 if digest[4] & 1 else -1.0
+    norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+    return [v / norm for v in vector]
+
+
 def _count_tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
@@ -97,6 +118,7 @@ class FakeGemini:
         self._behaviors: deque[Behavior] = deque()
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
+        self.embed_failures = 0
         self._server = _Server((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -123,10 +145,22 @@ class FakeGemini:
         with self._lock:
             self._behaviors.clear()
             self.requests.clear()
+            self.embed_failures = 0
 
     def stream_requests(self) -> list[RecordedRequest]:
         with self._lock:
             return [r for r in self.requests if r.method == "streamGenerateContent"]
+
+    def embed_requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.method in ("batchEmbedContents", "embedContent")]
+
+    def _embedding_fails(self) -> bool:
+        with self._lock:
+            if self.embed_failures <= 0:
+                return False
+            self.embed_failures -= 1
+            return True
 
     def _next_behavior(self) -> Behavior:
         with self._lock:
@@ -202,6 +236,9 @@ class FakeGemini:
                         401,
                         {"error": {"code": 401, "message": "API key missing", "status": "UNAUTHENTICATED"}},
                     )
+                    return
+                if match["method"] in ("batchEmbedContents", "embedContent"):
+                    self._embed(match["method"], body)
                     return
                 behavior = fake._next_behavior()
                 if match["method"] == "streamGenerateContent":
@@ -312,6 +349,23 @@ class FakeGemini:
                 self.wfile.flush()
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
+
+            def _embed(self, method: str, body: dict[str, Any]) -> None:
+                if fake._embedding_fails():
+                    self._error(503)
+                    return
+                requests = body.get("requests") or [body]
+                vectors = [
+                    embedding_vector(
+                        "".join(p.get("text", "") for p in (r.get("content") or {}).get("parts", [])),
+                        int(r.get("outputDimensionality") or DEFAULT_DIMENSIONS),
+                    )
+                    for r in requests
+                ]
+                if method == "embedContent":
+                    self._json(200, {"embedding": {"values": vectors[0]}})
+                else:
+                    self._json(200, {"embeddings": [{"values": v} for v in vectors]})
 
             def _unary(self, behavior: Behavior, question: str, body: dict[str, Any]) -> None:
                 time.sleep(behavior.first_delay)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from common.errors import ANSWER_ERRORS
 from common.models import Message, MessageStatus
-from common.responses import DoneData, DoneUsage, MetaData, StreamErrorData
+from common.responses import DoneData, DoneUsage, MetaData, SourceRef, StreamErrorData
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,21 @@ StreamItem = MetaData | Delta | Heartbeat | FinalEvent
 
 
 def done_event(
-    message_id: uuid.UUID, finish_reason: str | None, input_tokens: int | None, output_tokens: int | None
+    message_id: uuid.UUID,
+    finish_reason: str | None,
+    input_tokens: int | None,
+    output_tokens: int | None,
+    sources: Sequence[Mapping[str, str]] = (),
 ) -> FinalEvent:
     usage = DoneUsage(input_tokens=input_tokens or 0, output_tokens=output_tokens or 0)
     return FinalEvent(
         "done",
-        DoneData(assistant_message_id=message_id, finish_reason=finish_reason or "stop", usage=usage),
+        DoneData(
+            assistant_message_id=message_id,
+            finish_reason=finish_reason or "stop",
+            usage=usage,
+            sources=[SourceRef.model_validate(s) for s in sources],
+        ),
     )
 
 
@@ -55,5 +65,11 @@ def final_event_for(message: Message) -> FinalEvent | None:
     if message.status == MessageStatus.STREAMING:
         return None
     if message.status in (MessageStatus.COMPLETE, MessageStatus.BLOCKED):
-        return done_event(message.id, message.finish_reason, message.input_tokens, message.output_tokens)
+        return done_event(
+            message.id,
+            message.finish_reason,
+            message.input_tokens,
+            message.output_tokens,
+            message.sources or (),
+        )
     return error_event(message.error_code or "internal_error")

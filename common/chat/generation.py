@@ -253,7 +253,9 @@ def _outcome(
     if not answer.text.strip():
         fields = {"status": MessageStatus.FAILED, "content": answer.text, "error_code": "empty_answer"}
         return {**fields, "finish_reason": end.finish_reason}, error_event("empty_answer")
+    sources = [{"key": s.key, "title": s.title} for s in end.sources]
+    fields = {"status": MessageStatus.COMPLETE, "content": answer.text, "finish_reason": end.finish_reason}
     return (
-        {"status": MessageStatus.COMPLETE, "content": answer.text, "finish_reason": end.finish_reason},
-        done_event(message_id, end.finish_reason, end.input_tokens, end.output_tokens),
+        {**fields, "sources": sources or None},
+        done_event(message_id, end.finish_reason, end.input_tokens, end.output_tokens, sources),
     )

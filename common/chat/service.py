@@ -18,8 +18,8 @@ from common.chat.summary import summarise_if_needed
 from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, start_turn
 from common.errors import NotFound
 from common.knowledge.entries import Knowledge
-from common.knowledge.grounding import build_system_instruction
-from common.llm import AnswerSource, LLMClient
+from common.knowledge.hybrid import ground
+from common.llm import AnswerSource, Embedder, LLMClient
 from common.responses import MetaData
 from common.tokens import TokenKeys
 from common.unit_of_work import UnitOfWorkFactory
@@ -77,8 +77,16 @@ class ChatService:
             return self._reader(turn.assistant_message_id), stored if turn.replay_source else still_writing
         knowledge = self.knowledge()
         llm = self._answerer(knowledge, turn.question)
+        # The whole knowledge, or (over the budget) the question's top entries.
+        system_instruction = ground(
+            knowledge,
+            turn.question,
+            budget=self._settings.knowledge_token_budget,
+            top=self._settings.knowledge_top_entries,
+            embedder=self._model if isinstance(self._model, Embedder) else None,
+        )
         prompt = build_prompt(
-            system_instruction=build_system_instruction(knowledge),
+            system_instruction=system_instruction,
             history=turn.history,
             message=turn.question,
             budget=self.settings.history_token_budget,

@@ -24,6 +24,9 @@ class ChatSettings:
     # USD per million tokens, (input, output), by model: for the cost recorded with each answer.
     prices: Mapping[str, tuple[float, float]]
     # The final save of an answer: attempts, and the first pause between them (doubling).
+    # Knowledge over this many tokens is grounded per question with its top entries.
+    knowledge_token_budget: int = 8000
+    knowledge_top_entries: int = 8
     final_save_attempts: int = 5
     final_save_backoff_seconds: float = 0.4
 
@@ -39,6 +42,8 @@ class ChatSettings:
             history_token_budget=settings.history_token_budget,
             faq_direct_answer_min_score=settings.faq_direct_answer_min_score,
             knowledge_fallback=settings.knowledge_fallback,
+            knowledge_token_budget=settings.knowledge_token_budget,
+            knowledge_top_entries=settings.knowledge_top_entries,
             prices={
                 model: (p.input_per_million, p.output_per_million)
                 for model, p in settings.model_prices.items()

@@ -1,39 +1,78 @@
 """Answers from the shop's knowledge base without a model, streamed like a model's.
 
 Used when no model is configured, as the fallback when the model fails before its first
-token, and (optionally) to answer a confident FAQ match without a model call.
+token, and (optionally) to answer a confident FAQ match without a model call. It answers
+with the one to three sentences that answer (and names their entries as sources), replies
+to small talk, speaks the shopper's language, and says what it can help with otherwise.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from common.knowledge import phrases
 from common.knowledge.entries import Knowledge, KnowledgeEntry
-from common.knowledge.retrieval import KnowledgeIndex, knowledge_index
-from common.llm import AnswerSource, Prompt, StreamEnd, StreamEvent, TextDelta
+from common.knowledge.language import Language, fold
+from common.knowledge.passages import Passage, choose
+from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
+from common.knowledge.smalltalk import small_talk
+from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.
 KNOWLEDGE_MODEL = "knowledge-base"
+# A passage answers when it holds at least this share of what the question asks about.
+MIN_COVERAGE = 0.5
+# "Where is my order 12345?", "Bestellung #4711": a question about one order.
+_ORDER_NUMBER = re.compile(
+    r"(#\s*\d{3,}|\b\d{5,}\b|\b(order|bestellung|commande|pedido|ordine|bestelling)\b\D*\d{3,})"
+)
+_CONTACT_QUERY = ("@phone", "@email", "@contact")
 
 
-def knowledge_answer(index: KnowledgeIndex, question: str, entry: KnowledgeEntry | None = None) -> str:
-    """The text answering ``question`` from the knowledge base, clearly marked as such."""
-    if entry is None:
-        match = index.best(question)
-        entry = match.entry if match else None
-    if entry is None:
-        contact = next((e for e in index.knowledge.entries if e.key == "support-hours"), None)
-        text = (
-            "I couldn't find an answer to that in our help pages, so I don't want to guess. "
-            "Our support team can help you personally."
-        )
-        if contact is not None:
-            text += f"\n\n**{contact.title}**: {contact.content}"
-        return text
-    if entry.kind == "faq":
-        return f"From our help pages, **{entry.title}**\n\n{entry.content}"
-    return f"From our help pages, **{entry.title}**:\n\n{entry.content}"
+@dataclass(frozen=True)
+class KnowledgeReply:
+    text: str
+    sources: tuple[Source, ...] = ()
+
+
+def knowledge_answer(
+    index: KnowledgeIndex, question: str, entry: KnowledgeEntry | None = None
+) -> KnowledgeReply:
+    """What the knowledge base says to ``question``: from ``entry`` if given, else the best passages."""
+    if entry is not None:
+        return _reply([Passage(entry, 0, entry.content)], index, index.language)
+    talk = small_talk(question)
+    if talk is not None:
+        return KnowledgeReply(talk.reply)
+    query = index.query(question)
+    if _ORDER_NUMBER.search(fold(question)):
+        return _team_reply(index, query.language, phrases.order_lookup(query.language))
+    chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
+    if not chosen:
+        return _team_reply(index, query.language, phrases.not_covered(query.language))
+    return _reply([c.passage for c in chosen], index, query.language)
+
+
+def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -> KnowledgeReply:
+    sources = tuple(dict.fromkeys(Source(p.entry.key, p.entry.title) for p in passages))
+    parts = []
+    if language != index.language:
+        parts.append(phrases.written_in(language, index.language))
+    parts.append(" ".join(p.text for p in passages))
+    parts.append(phrases.sources_line(language, [s.title for s in sources]))
+    return KnowledgeReply("\n\n".join(parts), sources)
+
+
+def _team_reply(index: KnowledgeIndex, language: Language, opening: str) -> KnowledgeReply:
+    """``opening``, then how to reach the team, as the shop wrote it (if it did)."""
+    ranked = index.rank_passages(Query(index.language, list(_CONTACT_QUERY)), limit=1)
+    if not ranked:
+        return KnowledgeReply(opening)
+    contact = ranked[0].passage
+    text = f"{opening} {phrases.reach_team(language)}\n\n{contact.text}"
+    return KnowledgeReply(text, (Source(contact.entry.key, contact.entry.title),))
 
 
 class KnowledgeAnswerer:
@@ -51,14 +90,16 @@ class KnowledgeAnswerer:
         self._entry = entry
         self._words_per_chunk = words_per_chunk
 
+    def answer(self, question: str) -> KnowledgeReply:
+        return knowledge_answer(knowledge_index(self._knowledge), question, self._entry)
+
     def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
         question = next((t.text for t in reversed(prompt.turns) if t.role == "user"), "")
-        words = re.split(
-            r"(?<=\s)", knowledge_answer(knowledge_index(self._knowledge), question, self._entry)
-        )
+        reply = self.answer(question)
+        words = re.split(r"(?<=\s)", reply.text)
         for start in range(0, len(words), self._words_per_chunk):
             yield TextDelta("".join(words[start : start + self._words_per_chunk]))
-        yield StreamEnd("stop", 0, 0)
+        yield StreamEnd("stop", 0, 0, sources=reply.sources)
 
     def complete(self, prompt: Prompt) -> str:
         return ""

@@ -6,8 +6,11 @@ unreachable and nothing is cached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from common.knowledge.embeddings import EmbeddingMatrix
 
 Kind = Literal["policy", "faq"]
 
@@ -24,11 +27,13 @@ class KnowledgeEntry:
 class Knowledge:
     """A consistent snapshot of the knowledge base; ``version`` changes with every edit.
 
-    Version 0 means the built-in defaults (nothing read from the database).
+    Version 0 means the built-in defaults (nothing read from the database). ``embeddings``
+    (one row per entry, for hybrid retrieval) rides along with the cached snapshot.
     """
 
     version: int
     entries: tuple[KnowledgeEntry, ...]
+    embeddings: EmbeddingMatrix | None = field(default=None, compare=False, repr=False)
 
     @property
     def policies(self) -> tuple[KnowledgeEntry, ...]:

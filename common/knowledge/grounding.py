@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from common.knowledge.entries import Knowledge
+from collections.abc import Sequence
+
+from common.knowledge.entries import Knowledge, KnowledgeEntry
 
 _ROLE = (
     "You are the customer support assistant of an online shop. You answer shoppers' "
@@ -22,11 +24,19 @@ _RULES = (
 )
 
 
-def build_system_instruction(knowledge: Knowledge) -> str:
+_EXCERPT = (
+    "The shop's knowledge is large; below are only the parts most relevant to the shopper's "
+    "latest question. If they do not cover it, rule 2 applies."
+)
+
+
+def build_system_instruction(knowledge: Knowledge, *, entries: Sequence[KnowledgeEntry] | None = None) -> str:
     """The model's ``systemInstruction``: a fixed structure filled only with shop-written text.
 
-    Shopper text never goes in here; it travels in the conversation turns.
+    Shopper text never goes in here; it travels in the conversation turns. ``entries``: only
+    these (the knowledge is too large to send whole; they are the question's best matches).
     """
+    chosen = knowledge.entries if entries is None else tuple(entries)
     sections = [
         "# Role",
         _ROLE,
@@ -34,11 +44,13 @@ def build_system_instruction(knowledge: Knowledge) -> str:
         "# Rules",
         *_RULES,
         "",
-        "# Shop policies",
     ]
-    for entry in knowledge.policies:
+    if entries is not None:
+        sections += [_EXCERPT, ""]
+    sections.append("# Shop policies")
+    for entry in (e for e in chosen if e.kind == "policy"):
         sections += [f"## {entry.title}", entry.content, ""]
-    faq = knowledge.faq
+    faq = [e for e in chosen if e.kind == "faq"]
     if faq:
         sections.append("# Frequent questions")
         for entry in faq:

@@ -1,82 +1,29 @@
-"""Finding the entries that answer a question: BM25 over one knowledge snapshot."""
+"""Finding what answers a question in one knowledge snapshot: BM25 over entries and over their
+passages, on stems and shop concepts, in the shopper's language and the shop's."""
 
 from __future__ import annotations
 
 import functools
-import re
-import threading
+import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import snowballstemmer
-
+from common.knowledge.analysis import terms, vocabulary_of
 from common.knowledge.entries import Knowledge, KnowledgeEntry
+from common.knowledge.language import Language, detect_language
+from common.knowledge.passages import Passage, ScoredPassage, split_passages
 
-_WORD = re.compile(r"[a-zà-ÿ0-9]+")
-# Question words carry no topic ("how long does shipping take" is about shipping).
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "the",
-        "to",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-        "me",
-        "we",
-        "us",
-        "this",
-        "that",
-        "there",
-        "long",
-        "take",
-        "get",
-        "much",
-        "many",
-    ]
-)
-# Snowball stemmers keep state while they work: one per thread.
-_local = threading.local()
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
 # Titles say what an entry is about; count their words more than the body's.
 _TITLE_WEIGHT = 3
-
-
-def tokenize(text: str) -> list[str]:
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
-    words: list[str] = stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS])
-    return words
+_PASSAGE_TITLE_WEIGHT = 2
+# How much the whole entry's score counts in a passage's (the entry is about the topic).
+_ENTRY_SHARE = 0.5
+# The shop's language is told from this much of its text.
+_LANGUAGE_SAMPLE_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -87,27 +34,54 @@ class Match:
     margin: float
 
 
+@dataclass(frozen=True)
+class Query:
+    """A question, analysed: its language and its retrieval terms."""
+
+    language: Language
+    terms: list[str]
+
+
 class KnowledgeIndex:
-    """BM25 over the entries of one knowledge snapshot."""
+    """BM25 over the entries and the passages of one knowledge snapshot."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         from rank_bm25 import BM25Okapi  # numpy-backed: loaded only where it is used
 
         self.knowledge = knowledge
         self._entries = knowledge.entries
-        corpus = [tokenize(f"{e.title} " * _TITLE_WEIGHT + e.content) for e in self._entries]
+        sample = " ".join(e.content for e in self._entries)[:_LANGUAGE_SAMPLE_CHARS]
+        self.language: Language = detect_language(sample)
+        self.vocabulary = vocabulary_of(f"{e.title} {e.content}" for e in self._entries)
+        lang = [self.language]
+        corpus = [terms(e.title, lang) * _TITLE_WEIGHT + terms(e.content, lang) for e in self._entries]
         self._bm25 = BM25Okapi(corpus) if corpus else None
+        self.passages = [p for e in self._entries for p in split_passages(e)]
+        titles = {e.key: terms(e.title, lang) for e in self._entries}
+        docs = [titles[p.entry.key] * _PASSAGE_TITLE_WEIGHT + terms(p.text, lang) for p in self.passages]
+        self._passage_terms = [frozenset(d) for d in docs]
+        self._passage_bm25 = BM25Okapi(docs) if docs else None
+        self._entry_row = {e.key: n for n, e in enumerate(self._entries)}
+        self._idf = _idf(docs)
+
+    def query(self, question: str) -> Query:
+        language = detect_language(question, default=self.language)
+        found = terms(question, [language, self.language], vocabulary=self.vocabulary)
+        return Query(language, found)
+
+    def entry_scores(self, query: Query) -> NDArray[np.float64]:
+        """BM25 of every entry (in ``knowledge.entries`` order)."""
+        import numpy as np
+
+        if self._bm25 is None or not query.terms:
+            return np.zeros(len(self._entries))
+        return np.asarray(self._bm25.get_scores(query.terms), dtype=np.float64)
 
     def best(self, question: str, *, kind: str | None = None) -> Match | None:
-        terms = tokenize(question)
-        if self._bm25 is None or not terms:
-            return None
+        """The entry that best answers ``question`` (optionally of one kind), or None."""
+        scores = self.entry_scores(self.query(question))
         scored = sorted(
-            (
-                (float(score), entry)
-                for score, entry in zip(self._bm25.get_scores(terms), self._entries, strict=True)
-                if kind is None or entry.kind == kind
-            ),
+            ((float(s), e) for s, e in zip(scores, self._entries, strict=True) if kind in (None, e.kind)),
             key=lambda pair: pair[0],
             reverse=True,
         )
@@ -116,6 +90,48 @@ class KnowledgeIndex:
         top, entry = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         return Match(entry, top, (top - max(runner_up, 0.0)) / top)
+
+    def rank_passages(self, query: Query, *, limit: int = 10) -> list[ScoredPassage]:
+        """The passages that best match ``query``, best first."""
+        if self._passage_bm25 is None or not query.terms:
+            return []
+        entry_scores = self.entry_scores(query)
+        top_entry = max(float(entry_scores.max()), 1e-9)
+        passage_scores = self._passage_bm25.get_scores(query.terms)
+        top_passage = max(float(passage_scores.max()), 1e-9)
+        scored = []
+        for n, passage in enumerate(self.passages):
+            if passage_scores[n] <= 0:
+                continue
+            entry_part = float(entry_scores[self._entry_row[passage.entry.key]]) / top_entry
+            coverage = self._coverage(query, n)
+            # A passage that holds all the question asks about beats one that repeats part of it.
+            score = (float(passage_scores[n]) / top_passage + _ENTRY_SHARE * entry_part) * coverage
+            scored.append(ScoredPassage(passage, score, coverage))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        return scored[:limit]
+
+    def passage(self, key: str, position: int = 0) -> Passage | None:
+        return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
+
+    def _coverage(self, query: Query, n: int) -> float:
+        """The idf-weighted share of the question's shop concepts the passage holds (of all its
+        terms when it names no concept): "exchange my shoes" is about returns whatever the shoes,
+        "tell me a joke" is about nothing the shop wrote."""
+        concepts = {t for t in query.terms if t.startswith("@")}
+        wanted = concepts or set(query.terms)
+        unknown = math.log(len(self.passages) + 1) + 1  # a term the knowledge never uses
+        total = sum(self._idf.get(t, unknown) for t in wanted)
+        found = sum(self._idf.get(t, unknown) for t in wanted & self._passage_terms[n])
+        return found / total if total else 0.0
+
+
+def _idf(docs: list[list[str]]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for term in set(doc):
+            counts[term] = counts.get(term, 0) + 1
+    return {t: math.log((len(docs) + 1) / (c + 0.5)) + 1 for t, c in counts.items()}
 
 
 @functools.lru_cache(maxsize=4)

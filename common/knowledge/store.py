@@ -2,22 +2,60 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from common.errors import NotFound
+from common.knowledge.embeddings import EmbeddingMatrix, embed_entries
 from common.knowledge.entries import Kind, Knowledge, KnowledgeEntry
+from common.llm import Embedder
 from common.models import KnowledgeRecord
 from common.responses import KnowledgeDeleted, KnowledgeEntryWritten, KnowledgeList
 from common.responses import KnowledgeEntry as KnowledgeEntryView
 from common.unit_of_work import UnitOfWorkFactory
 
+log = logging.getLogger(__name__)
 
-def load_knowledge(*, uow: UnitOfWorkFactory) -> Knowledge:
-    """A consistent snapshot: entries and version read in one REPEATABLE READ transaction, so
-    the version stored with an answer is the one whose text grounded it."""
+# Entries embedded per knowledge load when embeddings are missing (one batch call).
+BACKFILL_BATCH = 100
+
+
+def load_knowledge(*, uow: UnitOfWorkFactory, embedder: Embedder | None = None) -> Knowledge:
+    """A consistent snapshot: entries, their embeddings and the version read in one REPEATABLE
+    READ transaction, so the version stored with an answer is the one whose text grounded it.
+
+    With an ``embedder`` the snapshot carries the stored embeddings of its model (missing rows
+    are filled later by ``EmbeddingBackfill``).
+    """
     with uow() as tx:
         tx.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         version = tx.knowledge.version()
-        entries = tuple(_entry(r) for r in tx.knowledge.entries())
-    return Knowledge(version=version, entries=entries)
+        records = tx.knowledge.entries(with_embeddings=embedder is not None)
+        entries = tuple(_entry(r) for r in records)
+        embeddings = None
+        if embedder is not None:
+            model = embedder.embedding_model
+            stored = [r.embedding if r.embedding_model == model else None for r in records]
+            embeddings = EmbeddingMatrix.build(model, stored)
+    return Knowledge(version=version, entries=entries, embeddings=embeddings)
+
+
+def backfill_embeddings(*, uow: UnitOfWorkFactory, embedder: Embedder, limit: int) -> int:
+    """Embed up to ``limit`` entries that lack an embedding; returns how many were stored.
+    The embed call runs outside any transaction."""
+    with uow() as tx:
+        missing = [_entry(r) for r in tx.knowledge.missing_embeddings(embedder.embedding_model, limit)]
+    vectors = embed_entries(embedder, missing)
+    if not vectors:
+        return 0
+    stored = 0
+    with uow() as tx:
+        for entry, vector in zip(missing, vectors, strict=True):
+            embedding = (vector, embedder.embedding_model)
+            stored += tx.knowledge.set_embedding(
+                key=entry.key, title=entry.title, content=entry.content, embedding=embedding
+            )
+    return stored
 
 
 def list_entries(*, uow: UnitOfWorkFactory, kind: str | None = None) -> KnowledgeList:
@@ -36,11 +74,25 @@ def get_entry(*, uow: UnitOfWorkFactory, key: str) -> KnowledgeEntryView:
 
 
 def put_entry(
-    *, uow: UnitOfWorkFactory, key: str, title: str, content: str, kind: str
+    *,
+    uow: UnitOfWorkFactory,
+    key: str,
+    title: str,
+    content: str,
+    kind: str,
+    embedder: Embedder | None = None,
 ) -> tuple[KnowledgeEntryWritten, bool]:
-    """Create or replace an entry and bump the version, atomically. Returns (entry, created)."""
+    """Create or replace an entry and bump the version, atomically. Returns (entry, created).
+
+    With an ``embedder`` the entry's embedding is computed first (outside the transaction); if
+    that fails the edit is saved all the same, its embedding marked missing for a later retry.
+    """
+    vectors = embed_entries(embedder, [KnowledgeEntry(key, title, content)])
+    embedding = (vectors[0], embedder.embedding_model) if vectors and embedder else None
     with uow() as tx:
-        record, created = tx.knowledge.put(key=key, title=title, content=content, kind=kind)
+        record, created = tx.knowledge.put(
+            key=key, title=title, content=content, kind=kind, embedding=embedding
+        )
         version = tx.knowledge.bump_version()
         return KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version), created
 
@@ -60,3 +112,33 @@ def _entry(record: KnowledgeRecord) -> KnowledgeEntry:
 
 def entry_view(record: KnowledgeRecord) -> KnowledgeEntryView:
     return KnowledgeEntryView.model_validate(record, from_attributes=True)
+
+
+class EmbeddingBackfill:
+    """Embeds entries that lack an embedding (saved without a model key, or while the embed call
+    failed), in a background thread after a knowledge load, one batch at a time; the next load
+    picks them up. Only for knowledge over the grounding budget: below it nothing uses them."""
+
+    def __init__(self, *, uow: UnitOfWorkFactory, embedder: Embedder, token_budget: int) -> None:
+        self._uow = uow
+        self._embedder = embedder
+        self._budget = token_budget
+        self._running = threading.Lock()
+
+    def after_load(self, knowledge: Knowledge) -> None:
+        from common.knowledge.hybrid import exceeds_budget
+
+        embeddings = knowledge.embeddings
+        complete = embeddings is not None and bool(embeddings.present.all())
+        if complete or not knowledge.entries or not exceeds_budget(knowledge, self._budget):
+            return
+        if self._running.acquire(blocking=False):
+            threading.Thread(target=self._run, name="embedding-backfill", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            backfill_embeddings(uow=self._uow, embedder=self._embedder, limit=BACKFILL_BATCH)
+        except Exception as exc:
+            log.warning("embedding backfill failed, will retry after the next load: %s", exc)
+        finally:
+            self._running.release()

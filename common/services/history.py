@@ -44,5 +44,6 @@ def message_view(message: Message) -> MessageView:
         {
             **{name: getattr(message, name) for name in MessageView.model_fields if hasattr(message, name)},
             "usage": MessageUsage(input_tokens=message.input_tokens, output_tokens=message.output_tokens),
+            "sources": message.sources or [],
         }
     )

@@ -90,7 +90,12 @@ def put(request: flask.Request) -> flask.Response:
     assert key is not None
     body = parse_json(request, KnowledgeBody, max_bytes=get_settings().max_request_bytes)
     entry, created = knowledge.put_entry(
-        uow=runtime.unit_of_work(), key=key, title=body.title, content=body.content, kind=body.kind
+        uow=runtime.unit_of_work(),
+        key=key,
+        title=body.title,
+        content=body.content,
+        kind=body.kind,
+        embedder=runtime.embedder(),
     )
     return json_response(entry, 201 if created else 200)
 

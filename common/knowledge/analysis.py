@@ -1,0 +1,70 @@
+"""Turning text into the terms retrieval compares: stems, shop concepts, numbers, typo fixes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable
+
+from common.knowledge.language import Language, fold, is_stopword, stem, words
+from common.knowledge.vocabulary import SHORTHAND, concepts_of, known_words, phrase_concepts
+
+_NUMBER = re.compile(r"^\d+$")
+# Phrases whose words mean something else alone ("as long as the order has not shipped").
+_NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
+# A typo is corrected only to a word this similar (difflib's ratio), and only in words this long.
+_TYPO_CUTOFF = 0.8
+_TYPO_MIN_LENGTH = 5
+
+
+def expand_shorthand(text: str) -> list[str]:
+    """The words of ``text`` with chat shorthand written out ("ur" → "your")."""
+    expanded: list[str] = []
+    for word in words(text):
+        expanded += SHORTHAND.get(word, word).split()
+    return expanded
+
+
+def terms(
+    text: str,
+    languages: Iterable[Language],
+    *,
+    vocabulary: Collection[str] = (),
+) -> list[str]:
+    """Retrieval terms of ``text``: stems in each of ``languages`` (the shopper's and the
+    shop's), ``@concept`` tokens, and numbers. A word unknown to ``vocabulary`` (accent-free
+    words of the knowledge) and to the shop vocabulary is read as its closest known word."""
+    languages = tuple(dict.fromkeys(languages))
+    every = expand_shorthand(_NOT_TOPICAL.sub(" ", text.lower()))
+    kept = [w for w in every if not any(is_stopword(w, lang) for lang in languages)]
+    if vocabulary:
+        kept = [_corrected(w, vocabulary) for w in kept]
+    found: list[str] = []
+    for language in languages:
+        found += (s for s in stem(kept, language) if not _NUMBER.match(s) or len(s) > 1)
+    folded = [fold(w) for w in kept]
+    concepts = {c for w in folded for c in concepts_of(w)} | phrase_concepts([fold(w) for w in every])
+    found += sorted(f"@{c}" for c in concepts)
+    return found
+
+
+def _corrected(word: str, vocabulary: Collection[str]) -> str:
+    folded = fold(word)
+    if len(folded) < _TYPO_MIN_LENGTH or folded.isdigit() or folded in vocabulary or concepts_of(folded):
+        return word
+    close = difflib.get_close_matches(folded, [*vocabulary, *_known()], n=1, cutoff=_TYPO_CUTOFF)
+    return close[0] if close else word
+
+
+_KNOWN: list[str] = []
+
+
+def _known() -> list[str]:
+    if not _KNOWN:
+        _KNOWN.extend(known_words())
+    return _KNOWN
+
+
+def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
+    """The accent-free words of ``texts`` (what a typo may be corrected to)."""
+    return frozenset(fold(w) for text in texts for w in words(text) if len(w) >= 3)

@@ -1,0 +1,118 @@
+"""Which language a text is in, and how to cut it into comparable words in that language."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from typing import Any, Literal
+
+import snowballstemmer
+
+Language = Literal["en", "de", "fr", "es", "it", "nl"]
+LANGUAGES: tuple[Language, ...] = ("en", "de", "fr", "es", "it", "nl")
+_STEMMERS: dict[Language, str] = {
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "nl": "dutch",
+}
+# Below this confidence a short text is more likely the shop's own language misread.
+_MIN_CONFIDENCE = 0.75
+
+_WORD = re.compile("[^\\W_]+(?:['\u2019][^\\W_]+)?")
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that carry no topic, in every language we speak ("how long does shipping take" is
+# about shipping). Words that do carry one (long, take, cost) are left to the vocabulary.
+_STOPWORDS: dict[Language, frozenset[str]] = {
+    "en": _set(
+        "a an and are as at be by can could do does did for from how i i'm if in is it it's my of on or "
+        "our so the to what what's whats when where which who why will with would you your me we us this "
+        "that there please just still any some have has had am was get hi hey"
+    ),
+    "de": _set(
+        "der die das den dem des ein eine einen einem einer und oder ist sind wie was wann wo welche "
+        "welcher welches ich mich mir mein meine meinen du dich dir ihr euch euer eure sie es wir uns "
+        "kann können könnt koennen man zu zum zur für von mit bei auf in im an am ob bitte noch auch "
+        "habe hast hat haben wird werden"
+    ),
+    "fr": _set(
+        "le la les l un une des du de d et ou est sont comment quoi quand où quel quelle quels quelles "
+        "je j me m moi mon ma mes vous votre vos tu te il elle on nous ce c ça qu que qui à au aux en "
+        "pour par avec sur dans est-ce puis peux peut pouvez s'il plait plaît"
+    ),
+    "es": _set(
+        "el la los las un una unos unas y o es son cómo como qué que cuándo cuando dónde donde cuál "
+        "cual yo me mi mis tu tus su sus usted ustedes vosotros vuestro vuestra nos nuestro de del a al "
+        "en por para con se lo le puedo puede pueden hay"
+    ),
+    "it": _set(
+        "il lo la i gli le un uno una e o è sono come cosa quando dove quale quali quanto io mi mio mia "
+        "miei mie tu ti tuo vostro vostra voi ci noi di del della dei delle a al alla da dal in nel "
+        "nella per con su posso può potete si"
+    ),
+    "nl": _set(
+        "de het een en of is zijn hoe wat wanneer waar welke ik mij me mijn jij je jou jullie u uw wij "
+        "we ons onze van voor met bij op in aan naar te kan kun kunnen er dat dit die"
+    ),
+}
+_local = threading.local()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Rückgabe", "ruckgabe" and "RÜCKGABE" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, lower case, accents kept (stemmers need them)."""
+    return [w.replace("\u2019", "'") for w in _WORD.findall(text.lower())]
+
+
+def is_stopword(word: str, language: Language) -> bool:
+    return word in _STOPWORDS[language]
+
+
+def stem(words_: list[str], language: Language) -> list[str]:
+    """Snowball stems; stemmers keep state while they work, so one per thread and language."""
+    stemmers: dict[str, Any] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    stemmer = stemmers.get(language)
+    if stemmer is None:
+        stemmer = stemmers[language] = snowballstemmer.stemmer(_STEMMERS[language])
+    stems: list[str] = stemmer.stemWords(words_)
+    return stems
+
+
+@functools.cache
+def _identifier() -> Any:
+    """py3langid's model (about 0.5 s to load): once per instance, on the first question."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+_identify_lock = threading.Lock()
+
+
+def detect_language(text: str, *, default: Language = "en") -> Language:
+    """The language of ``text`` among those we speak; ``default`` when too short to tell."""
+    if len(words(text)) == 0:
+        return default
+    with _identify_lock:  # the identifier is not documented as thread-safe
+        language, confidence = _identifier().classify(text)
+    if confidence < _MIN_CONFIDENCE or language not in LANGUAGES:
+        return default
+    return language  # type: ignore[no-any-return]

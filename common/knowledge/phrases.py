@@ -1,0 +1,126 @@
+"""What the knowledge answerer says in its own words, in every language it speaks."""
+
+from __future__ import annotations
+
+from common.knowledge.language import Language
+
+# The name of each language (columns) in each language (rows).
+_LANGUAGE_NAMES: dict[Language, dict[Language, str]] = {
+    "en": {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch"},
+    "de": {
+        "en": "Englisch",
+        "de": "Deutsch",
+        "fr": "Französisch",
+        "es": "Spanisch",
+        "it": "Italienisch",
+        "nl": "Niederländisch",
+    },
+    "fr": {
+        "en": "anglais",
+        "de": "allemand",
+        "fr": "français",
+        "es": "espagnol",
+        "it": "italien",
+        "nl": "néerlandais",
+    },
+    "es": {
+        "en": "inglés",
+        "de": "alemán",
+        "fr": "francés",
+        "es": "español",
+        "it": "italiano",
+        "nl": "neerlandés",
+    },
+    "it": {
+        "en": "inglese",
+        "de": "tedesco",
+        "fr": "francese",
+        "es": "spagnolo",
+        "it": "italiano",
+        "nl": "olandese",
+    },
+    "nl": {
+        "en": "Engels",
+        "de": "Duits",
+        "fr": "Frans",
+        "es": "Spaans",
+        "it": "Italiaans",
+        "nl": "Nederlands",
+    },
+}
+
+_WRITTEN_IN: dict[Language, str] = {
+    "en": "Our help pages are in {language}; here is what they say:",
+    "de": "Unsere Hilfeseiten gibt es nur auf {language}; dort steht:",
+    "fr": "Nos pages d'aide sont en {language} ; voici ce qu'elles disent :",
+    "es": "Nuestras páginas de ayuda están en {language}; esto es lo que dicen:",
+    "it": "Le nostre pagine di aiuto sono in {language}; ecco cosa dicono:",
+    "nl": "Onze hulppagina's zijn in het {language}; dit staat erin:",
+}
+
+_SOURCES: dict[Language, tuple[str, str]] = {
+    "en": ("Source", "Sources"),
+    "de": ("Quelle", "Quellen"),
+    "fr": ("Source", "Sources"),
+    "es": ("Fuente", "Fuentes"),
+    "it": ("Fonte", "Fonti"),
+    "nl": ("Bron", "Bronnen"),
+}
+
+_NOT_COVERED: dict[Language, str] = {
+    "en": "I couldn't find that in our help pages, and I don't want to guess. I can help with "
+    "shipping, delivery times, returns and refunds, payment and our support hours.",
+    "de": "Dazu habe ich auf unseren Hilfeseiten nichts gefunden, und ich möchte nicht raten. Ich "
+    "helfe gern bei Fragen zu Versand, Lieferzeiten, Rückgabe und Erstattung, Zahlung und unseren "
+    "Servicezeiten.",
+    "fr": "Je n'ai rien trouvé à ce sujet dans nos pages d'aide et je préfère ne pas deviner. Je peux "
+    "vous aider pour la livraison, les délais, les retours et remboursements, le paiement et nos "
+    "horaires.",
+    "es": "No he encontrado nada sobre eso en nuestras páginas de ayuda y prefiero no adivinar. Puedo "
+    "ayudarte con envíos, plazos de entrega, devoluciones y reembolsos, pagos y nuestro horario.",
+    "it": "Non ho trovato nulla a riguardo nelle nostre pagine di aiuto e preferisco non tirare a "
+    "indovinare. Posso aiutarti con spedizioni, tempi di consegna, resi e rimborsi, pagamenti e i "
+    "nostri orari.",
+    "nl": "Daarover vond ik niets op onze hulppagina's, en ik wil niet gokken. Ik help graag met "
+    "verzending, levertijden, retouren en terugbetalingen, betalen en onze openingstijden.",
+}
+
+_ORDER_LOOKUP: dict[Language, str] = {
+    "en": "I can't look up individual orders or their status.",
+    "de": "Einzelne Bestellungen und ihren Status kann ich leider nicht einsehen.",
+    "fr": "Je ne peux pas consulter les commandes ni leur statut.",
+    "es": "No puedo consultar pedidos concretos ni su estado.",
+    "it": "Non posso consultare i singoli ordini né il loro stato.",
+    "nl": "Ik kan geen individuele bestellingen of hun status inzien.",
+}
+
+_REACH_TEAM: dict[Language, str] = {
+    "en": "Our team is happy to help:",
+    "de": "Unser Team hilft Ihnen gern weiter:",
+    "fr": "Notre équipe vous aidera volontiers :",
+    "es": "Nuestro equipo te ayudará con gusto:",
+    "it": "Il nostro team ti aiuterà volentieri:",
+    "nl": "Ons team helpt je graag verder:",
+}
+
+
+def written_in(shopper: Language, shop: Language) -> str:
+    """Says, in the shopper's language, that the facts follow in the shop's."""
+    return _WRITTEN_IN[shopper].format(language=_LANGUAGE_NAMES[shopper][shop])
+
+
+def sources_line(language: Language, titles: list[str]) -> str:
+    singular, plural = _SOURCES[language]
+    return f"*{singular if len(titles) == 1 else plural}: {', '.join(titles)}*"
+
+
+def not_covered(language: Language) -> str:
+    return _NOT_COVERED[language]
+
+
+def order_lookup(language: Language) -> str:
+    return _ORDER_LOOKUP[language]
+
+
+def reach_team(language: Language) -> str:
+    return _REACH_TEAM[language]

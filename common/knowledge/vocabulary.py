@@ -1,0 +1,176 @@
+"""Shop language: the words shoppers and shops use for the same thing, in every language we speak.
+
+Each word is mapped to language-neutral concepts ("Versand", "parcel" and "livraison" all mean
+``@ship``), so a question matches an entry that says it differently, or in another language.
+Patterns are accent-free and lower case; ``*`` ends a prefix (German and Dutch compounds such
+as "Versandkosten" are also searched for a concept inside).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterable
+
+_CONCEPTS: dict[str, str] = {
+    "ship": "ship* deliver* parcel* package* arriv* dispatch* courier* postage "
+    "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* "
+    "livr* expedi* envoi* envoy* colis "
+    "envio* envia* enviar entreg* paquete* llega* "
+    "spedi* consegn* pacco pacchi arriva* "
+    "verzend* lever* pakket* bezorg* aankom* verstuur* verstuurd",
+    "duration": "long take takes took day days week* fast quick* soon until time times "
+    "lange dauer* dauert tage* woche* schnell* wann zeit* frist* "
+    "temps delai* jour jours semaine* rapide* quand "
+    "tarda* tiempo dias plazo* semana* rapid* cuando "
+    "tempo tempi giorni settiman* veloc* quando "
+    "lang duur* duurt dagen dag week weken snel* wanneer tijd* termijn*",
+    "cost": "cost* price* fee fees charge* much expensive eur euro* "
+    "kost* preis* gebuhr* teuer "
+    "cout* prix frais tarif* combien "
+    "cuest* precio* tarifa* cuanto "
+    "prezz* tariff* quanto "
+    "prijs* tarief* hoeveel",
+    "free": "free gratis kostenlos* umsonst gratuit* gratuito gratuita gratuiti kosteloos",
+    "return": "return* exchang* swap* send-back bring-back "
+    "ruckgab* zuruck* rucksend* umtausch* umtauschen "
+    "retour* renvo* echang* "
+    "devol* devuelv* cambi* "
+    "reso resi restitu* "
+    "terugstur* ruil* terug*",
+    "refund": "refund* money reimburs* erstatt* ruckerstatt* geld* rembours* argent "
+    "reembols* dinero rimbors* soldi terugbeta* geld",
+    "contact": "contact* reach support hotline service kundenservice kundendienst erreich* kontakt* "
+    "joindre assistance atencion contatt* assistenza klantenservice bereik*",
+    "phone": "phone* call* telephon* telefon* anruf* anrufen appel* appeler llam* chiam* bel bellen",
+    "email": "email* e-mail mail* courriel* correo*",
+    "hours": "open opening* hour* available monday* tuesday* wednesday* thursday* friday* saturday* "
+    "sunday* weekend* geoffnet offnungszeit* erreichbar montag* samstag* sonntag* wochenende* "
+    "ouvert* horaire* heure* lundi samedi* dimanche* "
+    "horario* abiert* lunes sabado* domingo* "
+    "orari* apert* lunedi sabato domenica "
+    "geopend openingstijd* maandag zaterdag* zondag*",
+    "track": "track* trace* tracing status where-is wo-ist ou-est donde-esta dov'e waar-is "
+    "sendungsverfolgung verfolg* suivi* suivre seguimiento "
+    "rastre* traccia* volg*",
+    "pay": "pay* paid card* credit visa mastercard amex klarna paypal "
+    "zahl* bezahl* karte* kreditkarte* paiement* payer carte* pago pagar pagare pagament* tarjeta* carta "
+    "betal* kaart*",
+    "damage": "damag* broke broken crack* faulty defect* shatter* smash* "
+    "beschadig* kaputt* defekt* zerbroch* endommag* abim* casse* defectu* danad* roto rota "
+    "danneggi* rotto rotta difettos* kapot*",
+    "cancel": "cancel* storn* annul* cancela* cancell* mistake",
+    "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
+    "express": "express* expres* espress*",
+    "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* promo* "
+    "rebaj* oferta* saldi scont* uitverkoop korting*",
+    "personalised": "personali* personnalis* customis* customiz* engrav* monogram* gepersonaliseerd",
+    "hygiene": "hygien* cosmetic* shampoo* makeup underwear earring* higiene* igien*",
+    # Shop topics a shop may not write about: a question about them is not about payment.
+    "voucher": "voucher* gift* coupon* gutschein* geschenk* cadeau* bon-cadeau regalo* buono* tegoedbon*",
+    "customs": "customs zoll* douane* aduana* dogan*",
+    "country": "country countries land pays pais paese",
+}
+# Countries: any of them is a ``@country``; the shop's own regions have their own concept too.
+_COUNTRIES: dict[str, str] = {
+    "eu": "eu europe* europa* european* europaisch* europeen* italy italien italie italia "
+    "france frankreich francia frankrijk spain spanien espagne espana spagna spanje "
+    "austria osterreich autriche oostenrijk belgium belgien belgique belgica belgio belgie "
+    "netherlands holland niederlande pays-bas nederland paesi portugal portogallo poland polen "
+    "pologne polonia ireland irland irlande irlanda ierland denmark danemark dinamarca "
+    "danimarca denemarken sweden schweden suede suecia svezia zweden finland finnland "
+    "greece griechenland grece grecia griekenland luxembourg luxemburg czech tschechien",
+    "germany": "germany deutschland allemagne alemania germania duitsland",
+    "uk": "uk britain british england scotland wales grossbritannien angleterre inglaterra "
+    "inghilterra engeland united-kingdom",
+    "switzerland": "switzerland swiss schweiz suisse suiza svizzera zwitserland",
+    "norway": "norway norwegen norvege noruega norvegia noorwegen",
+    "abroad": "usa us america canada australia japan china brazil mexico amerika kanada "
+    "etats-unis estados unidos stati uniti verenigde staten",
+}
+# Asking for a phone number or an email address is asking for a way to reach the shop.
+_IMPLIES: dict[str, tuple[str, ...]] = {"phone": ("contact",), "email": ("contact",)}
+# Chat shorthand, before anything else.
+SHORTHAND: dict[str, str] = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "nr": "number",
+    "no.": "number",
+    "thx": "thanks",
+    "ty": "thanks",
+    "hasnt": "has not",
+    "havent": "have not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "cant": "cannot",
+    "whats": "what is",
+}
+_MIN_INNER = 4  # shortest concept searched for inside a compound word
+
+
+@functools.cache
+def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(whole word → concepts, prefix → concepts)."""
+    exact: dict[str, set[str]] = {}
+    prefixes: dict[str, set[str]] = {}
+    groups = [(c, p, _IMPLIES.get(c, ())) for c, p in _CONCEPTS.items()]
+    groups += [(c, p, ("country",)) for c, p in _COUNTRIES.items()]
+    for concept, patterns, also in groups:
+        for pattern in patterns.split():
+            table = prefixes if pattern.endswith("*") else exact
+            table.setdefault(pattern.rstrip("*").replace("-", " "), set()).update((concept, *also))
+    return (
+        {w: frozenset(c) for w, c in exact.items()},
+        {p: frozenset(c) for p, c in prefixes.items()},
+    )
+
+
+@functools.cache
+def _prefix_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in _tables()[1]}, reverse=True))
+
+
+def concepts_of(word: str) -> frozenset[str]:
+    """The concepts an accent-free lower-case word stands for (empty: none)."""
+    exact, prefixes = _tables()
+    found = set(exact.get(word, ()))
+    for length in _prefix_lengths():
+        hit = prefixes.get(word[:length]) if length <= len(word) else None
+        if hit:
+            found.update(hit)
+            break
+    if len(word) >= 2 * _MIN_INNER:
+        # A compound: "versandkosten", "lieferzeit", "mastercard".
+        for start in range(_MIN_INNER - 1, len(word) - _MIN_INNER + 1):
+            found.update(concepts_of_prefix(word[start:]))
+    return frozenset(found)
+
+
+def concepts_of_prefix(rest: str) -> frozenset[str]:
+    _, prefixes = _tables()
+    for length in _prefix_lengths():
+        if _MIN_INNER <= length <= len(rest) and rest[:length] in prefixes:
+            return prefixes[rest[:length]]
+    return frozenset()
+
+
+def phrase_concepts(folded_words: list[str]) -> set[str]:
+    """Concepts of two-word patterns ("united kingdom", "where is") in accent-free words, and of
+    English phrasal verbs ("send the item back")."""
+    exact, _ = _tables()
+    found = {c for pair in itertools.pairwise(folded_words) for c in exact.get(" ".join(pair), ())}
+    if "back" in folded_words and _BACK_VERBS & set(folded_words):
+        found.add("return")
+    return found
+
+
+_BACK_VERBS = frozenset({"send", "sending", "sent", "ship", "bring", "take", "mail", "post"})
+
+
+def known_words() -> Iterable[str]:
+    """Every word and prefix the vocabulary knows (candidates when correcting a typo)."""
+    exact, prefixes = _tables()
+    return [*(w for w in exact if " " not in w), *(p for p in prefixes if len(p) >= 4)]

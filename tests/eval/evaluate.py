@@ -1,0 +1,85 @@
+"""Score the knowledge answerer on the labelled questions (``make eval``; tests/eval/test_eval.py).
+
+A question passes when its answer holds every ``must`` fact (``a | b``: either), none of the
+``must_not`` ones, and fits on a phone (``MAX_CHARS``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
+from common.knowledge.answerer import KnowledgeAnswerer
+
+QUESTIONS = Path(__file__).with_name("questions.yaml")
+MAX_CHARS = 600
+PASS_MARK = 0.9
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    kind: str
+    must: list[str] = field(default_factory=list)
+    must_not: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Miss:
+    question: Question
+    answer: str
+    problems: list[str]
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Question(**item) for item in items]
+
+
+def problems_with(question: Question, answer: str) -> list[str]:
+    text = answer.lower()
+    found = [
+        f"missing {fact!r}"
+        for fact in question.must
+        if not any(option.strip().lower() in text for option in fact.split("|"))
+    ]
+    found += [f"must not say {fact!r}" for fact in question.must_not if fact.lower() in text]
+    if len(answer) > MAX_CHARS:
+        found.append(f"{len(answer)} characters (at most {MAX_CHARS})")
+    return found
+
+
+def evaluate(knowledge: Knowledge = DEFAULT_KNOWLEDGE) -> tuple[float, int, list[Miss]]:
+    """(score, number of questions, misses)."""
+    answerer = KnowledgeAnswerer(knowledge)
+    questions = load_questions()
+    misses = []
+    for question in questions:
+        answer = answerer.answer(question.q).text
+        problems = problems_with(question, answer)
+        if problems:
+            misses.append(Miss(question, answer, problems))
+    return 1 - len(misses) / len(questions), len(questions), misses
+
+
+def main() -> int:
+    score, total, misses = evaluate()
+    for miss in misses:
+        print(f"MISS [{miss.question.kind}/{miss.question.lang}] {miss.question.q}")
+        print(f"     {'; '.join(miss.problems)}")
+        print("     answer: " + miss.answer.replace("\n", " ")[:400])
+    print(
+        f"\neval: {total - len(misses)}/{total} answered correctly = {score:.1%} (pass mark {PASS_MARK:.0%})"
+    )
+    return 0 if score >= PASS_MARK else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The knowledge answerer's parts: languages, small talk, passages, hybrid retrieval."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
+from common.knowledge.grounding import build_system_instruction
+from common.knowledge.hybrid import ground, top_entries
+from common.knowledge.language import detect_language
+from common.knowledge.passages import split_passages
+from common.knowledge.smalltalk import small_talk
+from common.llm import Prompt, StreamEnd, Turn
+from scripts.fake_gemini import embedding_vector
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("How long does shipping take?", "en"),
+        ("Wie lange dauert der Versand?", "de"),
+        ("Combien coûte la livraison ?", "fr"),
+        ("¿Puedo devolver un artículo?", "es"),
+        ("Quanto costa la spedizione?", "it"),
+        ("Hoe lang duurt de levering?", "nl"),
+        ("hi", "en"),  # too short to tell: the default
+    ],
+)
+def test_the_shoppers_language_is_detected(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "language"),
+    [
+        ("hi", "greeting", "en"),
+        ("Hallo!", "greeting", "de"),
+        ("thanks, that helped!", "thanks", "en"),
+        ("Merci beaucoup !", "thanks", "fr"),
+        ("bye, have a nice day", "goodbye", "en"),
+        ("are you a bot?", "bot", "en"),
+        ("Ben jij een robot?", "bot", "nl"),
+    ],
+)
+def test_small_talk_is_recognised_in_the_shoppers_language(message: str, kind: str, language: str) -> None:
+    talk = small_talk(message)
+
+    assert talk is not None
+    assert (talk.kind, talk.language) == (kind, language)
+
+
+def test_a_polite_question_is_not_small_talk() -> None:
+    assert small_talk("hi, is shipping free?") is None
+    assert small_talk("thanks! and how long does delivery to Spain take?") is None
+
+
+def test_policies_are_cut_into_sentences_and_short_faq_answers_stay_whole() -> None:
+    delivery = next(e for e in DEFAULT_KNOWLEDGE.entries if e.key == "delivery")
+    faq = next(e for e in DEFAULT_KNOWLEDGE.entries if e.key == "faq-cancel-order")
+
+    assert [p.text[:24] for p in split_passages(delivery)] == [
+        "Standard delivery takes ",
+        "Express delivery takes 1",
+        "Deliveries to the UK, Sw",
+        "If a parcel has not arri",
+    ]
+    assert len(split_passages(faq)) == 1
+
+
+def test_an_answer_is_the_sentences_that_answer_and_their_sources() -> None:
+    answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE, words_per_chunk=2)
+
+    events = list(answerer.stream(Prompt("", [Turn("user", "Is shipping free?")])))
+
+    text = "".join(getattr(e, "text", "") for e in events)
+    end = events[-1]
+    assert isinstance(end, StreamEnd)
+    assert text.startswith("Standard shipping costs 4.95 EUR and is free on orders over 50 EUR.")
+    assert "cancel" not in text
+    assert [(s.key, s.title) for s in end.sources] == [("shipping", "Shipping")]
+    assert len(events) > 5  # streamed in word groups
+
+
+def test_a_question_in_another_language_says_the_pages_are_english() -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Wie lange dauert der Versand nach Spanien?")
+
+    assert reply.text.startswith("Unsere Hilfeseiten gibt es nur auf Englisch")
+    assert "3-7 working days" in reply.text
+    assert "*Quelle: Delivery times*" in reply.text
+
+
+def test_off_topic_and_order_lookups_say_what_the_assistant_can_do_and_how_to_reach_the_team() -> None:
+    answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+
+    weather = answerer.answer("What's the weather tomorrow?").text
+    order = answerer.answer("Where is my order 55123?").text
+
+    assert "shipping, delivery times, returns" in weather
+    assert "support@example-shop.com" in weather
+    assert order.startswith("I can't look up individual orders")
+    assert "+49 30 1234 5678" in order
+
+
+def _with_embeddings(entries: tuple[KnowledgeEntry, ...]) -> Knowledge:
+    vectors = [pack(embedding_vector(entry_text(e.title, e.content), 64)) for e in entries]
+    return Knowledge(version=3, entries=entries, embeddings=EmbeddingMatrix.build("fake", vectors))
+
+
+def _large_knowledge(extra: int) -> Knowledge:
+    filler = tuple(
+        KnowledgeEntry(
+            f"faq-product-{n}", f"Product line {n}", f"Product line {n} is made of cotton {n}.", "faq"
+        )
+        for n in range(extra)
+    )
+    return _with_embeddings(DEFAULT_KNOWLEDGE.entries + filler)
+
+
+def test_hybrid_retrieval_finds_the_entry_among_many() -> None:
+    knowledge = _large_knowledge(500)
+    question = "Which payment methods do you accept?"
+
+    top = top_entries(knowledge, question, k=5, vector=embedding_vector(question, 64))
+
+    assert top[0].key == "faq-payment-methods"
+
+
+def test_embeddings_alone_can_find_an_entry_bm25_misses() -> None:
+    knowledge = _with_embeddings(DEFAULT_KNOWLEDGE.entries)
+    question = "zzz unknownword"  # no BM25 term; the vector says "payment methods"
+    vector = embedding_vector("payment methods accept Visa Mastercard", 64)
+
+    assert top_entries(knowledge, question, k=1, vector=vector)[0].key == "faq-payment-methods"
+    assert top_entries(knowledge, question, k=1) == []
+
+
+def test_small_knowledge_is_grounded_whole_and_large_knowledge_with_its_top_entries() -> None:
+    small = ground(DEFAULT_KNOWLEDGE, "Is shipping free?", budget=8000, top=3, embedder=None)
+    large_knowledge = _large_knowledge(800)
+    large = ground(large_knowledge, "Is shipping free?", budget=8000, top=3, embedder=None)
+
+    assert small == build_system_instruction(DEFAULT_KNOWLEDGE)
+    assert "## Shipping" in large
+    assert "only the parts most relevant" in large
+    assert large.count("Product line") <= 3
+    assert len(large) < len(build_system_instruction(large_knowledge)) / 20
