@@ -81,9 +81,9 @@ class ChatService:
         system_instruction = ground(
             knowledge,
             turn.question,
-            budget=self._settings.knowledge_token_budget,
-            top=self._settings.knowledge_top_entries,
-            embedder=self._model if isinstance(self._model, Embedder) else None,
+            budget=self.settings.knowledge_token_budget,
+            top=self.settings.knowledge_top_entries,
+            embedder=self.model if isinstance(self.model, Embedder) else None,
         )
         prompt = build_prompt(
             system_instruction=system_instruction,

@@ -445,7 +445,7 @@ def test_feedback_and_a_person_work_against_the_contract(page: Any, site: str, e
     page.get_by_label("What could be better?").fill("Too vague")
     with page.expect_request("**/history/feedback") as commented:
         page.get_by_role("button", name="Send feedback").click()
-    expect(page.get_by_text("Thanks for your feedback.")).to_be_visible()
+    expect(answer.locator(".sc-thanks")).to_have_text("Thanks for your feedback.")
     conversation = env.query("SELECT id FROM conversations")[0][0]
     answer_id = env.query("SELECT id FROM messages WHERE role = 'assistant'")[0][0]
     token, body = commented.value.headers.get("x-conversation-token"), commented.value.post_data_json
