@@ -50,6 +50,20 @@ class Unauthorized(AppError):
     code = "unauthorized"
 
 
+class Forbidden(AppError):
+    """Signed in, but the role does not allow this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class PreconditionFailed(AppError):
+    """``If-Match`` names a version that is no longer current: someone else changed it."""
+
+    status = 412
+    code = "edit_conflict"
+
+
 class Conflict(AppError):
     status = 409
     code = "conflict"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from common.errors import NotFound
+from common.knowledge import revisions
 from common.knowledge.entries import Kind, Knowledge, KnowledgeEntry
-from common.models import KnowledgeRecord
+from common.models import KnowledgeRecord, KnowledgeRevision
 from common.responses import KnowledgeDeleted, KnowledgeEntryWritten, KnowledgeList
 from common.responses import KnowledgeEntry as KnowledgeEntryView
 from common.unit_of_work import UnitOfWorkFactory
@@ -36,20 +37,49 @@ def get_entry(*, uow: UnitOfWorkFactory, key: str) -> KnowledgeEntryView:
 
 
 def put_entry(
-    *, uow: UnitOfWorkFactory, key: str, title: str, content: str, kind: str
+    *,
+    uow: UnitOfWorkFactory,
+    key: str,
+    title: str,
+    content: str,
+    kind: str,
+    changed_by: str = "admin",
+    if_match: str | None = None,
 ) -> tuple[KnowledgeEntryWritten, bool]:
-    """Create or replace an entry and bump the version, atomically. Returns (entry, created)."""
+    """Create or replace an entry, record the revision and bump the version, atomically.
+    Returns (entry, created); a stale ``if_match`` raises ``PreconditionFailed``."""
     with uow() as tx:
+        current = revisions.before_write(tx, key, if_match)
         record, created = tx.knowledge.put(key=key, title=title, content=content, kind=kind)
+        revision = revisions.record(
+            tx,
+            current=current,
+            after=KnowledgeRevision(key=key, title=title, content=content, kind=kind, changed_by=changed_by),
+        )
         version = tx.knowledge.bump_version()
-        return KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version), created
+        written = KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version, revision=revision)
+        return written, created
 
 
-def delete_entry(*, uow: UnitOfWorkFactory, key: str) -> KnowledgeDeleted:
-    """Delete an entry and bump the version."""
+def delete_entry(
+    *, uow: UnitOfWorkFactory, key: str, changed_by: str = "admin", if_match: str | None = None
+) -> KnowledgeDeleted:
+    """Delete an entry, record the deletion as a revision and bump the version."""
     with uow() as tx:
-        if not tx.knowledge.delete(key):
+        current = revisions.before_write(tx, key, if_match)
+        record = tx.knowledge.get(key)
+        if record is None:
             raise NotFound(f"no entry named {key!r}", code="entry_not_found")
+        gone = KnowledgeRevision(
+            key=key,
+            title=record.title,
+            content=record.content,
+            kind=record.kind,
+            deleted=True,
+            changed_by=changed_by,
+        )
+        tx.knowledge.delete(key)
+        revisions.record(tx, current=current, after=gone)
         return KnowledgeDeleted(deleted=key, version=tx.knowledge.bump_version())
 
 
