@@ -185,7 +185,7 @@ def test_a_preview_with_the_model_grounds_it_in_the_draft(env: Env, console: Fla
 
     assert body["source"] == "model"
     instruction = env.fake.stream_requests()[-1].system_instruction
-    assert "100 days" in instruction and "30 days of delivery" not in instruction
+    assert "100 days" in instruction and "original packaging within 30 days" not in instruction
 
 
 def test_retention_deletes_only_conversations_older_than_the_setting(env: Env, chat: FlaskClient) -> None:
