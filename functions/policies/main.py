@@ -22,7 +22,7 @@ from common.auth import IAP_HEADER, Principal
 from common.config import get_settings
 from common.console import analytics as console_analytics
 from common.console import conversations, preview, retention, staff, unanswered
-from common.errors import InvalidRequest, MethodNotAllowed, NotConfigured, NotFound
+from common.errors import Conflict, InvalidRequest, MethodNotAllowed, NotFound
 from common.http import json_response, parse_json, serve, serve_unrouted_paths
 from common.knowledge import revisions
 from common.knowledge import store as knowledge
@@ -304,7 +304,7 @@ def run_retention(request: flask.Request, principal: Principal, _: dict[str, str
     """Delete conversations older than RETENTION_DAYS (Cloud Scheduler calls this daily)."""
     days = get_settings().retention_days
     if days is None:
-        raise NotConfigured("retention is off (RETENTION_DAYS is unset)")
+        raise Conflict("retention is off: set RETENTION_DAYS to use it", code="retention_off")
     return json_response(
         retention.delete_old_conversations(uow=runtime.unit_of_work(), days=days, now=dt.datetime.now(dt.UTC))
     )

@@ -198,7 +198,7 @@ def test_retention_deletes_only_conversations_older_than_the_setting(env: Env, c
 
     result = make_client("policies").post("/_retention", headers=ADMIN)
 
-    assert off.status_code == 503
+    assert off.status_code == 409
     assert result.status_code == 200
     assert result.get_json()["deleted_conversations"] == 1
     assert env.count("conversations") == 1
