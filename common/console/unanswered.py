@@ -52,9 +52,12 @@ def unanswered_questions(
 def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group]:
     """Group questions whose stemmed words overlap (Jaccard) by at least ``SIMILARITY``."""
     by_words: dict[frozenset[str], _Group] = {}
+    words_of: dict[str, frozenset[str]] = {}  # the same wording comes back often: stem it once
     for text, reason, seen_at in rows:
         cleaned = " ".join(text.split())[:300]
-        words = frozenset(tokenize(cleaned)) or frozenset([cleaned.lower()])
+        if cleaned not in words_of:
+            words_of[cleaned] = frozenset(tokenize(cleaned)) or frozenset([cleaned.lower()])
+        words = words_of[cleaned]
         group = by_words.get(words) or _similar(by_words.values(), words)
         if group is None:
             group = by_words[words] = _Group(words)

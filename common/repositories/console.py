@@ -36,17 +36,20 @@ class ConversationFilter:
     query: str | None = None  # full-text search over the messages
 
 
+# Each branch is ordered and limited on its own, so each walks its index newest first and stops.
 _UNANSWERED_CANDIDATES = sa.text(
     f"""
-    SELECT q.content AS question, a.created_at AS seen_at, 'not_answered' AS reason
-    FROM messages a JOIN messages q ON q.id = a.reply_to_id
-    WHERE {_UNANSWERED} AND a.created_at >= :since
+    (SELECT q.content AS question, a.created_at AS seen_at, 'not_answered' AS reason
+     FROM messages a JOIN messages q ON q.id = a.reply_to_id
+     WHERE {_UNANSWERED} AND a.created_at >= :since
+     ORDER BY a.created_at DESC LIMIT :limit)
     UNION ALL
-    SELECT q.content, f.created_at, 'thumbs_down'
-    FROM feedback f
-    JOIN messages a ON a.id = f.message_id
-    JOIN messages q ON q.id = a.reply_to_id
-    WHERE f.rating = 'down' AND f.created_at >= :since
+    (SELECT q.content, f.created_at, 'thumbs_down'
+     FROM feedback f
+     JOIN messages a ON a.id = f.message_id
+     JOIN messages q ON q.id = a.reply_to_id
+     WHERE f.rating = 'down' AND f.created_at >= :since
+     ORDER BY f.created_at DESC LIMIT :limit)
     ORDER BY seen_at DESC
     LIMIT :limit
     """  # noqa: S608 (constants only; values are bound)
