@@ -22,7 +22,7 @@ function row(c) {
     h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
       h("span", { class: "muted small" }, `${c.message_count} messages · ${ago(c.created_at)}`)),
     h("div", { class: "row-badges" }, badge(c.last_source), c.last_status !== "complete" ? badge(c.last_status, "warn") : null,
-      c.thumbs_up ? badge(`👍 ${c.thumbs_up}`, "up") : null, c.thumbs_down ? badge(`👎 ${c.thumbs_down}`, "down") : null));
+      c.thumbs_up ? badge(`▲ ${c.thumbs_up}`, "up") : null, c.thumbs_down ? badge(`▼ ${c.thumbs_down}`, "down") : null));
 }
 
 async function load(append) {
@@ -58,7 +58,7 @@ async function open(id) {
       h("button", { class: "danger", onclick: () => erase(id) }, "Delete conversation")),
     h("ol", { class: "transcript-list" }, t.messages.map((m) =>
       h("li", { class: `msg ${m.role}` }, h("div", { class: "bubble" }, m.content || "(empty)"), detail(m),
-        m.feedback ? h("div", { class: `rated ${m.feedback.rating}` }, m.feedback.rating === "up" ? "👍 helpful" : "👎 not helpful",
+        m.feedback ? h("div", { class: `rated ${m.feedback.rating}` }, m.feedback.rating === "up" ? "▲ rated helpful" : "▼ rated not helpful",
           m.feedback.comment ? ` — “${m.feedback.comment}”` : "") : null))));
 }
 

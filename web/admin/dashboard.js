@@ -47,9 +47,9 @@ function build() {
 
 function label(iso, bucketSeconds) {
   const date = new Date(iso);
-  return bucketSeconds >= 86400
-    ? date.toLocaleDateString(undefined, { month: "short", day: "numeric" })
-    : date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (bucketSeconds >= 86400) return date.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  if (bucketSeconds >= 3 * 3600) return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit" });
+  return date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 }
 
 function fill(id, labels, ...series) {
@@ -67,7 +67,7 @@ function totals(series, summary) {
     ["TTFT p95", summary.time_to_first_token_ms.p95 === null ? "–" : `${Math.round(summary.time_to_first_token_ms.p95)} ms`],
     ["Errors", `${(summary.rates.error * 100).toFixed(1)} %`],
     ["Cost", `$${summary.cost_usd.toFixed(4)}`],
-    ["Satisfaction", sat.share_up === null ? "–" : `${Math.round(sat.share_up * 100)} % 👍`],
+    ["Satisfaction", sat.share_up === null ? "–" : `${Math.round(sat.share_up * 100)} % up`],
     ["Thumbs down", sat.thumbs_down],
   ];
   clear($("#totals"), cards.map(([name, value]) => h("div", { class: "total card" }, h("span", { class: "muted small" }, name), h("strong", {}, String(value)))));
@@ -91,7 +91,7 @@ async function refresh() {
   totals(series, summary);
   clear($("#feedback-list"), feedback.feedback.length ? feedback.feedback.map((f) =>
     h("li", { class: `feedback ${f.rating}` },
-      h("span", { class: "rating", "aria-label": f.rating === "up" ? "thumbs up" : "thumbs down" }, f.rating === "up" ? "👍" : "👎"),
+      h("span", { class: "rating", "aria-label": f.rating === "up" ? "thumbs up" : "thumbs down" }, f.rating === "up" ? "▲" : "▼"),
       h("div", {}, h("strong", {}, f.question || "(question deleted)"), f.comment ? h("p", { class: "comment" }, `“${f.comment}”`) : null,
         h("span", { class: "muted small" }, ago(f.updated_at))))) : h("li", { class: "muted" }, "No ratings in this window yet."));
   $("#refreshed").textContent = `updated ${new Date().toLocaleTimeString()}`;

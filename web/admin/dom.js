@@ -70,6 +70,31 @@ export function diffWords(before, after) {
   }
   while (i < n) push("del", a[i++]);
   while (j < m) push("add", b[j++]);
+  return groupChanges(out);
+}
+
+// "del a, same ' ', add b, del c" reads badly: gather each run of changes (with the spaces
+// between them) into one deletion followed by one insertion.
+function groupChanges(parts) {
+  const out = [];
+  let del = "";
+  let add = "";
+  const flush = () => {
+    if (del) out.push({ op: "del", text: del });
+    if (add) out.push({ op: "add", text: add });
+    del = add = "";
+  };
+  parts.forEach((part, index) => {
+    const next = parts[index + 1];
+    const bridging = part.op === "same" && !part.text.trim() && (del || add) && next && next.op !== "same";
+    if (part.op === "del" || bridging) del += part.text;
+    if (part.op === "add" || bridging) add += part.text;
+    if (part.op === "same" && !bridging) {
+      flush();
+      out.push(part);
+    }
+  });
+  flush();
   return out;
 }
 

@@ -78,7 +78,7 @@ function previewPanel() {
 export async function openEntry(key) {
   const { data, etag } = await api(`/${key}`);
   current = { key, etag, saved: data };
-  clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
+  clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · ${etag === '"0"' ? "not edited in the console yet" : `revision ${etag.replaceAll('"', "")}`}`),
     editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" }));
   renderList();
 }
@@ -136,7 +136,8 @@ async function showConflict(mine, isNew) {
     h("div", { class: "grid-2" },
       h("div", { class: "version mine" }, h("h5", {}, "Your draft"), h("strong", {}, mine.title), h("p", {}, mine.content)),
       h("div", { class: "version theirs" }, h("h5", {}, theirs ? `Saved now (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
-        theirs ? h("strong", {}, theirs.title) : null, theirs ? renderDiff(mine.content, theirs.content) : null)),
+        theirs ? h("strong", {}, theirs.title) : null, theirs ? h("p", {}, theirs.content) : null)),
+    theirs ? h("div", { class: "small" }, h("strong", {}, "What differs (yours → theirs): "), renderDiff(mine.content, theirs.content)) : null,
     h("div", { class: "actions" },
       h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : openNewEntry(mine)) }, "Discard mine, load theirs"),
       h("button", { type: "button", class: "primary", onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, "Save mine over theirs"))));

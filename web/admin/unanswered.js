@@ -2,7 +2,7 @@
 import { get } from "./api.js";
 import { $, h, clear, ago, toast } from "./dom.js";
 
-const REASONS = { not_answered: "not covered", thumbs_down: "rated 👎" };
+const REASONS = { not_answered: "not covered", thumbs_down: "rated down" };
 
 export async function showUnanswered(createFaq) {
   try {
