@@ -5,14 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from common.responses import (
-    AnalyticsSeries,
-    FeedbackItem,
-    FeedbackList,
-    Satisfaction,
-    SeriesPoint,
-    TimeWindow,
-)
+from common.console.responses import AnalyticsSeries, FeedbackItem, FeedbackList, Satisfaction, SeriesPoint
+from common.responses import TimeWindow
 from common.unit_of_work import UnitOfWorkFactory
 
 # Bucket sizes a chart may use; the smallest that keeps a window within ~48 points wins.

@@ -8,18 +8,18 @@ import datetime as dt
 import logging
 import uuid
 
-from common.errors import InvalidRequest, NotFound
-from common.models import Feedback, Message
-from common.repositories import ConversationFilter
-from common.responses import (
+from common.console.responses import (
     AnswerFeedback,
     ConversationDeleted,
     ConversationList,
     ConversationSummary,
-    MessageUsage,
     Transcript,
     TranscriptMessage,
 )
+from common.errors import InvalidRequest, NotFound
+from common.models import Feedback, Message
+from common.repositories import ConversationFilter
+from common.responses import MessageUsage
 from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

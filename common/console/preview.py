@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from common.chat.prompt import build_prompt
+from common.console.responses import PreviewAnswer
 from common.knowledge.answerer import KnowledgeAnswerer
 from common.knowledge.entries import Kind, Knowledge, KnowledgeEntry
 from common.knowledge.grounding import build_system_instruction
 from common.llm import LLMClient, Prompt, TextDelta, Turn
-from common.responses import PreviewAnswer
 
 # A preview is one question, no history: a small budget is plenty.
 _PREVIEW_TOKEN_BUDGET = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from common.responses import RetentionResult
+from common.console.responses import RetentionResult
 from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

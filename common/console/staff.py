@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass
 
 from common.auth import IapVerifier, Principal, bearer_token, is_admin_token, new_staff_token, token_hash
+from common.console.responses import StaffCreated, StaffList, StaffView
 from common.errors import Conflict, Forbidden, NotConfigured, NotFound, Unauthorized
 from common.models import StaffMember, StaffRole
-from common.responses import StaffCreated, StaffList, StaffView
 from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from common.console.responses import UnansweredGroup, UnansweredList
 from common.knowledge.retrieval import tokenize
-from common.responses import TimeWindow, UnansweredGroup, UnansweredList
+from common.responses import TimeWindow
 from common.unit_of_work import UnitOfWorkFactory
 
 # Two wordings belong together when they share at least this share of their stemmed words.

@@ -7,14 +7,25 @@ and its revision are one atomic change. An entry's ETag is its newest revision n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from common.console.responses import KnowledgeRevisions, KnowledgeRevisionView
 from common.errors import InvalidRequest, NotFound, PreconditionFailed
 from common.models import KnowledgeRecord, KnowledgeRevision, utcnow
 from common.responses import KnowledgeEntry as KnowledgeEntryView
-from common.responses import KnowledgeEntryWritten, KnowledgeRevisions, KnowledgeRevisionView
+from common.responses import KnowledgeEntryWritten
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 # Who "made" an entry that existed before revisions were recorded.
 BEFORE_REVISIONS = "(before revisions)"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Who makes a change, and the ``If-Match`` it is based on (None: unconditional)."""
+
+    changed_by: str = "admin"
+    if_match: str | None = None
 
 
 def etag(revision: int) -> str:
@@ -108,11 +119,5 @@ def restore(
             code="revision_is_deletion",
         )
     return store.put_entry(
-        uow=uow,
-        key=key,
-        title=old.title,
-        content=old.content,
-        kind=old.kind,
-        changed_by=changed_by,
-        if_match=if_match,
+        uow=uow, key=key, title=old.title, content=old.content, kind=old.kind, edit=Edit(changed_by, if_match)
     )

@@ -43,18 +43,19 @@ def put_entry(
     title: str,
     content: str,
     kind: str,
-    changed_by: str = "admin",
-    if_match: str | None = None,
+    edit: revisions.Edit = revisions.Edit(),  # noqa: B008 (a frozen value)
 ) -> tuple[KnowledgeEntryWritten, bool]:
     """Create or replace an entry, record the revision and bump the version, atomically.
     Returns (entry, created); a stale ``if_match`` raises ``PreconditionFailed``."""
     with uow() as tx:
-        current = revisions.before_write(tx, key, if_match)
+        current = revisions.before_write(tx, key, edit.if_match)
         record, created = tx.knowledge.put(key=key, title=title, content=content, kind=kind)
         revision = revisions.record(
             tx,
             current=current,
-            after=KnowledgeRevision(key=key, title=title, content=content, kind=kind, changed_by=changed_by),
+            after=KnowledgeRevision(
+                key=key, title=title, content=content, kind=kind, changed_by=edit.changed_by
+            ),
         )
         version = tx.knowledge.bump_version()
         written = KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version, revision=revision)
@@ -62,11 +63,14 @@ def put_entry(
 
 
 def delete_entry(
-    *, uow: UnitOfWorkFactory, key: str, changed_by: str = "admin", if_match: str | None = None
+    *,
+    uow: UnitOfWorkFactory,
+    key: str,
+    edit: revisions.Edit = revisions.Edit(),  # noqa: B008 (a frozen value)
 ) -> KnowledgeDeleted:
     """Delete an entry, record the deletion as a revision and bump the version."""
     with uow() as tx:
-        current = revisions.before_write(tx, key, if_match)
+        current = revisions.before_write(tx, key, edit.if_match)
         record = tx.knowledge.get(key)
         if record is None:
             raise NotFound(f"no entry named {key!r}", code="entry_not_found")
@@ -76,7 +80,7 @@ def delete_entry(
             content=record.content,
             kind=record.kind,
             deleted=True,
-            changed_by=changed_by,
+            changed_by=edit.changed_by,
         )
         tx.knowledge.delete(key)
         revisions.record(tx, current=current, after=gone)

@@ -22,6 +22,7 @@ from common.auth import IAP_HEADER, Principal
 from common.config import get_settings
 from common.console import analytics as console_analytics
 from common.console import conversations, preview, retention, staff, unanswered
+from common.console.responses import WhoAmI
 from common.errors import Conflict, InvalidRequest, MethodNotAllowed, NotFound
 from common.http import json_response, parse_json, serve, serve_unrouted_paths
 from common.knowledge import revisions
@@ -29,7 +30,6 @@ from common.knowledge import store as knowledge
 from common.logs import configure_logging
 from common.models import StaffRole
 from common.repositories import ConversationFilter
-from common.responses import WhoAmI
 from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody, PreviewBody, StaffBody
 from common.services.analytics import usage_summary
 
@@ -166,8 +166,7 @@ def put_entry(request: flask.Request, principal: Principal, args: dict[str, str]
         title=body.title,
         content=body.content,
         kind=body.kind,
-        changed_by=principal.name,
-        if_match=request.headers.get("If-Match"),
+        edit=revisions.Edit(principal.name, request.headers.get("If-Match")),
     )
     return json_response(entry, 201 if created else 200, {"ETag": revisions.etag(entry.revision)})
 
@@ -177,8 +176,7 @@ def delete_entry(request: flask.Request, principal: Principal, args: dict[str, s
     deleted = knowledge.delete_entry(
         uow=runtime.unit_of_work(),
         key=args["key"],
-        changed_by=principal.name,
-        if_match=request.headers.get("If-Match"),
+        edit=revisions.Edit(principal.name, request.headers.get("If-Match")),
     )
     return json_response(deleted)
 

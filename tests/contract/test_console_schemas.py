@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from common import responses
 from common.config import REPO_ROOT
+from common.console import responses as console_responses
 
 DOCUMENT: dict[str, Any] = schemathesis.openapi.from_path(REPO_ROOT / "openapi.yaml").raw_schema
 CONSOLE_MODELS = [
@@ -22,7 +23,7 @@ CONSOLE_MODELS = [
 
 @pytest.mark.parametrize("name", CONSOLE_MODELS)
 def test_the_document_describes_the_model_of_the_same_name(name: str) -> None:
-    model: type[BaseModel] = getattr(responses, name)
+    model: type[BaseModel] = getattr(console_responses, name, None) or getattr(responses, name)
     documented = DOCUMENT["components"]["schemas"][name]
     generated = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
 
