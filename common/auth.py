@@ -130,9 +130,3 @@ def _email(claims: Mapping[str, Any]) -> str:
 def _reason(exc: Exception) -> str:
     text = str(exc).split("\n")[0]
     return text[:120] or type(exc).__name__
-
-
-def require_iap_or_token(authorization: str | None, assertion: str | None) -> None:
-    """Raise ``Unauthorized`` when neither credential was sent."""
-    if not bearer_token(authorization) and not assertion:
-        raise Unauthorized("sign in: send Authorization: Bearer <token>, or come through Cloud IAP")
