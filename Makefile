@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: dev test lint fuzz fake-gemini migrate package bench eval clean
+.PHONY: dev test lint fuzz fake-gemini migrate package bench bench-console seed-console staff-token retention eval clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,22 @@ bench: $(BIN)/.installed
 ## Score answers without a model on the labelled questions (tests/eval/questions.yaml); print each miss
 eval: $(BIN)/.installed
 	$(BIN)/python -m tests.eval.evaluate
+
+## p95 of every console request with 100,000 stored messages (a throwaway database on DATABASE_URL's server)
+bench-console: $(BIN)/.installed
+	$(BIN)/python -m scripts.bench_console $(BENCH_ARGS)
+
+## Fill DATABASE_URL with console data (MESSAGES=100000)
+seed-console: $(BIN)/.installed
+	$(BIN)/python -m scripts.seed_console --messages $(or $(MESSAGES),100000)
+
+## Issue a staff token: make staff-token NAME="Ann" ROLE=editor [EMAIL=ann@shop.example] (shown once)
+staff-token: $(BIN)/.installed
+	$(BIN)/python -m scripts.staff_token --name "$(NAME)" --role "$(ROLE)" $(if $(EMAIL),--email "$(EMAIL)")
+
+## Delete conversations older than RETENTION_DAYS (Cloud Scheduler runs the same in production)
+retention: $(BIN)/.installed
+	$(BIN)/python -m scripts.retention
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) dist .pytest_cache .ruff_cache .mypy_cache

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     model_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     admin_token: SecretStr | None = None
+    # Cloud IAP in front of the policies function: the audience of its signed header
+    # (unset: IAP assertions are not accepted) and where its public keys are published.
+    iap_audience: str | None = None
+    iap_certs_url: str = "https://www.gstatic.com/iap/verify/public_key"
+    # Conversations older than this many days are deleted by the retention job (unset: kept).
+    retention_days: int | None = Field(default=None, ge=1)
     conversation_token_secret: SecretStr | None = None
     allowed_origins: str = ""
 
@@ -88,7 +94,14 @@ class Settings(BaseSettings):
     db_pool_size: int | None = Field(default=None, ge=1)
     db_max_overflow: int | None = Field(default=None, ge=0)
 
-    @field_validator("gemini_api_key", "admin_token", "conversation_token_secret", mode="before")
+    @field_validator(
+        "gemini_api_key",
+        "admin_token",
+        "conversation_token_secret",
+        "iap_audience",
+        "retention_days",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # An empty variable in a .env file or a Terraform default means "not set".

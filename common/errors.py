@@ -53,6 +53,14 @@ class UnsupportedMediaType(AppError, status=415, code="unsupported_media_type"):
     """The body is not JSON."""
 
 
+class Forbidden(AppError, status=403, code="forbidden"):
+    """Signed in, but the role does not allow this."""
+
+
+class PreconditionFailed(AppError, status=412, code="edit_conflict"):
+    """``If-Match`` names a version that is no longer current: someone else changed it."""
+
+
 class ServiceUnavailable(AppError, status=503, code="unavailable"):
     """Something this request needs is down; trying again later may help."""
 

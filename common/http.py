@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 Model = TypeVar("Model", bound=BaseModel)
 View = Callable[[flask.Request], flask.Response]
 
-ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Conversation-Token, Last-Event-ID"
+ALLOWED_REQUEST_HEADERS = "Content-Type, Authorization, X-Conversation-Token, Last-Event-ID, If-Match"
 
 
 def serve_unrouted_paths(function: View) -> None:
@@ -114,7 +114,7 @@ def _cors_headers(request: flask.Request) -> dict[str, str]:
         return {}
     return {
         "Access-Control-Allow-Origin": origin,
-        "Access-Control-Expose-Headers": "Retry-After",
+        "Access-Control-Expose-Headers": "Retry-After, ETag",
         "Vary": "Origin",
     }
 

@@ -124,3 +124,64 @@ class RateLimitWindow(Base):
     key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
     hits: Mapped[int]
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class StaffRole(enum.StrEnum):
+    """What a staff member may do; each role includes the ones before it."""
+
+    VIEWER = "viewer"  # reads conversations, analytics and the knowledge
+    EDITOR = "editor"  # also changes the knowledge and deletes conversations
+    OWNER = "owner"  # also manages staff and runs retention
+
+
+class StaffMember(Base):
+    """A named person (or service account) who signs in to the console."""
+
+    __tablename__ = "staff"
+    __table_args__ = (sa.CheckConstraint("role IN ('viewer', 'editor', 'owner')", name="ck_staff_role"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # Lower-cased; the identity Cloud IAP vouches for.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    role: Mapped[str] = mapped_column(sa.String(16))
+    # SHA-256 of the bearer token: the token is shown once and never stored.
+    token_hash: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32), unique=True)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class KnowledgeRevision(Base):
+    """One change of a knowledge entry; the newest revision of a key is its current state."""
+
+    __tablename__ = "knowledge_revisions"
+    __table_args__ = (sa.UniqueConstraint("key", "revision", name="uq_knowledge_revisions_key_revision"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    revision: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    deleted: Mapped[bool] = mapped_column(default=False)
+    changed_by: Mapped[str] = mapped_column(sa.String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Feedback(Base):
+    """A shopper's rating of one answer; sending again replaces it."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (sa.CheckConstraint("rating IN ('up', 'down')", name="ck_feedback_rating"),)
+
+    message_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[str] = mapped_column(sa.String(4))
+    comment: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

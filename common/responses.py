@@ -113,6 +113,7 @@ class KnowledgeEntry(BaseModel):
 
 class KnowledgeEntryWritten(KnowledgeEntry):
     version: int
+    revision: int
 
 
 class KnowledgeList(BaseModel):

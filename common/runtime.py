@@ -11,12 +11,14 @@ import threading
 
 from sqlalchemy.engine import Engine
 
+from common.auth import IapVerifier
 from common.chat.checkpoints import Checkpointer
 from common.chat.generation import AnswerWriter
 from common.chat.relay import RelayRegistry
 from common.chat.service import ChatService
 from common.chat.settings import ChatSettings
 from common.config import get_settings
+from common.console.staff import SignIn
 from common.db import create_db_engine, start_embedded_postgres
 from common.knowledge.cache import KnowledgeCache
 from common.knowledge.entries import Knowledge
@@ -105,6 +107,17 @@ def knowledge() -> Knowledge:
 
 
 @functools.cache
+def staff_sign_in() -> SignIn:
+    """How staff sign in on this instance: the bootstrap ADMIN_TOKEN and, behind IAP, its verifier."""
+    settings = get_settings()
+    verifier = None
+    if settings.iap_audience:
+        verifier = IapVerifier(audience=settings.iap_audience, certs_url=settings.iap_certs_url)
+    admin = settings.admin_token.get_secret_value() if settings.admin_token else None
+    return SignIn(admin_token=admin, iap=verifier)
+
+
+@functools.cache
 def token_keys() -> TokenKeys:
     secret = get_settings().conversation_token_secret
     return TokenKeys(secret.get_secret_value() if secret else None)
@@ -164,6 +177,7 @@ def reset() -> None:
         checkpointer,
         token_keys,
         chat_service,
+        staff_sign_in,
     ):
         cached.cache_clear()
     get_settings.cache_clear()

@@ -41,3 +41,44 @@ class KnowledgeBody(BaseModel):
     title: Text = Field(min_length=1, max_length=200)
     content: Text = Field(min_length=1, max_length=5000)
     kind: Literal["policy", "faq"] = "policy"
+
+
+class FeedbackBody(BaseModel):
+    """``POST /history/feedback``: a rating of one answer."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    rating: Literal["up", "down"]
+    comment: Text | None = Field(default=None, max_length=500)
+
+
+class StaffBody(BaseModel):
+    """``POST /policies/_staff``: a new member of staff (``email``: their Google account, for IAP)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Text = Field(min_length=1, max_length=100)
+    role: Literal["viewer", "editor", "owner"]
+    email: StrictStr | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class DraftBody(BaseModel):
+    """An entry as the editor has it, not saved."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    key: StrictStr = Field(pattern=KNOWLEDGE_KEY_PATTERN)
+    title: Text = Field(min_length=1, max_length=200)
+    content: Text = Field(min_length=1, max_length=5000)
+    kind: Literal["policy", "faq"] = "policy"
+
+
+class PreviewBody(BaseModel):
+    """``POST /policies/_preview``: a question answered with a draft in place of the stored entry."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    question: Text = Field(min_length=1, max_length=1000)
+    draft: DraftBody | None = None

@@ -12,7 +12,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.errors import DatabaseUnavailable
-from common.repositories import AnalyticsRepository, ConversationRepository, KnowledgeRepository
+from common.repositories import (
+    AnalyticsRepository,
+    ConsoleRepository,
+    ConversationRepository,
+    FeedbackRepository,
+    KnowledgeRepository,
+    RevisionRepository,
+    StaffRepository,
+)
 
 
 class UnitOfWork:
@@ -25,6 +33,10 @@ class UnitOfWork:
     conversations: ConversationRepository
     knowledge: KnowledgeRepository
     analytics: AnalyticsRepository
+    staff: StaffRepository
+    revisions: RevisionRepository
+    feedback: FeedbackRepository
+    console: ConsoleRepository
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -36,6 +48,10 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         self.knowledge = KnowledgeRepository(self.session)
         self.analytics = AnalyticsRepository(self.session)
+        self.staff = StaffRepository(self.session)
+        self.revisions = RevisionRepository(self.session)
+        self.feedback = FeedbackRepository(self.session)
+        self.console = ConsoleRepository(self.session)
         return self
 
     def __exit__(

@@ -63,6 +63,13 @@ def build_app() -> DispatcherMiddleware:
                 "The chat page is missing. The API is at /chat_stream, /history and /policies.\n",
                 mimetype="text/plain",
             )
+        # A folder's index page (the console at /admin/), which SharedDataMiddleware does not serve.
+        folder = (WEB_DIR / request.path.strip("/")).resolve()
+        if folder.is_relative_to(WEB_DIR) and (folder / "index.html").is_file():
+            if not request.path.endswith("/"):
+                return Response(status=308, headers={"Location": request.path + "/"})
+            page = (folder / "index.html").read_bytes()
+            return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
         return Response("Not found\n", status=404, mimetype="text/plain")
 
     root = SharedDataMiddleware(fallback, {"/": str(WEB_DIR)}, cache=False)

@@ -156,7 +156,12 @@ class Env:
     def truncate(self) -> None:
         """Empty conversations; put the knowledge base back to the seeded defaults (version 1)."""
         with runtime.engine().begin() as conn:
-            conn.execute(sa.text("TRUNCATE conversations, messages, knowledge_entries, rate_limits CASCADE"))
+            conn.execute(
+                sa.text(
+                    "TRUNCATE conversations, messages, knowledge_entries, rate_limits, "
+                    "knowledge_revisions, staff CASCADE"
+                )
+            )
             conn.execute(
                 sa.insert(KnowledgeRecord),
                 [

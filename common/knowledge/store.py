@@ -6,10 +6,11 @@ import logging
 import threading
 
 from common.errors import NotFound
+from common.knowledge import revisions
 from common.knowledge.embeddings import EmbeddingMatrix, embed_entries
 from common.knowledge.entries import Kind, Knowledge, KnowledgeEntry
 from common.llm import Embedder
-from common.models import KnowledgeRecord
+from common.models import KnowledgeRecord, KnowledgeRevision
 from common.responses import KnowledgeDeleted, KnowledgeEntryWritten, KnowledgeList
 from common.responses import KnowledgeEntry as KnowledgeEntryView
 from common.unit_of_work import UnitOfWorkFactory
@@ -80,28 +81,56 @@ def put_entry(
     title: str,
     content: str,
     kind: str,
-    embedder: Embedder | None = None,
+    edit: revisions.Edit = revisions.Edit(),  # noqa: B008 (a frozen value)
 ) -> tuple[KnowledgeEntryWritten, bool]:
-    """Create or replace an entry and bump the version, atomically. Returns (entry, created).
+    """Create or replace an entry, record the revision and bump the version, atomically.
+    Returns (entry, created); a stale ``if_match`` raises ``PreconditionFailed``.
 
-    With an ``embedder`` the entry's embedding is computed first (outside the transaction); if
-    that fails the edit is saved all the same, its embedding marked missing for a later retry.
+    With ``edit.embedder`` the entry's embedding is computed first (outside the transaction);
+    if that fails the edit is saved all the same, its embedding marked missing for a later retry.
     """
+    embedder = edit.embedder
     vectors = embed_entries(embedder, [KnowledgeEntry(key, title, content)])
     embedding = (vectors[0], embedder.embedding_model) if vectors and embedder else None
     with uow() as tx:
+        current = revisions.before_write(tx, key, edit.if_match)
         record, created = tx.knowledge.put(
             key=key, title=title, content=content, kind=kind, embedding=embedding
         )
+        revision = revisions.record(
+            tx,
+            current=current,
+            after=KnowledgeRevision(
+                key=key, title=title, content=content, kind=kind, changed_by=edit.changed_by
+            ),
+        )
         version = tx.knowledge.bump_version()
-        return KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version), created
+        written = KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version, revision=revision)
+        return written, created
 
 
-def delete_entry(*, uow: UnitOfWorkFactory, key: str) -> KnowledgeDeleted:
-    """Delete an entry and bump the version."""
+def delete_entry(
+    *,
+    uow: UnitOfWorkFactory,
+    key: str,
+    edit: revisions.Edit = revisions.Edit(),  # noqa: B008 (a frozen value)
+) -> KnowledgeDeleted:
+    """Delete an entry, record the deletion as a revision and bump the version."""
     with uow() as tx:
-        if not tx.knowledge.delete(key):
+        current = revisions.before_write(tx, key, edit.if_match)
+        record = tx.knowledge.get(key)
+        if record is None:
             raise NotFound(f"no entry named {key!r}", code="entry_not_found")
+        gone = KnowledgeRevision(
+            key=key,
+            title=record.title,
+            content=record.content,
+            kind=record.kind,
+            deleted=True,
+            changed_by=edit.changed_by,
+        )
+        tx.knowledge.delete(key)
+        revisions.record(tx, current=current, after=gone)
         return KnowledgeDeleted(deleted=key, version=tx.knowledge.bump_version())
 
 

@@ -1,7 +1,21 @@
 """Every query, one repository per aggregate. Repositories never commit."""
 
 from common.repositories.analytics import AnalyticsRepository
+from common.repositories.console import ConsoleRepository, ConversationFilter
 from common.repositories.conversations import ContinuedTurn, ConversationRepository
+from common.repositories.feedback import FeedbackRepository
 from common.repositories.knowledge import KnowledgeRepository
+from common.repositories.revisions import RevisionRepository
+from common.repositories.staff import StaffRepository
 
-__all__ = ["AnalyticsRepository", "ContinuedTurn", "ConversationRepository", "KnowledgeRepository"]
+__all__ = [
+    "AnalyticsRepository",
+    "ConsoleRepository",
+    "ContinuedTurn",
+    "ConversationFilter",
+    "ConversationRepository",
+    "FeedbackRepository",
+    "KnowledgeRepository",
+    "RevisionRepository",
+    "StaffRepository",
+]

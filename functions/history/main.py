@@ -9,9 +9,11 @@ import functions_framework
 
 from common import runtime
 from common.config import get_settings
-from common.errors import InvalidRequest
-from common.http import json_response, serve, serve_unrouted_paths
+from common.console import feedback
+from common.errors import InvalidRequest, method_not_allowed
+from common.http import json_response, parse_json, serve, serve_unrouted_paths
 from common.logs import configure_logging
+from common.schemas import FeedbackBody
 from common.services import history as history_service
 from common.services import welcome
 
@@ -20,7 +22,7 @@ configure_logging()
 
 @functions_framework.http
 def history(request: flask.Request) -> flask.Response:
-    return serve(request, {"GET": read})
+    return serve(request, {"GET": read, "POST": post})
 
 
 serve_unrouted_paths(history)
@@ -30,6 +32,24 @@ def read(request: flask.Request) -> flask.Response:
     if request.path.rstrip("/") == "/suggestions":
         return get_suggestions()
     return get_history(request)
+
+
+def post(request: flask.Request) -> flask.Response:
+    if request.path.rstrip("/") == "/feedback":
+        return post_feedback(request)
+    raise method_not_allowed("use GET, OPTIONS", allow="GET, OPTIONS")
+
+
+def post_feedback(request: flask.Request) -> flask.Response:
+    """``POST /history/feedback``: thumbs up or down on one answer (replaces an earlier rating)."""
+    body = parse_json(request, FeedbackBody, max_bytes=get_settings().max_request_bytes)
+    feedback.rate_answer(
+        uow=runtime.unit_of_work(),
+        keys=runtime.token_keys(),
+        conversation_token=request.headers.get("X-Conversation-Token"),
+        body=body,
+    )
+    return flask.Response(status=204)
 
 
 def get_suggestions() -> flask.Response:

@@ -1,106 +1,357 @@
-"""policies: the shop admin's function for policies and the FAQ bank.
+"""policies: the staff function. The shop's knowledge with its revisions, and the console's
+reads (conversations, analytics, unanswered questions, ratings) and staff management.
 
-``GET /`` lists (``?kind=policy|faq``), ``GET /<key>`` reads, ``PUT /<key>`` creates or
-replaces, ``DELETE /<key>`` deletes. Every route needs ``Authorization: Bearer <ADMIN_TOKEN>``.
+Every route needs a signed-in member of staff (``Authorization: Bearer <token>``, the
+bootstrap ``ADMIN_TOKEN``, or Cloud IAP's signed header) with a role that allows it. Paths
+that start with ``_`` can never collide with an entry key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from collections.abc import Callable
+from typing import NamedTuple
 
 import flask
 import functions_framework
 
 from common import runtime
-from common.auth import require_admin
+from common.auth import IAP_HEADER, Principal
 from common.config import get_settings
-from common.errors import InvalidRequest, method_not_allowed
+from common.console import analytics as console_analytics
+from common.console import conversations, preview, retention, staff, unanswered
+from common.console.responses import WhoAmI
+from common.errors import Conflict, InvalidRequest, NotFound, method_not_allowed
 from common.http import json_response, parse_json, serve, serve_unrouted_paths
+from common.knowledge import revisions
 from common.knowledge import store as knowledge
 from common.logs import configure_logging
-from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody
+from common.models import StaffRole
+from common.repositories import ConversationFilter
+from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody, PreviewBody, StaffBody
 from common.services.analytics import usage_summary
 
 _KEY = re.compile(KNOWLEDGE_KEY_PATTERN)
 
 configure_logging()
 
+View = Callable[[flask.Request, Principal, dict[str, str]], flask.Response]
+
+
+class Route(NamedTuple):
+    method: str
+    path: re.Pattern[str]
+    role: StaffRole
+    view: View
+
+
+ROUTES: list[Route] = []
+
+
+def route(method: str, path: str, role: StaffRole) -> Callable[[View], View]:
+    def register(view: View) -> View:
+        ROUTES.append(Route(method, re.compile(path), role, view))
+        return view
+
+    return register
+
 
 @functions_framework.http
 def policies(request: flask.Request) -> flask.Response:
-    return serve(request, {"GET": read, "PUT": put, "DELETE": delete})
+    return serve(request, dict.fromkeys(("GET", "PUT", "POST", "DELETE"), dispatch))
 
 
 serve_unrouted_paths(policies)
 
 
-def _require_admin(request: flask.Request) -> None:
-    settings = get_settings()
-    require_admin(
-        request.headers.get("Authorization"),
-        settings.admin_token.get_secret_value() if settings.admin_token else None,
+def dispatch(request: flask.Request) -> flask.Response:
+    """Sign in (401 first, whatever the path), find the route, check the role (403), call it."""
+    principal = staff.authenticate(
+        uow=runtime.unit_of_work(),
+        sign_in=runtime.staff_sign_in(),
+        authorization=request.headers.get("Authorization"),
+        iap_assertion=request.headers.get(IAP_HEADER),
     )
-
-
-def _authorized_key(request: flask.Request, *, required: bool) -> str | None:
-    _require_admin(request)
-    key = request.path.strip("/") or None
-    if key is None and required:
+    path = request.path.strip("/")
+    matching = [(r, m) for r in ROUTES if (m := r.path.fullmatch(path))]
+    for found, match in matching:
+        if found.method == request.method:
+            key = match.groupdict().get("key")
+            if key is not None and not _KEY.fullmatch(key):
+                raise InvalidRequest(
+                    "a key is 1-64 lowercase letters, digits or dashes, starting with a letter or digit",
+                    code="invalid_key",
+                )
+            principal.require(found.role)
+            return found.view(request, principal, match.groupdict())
+    if not path:
         raise method_not_allowed(
             f"{request.method} needs an entry key: /policies/<key>", allow="GET, OPTIONS"
         )
-    if key is not None and not _KEY.fullmatch(key):
-        raise InvalidRequest(
-            "a key is 1-64 lowercase letters, digits or dashes, starting with a letter or digit",
-            code="invalid_key",
+    if not matching:
+        raise NotFound(f"no such path: /{path[:80]}", code="not_found")
+    allowed = ", ".join([*dict.fromkeys(r.method for r, _ in matching), "OPTIONS"])
+    raise method_not_allowed(f"use {allowed}", allow=allowed)
+
+
+_ENTRY = r"(?P<key>[^/_][^/]*)"
+
+
+# Who is signed in, and staff management (owners).
+
+
+@route("GET", r"_me", StaffRole.VIEWER)
+def who_am_i(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    return json_response(
+        WhoAmI.model_validate(
+            {
+                "name": principal.name,
+                "role": principal.role.value,
+                "email": principal.email,
+                "via": principal.via,
+            }
         )
-    return key
+    )
 
 
-ANALYTICS_PATH = "/_analytics"
+@route("GET", r"_staff", StaffRole.OWNER)
+def list_staff(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    return json_response(staff.list_staff(uow=runtime.unit_of_work()))
 
 
-def read(request: flask.Request) -> flask.Response:
-    if request.path.rstrip("/") == ANALYTICS_PATH:
-        return analytics(request)
-    key = _authorized_key(request, required=False)
-    uow = runtime.unit_of_work()
-    if key is not None:
-        return json_response(knowledge.get_entry(uow=uow, key=key))
+@route("POST", r"_staff", StaffRole.OWNER)
+def create_staff(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    body = parse_json(request, StaffBody, max_bytes=get_settings().max_request_bytes)
+    created = staff.create_staff(
+        uow=runtime.unit_of_work(),
+        name=body.name,
+        role=StaffRole(body.role),
+        email=body.email,
+        created_by=principal.name,
+    )
+    return json_response(created, 201)
+
+
+@route("DELETE", r"_staff/(?P<id>[^/]+)", StaffRole.OWNER)
+def revoke_staff(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    revoked = staff.revoke_staff(
+        uow=runtime.unit_of_work(), staff_id=_uuid(args["id"], "staff_id"), revoked_by=principal.name
+    )
+    return json_response(revoked)
+
+
+# The knowledge, its revisions and previews.
+
+
+@route("GET", r"", StaffRole.VIEWER)
+def list_entries(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
     kind = request.args.get("kind")
     if kind not in (None, "policy", "faq"):
         raise InvalidRequest("kind must be policy or faq", code="invalid_kind")
-    return json_response(knowledge.list_entries(uow=uow, kind=kind))
+    return json_response(knowledge.list_entries(uow=runtime.unit_of_work(), kind=kind))
 
 
-def analytics(request: flask.Request) -> flask.Response:
-    """``GET /policies/_analytics?hours=24``: usage, cost, latency and error rates."""
-    _require_admin(request)
-    raw = request.args.get("hours", "24")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 24 * 90:
-        raise InvalidRequest("hours must be a whole number from 1 to 2160", code="invalid_hours")
-    until = dt.datetime.now(dt.UTC)
-    since = until - dt.timedelta(hours=int(raw))
-    return json_response(usage_summary(uow=runtime.unit_of_work(), since=since, until=until))
+@route("GET", _ENTRY, StaffRole.VIEWER)
+def read_entry(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    entry, etag = revisions.read_entry(uow=runtime.unit_of_work(), key=args["key"])
+    return json_response(entry, headers={"ETag": etag})
 
 
-def put(request: flask.Request) -> flask.Response:
-    key = _authorized_key(request, required=True)
-    assert key is not None
+@route("PUT", _ENTRY, StaffRole.EDITOR)
+def put_entry(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
     body = parse_json(request, KnowledgeBody, max_bytes=get_settings().max_request_bytes)
     entry, created = knowledge.put_entry(
         uow=runtime.unit_of_work(),
-        key=key,
+        key=args["key"],
         title=body.title,
         content=body.content,
         kind=body.kind,
-        embedder=runtime.embedder(),
+        edit=revisions.Edit(principal.name, request.headers.get("If-Match"), runtime.embedder()),
     )
-    return json_response(entry, 201 if created else 200)
+    return json_response(entry, 201 if created else 200, {"ETag": revisions.etag(entry.revision)})
 
 
-def delete(request: flask.Request) -> flask.Response:
-    key = _authorized_key(request, required=True)
-    assert key is not None
-    return json_response(knowledge.delete_entry(uow=runtime.unit_of_work(), key=key))
+@route("DELETE", _ENTRY, StaffRole.EDITOR)
+def delete_entry(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    deleted = knowledge.delete_entry(
+        uow=runtime.unit_of_work(),
+        key=args["key"],
+        edit=revisions.Edit(principal.name, request.headers.get("If-Match")),
+    )
+    return json_response(deleted)
+
+
+@route("GET", rf"{_ENTRY}/revisions", StaffRole.VIEWER)
+def list_revisions(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    return json_response(revisions.list_revisions(uow=runtime.unit_of_work(), key=args["key"]))
+
+
+@route("POST", rf"{_ENTRY}/revisions/(?P<revision>[^/]+)/restore", StaffRole.EDITOR)
+def restore_revision(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    raw = args["revision"]
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 2**31 - 1:
+        raise InvalidRequest("a revision is a whole number from 1", code="invalid_revision")
+    entry, created = revisions.restore(
+        uow=runtime.unit_of_work(),
+        key=args["key"],
+        revision=int(raw),
+        edit=revisions.Edit(principal.name, request.headers.get("If-Match"), runtime.embedder()),
+    )
+    return json_response(entry, 201 if created else 200, {"ETag": revisions.etag(entry.revision)})
+
+
+@route("POST", r"_preview", StaffRole.EDITOR)
+def preview_answer(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    """Answer a question with a draft in place of the stored entry; nothing is saved."""
+    body = parse_json(request, PreviewBody, max_bytes=get_settings().max_request_bytes)
+    draft = preview.Draft(**body.draft.model_dump()) if body.draft else None
+    return json_response(
+        preview.preview_answer(
+            knowledge=preview.with_draft(runtime.knowledge(), draft),
+            question=body.question,
+            model=runtime.llm_client(),
+        )
+    )
+
+
+# Conversations, analytics, ratings and unanswered questions.
+
+
+@route("GET", r"_conversations", StaffRole.VIEWER)
+def list_conversations(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    args = request.args
+    where = ConversationFilter(
+        since=_time_arg(request, "since"),
+        until=_time_arg(request, "until"),
+        status=_choice(request, "status", ("streaming", "complete", "interrupted", "failed", "blocked")),
+        source=_choice(request, "source", ("model", "knowledge", "fallback")),
+        rating=_choice(request, "rating", ("up", "down")),
+        query=(args.get("q") or "").strip()[:200] or None,
+    )
+    page = conversations.list_conversations(
+        uow=runtime.unit_of_work(),
+        where=where,
+        cursor=args.get("cursor") or None,
+        limit=_int_arg(request, "limit", default=50, low=1, high=200),
+    )
+    return json_response(page)
+
+
+@route("GET", r"_conversations/(?P<id>[^/]+)", StaffRole.VIEWER)
+def read_conversation(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    return json_response(
+        conversations.transcript(
+            uow=runtime.unit_of_work(), conversation_id=_uuid(args["id"], "conversation_id")
+        )
+    )
+
+
+@route("DELETE", r"_conversations/(?P<id>[^/]+)", StaffRole.EDITOR)
+def delete_conversation(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    return json_response(
+        conversations.delete_conversation(
+            uow=runtime.unit_of_work(),
+            conversation_id=_uuid(args["id"], "conversation_id"),
+            deleted_by=principal.name,
+        )
+    )
+
+
+@route("GET", r"_analytics", StaffRole.VIEWER)
+def analytics(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    """``GET /policies/_analytics?hours=24``: usage, cost, latency and error rates."""
+    since, until = _window(request)
+    return json_response(usage_summary(uow=runtime.unit_of_work(), since=since, until=until))
+
+
+@route("GET", r"_analytics/series", StaffRole.VIEWER)
+def analytics_series(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    since, until = _window(request)
+    return json_response(console_analytics.series(uow=runtime.unit_of_work(), since=since, until=until))
+
+
+@route("GET", r"_feedback", StaffRole.VIEWER)
+def recent_feedback(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    since, _until = _window(request)
+    return json_response(
+        console_analytics.recent_feedback(
+            uow=runtime.unit_of_work(),
+            since=since,
+            rating=_choice(request, "rating", ("up", "down")),
+            limit=_int_arg(request, "limit", default=50, low=1, high=200),
+        )
+    )
+
+
+@route("GET", r"_unanswered", StaffRole.VIEWER)
+def unanswered_questions(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    since, until = _window(request, default_hours=24 * 30)
+    return json_response(
+        unanswered.unanswered_questions(
+            uow=runtime.unit_of_work(),
+            since=since,
+            until=until,
+            limit=_int_arg(request, "limit", default=50, low=1, high=200),
+        )
+    )
+
+
+@route("POST", r"_retention", StaffRole.OWNER)
+def run_retention(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    """Delete conversations older than RETENTION_DAYS (Cloud Scheduler calls this daily)."""
+    days = get_settings().retention_days
+    if days is None:
+        raise Conflict("retention is off: set RETENTION_DAYS to use it", code="retention_off")
+    return json_response(
+        retention.delete_old_conversations(uow=runtime.unit_of_work(), days=days, now=dt.datetime.now(dt.UTC))
+    )
+
+
+# Query arguments.
+
+
+def _window(request: flask.Request, *, default_hours: int = 24) -> tuple[dt.datetime, dt.datetime]:
+    hours = _int_arg(request, "hours", default=default_hours, low=1, high=24 * 90, code="invalid_hours")
+    assert hours is not None
+    until = dt.datetime.now(dt.UTC)
+    return until - dt.timedelta(hours=hours), until
+
+
+def _int_arg(
+    request: flask.Request, name: str, *, default: int, low: int, high: int, code: str | None = None
+) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise InvalidRequest(
+            f"{name} must be a whole number from {low} to {high}", code=code or f"invalid_{name}"
+        )
+    return int(raw)
+
+
+def _choice(request: flask.Request, name: str, choices: tuple[str, ...]) -> str | None:
+    value = request.args.get(name) or None
+    if value is not None and value not in choices:
+        raise InvalidRequest(f"{name} must be one of {', '.join(choices)}", code=f"invalid_{name}")
+    return value
+
+
+def _time_arg(request: flask.Request, name: str) -> dt.datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidRequest(f"{name} must be an ISO 8601 date or time", code=f"invalid_{name}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _uuid(raw: str, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError as exc:
+        raise InvalidRequest(f"{name} must be a UUID", code=f"invalid_{name}") from exc

@@ -1,0 +1,184 @@
+"""Response bodies of the staff console (on ``policies``), as typed models. ``openapi.yaml``
+describes each under the same name (tests/contract/test_console_schemas.py compares them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel
+
+from common.llm import AnswerSource
+from common.responses import MessageView, TimeWindow
+
+StaffRoleName = Literal["viewer", "editor", "owner"]
+
+
+class WhoAmI(BaseModel):
+    """``GET /policies/_me``: who is signed in, and how."""
+
+    name: str
+    role: StaffRoleName
+    email: str | None
+    via: Literal["admin_token", "token", "iap"]
+
+
+class StaffView(BaseModel):
+    id: uuid.UUID
+    name: str
+    email: str | None
+    role: StaffRoleName
+    created_by: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class StaffList(BaseModel):
+    staff: list[StaffView]
+
+
+class StaffCreated(BaseModel):
+    """The new member and their bearer token, shown this once and never again."""
+
+    staff: StaffView
+    token: str
+
+
+class KnowledgeRevisionView(BaseModel):
+    revision: int
+    title: str
+    content: str
+    kind: Literal["policy", "faq"]
+    deleted: bool
+    changed_by: str
+    changed_at: dt.datetime
+
+
+class KnowledgeRevisions(BaseModel):
+    """``GET /policies/<key>/revisions``: newest first."""
+
+    key: str
+    revisions: list[KnowledgeRevisionView]
+
+
+class PreviewAnswer(BaseModel):
+    """``POST /policies/_preview``: how a question would be answered with a draft (not saved)."""
+
+    answer: str
+    source: AnswerSource
+    model: str
+
+
+class ConversationSummary(BaseModel):
+    id: uuid.UUID
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    message_count: int
+    first_question: str | None
+    last_status: str | None
+    last_source: str | None
+    thumbs_up: int
+    thumbs_down: int
+
+
+class ConversationList(BaseModel):
+    """``GET /policies/_conversations``: newest first; pass ``cursor=<next_cursor>`` for more."""
+
+    conversations: list[ConversationSummary]
+    next_cursor: str | None
+
+
+class AnswerFeedback(BaseModel):
+    rating: Literal["up", "down"]
+    comment: str | None
+    updated_at: dt.datetime
+
+
+class TranscriptMessage(MessageView):
+    cost_usd: float | None
+    feedback: AnswerFeedback | None
+
+
+class Transcript(BaseModel):
+    """``GET /policies/_conversations/<id>``: every message with its answer details."""
+
+    conversation_id: uuid.UUID
+    created_at: dt.datetime
+    messages: list[TranscriptMessage]
+
+
+class ConversationDeleted(BaseModel):
+    deleted: uuid.UUID
+
+
+class SeriesPoint(BaseModel):
+    start: dt.datetime
+    conversations: int
+    questions: int
+    answers: int
+    ttft_p50_ms: float | None
+    ttft_p95_ms: float | None
+    error_rate: float
+    fallback_rate: float
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    thumbs_up: int
+    thumbs_down: int
+
+
+class Satisfaction(BaseModel):
+    thumbs_up: int
+    thumbs_down: int
+    comments: int
+    share_up: float | None
+
+
+class AnalyticsSeries(BaseModel):
+    """``GET /policies/_analytics/series``: the console's charts, one point per bucket."""
+
+    window: TimeWindow
+    bucket_seconds: int
+    points: list[SeriesPoint]
+    satisfaction: Satisfaction
+
+
+class FeedbackItem(BaseModel):
+    message_id: uuid.UUID
+    conversation_id: uuid.UUID
+    rating: Literal["up", "down"]
+    comment: str | None
+    updated_at: dt.datetime
+    question: str | None
+    answer: str
+
+
+class FeedbackList(BaseModel):
+    """``GET /policies/_feedback``: the newest ratings first."""
+
+    feedback: list[FeedbackItem]
+
+
+class UnansweredGroup(BaseModel):
+    """Questions of similar wording that were not answered (or were rated down)."""
+
+    question: str
+    count: int
+    last_seen: dt.datetime
+    examples: list[str]
+    reasons: dict[str, int]
+
+
+class UnansweredList(BaseModel):
+    """``GET /policies/_unanswered``: the most frequent first."""
+
+    window: TimeWindow
+    groups: list[UnansweredGroup]
+
+
+class RetentionResult(BaseModel):
+    """``POST /policies/_retention``: conversations inactive since ``cutoff`` were deleted."""
+
+    cutoff: dt.datetime
+    deleted_conversations: int

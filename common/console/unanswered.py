@@ -1,0 +1,89 @@
+"""Questions the assistant could not answer, grouped by similar wording.
+
+A question counts when its answer said the shop's knowledge does not cover it (the knowledge
+answerer found nothing, or the model said so) or when the shopper rated the answer down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from common.console.responses import UnansweredGroup, UnansweredList
+from common.knowledge.analysis import terms
+from common.knowledge.language import detect_language
+from common.responses import TimeWindow
+from common.unit_of_work import UnitOfWorkFactory
+
+# Two wordings belong together when they share at least this share of their stemmed words.
+SIMILARITY = 0.5
+# The newest candidates looked at; older ones are already represented by their groups.
+CANDIDATES = 1000
+
+
+@dataclass
+class _Group:
+    words: frozenset[str]
+    texts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    last_seen: dt.datetime | None = None
+
+    def add(self, text: str, reason: str, seen_at: dt.datetime) -> None:
+        self.texts[text] += 1
+        self.reasons[reason] += 1
+        if self.last_seen is None or seen_at > self.last_seen:
+            self.last_seen = seen_at
+
+
+def unanswered_questions(
+    *, uow: UnitOfWorkFactory, since: dt.datetime, until: dt.datetime, limit: int
+) -> UnansweredList:
+    """The ``limit`` largest groups since ``since``, the most frequent first."""
+    with uow() as tx:
+        rows = tx.console.unanswered(since=since, limit=CANDIDATES)
+    groups = group_questions([(r.question, r.reason, r.seen_at) for r in rows])
+    groups.sort(key=lambda g: (sum(g.texts.values()), g.last_seen), reverse=True)
+    return UnansweredList(
+        window=TimeWindow(since=since, until=until),
+        groups=[_view(g) for g in groups[:limit]],
+    )
+
+
+def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group]:
+    """Group questions whose stemmed words overlap (Jaccard) by at least ``SIMILARITY``."""
+    by_words: dict[frozenset[str], _Group] = {}
+    words_of: dict[str, frozenset[str]] = {}  # the same wording comes back often: stem it once
+    for text, reason, seen_at in rows:
+        cleaned = " ".join(text.split())[:300]
+        if cleaned not in words_of:
+            words_of[cleaned] = frozenset(terms(cleaned, (detect_language(cleaned),))) or frozenset(
+                [cleaned.lower()]
+            )
+        words = words_of[cleaned]
+        group = by_words.get(words) or _similar(by_words.values(), words)
+        if group is None:
+            group = by_words[words] = _Group(words)
+        group.add(cleaned, reason, seen_at)
+    return list({id(g): g for g in by_words.values()}.values())
+
+
+def _similar(groups: Iterable[_Group], words: frozenset[str]) -> _Group | None:
+    best: tuple[float, _Group | None] = (0.0, None)
+    for group in groups:
+        overlap = len(words & group.words) / len(words | group.words)
+        if overlap >= SIMILARITY and overlap > best[0]:
+            best = (overlap, group)
+    return best[1]
+
+
+def _view(group: _Group) -> UnansweredGroup:
+    assert group.last_seen is not None
+    return UnansweredGroup(
+        question=group.texts.most_common(1)[0][0],
+        count=sum(group.texts.values()),
+        last_seen=group.last_seen,
+        examples=[text for text, _ in group.texts.most_common(3)],
+        reasons=dict(group.reasons),
+    )

@@ -1,0 +1,124 @@
+"""Every change of a knowledge entry is a revision: who changed what when, restorable.
+
+``store.put_entry`` and ``store.delete_entry`` call ``before_write`` (lock the key, check
+``If-Match``) and ``record`` (append the revision) inside their own transaction, so an edit
+and its revision are one atomic change. An entry's ETag is its newest revision number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from common.console.responses import KnowledgeRevisions, KnowledgeRevisionView
+from common.errors import InvalidRequest, NotFound, PreconditionFailed
+from common.llm import Embedder
+from common.models import KnowledgeRecord, KnowledgeRevision, utcnow
+from common.responses import KnowledgeEntry as KnowledgeEntryView
+from common.responses import KnowledgeEntryWritten
+from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+# Who "made" an entry that existed before revisions were recorded.
+BEFORE_REVISIONS = "(before revisions)"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Who makes a change, the ``If-Match`` it is based on (None: unconditional), and the
+    model that embeds the saved text for retrieval (None: no embedding)."""
+
+    changed_by: str = "admin"
+    if_match: str | None = None
+    embedder: Embedder | None = None
+
+
+def etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
+    """Lock ``key`` for this transaction and return its newest revision number (0: none).
+
+    ``If-Match`` that names another revision (or ``*`` for a missing entry) raises 412
+    ``edit_conflict``, so a second editor never overwrites the first one silently. An entry
+    that predates revisions first gets its existing text as revision 1, so a restore can
+    always go back to it.
+    """
+    tx.revisions.lock(key)
+    latest = tx.revisions.latest(key)
+    current = latest.revision if latest else 0
+    existing = tx.knowledge.get(key)
+    if if_match is not None:
+        wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+        if ("*" in wanted and existing is None) or ("*" not in wanted and etag(current) not in wanted):
+            raise PreconditionFailed(
+                f"{key!r} was changed by someone else (it is at revision {current} now); "
+                "reload it and apply your change again"
+            )
+    if existing is not None and current == 0:
+        current = 1
+        tx.revisions.add(_revision(existing, revision=1, changed_by=BEFORE_REVISIONS))
+    return current
+
+
+def record(tx: UnitOfWork, *, current: int, after: KnowledgeRevision) -> int:
+    """Append ``after`` as the revision following ``current``; returns its number."""
+    after.revision = current + 1
+    after.changed_at = utcnow()
+    tx.revisions.add(after)
+    return after.revision
+
+
+def _revision(entry: KnowledgeRecord, *, revision: int, changed_by: str) -> KnowledgeRevision:
+    return KnowledgeRevision(
+        key=entry.key,
+        revision=revision,
+        title=entry.title,
+        content=entry.content,
+        kind=entry.kind,
+        deleted=False,
+        changed_by=changed_by,
+        changed_at=entry.updated_at,
+    )
+
+
+def read_entry(*, uow: UnitOfWorkFactory, key: str) -> tuple[KnowledgeEntryView, str]:
+    """An entry and its ETag, read together so the tag matches the text."""
+    with uow() as tx:
+        entry = tx.knowledge.get(key)
+        if entry is None:
+            raise NotFound(f"no entry named {key!r}", code="entry_not_found")
+        latest = tx.revisions.latest(key)
+        view = KnowledgeEntryView.model_validate(entry, from_attributes=True)
+        return view, etag(latest.revision if latest else 0)
+
+
+def list_revisions(*, uow: UnitOfWorkFactory, key: str) -> KnowledgeRevisions:
+    """The key's revisions, newest first. An entry that predates revisions shows its current
+    text as revision 1; a key that never existed answers 404."""
+    with uow() as tx:
+        rows = list(tx.revisions.newest_first(key))
+        entry = tx.knowledge.get(key)
+    if not rows and entry is not None:
+        rows = [_revision(entry, revision=1, changed_by=BEFORE_REVISIONS)]
+    if not rows:
+        raise NotFound(f"no entry named {key!r}", code="entry_not_found")
+    return KnowledgeRevisions(
+        key=key, revisions=[KnowledgeRevisionView.model_validate(r, from_attributes=True) for r in rows]
+    )
+
+
+def restore(
+    *, uow: UnitOfWorkFactory, key: str, revision: int, edit: Edit
+) -> tuple[KnowledgeEntryWritten, bool]:
+    """Make revision ``revision`` of ``key`` current again, as a new revision."""
+    from common.knowledge import store
+
+    old = next((r for r in list_revisions(uow=uow, key=key).revisions if r.revision == revision), None)
+    if old is None:
+        raise NotFound(f"{key!r} has no revision {revision}", code="revision_not_found")
+    if old.deleted:
+        raise InvalidRequest(
+            f"revision {revision} of {key!r} is its deletion; restore an earlier revision",
+            code="revision_is_deletion",
+        )
+    return store.put_entry(uow=uow, key=key, title=old.title, content=old.content, kind=old.kind, edit=edit)

@@ -1,0 +1,50 @@
+"""Knowledge revisions: every change of an entry, newest last."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from common.models import KnowledgeRevision
+
+
+class RevisionRepository:
+    """The revisions of knowledge entries, per key."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock(self, key: str) -> None:
+        """Serialise edits of one key until the transaction ends (also when the entry does
+        not exist yet, which a row lock could not cover)."""
+        self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext("knowledge:" + key))))
+
+    def latest(self, key: str) -> KnowledgeRevision | None:
+        return self.session.scalars(
+            sa.select(KnowledgeRevision)
+            .where(KnowledgeRevision.key == key)
+            .order_by(KnowledgeRevision.revision.desc())
+            .limit(1)
+        ).first()
+
+    def newest_first(self, key: str, *, limit: int = 200) -> Sequence[KnowledgeRevision]:
+        return self.session.scalars(
+            sa.select(KnowledgeRevision)
+            .where(KnowledgeRevision.key == key)
+            .order_by(KnowledgeRevision.revision.desc())
+            .limit(limit)
+        ).all()
+
+    def get(self, key: str, revision: int) -> KnowledgeRevision | None:
+        return self.session.scalars(
+            sa.select(KnowledgeRevision).where(
+                KnowledgeRevision.key == key, KnowledgeRevision.revision == revision
+            )
+        ).one_or_none()
+
+    def add(self, revision: KnowledgeRevision) -> KnowledgeRevision:
+        self.session.add(revision)
+        self.session.flush()
+        return revision

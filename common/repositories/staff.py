@@ -1,0 +1,56 @@
+"""Staff members: who may sign in to the console, and with which role."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from common.models import StaffMember, utcnow
+
+
+class StaffRepository:
+    """Staff rows. A revoked member keeps their row (revisions name them) but cannot sign in."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self, *, name: str, role: str, email: str | None, token_hash: bytes | None, created_by: str
+    ) -> StaffMember:
+        member = StaffMember(
+            id=uuid.uuid4(), name=name, role=role, email=email, token_hash=token_hash, created_by=created_by
+        )
+        self.session.add(member)
+        self.session.flush()
+        return member
+
+    def active_by_token_hash(self, token_hash: bytes) -> StaffMember | None:
+        return self.session.scalars(
+            sa.select(StaffMember).where(
+                StaffMember.token_hash == token_hash, StaffMember.revoked_at.is_(None)
+            )
+        ).one_or_none()
+
+    def active_by_email(self, email: str) -> StaffMember | None:
+        return self.session.scalars(
+            sa.select(StaffMember).where(StaffMember.email == email, StaffMember.revoked_at.is_(None))
+        ).one_or_none()
+
+    def email_taken(self, email: str) -> bool:
+        return self.session.scalar(sa.select(sa.func.count()).where(StaffMember.email == email)) != 0
+
+    def all(self) -> Sequence[StaffMember]:
+        return self.session.scalars(sa.select(StaffMember).order_by(StaffMember.created_at)).all()
+
+    def revoke(self, member_id: uuid.UUID) -> StaffMember | None:
+        """Revoke a member's access (their token and their IAP sign-in); None when unknown."""
+        member = self.session.get(StaffMember, member_id, with_for_update=True)
+        if member is not None and member.revoked_at is None:
+            member.revoked_at = utcnow()
+            # The email is freed so the person can be added again with another role.
+            member.email = None
+            self.session.flush()
+        return member

@@ -1,0 +1,34 @@
+"""``make staff-token NAME=... ROLE=...``: add a member of staff and print their token once."""
+
+from __future__ import annotations
+
+import argparse
+
+from common import runtime
+from common.console.staff import create_staff
+from common.migrate import upgrade_to_head
+from common.models import StaffRole
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    parser.add_argument("--email", default=None, help="their Google account, for sign-in through Cloud IAP")
+    options = parser.parse_args()
+    if not options.name.strip():
+        parser.error("NAME must not be empty")
+    upgrade_to_head(runtime.database_url())
+    created = create_staff(
+        uow=runtime.unit_of_work(),
+        name=options.name.strip(),
+        role=StaffRole(options.role),
+        email=options.email,
+        created_by="make staff-token",
+    )
+    print(f"{created.staff.name} ({created.staff.role}), id {created.staff.id}")
+    print(f"token (shown once, store it now): {created.token}")
+
+
+if __name__ == "__main__":
+    main()

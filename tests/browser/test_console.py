@@ -1,0 +1,210 @@
+"""The staff console in a real browser: sign in, live charts, knowledge edits that reach the
+chat, restores, conflicts, and a thumbs down that becomes an FAQ entry."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import time
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.support import Env
+
+if os.environ.get("CI"):
+    expect = importlib.import_module("playwright.sync_api").expect
+else:
+    expect = pytest.importorskip("playwright.sync_api").expect
+
+TOKEN = "console-owner-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def console_env(env: Env) -> Env:
+    """Staff sign-in on, answers from the knowledge base, a 1-second knowledge cache."""
+    env.set(ADMIN_TOKEN=TOKEN, GEMINI_API_KEY=None, POLICY_CACHE_TTL_SECONDS="1", RATE_LIMIT_PER_CLIENT="")
+    return env
+
+
+def sign_in(page: Any, site: str, view: str = "") -> None:
+    page.goto(f"{site}/admin/{'#' + view if view else ''}")
+    page.get_by_label("Staff token").fill(TOKEN)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#app")).to_be_visible()
+
+
+def chat(page: Any, site: str, message: str, conversation: dict[str, str] | None = None) -> dict[str, str]:
+    """One turn through the real API from the browser; returns the meta event."""
+    body: dict[str, Any] = {"message": message}
+    headers = {"Content-Type": "application/json"}
+    if conversation:
+        body["conversation_id"] = conversation["conversation_id"]
+        headers["X-Conversation-Token"] = conversation["conversation_token"]
+    text = page.request.post(f"{site}/chat_stream", data=json.dumps(body), headers=headers).text()
+    meta = json.loads(text.split("event: meta\ndata: ", 1)[1].split("\n", 1)[0])
+    return {**meta, "text": text}
+
+
+def open_tab(page: Any, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_staff_sign_in_and_see_live_charts_drawn_with_data(page: Any, site: str, console_env: Env) -> None:
+    for question in ("How long does delivery take?", "Returns?", "Support hours?"):
+        chat(page, site, question)
+
+    sign_in(page, site)
+
+    page.wait_for_function(
+        "window.consoleCharts['chart-traffic'] && "
+        "window.consoleCharts['chart-traffic'].data.datasets[1].data.reduce((a, b) => a + b, 0) === 3"
+    )
+    painted = page.evaluate(
+        """() => {
+          const canvas = document.getElementById('chart-traffic');
+          const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          let coloured = 0;
+          for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 0 && pixels[i + 2] > pixels[i] + 60) coloured++;
+          return coloured;
+        }"""
+    )
+    assert painted > 50  # blue line pixels, not a blank canvas
+    assert page.evaluate("sessionStorage.getItem('support-console-token')") == TOKEN
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('console')).length") == 0
+    expect(page.locator("#totals")).to_contain_text("Questions")
+    screenshot(page, "console-dashboard")
+
+
+def test_a_wrong_token_is_refused_on_the_sign_in_page(page: Any, site: str, console_env: Env) -> None:
+    page.goto(f"{site}/admin/")
+    page.get_by_label("Staff token").fill("not-the-token")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.locator("#sign-in-error")).to_be_visible()
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_an_edited_policy_reaches_the_chat_and_an_old_revision_can_be_restored(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
+    content = page.locator("#entry-form textarea[name=content]")
+    original = content.input_value()
+    content.fill("Returns are free within 100 days of delivery, no questions asked.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#editor")).to_contain_text("revision 2")
+
+    deadline = time.monotonic() + 10
+    answer = ""
+    while time.monotonic() < deadline and "100 days" not in answer:
+        answer = chat(page, site, "What is your returns and refunds policy?")["text"]
+        time.sleep(0.3)
+    assert "100 days" in answer  # within the 1-second cache TTL, no redeploy
+
+    page.get_by_role("button", name="History").click()
+    revisions = page.locator("#history .revision")
+    expect(revisions).to_have_count(2)
+    expect(revisions.first.locator("ins", has_text="100")).to_have_count(1)
+    screenshot(page, "console-history")
+    revisions.nth(1).get_by_role("button", name="Restore").click()
+
+    expect(page.locator("#editor")).to_contain_text("revision 3")
+    assert content.input_value() == original
+
+
+def test_a_second_editor_gets_a_conflict_that_shows_both_versions(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Shipping").first.click()
+    page.locator("#entry-form textarea[name=content]").fill("My edit: shipping is free for everyone.")
+    # Meanwhile someone else saves the same entry.
+    other = page.request.put(
+        f"{site}/policies/shipping",
+        data=json.dumps(
+            {"title": "Shipping", "content": "Their edit: shipping costs 3.95 EUR.", "kind": "policy"}
+        ),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert other.status == 200
+
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    conflict = page.locator(".conflict")
+    expect(conflict).to_contain_text("Someone else changed this entry")
+    expect(conflict.locator(".mine")).to_contain_text("My edit")
+    expect(conflict.locator(".theirs")).to_contain_text("3.95 EUR")
+    screenshot(page, "console-conflict")
+    stored = page.request.get(f"{site}/policies/shipping", headers=AUTH).json()
+    assert stored["content"] == "Their edit: shipping costs 3.95 EUR."
+
+
+def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_faq(
+    page: Any, site: str, console_env: Env
+) -> None:
+    # The shopper's side: the chat page's thumbs-down button belongs to the page's issue, so the
+    # rating goes through the same API the button will use.
+    meta = chat(page, site, "Can I pay with bitcoin?")
+    rated = page.request.post(
+        f"{site}/history/feedback",
+        data=json.dumps(
+            {
+                "conversation_id": meta["conversation_id"],
+                "message_id": meta["assistant_message_id"],
+                "rating": "down",
+                "comment": "No answer about crypto",
+            }
+        ),
+        headers={"Content-Type": "application/json", "X-Conversation-Token": meta["conversation_token"]},
+    )
+    assert rated.status == 204
+
+    sign_in(page, site)
+    expect(page.locator("#feedback-list")).to_contain_text("No answer about crypto")
+    page.wait_for_function(
+        "window.consoleCharts['chart-satisfaction'] && "
+        "window.consoleCharts['chart-satisfaction'].data.datasets[1].data.reduce((a, b) => a + b, 0) === 1"
+    )
+    open_tab(page, "Unanswered")
+    group = page.locator("#unanswered-rows tr", has_text="bitcoin")
+    expect(group).to_contain_text("rated down")
+    screenshot(page, "console-unanswered")
+    group.get_by_role("button", name="Create FAQ").click()
+
+    form = page.locator("#entry-form")
+    expect(form.locator("input[name=title]")).to_have_value("Can I pay with bitcoin?")
+    expect(form.locator("input[name=key]")).to_have_value("faq-can-i-pay-with-bitcoin")
+    form.locator("textarea[name=content]").fill("Not yet: we accept cards, PayPal and Klarna.")
+    page.get_by_label("Question to try").fill("Do you take bitcoin?")
+    page.get_by_role("button", name="Try it").click()
+    expect(page.locator("#preview-answer")).to_contain_text("Not yet")
+    page.get_by_role("button", name="Create").click()
+
+    expect(page.locator("#knowledge-list")).to_contain_text("Can I pay with bitcoin?")
+    entry = page.request.get(f"{site}/policies/faq-can-i-pay-with-bitcoin", headers=AUTH).json()
+    assert entry["kind"] == "faq" and entry["content"].startswith("Not yet")
+
+
+def test_conversations_can_be_searched_read_and_deleted(page: Any, site: str, console_env: Env) -> None:
+    chat(page, site, "Do you deliver to Iceland?")
+    chat(page, site, "What are your support hours?")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    sign_in(page, site, "conversations")
+    page.get_by_label("Search messages").fill("iceland")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("#conversation-list .row")
+    expect(rows).to_have_count(1)
+    rows.first.click()
+    expect(page.locator("#transcript")).to_contain_text("source knowledge")
+    expect(page.locator("#transcript")).to_contain_text("knowledge v1")
+    screenshot(page, "console-conversations")
+    page.get_by_role("button", name="Delete conversation").click()
+
+    expect(page.locator("#conversation-list")).to_contain_text("No conversations match")
+    assert console_env.count("conversations") == 1

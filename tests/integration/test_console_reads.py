@@ -1,0 +1,204 @@
+"""What the console reads: conversations (filters, full-text search, keyset pages, transcripts,
+deletion), live chart series, ratings, unanswered questions, answer previews and retention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from scripts.fake_gemini import Behavior
+from tests.conftest import make_client
+from tests.support import Env, send
+
+ADMIN = {"Authorization": "Bearer s3cret-admin"}
+
+
+@pytest.fixture
+def console(env: Env) -> FlaskClient:
+    """The policies function, signed in as the bootstrap owner."""
+    env.set(ADMIN_TOKEN="s3cret-admin")
+    return make_client("policies")
+
+
+def get(client: FlaskClient, path: str, **query: Any) -> Any:
+    response = client.get(path, headers=ADMIN, query_string=query)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def rate(history: FlaskClient, meta: dict[str, str], rating: str, comment: str | None = None) -> None:
+    body = {
+        "conversation_id": meta["conversation_id"],
+        "message_id": meta["assistant_message_id"],
+        "rating": rating,
+    }
+    if comment:
+        body["comment"] = comment
+    response = history.post(
+        "/feedback", headers={"X-Conversation-Token": meta["conversation_token"]}, json=body
+    )
+    assert response.status_code == 204
+
+
+def test_conversations_are_listed_newest_first_in_keyset_pages(
+    env: Env, chat: FlaskClient, console: FlaskClient
+) -> None:
+    ids = [send(chat, f"Question number {n}").meta["conversation_id"] for n in range(5)]
+
+    first = get(console, "/_conversations", limit=2)
+    second = get(console, "/_conversations", limit=2, cursor=first["next_cursor"])
+    last = get(console, "/_conversations", limit=2, cursor=second["next_cursor"])
+
+    seen = [c["id"] for page in (first, second, last) for c in page["conversations"]]
+    assert seen == list(reversed(ids))
+    assert last["next_cursor"] is None
+    assert first["conversations"][0]["first_question"] == "Question number 4"
+    assert first["conversations"][0]["last_status"] == "complete"
+    assert console.get("/_conversations?cursor=garbage!", headers=ADMIN).status_code == 400
+
+
+def test_conversations_filter_by_source_rating_status_and_search(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    modelled = send(chat, "Do you ship parcels to Iceland?").meta
+    rate(history, modelled, "down")
+    env.set(GEMINI_API_KEY=None)  # the next answer comes from the knowledge base
+    from_knowledge = send(make_client("chat_stream"), "What are your support hours?").meta
+
+    def ids(**query: Any) -> list[str]:
+        return [c["id"] for c in get(console, "/_conversations", **query)["conversations"]]
+
+    assert ids(source="knowledge") == [from_knowledge["conversation_id"]]
+    assert ids(source="model") == [modelled["conversation_id"]]
+    assert ids(rating="down") == [modelled["conversation_id"]]
+    assert ids(rating="up") == []
+    assert ids(status="failed") == []
+    assert ids(q="iceland") == [modelled["conversation_id"]]
+    assert ids(q="shipping parcels") == [modelled["conversation_id"]]  # stemmed: ship ~ shipping
+    assert ids(since="2000-01-01", until="2000-01-02") == []
+    assert console.get("/_conversations?source=oracle", headers=ADMIN).status_code == 400
+
+
+def test_the_transcript_shows_each_answers_details_and_rating(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    meta = send(chat, "How long is delivery?").meta
+    rate(history, meta, "up", "Quick!")
+
+    transcript = get(console, f"/_conversations/{meta['conversation_id']}")
+
+    question, answer = transcript["messages"]
+    assert question["role"] == "user" and question["feedback"] is None
+    assert answer["source"] == "model"
+    assert answer["model"] and answer["usage"]["output_tokens"] > 0
+    assert answer["time_to_first_token_ms"] is not None
+    assert answer["knowledge_version"] == 1
+    assert "cost_usd" in answer
+    assert answer["feedback"]["rating"] == "up" and answer["feedback"]["comment"] == "Quick!"
+
+
+def test_deleting_a_conversation_erases_its_messages_and_ratings(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    meta = send(chat, "Please forget me").meta
+    rate(history, meta, "down")
+
+    deleted = console.delete(f"/_conversations/{meta['conversation_id']}", headers=ADMIN)
+
+    assert deleted.status_code == 200
+    assert env.count("conversations") == env.count("messages") == env.count("feedback") == 0
+    assert console.delete(f"/_conversations/{meta['conversation_id']}", headers=ADMIN).status_code == 404
+    assert console.get(f"/_conversations/{meta['conversation_id']}", headers=ADMIN).status_code == 404
+
+
+def test_the_series_has_one_point_per_bucket_with_the_traffic(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    rate(history, send(chat, "Returns?").meta, "up", "Great")
+    rate(history, send(chat, "Refunds?").meta, "down")
+
+    series = get(console, "/_analytics/series", hours=24)
+
+    assert series["bucket_seconds"] == 1800
+    assert len(series["points"]) == 48
+    assert sum(p["questions"] for p in series["points"]) == 2
+    assert sum(p["conversations"] for p in series["points"]) == 2
+    assert sum(p["output_tokens"] for p in series["points"]) > 0
+    assert series["points"][-1]["ttft_p50_ms"] is not None
+    assert series["satisfaction"] == {"thumbs_up": 1, "thumbs_down": 1, "comments": 1, "share_up": 0.5}
+    feedback = get(console, "/_feedback", rating="up")["feedback"]
+    assert [(f["question"], f["comment"]) for f in feedback] == [("Returns?", "Great")]
+
+
+def test_unanswered_questions_are_grouped_by_wording(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    env.fake.script(Behavior(chunks=["Sorry, that is not covered by our policies."], times=2))
+    send(chat, "Do you sell gift cards?")
+    send(chat, "do you sell gift cards")
+    rate(history, send(chat, "Can I pay with bitcoin?").meta, "down")
+    env.set(GEMINI_API_KEY=None)
+    send(make_client("chat_stream"), "Do you sell giftcards or gift cards online?")
+
+    groups = get(console, "/_unanswered")["groups"]
+
+    gift = groups[0]
+    assert gift["count"] == 3
+    assert gift["reasons"] == {"not_answered": 3}
+    assert "gift cards" in gift["question"].lower()
+    bitcoin = next(g for g in groups if "bitcoin" in g["question"])
+    assert bitcoin["count"] == 1 and bitcoin["reasons"] == {"thumbs_down": 1}
+
+
+def test_a_preview_answers_with_the_draft_without_saving_it(env: Env, console: FlaskClient) -> None:
+    env.set(GEMINI_API_KEY=None, ADMIN_TOKEN="s3cret-admin")
+    client = make_client("policies")
+    draft = {
+        "key": "faq-gift-cards",
+        "title": "Do you sell gift cards?",
+        "content": "Yes, from 10 EUR.",
+        "kind": "faq",
+    }
+
+    response = client.post(
+        "/_preview", headers=ADMIN, json={"question": "Do you sell gift cards?", "draft": draft}
+    )
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["source"] == "knowledge"
+    assert "from 10 EUR" in body["answer"]
+    assert client.get("/faq-gift-cards", headers=ADMIN).status_code == 404
+
+
+def test_a_preview_with_the_model_grounds_it_in_the_draft(env: Env, console: FlaskClient) -> None:
+    draft = {
+        "key": "returns",
+        "title": "Returns",
+        "content": "Returns are free for 100 days.",
+        "kind": "policy",
+    }
+
+    body = console.post("/_preview", headers=ADMIN, json={"question": "Returns?", "draft": draft}).get_json()
+
+    assert body["source"] == "model"
+    instruction = env.fake.stream_requests()[-1].system_instruction
+    assert "100 days" in instruction and "original packaging within 30 days" not in instruction
+
+
+def test_retention_deletes_only_conversations_older_than_the_setting(env: Env, chat: FlaskClient) -> None:
+    old = send(chat, "An old question").meta["conversation_id"]
+    send(chat, "A new question")
+    env.execute("UPDATE conversations SET updated_at = now() - interval '40 days' WHERE id = :id", id=old)
+    env.set(ADMIN_TOKEN="s3cret-admin")
+    off = make_client("policies").post("/_retention", headers=ADMIN)
+    env.set(ADMIN_TOKEN="s3cret-admin", RETENTION_DAYS="30")
+
+    result = make_client("policies").post("/_retention", headers=ADMIN)
+
+    assert off.status_code == 409
+    assert result.status_code == 200
+    assert result.get_json()["deleted_conversations"] == 1
+    assert env.count("conversations") == 1

@@ -1,0 +1,149 @@
+"""Every change of a knowledge entry is a revision; ETags stop a second editor from silently
+overwriting the first; any revision can be restored."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import make_client
+from tests.support import Env
+
+ADMIN = {"Authorization": "Bearer s3cret-admin"}
+
+
+@pytest.fixture
+def admin(env: Env) -> FlaskClient:
+    """The policies function, signed in as the bootstrap owner."""
+    env.set(ADMIN_TOKEN="s3cret-admin")
+    return make_client("policies")
+
+
+def put(
+    client: FlaskClient, key: str, content: str, etag: str | None = None, title: str = "Returns"
+) -> tuple[int, str | None]:
+    headers = dict(ADMIN)
+    if etag is not None:
+        headers["If-Match"] = etag
+    response = client.put(f"/{key}", headers=headers, json={"title": title, "content": content})
+    return response.status_code, response.headers.get("ETag")
+
+
+def test_revisions_list_every_change_newest_first(env: Env, admin: FlaskClient) -> None:
+    put(admin, "returns", "Returns within 60 days.")
+    put(admin, "returns", "Returns within 90 days.")
+    admin.delete("/returns", headers=ADMIN)
+
+    revisions = admin.get("/returns/revisions", headers=ADMIN).get_json()["revisions"]
+
+    assert [r["revision"] for r in revisions] == [4, 3, 2, 1]
+    assert [r["deleted"] for r in revisions] == [True, False, False, False]
+    # Revision 1 is the text the entry had before revisions were recorded (the seeded default).
+    assert revisions[3]["changed_by"] == "(before revisions)"
+    assert "30 days" in revisions[3]["content"]
+    assert revisions[1]["content"] == "Returns within 90 days."
+    assert set(revisions[0]) == {
+        "revision",
+        "title",
+        "content",
+        "kind",
+        "deleted",
+        "changed_by",
+        "changed_at",
+    }
+    assert revisions[0]["changed_by"] == "admin"
+
+
+def test_an_untouched_entry_shows_its_text_as_revision_one(admin: FlaskClient) -> None:
+    revisions = admin.get("/shipping/revisions", headers=ADMIN).get_json()["revisions"]
+
+    assert [r["revision"] for r in revisions] == [1]
+    assert admin.get("/never-existed/revisions", headers=ADMIN).status_code == 404
+
+
+def test_get_sends_an_etag_that_changes_with_every_edit(admin: FlaskClient) -> None:
+    first = admin.get("/returns", headers=ADMIN).headers["ETag"]
+    _, written = put(admin, "returns", "Returns within 60 days.", etag=first)
+    second = admin.get("/returns", headers=ADMIN).headers["ETag"]
+
+    assert first == '"0"'
+    assert written == second == '"2"'
+
+
+def test_a_stale_if_match_is_412_and_changes_nothing(env: Env, admin: FlaskClient) -> None:
+    etag = admin.get("/returns", headers=ADMIN).headers["ETag"]
+    assert put(admin, "returns", "Ann's edit.", etag=etag)[0] == 200
+    version = env.query("SELECT version FROM knowledge_state")[0][0]
+
+    status, _ = put(admin, "returns", "Bo's edit from the old copy.", etag=etag)
+    deleted = admin.delete("/returns", headers={**ADMIN, "If-Match": etag})
+
+    assert status == 412
+    assert deleted.status_code == 412
+    assert deleted.get_json()["error"]["code"] == "edit_conflict"
+    assert admin.get("/returns", headers=ADMIN).get_json()["content"] == "Ann's edit."
+    assert env.query("SELECT version FROM knowledge_state")[0][0] == version
+    assert env.count("knowledge_revisions") == 2
+
+
+def test_if_match_star_means_the_entry_must_exist(admin: FlaskClient) -> None:
+    assert put(admin, "gift-cards", "Valid 3 years.", etag="*")[0] == 412
+    assert put(admin, "gift-cards", "Valid 3 years.", etag='"0"')[0] == 201
+    assert put(admin, "gift-cards", "Valid 5 years.", etag="*")[0] == 200
+
+
+def test_restoring_a_revision_makes_it_current_as_a_new_revision(env: Env, admin: FlaskClient) -> None:
+    put(admin, "returns", "Returns within 60 days.")
+    put(admin, "returns", "Returns within 90 days.")
+
+    restored = admin.post("/returns/revisions/2/restore", headers=ADMIN)
+
+    assert restored.status_code == 200
+    assert restored.get_json()["revision"] == 4
+    assert restored.headers["ETag"] == '"4"'
+    assert admin.get("/returns", headers=ADMIN).get_json()["content"] == "Returns within 60 days."
+    assert admin.get("/returns/revisions", headers=ADMIN).get_json()["revisions"][0]["content"] == (
+        "Returns within 60 days."
+    )
+
+
+def test_a_deleted_entry_can_be_brought_back(admin: FlaskClient) -> None:
+    put(admin, "returns", "Returns within 60 days.")
+    admin.delete("/returns", headers=ADMIN)
+
+    restored = admin.post("/returns/revisions/2/restore", headers=ADMIN)
+
+    assert restored.status_code == 201
+    assert admin.get("/returns", headers=ADMIN).get_json()["content"] == "Returns within 60 days."
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/returns/revisions/9/restore", 404, "revision_not_found"),
+        ("/returns/revisions/0/restore", 400, "invalid_revision"),
+        ("/returns/revisions/x/restore", 400, "invalid_revision"),
+        ("/returns/revisions/3/restore", 400, "revision_is_deletion"),
+        ("/Bad-Key/revisions/1/restore", 400, "invalid_key"),
+    ],
+)
+def test_restore_refuses_what_cannot_be_restored(
+    admin: FlaskClient, path: str, status: int, code: str
+) -> None:
+    put(admin, "returns", "Returns within 60 days.")
+    admin.delete("/returns", headers=ADMIN)
+
+    response = admin.post(path, headers=ADMIN)
+
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_a_restore_with_a_stale_if_match_is_412(admin: FlaskClient) -> None:
+    _, etag = put(admin, "returns", "Returns within 60 days.")
+    put(admin, "returns", "Returns within 90 days.")
+
+    response = admin.post("/returns/revisions/2/restore", headers={**ADMIN, "If-Match": etag or ""})
+
+    assert response.status_code == 412
+    assert admin.get("/returns", headers=ADMIN).get_json()["content"] == "Returns within 90 days."

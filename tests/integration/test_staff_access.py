@@ -1,0 +1,237 @@
+"""Staff sign in as themselves: roles, tokens shown once and stored as hashes, revocation,
+and Cloud IAP's signed header."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask.testing import FlaskClient
+from google.auth import crypt
+from google.auth import jwt as google_jwt
+
+from tests.conftest import make_client
+from tests.support import Env, serve_in_thread
+
+ADMIN = {"Authorization": "Bearer s3cret-admin"}
+AUDIENCE = "/projects/123/locations/europe-west1/services/policies"
+
+
+@pytest.fixture
+def staff(env: Env) -> FlaskClient:
+    """The policies function with the bootstrap ADMIN_TOKEN set."""
+    env.set(ADMIN_TOKEN="s3cret-admin")
+    return make_client("policies")
+
+
+def add_member(client: FlaskClient, role: str, name: str = "Ann", email: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": name, "role": role}
+    if email:
+        body["email"] = email
+    response = client.post("/_staff", headers=ADMIN, json=body)
+    assert response.status_code == 201, response.get_json()
+    created: dict[str, Any] = response.get_json()
+    return created
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_new_token_is_shown_once_and_stored_only_as_a_hash(env: Env, staff: FlaskClient) -> None:
+    created = add_member(staff, "editor")
+
+    token = created["token"]
+    assert token.startswith("stf_") and len(token) > 40
+    stored = env.query("SELECT token_hash FROM staff WHERE id = :id", id=created["staff"]["id"])[0][0]
+    assert bytes(stored) == hashlib.sha256(token.encode()).digest()
+    listed = staff.get("/_staff", headers=ADMIN).get_json()["staff"]
+    assert "token" not in json.dumps(listed)
+    me = staff.get("/_me", headers=bearer(token)).get_json()
+    assert me == {"name": "Ann", "role": "editor", "email": None, "via": "token"}
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path", "allowed"),
+    [
+        ("viewer", "GET", "/shipping", True),
+        ("viewer", "GET", "/_conversations", True),
+        ("viewer", "GET", "/_analytics", True),
+        ("viewer", "PUT", "/shipping", False),
+        ("viewer", "DELETE", "/shipping", False),
+        ("viewer", "POST", "/shipping/revisions/1/restore", False),
+        ("editor", "PUT", "/shipping", True),
+        ("editor", "GET", "/_staff", False),
+        ("editor", "POST", "/_staff", False),
+        ("owner", "GET", "/_staff", True),
+    ],
+)
+def test_each_role_may_do_what_it_includes_and_gets_403_beyond(
+    env: Env, staff: FlaskClient, role: str, method: str, path: str, allowed: bool
+) -> None:
+    token = add_member(staff, role)["token"]
+    body = {"title": "Shipping", "content": "Free shipping.", "name": "Bo", "role": "viewer"}
+    if path == "/shipping" and method == "PUT":
+        body = {"title": "Shipping", "content": "Free shipping."}
+
+    response = staff.open(path, method=method, headers=bearer(token), json=body)
+
+    if allowed:
+        assert response.status_code < 300, response.get_json()
+    else:
+        assert response.status_code == 403
+        assert response.get_json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("path", ["/", "/shipping", "/_conversations", "/_staff", "/_me", "/_nothing-here"])
+def test_not_signed_in_is_401_on_every_path(staff: FlaskClient, path: str) -> None:
+    response = staff.get(path, headers={"Authorization": "Bearer stf_not-a-real-token"})
+
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_a_revoked_token_no_longer_signs_in(env: Env, staff: FlaskClient) -> None:
+    created = add_member(staff, "editor")
+    assert staff.get("/_me", headers=bearer(created["token"])).status_code == 200
+
+    revoked = staff.delete(f"/_staff/{created['staff']['id']}", headers=ADMIN)
+
+    assert revoked.status_code == 200
+    assert revoked.get_json()["revoked_at"] is not None
+    assert staff.get("/_me", headers=bearer(created["token"])).status_code == 401
+    assert staff.delete(f"/_staff/{created['staff']['id']}", headers=ADMIN).status_code == 200
+    assert staff.delete("/_staff/00000000-0000-4000-8000-000000000000", headers=ADMIN).status_code == 404
+    assert staff.delete("/_staff/not-a-uuid", headers=ADMIN).status_code == 400
+
+
+def test_an_edit_records_who_made_it(env: Env, staff: FlaskClient) -> None:
+    token = add_member(staff, "editor", name="Cleo")["token"]
+
+    staff.put("/returns", headers=bearer(token), json={"title": "Returns", "content": "60 days."})
+
+    newest = staff.get("/returns/revisions", headers=bearer(token)).get_json()["revisions"][0]
+    assert newest["changed_by"] == "Cleo"
+    assert env.query("SELECT created_by FROM staff WHERE name = 'Cleo'")[0][0] == "admin"
+
+
+def test_staff_emails_are_unique_and_inputs_checked(staff: FlaskClient) -> None:
+    add_member(staff, "viewer", email="Ann@Shop.example")
+
+    again = staff.post(
+        "/_staff", headers=ADMIN, json={"name": "A", "role": "viewer", "email": "ann@shop.example"}
+    )
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "email_taken"
+    for body in (
+        {"name": "", "role": "viewer"},
+        {"name": "X", "role": "boss"},
+        {"name": "X", "role": "viewer", "email": "nope"},
+    ):
+        assert staff.post("/_staff", headers=ADMIN, json=body).status_code == 400
+
+
+# Cloud IAP
+
+
+class IapKeys:
+    """A signing key whose public half a local server publishes the way IAP does."""
+
+    def __init__(self) -> None:
+        self.private = ec.generate_private_key(ec.SECP256R1())
+        self.kid = "test-key-1"
+        self.public_pem = (
+            self.private.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
+
+    def assertion(self, *, signer_key: Any = None, kid: str | None = None, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {
+            "iss": "https://cloud.google.com/iap",
+            "aud": AUDIENCE,
+            "email": "ann@shop.example",
+            "sub": "accounts.google.com:1234",
+            "iat": now,
+            "exp": now + 600,
+            **claims,
+        }
+        pem = (signer_key or self.private).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        signer = crypt.ES256Signer.from_string(pem, key_id=kid or self.kid)
+        return google_jwt.encode(signer, payload).decode()
+
+
+@pytest.fixture
+def iap(env: Env) -> Iterator[tuple[FlaskClient, IapKeys]]:
+    """The policies function behind a (simulated) IAP whose keys a local server publishes."""
+    keys = IapKeys()
+
+    def publish(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps({keys.kid: keys.public_pem}).encode()]
+
+    with serve_in_thread(publish) as url:
+        env.set(ADMIN_TOKEN="s3cret-admin", IAP_AUDIENCE=AUDIENCE, IAP_CERTS_URL=url)
+        client = make_client("policies")
+        add_member(client, "editor", name="Ann", email="ann@shop.example")
+        yield client, keys
+
+
+def iap_header(assertion: str) -> dict[str, str]:
+    return {"X-Goog-IAP-JWT-Assertion": assertion}
+
+
+def test_a_valid_iap_assertion_signs_in_the_listed_staff_member(iap: tuple[FlaskClient, IapKeys]) -> None:
+    client, keys = iap
+
+    me = client.get("/_me", headers=iap_header(keys.assertion()))
+
+    assert me.status_code == 200
+    assert me.get_json() == {"name": "Ann", "role": "editor", "email": "ann@shop.example", "via": "iap"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["wrong_audience", "expired", "forged_signature", "wrong_issuer", "unknown_key", "garbage"],
+)
+def test_an_invalid_iap_assertion_is_401(iap: tuple[FlaskClient, IapKeys], case: str) -> None:
+    client, keys = iap
+    assertion = {
+        "wrong_audience": lambda: keys.assertion(aud="/projects/123/global/backendServices/999"),
+        "expired": lambda: keys.assertion(iat=int(time.time()) - 1200, exp=int(time.time()) - 600),
+        "forged_signature": lambda: keys.assertion(signer_key=ec.generate_private_key(ec.SECP256R1())),
+        "wrong_issuer": lambda: keys.assertion(iss="https://accounts.google.com"),
+        "unknown_key": lambda: keys.assertion(kid="someone-elses-key"),
+        "garbage": lambda: "not.a.jwt",
+    }[case]()
+
+    response = client.get("/_me", headers=iap_header(assertion))
+
+    assert response.status_code == 401, response.get_json()
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_a_signed_in_google_user_who_is_not_staff_is_403(iap: tuple[FlaskClient, IapKeys]) -> None:
+    client, keys = iap
+
+    response = client.get("/_me", headers=iap_header(keys.assertion(email="eve@elsewhere.example")))
+
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "not_staff"
+
+
+def test_without_iap_configured_the_header_is_ignored(env: Env, staff: FlaskClient) -> None:
+    keys = IapKeys()
+
+    response = staff.get("/_me", headers=iap_header(keys.assertion()))
+
+    assert response.status_code == 401

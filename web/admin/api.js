@@ -1,0 +1,45 @@
+// Talking to the staff function: the signed-in token (this tab only), JSON, typed errors.
+const TOKEN_KEY = "support-console-token";
+const base = (window.CONSOLE_CONFIG && window.CONSOLE_CONFIG.policiesUrl) || "/policies";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// sessionStorage only: a token must not outlive the tab (never localStorage).
+export const session = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (token) => sessionStorage.setItem(TOKEN_KEY, token),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+export async function api(path, { method = "GET", body, query, headers = {} } = {}) {
+  const url = new URL(base + path, window.location.href);
+  for (const [name, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
+  }
+  const token = session.get();
+  const all = { ...headers };
+  if (token) all.Authorization = `Bearer ${token}`;
+  if (body !== undefined) all["Content-Type"] = "application/json";
+  // credentials: IAP's session cookie, when the console and the function share an origin.
+  const response = await fetch(url, {
+    method,
+    headers: all,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  if (response.status === 204) return { data: null, etag: null };
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiError(response.status, error.code || "error", error.message || response.statusText);
+  }
+  return { data, etag: response.headers.get("ETag") };
+}
+
+export const get = async (path, query) => (await api(path, { query })).data;

@@ -1,0 +1,84 @@
+// Conversations: filters, full-text search, keyset pages, the transcript, erasure.
+import { api, get } from "./api.js";
+import { $, h, clear, when, ago, toast } from "./dom.js";
+
+let cursor = null;
+let filters = {};
+
+function readFilters() {
+  const form = new FormData($("#conversation-filters"));
+  const out = {};
+  for (const [name, value] of form.entries()) if (value) out[name] = value;
+  if (out.until) out.until = new Date(new Date(out.until).getTime() + 86400000).toISOString().slice(0, 10);
+  return out;
+}
+
+function badge(text, kind) {
+  return text ? h("span", { class: `badge ${kind || text}` }, text) : null;
+}
+
+function row(c) {
+  return h("li", { class: "row", tabindex: "0", dataset: { id: c.id }, onclick: () => open(c.id), onkeydown: (e) => e.key === "Enter" && open(c.id) },
+    h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
+      h("span", { class: "muted small" }, `${c.message_count} messages · ${ago(c.created_at)}`)),
+    h("div", { class: "row-badges" }, badge(c.last_source), c.last_status !== "complete" ? badge(c.last_status, "warn") : null,
+      c.thumbs_up ? badge(`▲ ${c.thumbs_up}`, "up") : null, c.thumbs_down ? badge(`▼ ${c.thumbs_down}`, "down") : null));
+}
+
+async function load(append) {
+  const page = await get("/_conversations", { ...filters, cursor: append ? cursor : undefined, limit: 30 });
+  cursor = page.next_cursor;
+  const list = $("#conversation-list");
+  const rows = page.conversations.map(row);
+  if (append) list.append(...rows);
+  else clear(list, rows.length ? rows : h("li", { class: "muted empty" }, "No conversations match."));
+  $("#more-conversations").hidden = !cursor;
+}
+
+function detail(m) {
+  if (m.role !== "assistant") return null;
+  const parts = [
+    m.source && `source ${m.source}`,
+    m.model && `model ${m.model}`,
+    m.usage.input_tokens !== null && `${m.usage.input_tokens} in / ${m.usage.output_tokens} out tokens`,
+    m.cost_usd !== null && `$${Number(m.cost_usd).toFixed(5)}`,
+    m.time_to_first_token_ms !== null && `TTFT ${m.time_to_first_token_ms} ms`,
+    m.knowledge_version !== null && `knowledge v${m.knowledge_version}`,
+    m.status !== "complete" && `status ${m.status}${m.error_code ? ` (${m.error_code})` : ""}`,
+  ].filter(Boolean);
+  return h("div", { class: "meta small" }, parts.join(" · "));
+}
+
+async function open(id) {
+  for (const node of document.querySelectorAll("#conversation-list .row")) node.classList.toggle("selected", node.dataset.id === id);
+  const pane = $("#transcript");
+  const t = await get(`/_conversations/${id}`);
+  clear(pane,
+    h("div", { class: "toolbar" }, h("h3", {}, `Conversation of ${when(t.created_at)}`),
+      h("button", { class: "danger", onclick: () => erase(id) }, "Delete conversation")),
+    h("ol", { class: "transcript-list" }, t.messages.map((m) =>
+      h("li", { class: `msg ${m.role}` }, h("div", { class: "bubble" }, m.content || "(empty)"), detail(m),
+        m.feedback ? h("div", { class: `rated ${m.feedback.rating}` }, m.feedback.rating === "up" ? "▲ rated helpful" : "▼ rated not helpful",
+          m.feedback.comment ? ` — “${m.feedback.comment}”` : "") : null))));
+}
+
+async function erase(id) {
+  if (!window.confirm("Delete this conversation with all its messages and ratings? This cannot be undone.")) return;
+  await api(`/_conversations/${id}`, { method: "DELETE" });
+  toast("Conversation deleted");
+  clear($("#transcript"), h("p", { class: "muted" }, "Deleted."));
+  await load(false);
+}
+
+export function showConversations() {
+  filters = readFilters();
+  load(false).catch((e) => toast(e.message, "error"));
+}
+
+export function initConversations() {
+  $("#conversation-filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    showConversations();
+  });
+  $("#more-conversations").addEventListener("click", () => load(true).catch((e) => toast(e.message, "error")));
+}

@@ -1,0 +1,104 @@
+// Building DOM nodes (text always as text, never as HTML) and small formatting helpers.
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "class") node.className = value;
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function clear(node, ...children) {
+  node.replaceChildren(...children.flat().filter(Boolean));
+  return node;
+}
+
+export const $ = (selector) => document.querySelector(selector);
+
+export function when(iso) {
+  const date = new Date(iso);
+  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function ago(iso) {
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86400)} d ago`;
+}
+
+export function toast(message, kind = "info") {
+  const node = document.getElementById("toast");
+  node.textContent = message;
+  node.className = `toast ${kind}`;
+  node.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (node.hidden = true), 3500);
+}
+
+// A word-level diff (longest common subsequence): [{op: "same"|"add"|"del", text}].
+export function diffWords(before, after) {
+  const a = before.split(/(\s+)/);
+  const b = after.split(/(\s+)/);
+  const n = a.length;
+  const m = b.length;
+  if (n * m > 4_000_000) return [{ op: "del", text: before }, { op: "add", text: after }];
+  const lcs = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out = [];
+  let i = 0;
+  let j = 0;
+  const push = (op, text) => {
+    const last = out[out.length - 1];
+    if (last && last.op === op) last.text += text;
+    else out.push({ op, text });
+  };
+  while (i < n && j < m) {
+    if (a[i] === b[j]) { push("same", a[i]); i++; j++; }
+    else if (lcs[i + 1][j] >= lcs[i][j + 1]) push("del", a[i++]);
+    else push("add", b[j++]);
+  }
+  while (i < n) push("del", a[i++]);
+  while (j < m) push("add", b[j++]);
+  return groupChanges(out);
+}
+
+// "del a, same ' ', add b, del c" reads badly: gather each run of changes (with the spaces
+// between them) into one deletion followed by one insertion.
+function groupChanges(parts) {
+  const out = [];
+  let del = "";
+  let add = "";
+  const flush = () => {
+    if (del) out.push({ op: "del", text: del });
+    if (add) out.push({ op: "add", text: add });
+    del = add = "";
+  };
+  parts.forEach((part, index) => {
+    const next = parts[index + 1];
+    const bridging = part.op === "same" && !part.text.trim() && (del || add) && next && next.op !== "same";
+    if (part.op === "del" || bridging) del += part.text;
+    if (part.op === "add" || bridging) add += part.text;
+    if (part.op === "same" && !bridging) {
+      flush();
+      out.push(part);
+    }
+  });
+  flush();
+  return out;
+}
+
+export function renderDiff(before, after) {
+  return h("p", { class: "diff" }, diffWords(before, after).map((part) =>
+    part.op === "same" ? part.text : h(part.op === "add" ? "ins" : "del", {}, part.text)));
+}

@@ -1,0 +1,183 @@
+// Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
+import { api, get, ApiError } from "./api.js";
+import { $, h, clear, when, toast, renderDiff } from "./dom.js";
+
+let entries = [];
+let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
+let canEdit = false;
+
+function slug(text) {
+  return text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 56) || "entry";
+}
+
+async function loadList() {
+  entries = (await get("/")).entries;
+  renderList();
+}
+
+function renderList() {
+  const term = $("#knowledge-search").value.trim().toLowerCase();
+  const shown = entries.filter((e) => !term || `${e.key} ${e.title} ${e.content}`.toLowerCase().includes(term));
+  clear($("#knowledge-list"), shown.map((e) =>
+    h("li", { class: `row${current && current.key === e.key ? " selected" : ""}`, tabindex: "0", dataset: { key: e.key },
+      onclick: () => openEntry(e.key), onkeydown: (ev) => ev.key === "Enter" && openEntry(e.key) },
+      h("div", { class: "row-main" }, h("strong", {}, e.title), h("span", { class: "muted small" }, e.key)),
+      h("span", { class: `badge ${e.kind}` }, e.kind))));
+}
+
+function field(labelText, input) {
+  return h("label", {}, labelText, input);
+}
+
+function editorForm(draft, { isNew }) {
+  const key = h("input", { name: "key", value: draft.key || "", required: true, pattern: "[a-z0-9][a-z0-9-]{0,63}", disabled: !isNew });
+  const title = h("input", { name: "title", value: draft.title, required: true, maxlength: "200" });
+  const kind = h("select", { name: "kind" }, ["policy", "faq"].map((k) => h("option", { value: k, selected: draft.kind === k }, k)));
+  const content = h("textarea", { name: "content", rows: "9", required: true, maxlength: "5000" });
+  content.value = draft.content;
+  if (isNew) title.addEventListener("input", () => { if (!key.dataset.touched) key.value = (kind.value === "faq" ? "faq-" : "") + slug(title.value); });
+  key.addEventListener("input", () => (key.dataset.touched = "1"));
+  const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
+    h("div", { class: "grid-2" }, field(isNew ? "Key" : "Key (fixed)", key), field("Kind", kind)),
+    field(draft.kind === "faq" ? "Question (title)" : "Title", title),
+    field("Content", content),
+    h("div", { class: "actions" },
+      h("button", { class: "primary", type: "submit", disabled: !canEdit }, isNew ? "Create" : "Save"),
+      isNew ? null : h("button", { type: "button", class: "danger", disabled: !canEdit, onclick: remove }, "Delete"),
+      isNew ? null : h("button", { type: "button", onclick: () => showHistory(current.key) }, "History")),
+    h("div", { id: "conflict" }));
+  return form;
+}
+
+function readDraft() {
+  const form = $("#entry-form");
+  return { key: form.key.value.trim(), title: form.title.value.trim(), content: form.content.value.trim(), kind: form.kind.value };
+}
+
+function previewPanel() {
+  const question = h("input", { id: "preview-question", placeholder: "e.g. Can I return a sale item?", "aria-label": "Question to try" });
+  const answer = h("div", { id: "preview-answer", class: "preview-answer muted" }, "Ask a question to see how the assistant would answer with this draft (nothing is saved).");
+  const run = async (ev) => {
+    ev.preventDefault();
+    if (!question.value.trim()) return;
+    clear(answer, "Answering…");
+    try {
+      const draft = readDraft();
+      const body = { question: question.value.trim(), draft: draft.key && draft.title && draft.content ? draft : null };
+      const { data } = await api("/_preview", { method: "POST", body });
+      answer.classList.remove("muted");
+      clear(answer, h("p", {}, data.answer), h("span", { class: "muted small" }, `answered by ${data.source === "model" ? data.model : "the knowledge base"}`));
+    } catch (error) {
+      clear(answer, `Preview failed: ${error.message}`);
+    }
+  };
+  return h("form", { class: "preview", onsubmit: run }, h("h4", {}, "Try a question against the draft"),
+    h("div", { class: "inline" }, question, h("button", { type: "submit", disabled: !canEdit }, "Try it")), answer);
+}
+
+export async function openEntry(key) {
+  const { data, etag } = await api(`/${key}`);
+  current = { key, etag, saved: data };
+  clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · ${etag === '"0"' ? "not edited in the console yet" : `revision ${etag.replaceAll('"', "")}`}`),
+    editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" }));
+  renderList();
+}
+
+export function openNewEntry(prefill = {}) {
+  current = null;
+  const draft = { key: prefill.key || "", title: prefill.title || "", content: "", kind: prefill.kind || "policy" };
+  if (draft.title && !draft.key) draft.key = (draft.kind === "faq" ? "faq-" : "") + slug(draft.title);
+  clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), editorForm(draft, { isNew: true }), previewPanel());
+  $("#entry-form").content.focus();
+  renderList();
+}
+
+async function save(force) {
+  const draft = readDraft();
+  const isNew = current === null;
+  const etag = force || (isNew ? '"0"' : current.etag);
+  try {
+    const { data } = await api(`/${draft.key}`, { method: "PUT", body: { title: draft.title, content: draft.content, kind: draft.kind }, headers: { "If-Match": etag } });
+    toast(isNew ? "Created" : `Saved as revision ${data.revision}`);
+    await loadList();
+    await openEntry(draft.key);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 412) return showConflict(draft, isNew);
+    toast(error.message, "error");
+  }
+}
+
+async function remove() {
+  if (!window.confirm(`Delete "${current.saved.title}"? You can restore it from its history.`)) return;
+  try {
+    await api(`/${current.key}`, { method: "DELETE", headers: { "If-Match": current.etag } });
+    toast("Deleted");
+    current = null;
+    clear($("#editor"), h("p", { class: "muted" }, "Deleted. Its history keeps every revision."));
+    await loadList();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 412) return showConflict(readDraft(), false);
+    toast(error.message, "error");
+  }
+}
+
+async function showConflict(mine, isNew) {
+  let theirs = null;
+  let etag = null;
+  try {
+    ({ data: theirs, etag } = await api(`/${mine.key}`));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  const box = $("#conflict");
+  clear(box, h("div", { class: "conflict", role: "alert" },
+    h("h4", {}, "Someone else changed this entry while you were editing"),
+    h("p", { class: "small" }, isNew ? "An entry with this key was created meanwhile." : "Nothing was overwritten. Compare and choose:"),
+    h("div", { class: "grid-2" },
+      h("div", { class: "version mine" }, h("h5", {}, "Your draft"), h("strong", {}, mine.title), h("p", {}, mine.content)),
+      h("div", { class: "version theirs" }, h("h5", {}, theirs ? `Saved now (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
+        theirs ? h("strong", {}, theirs.title) : null, theirs ? h("p", {}, theirs.content) : null)),
+    theirs ? h("div", { class: "small" }, h("strong", {}, "What differs (yours → theirs): "), renderDiff(mine.content, theirs.content)) : null,
+    h("div", { class: "actions" },
+      h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : openNewEntry(mine)) }, "Discard mine, load theirs"),
+      h("button", { type: "button", class: "primary", onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, "Save mine over theirs"))));
+}
+
+async function showHistory(key) {
+  const { revisions } = await get(`/${key}/revisions`);
+  const box = $("#history");
+  clear(box, h("h4", {}, "History"), h("ol", { class: "history" }, revisions.map((r, index) => {
+    const before = revisions[index + 1];
+    return h("li", { class: "revision", dataset: { revision: r.revision } },
+      h("div", { class: "toolbar" }, h("strong", {}, `Revision ${r.revision}`),
+        h("span", { class: "muted small" }, `${r.deleted ? "deleted" : "changed"} by ${r.changed_by} · ${when(r.changed_at)}`),
+        index > 0 && !r.deleted ? h("button", { class: "small-button", disabled: !canEdit, onclick: () => restore(key, r.revision) }, "Restore") : null),
+      r.deleted ? h("p", { class: "muted" }, "The entry was deleted.") : h("div", {},
+        before && before.title !== r.title ? h("p", { class: "small" }, "Title: ", renderDiff(before.title, r.title)) : h("p", { class: "small" }, h("strong", {}, r.title)),
+        before && !before.deleted ? renderDiff(before.content, r.content) : h("p", { class: "diff" }, r.content)));
+  })));
+  box.scrollIntoView({ block: "nearest" });
+}
+
+async function restore(key, revision) {
+  try {
+    const { data } = await api(`/${key}/revisions/${revision}/restore`, { method: "POST", headers: current ? { "If-Match": current.etag } : {} });
+    toast(`Revision ${revision} restored as revision ${data.revision}`);
+    await loadList();
+    await openEntry(key);
+    await showHistory(key);
+  } catch (error) {
+    toast(error.status === 412 ? "Someone changed this entry meanwhile: reload it first." : error.message, "error");
+  }
+}
+
+export function showKnowledge(role) {
+  canEdit = role !== "viewer";
+  $("#new-entry").disabled = !canEdit;
+  loadList().catch((e) => toast(e.message, "error"));
+}
+
+export function initKnowledge() {
+  $("#knowledge-search").addEventListener("input", renderList);
+  $("#new-entry").addEventListener("click", () => openNewEntry());
+}

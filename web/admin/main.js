@@ -1,0 +1,75 @@
+// The console: sign-in, tabs, and wiring the views together.
+import { get, session, ApiError } from "./api.js";
+import { $, toast } from "./dom.js";
+import { initDashboard, showDashboard } from "./dashboard.js";
+import { initConversations, showConversations } from "./conversations.js";
+import { initKnowledge, showKnowledge, openNewEntry } from "./knowledge.js";
+import { showUnanswered } from "./unanswered.js";
+import { initStaff, showStaff } from "./staff.js";
+
+let me = null;
+
+function createFaq(question) {
+  select("knowledge");
+  openNewEntry({ title: question, kind: "faq" });
+}
+
+const VIEWS = {
+  dashboard: () => showDashboard(),
+  conversations: () => showConversations(),
+  knowledge: () => showKnowledge(me.role),
+  unanswered: () => showUnanswered(createFaq),
+  staff: () => showStaff(),
+};
+
+function select(view, run = view !== "knowledge") {
+  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+  for (const name of Object.keys(VIEWS)) $(`#view-${name}`).hidden = name !== view;
+  if (view === "knowledge" && !run) showKnowledge(me.role);
+  if (run) Promise.resolve(VIEWS[view]()).catch((error) => toast(error.message, "error"));
+  history.replaceState(null, "", `#${view}`);
+}
+
+async function start() {
+  try {
+    me = await get("/_me");
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      session.clear();
+      $("#sign-in").hidden = false;
+      $("#app").hidden = true;
+      if (error.status === 403 || $("#token").value) {
+        $("#sign-in-error").textContent = error.message;
+        $("#sign-in-error").hidden = false;
+      }
+      return;
+    }
+    throw error;
+  }
+  $("#sign-in").hidden = true;
+  $("#app").hidden = false;
+  $("#who").textContent = `${me.name} · ${me.role}`;
+  for (const tab of document.querySelectorAll("[data-role=owner]")) tab.hidden = me.role !== "owner";
+  const wanted = window.location.hash.slice(1);
+  select(VIEWS[wanted] && (wanted !== "staff" || me.role === "owner") ? wanted : "dashboard");
+}
+
+function init() {
+  initDashboard();
+  initConversations();
+  initKnowledge();
+  initStaff();
+  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventListener("click", () => select(tab.dataset.view));
+  $("#sign-in-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    session.set($("#token").value.trim());
+    start();
+  });
+  $("#sign-out").addEventListener("click", () => {
+    session.clear();
+    window.location.reload();
+  });
+  start();
+}
+
+init();

@@ -1,0 +1,38 @@
+// Staff (owners): who may sign in, with which role; tokens are shown once.
+import { api, get } from "./api.js";
+import { $, h, clear, when, toast } from "./dom.js";
+
+export async function showStaff() {
+  const { staff } = await get("/_staff");
+  clear($("#staff-rows"), staff.map((s) =>
+    h("tr", { class: s.revoked_at ? "revoked" : "" },
+      h("td", {}, s.name), h("td", {}, s.email || "–"), h("td", {}, h("span", { class: "badge" }, s.role)),
+      h("td", { class: "muted small" }, `${when(s.created_at)} by ${s.created_by}`),
+      h("td", {}, s.revoked_at ? h("span", { class: "muted small" }, "revoked") :
+        h("button", { class: "small-button danger", onclick: () => revoke(s) }, "Revoke")))));
+}
+
+async function revoke(member) {
+  if (!window.confirm(`Revoke ${member.name}'s access? Their token stops working at once.`)) return;
+  await api(`/_staff/${member.id}`, { method: "DELETE" });
+  toast(`${member.name} revoked`);
+  await showStaff();
+}
+
+export function initStaff() {
+  $("#staff-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const body = { name: form.name.value.trim(), role: form.role.value, email: form.email.value.trim() || null };
+    try {
+      const { data } = await api("/_staff", { method: "POST", body });
+      const note = $("#new-token");
+      clear(note, h("strong", {}, `Token for ${data.staff.name} (shown once, copy it now):`), h("code", {}, data.token));
+      note.hidden = false;
+      form.reset();
+      await showStaff();
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  });
+}

@@ -1,0 +1,21 @@
+// Questions the assistant could not answer, grouped by wording, each one click from a new FAQ.
+import { get } from "./api.js";
+import { $, h, clear, ago, toast } from "./dom.js";
+
+const REASONS = { not_answered: "not covered", thumbs_down: "rated down" };
+
+export async function showUnanswered(createFaq) {
+  try {
+    const { groups } = await get("/_unanswered", { hours: 720 });
+    clear($("#unanswered-rows"), groups.length ? groups.map((g) =>
+      h("tr", {},
+        h("td", {}, h("strong", {}, g.question), g.examples.length > 1 ? h("div", { class: "muted small" }, `also: ${g.examples.slice(1).join(" · ")}`) : null),
+        h("td", { class: "num" }, String(g.count)),
+        h("td", {}, Object.entries(g.reasons).map(([reason, count]) => h("span", { class: `badge ${reason}` }, `${REASONS[reason] || reason} ×${count}`))),
+        h("td", { class: "muted small" }, ago(g.last_seen)),
+        h("td", {}, h("button", { class: "small-button primary", onclick: () => createFaq(g.question) }, "Create FAQ")))) :
+      h("tr", {}, h("td", { colspan: "5", class: "muted" }, "Nothing unanswered in the last 30 days.")));
+  } catch (error) {
+    toast(error.message, "error");
+  }
+}
