@@ -19,7 +19,7 @@ _CONCEPTS: dict[str, str] = {
     "envio* envia* enviar entreg* paquete* llega* "
     "spedi* consegn* pacco pacchi arriva* "
     "verzend* lever* pakket* bezorg* aankom* verstuur* verstuurd",
-    "duration": "long take takes took day days week* fast quick* soon until time times "
+    "duration": "long day days week* fast quick* soon until time times "
     "lange dauer* dauert tage* woche* schnell* wann zeit* frist* "
     "temps delai* jour jours semaine* rapide* quand "
     "tarda* tiempo dias plazo* semana* rapid* cuando "

@@ -83,6 +83,18 @@ def test_an_answer_is_the_sentences_that_answer_and_their_sources() -> None:
     assert len(events) > 5  # streamed in word groups
 
 
+def test_take_meaning_accept_is_not_read_as_a_question_about_time() -> None:
+    bitcoin = KnowledgeEntry(
+        "faq-bitcoin", "Can I pay with bitcoin?", "Not yet: we accept cards and PayPal.", "faq"
+    )
+    knowledge = Knowledge(version=1, entries=(*DEFAULT_KNOWLEDGE.entries, bitcoin))
+
+    reply = KnowledgeAnswerer(knowledge).answer("Do you take bitcoin?")
+
+    assert reply.text.startswith("Not yet: we accept cards and PayPal.")
+    assert "working days" not in reply.text
+
+
 def test_a_question_in_another_language_says_the_pages_are_english() -> None:
     reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Wie lange dauert der Versand nach Spanien?")
 
