@@ -6,7 +6,7 @@
 # Functions owns is one command after the first apply (the provider cannot set it on a
 # function's service):
 #   gcloud beta run services update <name_prefix>-policies --region <region> --iap
-# Then set IAP_AUDIENCE on the policies function to the `console_iap_audience` output.
+# IAP_AUDIENCE on the policies function is set from `console_iap_audience` (infra/main.tf).
 #
 # Retention: Cloud Scheduler calls POST /_retention daily through IAP with an OIDC token of
 # its own service account; add that account as an owner once:
@@ -37,20 +37,15 @@ variable "retention_schedule" {
 }
 
 locals {
-  console_service   = "${var.name_prefix}-policies"
-  console_retention = var.console_iap_enabled && var.retention_days != null
+  console_service = "${var.name_prefix}-policies"
+  # The JWT audience of IAP on a Cloud Run service (set as IAP_AUDIENCE on the policies function).
+  console_iap_audience = var.console_iap_enabled ? "/projects/${data.google_project.console[0].number}/locations/${var.region}/services/${local.console_service}" : null
+  console_retention    = var.console_iap_enabled && var.retention_days != null
 }
 
 data "google_project" "console" {
   count      = var.console_iap_enabled ? 1 : 0
   project_id = var.project_id
-}
-
-resource "google_project_service" "iap" {
-  count              = var.console_iap_enabled ? 1 : 0
-  project            = var.project_id
-  service            = "iap.googleapis.com"
-  disable_on_destroy = false
 }
 
 # Who may reach the console through IAP (the staff list then decides their role).
@@ -61,6 +56,7 @@ resource "google_iap_web_cloud_run_service_iam_member" "console_staff" {
   cloud_run_service_name = local.console_service
   role                   = "roles/iap.httpsResourceAccessor"
   member                 = each.value
+  depends_on             = [google_project_service.apis]
 }
 
 # IAP's service agent invokes the service on the signed-in user's behalf.
@@ -71,13 +67,8 @@ resource "google_cloud_run_service_iam_member" "console_iap_agent" {
   service  = local.console_service
   role     = "roles/run.invoker"
   member   = "serviceAccount:service-${data.google_project.console[0].number}@gcp-sa-iap.iam.gserviceaccount.com"
-}
 
-resource "google_service_account" "console_retention" {
-  count        = local.console_retention ? 1 : 0
-  project      = var.project_id
-  account_id   = "${var.name_prefix}-retention"
-  display_name = "Support chat retention job (Cloud Scheduler)"
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_iap_web_cloud_run_service_iam_member" "console_retention" {
@@ -86,7 +77,8 @@ resource "google_iap_web_cloud_run_service_iam_member" "console_retention" {
   location               = var.region
   cloud_run_service_name = local.console_service
   role                   = "roles/iap.httpsResourceAccessor"
-  member                 = "serviceAccount:${google_service_account.console_retention[0].email}"
+  member                 = "serviceAccount:${data.google_service_account.app["retention"].email}"
+  depends_on             = [google_project_service.apis]
 }
 
 resource "google_cloud_scheduler_job" "console_retention" {
@@ -97,12 +89,13 @@ resource "google_cloud_scheduler_job" "console_retention" {
   description = "Deletes conversations inactive for ${coalesce(var.retention_days, 0)} days."
   schedule    = var.retention_schedule
   time_zone   = "Europe/Berlin"
+  depends_on  = [google_project_service.apis]
 
   http_target {
     http_method = "POST"
     uri         = "https://${local.console_service}-${data.google_project.console[0].number}.${var.region}.run.app/_retention"
     oidc_token {
-      service_account_email = google_service_account.console_retention[0].email
+      service_account_email = data.google_service_account.app["retention"].email
       audience              = "https://${local.console_service}-${data.google_project.console[0].number}.${var.region}.run.app"
     }
   }
@@ -110,10 +103,10 @@ resource "google_cloud_scheduler_job" "console_retention" {
 
 output "console_iap_audience" {
   description = "IAP_AUDIENCE for the policies function when IAP is on (the JWT audience of IAP on a Cloud Run service)."
-  value       = var.console_iap_enabled ? "/projects/${data.google_project.console[0].number}/locations/${var.region}/services/${local.console_service}" : null
+  value       = local.console_iap_audience
 }
 
 output "console_retention_account" {
   description = "The retention job's service account: add it to the staff list as an owner (make staff-token EMAIL=...)."
-  value       = local.console_retention ? google_service_account.console_retention[0].email : null
+  value       = local.console_retention ? data.google_service_account.app["retention"].email : null
 }

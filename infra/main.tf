@@ -18,6 +18,7 @@ locals {
       min_instances   = var.min_instances
       public          = true
       secrets         = ["DATABASE_URL", "GEMINI_API_KEY", "CONVERSATION_TOKEN_SECRET"]
+      env             = {}
     }
     history = {
       description     = "Return a conversation so the page can restore it."
@@ -25,6 +26,7 @@ locals {
       min_instances   = var.min_instances
       public          = true
       secrets         = ["DATABASE_URL", "CONVERSATION_TOKEN_SECRET"]
+      env             = {}
     }
     policies = {
       description     = "Shop admins manage the policies and the FAQ bank."
@@ -32,6 +34,8 @@ locals {
       min_instances   = 0
       public          = false
       secrets         = ["DATABASE_URL", "ADMIN_TOKEN"]
+      # With IAP in front (infra/iap.tf), the function checks the assertion's audience.
+      env = var.console_iap_enabled ? { IAP_AUDIENCE = local.console_iap_audience } : {}
     }
   }
 
@@ -72,6 +76,8 @@ locals {
     runtime = "${var.name_prefix}-runtime@${var.project_id}.iam.gserviceaccount.com"
     build   = "${var.name_prefix}-build@${var.project_id}.iam.gserviceaccount.com"
     migrate = "${var.name_prefix}-migrate@${var.project_id}.iam.gserviceaccount.com"
+    # Calls the console's retention route through IAP (infra/iap.tf), when that is on.
+    retention = "${var.name_prefix}-retention@${var.project_id}.iam.gserviceaccount.com"
   }
   docker_repository = "projects/${var.project_id}/locations/${var.region}/repositories/${var.name_prefix}"
 
@@ -83,7 +89,9 @@ resource "google_project_service" "apis" {
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
+    "cloudscheduler.googleapis.com",
     "compute.googleapis.com",
+    "iap.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",

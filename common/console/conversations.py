@@ -19,7 +19,7 @@ from common.console.responses import (
 from common.errors import InvalidRequest, NotFound
 from common.models import Feedback, Message
 from common.repositories import ConversationFilter
-from common.responses import MessageUsage
+from common.services.history import message_view
 from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -70,15 +70,11 @@ def transcript(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID) -> Transcr
 
 
 def _message(message: Message, rating: Feedback | None) -> TranscriptMessage:
-    fields = {
-        name: getattr(message, name) for name in TranscriptMessage.model_fields if hasattr(message, name)
-    }
-    return TranscriptMessage.model_validate(
-        {
-            **fields,
-            "usage": MessageUsage(input_tokens=message.input_tokens, output_tokens=message.output_tokens),
-            "feedback": AnswerFeedback.model_validate(rating, from_attributes=True) if rating else None,
-        }
+    """The message as history shows it, plus what only staff see: its cost and its rating."""
+    return TranscriptMessage(
+        **dict(message_view(message)),
+        cost_usd=message.cost_usd,
+        feedback=AnswerFeedback.model_validate(rating, from_attributes=True) if rating else None,
     )
 
 

@@ -80,6 +80,8 @@ resource "google_service_account" "app" {
     migrate = "Support chat database migrations"
     plan    = "Support chat CI: terraform plan (read-only)"
     deploy  = "Support chat CI: terraform apply (main only)"
+    # No project roles: IAP on the console (infra/iap.tf) lets it call the retention route.
+    retention = "Support chat retention job (Cloud Scheduler)"
   }
 
   account_id   = "${var.name_prefix}-${each.key}"

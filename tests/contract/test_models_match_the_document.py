@@ -1,4 +1,5 @@
-"""``openapi.yaml`` and the response models in ``common/responses.py`` describe the same bodies.
+"""``openapi.yaml`` and the response models (``common/responses.py``, ``common/console/responses.py``)
+describe the same bodies.
 
 Each model has a schema of the same name in the document (or is reached from one, as an
 inline object); both name the same properties, require the same ones, and agree on which may
@@ -18,18 +19,23 @@ from pydantic import BaseModel
 
 from common import responses
 from common.config import REPO_ROOT
+from common.console import responses as console_responses
 
 DOCUMENT = yaml.safe_load((REPO_ROOT / "openapi.yaml").read_text())
 SCHEMAS: dict[str, Any] = DOCUMENT["components"]["schemas"]
 MODELS = {
     name: model
-    for name, model in inspect.getmembers(responses, inspect.isclass)
-    if issubclass(model, BaseModel) and model.__module__ == responses.__name__
+    for module in (responses, console_responses)
+    for name, model in inspect.getmembers(module, inspect.isclass)
+    if issubclass(model, BaseModel) and model.__module__ == module.__name__
 }
 
 
 def resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    """Follow ``$ref`` and merge ``allOf`` parts into one object schema."""
+    """Follow ``$ref``, merge ``allOf`` parts, and see through ``X | null`` (``anyOf``/``oneOf``)."""
+    options = [o for o in schema.get("anyOf", []) + schema.get("oneOf", []) if o.get("type") != "null"]
+    if len(options) == 1:
+        return resolve(options[0])
     if "$ref" in schema:
         return resolve(SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]])
     if "allOf" in schema:
@@ -45,8 +51,10 @@ def resolve(schema: dict[str, Any]) -> dict[str, Any]:
 def nullable(schema: dict[str, Any]) -> bool:
     schema = resolve(schema) if "$ref" in schema else schema
     kinds = schema.get("type")
-    return (isinstance(kinds, list) and "null" in kinds) or any(
-        nullable(option) for option in schema.get("oneOf", []) + schema.get("anyOf", [])
+    return (
+        kinds == "null"
+        or (isinstance(kinds, list) and "null" in kinds)
+        or any(nullable(option) for option in schema.get("oneOf", []) + schema.get("anyOf", []))
     )
 
 

@@ -151,10 +151,19 @@ def test_deployed_functions_trust_exactly_cloud_runs_front_end(tf: TerraformConf
 
 def test_threads_equal_the_request_concurrency(tf: TerraformConfig) -> None:
     service = only(tf.resources[FUNCTION]["service_config"])
-    env = tf.resolve(service["environment_variables"])
+    # Every function gets the common variables, plus its own (IAP_AUDIENCE on policies).
+    assert service["environment_variables"] == "${merge(local.common_env, each.value.env)}"
+    env = tf.locals["common_env"]
     concurrency = unwrap(service["max_instance_request_concurrency"])
     assert unwrap(env["THREADS"]) == concurrency, "THREADS and the concurrency must come from one value"
     assert isinstance(tf.resolve(f"${{{concurrency}}}"), int)
+
+
+def test_with_iap_the_console_function_checks_the_assertions_audience(tf: TerraformConfig) -> None:
+    env = function_locals(tf)["policies"]["env"]
+    assert "IAP_AUDIENCE" in env and "local.console_iap_audience" in env
+    assert "IAP_AUDIENCE" in SETTINGS_ENV_NAMES
+    assert function_locals(tf)["chat_stream"]["env"] == {}
 
 
 def test_each_function_has_a_whole_cpu_and_instance_bounds(tf: TerraformConfig) -> None:
