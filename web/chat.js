@@ -52,6 +52,13 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
+  /** 256 random bits, base64url without padding (43 characters): a conversation token. */
+  function newConversationToken() {
+    var bytes = window.crypto.getRandomValues(new Uint8Array(32));
+    var binary = String.fromCharCode.apply(null, Array.prototype.slice.call(bytes));
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
   // Python counts code points; the server's offsets are in code points, not UTF-16 units.
   function codePoints(text) {
     return Array.from(text).length;
@@ -580,6 +587,11 @@
       if (how === "post") {
         var body = { message: turn.message, client_message_id: turn.clientMessageId };
         var headers = { "Content-Type": "application/json", Accept: "text/event-stream" };
+        if (!conversation) {
+          // Propose the conversation, so a retried first message finds it instead of starting another.
+          conversation = { id: newClientMessageId(), token: newConversationToken() };
+          saveConversation(storageKey, conversation);
+        }
         if (conversation) {
           body.conversation_id = conversation.id;
           headers["X-Conversation-Token"] = conversation.token;
