@@ -121,6 +121,7 @@ class Checkpointer:
                 time.sleep(self._backoff)
             except Exception as exc:
                 log.error("checkpoint write failed: %s", type(exc).__name__)
+                time.sleep(self._backoff)  # never a busy loop on a lasting fault
             finally:
                 with self._cond:
                     self._writing = 0

@@ -25,7 +25,7 @@ Clock = Callable[[], float]
 
 
 class ProgressWriter(Protocol):
-    """Where an answer's checkpoints and lease go (``common.chat.checkpoints.Checkpointer``)."""
+    """Where checkpoints and leases go (``common.chat.checkpoints.Checkpointer``)."""
 
     def save(self, message_id: uuid.UUID, text: str) -> None: ...
     def hold(self, message_id: uuid.UUID) -> None: ...
@@ -267,10 +267,7 @@ class AnswerWriter:
                     log.error("final save failed for %.0f s; the answer is lost", waited)
                     return False
                 if attempt == 1:
-                    log.warning(
-                        "final save failed; keeping the answer and retrying for up to %.0f s",
-                        settings.final_save_window_seconds,
-                    )
+                    log.warning("final save failed; the answer is kept in memory and retried")
                 self._sleep(pause)
                 pause = min(pause * 2, settings.final_save_max_pause_seconds)
 

@@ -121,14 +121,7 @@ def _new_turn(
     if continued is None:
         if not may_create:
             raise conversation_not_found()
-        _, user_id, assistant_id = repo.start_conversation(
-            token_hash=keys.hash(token),
-            question=request.message,
-            client_message_id=request.client_message_id,
-            lease_seconds=lease_seconds,
-            conversation_id=proposed,
-        )
-        return TurnStarted(proposed, token, user_id, assistant_id, question=request.message)
+        return _proposed_turn(repo, request, keys.hash(token), lease_seconds)
     return TurnStarted(
         proposed,
         token,
@@ -140,6 +133,22 @@ def _new_turn(
         user_position=continued.user_position,
         earlier_pending=continued.earlier_pending,
     )
+
+
+def _proposed_turn(
+    repo: ConversationRepository, request: TurnRequest, token_hash: bytes, lease_seconds: float
+) -> TurnStarted:
+    """A conversation the client proposed: created under its id (``ConversationTaken`` if it exists)."""
+    assert request.conversation_id is not None
+    _, user_id, assistant_id = repo.start_conversation(
+        token_hash=token_hash,
+        question=request.message,
+        client_message_id=request.client_message_id,
+        lease_seconds=lease_seconds,
+        conversation_id=request.conversation_id,
+    )
+    token = request.conversation_token or ""
+    return TurnStarted(request.conversation_id, token, user_id, assistant_id, question=request.message)
 
 
 def _repeated_turn(
