@@ -140,6 +140,9 @@ def reset() -> None:
     """Forget every singleton (tests use this to start a fresh 'instance')."""
     if lease_sweeper.cache_info().currsize:
         lease_sweeper().stop()
+    if engine.cache_info().currsize:
+        # Background writers of the old 'instance' may outlive it: close its idle connections.
+        engine().dispose()
     for cached in (
         database_url,
         engine,

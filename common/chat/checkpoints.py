@@ -19,6 +19,9 @@ from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+# With no answer to write for this long, the writer thread ends (and its connection goes back).
+IDLE_EXIT_SECONDS = 30.0
+
 
 class Checkpointer:
     def __init__(
@@ -87,11 +90,16 @@ class Checkpointer:
     def _renewal_due(self) -> bool:
         return bool(self._held) and time.monotonic() - self._renewed_at >= self._renew_every
 
-    def _next_pass(self) -> tuple[dict[uuid.UUID, str], set[uuid.UUID]]:
-        """Wait for text to save or a lease to renew; take both (lock held)."""
+    def _next_pass(self) -> tuple[dict[uuid.UUID, str], set[uuid.UUID]] | None:
+        """Wait for text to save or a lease to renew; take both (lock held). None: idle for a
+        while, the thread may end (``_wake`` starts another)."""
         while not self._pending and not self._renewal_due():
-            wait = self._renew_every - (time.monotonic() - self._renewed_at) if self._held else None
-            self._cond.wait(wait)
+            wait = (
+                self._renew_every - (time.monotonic() - self._renewed_at) if self._held else IDLE_EXIT_SECONDS
+            )
+            if not self._cond.wait(wait) and not self._held and not self._pending:
+                self._thread = None
+                return None
         batch, self._pending = self._pending, {}
         renew = set(self._held) if self._renewal_due() else set()
         self._writing = len(batch) + len(renew)
@@ -100,7 +108,10 @@ class Checkpointer:
     def _run(self) -> None:
         while True:
             with self._cond:
-                batch, renew = self._next_pass()
+                work = self._next_pass()
+            if work is None:
+                return
+            batch, renew = work
             try:
                 # One transaction for every answer that moved (and every lease due) since the last pass.
                 with self._uow() as tx:
