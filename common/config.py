@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     rate_limit_per_client: str = "30/minute"
     rate_limit_per_conversation: str = "12/minute"
-    trusted_proxy_count: int = Field(default=1, ge=0)
+    # 0 locally (``make dev``: nothing in front appends X-Forwarded-For); Terraform sets the
+    # deployed value (Cloud Run's front end is one proxy).
+    trusted_proxy_count: int = Field(default=0, ge=0)
 
     google_cloud_project: str | None = None
     log_format: Literal["json", "text"] = "json"
@@ -85,6 +87,20 @@ class Settings(BaseSettings):
 
     heartbeat_seconds: float = Field(default=15.0, gt=0)
     checkpoint_interval_seconds: float = Field(default=0.5, gt=0)
+    # A streaming answer's liveness lease: its writer renews it every ``lease_renew_seconds``;
+    # once it is ``answer_lease_seconds`` old the writer is taken for dead.
+    answer_lease_seconds: float = Field(default=15.0, gt=0)
+    lease_renew_seconds: float = Field(default=5.0, gt=0)
+    # How often each instance looks for answers whose lease expired (no traffic needed).
+    lease_sweep_seconds: float = Field(default=10.0, gt=0)
+    # How long a finished answer whose save fails is kept in memory and retried.
+    final_save_window_seconds: float = Field(default=300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _renewed_within_the_lease(self) -> Settings:
+        if self.lease_renew_seconds >= self.answer_lease_seconds:
+            raise ValueError("LEASE_RENEW_SECONDS must be shorter than ANSWER_LEASE_SECONDS")
+        return self
 
     # Postgres connections of one instance (README, "Connection budget"). THREADS is
     # functions-framework's thread count; with it and no pool settings, every thread gets a

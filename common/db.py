@@ -6,7 +6,11 @@ options that pg8000 rejects; they are turned into an ``ssl.SSLContext`` here.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import ssl
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +67,53 @@ def create_db_engine(raw_url: str, *, pool_size: int = 10, max_overflow: int | N
     )
 
 
-def start_embedded_postgres(data_dir: Path) -> str:
+def start_embedded_postgres(data_dir: Path, *, stop_at_exit: bool = False) -> str:
     """Start (or reuse) a local PostgreSQL from the ``pgserver`` package; return its URL.
 
-    The data lives in ``data_dir/pg`` and survives restarts. Only for local development
-    and tests on a machine without a Postgres server.
+    The data lives in ``data_dir/pg`` and survives restarts; the server's log and pgserver's
+    chatter go to files (``data_dir/pg/log``, ``data_dir/pgserver.log``), not to the terminal
+    (initdb wants ``pg`` itself empty).
+    ``stop_at_exit``: stop the server when this process exits (``make dev``); otherwise it
+    keeps running for the next process (tests share one). Only for local development and
+    tests on a machine without a Postgres server.
     """
-    import pgserver  # dev dependency: imported here so production never needs it
+    with warnings.catch_warnings():
+        # platformdirs warns about XDG_RUNTIME_DIR on import in containers; nothing to act on.
+        warnings.simplefilter("ignore")
+        import pgserver  # dev dependency: imported here so production never needs it
 
     pgdata = data_dir / "pg"
     pgdata.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
-    return server.get_uri("postgres")
+    _log_pgserver_to(data_dir / "pgserver.log")
+    _forget_dead_handles(pgdata / ".handle_pids.json")
+    server = pgserver.get_server(pgdata, cleanup_mode="stop" if stop_at_exit else None)  # type: ignore[attr-defined]
+    return str(server.get_uri("postgres"))
+
+
+def _log_pgserver_to(path: Path) -> None:
+    pg_log = logging.getLogger("pgserver")
+    if not any(isinstance(h, logging.FileHandler) for h in pg_log.handlers):
+        pg_log.addHandler(logging.FileHandler(path))
+    pg_log.propagate = False
+
+
+def _forget_dead_handles(handles: Path) -> None:
+    """pgserver stops the server when its last handle (a process id) lets go; ids of processes
+    that were killed stay in its file forever and keep it running. Drop them."""
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

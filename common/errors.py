@@ -108,6 +108,10 @@ class RepeatedSend(Exception):
     """A message with this ``client_message_id`` is already stored in the conversation."""
 
 
+class ConversationTaken(Exception):
+    """A client proposed a conversation id that already exists."""
+
+
 def conversation_not_found() -> NotFound:
     """Unknown conversation or wrong token: indistinguishable on purpose, so ids cannot be probed."""
     return NotFound("conversation not found", code="conversation_not_found")

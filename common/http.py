@@ -73,11 +73,15 @@ def parse_json(request: flask.Request, model: type[Model], *, max_bytes: int) ->
         raise UnsupportedMediaType("send the body as JSON with Content-Type: application/json")
     if request.content_length is not None and request.content_length > max_bytes:
         raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes")
-    request.max_content_length = max_bytes
+    # A chunked body has no Content-Length: werkzeug stops reading at the limit and hands
+    # over what it read, so read one byte past the cap to tell "too large" from "just fits".
+    request.max_content_length = max_bytes + 1
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge as exc:
         raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes") from exc
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes")
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

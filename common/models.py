@@ -56,6 +56,11 @@ class Message(Base):
             "status IN ('streaming', 'complete', 'interrupted', 'failed', 'blocked')",
             name="ck_messages_status",
         ),
+        sa.Index(
+            "ix_messages_streaming_lease",
+            "lease_expires_at",
+            postgresql_where=sa.text("status = 'streaming'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -85,6 +90,9 @@ class Message(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[dt.datetime | None]
+    # While ``streaming``: the writer's liveness lease (renewed every few seconds). Past it,
+    # the writer is taken for dead and the row is resolved as ``interrupted``.
+    lease_expires_at: Mapped[dt.datetime | None]
 
 
 class KnowledgeRecord(Base):

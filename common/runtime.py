@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from common.auth import IapVerifier
 from common.chat.checkpoints import Checkpointer
 from common.chat.generation import AnswerWriter
+from common.chat.leases import LeaseSweeper
 from common.chat.relay import RelayRegistry
 from common.chat.service import ChatService
 from common.chat.settings import ChatSettings
@@ -139,7 +140,18 @@ def rate_limiter() -> RateLimiter:
 
 @functools.cache
 def checkpointer() -> Checkpointer:
-    return Checkpointer(unit_of_work())
+    settings = chat_settings()
+    return Checkpointer(
+        unit_of_work(), lease_seconds=settings.lease_seconds, renew_seconds=settings.lease_renew_seconds
+    )
+
+
+@functools.cache
+def lease_sweeper() -> LeaseSweeper:
+    """The instance's sweep for answers whose writer died; started with the chat service."""
+    return LeaseSweeper(
+        unit_of_work(), interval_seconds=chat_settings().lease_sweep_seconds, own=checkpointer().holding
+    ).start()
 
 
 @functools.cache
@@ -150,8 +162,9 @@ def relays() -> RelayRegistry:
 @functools.cache
 def chat_service() -> ChatService:
     writer = AnswerWriter(
-        uow=unit_of_work(), relays=relays(), save_progress=checkpointer().save, settings=chat_settings()
+        uow=unit_of_work(), relays=relays(), checkpoints=checkpointer(), settings=chat_settings()
     )
+    lease_sweeper()
     return ChatService(
         uow=unit_of_work(),
         writer=writer,
@@ -164,6 +177,11 @@ def chat_service() -> ChatService:
 
 def reset() -> None:
     """Forget every singleton (tests use this to start a fresh 'instance')."""
+    if lease_sweeper.cache_info().currsize:
+        lease_sweeper().stop()
+    if engine.cache_info().currsize:
+        # Background writers of the old 'instance' may outlive it: close its idle connections.
+        engine().dispose()
     for cached in (
         database_url,
         engine,
@@ -175,6 +193,7 @@ def reset() -> None:
         embedding_backfill,
         rate_limiter,
         checkpointer,
+        lease_sweeper,
         token_keys,
         chat_service,
         staff_sign_in,

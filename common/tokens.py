@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from common.errors import NotFound, conversation_not_found
 from common.models import Conversation
 
+# A conversation token is at least 256 random bits written in base64url (A-Z a-z 0-9 - _),
+# unpadded: 43 characters or more (at most 128). A client proposing a conversation makes
+# one with crypto.getRandomValues; the server's own are exactly this shape.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43,128}")
+
 
 def new_token() -> str:
     """256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
+
+
+def well_formed_token(token: str | None) -> bool:
+    """Whether ``token`` is shaped like a conversation token (see ``TOKEN_PATTERN``)."""
+    return token is not None and TOKEN_PATTERN.fullmatch(token) is not None
 
 
 class TokenKeys:

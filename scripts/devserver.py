@@ -2,23 +2,32 @@
 
 Each function is built by functions-framework exactly as in production and mounted at its
 name (``/chat_stream``, ``/history``, ``/policies``). With DATABASE_URL unset an embedded
-Postgres starts, its data kept in ``.data/pg``; migrations are applied on start.
+Postgres starts, its data and its log kept in ``.data/pg``, and stops with the server
+(Ctrl+C or SIGTERM); migrations are applied on start. A busy port is reported before
+anything starts.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import signal
+import socket
+import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from http import HTTPStatus
+from typing import TYPE_CHECKING, NoReturn
 
 import functions_framework
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.shared_data import SharedDataMiddleware
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 from werkzeug.wrappers import Request, Response
 
 from common import runtime
 from common.config import REPO_ROOT, get_settings
+from common.db import start_embedded_postgres
 from common.logs import configure_logging
 from common.migrate import upgrade_to_head
 from scripts.local import function_names
@@ -28,6 +37,31 @@ if TYPE_CHECKING:
 
 WEB_DIR = REPO_ROOT / "web"
 OPENAPI = REPO_ROOT / "openapi.yaml"
+
+
+# Errors the HTTP server answers itself, before any function sees the request.
+_SERVER_ERROR_CODES = {
+    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "headers_too_large",
+    HTTPStatus.REQUEST_URI_TOO_LONG: "uri_too_long",
+}
+
+
+class JsonErrorRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler, but the errors it answers itself (a header line over 64 KB or more
+    than 100 headers: 431) keep the JSON error contract instead of an HTML page."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        status = HTTPStatus(code)
+        error = {"code": _SERVER_ERROR_CODES.get(status, "bad_request"), "message": message or status.phrase}
+        body = json.dumps({"error": error}).encode()
+        self.close_connection = True
+        self.send_response(code, status.phrase)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
 
 def _at_root(app: WSGIApplication) -> WSGIApplication:
@@ -76,26 +110,58 @@ def build_app() -> DispatcherMiddleware:
     return DispatcherMiddleware(root, mounts)
 
 
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _stop_on_sigterm(_signum: int, _frame: object) -> NoReturn:
+    # Leave like Ctrl+C does, so exit handlers stop the embedded Postgres.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     # People read this terminal: plain lines unless LOG_FORMAT=json is asked for.
     os.environ.setdefault("LOG_FORMAT", "text")
     configure_logging()
-    settings = get_settings()
-    url = runtime.database_url()
-    # The functions read DATABASE_URL themselves; share the embedded server's URL with them.
-    os.environ["DATABASE_URL"] = url
-    upgrade_to_head(url)
+    # The banner says what matters; each request has its own log line from the functions.
+    for chatty in ("alembic", "werkzeug"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     port = int(os.environ.get("PORT", "8080"))
     host = os.environ.get("HOST", "127.0.0.1")
-    where = "DATABASE_URL" if settings.database_url else f"embedded Postgres in {settings.data_dir / 'pg'}"
+    if not port_is_free(host, port):
+        sys.exit(f"Port {port} on {host} is in use: stop what runs there, or use PORT=<another> make dev.")
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    settings = get_settings()
+    if settings.database_url:
+        url, where = settings.database_url, "DATABASE_URL"
+    else:
+        url = start_embedded_postgres(settings.data_dir, stop_at_exit=True)
+        pgdata = settings.data_dir / "pg"
+        where = (
+            f"embedded Postgres in {pgdata} (logs: {pgdata / 'log'}, {settings.data_dir / 'pgserver.log'})"
+        )
+    # The functions read DATABASE_URL themselves; share the embedded server's URL with them.
+    os.environ["DATABASE_URL"] = url
+    runtime.reset()
+    upgrade_to_head(url)
+    runtime.lease_sweeper()  # resolve answers left streaming by an earlier run, with no traffic
     if settings.model_configured:
         model = f"Gemini model {settings.gemini_model}"
         if settings.gemini_base_url:
             model += f" at {settings.gemini_base_url}"
     else:
         model = "no GEMINI_API_KEY: answers come from the shop's knowledge base"
-    print(f"\n  Support chat on http://{host}:{port}/\n  database: {where}\n  model: {model}\n", flush=True)
-    run_simple(host, port, build_app(), threaded=True, use_reloader=False)
+    base = f"http://{host}:{port}"
+    functions = "  ".join(f"{base}/{name}" for name in function_names())
+    print(f"Support chat on {base}/\nFunctions: {functions}\nDatabase: {where}; model: {model}", flush=True)
+    run_simple(
+        host, port, build_app(), threaded=True, use_reloader=False, request_handler=JsonErrorRequestHandler
+    )
 
 
 if __name__ == "__main__":

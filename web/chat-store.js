@@ -3,7 +3,8 @@
  *
  * One record per chat function (two shops on one domain do not share it):
  *   {active: id|null, conversations: [{id, token, title, updatedAt}],
- *    drafts: {key: text}, unsent: {key: {message, clientMessageId}}, ratings: {messageId: "up"|"down"}}
+ *    drafts: {key: text}, unsent: {key: {message, clientMessageId, proposed}},
+ *    ratings: {messageId: "up"|"down"}}
  * where key is a conversation id or "new". Storage that is full or disabled never breaks the
  * chat: it just forgets on reload. Defines window.SupportChat.store = {createStore}.
  */
@@ -130,7 +131,13 @@
       },
       saveUnsent: function (slot, turn) {
         update(function (state) {
-          if (turn) state.unsent[slot] = { message: turn.message, clientMessageId: turn.clientMessageId };
+          if (turn) {
+            state.unsent[slot] = {
+              message: turn.message,
+              clientMessageId: turn.clientMessageId,
+              proposed: turn.proposed || null,
+            };
+          }
           else delete state.unsent[slot];
         });
       },

@@ -3,7 +3,8 @@
  *
  * createTransport({chatStreamUrl, historyUrl}) gives the HTTP contract of mission.md as calls
  * that resolve to plain outcomes; the chat (chat.js) decides what they mean for the shopper.
- * Defines window.SupportChat.transport = {createTransport, newClientMessageId, codePoints}.
+ * Defines window.SupportChat.transport = {createTransport, newClientMessageId, proposeConversation,
+ * codePoints}.
  */
 (function () {
   "use strict";
@@ -16,6 +17,19 @@
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  /** 256 random bits, base64url without padding (43 characters): a conversation token. */
+  function newConversationToken() {
+    var bytes = window.crypto.getRandomValues(new Uint8Array(32));
+    var binary = String.fromCharCode.apply(null, Array.prototype.slice.call(bytes));
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  /** A conversation the client proposes with its first message ({id: UUIDv4, token}), so a
+   * retried first message finds it instead of starting a second one. */
+  function proposeConversation() {
+    return { id: newClientMessageId(), token: newConversationToken() };
   }
 
   // Python counts code points; the server's offsets are in code points, not UTF-16 units.
@@ -270,6 +284,7 @@
   SupportChat.transport = {
     createTransport: createTransport,
     newClientMessageId: newClientMessageId,
+    proposeConversation: proposeConversation,
     codePoints: codePoints,
   };
 })();

@@ -107,6 +107,8 @@
       return {
         // Sending the same refused message again reuses its id: the server never stores it twice.
         clientMessageId: unsent && unsent.message === message ? unsent.clientMessageId : transportLib.newClientMessageId(),
+        // A first message proposes its conversation; sending it again proposes the same one.
+        proposed: (unsent && unsent.message === message && unsent.proposed) || null,
         message: message,
         slot: slot(),
         userEl: null,
@@ -149,6 +151,11 @@
       return true;
     }
 
+    function proposal(turn) {
+      if (!turn.proposed) turn.proposed = transportLib.proposeConversation();
+      return turn.proposed;
+    }
+
     /** how: "post" asks (or asks again, same client_message_id); "resume" follows an answer. */
     function startTurn(turn, how) {
       clearFailure(turn);
@@ -169,7 +176,7 @@
       var handlers = answerHandlers(turn);
       var streamed =
         how === "post"
-          ? transport.ask(turn, conversation, controller.signal, handlers)
+          ? transport.ask(turn, conversation || proposal(turn), controller.signal, handlers)
           : transport.resume(turn.answerId, turn.offset, conversation, controller.signal, handlers);
       streamed.then(function (outcome) {
         if (destroyed || currentTurn !== turn || outcome.kind === "aborted") return;

@@ -1,7 +1,10 @@
-"""Checkpoints of streaming answers, written from a background thread.
+"""Checkpoints and leases of streaming answers, written from a background thread.
 
 A database round trip never sits between two chunks of an answer: the relay hands over the
 text so far and moves on; one writer per instance saves the newest text of every answer.
+The same writer renews the liveness lease of every answer this instance holds, every
+``renew_seconds``, also while the model is quiet: an answer whose lease runs out has lost
+its writer (see ``common.chat.leases``).
 """
 
 from __future__ import annotations
@@ -16,12 +19,27 @@ from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+# With no answer to write for this long, the writer thread ends (and its connection goes back).
+IDLE_EXIT_SECONDS = 30.0
+
 
 class Checkpointer:
-    def __init__(self, uow: UnitOfWorkFactory, *, backoff_seconds: float = 10.0) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        *,
+        lease_seconds: float = 15.0,
+        renew_seconds: float = 5.0,
+        backoff_seconds: float | None = None,
+    ) -> None:
         self._uow = uow
-        self._backoff = backoff_seconds
+        self._lease = lease_seconds
+        self._renew_every = renew_seconds
+        # After a failure, try again soon enough that a live answer keeps its lease.
+        self._backoff = renew_seconds if backoff_seconds is None else backoff_seconds
         self._pending: dict[uuid.UUID, str] = {}
+        self._held: set[uuid.UUID] = set()
+        self._renewed_at = 0.0
         self._writing = 0
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -30,37 +48,82 @@ class Checkpointer:
         """Queue ``text`` as the answer's progress; an older queued text is replaced."""
         with self._cond:
             self._pending[message_id] = text
-            if self._thread is None or not self._thread.is_alive():
-                try:
-                    thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
-                    thread.start()
-                    self._thread = thread
-                except RuntimeError:
-                    # No thread to be had right now: skip this checkpoint, never the answer.
-                    log.warning("checkpoint writer could not start")
-                    return
-            self._cond.notify()
+            self._wake()
+
+    def hold(self, message_id: uuid.UUID) -> None:
+        """Keep renewing the answer's lease until ``release``: this instance is writing it."""
+        with self._cond:
+            if not self._held:
+                # Its placeholder was stored with a fresh lease: the first renewal is one period away.
+                self._renewed_at = time.monotonic()
+            self._held.add(message_id)
+            self._wake()
+
+    def release(self, message_id: uuid.UUID) -> None:
+        """The answer is stored (or given up): stop renewing its lease."""
+        with self._cond:
+            self._held.discard(message_id)
+
+    def holding(self) -> frozenset[uuid.UUID]:
+        """The answers this instance is writing right now."""
+        with self._cond:
+            return frozenset(self._held)
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything queued so far is written (or dropped after a failure)."""
         with self._cond:
             return self._cond.wait_for(lambda: not self._pending and not self._writing, timeout)
 
+    def _wake(self) -> None:
+        """Start the writer if it is not running, and tell it there is work (lock held)."""
+        if self._thread is None or not self._thread.is_alive():
+            try:
+                thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
+                thread.start()
+                self._thread = thread
+            except RuntimeError:
+                # No thread to be had right now: skip this checkpoint, never the answer.
+                log.warning("checkpoint writer could not start")
+                return
+        self._cond.notify()
+
+    def _renewal_due(self) -> bool:
+        return bool(self._held) and time.monotonic() - self._renewed_at >= self._renew_every
+
+    def _next_pass(self) -> tuple[dict[uuid.UUID, str], set[uuid.UUID]] | None:
+        """Wait for text to save or a lease to renew; take both (lock held). None: idle for a
+        while, the thread may end (``_wake`` starts another)."""
+        while not self._pending and not self._renewal_due():
+            wait = (
+                self._renew_every - (time.monotonic() - self._renewed_at) if self._held else IDLE_EXIT_SECONDS
+            )
+            if not self._cond.wait(wait) and not self._held and not self._pending:
+                self._thread = None
+                return None
+        batch, self._pending = self._pending, {}
+        renew = set(self._held) if self._renewal_due() else set()
+        self._writing = len(batch) + len(renew)
+        return batch, renew
+
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: bool(self._pending))
-                batch, self._pending = self._pending, {}
-                self._writing = len(batch)
+                work = self._next_pass()
+            if work is None:
+                return
+            batch, renew = work
             try:
-                # One transaction for every answer that moved since the last pass.
+                # One transaction for every answer that moved (and every lease due) since the last pass.
                 with self._uow() as tx:
                     for message_id, text in batch.items():
                         tx.conversations.save_progress(message_id, text)
+                    tx.conversations.renew_leases(renew, lease_seconds=self._lease)
+                if renew:
+                    self._renewed_at = time.monotonic()
             except DatabaseUnavailable:
                 # A missed checkpoint only delays resumes on other instances; the answers go on.
                 # Keep the batch (newer text queued meanwhile wins) for the next attempt.
-                log.warning("checkpoints paused for %.0f s: database unavailable", self._backoff)
+                log.warning("checkpoints paused for %.1f s: database unavailable", self._backoff)
                 with self._cond:
                     for message_id, text in batch.items():
                         self._pending.setdefault(message_id, text)
@@ -69,6 +132,7 @@ class Checkpointer:
                 time.sleep(self._backoff)
             except Exception as exc:
                 log.error("checkpoint write failed: %s", type(exc).__name__)
+                time.sleep(self._backoff)  # never a busy loop on a lasting fault
             finally:
                 with self._cond:
                     self._writing = 0

@@ -3,7 +3,6 @@ the checkpoints of another instance that is still writing it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from typing import Protocol
 
 from common.chat.events import Delta, FinalEvent, Heartbeat, StreamItem, error_event, final_event_for
 from common.errors import DatabaseUnavailable
-from common.models import MessageStatus, utcnow
+from common.models import MessageStatus
 from common.unit_of_work import UnitOfWorkFactory
 
 
@@ -34,15 +33,24 @@ class StoredAnswer:
 
 
 class CheckpointFollower:
-    """Follows an answer another instance is writing, through its checkpoints in Postgres."""
+    """Follows an answer another instance is writing, through its checkpoints in Postgres.
+
+    The writer renews the row's lease; once the lease has run out (its instance died), the
+    follower resolves the row itself: the text saved so far, then ``answer_lost``.
+    """
 
     def __init__(
-        self, *, uow: UnitOfWorkFactory, message_id: uuid.UUID, poll_seconds: float, lost_after_seconds: float
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        message_id: uuid.UUID,
+        poll_seconds: float,
+        outage_limit_seconds: float,
     ) -> None:
         self._uow = uow
         self._message_id = message_id
         self._poll = poll_seconds
-        self._lost_after = lost_after_seconds
+        self._outage_limit = outage_limit_seconds
         self._failing_since: float | None = None
 
     def read(self, offset: int, timeout: float) -> tuple[list[str], FinalEvent | None]:
@@ -55,7 +63,7 @@ class CheckpointFollower:
                 # Keep the stream (and its pings) going through a short outage; give up after a while.
                 now = time.monotonic()
                 self._failing_since = self._failing_since or now
-                if now - self._failing_since > self._lost_after:
+                if now - self._failing_since > self._outage_limit:
                     return [], error_event("resume_unavailable")
                 text, final = "", None
             rest = text[offset:]
@@ -71,22 +79,11 @@ class CheckpointFollower:
             message = tx.conversations.get_message(self._message_id)
             if message is None:
                 return "", error_event("answer_lost")
-            final = final_event_for(message)
-            cutoff = utcnow() - dt.timedelta(seconds=self._lost_after)
-            # No checkpoint for longer than a live writer ever goes quiet: its instance died.
-            if (
-                final is None
-                and message.updated_at < cutoff
-                and tx.conversations.finish_streaming(
-                    message.id,
-                    status=MessageStatus.INTERRUPTED,
-                    error_code="answer_lost",
-                    finish_reason="error",
-                    updated_before=cutoff,
-                )
+            if message.status == MessageStatus.STREAMING and tx.conversations.expire_leases(
+                conversation_id=message.conversation_id
             ):
-                final = error_event("answer_lost")
-            return message.content, final
+                tx.session.refresh(message)
+            return message.content, final_event_for(message)
 
 
 def follow(

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from common import logs
 from common.chat.events import FinalEvent, done_event, error_event
@@ -22,7 +22,15 @@ from common.unit_of_work import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
-SaveProgress = Callable[[uuid.UUID, str], None]
+
+
+class ProgressWriter(Protocol):
+    """Where checkpoints and leases go (``common.chat.checkpoints.Checkpointer``)."""
+
+    def save(self, message_id: uuid.UUID, text: str) -> None: ...
+    def hold(self, message_id: uuid.UUID) -> None: ...
+    def release(self, message_id: uuid.UUID) -> None: ...
+
 
 SAFETY_REFUSAL = (
     "I'm sorry, I can't help with that request. I'm happy to answer questions about "
@@ -88,16 +96,24 @@ class AnswerWriter:
 
     uow: UnitOfWorkFactory
     relays: RelayRegistry
-    save_progress: SaveProgress
+    checkpoints: ProgressWriter
     settings: ChatSettings
     clock: Clock = time.monotonic
     sleep: Callable[[float], None] = time.sleep
 
-    def launch(self, job: AnswerJob, *, then: Callable[[str], None] | None = None) -> AnswerChannel:
+    def launch(
+        self,
+        job: AnswerJob,
+        *,
+        then: Callable[[str], None] | None = None,
+        prepare: Callable[[AnswerJob], AnswerJob] | None = None,
+    ) -> AnswerChannel:
         """Write the answer in a thread that outlives the request; return the channel to follow.
 
-        ``then`` runs in the same thread once the answer is stored, with its text. Whatever
-        breaks, readers get an ending and the row does not stay ``streaming``.
+        ``prepare`` runs first in that thread and returns the job to write (a turn waiting for
+        the answer before it). ``then`` runs in the same thread once the answer is stored, with
+        its text. The answer's lease is renewed until it is stored. Whatever breaks, readers
+        get an ending and the row does not stay ``streaming``.
         """
         key = str(job.message_id)
         try:
@@ -105,15 +121,17 @@ class AnswerWriter:
         except Exception:
             self.abandon(job.message_id, code="internal_error")
             raise
+        self.checkpoints.hold(job.message_id)
 
         def run() -> None:
             try:
-                self.write(job, channel)
+                self.write(prepare(job) if prepare is not None else job, channel)
             except Exception as exc:
                 log.error("answer generation crashed: %s", type(exc).__name__, exc_info=True)
                 self.abandon(job.message_id, code="internal_error", text=channel.text)
                 channel.close(error_event("internal_error"))
             finally:
+                self.checkpoints.release(job.message_id)
                 self.relays.release(key)
             if then is not None:
                 then(channel.text)
@@ -121,13 +139,18 @@ class AnswerWriter:
         try:
             self.relays.run(key, run)
         except Exception:
+            self.checkpoints.release(job.message_id)
             self.relays.release(key)
             self.abandon(job.message_id, code="internal_error")
             raise
         return channel
 
     def write(self, job: AnswerJob, channel: AnswerChannel) -> FinalEvent:
-        """Stream the answer into ``channel``, store it, and close the channel.
+        """Stream the answer into ``channel``, close the channel, and store the answer.
+
+        Readers get the final event as soon as the model finished; the save comes after,
+        retried for ``final_save_window_seconds`` if the database fails, the answer kept in
+        memory meanwhile (the request stays open, so the platform keeps the CPU).
 
         If the model fails before its first token and the job has a fallback, the fallback
         answers instead and the stored message records why (``source="fallback"`` and the
@@ -154,13 +177,11 @@ class AnswerWriter:
             answer_duration_ms=fields["duration_ms"],
             **{k: fields.get(k) for k in LOGGED_FIELDS},
         )
-        try:
-            self._save_final(job.message_id, fields)
-        except DatabaseUnavailable:
-            # The shopper saw the whole answer, but it could not be stored: say so rather
-            # than pretend. The checkpointed text stays, and the message is later marked lost.
-            final = error_event("answer_not_saved")
         channel.close(final)
+        if not self._save_final(job.message_id, fields):
+            # Best effort, in case the database is back this very moment; otherwise the lease
+            # runs out and whoever meets the row marks it lost with its checkpointed text.
+            self.abandon(job.message_id, code="answer_lost", text=answer.text)
         return final
 
     def abandon(self, message_id: uuid.UUID, *, code: str, text: str = "") -> None:
@@ -192,7 +213,7 @@ class AnswerWriter:
                     answer.parts.append(event.text)
                     channel.publish(event.text)
                     if now - last_checkpoint >= limits.checkpoint_interval_seconds:
-                        self.save_progress(job.message_id, answer.text)
+                        self.checkpoints.save(job.message_id, answer.text)
                         last_checkpoint = now
                 else:
                     answer.end = event
@@ -217,19 +238,29 @@ class AnswerWriter:
             "cost_usd": estimate_cost(self.settings.prices, used, input_tokens, output_tokens),
         }
 
-    def _save_final(self, message_id: uuid.UUID, fields: dict[str, Any]) -> None:
-        """Store the finished answer, retrying a flaky database: an answer is never dropped silently."""
-        attempts = self.settings.final_save_attempts
-        for attempt in range(1, attempts + 1):
+    def _save_final(self, message_id: uuid.UUID, fields: dict[str, Any]) -> bool:
+        """Store the finished answer, retrying a failing database with backoff for the final-save
+        window: an answer the shopper has seen is not given up on early. False if it never
+        could be stored."""
+        settings = self.settings
+        started, pause, attempt = self.clock(), settings.final_save_backoff_seconds, 0
+        while True:
+            attempt += 1
             try:
                 with self.uow() as tx:
                     tx.conversations.finish_message(message_id, **fields)
-                return
+                if attempt > 1:
+                    log.info("final save succeeded after %d attempts", attempt)
+                return True
             except DatabaseUnavailable:
-                if attempt == attempts:
-                    log.error("final save failed after retries", extra={"message_id": str(message_id)})
-                    raise
-                self.sleep(min(self.settings.final_save_backoff_seconds * 2 ** (attempt - 1), 3.0))
+                waited = self.clock() - started
+                if waited + pause > settings.final_save_window_seconds:
+                    log.error("final save failed for %.0f s; the answer is lost", waited)
+                    return False
+                if attempt == 1:
+                    log.warning("final save failed; the answer is kept in memory and retried")
+                self.sleep(pause)
+                pause = min(pause * 2, settings.final_save_max_pause_seconds)
 
 
 def _outcome(

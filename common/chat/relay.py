@@ -30,8 +30,10 @@ class AnswerChannel:
             self._cond.notify_all()
 
     def close(self, final: FinalEvent) -> None:
+        """End the stream; the first ending stands (readers may already have seen it)."""
         with self._cond:
-            self._final = final
+            if self._final is None:
+                self._final = final
             self._cond.notify_all()
 
     def wait_closed(self, timeout: float) -> bool:

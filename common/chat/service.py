@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,13 +19,15 @@ from common.chat.relay import AnswerChannel
 from common.chat.settings import ChatSettings
 from common.chat.summary import summarise_if_needed
 from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, start_turn
-from common.errors import NotFound
+from common.errors import DatabaseUnavailable, NotFound
 from common.knowledge.entries import Knowledge
 from common.knowledge.hybrid import ground
 from common.llm import AnswerSource, Embedder, LLMClient
 from common.responses import MetaData
 from common.tokens import TokenKeys
 from common.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 # A direct FAQ answer needs its match this far ahead of the runner-up (score share).
 FAQ_MIN_MARGIN = 0.3
@@ -47,7 +52,9 @@ class ChatService:
         instance has stored the answer, even after the client left: Cloud Run gives an instance
         CPU only while a request is open.
         """
-        turn = start_turn(uow=self.uow, request=request, keys=self.keys)
+        turn = start_turn(
+            uow=self.uow, request=request, keys=self.keys, lease_seconds=self.settings.lease_seconds
+        )
         logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
         try:
             reader, source = self._answer(turn)
@@ -70,7 +77,12 @@ class ChatService:
         return self._stream(self._reader(message_id), message_id, offset=offset)
 
     def _answer(self, turn: TurnStarted) -> tuple[AnswerReader, AnswerSource]:
-        """Where the turn's answer streams from, and what it is announced as."""
+        """Where the turn's answer streams from, and what it is announced as.
+
+        A turn sent while an earlier answer in the conversation is still being written waits
+        for it (in the generation thread: the shopper gets ``meta``, then heartbeats) and
+        is answered with that question and answer in its prompt.
+        """
         if turn.replay:
             stored: AnswerSource = "model" if turn.replay_source == "model" else "knowledge"
             still_writing: AnswerSource = "model" if self.model is not None else "knowledge"
@@ -99,7 +111,45 @@ class ChatService:
             fallback = KnowledgeAnswerer(knowledge)
         job = AnswerJob(llm, prompt, turn.assistant_message_id, knowledge.version, fallback)
         then = (lambda text: self._summarise(turn, text, llm)) if llm.source == "model" else None
-        return self.writer.launch(job, then=then), llm.source
+        prepare = (lambda job: self._after_earlier_answers(turn, job)) if turn.earlier_pending else None
+        return self.writer.launch(job, then=then, prepare=prepare), llm.source
+
+    def _after_earlier_answers(self, turn: TurnStarted, job: AnswerJob) -> AnswerJob:
+        """Wait until no answer before this turn is being written, then rebuild the prompt from
+        the history as stored now. Polls Postgres (no connection is held while waiting), so it
+        works whichever instance writes the earlier answer; a dead writer's lease runs out."""
+        settings = self.settings
+        give_up_at = time.monotonic() + settings.deadline_seconds + settings.final_save_window_seconds
+        while time.monotonic() < give_up_at:
+            try:
+                with self.uow() as tx:
+                    tx.conversations.expire_leases(conversation_id=turn.conversation_id)
+                    if not tx.conversations.earlier_answer_streaming(
+                        turn.conversation_id, before_position=turn.user_position
+                    ):
+                        break
+            except DatabaseUnavailable:
+                pass  # keep waiting: the earlier answer cannot be stored either
+            time.sleep(settings.checkpoint_interval_seconds)
+        else:
+            log.warning("an earlier answer is still streaming; answering without waiting longer")
+        with self.uow() as tx:
+            conversation = tx.conversations.get(turn.conversation_id)
+            assert conversation is not None, "the turn was stored in it"
+            history = tx.conversations.history(
+                turn.conversation_id,
+                after_position=conversation.summary_through_position,
+                before_position=turn.user_position,
+                limit=HISTORY_WINDOW,
+            )
+        prompt = build_prompt(
+            system_instruction=job.prompt.system_instruction,
+            history=history,
+            message=turn.question,
+            budget=settings.history_token_budget,
+            summary=conversation.summary,
+        )
+        return dataclasses.replace(job, prompt=prompt)
 
     def _answerer(self, knowledge: Knowledge, question: str) -> LLMClient:
         """The model, unless there is none or a confident FAQ match can answer without a call."""
@@ -133,7 +183,8 @@ class ChatService:
             uow=self.uow,
             message_id=message_id,
             poll_seconds=self.settings.checkpoint_interval_seconds,
-            lost_after_seconds=self.settings.quiet_limit_seconds,
+            # Through a database outage, ping for as long as a lease would have kept the answer.
+            outage_limit_seconds=2 * self.settings.lease_seconds,
         )
 
     def _stream(
@@ -153,7 +204,11 @@ class ChatService:
                 self.writer.relays.thread(str(message_id)) if isinstance(reader, AnswerChannel) else None
             )
             if generation is not None:
-                generation.join(timeout=self.settings.deadline_seconds + 60)
+                # Until the answer is stored: waiting for an earlier answer, generating, saving.
+                settings = self.settings
+                generation.join(
+                    timeout=2 * settings.deadline_seconds + settings.final_save_window_seconds + 60
+                )
 
     def _summarise(self, turn: TurnStarted, answer: str, llm: LLMClient) -> None:
         """Fold older turns into the summary if the conversation has outgrown the history budget."""

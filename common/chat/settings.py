@@ -12,9 +12,13 @@ from common.config import Settings
 class ChatSettings:
     checkpoint_interval_seconds: float
     deadline_seconds: float
-    # The longest a live writer goes without a checkpoint (the model's silence before its
-    # first token, retries included); a streaming answer quiet for longer has lost its writer.
-    quiet_limit_seconds: float
+    # A streaming answer's liveness lease, how often its writer renews it, and how often each
+    # instance sweeps for expired ones.
+    lease_seconds: float
+    lease_renew_seconds: float
+    lease_sweep_seconds: float
+    # A finished answer whose save fails is kept in memory and retried for this long.
+    final_save_window_seconds: float
     heartbeat_seconds: float
     history_token_budget: int
     # A direct FAQ answer (no model call) needs at least this BM25 score; None: never.
@@ -23,21 +27,22 @@ class ChatSettings:
     knowledge_fallback: bool
     # USD per million tokens, (input, output), by model: for the cost recorded with each answer.
     prices: Mapping[str, tuple[float, float]]
-    # The final save of an answer: attempts, and the first pause between them (doubling).
     # Knowledge over this many tokens is grounded per question with its top entries.
     knowledge_token_budget: int = 8000
     knowledge_top_entries: int = 8
-    final_save_attempts: int = 5
+    # The first pause between attempts of the final save (doubling up to the cap).
     final_save_backoff_seconds: float = 0.4
+    final_save_max_pause_seconds: float = 5.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChatSettings:
         return cls(
             checkpoint_interval_seconds=settings.checkpoint_interval_seconds,
             deadline_seconds=settings.answer_deadline_seconds,
-            # Silence before the first token: every attempt's read timeout plus the backoff between.
-            quiet_limit_seconds=settings.gemini_retry_attempts * (settings.gemini_read_timeout_seconds + 4.0)
-            + 15.0,
+            lease_seconds=settings.answer_lease_seconds,
+            lease_renew_seconds=settings.lease_renew_seconds,
+            lease_sweep_seconds=settings.lease_sweep_seconds,
+            final_save_window_seconds=settings.final_save_window_seconds,
             heartbeat_seconds=settings.heartbeat_seconds,
             history_token_budget=settings.history_token_budget,
             faq_direct_answer_min_score=settings.faq_direct_answer_min_score,

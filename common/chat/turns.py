@@ -8,9 +8,9 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from common.errors import Conflict, RepeatedSend, conversation_not_found
+from common.errors import Conflict, ConversationTaken, RepeatedSend, conversation_not_found
 from common.llm import AnswerSource, Turn
-from common.models import MessageStatus, Role
+from common.models import MessageStatus
 from common.repositories import ConversationRepository
 from common.responses import MetaData
 from common.tokens import TokenKeys, new_token
@@ -47,6 +47,10 @@ class TurnStarted:
     replay: bool = False
     # For a replay: where the stored answer came from (None while it is still being written).
     replay_source: str | None = None
+    # Where the question sits in the conversation, and whether an answer before it is still
+    # being written: then this answer waits for it, and reads its history again.
+    user_position: int = 1
+    earlier_pending: bool = False
 
     def meta(self, answer_source: AnswerSource) -> MetaData:
         return MetaData(
@@ -58,60 +62,105 @@ class TurnStarted:
         )
 
 
-def start_turn(*, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys) -> TurnStarted:
+def start_turn(
+    *, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys, lease_seconds: float
+) -> TurnStarted:
     """Store the shopper's message and a ``streaming`` placeholder for the answer, atomically.
 
-    Raises ``NotFound`` for an unknown conversation or a wrong token. A repeated
-    ``client_message_id`` replays or re-answers the earlier turn instead of storing the
-    message twice (see ``RETRY_GENERATES``).
+    A ``conversation_id`` that does not exist is the client proposing a new conversation: it
+    is created under that id and token. Raises ``NotFound`` for an id that exists under
+    another token. A repeated ``client_message_id`` replays or re-answers the earlier turn
+    instead of storing the message twice (see ``RETRY_GENERATES``). The placeholder's lease
+    lasts ``lease_seconds``; its writer renews it.
     """
     try:
-        with uow() as tx:
-            return _new_turn(tx.conversations, request, keys)
+        try:
+            with uow() as tx:
+                return _new_turn(tx.conversations, request, keys, lease_seconds)
+        except ConversationTaken:
+            # Proposed meanwhile by a twin of this request, or in use under another token.
+            with uow() as tx:
+                return _new_turn(tx.conversations, request, keys, lease_seconds, may_create=False)
     except RepeatedSend:
         # Its transaction is gone; look at the earlier turn in a new one.
         log.info("repeated client_message_id: replaying or answering the earlier turn")
     with uow() as tx:
-        return _repeated_turn(tx.conversations, request, keys)
+        return _repeated_turn(tx.conversations, request, keys, lease_seconds)
 
 
-def _new_turn(repo: ConversationRepository, request: TurnRequest, keys: TokenKeys) -> TurnStarted:
-    """The common case, in one statement."""
-    if request.conversation_id is None:
+def _new_turn(
+    repo: ConversationRepository,
+    request: TurnRequest,
+    keys: TokenKeys,
+    lease_seconds: float,
+    *,
+    may_create: bool = True,
+) -> TurnStarted:
+    """The common case, in one statement (two for a conversation the client proposes)."""
+    proposed = request.conversation_id
+    if proposed is None:
         token = new_token()
         conversation_id, user_id, assistant_id = repo.start_conversation(
-            token_hash=keys.hash(token), question=request.message, client_message_id=request.client_message_id
+            token_hash=keys.hash(token),
+            question=request.message,
+            client_message_id=request.client_message_id,
+            lease_seconds=lease_seconds,
         )
         return TurnStarted(conversation_id, token, user_id, assistant_id, question=request.message)
     token = request.conversation_token or ""
     # The stored value is a keyed hash of a 256-bit random token, so comparing it in SQL
     # reveals nothing useful through timing.
     continued = repo.continue_conversation(
-        request.conversation_id,
+        proposed,
         token_hash=keys.hash(token),
         question=request.message,
         client_message_id=request.client_message_id,
         history_limit=HISTORY_WINDOW,
+        lease_seconds=lease_seconds,
     )
     if continued is None:
-        raise conversation_not_found()
+        if not may_create:
+            raise conversation_not_found()
+        return _proposed_turn(repo, request, keys.hash(token), lease_seconds)
     return TurnStarted(
-        request.conversation_id,
+        proposed,
         token,
         continued.user_message_id,
         continued.assistant_message_id,
         question=request.message,
         history=continued.history,
         summary=continued.summary,
+        user_position=continued.user_position,
+        earlier_pending=continued.earlier_pending,
     )
 
 
-def _repeated_turn(repo: ConversationRepository, request: TurnRequest, keys: TokenKeys) -> TurnStarted:
+def _proposed_turn(
+    repo: ConversationRepository, request: TurnRequest, token_hash: bytes, lease_seconds: float
+) -> TurnStarted:
+    """A conversation the client proposed: created under its id (``ConversationTaken`` if it exists)."""
+    assert request.conversation_id is not None
+    _, user_id, assistant_id = repo.start_conversation(
+        token_hash=token_hash,
+        question=request.message,
+        client_message_id=request.client_message_id,
+        lease_seconds=lease_seconds,
+        conversation_id=request.conversation_id,
+    )
+    token = request.conversation_token or ""
+    return TurnStarted(request.conversation_id, token, user_id, assistant_id, question=request.message)
+
+
+def _repeated_turn(
+    repo: ConversationRepository, request: TurnRequest, keys: TokenKeys, lease_seconds: float
+) -> TurnStarted:
     """A send whose client_message_id is already stored: replay its answer, or answer it again."""
     assert request.conversation_id is not None
     assert request.client_message_id is not None
     token = request.conversation_token or ""
     conversation = keys.require(repo.get(request.conversation_id, for_update=True), token)
+    # An answer whose writer died is resolved first: it then counts as interrupted, and is answered anew.
+    repo.expire_leases(conversation_id=conversation.id)
     earlier = repo.find_by_client_message_id(conversation.id, request.client_message_id)
     assert earlier is not None, "the unique constraint clashed on this id"
     if earlier.content != request.message:
@@ -124,9 +173,7 @@ def _repeated_turn(repo: ConversationRepository, request: TurnRequest, keys: Tok
     if reply.status not in RETRY_GENERATES:
         return dataclasses.replace(started, replay=True, replay_source=reply.source)
     # The earlier answer failed: answer the same stored question again.
-    assistant = repo.add_message(
-        conversation, role=Role.ASSISTANT, content="", status=MessageStatus.STREAMING, reply_to_id=earlier.id
-    )
+    assistant = repo.add_placeholder(conversation, reply_to_id=earlier.id, lease_seconds=lease_seconds)
     history = repo.history(
         conversation.id,
         after_position=conversation.summary_through_position,
@@ -141,4 +188,6 @@ def _repeated_turn(repo: ConversationRepository, request: TurnRequest, keys: Tok
         question=earlier.content,
         history=history,
         summary=conversation.summary,
+        user_position=earlier.position,
+        earlier_pending=repo.earlier_answer_streaming(conversation.id, before_position=earlier.position),
     )

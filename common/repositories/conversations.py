@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,10 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from common.errors import RepeatedSend
+from common.errors import ConversationTaken, RepeatedSend
 from common.llm import Turn
-from common.models import Conversation, Message, MessageStatus, utcnow
-from common.repositories.turn_statements import CONTINUE_CONVERSATION, HISTORY_BETWEEN, START_CONVERSATION
+from common.models import Conversation, Message, MessageStatus, Role, utcnow
+from common.repositories.turn_statements import (
+    CONTINUE_CONVERSATION,
+    EARLIER_ANSWER_STREAMING,
+    EXPIRE_LEASES,
+    HISTORY_BETWEEN,
+    RENEW_LEASES,
+    START_CONVERSATION,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,10 @@ class ContinuedTurn:
     assistant_message_id: uuid.UUID
     summary: str | None
     history: list[Turn]  # oldest first
+    user_position: int
+    # An earlier answer is still being written (or this statement's snapshot missed an
+    # earlier turn): the history is incomplete until it is stored.
+    earlier_pending: bool = False
 
 
 class ConversationRepository:
@@ -34,16 +45,23 @@ class ConversationRepository:
         self.session = session
 
     def start_conversation(
-        self, *, token_hash: bytes, question: str, client_message_id: str | None
+        self,
+        *,
+        token_hash: bytes,
+        question: str,
+        client_message_id: str | None,
+        lease_seconds: float,
+        conversation_id: uuid.UUID | None = None,
     ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
         """A new conversation with its first question and a ``streaming`` answer placeholder,
-        in one statement. Returns the conversation, user message and assistant message ids."""
-        ids = {"cid": uuid.uuid4(), "uid": uuid.uuid4(), "aid": uuid.uuid4()}
+        in one statement. Returns the conversation, user message and assistant message ids.
+
+        ``conversation_id``: the id the client proposed; ``ConversationTaken`` if it exists.
+        """
+        ids = {"cid": conversation_id or uuid.uuid4(), "uid": uuid.uuid4(), "aid": uuid.uuid4()}
+        params = {"hash": token_hash, "question": question, "cmid": client_message_id, "now": utcnow()}
         with _repeated_send_detected():
-            self.session.execute(
-                START_CONVERSATION,
-                {**ids, "hash": token_hash, "question": question, "cmid": client_message_id, "now": utcnow()},
-            )
+            self.session.execute(START_CONVERSATION, {**ids, **params, "lease": lease_seconds})
         return ids["cid"], ids["uid"], ids["aid"]
 
     def continue_conversation(
@@ -54,10 +72,12 @@ class ConversationRepository:
         question: str,
         client_message_id: str | None,
         history_limit: int,
+        lease_seconds: float,
     ) -> ContinuedTurn | None:
         """In one statement: check the token, claim the next two positions (locking the
-        conversation row), store the question and a ``streaming`` placeholder, and read the
-        earlier turns that count for the prompt. None for an unknown id or a wrong token."""
+        conversation row), resolve answers whose lease expired, store the question and a
+        ``streaming`` placeholder, and read the earlier turns that count for the prompt.
+        None for an unknown id or a wrong token."""
         user_id, assistant_id = uuid.uuid4(), uuid.uuid4()
         with _repeated_send_detected():
             rows = self._continue(
@@ -70,12 +90,21 @@ class ConversationRepository:
                     "cmid": client_message_id,
                     "now": utcnow(),
                     "window": history_limit,
+                    "lease": lease_seconds,
                 }
             )
         if not rows:
             return None
         history = [Turn.from_stored(row.role, row.content) for row in reversed(rows) if row.role is not None]
-        return ContinuedTurn(user_id, assistant_id, rows[0].summary, history)
+        first = rows[0]
+        return ContinuedTurn(
+            user_id,
+            assistant_id,
+            first.summary,
+            history,
+            first.message_count - 1,
+            bool(first.earlier_pending),
+        )
 
     def _continue(self, params: dict[str, Any]) -> Sequence[sa.Row[Any]]:
         return self.session.execute(CONTINUE_CONVERSATION, params).all()
@@ -108,6 +137,22 @@ class ConversationRepository:
             **fields,
         )
         self.session.add(message)
+        return message
+
+    def add_placeholder(
+        self, conversation: Conversation, *, reply_to_id: uuid.UUID, lease_seconds: float
+    ) -> Message:
+        """A ``streaming`` answer to ``reply_to_id`` at the next position, with a fresh lease."""
+        lease = sa.func.now() + sa.func.make_interval(0, 0, 0, 0, 0, 0, sa.literal(lease_seconds, sa.Float()))
+        message = self.add_message(
+            conversation,
+            role=Role.ASSISTANT,
+            content="",
+            status=MessageStatus.STREAMING,
+            reply_to_id=reply_to_id,
+            lease_expires_at=lease,
+        )
+        self.session.flush()
         return message
 
     def get_message(self, message_id: uuid.UUID) -> Message | None:
@@ -163,6 +208,27 @@ class ConversationRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    def earlier_answer_streaming(self, conversation_id: uuid.UUID, *, before_position: int) -> bool:
+        """Whether an answer before ``before_position`` is still being written (its lease is live)."""
+        row = self.session.execute(
+            EARLIER_ANSWER_STREAMING, {"cid": conversation_id, "position": before_position}
+        ).scalar_one()
+        return bool(row)
+
+    def expire_leases(
+        self, *, conversation_id: uuid.UUID | None = None, keep: Collection[uuid.UUID] = ()
+    ) -> list[uuid.UUID]:
+        """Turn ``streaming`` answers whose lease expired (their writer died) into ``interrupted``
+        with their checkpointed text and ``answer_lost``: in one conversation, or everywhere
+        except ``keep``. Returns the ids resolved."""
+        rows = self.session.execute(EXPIRE_LEASES, {"cid": conversation_id, "keep": list(keep)}).all()
+        return [row.id for row in rows]
+
+    def renew_leases(self, message_ids: Collection[uuid.UUID], *, lease_seconds: float) -> None:
+        """Extend the lease of the answers this instance is still writing."""
+        if message_ids:
+            self.session.execute(RENEW_LEASES, {"ids": list(message_ids), "lease": lease_seconds})
+
     def save_progress(self, message_id: uuid.UUID, content: str) -> None:
         """Checkpoint a streaming answer's text so far (only while it is still streaming)."""
         self.session.execute(
@@ -185,19 +251,31 @@ class ConversationRepository:
         return bool(getattr(result, "rowcount", 0))
 
     def finish_message(self, message_id: uuid.UUID, **fields: Any) -> None:
+        """Store the writer's outcome. It wins over ``answer_lost``: a lease that expired while
+        the database was unreachable is resolved by the answer itself once it can be saved."""
         self.session.execute(
             sa.update(Message)
-            .where(Message.id == message_id)
-            .values(**fields, updated_at=utcnow(), completed_at=utcnow())
+            .where(
+                Message.id == message_id,
+                sa.or_(
+                    Message.status == MessageStatus.STREAMING,
+                    sa.and_(Message.status == MessageStatus.INTERRUPTED, Message.error_code == "answer_lost"),
+                ),
+            )
+            .values({"error_code": None, **fields, "updated_at": utcnow(), "completed_at": utcnow()})
         )
 
 
 @contextlib.contextmanager
 def _repeated_send_detected() -> Iterator[None]:
-    """Turn a clash on (conversation, client_message_id) into ``RepeatedSend``."""
+    """Turn a clash on (conversation, client_message_id) into ``RepeatedSend``, and one on a
+    proposed conversation id into ``ConversationTaken``."""
     try:
         yield
     except sa_exc.IntegrityError as exc:
         if "uq_messages_client_id" in str(exc.orig):
             raise RepeatedSend from exc
+        if "conversations_pkey" in str(exc.orig) or "uq_messages_position" in str(exc.orig):
+            # A proposed id already in use: its messages or its row clash, whichever first.
+            raise ConversationTaken from exc
         raise

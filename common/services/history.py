@@ -21,10 +21,13 @@ def conversation_page(
 ) -> HistoryPage:
     """The newest ``limit`` messages before ``before_position``, oldest first.
 
-    A wrong or missing token is answered exactly like an unknown conversation.
+    Answers in the conversation whose lease expired are resolved first. A wrong or missing
+    token is answered exactly like an unknown conversation.
     """
     with uow() as tx:
         keys.require(tx.conversations.get(conversation_id), conversation_token)
+        # An answer whose writer died shows as interrupted with its saved text, not as "streaming".
+        tx.conversations.expire_leases(conversation_id=conversation_id)
         # One extra row tells whether an older page exists.
         rows = tx.conversations.messages_before(
             conversation_id, before_position=before_position, limit=limit + 1

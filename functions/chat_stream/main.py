@@ -14,11 +14,11 @@ import functions_framework
 from common import runtime, sse
 from common.chat.turns import TurnRequest
 from common.config import get_settings
-from common.errors import InvalidRequest, PayloadTooLarge
+from common.errors import InvalidRequest, PayloadTooLarge, conversation_not_found
 from common.http import client_address, parse_json, serve, serve_unrouted_paths, sse_response
 from common.logs import configure_logging, label
 from common.schemas import ChatBody
-from common.tokens import fingerprint
+from common.tokens import fingerprint, well_formed_token
 
 configure_logging()
 
@@ -42,6 +42,20 @@ def send_message(request: flask.Request) -> flask.Response:
             f"message is longer than {settings.max_message_chars} characters", code="message_too_long"
         )
     token = request.headers.get("X-Conversation-Token")
+    if body.conversation_id is not None:
+        # The id may be one the client proposes: it must be unguessable like the server's own.
+        if body.conversation_id.version != 4:
+            raise InvalidRequest(
+                "conversation_id must be a random (version 4) UUID", code="invalid_conversation_id"
+            )
+        if not token:
+            # Continuing without the conversation's token: as if it did not exist.
+            raise conversation_not_found()
+        if not well_formed_token(token):
+            raise InvalidRequest(
+                "X-Conversation-Token must be 43 to 128 base64url characters (256 random bits or more)",
+                code="invalid_conversation_token",
+            )
     limiter = runtime.rate_limiter()
     limiter.hit("client", client_address(request, settings.trusted_proxy_count))
     if body.conversation_id is not None:

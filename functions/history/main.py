@@ -19,6 +19,9 @@ from common.services import welcome
 
 configure_logging()
 
+# Positions are Postgres integers; anything larger can never match a message.
+MAX_POSITION = 2**31 - 1
+
 
 @functions_framework.http
 def history(request: flask.Request) -> flask.Response:
@@ -68,7 +71,9 @@ def get_history(request: flask.Request) -> flask.Response:
         conversation_id=conversation_id,
         conversation_token=request.headers.get("X-Conversation-Token"),
         limit=limit,
-        before_position=_int_arg(request, "before", default=None, low=1) if before else None,
+        before_position=_int_arg(request, "before", default=None, low=1, high=MAX_POSITION)
+        if before
+        else None,
     )
     return json_response(page)
 
@@ -86,7 +91,9 @@ def _int_arg(
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < low or (high is not None and int(raw) > high):
+    # The length check keeps int() from parsing a huge string of digits.
+    valid = raw.isascii() and raw.isdigit() and len(raw) <= 12
+    if not valid or int(raw) < low or (high is not None and int(raw) > high):
         bounds = f"between {low} and {high}" if high else f"at least {low}"
         raise InvalidRequest(f"{name} must be a whole number {bounds}", code=f"invalid_{name}")
     return int(raw)

@@ -48,7 +48,7 @@ def test_the_limit_holds_across_instances(env: Env, backend: str) -> None:
 
 
 def test_clients_are_told_apart_by_the_address_the_proxy_appended(env: Env) -> None:
-    env.set(RATE_LIMIT_PER_CLIENT="1/minute")
+    env.set(RATE_LIMIT_PER_CLIENT="1/minute", TRUSTED_PROXY_COUNT="1")  # as deployed behind Cloud Run
     chat = make_client("chat_stream")
 
     first = chat.post("/", json={"message": "hi"}, headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.1"})
@@ -58,6 +58,17 @@ def test_clients_are_told_apart_by_the_address_the_proxy_appended(env: Env) -> N
     assert first.status_code == 200
     assert spoofed.status_code == 429  # the client-supplied part is ignored
     assert other.status_code == 200
+
+
+def test_locally_x_forwarded_for_is_not_trusted(env: Env) -> None:
+    env.set(RATE_LIMIT_PER_CLIENT="1/minute")  # TRUSTED_PROXY_COUNT defaults to 0
+    chat = make_client("chat_stream")
+
+    first = chat.post("/", json={"message": "hi"}, headers={"X-Forwarded-For": "6.6.6.6"})
+    dodging = chat.post("/", json={"message": "hi"}, headers={"X-Forwarded-For": "7.7.7.7"})
+
+    assert first.status_code == 200
+    assert dodging.status_code == 429
 
 
 def test_the_conversation_limit(env: Env) -> None:
@@ -72,7 +83,7 @@ def test_the_conversation_limit(env: Env) -> None:
         "/", json={"message": "four", "conversation_id": cid}, headers={"X-Conversation-Token": token}
     )
     stranger = chat.post(
-        "/", json={"message": "x", "conversation_id": cid}, headers={"X-Conversation-Token": "guess"}
+        "/", json={"message": "x", "conversation_id": cid}, headers={"X-Conversation-Token": "g" * 43}
     )
 
     assert response.status_code == 429

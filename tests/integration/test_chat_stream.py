@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import uuid
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 
 from common import runtime
 from common.knowledge import DEFAULT_KNOWLEDGE
+from common.tokens import new_token
 from scripts.fake_gemini import Behavior
 from tests.support import Env, send
 
@@ -229,33 +231,59 @@ def test_oversized_body_is_413(env: Env, chat: FlaskClient) -> None:
     assert env.count("messages") == 0
 
 
-def test_unknown_conversation_is_404(env: Env, chat: FlaskClient) -> None:
+def test_oversized_chunked_body_is_413(env: Env, chat: FlaskClient) -> None:
+    body = b'{"message": "' + b"x" * 100_000 + b'"}'
+
     response = chat.post(
         "/",
-        json={"message": "hi", "conversation_id": str(uuid.uuid4())},
-        headers={"X-Conversation-Token": "whatever"},
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        # What gunicorn and werkzeug's server say of a chunked body they terminate themselves.
+        environ_overrides={"wsgi.input_terminated": True},
     )
 
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "conversation_not_found"
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
     assert env.count("messages") == 0
 
 
-@pytest.mark.parametrize("token", ["wrong-token", None])
-def test_wrong_or_missing_token_is_404_and_writes_nothing(
+@pytest.mark.parametrize(
+    ("conversation_id", "token", "code"),
+    [
+        (str(uuid.uuid1()), "t" * 43, "invalid_conversation_id"),  # not a random (v4) UUID
+        (str(uuid.uuid4()), "t" * 42, "invalid_conversation_token"),  # under 256 bits
+        (str(uuid.uuid4()), "t" * 42 + "!", "invalid_conversation_token"),  # not base64url
+    ],
+)
+def test_a_malformed_conversation_id_or_short_token_is_400(
+    env: Env, chat: FlaskClient, conversation_id: str, token: str | None, code: str
+) -> None:
+    headers = {"X-Conversation-Token": token} if token else {}
+
+    response = chat.post("/", json={"message": "hi", "conversation_id": conversation_id}, headers=headers)
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == code
+    assert env.count("messages") == 0
+
+
+@pytest.mark.parametrize("token", [new_token(), None])
+def test_a_wrong_or_missing_token_is_404_and_writes_nothing(
     env: Env, chat: FlaskClient, token: str | None
 ) -> None:
     first = send(chat, "hi")
     env.wait_for_answers()
-    headers = {"X-Conversation-Token": token} if token else {}
 
     response = chat.post(
-        "/", json={"message": "again", "conversation_id": first.meta["conversation_id"]}, headers=headers
+        "/",
+        json={"message": "again", "conversation_id": first.meta["conversation_id"]},
+        headers={"X-Conversation-Token": token} if token else {},
     )
 
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "conversation_not_found"
     assert env.count("messages") == 2
+    assert env.count("conversations") == 1
 
 
 def test_other_methods_are_405_with_json(env: Env, chat: FlaskClient) -> None:

@@ -11,7 +11,9 @@ from tests.support import Env
 
 
 def _streaming_answer(env: Env) -> TurnStarted:
-    return start_turn(uow=runtime.unit_of_work(), request=TurnRequest(message="hi"), keys=TokenKeys(None))
+    return start_turn(
+        uow=runtime.unit_of_work(), request=TurnRequest(message="hi"), keys=TokenKeys(None), lease_seconds=15
+    )
 
 
 def _content(env: Env, turn: TurnStarted) -> str:

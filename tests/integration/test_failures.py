@@ -15,6 +15,7 @@ from common.chat.generation import SAFETY_REFUSAL, AnswerJob, AnswerWriter
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.turns import TurnRequest, TurnStarted, start_turn
 from common.llm import Prompt
+from common.unit_of_work import UnitOfWork
 from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
 from tests.fakes import FakeLLM, FlakyUnitOfWork
@@ -162,18 +163,36 @@ def test_database_down_before_streaming_is_503_and_writes_nothing(env: Env) -> N
 
 def _started_turn(env: Env) -> TurnStarted:
     return start_turn(
-        uow=runtime.unit_of_work(), request=TurnRequest(message="hi"), keys=runtime.token_keys()
+        uow=runtime.unit_of_work(),
+        request=TurnRequest(message="hi"),
+        keys=runtime.token_keys(),
+        lease_seconds=15,
     )
 
 
-def _writer(uow: object) -> AnswerWriter:
-    """A writer on ``uow`` that does not wait between retries of the final save."""
+class _FakeTime:
+    """A clock that only moves when somebody sleeps: the final-save window passes instantly."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _writer(uow: object, time_: _FakeTime | None = None) -> AnswerWriter:
+    """A writer on ``uow`` whose waits between retries of the final save take no real time."""
+    time_ = time_ or _FakeTime()
     return AnswerWriter(
         uow=uow,  # type: ignore[arg-type]
         relays=RelayRegistry(),
-        save_progress=Checkpointer(runtime.unit_of_work()).save,
+        checkpoints=Checkpointer(runtime.unit_of_work()),
         settings=runtime.chat_settings(),
-        sleep=lambda _seconds: None,
+        clock=time_.clock,
+        sleep=time_.sleep,
     )
 
 
@@ -193,15 +212,39 @@ def test_the_final_save_is_retried_when_the_database_fails(env: Env) -> None:
     assert (row.status, row.content) == ("complete", "Saved despite hiccups.")
 
 
-def test_an_answer_that_cannot_be_saved_is_reported_not_dropped_silently(env: Env) -> None:
+def test_the_final_save_keeps_retrying_for_minutes_and_done_is_not_delayed(env: Env) -> None:
     turn = _started_turn(env)
     channel = AnswerChannel()
+    # The database is down for four minutes of (fake) time: within the default window.
+    time_ = _FakeTime()
+    down = FlakyUnitOfWork(runtime.unit_of_work(), failures=10_000)
 
-    final = _writer(FlakyUnitOfWork(runtime.unit_of_work(), failures=100)).write(_job(turn, "Lost?"), channel)
+    def database() -> UnitOfWork:
+        return down() if time_.now < 240 else runtime.unit_of_work()()
 
-    assert final.name == "error"
-    assert final.data.model_dump()["code"] == "answer_not_saved"
+    final = _writer(database, time_).write(_job(turn, "Kept ", "in memory."), channel)
+
+    assert final.name == "done"  # the shopper was told at once; the save came later
+    assert channel.read(0, 0) == (["Kept ", "in memory."], final)
+    assert 240 <= time_.now < 250  # saved on the first attempt after it came back
+    row = env.query("SELECT status, content FROM messages WHERE id = :id", id=turn.assistant_message_id)[0]
+    assert (row.status, row.content) == ("complete", "Kept in memory.")
+
+
+def test_an_answer_that_cannot_be_saved_within_the_window_is_left_to_its_lease(env: Env) -> None:
+    env.set(FINAL_SAVE_WINDOW_SECONDS="30")
+    turn = _started_turn(env)
+    channel = AnswerChannel()
+    time_ = _FakeTime()
+
+    final = _writer(FlakyUnitOfWork(runtime.unit_of_work(), failures=100), time_).write(
+        _job(turn, "Lost?"), channel
+    )
+
+    assert final.name == "done"
     assert channel.read(0, 0) == (["Lost?"], final)
+    assert 25 <= time_.now <= 30  # retried for the whole window, not longer
+    # Still streaming: its lease runs out and whoever meets it marks it lost.
     assert (
         env.query("SELECT status FROM messages WHERE id = :id", id=turn.assistant_message_id)[0].status
         == "streaming"
@@ -211,15 +254,17 @@ def test_an_answer_that_cannot_be_saved_is_reported_not_dropped_silently(env: En
 def test_an_answer_orphaned_by_a_dead_instance_is_marked_lost_on_resume(env: Env, chat: FlaskClient) -> None:
     turn = _started_turn(env)
     env.execute(
-        "UPDATE messages SET content = 'Half an ans', updated_at = now() - interval '1 hour' WHERE id = :id",
+        "UPDATE messages SET content = 'Half an ans', lease_expires_at = now() - interval '1 second' WHERE id = :id",
         id=turn.assistant_message_id,
     )
 
+    started = time.monotonic()
     response = chat.get(
         f"/?message_id={turn.assistant_message_id}", headers={"X-Conversation-Token": turn.conversation_token}
     )
 
     body = response.get_data(as_text=True)
+    assert time.monotonic() - started < 2  # at once, not after minutes of silence
     assert "Half an ans" in body
     assert "answer_lost" in body
     row = env.query("SELECT status, error_code FROM messages WHERE id = :id", id=turn.assistant_message_id)[0]
@@ -233,17 +278,21 @@ def test_unknown_message_resume_is_404(env: Env, chat: FlaskClient) -> None:
     assert response.get_json()["error"]["code"] == "message_not_found"
 
 
-def test_a_crash_while_storing_ends_the_stream_and_the_row(env: Env) -> None:
+def test_a_crash_while_storing_ends_the_row(env: Env) -> None:
     turn = _started_turn(env)
     broken_once = FlakyUnitOfWork(runtime.unit_of_work(), failures=1, error=RuntimeError("a bug in the save"))
+    writer = _writer(broken_once)
 
-    channel = _writer(broken_once).launch(_job(turn, "Almost ", "there."))
+    channel = writer.launch(_job(turn, "Almost ", "there."))
 
     assert channel.wait_closed(timeout=10)
     chunks, final = channel.read(0, 0)
     assert "".join(chunks) == "Almost there."
     assert final is not None
-    assert final.data.model_dump()["code"] == "internal_error"
+    assert final.name == "done"  # the shopper had the whole answer before the save broke
+    thread = writer.relays.thread(str(turn.assistant_message_id))
+    if thread is not None:
+        thread.join(10)
     row = env.query(
         "SELECT status, content, error_code FROM messages WHERE id = :id", id=turn.assistant_message_id
     )[0]

@@ -82,6 +82,10 @@ def test_wrong_or_missing_token_looks_like_no_conversation(
         (f"conversation_id={uuid.uuid4()}&limit=0", "invalid_limit"),
         (f"conversation_id={uuid.uuid4()}&limit=abc", "invalid_limit"),
         (f"conversation_id={uuid.uuid4()}&before=-1", "invalid_before"),
+        (f"conversation_id={uuid.uuid4()}&before=2147483648", "invalid_before"),  # past a Postgres integer
+        (f"conversation_id={uuid.uuid4()}&before={'9' * 5000}", "invalid_before"),
+        (f"conversation_id={uuid.uuid4()}&limit=501", "invalid_limit"),
+        (f"conversation_id={uuid.uuid4()}&limit={'9' * 5000}", "invalid_limit"),
     ],
 )
 def test_bad_history_queries_are_400(env: Env, history: FlaskClient, query: str, code: str) -> None:

@@ -1,0 +1,109 @@
+"""``make dev``: a short banner, JSON errors from the server itself, a busy port reported
+before anything starts, and an embedded Postgres that stops with it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from common.config import REPO_ROOT
+from scripts.local import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def _devserver(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT")}
+    env.update(DATA_DIR=str(data_dir), PORT=str(port), PYTHONUNBUFFERED="1")
+    return subprocess.Popen(
+        [sys.executable, "-m", "scripts.devserver"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _postgres_running(data_dir: Path) -> bool:
+    pid_file = data_dir / "pg" / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    try:
+        os.kill(int(pid_file.read_text().split()[0]), 0)
+    except (ProcessLookupError, ValueError):
+        return False
+    return True
+
+
+def _wait_for_port(port: int) -> None:
+    until = time.monotonic() + 30
+    while time.monotonic() < until:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(port)
+
+
+def _raw_get(port: int, header: str) -> tuple[str, str]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET /history HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.decode().partition("\r\n\r\n")
+    return head, body
+
+
+def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: Path) -> None:
+    port = free_port()
+    server = _devserver(tmp_path, port)
+    try:
+        assert server.stdout is not None
+        banner = [server.stdout.readline().rstrip("\n") for _ in range(3)]
+        assert banner[0] == f"Support chat on http://127.0.0.1:{port}/"
+        assert f"http://127.0.0.1:{port}/chat_stream" in banner[1]
+        assert banner[2].startswith("Database: embedded Postgres")
+        assert _postgres_running(tmp_path)
+        _wait_for_port(port)
+
+        head, body = _raw_get(port, "X-Big: " + "a" * 100_000)
+        assert head.startswith("HTTP/1.1 431")
+        assert "Content-Type: application/json" in head
+        assert json.loads(body)["error"]["code"] == "headers_too_large"
+
+        busy = subprocess.run(
+            [sys.executable, "-m", "scripts.devserver"],
+            cwd=REPO_ROOT,
+            env={**os.environ, "DATA_DIR": str(tmp_path / "other"), "PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert busy.returncode == 1
+        assert f"Port {port}" in busy.stderr
+        assert not (tmp_path / "other").exists()  # nothing started
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        until = time.monotonic() + 10
+        while _postgres_running(tmp_path) and time.monotonic() < until:
+            time.sleep(0.1)
+        assert not _postgres_running(tmp_path)
+        assert json.loads((tmp_path / "pg" / ".handle_pids.json").read_text()) == []
+        rest = server.stdout.read()
+        assert "PostgreSQL" not in rest and "5432" not in rest  # its chatter went to the log file
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
