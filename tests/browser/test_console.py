@@ -208,3 +208,18 @@ def test_conversations_can_be_searched_read_and_deleted(page: Any, site: str, co
 
     expect(page.locator("#conversation-list")).to_contain_text("No conversations match")
     assert console_env.count("conversations") == 1
+
+
+def test_no_serious_accessibility_problems_in_the_console(page: Any, site: str, console_env: Env) -> None:
+    from tests.browser.test_accessibility_and_looks import serious_violations
+
+    chat(page, site, "How long does delivery take?")
+    page.goto(f"{site}/admin/")
+    assert serious_violations(page) == [], "sign-in screen"
+    sign_in(page, site)
+    found = {}
+    for tab in ("Dashboard", "Conversations", "Knowledge", "Unanswered", "Staff"):
+        open_tab(page, tab)
+        found[tab] = serious_violations(page)
+
+    assert found == {tab: [] for tab in found}
