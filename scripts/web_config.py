@@ -4,7 +4,9 @@ In production every function has its own URL; the page learns the two it calls f
 ``window.SUPPORT_CHAT_CONFIG = {chatStreamUrl, historyUrl}``. CI runs
 ``python -m scripts.web_config outputs.json web/config.js`` after ``terraform apply``.
 config.js is public: only what shoppers' browsers call goes in (never the admin-only
-``policies_url``).
+``policies_url``). The shop's brand (colour, title, agent name, greeting, ...) lives in
+``web/brand.json`` when it has one, and is written into the same object, so a deploy never
+loses it.
 """
 
 from __future__ import annotations
@@ -16,14 +18,22 @@ from typing import Any
 
 # Terraform output -> key of window.SUPPORT_CHAT_CONFIG; every one is required.
 _KEYS = {"chat_stream_url": "chatStreamUrl", "history_url": "historyUrl"}
+# What web/brand.json may set (see web/config.js); all strings.
+BRAND_KEYS = frozenset(
+    {"title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode"}
+)
+DEFAULT_BRAND = Path(__file__).resolve().parent.parent / "web" / "brand.json"
 
 
-def web_config(outputs: dict[str, Any]) -> str:
-    """The text of config.js for the given ``terraform output -json`` document."""
+def web_config(outputs: dict[str, Any], brand: dict[str, Any] | None = None) -> str:
+    """The text of config.js for the given ``terraform output -json`` document and brand."""
     missing = [name for name in _KEYS if not _value(outputs, name)]
     if missing:
         raise ValueError(f"terraform outputs lack {', '.join(missing)}")
-    config = {key: _value(outputs, name) for name, key in _KEYS.items()}
+    unknown = sorted(set(brand or {}) - BRAND_KEYS)
+    if unknown or not all(isinstance(v, str) for v in (brand or {}).values()):
+        raise ValueError(f"brand.json: unknown keys {unknown} or values that are not text")
+    config = {**(brand or {}), **{key: _value(outputs, name) for name, key in _KEYS.items()}}
     return (
         "// Written by CI from the Terraform outputs (scripts/web_config.py); do not edit.\n"
         f"window.SUPPORT_CHAT_CONFIG = {json.dumps(config, indent=2)};\n"
@@ -40,8 +50,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Write web/config.js from terraform output -json.")
     parser.add_argument("outputs", type=Path, help="file holding `terraform output -json`")
     parser.add_argument("target", type=Path, help="config.js to write")
+    parser.add_argument("--brand", type=Path, default=DEFAULT_BRAND, help="the shop's brand (if it exists)")
     args = parser.parse_args()
-    args.target.write_text(web_config(json.loads(args.outputs.read_text())), encoding="utf-8")
+    brand = json.loads(args.brand.read_text()) if args.brand.exists() else None
+    args.target.write_text(web_config(json.loads(args.outputs.read_text()), brand), encoding="utf-8")
 
 
 if __name__ == "__main__":

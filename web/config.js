@@ -1,5 +1,6 @@
 // Where the chat page and the widget find the functions. Relative URLs suit `make dev`
-// (one server for everything); a deploy rewrites this file with the functions' full URLs.
+// (one server for everything); a deploy rewrites this file with the functions' full URLs,
+// and with the brand keys below taken from web/brand.json when the shop keeps one there.
 // The widget's data-* attributes override these (data-chat-stream-url, data-color, ...).
 //
 // Brand (all optional): title, agentName, avatar (image URL), greeting, subtitle,

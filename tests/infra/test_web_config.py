@@ -57,3 +57,26 @@ def test_cli_writes_the_file(tmp_path: Path) -> None:
         [sys.executable, "-m", "scripts.web_config", str(outputs), str(target)], check=True, cwd=REPO_ROOT
     )
     assert _config_object(target.read_text())["historyUrl"] == OUTPUTS["history_url"]["value"]
+
+
+def test_the_shops_brand_survives_a_deploy(tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps(OUTPUTS))
+    brand = tmp_path / "brand.json"
+    brand.write_text(json.dumps({"title": "Acme support", "color": "#2f4f3f", "agentName": "Ava"}))
+    target = tmp_path / "config.js"
+
+    subprocess.run(
+        [sys.executable, "-m", "scripts.web_config", str(outputs), str(target), "--brand", str(brand)],
+        check=True,
+        cwd=REPO_ROOT,
+    )
+
+    config = _config_object(target.read_text())
+    assert config["title"] == "Acme support" and config["agentName"] == "Ava" and config["color"] == "#2f4f3f"
+    assert config["chatStreamUrl"] == OUTPUTS["chat_stream_url"]["value"]
+
+
+def test_a_misspelt_brand_key_is_an_error_not_a_silent_default() -> None:
+    with pytest.raises(ValueError, match="colour"):
+        web_config(OUTPUTS, {"colour": "#123456"})
