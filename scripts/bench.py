@@ -717,7 +717,7 @@ def _start_py_spy(options: Options, pid: int) -> subprocess.Popen[bytes] | None:
     command = [str(VENV_BIN / "py-spy"), "record", "--pid", str(pid), "--output", str(options.py_spy)]
     # Collapsed stacks for a .txt file (grep-able), a flame graph otherwise; on-CPU samples only.
     command += ["--format", "raw" if options.py_spy.suffix == ".txt" else "flamegraph"]
-    command += ["--rate", "250", "--threads", "--nonblocking"]
+    command += ["--rate", "250", "--threads", "--nonblocking", "--gil"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
 
