@@ -70,7 +70,9 @@ def test_apply_only_from_main_in_the_protected_environment(boot: TerraformConfig
     assert "assertion.repository_id == '${var.github_repository_id}'" in deploy
     assert "assertion.ref == 'refs/heads/${var.deploy_branch}'" in deploy
     assert "assertion.sub == '${local.apply_subject}'" in deploy
-    assert boot.locals["apply_subject"] == "repo:${var.github_repository}:environment:${var.deploy_environment}"
+    assert (
+        boot.locals["apply_subject"] == "repo:${var.github_repository}:environment:${var.deploy_environment}"
+    )
     assert boot.variables["deploy_branch"]["default"] == "main"
     assert conditions["plan"] == "assertion.repository_id == '${var.github_repository_id}'"
 
@@ -101,10 +103,14 @@ def test_build_account_gets_only_what_builds_need(boot: TerraformConfig) -> None
         for (kind, _), body in boot.resources.items()
         if "iam_member" in kind and 'app["build"]' in body.get("member", "")
     ]
-    assert len(build_grants) == 1  # logWriter; the repository grant is by for_each, the sources grant in infra/
+    assert (
+        len(build_grants) == 1
+    )  # logWriter; the repository grant is by for_each, the sources grant in infra/
 
 
-def test_both_roots_agree_on_accounts_secrets_and_repository(boot: TerraformConfig, app: TerraformConfig) -> None:
+def test_both_roots_agree_on_accounts_secrets_and_repository(
+    boot: TerraformConfig, app: TerraformConfig
+) -> None:
     accounts = boot.resources[("google_service_account", "app")]
     assert accounts["account_id"] == "${var.name_prefix}-${each.key}"
     made = {key.strip('"') for key in _keys(accounts["for_each"])}

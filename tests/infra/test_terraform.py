@@ -281,9 +281,12 @@ def test_connection_budget_is_enforced_and_the_defaults_fit(tf: TerraformConfig)
     assert "var.max_instances" in tf.locals["db_connections_at_most"]
 
     default = {name: body.get("default") for name, body in tf.variables.items()}
-    worst_case = len(FUNCTION_NAMES) * default["max_instances"] * (
-        default["db_pool_size"] + default["db_max_overflow"]
-    ) + 1
+    worst_case = (
+        len(FUNCTION_NAMES)
+        * default["max_instances"]
+        * (default["db_pool_size"] + default["db_max_overflow"])
+        + 1
+    )
     assert worst_case <= default["database_max_connections"] - default["database_reserved_connections"]
 
 
@@ -307,7 +310,9 @@ def test_migrations_run_as_a_job_inside_the_databases_network(tf: TerraformConfi
 
 def test_migration_image_runs_common_migrate_with_the_functions_dependencies() -> None:
     dockerfile = (INFRA_DIR / "migrate" / "Dockerfile").read_text()
-    instructions = [line.split(None, 1) for line in dockerfile.splitlines() if line and not line.startswith("#")]
+    instructions = [
+        line.split(None, 1) for line in dockerfile.splitlines() if line and not line.startswith("#")
+    ]
     copies = {args for op, args in instructions if op == "COPY"}
     assert "requirements.txt constraints.txt ./" in copies
     assert "common ./common" in copies
