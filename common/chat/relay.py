@@ -89,6 +89,11 @@ class _ReusedThreads:
         self._lock = threading.Lock()
         self._idle = 0  # threads waiting for a job that no job was promised to yet
 
+    @property
+    def idle(self) -> int:
+        with self._lock:
+            return self._idle
+
     def submit(self, job: Callable[[], None], name: str) -> None:
         with self._lock:
             if self._idle > 0:
@@ -166,6 +171,10 @@ class RelayRegistry:
     def thread(self, message_id: str) -> Generation | None:
         with self._lock:
             return self._jobs.get(message_id)
+
+    def idle_threads(self) -> int:
+        """Threads waiting to write the next answer."""
+        return self._threads.idle
 
     def active(self) -> int:
         """Answers being generated, or turns still being worked on, on this instance."""
