@@ -116,7 +116,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         "--workers", type=int, default=os.cpu_count() or 1, help="WORKERS (gunicorn processes; default: CPUs)"
     )
     parser.add_argument(
-        "--cpu-turns", type=int, default=24, help="turns per answer length for CPU per turn and per chunk"
+        "--cpu-turns", type=int, default=48, help="turns per answer length for CPU per turn and per chunk"
     )
     parser.add_argument("--rss-streams", type=int, default=100, help="streams held open to measure memory")
     parser.add_argument(
