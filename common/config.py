@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     # connection, half kept open, half opened under load. Without THREADS (the dev server has
     # no thread bound) the pool is 10 + 10.
     threads: int | None = Field(default=None, ge=1)
+    # functions-framework's gunicorn worker processes (one per vCPU where deployed). Read by the
+    # framework, declared here so a bad value is named; each worker has its own pool above.
+    workers: int | None = Field(default=None, ge=1)
     db_pool_size: int | None = Field(default=None, ge=1)
     db_max_overflow: int | None = Field(default=None, ge=0)
 

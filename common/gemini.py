@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -42,6 +43,15 @@ def normalize_finish_reason(raw: object) -> str:
     if name in _SAFETY_REASONS:
         return "safety"
     return name.lower()
+
+
+def rest_body(prompt: Prompt, max_output_tokens: int) -> dict[str, Any]:
+    """The ``generateContent`` request body, as the SDK would send it for this prompt."""
+    return {
+        "contents": [{"role": turn.role, "parts": [{"text": turn.text}]} for turn in prompt.turns],
+        "systemInstruction": {"role": "user", "parts": [{"text": prompt.system_instruction}]},
+        "generationConfig": {"maxOutputTokens": max_output_tokens},
+    }
 
 
 def model_error_from(exc: Exception) -> ModelError:
@@ -152,24 +162,47 @@ class GeminiClient:
         output_tokens: int | None = None
         finish_reason = "stop"
         try:
-            for chunk in self._sdk().models.generate_content_stream(**self._request(prompt)):
-                if chunk.usage_metadata is not None:
-                    input_tokens = chunk.usage_metadata.prompt_token_count or input_tokens
-                    output_tokens = chunk.usage_metadata.candidates_token_count or output_tokens
-                feedback = chunk.prompt_feedback
-                if feedback is not None and feedback.block_reason is not None:
+            for chunk in self._raw_chunks(prompt):
+                usage = chunk.get("usageMetadata")
+                if usage:
+                    input_tokens = usage.get("promptTokenCount") or input_tokens
+                    output_tokens = usage.get("candidatesTokenCount") or output_tokens
+                feedback = chunk.get("promptFeedback")
+                if feedback and feedback.get("blockReason") is not None:
                     yield StreamEnd("safety", input_tokens, output_tokens)
                     return
-                candidate = chunk.candidates[0] if chunk.candidates else None
-                if candidate is not None and candidate.content and candidate.content.parts:
-                    text = "".join(p.text for p in candidate.content.parts if p.text and not p.thought)
+                candidates = chunk.get("candidates")
+                candidate = candidates[0] if candidates else None
+                if candidate:
+                    parts = (candidate.get("content") or {}).get("parts") or ()
+                    text = "".join(p.get("text") or "" for p in parts if not p.get("thought"))
                     if text:
                         yield TextDelta(text)
-                if candidate is not None and candidate.finish_reason is not None:
-                    finish_reason = normalize_finish_reason(candidate.finish_reason)
+                    if candidate.get("finishReason") is not None:
+                        finish_reason = normalize_finish_reason(candidate["finishReason"])
         except Exception as exc:
             raise model_error_from(exc) from exc
         yield StreamEnd(finish_reason, input_tokens, output_tokens)
+
+    def _raw_chunks(self, prompt: Prompt) -> Iterator[dict[str, Any]]:
+        """The stream's chunks as the JSON objects Gemini sends.
+
+        The SDK still builds the HTTP request, authenticates, retries before the first byte
+        and types the errors (``APIError``); only its conversion of every chunk into pydantic
+        objects (about 0.2 ms of CPU per chunk) is skipped. ``request_streamed`` is not
+        public: the version is pinned, and the tests check this path against the SDK's own.
+        """
+        api = self._sdk()._api_client
+        for response in api.request_streamed(
+            "post", self._stream_path, rest_body(prompt, self._max_output_tokens)
+        ):
+            if response.body:
+                yield json.loads(response.body)
+
+    @property
+    def _stream_path(self) -> str:
+        model = self.model if self.model.startswith(("models/", "tunedModels/")) else f"models/{self.model}"
+        return f"{model}:streamGenerateContent?alt=sse"
 
     def complete(self, prompt: Prompt) -> str:
         try:

@@ -67,7 +67,7 @@ resource "google_cloudfunctions2_function" "function" {
   service_config {
     available_cpu                    = var.cpu
     available_memory                 = var.memory
-    max_instance_request_concurrency = local.threads
+    max_instance_request_concurrency = local.concurrency
     timeout_seconds                  = each.value.timeout_seconds
     min_instance_count               = each.value.min_instances
     max_instance_count               = var.max_instances
@@ -89,11 +89,11 @@ resource "google_cloudfunctions2_function" "function" {
   }
 
   lifecycle {
-    # Every instance of every function may hold db_pool_size + db_max_overflow connections:
+    # Every worker of every instance of every function may hold db_pool_size + db_max_overflow connections:
     # refuse a plan whose worst case exceeds what the database accepts.
     precondition {
       condition     = local.db_connections_at_most <= var.database_max_connections - var.database_reserved_connections
-      error_message = "Connection budget exceeded: max_instances x functions x (db_pool_size + db_max_overflow) + 1 must stay within database_max_connections - database_reserved_connections (see infra/README.md, Connection budget)."
+      error_message = "Connection budget exceeded: max_instances x functions x workers (= cpu) x (db_pool_size + db_max_overflow) + 1 must stay within database_max_connections - database_reserved_connections (see infra/README.md, Connection budget)."
     }
   }
 

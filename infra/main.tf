@@ -3,10 +3,15 @@
 # change the project's IAM policy, and no secret value ever passes through its state or plans.
 
 locals {
-  # One value for both knobs: gunicorn runs THREADS threads and Cloud Run sends at most
-  # max_instance_request_concurrency requests to an instance. If they differ, requests
-  # either queue behind busy threads or threads sit idle.
-  threads = var.threads
+  # Sized together (README, Performance): one gunicorn worker process per vCPU, so every core
+  # runs Python; the instance takes streams_per_vcpu streams per vCPU (the open-loop sizing
+  # rule). Each worker gets as many threads as the whole instance takes: gunicorn hands a
+  # connection to whichever worker accepts it first, not to one with a free thread, and a
+  # stream waiting for a thread would wait for a whole answer. Idle threads cost nothing:
+  # gunicorn starts them on demand.
+  workers     = floor(tonumber(var.cpu))
+  concurrency = var.streams_per_vcpu * local.workers
+  threads     = local.concurrency
 
   # One entry per functions/<name>/ folder; each is deployed from dist/<name>.zip.
   # secrets: the Secret Manager secrets a function reads, as environment variables of the
@@ -44,10 +49,11 @@ locals {
   secret_names = toset(flatten([for f in local.functions : f.secrets]))
   secret_ids   = { for name in local.secret_names : name => "${var.name_prefix}-${lower(replace(name, "_", "-"))}" }
 
-  # Connection budget (README, "Connection budget"): every instance of every function may
-  # open db_pool_size + db_max_overflow connections, the migration job one, and the
+  # Connection budget (README, "Connection budget"): every worker of every instance of every
+  # function may open db_pool_size + db_max_overflow connections, the migration job one, and the
   # database keeps database_reserved_connections for admins and maintenance.
-  db_connections_per_instance = var.db_pool_size + var.db_max_overflow
+  # Each worker process has its own pool.
+  db_connections_per_instance = local.workers * (var.db_pool_size + var.db_max_overflow)
   db_connections_at_most = sum([
     for f in local.functions : var.max_instances * local.db_connections_per_instance
   ]) + 1
@@ -58,6 +64,7 @@ locals {
   )
 
   common_env = {
+    WORKERS                  = tostring(local.workers)
     THREADS                  = tostring(local.threads)
     DB_POOL_SIZE             = tostring(var.db_pool_size)
     DB_MAX_OVERFLOW          = tostring(var.db_max_overflow)

@@ -57,25 +57,25 @@ variable "chat_stream_timeout_seconds" {
   }
 }
 
-variable "threads" {
-  description = "Requests one instance serves at once: gunicorn THREADS and the request concurrency (each open stream holds a thread)."
+variable "streams_per_vcpu" {
+  description = "Concurrent streams one vCPU serves (the sizing rule from make bench's open-loop mode, README Performance); the request concurrency is this times cpu."
   type        = number
-  default     = 16
+  default     = 32
 
   validation {
-    condition     = var.threads >= 1 && var.threads <= 1000
-    error_message = "threads must be between 1 and 1000."
+    condition     = var.streams_per_vcpu >= 1 && var.streams_per_vcpu <= 250
+    error_message = "streams_per_vcpu must be between 1 and 250."
   }
 }
 
 variable "cpu" {
-  description = "vCPUs per instance (at least 1: concurrency above 1 needs a whole CPU)."
+  description = "Whole vCPUs per instance; gunicorn runs one worker process per vCPU (WORKERS), so every core is used."
   type        = string
-  default     = "1"
+  default     = "2"
 
   validation {
-    condition     = tonumber(var.cpu) >= 1
-    error_message = "cpu must be at least 1."
+    condition     = tonumber(var.cpu) >= 1 && tonumber(var.cpu) <= 8 && floor(tonumber(var.cpu)) == tonumber(var.cpu)
+    error_message = "cpu must be a whole number of vCPUs from 1 to 8."
   }
 }
 
@@ -94,7 +94,7 @@ variable "min_instances" {
 variable "max_instances" {
   description = "Upper bound of instances per function (bounds cost and Postgres connections)."
   type        = number
-  default     = 5
+  default     = 4
 }
 
 # --- Access ---
@@ -129,9 +129,9 @@ variable "migrate_image" {
 # --- Connection budget (infra/README.md, "Connection budget") ---
 
 variable "db_pool_size" {
-  description = "Postgres connections each instance keeps open (DB_POOL_SIZE)."
+  description = "Postgres connections each worker process keeps open (DB_POOL_SIZE)."
   type        = number
-  default     = 2
+  default     = 1
 
   validation {
     condition     = var.db_pool_size >= 1
@@ -140,9 +140,9 @@ variable "db_pool_size" {
 }
 
 variable "db_max_overflow" {
-  description = "Extra connections an instance may open under load, closed when idle (DB_MAX_OVERFLOW)."
+  description = "Extra connections each worker process may open under load, closed when idle (DB_MAX_OVERFLOW)."
   type        = number
-  default     = 3
+  default     = 2
 
   validation {
     condition     = var.db_max_overflow >= 0

@@ -2,16 +2,21 @@
 
 One run, a few minutes on 2 cores:
 
-- starts the fake Gemini server (``scripts.fake_gemini``, its own process) with a chosen time to
-  first token, gap between chunks and chunk count;
+- starts the fake Gemini server (``scripts.fake_gemini``, its own process): by default 50 ms to
+  the first token, 20 chunks 20 ms apart;
 - (a) calls it directly with the google-genai SDK: the physical limit;
-- (b) runs ``chat_stream`` under functions-framework as deployed (gunicorn gthread, ``THREADS``)
-  against a throwaway Postgres database, at 1, 16 and 64 concurrent streams, each a new
-  conversation;
+- (b) runs ``chat_stream`` under functions-framework as deployed (gunicorn gthread, ``WORKERS``
+  processes of ``THREADS`` threads) against a throwaway Postgres database, with 1, 16, 32 and
+  64 streams started together in rounds (the worst case), each a new conversation;
 - (c) added time to first token, (d) relay delay per chunk (client arrival minus the fake's
   emission time), (e) database round trips per warm turn (SQLAlchemy events, in process),
-  (f) cold start to first byte, (g) peak memory;
-- prints every figure next to its target from issue 8, and writes them as JSON.
+  (f) cold start to first byte, (g) peak memory and RSS growth per 100 open streams,
+  (h) server CPU per turn and per chunk (answers of n and 3n chunks; the difference is the
+  chunks' share);
+- (i) the open-loop load model (``scripts.bench_open_loop``): Poisson arrivals, Gemini's cadence,
+  one worker pinned to one CPU; the largest mean number of open streams that keeps the added
+  time to first token p95 within 50 ms with no errors is the sizing rule per vCPU;
+- prints every figure next to its target from issues 8 and 18, and writes them as JSON.
 
 Targets are goals the run reports against; nothing here fails a build.
 """
@@ -70,26 +75,33 @@ class Options:
     turns_per_stream: int
     cold_starts: int
     threads: int
+    workers: int
+    cpu_turns: int
+    rss_streams: int
+    open_loop: tuple[int, ...]
+    open_loop_seconds: float
     database_url: str
     json_path: Path | None
     py_spy: Path | None
 
     @property
     def chunk_texts(self) -> list[str]:
-        """Unique chunks of about ``chunk_chars`` characters, like Gemini's."""
-        filler = "lorem ipsum dolor sit amet consectetur adipiscing elit " * 8
-        return [f"[{i:03d}] {filler[: max(0, self.chunk_chars - 6)]}" for i in range(self.chunks)]
+        return chunk_texts(self.chunks, self.chunk_chars)
+
+
+def chunk_texts(chunks: int, chunk_chars: int) -> list[str]:
+    """Unique chunks of about ``chunk_chars`` characters, like Gemini's."""
+    filler = "lorem ipsum dolor sit amet consectetur adipiscing elit " * 8
+    return [f"[{i:03d}] {filler[: max(0, chunk_chars - 6)]}" for i in range(chunks)]
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--ttft", type=float, default=0.3, help="fake model's time to first token, s")
+    parser.add_argument("--ttft", type=float, default=0.05, help="fake model's time to first token, s")
     parser.add_argument("--gap", type=float, default=0.02, help="fake model's gap between chunks, s")
-    parser.add_argument("--chunks", type=int, default=30, help="text chunks per answer")
+    parser.add_argument("--chunks", type=int, default=20, help="text chunks per answer")
     parser.add_argument("--chunk-chars", type=int, default=40, help="characters per chunk")
-    parser.add_argument(
-        "--streams", default="1,16,64", help="concurrency levels, comma separated (default 1,16,64)"
-    )
+    parser.add_argument("--streams", default="1,16,32,64", help="burst concurrency levels, comma separated")
     parser.add_argument(
         "--single-samples", type=int, default=20, help="sequential turns at 1 stream and direct calls"
     )
@@ -97,7 +109,24 @@ def parse_options(argv: list[str] | None = None) -> Options:
         "--turns-per-stream", type=int, default=2, help="turns each concurrent stream runs (levels > 1)"
     )
     parser.add_argument("--cold-starts", type=int, default=3, help="process starts measured")
-    parser.add_argument("--threads", type=int, default=80, help="THREADS for functions-framework")
+    parser.add_argument(
+        "--threads", type=int, default=96, help="THREADS (per gunicorn worker) for functions-framework"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="WORKERS (gunicorn processes; default: CPUs)"
+    )
+    parser.add_argument(
+        "--cpu-turns", type=int, default=48, help="turns per answer length for CPU per turn and per chunk"
+    )
+    parser.add_argument("--rss-streams", type=int, default=100, help="streams held open to measure memory")
+    parser.add_argument(
+        "--open-loop",
+        default="16,32,48,64,80,96",
+        help="open-loop levels: mean concurrent streams on one vCPU (empty: skip the open-loop mode)",
+    )
+    parser.add_argument(
+        "--open-loop-seconds", type=float, default=10.0, help="arrivals per open-loop level, s"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -119,6 +148,11 @@ def parse_options(argv: list[str] | None = None) -> Options:
         turns_per_stream=args.turns_per_stream,
         cold_starts=args.cold_starts,
         threads=args.threads,
+        workers=args.workers,
+        cpu_turns=args.cpu_turns,
+        rss_streams=args.rss_streams,
+        open_loop=tuple(int(s) for s in args.open_loop.split(",") if s.strip()),
+        open_loop_seconds=args.open_loop_seconds,
         database_url=args.database_url,
         json_path=None if args.no_json else Path(args.json),
         py_spy=Path(args.py_spy) if args.py_spy else None,
@@ -166,17 +200,17 @@ def fake_gemini(options: Options) -> Iterator[str]:
     try:
         wait_for_port(port, process)
         url = f"http://127.0.0.1:{port}"
-        behavior = {
-            "kind": "reply",
-            "chunks": options.chunk_texts,
-            "first_delay": options.ttft,
-            "gap": options.gap,
-            "times": 10**9,
-        }
-        httpx2.post(f"{url}/_fake/script", json=behavior).raise_for_status()
+        script_fake(url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
         yield url
     finally:
         stop(process)
+
+
+def script_fake(url: str, chunks: list[str], *, ttft: float, gap: float) -> None:
+    """Make every following answer of the fake these chunks at this cadence (forgets what it saw)."""
+    httpx2.post(f"{url}/_fake/reset").raise_for_status()
+    behavior = {"kind": "reply", "chunks": chunks, "first_delay": ttft, "gap": gap, "times": 10**9}
+    httpx2.post(f"{url}/_fake/script", json=behavior).raise_for_status()
 
 
 @dataclass(frozen=True)
@@ -413,8 +447,11 @@ def summarize(
 # -- functions-framework as deployed ------------------------------------------------------
 
 
-def spawn_chat_stream(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``functions-framework --target chat_stream`` the way Cloud Functions does."""
+def spawn_chat_stream(
+    env: dict[str, str], threads: int, workers: int = 1, cpus: set[int] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``functions-framework --target chat_stream`` the way Cloud Functions does
+    (``cpus``: pinned to these CPUs, as an instance with that many vCPUs)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -428,11 +465,20 @@ def spawn_chat_stream(env: dict[str, str], threads: int) -> tuple[subprocess.Pop
             "--port",
             str(port),
         ],
-        env={**os.environ, **env, "PYTHONPATH": str(REPO_ROOT), "THREADS": str(threads)},
+        env={
+            **os.environ,
+            **env,
+            "PYTHONPATH": str(REPO_ROOT),
+            "THREADS": str(threads),
+            "WORKERS": str(workers),
+        },
         cwd=str(REPO_ROOT),
         # The server still writes its JSON log line per request (a real cost), just not here.
         stdout=subprocess.DEVNULL,
     )
+    if cpus:
+        # Before gunicorn forks its workers, which inherit it.
+        os.sched_setaffinity(process.pid, cpus)
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -480,6 +526,12 @@ class MemorySampler:
             self.db_connections_seen |= ports
             self.peak_db_connections = max(self.peak_db_connections, len(ports))
 
+    def workers_rss(self) -> int:
+        """RSS of every gunicorn worker, summed (the master only forks them)."""
+        with contextlib.suppress(psutil.Error):
+            return sum(p.memory_info().rss for p in self._root.children(recursive=True))
+        return 0
+
     def worker_pid(self) -> int:
         children = self._root.children(recursive=True)
         return children[0].pid if children else self._root.pid
@@ -494,10 +546,10 @@ class MemorySampler:
         return None
 
 
-def cold_start(env: dict[str, str], threads: int) -> dict[str, float | None]:
+def cold_start(env: dict[str, str], threads: int, workers: int) -> dict[str, float | None]:
     """Process start to the first byte (and first delta) of a chat_stream response."""
     started = time.time()
-    process, url = spawn_chat_stream(env, threads)
+    process, url = spawn_chat_stream(env, threads, workers)
     try:
         port = int(url.rsplit(":", 1)[1])
         wait_for_port(port, process)
@@ -603,7 +655,6 @@ def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]
 
 
 def bench(options: Options) -> dict[str, Any]:
-    expected = options.chunk_texts
     results: dict[str, Any] = {
         "options": {
             "ttft_s": options.ttft,
@@ -612,7 +663,9 @@ def bench(options: Options) -> dict[str, Any]:
             "chunk_chars": options.chunk_chars,
             "streams": list(options.streams),
             "threads": options.threads,
+            "workers": options.workers,
             "cpus": os.cpu_count(),
+            "load_average_1min": round(os.getloadavg()[0], 2),
         },
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -621,23 +674,10 @@ def bench(options: Options) -> dict[str, Any]:
         fake_gemini(options) as fake_url,
     ):
         env = {**SERVER_ENV, "DATABASE_URL": database_url, "GEMINI_BASE_URL": fake_url}
-
-        log("(a) direct SDK calls: the physical limit")
-        client = genai_client(fake_url)
-        direct_turn(client)  # connection and SDK warm-up
-        cpu_started = time.thread_time()
-        direct = [direct_turn(client) for _ in range(options.single_samples)]
-        sdk_cpu = (time.thread_time() - cpu_started) / max(options.single_samples, 1)
-        busiest = max(options.streams)
-        direct_busy = run_concurrently(busiest, 1, lambda: lambda: direct_turn(client))
-        sent = emissions(fake_url)
-        limit = summarize("direct, 1 stream", 1, direct, expected, sent, None)
-        limit_busy = summarize(f"direct, {busiest} streams", busiest, direct_busy, expected, sent, None)
-        results["direct"] = {**limit.as_json(), "sdk_cpu_ms_per_answer": ms(sdk_cpu)}
-        results["direct_busiest"] = limit_busy.as_json()
+        limit = _direct(options, fake_url, results)
 
         log(f"(f) cold start x{options.cold_starts}")
-        colds = [cold_start(env, options.threads) for _ in range(options.cold_starts)]
+        colds = [cold_start(env, options.threads, options.workers) for _ in range(options.cold_starts)]
         results["cold_start"] = {
             "runs_ms": [{k: ms(v) for k, v in run.items()} for run in colds],
             "first_byte_p50_ms": ms(statistics.median(c["first_byte"] or 0.0 for c in colds)),
@@ -645,58 +685,199 @@ def bench(options: Options) -> dict[str, Any]:
             "port_open_p50_ms": ms(statistics.median(c["port_open"] or 0.0 for c in colds)),
         }
 
-        log(f"(b) chat_stream under functions-framework, THREADS={options.threads}")
-        process, url = spawn_chat_stream(env, options.threads)
-        levels: list[LevelStats] = []
-        try:
-            wait_for_port(int(url.rsplit(":", 1)[1]), process)
-            with httpx2.Client(timeout=60) as warm:
-                for _ in range(3):
-                    chat_turn(warm, url)
-            cpu_before = _cpu_seconds(process.pid)
-            db_port = make_url(database_url).port or 5432
-            with MemorySampler(process.pid, db_port) as memory:
-                for streams in options.streams:
-                    seen_before = len(memory.db_connections_seen)
-                    turns = options.single_samples if streams == 1 else options.turns_per_stream
-                    log(f"    {streams} concurrent stream(s) x {turns} turns")
-                    profiler = _start_py_spy(options, memory.worker_pid()) if streams == busiest else None
-                    started = time.time()
-                    streamed = run_concurrently(streams, turns, lambda: _chat_turner(url))
-                    wall = time.time() - started
-                    if profiler is not None:
-                        _stop_py_spy(profiler)
-                    stats = summarize(
-                        f"chat_stream, {streams} stream(s)",
-                        streams,
-                        streamed,
-                        expected,
-                        emissions(fake_url),
-                        limit.ttft_p50,
-                    )
-                    stats.wall_seconds = round(wall, 2)
-                    stats.db_connections_opened = len(memory.db_connections_seen) - seen_before
-                    stats.peak_db_connections = memory.peak_db_connections
-                    levels.append(stats)
-                high_water = memory.worker_high_water_mark()
-            cpu_seconds = _cpu_seconds(process.pid) - cpu_before
-        finally:
-            stop(process)
-        total_turns = sum(level.turns for level in levels)
-        results["chat_stream"] = [level.as_json() for level in levels]
-        results["memory"] = {
-            "server_worker_peak_rss_mb": round(memory.peak_worker / 2**20, 1),
-            "server_worker_vmhwm_mb": round(high_water / 2**20, 1) if high_water else None,
-            "server_total_peak_rss_mb": round(memory.peak_total / 2**20, 1),
-            "bench_ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        }
-        results["server_cpu_ms_per_turn"] = round(cpu_seconds * 1000 / max(total_turns, 1), 2)
+        levels = _bursts(options, env, fake_url, limit, results)
 
         log("(e) database round trips per warm turn (in process)")
+        script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
         trips = count_round_trips(database_url, fake_url)
         results["db_round_trips"] = {name: counted.as_json() for name, counted in trips.items()}
+
+        if options.open_loop:
+            results["open_loop"] = _open_loop(options, env, fake_url)
     results["targets"] = targets(results, levels)
     return results
+
+
+def _direct(options: Options, fake_url: str, results: dict[str, Any]) -> LevelStats:
+    """(a) The physical limit: the SDK's own streaming call, alone and at the busiest burst."""
+    log("(a) direct SDK calls: the physical limit")
+    expected = options.chunk_texts
+    client = genai_client(fake_url)
+    direct_turn(client)  # connection and SDK warm-up
+    cpu_started = time.thread_time()
+    direct = [direct_turn(client) for _ in range(options.single_samples)]
+    sdk_cpu = (time.thread_time() - cpu_started) / max(options.single_samples, 1)
+    busiest = max(options.streams)
+    direct_busy = run_concurrently(busiest, 1, lambda: lambda: direct_turn(client))
+    sent = emissions(fake_url)
+    limit = summarize("direct, 1 stream", 1, direct, expected, sent, None)
+    limit_busy = summarize(f"direct, {busiest} streams", busiest, direct_busy, expected, sent, None)
+    results["direct"] = {**limit.as_json(), "sdk_cpu_ms_per_answer": ms(sdk_cpu)}
+    results["direct_busiest"] = limit_busy.as_json()
+    return limit
+
+
+def _bursts(
+    options: Options, env: dict[str, str], fake_url: str, limit: LevelStats, results: dict[str, Any]
+) -> list[LevelStats]:
+    """(b)-(d), (g): streams started together in rounds (the worst case), CPU and memory."""
+    expected = options.chunk_texts
+    log(f"(b) chat_stream under functions-framework, WORKERS={options.workers} THREADS={options.threads}")
+    process, url = spawn_chat_stream(env, options.threads, options.workers)
+    levels: list[LevelStats] = []
+    try:
+        wait_for_port(int(url.rsplit(":", 1)[1]), process)
+        db_port = make_url(env["DATABASE_URL"]).port or 5432
+        with MemorySampler(process.pid, db_port) as memory:
+            # Every worker has served a few turns at once (imports, pool, SDK client).
+            for _ in range(2):
+                run_concurrently(4 * options.workers, 1, lambda: _chat_turner(url))
+            results["memory_per_open_streams"] = _memory_per_open_streams(options, url, fake_url, memory)
+            script_fake(fake_url, expected, ttft=options.ttft, gap=options.gap)
+            # A warm instance: its connection pool and threads already exist.
+            run_concurrently(max(options.streams), 1, lambda: _chat_turner(url))
+            cpu_before = _cpu_seconds(process.pid)
+            busiest = max(options.streams)
+            for streams in options.streams:
+                seen_before = len(memory.db_connections_seen)
+                turns = options.single_samples if streams == 1 else options.turns_per_stream
+                log(f"    {streams} concurrent stream(s) x {turns} turns")
+                profiler = _start_py_spy(options, process.pid) if streams == busiest else None
+                started = time.time()
+                streamed = run_concurrently(streams, turns, lambda: _chat_turner(url))
+                wall = time.time() - started
+                if profiler is not None:
+                    _stop_py_spy(profiler)
+                label = f"chat_stream, {streams} stream(s)"
+                stats = summarize(label, streams, streamed, expected, emissions(fake_url), limit.ttft_p50)
+                stats.wall_seconds = round(wall, 2)
+                stats.db_connections_opened = len(memory.db_connections_seen) - seen_before
+                stats.peak_db_connections = memory.peak_db_connections
+                levels.append(stats)
+            cpu_seconds = _cpu_seconds(process.pid) - cpu_before
+            results["cpu"] = _cpu_per_turn_and_chunk(options, process.pid, url, fake_url)
+            high_water = memory.worker_high_water_mark()
+    finally:
+        stop(process)
+    total_turns = sum(level.turns for level in levels)
+    results["chat_stream"] = [level.as_json() for level in levels]
+    results["memory"] = {
+        "server_worker_peak_rss_mb": round(memory.peak_worker / 2**20, 1),
+        "server_worker_vmhwm_mb": round(high_water / 2**20, 1) if high_water else None,
+        "server_total_peak_rss_mb": round(memory.peak_total / 2**20, 1),
+        "bench_ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    results["server_cpu_ms_per_turn"] = round(cpu_seconds * 1000 / max(total_turns, 1), 2)
+    return levels
+
+
+def _cpu_per_turn_and_chunk(options: Options, pid: int, url: str, fake_url: str) -> dict[str, Any]:
+    """Server CPU per turn for answers of n and 3n chunks (8 streams at a time, no contention
+    to speak of): the difference is the cost of 2n chunks, the rest the cost of a turn."""
+    measured: dict[int, float] = {}
+    for chunks in (options.chunks, 3 * options.chunks):
+        script_fake(fake_url, chunk_texts(chunks, options.chunk_chars), ttft=options.ttft, gap=options.gap)
+        streams = min(8, options.cpu_turns)
+        turns = max(1, options.cpu_turns // streams)
+        before = _cpu_seconds(pid)
+        done = run_concurrently(streams, turns, lambda: _chat_turner(url))
+        measured[chunks] = (_cpu_seconds(pid) - before) / max(len(done), 1)
+    small, large = options.chunks, 3 * options.chunks
+    per_chunk = max(0.0, (measured[large] - measured[small]) / (large - small))
+    return {
+        "chunks": small,
+        "cpu_ms_per_turn": ms(measured[small]),
+        f"cpu_ms_per_turn_{large}_chunks": ms(measured[large]),
+        "cpu_ms_per_chunk": ms(per_chunk),
+        "cpu_ms_per_turn_without_chunks": ms(measured[small] - small * per_chunk),
+    }
+
+
+def _memory_per_open_streams(
+    options: Options, url: str, fake_url: str, memory: MemorySampler
+) -> dict[str, Any]:
+    """RSS of the workers with ``rss_streams`` streams open (each past its ``meta``) minus before."""
+    streams = min(options.rss_streams, options.threads * options.workers)
+    hold = 3.0
+    script_fake(fake_url, chunk_texts(3, options.chunk_chars), ttft=hold, gap=0.01)
+    before = memory.workers_rss()
+    opened = threading.Semaphore(0)
+
+    def turn() -> None:
+        with httpx2.Client(timeout=60) as client, client.stream("POST", url, json={"message": "hold"}) as r:
+            first = True
+            for _ in r.iter_raw():
+                if first:
+                    opened.release()
+                    first = False
+
+    threads = [threading.Thread(target=turn, daemon=True) for _ in range(streams)]
+    for thread in threads:
+        thread.start()
+    for _ in range(streams):
+        opened.acquire(timeout=hold * 2)
+    peak = memory.workers_rss()
+    for thread in threads:
+        thread.join(60)
+    growth = (peak - before) / 2**20
+    return {
+        "streams": streams,
+        "rss_before_mb": round(before / 2**20, 1),
+        "rss_open_mb": round(peak / 2**20, 1),
+        "growth_mb_per_100_streams": round(growth * 100 / max(streams, 1), 1),
+    }
+
+
+def _open_loop(options: Options, env: dict[str, str], fake_url: str) -> dict[str, Any]:
+    """Open-loop arrivals against one worker pinned to one CPU, Gemini's cadence."""
+    from scripts import bench_open_loop as ol
+
+    ttft, gap, chunks = 0.4, 0.06, 60
+    expected = chunk_texts(chunks, options.chunk_chars)
+    script_fake(fake_url, expected, ttft=ttft, gap=gap)
+    cpus = os.sched_getaffinity(0)
+    pinned = {max(cpus)} if len(cpus) > 1 else None
+    threads = max(options.open_loop) * 3
+    log(f"open loop: 1 worker on CPU {pinned or 'any'}, THREADS={threads}, levels {options.open_loop}")
+    process, url = spawn_chat_stream(env, threads, 1, pinned)
+    rows: list[dict[str, Any]] = []
+    try:
+        wait_for_port(int(url.rsplit(":", 1)[1]), process)
+        run_concurrently(min(options.open_loop), 1, lambda: _chat_turner(url))  # warm
+        for streams in options.open_loop:
+            run = ol.OpenLoopRun(url, streams, options.open_loop_seconds, ttft + gap * chunks)
+            log(f"    open loop: {streams} open streams on average")
+            before = _cpu_seconds(process.pid)
+            turns, peak = ol.drive(run, chat_turn)
+            cpu = _cpu_seconds(process.pid) - before
+            added, errors = ol.added_ttfts(turns, emissions(fake_url), expected)
+            p95 = ms(percentile(added, 95))
+            held = errors == 0 and p95 is not None and p95 <= ol.ADDED_TTFT_LIMIT_MS
+            level = ol.Level(
+                streams,
+                len(turns),
+                errors,
+                peak,
+                ms(percentile(added, 50)),
+                p95,
+                ms(cpu / max(len(turns), 1)),
+                held,
+            )
+            rows.append(level.as_json())
+            if not held:
+                break
+    finally:
+        stop(process)
+    sustained = max((row["streams"] for row in rows if row["held"]), default=0)
+    return {
+        "ttft_s": ttft,
+        "gap_s": gap,
+        "chunks": chunks,
+        "seconds_per_level": options.open_loop_seconds,
+        "levels": rows,
+        "streams_per_vcpu": sustained,
+        "capped": bool(rows) and rows[-1]["held"],  # every level held: the true figure is higher
+    }
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -717,7 +898,8 @@ def _start_py_spy(options: Options, pid: int) -> subprocess.Popen[bytes] | None:
     command = [str(VENV_BIN / "py-spy"), "record", "--pid", str(pid), "--output", str(options.py_spy)]
     # Collapsed stacks for a .txt file (grep-able), a flame graph otherwise; on-CPU samples only.
     command += ["--format", "raw" if options.py_spy.suffix == ".txt" else "flamegraph"]
-    command += ["--rate", "250", "--threads", "--nonblocking"]
+    # Only the thread holding the GIL: where the CPU goes, not where threads wait. Every worker.
+    command += ["--rate", "250", "--threads", "--nonblocking", "--gil", "--subprocesses"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
 
@@ -731,8 +913,16 @@ def _stop_py_spy(process: subprocess.Popen[bytes]) -> None:
 # -- targets and the table ----------------------------------------------------------------
 
 
+# Issue 18's targets, by figure.
+TARGET_ADDED_TTFT_P50_1_STREAM = 3
+TARGET_ADDED_TTFT_P95 = {32: 25, 64: 50}
+TARGET_RELAY_P95_16_STREAMS = 2
+TARGET_CPU_PER_TURN = 5
+TARGET_COLD_START = 1000
+
+
 def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str, Any]]:
-    """Each figure of issue 8 next to its target (None: reported, no target)."""
+    """Each figure next to its target (None: reported, no target)."""
     rows: list[dict[str, Any]] = []
 
     def row(figure: str, value: float | None, target: float | None, unit: str = "ms") -> None:
@@ -748,7 +938,6 @@ def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str,
     row("    direct SDK: client CPU per answer", direct["sdk_cpu_ms_per_answer"], None)
     busy = results["direct_busiest"]
     row(f"    direct SDK at {busy['streams']} streams: TTFT p95", busy["ttft_p95_ms"], None)
-    smallest = min(level.streams for level in levels) if levels else 1
     busiest = max(level.streams for level in levels) if levels else 1
     for level in levels:
         n = level.streams
@@ -757,26 +946,54 @@ def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str,
         row(f"(b) {n:>2} stream(s): total time p50 / p95", ms(level.total_p50), None)
         rows[-1]["value_p95"] = ms(level.total_p95)
         row(f"(b) {n:>2} stream(s): errors", level.errors, 0 if n == busiest else None, unit="")
-        row(f"(c) {n:>2} stream(s): added TTFT p50", ms(level.added_ttft_p50), 5 if n == smallest else None)
-        row(f"(c) {n:>2} stream(s): added TTFT p95", ms(level.added_ttft_p95), 25 if n == busiest else None)
+        p50_target = TARGET_ADDED_TTFT_P50_1_STREAM if n == 1 else None
+        row(f"(c) {n:>2} stream(s): added TTFT p50", ms(level.added_ttft_p50), p50_target)
+        row(f"(c) {n:>2} stream(s): added TTFT p95", ms(level.added_ttft_p95), TARGET_ADDED_TTFT_P95.get(n))
         row(f"(c) {n:>2} stream(s): TTFT ratio to direct (p50)", level.ttft_ratio, None, unit="x")
         row(f"    {n:>2} stream(s): request -> model request p50", ms(level.before_model_p50), None)
         row(f"(d) {n:>2} stream(s): relay delay per chunk p50", ms(level.relay_p50), None)
-        row(f"(d) {n:>2} stream(s): relay delay per chunk p95", ms(level.relay_p95), 2)
+        relay_target = TARGET_RELAY_P95_16_STREAMS if n == 16 else None
+        row(f"(d) {n:>2} stream(s): relay delay per chunk p95", ms(level.relay_p95), relay_target)
         row(f"    {n:>2} stream(s): new DB connections (sampled)", level.db_connections_opened, None, unit="")
+    cpu = results["cpu"]
+    row(f"(h) server CPU per turn, {cpu['chunks']}-chunk answer", cpu["cpu_ms_per_turn"], TARGET_CPU_PER_TURN)
+    row("(h) server CPU per chunk", cpu["cpu_ms_per_chunk"], None)
+    row("    server CPU per turn, without its chunks", cpu["cpu_ms_per_turn_without_chunks"], None)
+    row("    server CPU per turn (burst levels above)", results["server_cpu_ms_per_turn"], None)
     for name, counted in results["db_round_trips"].items():
         turn = name.replace("_", " ")
         row(f"(e) warm turn, {turn}: SQL statements", counted["statements"], 3, unit="")
         row(f"    warm turn, {turn}: wire round trips", counted["wire_round_trips"], None, unit="")
     cold = results["cold_start"]
-    row("(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], 1500)
+    row("(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], TARGET_COLD_START)
     row("    cold start: process start -> first token (p50)", cold["first_token_p50_ms"], None)
     memory = results["memory"]
     worker_peak = memory["server_worker_vmhwm_mb"] or memory["server_worker_peak_rss_mb"]
     row("(g) peak RSS, server worker", worker_peak, None, unit="MB")
-    row("(g) peak RSS, server master + worker", memory["server_total_peak_rss_mb"], None, unit="MB")
+    row("(g) peak RSS, server master + workers", memory["server_total_peak_rss_mb"], None, unit="MB")
     row("(g) peak RSS, bench (ru_maxrss)", memory["bench_ru_maxrss_mb"], None, unit="MB")
-    row("    server CPU per turn (warm, all levels)", results["server_cpu_ms_per_turn"], None)
+    held = results["memory_per_open_streams"]
+    row("(g) RSS growth per 100 open streams", held["growth_mb_per_100_streams"], None, unit="MB")
+    if "open_loop" in results:
+        loop = results["open_loop"]
+        for level in loop["levels"]:
+            n = level["streams"]
+            row(f"(i) open loop, {n:>3} streams/vCPU: added TTFT p50 / p95", level["added_ttft_p50_ms"], None)
+            rows[-1]["value_p95"] = level["added_ttft_p95_ms"]
+            rows[-1]["target"] = 50
+            rows[-1]["verdict"] = "PASS" if level["held"] else "MISS"
+            row(f"    open loop, {n:>3} streams/vCPU: errors", level["errors"], 0, unit="")
+            row(f"    open loop, {n:>3} streams/vCPU: server CPU per turn", level["cpu_ms_per_turn"], None)
+        shown = f"{loop['streams_per_vcpu']}{'+' if loop['capped'] else ''}"
+        rows.append(
+            {
+                "figure": "(i) sizing rule: streams per vCPU",
+                "value": shown,
+                "unit": "",
+                "target": None,
+                "verdict": None,
+            }
+        )
     return rows
 
 
@@ -784,20 +1001,20 @@ def render(results: dict[str, Any]) -> str:
     options = results["options"]
     lines = [
         f"make bench: fake model TTFT {options['ttft_s'] * 1000:g} ms, gap {options['gap_s'] * 1000:g} ms, "
-        f"{options['chunks']} chunks; functions-framework THREADS={options['threads']}; "
-        f"{options['cpus']} CPUs",
+        f"{options['chunks']} chunks; functions-framework WORKERS={options['workers']} "
+        f"THREADS={options['threads']}; {options['cpus']} CPUs, load {options['load_average_1min']} (1 min)",
         "",
-        f"{'figure':<56} {'value':>18}  {'target':>9}  result",
-        "-" * 96,
+        f"{'figure':<60} {'value':>18}  {'target':>9}  result",
+        "-" * 100,
     ]
     for row in results["targets"]:
         value = row["value"]
-        shown = "n/a" if value is None else f"{value:g}"
+        shown = "n/a" if value is None else value if isinstance(value, str) else f"{value:g}"
         if "value_p95" in row:
             shown += f" / {'n/a' if row['value_p95'] is None else format(row['value_p95'], 'g')}"
         shown += f" {row['unit']}".rstrip()
         target = "" if row["target"] is None else f"<= {row['target']:g}"
-        lines.append(f"{row['figure']:<56} {shown:>18}  {target:>9}  {row['verdict'] or ''}")
+        lines.append(f"{row['figure']:<60} {shown:>18}  {target:>9}  {row['verdict'] or ''}")
     errors = [e for level in results["chat_stream"] for e in level["error_samples"]]
     if errors:
         lines += ["", "errors seen:", *(f"  {e}" for e in errors)]

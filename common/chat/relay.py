@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import bisect
 import contextvars
+import functools
+import queue
 import threading
 from collections.abc import Callable
 
@@ -63,13 +65,70 @@ class AnswerChannel:
             return chunks, self._final
 
 
+class Generation:
+    """One answer's generation job: ``join`` waits for it (and its follow-up work) to end."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._done.wait(timeout)
+
+    def is_alive(self) -> bool:
+        return not self._done.is_set()
+
+
+class _ReusedThreads:
+    """Daemon threads that wait for their next job once one is done (up to ``idle_seconds``).
+
+    Starting a thread makes the caller wait until the new thread has run, which under load means
+    waiting for the GIL on the request's path; handing a job to an idle thread does not wait.
+    """
+
+    def __init__(self, idle_seconds: float = 60.0) -> None:
+        self._idle_seconds = idle_seconds
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0  # threads waiting for a job that no job was promised to yet
+
+    @property
+    def idle(self) -> int:
+        with self._lock:
+            return self._idle
+
+    def submit(self, job: Callable[[], None], name: str) -> None:
+        with self._lock:
+            if self._idle > 0:
+                self._idle -= 1
+                self._jobs.put(job)
+                return
+        threading.Thread(target=self._work, args=(job,), name=name, daemon=True).start()
+
+    def _work(self, job: Callable[[], None]) -> None:
+        while True:
+            job()
+            with self._lock:
+                self._idle += 1
+            try:
+                job = self._jobs.get(timeout=self._idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    try:
+                        # A job was promised to an idle thread while this one gave up waiting.
+                        job = self._jobs.get_nowait()
+                    except queue.Empty:
+                        self._idle -= 1
+                        return
+
+
 class RelayRegistry:
     """The answers this instance is generating right now, by assistant message id."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._channels: dict[str, AnswerChannel] = {}
-        self._threads: dict[str, threading.Thread] = {}
+        self._jobs: dict[str, Generation] = {}
+        self._threads = _ReusedThreads()
 
     def open(self, message_id: str) -> AnswerChannel:
         channel = AnswerChannel()
@@ -86,32 +145,40 @@ class RelayRegistry:
         with self._lock:
             self._channels.pop(message_id, None)
 
-    def run(self, message_id: str, target: Callable[[], None]) -> threading.Thread:
+    def run(self, message_id: str, target: Callable[[], None]) -> Generation:
         """Run ``target`` (the generation, then any follow-up work) in a thread that outlives
         the request; ``thread(message_id)`` finds it until it ends."""
+        generation = Generation()
 
         def tracked() -> None:
             try:
                 target()
             finally:
                 with self._lock:
-                    self._threads.pop(message_id, None)
+                    self._jobs.pop(message_id, None)
+                generation._done.set()
 
-        # The thread inherits the request's context (its log trace and labels).
+        # The job runs in the request's context (its log trace and labels).
         context = contextvars.copy_context()
-        thread = threading.Thread(
-            target=context.run, args=(tracked,), name=f"answer-{message_id}", daemon=True
-        )
         with self._lock:
-            self._threads[message_id] = thread
-        thread.start()
-        return thread
+            self._jobs[message_id] = generation
+        try:
+            self._threads.submit(functools.partial(context.run, tracked), name=f"answer-{message_id}")
+        except BaseException:
+            with self._lock:
+                self._jobs.pop(message_id, None)
+            raise
+        return generation
 
-    def thread(self, message_id: str) -> threading.Thread | None:
+    def thread(self, message_id: str) -> Generation | None:
         with self._lock:
-            return self._threads.get(message_id)
+            return self._jobs.get(message_id)
+
+    def idle_threads(self) -> int:
+        """Threads waiting to write the next answer."""
+        return self._threads.idle
 
     def active(self) -> int:
         """Answers being generated, or turns still being worked on, on this instance."""
         with self._lock:
-            return len(self._channels) + len(self._threads)
+            return len(self._channels) + len(self._jobs)

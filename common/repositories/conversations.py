@@ -25,6 +25,17 @@ from common.repositories.turn_statements import (
     START_CONVERSATION,
 )
 
+# Writes to messages go through the table, not the ORM entity: an ORM-enabled UPDATE spends
+# about half a millisecond of CPU synchronising a session that holds no messages anyway.
+_MESSAGES: sa.Table = Message.__table__  # type: ignore[assignment]
+
+# A checkpoint runs every CHECKPOINT_INTERVAL_SECONDS for every streaming answer: built once.
+_SAVE_PROGRESS = (
+    sa.update(_MESSAGES)
+    .where(_MESSAGES.c.id == sa.bindparam("message_id"), _MESSAGES.c.status == MessageStatus.STREAMING)
+    .values(content=sa.bindparam("progress"), updated_at=sa.bindparam("saved_at"))
+)
+
 
 @dataclass(frozen=True)
 class ContinuedTurn:
@@ -232,9 +243,7 @@ class ConversationRepository:
     def save_progress(self, message_id: uuid.UUID, content: str) -> None:
         """Checkpoint a streaming answer's text so far (only while it is still streaming)."""
         self.session.execute(
-            sa.update(Message)
-            .where(Message.id == message_id, Message.status == MessageStatus.STREAMING)
-            .values(content=content, updated_at=utcnow())
+            _SAVE_PROGRESS, {"message_id": message_id, "progress": content, "saved_at": utcnow()}
         )
 
     def finish_streaming(
@@ -244,9 +253,11 @@ class ConversationRepository:
 
         Returns False when it had already ended, so a finished answer is never overwritten.
         """
-        query = sa.update(Message).where(Message.id == message_id, Message.status == MessageStatus.STREAMING)
+        query = sa.update(_MESSAGES).where(
+            _MESSAGES.c.id == message_id, _MESSAGES.c.status == MessageStatus.STREAMING
+        )
         if updated_before is not None:
-            query = query.where(Message.updated_at < updated_before)
+            query = query.where(_MESSAGES.c.updated_at < updated_before)
         result = self.session.execute(query.values(**fields, updated_at=utcnow(), completed_at=utcnow()))
         return bool(getattr(result, "rowcount", 0))
 
@@ -254,12 +265,15 @@ class ConversationRepository:
         """Store the writer's outcome. It wins over ``answer_lost``: a lease that expired while
         the database was unreachable is resolved by the answer itself once it can be saved."""
         self.session.execute(
-            sa.update(Message)
+            sa.update(_MESSAGES)
             .where(
-                Message.id == message_id,
+                _MESSAGES.c.id == message_id,
                 sa.or_(
-                    Message.status == MessageStatus.STREAMING,
-                    sa.and_(Message.status == MessageStatus.INTERRUPTED, Message.error_code == "answer_lost"),
+                    _MESSAGES.c.status == MessageStatus.STREAMING,
+                    sa.and_(
+                        _MESSAGES.c.status == MessageStatus.INTERRUPTED,
+                        _MESSAGES.c.error_code == "answer_lost",
+                    ),
                 ),
             )
             .values({"error_code": None, **fields, "updated_at": utcnow(), "completed_at": utcnow()})

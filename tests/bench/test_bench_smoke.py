@@ -31,17 +31,24 @@ FIGURES = [
     "(f) cold start: process start -> first byte",
     "(g) peak RSS, server worker",
     "(g) peak RSS, bench (ru_maxrss)",
+    "(g) RSS growth per 100 open streams",
+    "(h) server CPU per turn, 3-chunk answer",
+    "(h) server CPU per chunk",
+    "(i) open loop,   4 streams/vCPU: added TTFT p50 / p95",
+    "(i) sizing rule: streams per vCPU",
 ]
 
 
-def test_bench_prints_every_figure_of_issue_8(tmp_path: Path) -> None:
+def test_bench_prints_every_figure_of_issues_8_and_18(tmp_path: Path) -> None:
     server_url = os.environ.get("TEST_DATABASE_URL") or start_embedded_postgres(REPO_ROOT / ".data" / "test")
     report = tmp_path / "bench.json"
     run = subprocess.run(
         [
             *(sys.executable, "-m", "scripts.bench", "--streams", "1,2", "--chunks", "3"),
             *("--ttft", "0.02", "--gap", "0.002", "--single-samples", "2", "--turns-per-stream", "1"),
-            *("--cold-starts", "1", "--database-url", server_url, "--json", str(report)),
+            *("--cold-starts", "1", "--cpu-turns", "2", "--rss-streams", "4"),
+            *("--open-loop", "4", "--open-loop-seconds", "3"),
+            *("--database-url", server_url, "--json", str(report)),
         ],
         cwd=REPO_ROOT,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},

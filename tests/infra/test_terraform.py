@@ -149,14 +149,22 @@ def test_deployed_functions_trust_exactly_cloud_runs_front_end(tf: TerraformConf
     assert Settings.model_fields["trusted_proxy_count"].annotation is int
 
 
-def test_threads_equal_the_request_concurrency(tf: TerraformConfig) -> None:
+def test_every_vcpu_runs_a_worker_that_can_hold_every_stream_of_the_instance(tf: TerraformConfig) -> None:
     service = only(tf.resources[FUNCTION]["service_config"])
     # Every function gets the common variables, plus its own (IAP_AUDIENCE on policies).
     assert service["environment_variables"] == "${merge(local.common_env, each.value.env)}"
     env = tf.locals["common_env"]
-    concurrency = unwrap(service["max_instance_request_concurrency"])
-    assert unwrap(env["THREADS"]) == concurrency, "THREADS and the concurrency must come from one value"
-    assert isinstance(tf.resolve(f"${{{concurrency}}}"), int)
+    assert unwrap(env["WORKERS"]) == "local.workers"
+    assert "var.cpu" in tf.locals["workers"]
+    # gunicorn gives a connection to whichever worker accepts it: each worker's THREADS is the
+    # instance's whole concurrency, so no stream ever waits for a thread.
+    assert unwrap(env["THREADS"]) == "local.threads"
+    assert tf.resolve("${local.threads}") == tf.resolve(service["max_instance_request_concurrency"])
+    concurrency = tf.locals[unwrap(service["max_instance_request_concurrency"]).split(".", 1)[1]]
+    assert "var.streams_per_vcpu" in concurrency
+    assert "local.workers" in concurrency
+    assert isinstance(tf.variables["streams_per_vcpu"]["default"], int)
+    assert {"WORKERS", "THREADS"} <= SETTINGS_ENV_NAMES
 
 
 def test_with_iap_the_console_function_checks_the_assertions_audience(tf: TerraformConfig) -> None:
@@ -288,11 +296,13 @@ def test_connection_budget_is_enforced_and_the_defaults_fit(tf: TerraformConfig)
     assert "local.db_connections_at_most" in precondition["condition"]
     assert "var.database_max_connections" in precondition["condition"]
     assert "var.max_instances" in tf.locals["db_connections_at_most"]
+    assert "local.workers" in tf.locals["db_connections_per_instance"], "each worker has its own pool"
 
     default = {name: body.get("default") for name, body in tf.variables.items()}
     worst_case = (
         len(FUNCTION_NAMES)
         * default["max_instances"]
+        * int(default["cpu"])  # workers
         * (default["db_pool_size"] + default["db_max_overflow"])
         + 1
     )

@@ -1,0 +1,72 @@
+"""The Gemini client reads the stream's JSON itself: it must send what the SDK sends and read
+what the SDK's own objects say, for every kind of answer the fake server can give."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from common.gemini import GeminiClient, normalize_finish_reason
+from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta, Turn
+from scripts.fake_gemini import Behavior, FakeGemini
+
+PROMPT = Prompt("You answer for the shop.", [Turn("user", "hi"), Turn("model", "hello"), Turn("user", "q?")])
+
+
+@pytest.fixture
+def gemini(fake_gemini: FakeGemini) -> Iterator[GeminiClient]:
+    """A client on the fake server, which starts empty."""
+    fake_gemini.reset()
+    yield GeminiClient(api_key="key", model="gemini-2.5-flash", base_url=fake_gemini.url, retry_attempts=1)
+    fake_gemini.reset()
+
+
+def _through_the_sdks_objects(client: GeminiClient) -> list[StreamEvent]:
+    """The same reading, done on the SDK's public objects (as the client did before)."""
+    events: list[StreamEvent] = []
+    input_tokens = output_tokens = None
+    finish_reason = "stop"
+    for chunk in client._sdk().models.generate_content_stream(**client._request(PROMPT)):
+        if chunk.usage_metadata is not None:
+            input_tokens = chunk.usage_metadata.prompt_token_count or input_tokens
+            output_tokens = chunk.usage_metadata.candidates_token_count or output_tokens
+        if chunk.prompt_feedback is not None and chunk.prompt_feedback.block_reason is not None:
+            return [*events, StreamEnd("safety", input_tokens, output_tokens)]
+        candidate = chunk.candidates[0] if chunk.candidates else None
+        if candidate is not None and candidate.content and candidate.content.parts:
+            text = "".join(p.text for p in candidate.content.parts if p.text and not p.thought)
+            if text:
+                events.append(TextDelta(text))
+        if candidate is not None and candidate.finish_reason is not None:
+            finish_reason = normalize_finish_reason(candidate.finish_reason)
+    return [*events, StreamEnd(finish_reason, input_tokens, output_tokens)]
+
+
+def test_the_request_is_the_one_the_sdk_sends(gemini: GeminiClient, fake_gemini: FakeGemini) -> None:
+    list(gemini.stream(PROMPT))
+    _through_the_sdks_objects(gemini)
+
+    ours, sdks = fake_gemini.stream_requests()
+    assert ours.path == sdks.path
+    assert ours.body == sdks.body
+    assert ours.headers.keys() == sdks.headers.keys()
+    assert ours.headers["x-goog-api-key"] == "key"
+
+
+@pytest.mark.parametrize(
+    "behavior",
+    [
+        Behavior(chunks=["Hel", "lo ", "there"], times=2),
+        Behavior(kind="safety", chunks=["Part"], times=2),
+        Behavior(kind="prompt_blocked", times=2),
+        Behavior(kind="empty", times=2),
+    ],
+    ids=["reply", "safety", "prompt_blocked", "empty"],
+)
+def test_chunks_read_as_the_sdks_objects_say(
+    gemini: GeminiClient, fake_gemini: FakeGemini, behavior: Behavior
+) -> None:
+    fake_gemini.script(behavior)
+
+    assert list(gemini.stream(PROMPT)) == _through_the_sdks_objects(gemini)
