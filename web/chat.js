@@ -277,7 +277,9 @@
     function addExtras(row, messageId, text, sources) {
       if (!row) return;
       view.answerExtras(row, {
-        sources: sources,
+        // The shop's knowledge base names its sources in the answer, in the shopper's language:
+        // list them again only when the text does not already.
+        sources: (sources || []).filter(function (s) { return text().indexOf(s.title || s.key) < 0; }),
         copy: function () { return copyText(text()); },
         rating: messageId ? store.rating(messageId) : null,
         rate: messageId && conversation ? function (rating, comment) { rate(messageId, rating, comment); } : null,
