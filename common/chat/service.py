@@ -24,6 +24,8 @@ from common.responses import MetaData
 from common.tokens import TokenKeys
 from common.unit_of_work import UnitOfWorkFactory
 
+# Issue 13: how a turn answered by the handoff (not the model) is announced in ``meta``.
+ANSWERED_BY_HANDOFF: AnswerSource = "knowledge"
 # A direct FAQ answer needs its match this far ahead of the runner-up (score share).
 FAQ_MIN_MARGIN = 0.3
 
@@ -38,6 +40,9 @@ class ChatService:
     knowledge: Callable[[], Knowledge]
     keys: TokenKeys
     settings: ChatSettings
+    # Issue 13: answers a turn instead of the assistant while a person has the conversation
+    # (or when the shopper asks for one); None: answer as usual. See common.handoff.gate.
+    handoff: Callable[[TurnStarted], AnswerReader | None] | None = None
 
     def send(self, request: TurnRequest) -> Iterator[StreamItem]:
         """Store the question, start (or find) its answer, and return the stream to relay.
@@ -50,7 +55,9 @@ class ChatService:
         turn = start_turn(uow=self.uow, request=request, keys=self.keys)
         logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
         try:
-            reader, source = self._answer(turn)
+            # Issue 13: a person has the conversation (or was asked for): no answer of our own.
+            held = self.handoff(turn) if self.handoff is not None and not turn.replay else None
+            reader, source = (held, ANSWERED_BY_HANDOFF) if held is not None else self._answer(turn)
         except Exception:
             # The question is stored; its placeholder must not stay "streaming" with no writer.
             if not turn.replay:

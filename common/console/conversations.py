@@ -77,6 +77,7 @@ def _message(message: Message, rating: Feedback | None) -> TranscriptMessage:
         {
             **fields,
             "usage": MessageUsage(input_tokens=message.input_tokens, output_tokens=message.output_tokens),
+            "sources": message.sources or [],
             "feedback": AnswerFeedback.model_validate(rating, from_attributes=True) if rating else None,
         }
     )
