@@ -21,7 +21,7 @@ _REQUESTS: dict[Language, str] = {
     "es": r"\b(hablar|chatear)\b.*\b(humano|persona|agente|alguien|operador)\b|\bun humano\b",
     "it": r"\b(parlare|chattare)\b.*\b(umano|persona|operatore|operatrice|qualcuno)\b|\bun operatore\b",
     "nl": r"\b(spreken|praten|chatten)\b.*\b(mens|persoon|medewerker|iemand)\b"
-    r"|\b(mens|medewerker)\b.*\b(spreken|praten)\b",
+    r"|\b(mens|medewerker|iemand)\b.*\b(spreken|praten)\b",
 }
 _PATTERNS = {language: re.compile(pattern) for language, pattern in _REQUESTS.items()}
 

@@ -100,7 +100,9 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
         item.click()
         staff.get_by_role("button", name="Claim").click()
         expect(staff.locator("#inbox-transcript")).to_contain_text("claimed by admin")
-        staff.get_by_label("Reply to the shopper").fill("Hello, this is our team. A replacement is on its way.")
+        staff.get_by_label("Reply to the shopper").fill(
+            "Hello, this is our team. A replacement is on its way."
+        )
         staff.get_by_role("button", name="Send reply").click()
         expect(staff.locator("#inbox-transcript .msg.agent")).to_contain_text("A replacement is on its way.")
         screenshot(staff, "console-inbox-reply")
