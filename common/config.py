@@ -86,6 +86,19 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     heartbeat_seconds: float = Field(default=15.0, gt=0)
+
+    # Handing a conversation to a person (README, "Talking to a person").
+    # When the team answers: "mon-fri 09:00-18:00; sat 10:00-14:00" in SUPPORT_TIMEZONE.
+    support_hours: str = "mon-fri 09:00-18:00; sat 10:00-14:00"
+    support_timezone: str = "Europe/Berlin"
+    # Where new handoffs and shoppers' messages while waiting are POSTed (unset: no webhook),
+    # signed with WEBHOOK_SECRET (HMAC-SHA256 of the body).
+    handoff_webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_max_attempts: int = Field(default=10, ge=1, le=100)
+    webhook_backoff_seconds: float = Field(default=5.0, gt=0)
+    # A page's events stream checks Postgres this often even without a notification.
+    events_poll_seconds: float = Field(default=5.0, gt=0)
     checkpoint_interval_seconds: float = Field(default=0.5, gt=0)
     # A streaming answer's liveness lease: its writer renews it every ``lease_renew_seconds``;
     # once it is ``answer_lease_seconds`` old the writer is taken for dead.
@@ -119,6 +132,8 @@ class Settings(BaseSettings):
         "conversation_token_secret",
         "iap_audience",
         "retention_days",
+        "handoff_webhook_url",
+        "webhook_secret",
         mode="before",
     )
     @classmethod
@@ -134,6 +149,25 @@ class Settings(BaseSettings):
 
             parse(value)  # raises ValueError naming the problem
         return value.strip()
+
+    @field_validator("support_hours")
+    @classmethod
+    def _valid_support_hours(cls, value: str) -> str:
+        from common.handoff.schedule import SupportSchedule
+
+        SupportSchedule.parse(value)  # raises ValueError naming the problem
+        return value
+
+    @field_validator("support_timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
 
     @property
     def origins(self) -> frozenset[str]:

@@ -67,6 +67,25 @@ def create_db_engine(raw_url: str, *, pool_size: int = 10, max_overflow: int | N
     )
 
 
+def connect_native(raw_url: str) -> Any:
+    """A plain pg8000 connection outside the pool, for an instance's ``LISTEN``."""
+    import pg8000.native  # type: ignore[import-untyped]
+
+    url, connect_args = normalize_url(raw_url)
+    ssl_context = connect_args.get("ssl_context")
+    return pg8000.native.Connection(
+        user=url.username or "postgres",
+        host=url.host or "localhost",
+        database=url.database,
+        port=url.port or 5432,
+        password=url.password,
+        unix_sock=connect_args.get("unix_sock"),
+        ssl_context=None if ssl_context is False else ssl_context,
+        timeout=None,
+        application_name="support-chat-listener",
+    )
+
+
 def start_embedded_postgres(data_dir: Path, *, stop_at_exit: bool = False) -> str:
     """Start (or reuse) a local PostgreSQL from the ``pgserver`` package; return its URL.
 

@@ -22,6 +22,7 @@ class Base(DeclarativeBase):
 class Role(enum.StrEnum):
     USER = "user"
     ASSISTANT = "assistant"
+    AGENT = "agent"  # a member of staff, writing in the chat (``author`` names them)
 
 
 class MessageStatus(enum.StrEnum):
@@ -51,7 +52,7 @@ class Message(Base):
     __table_args__ = (
         sa.UniqueConstraint("conversation_id", "position", name="uq_messages_position"),
         sa.UniqueConstraint("conversation_id", "client_message_id", name="uq_messages_client_id"),
-        sa.CheckConstraint("role IN ('user', 'assistant')", name="ck_messages_role"),
+        sa.CheckConstraint("role IN ('user', 'assistant', 'agent')", name="ck_messages_role"),
         sa.CheckConstraint(
             "status IN ('streaming', 'complete', 'interrupted', 'failed', 'blocked')",
             name="ck_messages_status",
@@ -93,6 +94,8 @@ class Message(Base):
     # While ``streaming``: the writer's liveness lease (renewed every few seconds). Past it,
     # the writer is taken for dead and the row is resolved as ``interrupted``.
     lease_expires_at: Mapped[dt.datetime | None]
+    # For a staff reply (role "agent"): the staff member's display name.
+    author: Mapped[str | None] = mapped_column(sa.String(100))
 
 
 class KnowledgeRecord(Base):
@@ -193,3 +196,64 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class HandoffStatus(enum.StrEnum):
+    """Who answers a conversation that was handed to a person."""
+
+    WAITING = "waiting_for_human"  # asked for a person; nobody claimed it yet
+    WITH_HUMAN = "with_human"  # a member of staff claimed it
+    RESOLVED = "resolved"  # staff closed it; the assistant answers again
+    ASSISTANT = "assistant"  # handed back to the assistant
+
+
+class Handoff(Base):
+    """The handoff state of one conversation (no row: the assistant answers)."""
+
+    __tablename__ = "handoffs"
+
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(24))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    note: Mapped[str | None] = mapped_column(sa.String(1000))
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(200))
+    claimed_at: Mapped[dt.datetime | None]
+    # When a page last followed the conversation's events: a reply written while nobody
+    # follows goes out by email too (if the shopper left one).
+    shopper_seen_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def open(self) -> bool:
+        return self.status in (HandoffStatus.WAITING, HandoffStatus.WITH_HUMAN)
+
+
+class ConversationEvent(Base):
+    """Something a shopper's page follows (``GET /history/events``): a staff reply or a status."""
+
+    __tablename__ = "conversation_events"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("conversations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    data: Mapped[dict[str, object]] = mapped_column(postgresql.JSONB)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OutboxEvent(Base):
+    """A webhook notification, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    payload: Mapped[dict[str, object]] = mapped_column(postgresql.JSONB)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))

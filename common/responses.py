@@ -76,7 +76,7 @@ class MessageView(BaseModel):
     """A stored message, as ``history`` returns it."""
 
     id: uuid.UUID
-    role: Literal["user", "assistant"]
+    role: Literal["user", "assistant", "agent"]
     content: str
     status: Literal["streaming", "complete", "interrupted", "failed", "blocked"]
     position: int
@@ -93,6 +93,11 @@ class MessageView(BaseModel):
     duration_ms: int | None
     knowledge_version: int | None
     sources: list[SourceRef] = Field(default_factory=list)
+    # A staff reply (role "agent"): the staff member's display name.
+    author: str | None = None
+
+
+HandoffStatusName = Literal["waiting_for_human", "with_human", "resolved", "assistant"]
 
 
 class HistoryPage(BaseModel):
@@ -100,6 +105,26 @@ class HistoryPage(BaseModel):
     messages: list[MessageView]
     has_more: bool
     next_before: int | None
+    # Who answers: null (never handed off) or the handoff's status.
+    handoff_status: HandoffStatusName | None = None
+
+
+class HandoffAccepted(BaseModel):
+    """``POST /history/handoff`` (202): the conversation waits for a person.
+
+    ``message`` says what happens next (someone replies here, or when the team is back)."""
+
+    conversation_id: uuid.UUID
+    status: HandoffStatusName
+    support_open: bool
+    message: str
+
+
+class StatusEventData(BaseModel):
+    """``event: status`` on ``GET /history/events``: who answers the conversation now."""
+
+    status: HandoffStatusName
+    author: str | None = None
 
 
 class KnowledgeEntry(BaseModel):

@@ -20,7 +20,13 @@ from common.chat.service import ChatService
 from common.chat.settings import ChatSettings
 from common.config import get_settings
 from common.console.staff import SignIn
-from common.db import create_db_engine, start_embedded_postgres
+from common.db import connect_native, create_db_engine, start_embedded_postgres
+from common.handoff.events import EventStream
+from common.handoff.gate import HandoffGate
+from common.handoff.listener import EventHub
+from common.handoff.outbox import Webhook, WebhookRelay
+from common.handoff.requests import HandoffSettings
+from common.handoff.schedule import SupportSchedule
 from common.knowledge.cache import KnowledgeCache
 from common.knowledge.entries import Knowledge
 from common.knowledge.hybrid import exceeds_budget
@@ -172,11 +178,59 @@ def chat_service() -> ChatService:
         knowledge=knowledge,
         keys=token_keys(),
         settings=chat_settings(),
+        handoff=HandoffGate(uow=unit_of_work(), settings=handoff_settings(), knowledge=knowledge),
+    )
+
+
+@functools.cache
+def webhook_relay() -> WebhookRelay | None:
+    """Delivers the outbox to HANDOFF_WEBHOOK_URL; None when no webhook is configured."""
+    settings = get_settings()
+    if not settings.handoff_webhook_url:
+        return None
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    webhook = Webhook(
+        url=settings.handoff_webhook_url,
+        secret=secret.encode(),
+        max_attempts=settings.webhook_max_attempts,
+        backoff_seconds=settings.webhook_backoff_seconds,
+    )
+    return WebhookRelay(uow=unit_of_work(), webhook=webhook)
+
+
+@functools.cache
+def handoff_settings() -> HandoffSettings:
+    settings = get_settings()
+    relay = webhook_relay()
+    return HandoffSettings(
+        schedule=SupportSchedule.parse(settings.support_hours, settings.support_timezone),
+        webhook=relay is not None,
+        kick_outbox=relay.kick if relay is not None else lambda: None,
+    )
+
+
+@functools.cache
+def event_hub() -> EventHub:
+    """This instance's LISTEN connection (opened when the first page follows a conversation)."""
+    url = database_url()
+    return EventHub(lambda: connect_native(url))
+
+
+@functools.cache
+def event_stream() -> EventStream:
+    settings = get_settings()
+    return EventStream(
+        uow=unit_of_work(),
+        hub=event_hub(),
+        heartbeat_seconds=settings.heartbeat_seconds,
+        poll_seconds=settings.events_poll_seconds,
     )
 
 
 def reset() -> None:
     """Forget every singleton (tests use this to start a fresh 'instance')."""
+    if event_hub.cache_info().currsize:
+        event_hub().close()
     if lease_sweeper.cache_info().currsize:
         lease_sweeper().stop()
     if engine.cache_info().currsize:
@@ -197,6 +251,10 @@ def reset() -> None:
         token_keys,
         chat_service,
         staff_sign_in,
+        webhook_relay,
+        handoff_settings,
+        event_hub,
+        event_stream,
     ):
         cached.cache_clear()
     get_settings.cache_clear()

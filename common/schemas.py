@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 
 def _no_nul(value: str) -> str:
@@ -54,6 +54,32 @@ class FeedbackBody(BaseModel):
     comment: Text | None = Field(default=None, max_length=500)
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class HandoffBody(BaseModel):
+    """``POST /history/handoff``: ask for a person (``email``: where a reply may also go)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    conversation_id: uuid.UUID
+    email: StrictStr | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
+    note: Text | None = Field(default=None, max_length=1000)
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _blank_email_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class ReplyBody(BaseModel):
+    """``POST /policies/_inbox/<id>/reply``: a staff reply in the shopper's chat."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    content: Text = Field(min_length=1, max_length=4000)
+
+
 class StaffBody(BaseModel):
     """``POST /policies/_staff``: a new member of staff (``email``: their Google account, for IAP)."""
 
@@ -61,7 +87,7 @@ class StaffBody(BaseModel):
 
     name: Text = Field(min_length=1, max_length=100)
     role: Literal["viewer", "editor", "owner"]
-    email: StrictStr | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: StrictStr | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
 
 
 class DraftBody(BaseModel):

@@ -17,7 +17,9 @@ from common.repositories import (
     ConsoleRepository,
     ConversationRepository,
     FeedbackRepository,
+    HandoffRepository,
     KnowledgeRepository,
+    OutboxRepository,
     RevisionRepository,
     StaffRepository,
 )
@@ -37,6 +39,8 @@ class UnitOfWork:
     revisions: RevisionRepository
     feedback: FeedbackRepository
     console: ConsoleRepository
+    handoffs: HandoffRepository
+    outbox: OutboxRepository
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -52,6 +56,8 @@ class UnitOfWork:
         self.revisions = RevisionRepository(self.session)
         self.feedback = FeedbackRepository(self.session)
         self.console = ConsoleRepository(self.session)
+        self.handoffs = HandoffRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     def __exit__(

@@ -159,7 +159,7 @@ class Env:
             conn.execute(
                 sa.text(
                     "TRUNCATE conversations, messages, knowledge_entries, rate_limits, "
-                    "knowledge_revisions, staff CASCADE"
+                    "knowledge_revisions, staff, outbox CASCADE"
                 )
             )
             conn.execute(

@@ -29,6 +29,9 @@ from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+
+# How a turn answered by the handoff (not the model) is announced in ``meta``.
+ANSWERED_BY_HANDOFF: AnswerSource = "knowledge"
 # A direct FAQ answer needs its match this far ahead of the runner-up (score share).
 FAQ_MIN_MARGIN = 0.3
 
@@ -43,6 +46,9 @@ class ChatService:
     knowledge: Callable[[], Knowledge]
     keys: TokenKeys
     settings: ChatSettings
+    # Answers a turn instead of the assistant while a person has the conversation
+    # (or when the shopper asks for one); None: answer as usual. See common.handoff.gate.
+    handoff: Callable[[TurnStarted], AnswerReader | None] | None = None
 
     def send(self, request: TurnRequest) -> Iterator[StreamItem]:
         """Store the question, start (or find) its answer, and return the stream to relay.
@@ -57,7 +63,9 @@ class ChatService:
         )
         logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
         try:
-            reader, source = self._answer(turn)
+            # A person has the conversation (or was just asked for): no answer of our own.
+            held = self.handoff(turn) if self.handoff is not None and not turn.replay else None
+            reader, source = (held, ANSWERED_BY_HANDOFF) if held is not None else self._answer(turn)
         except Exception:
             # The question is stored; its placeholder must not stay "streaming" with no writer.
             if not turn.replay:

@@ -182,3 +182,30 @@ class RetentionResult(BaseModel):
 
     cutoff: dt.datetime
     deleted_conversations: int
+
+
+HandoffStatusName = Literal["waiting_for_human", "with_human", "resolved", "assistant"]
+
+
+class HandoffView(BaseModel):
+    """A conversation handed to a person: who has it, and what the shopper left."""
+
+    conversation_id: uuid.UUID
+    status: HandoffStatusName
+    requested_at: dt.datetime
+    language: str | None
+    email: str | None
+    note: str | None
+    claimed_by: str | None
+    claimed_at: dt.datetime | None
+
+
+class InboxItem(HandoffView):
+    waiting_seconds: int
+    last_question: str
+
+
+class Inbox(BaseModel):
+    """``GET /policies/_inbox``: conversations waiting for (or with) a person, oldest first."""
+
+    items: list[InboxItem]

@@ -4,6 +4,7 @@ from common.repositories.analytics import AnalyticsRepository
 from common.repositories.console import ConsoleRepository, ConversationFilter
 from common.repositories.conversations import ContinuedTurn, ConversationRepository
 from common.repositories.feedback import FeedbackRepository
+from common.repositories.handoffs import HandoffRepository, OutboxRepository
 from common.repositories.knowledge import KnowledgeRepository
 from common.repositories.revisions import RevisionRepository
 from common.repositories.staff import StaffRepository
@@ -15,7 +16,9 @@ __all__ = [
     "ConversationFilter",
     "ConversationRepository",
     "FeedbackRepository",
+    "HandoffRepository",
     "KnowledgeRepository",
+    "OutboxRepository",
     "RevisionRepository",
     "StaffRepository",
 ]

@@ -32,6 +32,7 @@ def conversation_page(
         rows = tx.conversations.messages_before(
             conversation_id, before_position=before_position, limit=limit + 1
         )
+        handoff = tx.handoffs.get(conversation_id)
     has_more = len(rows) > limit
     messages = rows[1:] if has_more else rows
     return HistoryPage(
@@ -39,6 +40,7 @@ def conversation_page(
         messages=[message_view(m) for m in messages],
         has_more=has_more,
         next_before=messages[0].position if has_more and messages else None,
+        handoff_status=handoff.status if handoff is not None else None,
     )
 
 

@@ -11,9 +11,11 @@ from common import runtime
 from common.config import get_settings
 from common.console import feedback
 from common.errors import InvalidRequest, method_not_allowed
-from common.http import json_response, parse_json, serve, serve_unrouted_paths
+from common.handoff import events as handoff_events
+from common.handoff import requests as handoff_requests
+from common.http import json_response, parse_json, serve, serve_unrouted_paths, sse_response
 from common.logs import configure_logging
-from common.schemas import FeedbackBody
+from common.schemas import FeedbackBody, HandoffBody
 from common.services import history as history_service
 from common.services import welcome
 
@@ -32,15 +34,47 @@ serve_unrouted_paths(history)
 
 
 def read(request: flask.Request) -> flask.Response:
-    if request.path.rstrip("/") == "/suggestions":
+    path = request.path.rstrip("/")
+    if path == "/suggestions":
         return get_suggestions()
+    if path == "/events":
+        return get_events(request)
     return get_history(request)
 
 
 def post(request: flask.Request) -> flask.Response:
-    if request.path.rstrip("/") == "/feedback":
+    path = request.path.rstrip("/")
+    if path == "/feedback":
         return post_feedback(request)
+    if path == "/handoff":
+        return post_handoff(request)
     raise method_not_allowed("use GET, OPTIONS", allow="GET, OPTIONS")
+
+
+def post_handoff(request: flask.Request) -> flask.Response:
+    """``POST /history/handoff``: the conversation waits for a person (202; asking again changes nothing)."""
+    body = parse_json(request, HandoffBody, max_bytes=get_settings().max_request_bytes)
+    accepted = handoff_requests.request_handoff(
+        uow=runtime.unit_of_work(),
+        keys=runtime.token_keys(),
+        conversation_token=request.headers.get("X-Conversation-Token"),
+        body=body,
+        settings=runtime.handoff_settings(),
+        knowledge=runtime.knowledge(),
+    )
+    return json_response(accepted, 202)
+
+
+def get_events(request: flask.Request) -> flask.Response:
+    """``GET /history/events``: staff replies and status changes as they happen (SSE)."""
+    stream = handoff_events.open_events(
+        stream=runtime.event_stream(),
+        keys=runtime.token_keys(),
+        conversation_id=_uuid_arg(request, "conversation_id"),
+        conversation_token=request.headers.get("X-Conversation-Token"),
+        last_event_id=handoff_events.parse_event_id(request.headers.get("Last-Event-ID")),
+    )
+    return sse_response(stream)
 
 
 def post_feedback(request: flask.Request) -> flask.Response:

@@ -24,13 +24,14 @@ from common.console import analytics as console_analytics
 from common.console import conversations, preview, retention, staff, unanswered
 from common.console.responses import WhoAmI
 from common.errors import Conflict, InvalidRequest, NotFound, method_not_allowed
+from common.handoff import inbox
 from common.http import json_response, parse_json, serve, serve_unrouted_paths
 from common.knowledge import revisions
 from common.knowledge import store as knowledge
 from common.logs import configure_logging
-from common.models import StaffRole
+from common.models import HandoffStatus, StaffRole
 from common.repositories import ConversationFilter
-from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody, PreviewBody, StaffBody
+from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody, PreviewBody, ReplyBody, StaffBody
 from common.services.analytics import usage_summary
 
 _KEY = re.compile(KNOWLEDGE_KEY_PATTERN)
@@ -307,6 +308,47 @@ def run_retention(request: flask.Request, principal: Principal, _: dict[str, str
     return json_response(
         retention.delete_old_conversations(uow=runtime.unit_of_work(), days=days, now=dt.datetime.now(dt.UTC))
     )
+
+
+# Conversations handed to a person: the inbox (viewers read; editors and owners answer).
+
+
+@route("GET", r"_inbox", StaffRole.VIEWER)
+def read_inbox(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    return json_response(inbox.inbox(uow=runtime.unit_of_work(), now=dt.datetime.now(dt.UTC)))
+
+
+@route("POST", r"_inbox/(?P<id>[^/]+)/claim", StaffRole.EDITOR)
+def claim_conversation(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    conversation_id = _uuid(args["id"], "conversation_id")
+    return json_response(
+        inbox.claim(uow=runtime.unit_of_work(), conversation_id=conversation_id, who=principal.name)
+    )
+
+
+@route("POST", r"_inbox/(?P<id>[^/]+)/reply", StaffRole.EDITOR)
+def reply_to_shopper(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    body = parse_json(request, ReplyBody, max_bytes=get_settings().max_request_bytes)
+    message = inbox.reply(
+        uow=runtime.unit_of_work(),
+        conversation_id=_uuid(args["id"], "conversation_id"),
+        who=principal.name,
+        content=body.content,
+        settings=runtime.handoff_settings(),
+    )
+    return json_response(message, 201)
+
+
+@route("POST", r"_inbox/(?P<id>[^/]+)/(?P<action>resolve|hand-back)", StaffRole.EDITOR)
+def close_handoff(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    status = HandoffStatus.RESOLVED if args["action"] == "resolve" else HandoffStatus.ASSISTANT
+    closed = inbox.close(
+        uow=runtime.unit_of_work(),
+        conversation_id=_uuid(args["id"], "conversation_id"),
+        who=principal.name,
+        status=status,
+    )
+    return json_response(closed)
 
 
 # Query arguments.

@@ -5,6 +5,7 @@ import { initDashboard, showDashboard } from "./dashboard.js";
 import { initConversations, showConversations } from "./conversations.js";
 import { initKnowledge, showKnowledge, openNewEntry } from "./knowledge.js";
 import { showUnanswered } from "./unanswered.js";
+import { showInbox } from "./inbox.js";
 import { initStaff, showStaff } from "./staff.js";
 
 let me = null;
@@ -16,6 +17,7 @@ function createFaq(question) {
 
 const VIEWS = {
   dashboard: () => showDashboard(),
+  inbox: () => showInbox(me),
   conversations: () => showConversations(),
   knowledge: () => showKnowledge(me.role),
   unanswered: () => showUnanswered(createFaq),

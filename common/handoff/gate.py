@@ -1,0 +1,71 @@
+"""The chat's side of a handoff: while a person has the conversation the assistant does not
+answer (the message is stored and acknowledged), and "can I talk to a human?" hands it over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from common.chat.events import done_event
+from common.chat.following import AnswerReader, StoredAnswer
+from common.chat.turns import TurnStarted
+from common.handoff import outbox
+from common.handoff.phrases import asks_for_a_person, held_notice, language_of, pending_notice
+from common.handoff.requests import HandoffSettings, open_handoff, support_hours_text
+from common.knowledge.entries import Knowledge
+from common.models import MessageStatus
+from common.schemas import HandoffBody
+from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+# Stored with the acknowledgement, so it is told apart from the assistant's answers.
+HANDOFF_SOURCE = "handoff"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoffGate:
+    """``ChatService`` asks this before answering a turn; None means "answer as usual"."""
+
+    uow: UnitOfWorkFactory
+    settings: HandoffSettings
+    knowledge: Callable[[], Knowledge]
+
+    def __call__(self, turn: TurnStarted) -> AnswerReader | None:
+        asked = asks_for_a_person(turn.question)
+        with self.uow() as tx:
+            handoff = tx.handoffs.get(turn.conversation_id)
+            if handoff is not None and handoff.open:
+                text = self._held(tx, turn, handoff.language or language_of(turn.question))
+            elif asked:
+                text = self._hand_over(tx, turn)
+            else:
+                return None
+            tx.conversations.finish_message(
+                turn.assistant_message_id,
+                content=text,
+                status=MessageStatus.COMPLETE,
+                source=HANDOFF_SOURCE,
+                finish_reason="handoff",
+            )
+        self.settings.kick_outbox()
+        return StoredAnswer(text, done_event(turn.assistant_message_id, "handoff", 0, 0))
+
+    def _held(self, tx: UnitOfWork, turn: TurnStarted, language: str) -> str:
+        outbox.record(
+            tx,
+            enabled=self.settings.webhook,
+            kind="handoff.message",
+            payload={
+                "conversation_id": str(turn.conversation_id),
+                "message_id": str(turn.user_message_id),
+                "content": turn.question,
+            },
+        )
+        return held_notice(language)
+
+    def _hand_over(self, tx: UnitOfWork, turn: TurnStarted) -> str:
+        language = language_of(turn.question)
+        request = HandoffBody(conversation_id=turn.conversation_id)
+        open_handoff(tx, turn.conversation_id, request=request, language=language, settings=self.settings)
+        support_open = self.settings.schedule.is_open(dt.datetime.now(dt.UTC))
+        return pending_notice(language, support_open=support_open, hours=support_hours_text(self.knowledge()))

@@ -1,0 +1,141 @@
+"""The staff side of a handoff: the inbox, claiming a conversation, replying, resolving, and
+handing it back to the assistant. Claims are serialised on the handoff row: of two staff
+claiming at once, one wins and the other gets a 409."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from common.console.responses import HandoffView, Inbox, InboxItem
+from common.errors import Conflict, NotFound
+from common.handoff import outbox
+from common.handoff.requests import HandoffSettings
+from common.models import Handoff, HandoffStatus, MessageStatus, Role
+from common.responses import MessageView, StatusEventData
+from common.services.history import message_view
+from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+# A page that followed the conversation this recently still shows the reply; otherwise a
+# shopper who left an email gets it by email too.
+AWAY_AFTER = dt.timedelta(seconds=45)
+
+
+def inbox(*, uow: UnitOfWorkFactory, now: dt.datetime, limit: int = 100) -> Inbox:
+    """Conversations waiting for (or with) a person, oldest request first."""
+    with uow() as tx:
+        rows = tx.handoffs.open_handoffs(limit=limit)
+    return Inbox(
+        items=[  # type: ignore[misc]
+            InboxItem(
+                **_view(handoff).model_dump(),
+                waiting_seconds=max(0, int((now - handoff.requested_at).total_seconds())),
+                last_question=(last_question or "")[:500],
+            )
+            for handoff, last_question in rows
+        ]
+    )
+
+
+def claim(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str) -> HandoffView:
+    """Take the conversation; 409 when someone else has it (claiming it again is fine)."""
+    with uow() as tx:
+        handoff = _open_handoff(tx, conversation_id)
+        _claim(tx, handoff, who)
+        return _view(handoff)
+
+
+def reply(
+    *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str, content: str, settings: HandoffSettings
+) -> MessageView:
+    """Write a staff reply into the shopper's chat (claiming a waiting conversation first)."""
+    now = dt.datetime.now(dt.UTC)
+    with uow() as tx:
+        conversation = tx.conversations.get(conversation_id, for_update=True)
+        if conversation is None:
+            raise _not_found()
+        handoff = _open_handoff(tx, conversation_id)
+        _claim(tx, handoff, who)
+        message = tx.conversations.add_message(
+            conversation,
+            role=Role.AGENT,
+            content=content,
+            status=MessageStatus.COMPLETE,
+            author=who[:100],
+            completed_at=now,
+        )
+        tx.session.flush()
+        view = message_view(message)
+        tx.handoffs.add_event(conversation_id, "message", view.model_dump(mode="json"))
+        away = handoff.shopper_seen_at is None or now - handoff.shopper_seen_at > AWAY_AFTER
+        if handoff.email and away:
+            outbox.record(
+                tx,
+                enabled=settings.webhook,
+                kind="handoff.email_request",
+                payload={
+                    "conversation_id": str(conversation_id),
+                    "email": handoff.email,
+                    "reply": view.model_dump(mode="json"),
+                },
+            )
+    settings.kick_outbox()
+    return view
+
+
+def close(
+    *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str, status: HandoffStatus
+) -> HandoffView:
+    """Resolve the conversation or hand it back: either way the assistant answers again."""
+    assert status in (HandoffStatus.RESOLVED, HandoffStatus.ASSISTANT)
+    with uow() as tx:
+        handoff = _open_handoff(tx, conversation_id)
+        if handoff.status == HandoffStatus.WITH_HUMAN and handoff.claimed_by != who:
+            raise _claimed_by(handoff)
+        handoff.status = status
+        event = StatusEventData.model_validate({"status": status.value})
+        tx.handoffs.add_event(conversation_id, "status", event.model_dump())
+        return _view(handoff)
+
+
+def _open_handoff(tx: UnitOfWork, conversation_id: uuid.UUID) -> Handoff:
+    handoff = tx.handoffs.get(conversation_id, for_update=True)
+    if handoff is None:
+        raise _not_found()
+    if not handoff.open:
+        raise Conflict("this conversation is not waiting for a person", code="not_handed_off")
+    return handoff
+
+
+def _claim(tx: UnitOfWork, handoff: Handoff, who: str) -> None:
+    if handoff.status == HandoffStatus.WITH_HUMAN:
+        if handoff.claimed_by != who:
+            raise _claimed_by(handoff)
+        return
+    handoff.status = HandoffStatus.WITH_HUMAN
+    handoff.claimed_by, handoff.claimed_at = who, dt.datetime.now(dt.UTC)
+    event = StatusEventData(status="with_human", author=who[:100])
+    tx.handoffs.add_event(handoff.conversation_id, "status", event.model_dump())
+
+
+def _claimed_by(handoff: Handoff) -> Conflict:
+    return Conflict(f"{handoff.claimed_by} has already claimed this conversation", code="already_claimed")
+
+
+def _not_found() -> NotFound:
+    return NotFound("no handoff for this conversation", code="handoff_not_found")
+
+
+def _view(handoff: Handoff) -> HandoffView:
+    return HandoffView.model_validate(
+        {
+            "conversation_id": handoff.conversation_id,
+            "status": handoff.status,
+            "requested_at": handoff.requested_at,
+            "language": handoff.language,
+            "email": handoff.email,
+            "note": handoff.note,
+            "claimed_by": handoff.claimed_by,
+            "claimed_at": handoff.claimed_at,
+        }
+    )

@@ -1,0 +1,93 @@
+"""Recognising "can I talk to a human?" and telling the shopper what happens next, in the
+languages the assistant speaks."""
+
+from __future__ import annotations
+
+import re
+
+from common.knowledge.language import Language, detect_language, fold, words
+
+# Accent-free patterns over the folded message: asking for a person, not asking whether the
+# assistant is one ("are you human?" is small talk).
+_REQUESTS: dict[Language, str] = {
+    "en": r"\b(talk|speak|chat|connect|transfer|put) (me )?(to|with) (a |an |the |some |your )?"
+    r"(real |live )?(human|person|agent|someone|somebody|representative|operator|staff|team|employee)"
+    r"|\b(a |an )?(real |live )?(human|person|agent|representative|operator) (please|pls)\b"
+    r"|\b(want|need|like) (a |an |to talk to a |to speak to a )?(real |live )?(human|person|agent)\b",
+    "de": r"\b(mit )?(einem |einer )?(menschen|mensch|mitarbeiter|mitarbeiterin|person|kundenservice)\b.*"
+    r"\b(sprechen|reden|chatten|verbinden)\b|\bmensch bitte\b",
+    "fr": r"\b(parler|discuter)\b.*\b(humain|personne|conseiller|conseillere|agent|quelqu'un)\b"
+    r"|\bun humain\b",
+    "es": r"\b(hablar|chatear)\b.*\b(humano|persona|agente|alguien|operador)\b|\bun humano\b",
+    "it": r"\b(parlare|chattare)\b.*\b(umano|persona|operatore|operatrice|qualcuno)\b|\bun operatore\b",
+    "nl": r"\b(spreken|praten|chatten)\b.*\b(mens|persoon|medewerker|iemand)\b"
+    r"|\b(mens|medewerker|iemand)\b.*\b(spreken|praten)\b",
+}
+_PATTERNS = {language: re.compile(pattern) for language, pattern in _REQUESTS.items()}
+
+_PENDING: dict[Language, tuple[str, str]] = {
+    "en": (
+        "I've asked a person from our team to join. Someone will reply here shortly.",
+        "I've passed this to our team. They're away right now and will reply here when the team "
+        "is back. {hours} You can also leave your email with 'Talk to a person'.",
+    ),
+    "de": (
+        "Ich habe eine Person aus unserem Team dazugeholt. Jemand antwortet gleich hier.",
+        "Ich habe das an unser Team weitergegeben. Es ist gerade nicht da und antwortet hier, "
+        "sobald es zurück ist. {hours}",
+    ),
+    "fr": (
+        "J'ai demandé à une personne de notre équipe de vous rejoindre. Quelqu'un vous répondra ici.",
+        "J'ai transmis votre demande à notre équipe. Elle est absente pour le moment et vous "
+        "répondra ici dès son retour. {hours}",
+    ),
+    "es": (
+        "He pedido a una persona de nuestro equipo que se una. Alguien responderá aquí en breve.",
+        "He pasado tu consulta a nuestro equipo. Ahora no está disponible y responderá aquí "
+        "cuando vuelva. {hours}",
+    ),
+    "it": (
+        "Ho chiesto a una persona del nostro team di unirsi. Qualcuno risponderà qui a breve.",
+        "Ho passato la richiesta al nostro team. Ora non è disponibile e risponderà qui appena "
+        "torna. {hours}",
+    ),
+    "nl": (
+        "Ik heb iemand van ons team gevraagd mee te lezen. Er wordt hier snel gereageerd.",
+        "Ik heb dit aan ons team doorgegeven. Ze zijn er nu niet en reageren hier zodra ze terug "
+        "zijn. {hours}",
+    ),
+}
+
+_HELD: dict[Language, str] = {
+    "en": "Thanks, our team has your message and will reply here.",
+    "de": "Danke, unser Team hat Ihre Nachricht und antwortet hier.",
+    "fr": "Merci, notre équipe a bien reçu votre message et vous répondra ici.",
+    "es": "Gracias, nuestro equipo tiene tu mensaje y responderá aquí.",
+    "it": "Grazie, il nostro team ha il tuo messaggio e risponderà qui.",
+    "nl": "Bedankt, ons team heeft je bericht en reageert hier.",
+}
+
+
+def asks_for_a_person(message: str) -> bool:
+    """Whether ``message`` asks to talk to a person (not whether the assistant is one)."""
+    text = " ".join(fold(w) for w in words(message))
+    return any(pattern.search(text) for pattern in _PATTERNS.values())
+
+
+def language_of(message: str) -> Language:
+    return detect_language(message, default="en")
+
+
+def pending_notice(language: str, *, support_open: bool, hours: str) -> str:
+    """What happens next: someone replies here (open), or when the team is back (closed)."""
+    during, outside = _PENDING[_language(language)]
+    return during if support_open else outside.format(hours=hours).strip()
+
+
+def held_notice(language: str) -> str:
+    """The answer to a shopper's message while a person has the conversation."""
+    return _HELD[_language(language)]
+
+
+def _language(code: str) -> Language:
+    return next((language for language in _HELD if language == code), "en")

@@ -1,0 +1,108 @@
+"""A shopper asks for a person: by ``POST /history/handoff`` or by saying so in the chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from common.handoff import outbox
+from common.handoff.phrases import pending_notice
+from common.handoff.schedule import SupportSchedule
+from common.knowledge.entries import Knowledge
+from common.models import Handoff, HandoffStatus
+from common.responses import HandoffAccepted, StatusEventData
+from common.schemas import HandoffBody
+from common.tokens import TokenKeys
+from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+SUPPORT_HOURS_KEY = "support-hours"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoffSettings:
+    """How handoffs behave on this instance (built once, from the settings)."""
+
+    schedule: SupportSchedule
+    # Whether HANDOFF_WEBHOOK_URL is set: only then are notifications written to the outbox.
+    webhook: bool
+    # Wakes this instance's webhook relay after a commit that wrote to the outbox.
+    kick_outbox: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
+class Opened:
+    status: HandoffStatus
+    # False when the conversation was already waiting for (or with) a person.
+    changed: bool
+
+
+def support_hours_text(knowledge: Knowledge) -> str:
+    """The shop's own words about its support hours (the ``support-hours`` entry), if any."""
+    entry = next((e for e in knowledge.entries if e.key == SUPPORT_HOURS_KEY), None)
+    return entry.content if entry is not None else ""
+
+
+def open_handoff(
+    tx: UnitOfWork,
+    conversation_id: uuid.UUID,
+    *,
+    request: HandoffBody,
+    language: str,
+    settings: HandoffSettings,
+) -> Opened:
+    """Make the conversation wait for a person, in the caller's transaction; idempotent while open."""
+    now = dt.datetime.now(dt.UTC)
+    handoff = tx.handoffs.get(conversation_id, for_update=True)
+    if handoff is not None and handoff.open:
+        if request.email and request.email != handoff.email:
+            handoff.email = request.email
+        return Opened(HandoffStatus(handoff.status), changed=False)
+    if handoff is None:
+        handoff = tx.handoffs.add(Handoff(conversation_id=conversation_id, status=HandoffStatus.WAITING))
+    handoff.status = HandoffStatus.WAITING
+    handoff.email, handoff.note, handoff.language = request.email, request.note, language
+    handoff.requested_at, handoff.claimed_by, handoff.claimed_at = now, None, None
+    tx.handoffs.add_event(conversation_id, "status", StatusEventData(status="waiting_for_human").model_dump())
+    outbox.record(
+        tx,
+        enabled=settings.webhook,
+        kind="handoff.requested",
+        payload={
+            "conversation_id": str(conversation_id),
+            "language": language,
+            "email": request.email,
+            "note": request.note,
+            "support_open": settings.schedule.is_open(now),
+        },
+    )
+    return Opened(HandoffStatus.WAITING, changed=True)
+
+
+def request_handoff(
+    *,
+    uow: UnitOfWorkFactory,
+    keys: TokenKeys,
+    conversation_token: str | None,
+    body: HandoffBody,
+    settings: HandoffSettings,
+    knowledge: Knowledge,
+) -> HandoffAccepted:
+    """``POST /history/handoff``: the conversation waits for a person (again asking changes nothing)."""
+    from common.handoff.phrases import language_of
+
+    with uow() as tx:
+        keys.require(tx.conversations.get(body.conversation_id), conversation_token)
+        question = tx.handoffs.last_question(body.conversation_id)
+        language = language_of(question) if question else "en"
+        opened = open_handoff(tx, body.conversation_id, request=body, language=language, settings=settings)
+    if opened.changed:
+        settings.kick_outbox()
+    support_open = settings.schedule.is_open(dt.datetime.now(dt.UTC))
+    return HandoffAccepted(
+        conversation_id=body.conversation_id,
+        status=opened.status.value,
+        support_open=support_open,
+        message=pending_notice(language, support_open=support_open, hours=support_hours_text(knowledge)),
+    )

@@ -1,0 +1,138 @@
+"""Handoffs, the events a shopper's page follows, and the webhook outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from common.models import ConversationEvent, Handoff, HandoffStatus, Message, OutboxEvent, utcnow
+
+# Postgres channel of new conversation events; the payload is the conversation id.
+EVENTS_CHANNEL = "conversation_events"
+
+_OPEN = (HandoffStatus.WAITING.value, HandoffStatus.WITH_HUMAN.value)
+
+
+class HandoffRepository:
+    """A conversation's handoff state and its events."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, conversation_id: uuid.UUID, *, for_update: bool = False) -> Handoff | None:
+        query = sa.select(Handoff).where(Handoff.conversation_id == conversation_id)
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query).one_or_none()
+
+    def add(self, handoff: Handoff) -> Handoff:
+        self.session.add(handoff)
+        self.session.flush()
+        return handoff
+
+    def add_event(self, conversation_id: uuid.UUID, kind: str, data: dict[str, Any]) -> int:
+        """Store an event and notify every instance's listener (delivered when the transaction commits)."""
+        event = ConversationEvent(conversation_id=conversation_id, kind=kind, data=data, created_at=utcnow())
+        self.session.add(event)
+        self.session.flush()
+        self.session.execute(sa.select(sa.func.pg_notify(EVENTS_CHANNEL, str(conversation_id))))
+        return event.id
+
+    def events_after(
+        self, conversation_id: uuid.UUID, *, after_id: int, limit: int = 100
+    ) -> Sequence[ConversationEvent]:
+        return self.session.scalars(
+            sa.select(ConversationEvent)
+            .where(ConversationEvent.conversation_id == conversation_id, ConversationEvent.id > after_id)
+            .order_by(ConversationEvent.id)
+            .limit(limit)
+        ).all()
+
+    def last_event_before(self, conversation_id: uuid.UUID, at: dt.datetime) -> int:
+        """The id of the newest event created before ``at`` (0 when there is none)."""
+        found = self.session.scalar(
+            sa.select(sa.func.max(ConversationEvent.id)).where(
+                ConversationEvent.conversation_id == conversation_id, ConversationEvent.created_at < at
+            )
+        )
+        return int(found or 0)
+
+    def mark_seen(self, conversation_id: uuid.UUID, at: dt.datetime) -> None:
+        self.session.execute(
+            sa.update(Handoff).where(Handoff.conversation_id == conversation_id).values(shopper_seen_at=at)
+        )
+
+    def last_question(self, conversation_id: uuid.UUID) -> str | None:
+        return self.session.scalar(
+            sa.select(Message.content)
+            .where(Message.conversation_id == conversation_id, Message.role == "user")
+            .order_by(Message.position.desc())
+            .limit(1)
+        )
+
+    def open_handoffs(self, *, limit: int) -> Sequence[sa.Row[Any]]:
+        """Open handoffs, oldest request first, each with its conversation's last question."""
+        last_question = (
+            sa.select(Message.content)
+            .where(Message.conversation_id == Handoff.conversation_id, Message.role == "user")
+            .order_by(Message.position.desc())
+            .limit(1)
+            .correlate(Handoff)
+            .scalar_subquery()
+        )
+        return self.session.execute(
+            sa.select(Handoff, last_question.label("last_question"))
+            .where(Handoff.status.in_(_OPEN))
+            .order_by(Handoff.requested_at, Handoff.conversation_id)
+            .limit(limit)
+        ).all()
+
+
+class OutboxRepository:
+    """Webhook notifications waiting to be delivered."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, kind: str, payload: dict[str, Any]) -> uuid.UUID:
+        event = OutboxEvent(id=uuid.uuid4(), kind=kind, payload=payload, created_at=utcnow(), attempts=0)
+        event.next_attempt_at = event.created_at
+        self.session.add(event)
+        return event.id
+
+    def lease_due(self, *, now: dt.datetime, lease: dt.timedelta, limit: int) -> Sequence[OutboxEvent]:
+        """Due events, leased to this caller until ``now + lease`` (others skip them meanwhile)."""
+        due = (
+            sa.select(OutboxEvent.id)
+            .where(OutboxEvent.delivered_at.is_(None), OutboxEvent.next_attempt_at <= now)
+            .order_by(OutboxEvent.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(
+            sa.update(OutboxEvent)
+            .where(OutboxEvent.id.in_(due.scalar_subquery()))
+            .values(next_attempt_at=now + lease, attempts=OutboxEvent.attempts + 1)
+            .returning(OutboxEvent)
+        ).all()
+
+    def delivered(self, event_id: uuid.UUID, at: dt.datetime) -> None:
+        self.session.execute(
+            sa.update(OutboxEvent).where(OutboxEvent.id == event_id).values(delivered_at=at, last_error=None)
+        )
+
+    def failed(self, event_id: uuid.UUID, *, error: str, retry_at: dt.datetime | None) -> None:
+        """Record a failed attempt; ``retry_at`` None gives up (the row stays, undelivered)."""
+        values: dict[str, Any] = {"last_error": error[:500]}
+        values["next_attempt_at"] = retry_at or dt.datetime.max.replace(tzinfo=dt.UTC)
+        self.session.execute(sa.update(OutboxEvent).where(OutboxEvent.id == event_id).values(**values))
+
+    def next_due(self) -> dt.datetime | None:
+        return self.session.scalar(
+            sa.select(sa.func.min(OutboxEvent.next_attempt_at)).where(OutboxEvent.delivered_at.is_(None))
+        )

@@ -1,0 +1,115 @@
+"""The page against the real feedback, handoff, events and suggestions endpoints, and a staff
+member answering from the console's inbox in a second browser context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+
+from common.knowledge import DEFAULT_ENTRIES
+from scripts.fake_gemini import Behavior
+from tests.browser.conftest import screenshot
+from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat
+from tests.support import Env
+
+TOKEN = "handoff-owner-token"
+
+
+def staff_reply(site: str, conversation_id: Any, text: str) -> None:
+    """A staff reply through the console's route (as another instance would write it)."""
+    response = httpx2.post(
+        f"{site}/policies/_inbox/{conversation_id}/reply",
+        json={"content": text},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+
+
+def ask_for_a_person(page: Any) -> None:
+    page.get_by_role("button", name="Talk to a person").click()
+    with page.expect_response("**/history/handoff") as handed:
+        page.get_by_role("button", name="Ask for a person").click()
+    assert handed.value.status == 202
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
+
+
+def test_suggested_questions_come_from_the_shops_faq(page: Any, site: str) -> None:
+    faq = {e.title for e in DEFAULT_ENTRIES if e.kind == "faq"}
+    open_chat(page, site)
+    page.evaluate("window.supportChat.warm")
+    chips = page.locator(".sc-chip")
+    expect(chips.first).to_be_visible()
+    questions = chips.all_inner_texts()
+    assert 3 <= len(questions) <= 5 and set(questions) <= faq, questions
+
+
+def test_feedback_is_sent_and_remembered_after_a_reload(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Refunds take ", "5 working days."]))
+    open_chat(page, site)
+    ask(page, "How long do refunds take?")
+    expect(page.locator(ANSWERS).last).to_have_text("Refunds take 5 working days.")
+    answer = page.locator(".sc-msg--assistant").last
+    with page.expect_response("**/history/feedback") as sent:
+        answer.get_by_role("button", name="Helpful", exact=True).click()
+    assert sent.value.status == 204
+    with page.expect_response("**/history/feedback") as changed:
+        answer.get_by_role("button", name="Not helpful").click()
+    assert changed.value.status == 204  # changeable
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    down = page.locator(".sc-msg--assistant").last.get_by_role("button", name="Not helpful")
+    expect(down).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: str, env: Env) -> None:
+    env.set(ADMIN_TOKEN=TOKEN)
+    env.fake.script(Behavior(chunks=["I can help with that."]))
+    open_chat(page, site)
+    ask(page, "My parcel arrived damaged")
+    expect(page.locator(ANSWERS).last).to_have_text("I can help with that.")
+    ask_for_a_person(page)
+
+    conversation = env.query("SELECT id FROM conversations")[0][0]
+    staff_reply(site, conversation, "Hi, Sam here. I'm sending a replacement today.")
+    staff = page.locator(".sc-msg--agent")
+    expect(staff.locator(".sc-bubble")).to_have_text("Hi, Sam here. I'm sending a replacement today.")
+    expect(staff.locator(".sc-msg-name")).to_have_text("admin")
+    screenshot(page, "page-staff-reply-live")
+
+
+def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_reload(
+    browser: Any, page: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN=TOKEN)
+    env.fake.script(Behavior(chunks=["Sorry to hear that."]))
+    open_chat(page, site)
+    ask(page, "My parcel arrived damaged")
+    expect(page.locator(ANSWERS).last).to_have_text("Sorry to hear that.")
+    ask_for_a_person(page)
+
+    console = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        staff = console.new_page()
+        staff.goto(f"{site}/admin/#inbox")
+        staff.get_by_label("Staff token").fill(TOKEN)
+        staff.get_by_role("button", name="Sign in").click()
+        item = staff.locator("#inbox-list .row").first
+        expect(item).to_contain_text("My parcel arrived damaged")
+        item.click()
+        staff.get_by_role("button", name="Claim").click()
+        expect(staff.locator("#inbox-transcript")).to_contain_text("claimed by admin")
+        staff.get_by_label("Reply to the shopper").fill(
+            "Hello, this is our team. A replacement is on its way."
+        )
+        staff.get_by_role("button", name="Send reply").click()
+        expect(staff.locator("#inbox-transcript .msg.agent")).to_contain_text("A replacement is on its way.")
+        screenshot(staff, "console-inbox-reply")
+    finally:
+        console.close()
+
+    agent = page.locator(".sc-msg--agent .sc-bubble")
+    expect(agent).to_have_text("Hello, this is our team. A replacement is on its way.")
+    expect(page.get_by_text("A person from our team is here")).to_be_visible()
+    screenshot(page, "page-console-reply-live")

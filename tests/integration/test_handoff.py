@@ -1,0 +1,183 @@
+"""A shopper asks for a person; staff claim, reply, resolve or hand back from the inbox."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from common.console.staff import BOOTSTRAP_OWNER
+from tests.conftest import make_client
+from tests.integration.test_staff_access import ADMIN, add_member, bearer
+from tests.support import Env, send
+
+
+@pytest.fixture
+def staff(env: Env) -> FlaskClient:
+    """The policies function with the bootstrap ADMIN_TOKEN set."""
+    env.set(ADMIN_TOKEN="s3cret-admin", SUPPORT_HOURS="mon-sun 00:00-24:00")
+    return make_client("policies")
+
+
+def _handoff(history: FlaskClient, meta: dict[str, Any], **body: Any) -> Any:
+    return history.post(
+        "/handoff",
+        headers={"X-Conversation-Token": meta["conversation_token"]},
+        json={"conversation_id": meta["conversation_id"], **body},
+    )
+
+
+def _history(history: FlaskClient, meta: dict[str, Any]) -> dict[str, Any]:
+    response = history.get(
+        f"/?conversation_id={meta['conversation_id']}",
+        headers={"X-Conversation-Token": meta["conversation_token"]},
+    )
+    page: dict[str, Any] = response.get_json()
+    return page
+
+
+def test_asking_for_a_person_makes_the_conversation_wait_and_asking_again_changes_nothing(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "My parcel arrived damaged").meta
+
+    first = _handoff(history, meta, email="ana@example.com")
+    again = _handoff(history, meta)
+
+    assert first.status_code == again.status_code == 202
+    assert first.get_json()["status"] == "waiting_for_human"
+    assert "reply here" in first.get_json()["message"]
+    assert env.count("handoffs") == 1
+    assert env.query("SELECT kind, data->>'status' FROM conversation_events") == [
+        ("status", "waiting_for_human")
+    ]
+    assert _history(history, meta)["handoff_status"] == "waiting_for_human"
+    items = staff.get("/_inbox", headers=ADMIN).get_json()["items"]
+    assert [(i["conversation_id"], i["last_question"], i["email"]) for i in items] == [
+        (meta["conversation_id"], "My parcel arrived damaged", "ana@example.com")
+    ]
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "two@@example.com", "a b@example.com"])
+def test_a_malformed_email_is_a_400(chat: FlaskClient, history: FlaskClient, email: str) -> None:
+    meta = send(chat, "Hello there, my order").meta
+    response = _handoff(history, meta, email=email)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_request"
+
+
+def test_handoff_and_events_with_a_wrong_token_are_404(chat: FlaskClient, history: FlaskClient) -> None:
+    meta = send(chat, "Where is my order?").meta
+    wrong = {**meta, "conversation_token": "x" * 43}
+    assert _handoff(history, wrong).status_code == 404
+    events = history.get(
+        f"/events?conversation_id={meta['conversation_id']}", headers={"X-Conversation-Token": "x" * 43}
+    )
+    assert events.status_code == 404
+    assert events.get_json()["error"]["code"] == "conversation_not_found"
+
+
+def test_outside_support_hours_the_shopper_is_told_the_team_replies_when_back(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    env.set(SUPPORT_HOURS="")  # never open
+    meta = send(chat, "Can I get a refund?").meta
+    accepted = _handoff(history, meta).get_json()
+    assert accepted["support_open"] is False
+    assert "when the team is back" in accepted["message"]
+    assert "Monday to Friday" in accepted["message"]  # the shop's support-hours entry
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can I talk to a human?",
+        "Kann ich bitte mit einem Menschen sprechen?",
+        "Je voudrais parler à un humain",
+        "¿Puedo hablar con una persona?",
+        "Posso parlare con un operatore?",
+        "Kan ik met een medewerker praten?",
+    ],
+)
+def test_saying_so_in_the_chat_hands_the_conversation_over_without_asking_the_model(
+    env: Env, chat: FlaskClient, history: FlaskClient, message: str
+) -> None:
+    turn = send(chat, message)
+    assert turn.last.event == "done"
+    assert turn.text
+    assert env.fake.stream_requests() == []
+    assert _history(history, turn.meta)["handoff_status"] == "waiting_for_human"
+
+
+def test_while_a_person_has_it_the_assistant_stays_quiet_until_handed_back(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "My parcel arrived damaged").meta
+    _handoff(history, meta)
+    token = meta["conversation_token"]
+    asked_model = len(env.fake.stream_requests())
+
+    held = send(chat, "Hello? Anyone?", conversation_id=meta["conversation_id"], token=token)
+    assert held.text == "Thanks, our team has your message and will reply here."
+    assert len(env.fake.stream_requests()) == asked_model
+
+    base = f"/_inbox/{meta['conversation_id']}"
+    reply = staff.post(f"{base}/reply", headers=ADMIN, json={"content": "Hi, Sam here."})
+    assert reply.status_code == 201
+    assert reply.get_json()["role"] == "agent"
+    assert staff.post(f"{base}/hand-back", headers=ADMIN).get_json()["status"] == "assistant"
+
+    again = send(chat, "Thanks! And returns?", conversation_id=meta["conversation_id"], token=token)
+    assert len(env.fake.stream_requests()) == asked_model + 1
+    assert again.text != held.text
+    page = _history(history, meta)
+    agent = [m for m in page["messages"] if m["role"] == "agent"]
+    assert [(m["content"], m["author"]) for m in agent] == [("Hi, Sam here.", BOOTSTRAP_OWNER)]
+    assert page["handoff_status"] == "assistant"
+
+
+def test_viewers_read_the_inbox_and_only_editors_and_owners_answer(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "Broken item").meta
+    _handoff(history, meta)
+    viewer = bearer(add_member(staff, "viewer", name="Vic")["token"])
+    editor = bearer(add_member(staff, "editor", name="Eve")["token"])
+    base = f"/_inbox/{meta['conversation_id']}"
+
+    assert staff.get("/_inbox", headers=viewer).status_code == 200
+    assert staff.post(f"{base}/claim", headers=viewer).status_code == 403
+    assert staff.post(f"{base}/reply", headers=viewer, json={"content": "hi"}).status_code == 403
+    assert staff.post(f"{base}/claim", headers=editor).get_json()["claimed_by"] == "Eve"
+    reply = staff.post(f"{base}/reply", headers=editor, json={"content": "Eve here"})
+    assert reply.get_json()["author"] == "Eve"
+    assert staff.post(f"{base}/resolve", headers=editor).get_json()["status"] == "resolved"
+    assert staff.post(f"{base}/claim", headers=editor).status_code == 409  # not waiting any more
+
+
+def test_of_two_staff_claiming_at_once_one_wins_and_the_other_gets_a_409(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "Broken item").meta
+    _handoff(history, meta)
+    tokens = [bearer(add_member(staff, "editor", name=f"Editor {n}")["token"]) for n in range(6)]
+    barrier = threading.Barrier(len(tokens))
+    statuses: list[int] = []
+
+    def claim(headers: dict[str, str]) -> None:
+        client = make_client("policies")
+        barrier.wait()
+        statuses.append(client.post(f"/_inbox/{meta['conversation_id']}/claim", headers=headers).status_code)
+
+    threads = [threading.Thread(target=claim, args=(t,)) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 409, 409, 409, 409, 409]
+    other = staff.post(f"/_inbox/{meta['conversation_id']}/reply", headers=ADMIN, json={"content": "me too"})
+    assert other.status_code == 409
+    assert other.get_json()["error"]["code"] == "already_claimed"

@@ -1,0 +1,100 @@
+// Inbox: conversations waiting for a person, oldest first; claim, reply, resolve, hand back.
+import { api, get } from "./api.js";
+import { $, h, clear, when, toast } from "./dom.js";
+
+let role = "viewer";
+let selected = null;
+let timer = null;
+
+function waited(seconds) {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+function row(item) {
+  const status = item.status === "with_human" ? `with ${item.claimed_by}` : "waiting";
+  return h("li", { class: `row${item.conversation_id === selected ? " selected" : ""}`, tabindex: "0", dataset: { id: item.conversation_id },
+    onclick: () => open(item), onkeydown: (e) => e.key === "Enter" && open(item) },
+    h("div", { class: "row-main" }, h("strong", {}, item.last_question || "(no question)"),
+      h("span", { class: "muted small" }, `waiting ${waited(item.waiting_seconds)} · ${item.language || "?"}${item.email ? ` · ${item.email}` : ""}`)),
+    h("div", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
+}
+
+async function load() {
+  const inbox = await get("/_inbox");
+  const list = $("#inbox-list");
+  clear(list, inbox.items.length ? inbox.items.map(row) : h("li", { class: "muted empty" }, "Nobody is waiting for a person."));
+  $("#inbox-count").textContent = inbox.items.length ? `${inbox.items.length} open` : "";
+  return inbox.items;
+}
+
+async function act(item, action, body) {
+  try {
+    await api(`/_inbox/${item.conversation_id}/${action}`, { method: "POST", body });
+    return true;
+  } catch (error) {
+    toast(error.message, "error");
+    return false;
+  }
+}
+
+function actions(item) {
+  if (role === "viewer") return h("p", { class: "muted small" }, "Viewers can read; editors and owners answer.");
+  const text = h("textarea", { rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", placeholder: "Write a reply; it appears in the shopper's chat" });
+  const send = async (event) => {
+    event.preventDefault();
+    if (!text.value.trim()) return;
+    if (await act(item, "reply", { content: text.value.trim() })) {
+      text.value = "";
+      toast("Reply sent");
+      await refresh(item.conversation_id);
+    }
+  };
+  const close = (action, done) => async () => {
+    if (await act(item, action)) {
+      toast(done);
+      selected = null;
+      clear($("#inbox-transcript"), h("p", { class: "muted" }, done));
+      await load();
+    }
+  };
+  return h("div", {},
+    h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
+    h("div", { class: "toolbar" },
+      item.status === "waiting_for_human" ? h("button", { onclick: async () => (await act(item, "claim")) && refresh(item.conversation_id) }, "Claim") : null,
+      h("button", { onclick: close("resolve", "Resolved") }, "Resolve"),
+      h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant")));
+}
+
+async function open(item) {
+  selected = item.conversation_id;
+  for (const node of document.querySelectorAll("#inbox-list .row")) node.classList.toggle("selected", node.dataset.id === selected);
+  const t = await get(`/_conversations/${item.conversation_id}`);
+  const who = item.status === "with_human" ? `claimed by ${item.claimed_by}` : "waiting for a person";
+  clear($("#inbox-transcript"),
+    h("div", { class: "toolbar" }, h("h3", {}, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who)),
+    item.note ? h("p", { class: "notice" }, item.note) : null,
+    h("ol", { class: "transcript-list" }, t.messages.map((m) =>
+      h("li", { class: `msg ${m.role === "agent" ? "assistant agent" : m.role}` },
+        m.role === "agent" ? h("div", { class: "meta small" }, m.author) : null,
+        h("div", { class: "bubble" }, m.content || "(empty)")))),
+    actions(item));
+}
+
+async function refresh(id) {
+  const items = await load();
+  const item = items.find((i) => i.conversation_id === id);
+  if (item) await open(item);
+}
+
+export function showInbox(me) {
+  role = me.role;
+  clearInterval(timer);
+  // Poll while the tab is shown; the list is small and the request cheap.
+  timer = setInterval(() => {
+    if ($("#view-inbox").hidden) return clearInterval(timer);
+    load().catch(() => {});
+  }, 5000);
+  return load();
+}
