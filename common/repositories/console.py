@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from common.models import Conversation, Feedback, Message
+from common.models import Conversation, Feedback, Handoff, Message
 
 # Postgres full-text search configuration of the GIN index ix_messages_content_fts.
 SEARCH_CONFIG = "english"
@@ -33,6 +33,7 @@ class ConversationFilter:
     status: str | None = None  # an answer with this status
     source: str | None = None  # an answer from model, knowledge or fallback
     rating: str | None = None  # an answer rated up or down
+    handoff: str | None = None  # handed to a person, in this state (e.g. waiting_for_human)
     query: str | None = None  # full-text search over the messages
 
 
@@ -127,6 +128,8 @@ def _conditions(where: ConversationFilter) -> list[sa.ColumnElement[bool]]:
         conditions.append(
             sa.exists().where(Feedback.conversation_id == c.id, Feedback.rating == where.rating)
         )
+    if where.handoff is not None:
+        conditions.append(sa.exists().where(Handoff.conversation_id == c.id, Handoff.status == where.handoff))
     if where.query:
         document = sa.func.to_tsvector(sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig"), m.content)
         query = sa.func.websearch_to_tsquery(sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig"), where.query)

@@ -229,6 +229,7 @@ def list_conversations(request: flask.Request, principal: Principal, _: dict[str
         status=_choice(request, "status", ("streaming", "complete", "interrupted", "failed", "blocked")),
         source=_choice(request, "source", ("model", "knowledge", "fallback")),
         rating=_choice(request, "rating", ("up", "down")),
+        handoff=_choice(request, "handoff", tuple(HandoffStatus)),
         query=(args.get("q") or "").strip()[:200] or None,
     )
     page = conversations.list_conversations(

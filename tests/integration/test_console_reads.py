@@ -81,6 +81,26 @@ def test_conversations_filter_by_source_rating_status_and_search(
     assert console.get("/_conversations?source=oracle", headers=ADMIN).status_code == 400
 
 
+def test_conversations_waiting_for_a_person_can_be_listed_alone(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    waiting = send(chat, "Where is my parcel?").meta
+    send(chat, "What are your support hours?")
+    asked = history.post(
+        "/handoff",
+        headers={"X-Conversation-Token": waiting["conversation_token"]},
+        json={"conversation_id": waiting["conversation_id"]},
+    )
+    assert asked.status_code == 202
+
+    listed = get(console, "/_conversations", handoff="waiting_for_human")["conversations"]
+
+    assert [c["id"] for c in listed] == [waiting["conversation_id"]]
+    assert get(console, "/_conversations", handoff="with_human")["conversations"] == []
+    assert len(get(console, "/_conversations")["conversations"]) == 2
+    assert console.get("/_conversations?handoff=maybe", headers=ADMIN).status_code == 400
+
+
 def test_the_transcript_shows_each_answers_details_and_rating(
     env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
 ) -> None:
