@@ -48,9 +48,13 @@ data "google_project" "console" {
   project_id = var.project_id
 }
 
-# Who may reach the console through IAP (the staff list then decides their role).
-resource "google_iap_web_cloud_run_service_iam_member" "console_staff" {
-  for_each               = var.console_iap_enabled ? toset(var.console_iap_members) : toset([])
+# Who may reach the console through IAP: the staff (the staff list then decides their role)
+# and, when retention is on, the Scheduler job's account.
+resource "google_iap_web_cloud_run_service_iam_member" "console" {
+  for_each = var.console_iap_enabled ? toset(concat(
+    var.console_iap_members,
+    local.console_retention ? ["serviceAccount:${data.google_service_account.app["retention"].email}"] : [],
+  )) : toset([])
   project                = var.project_id
   location               = var.region
   cloud_run_service_name = local.console_service
@@ -69,16 +73,6 @@ resource "google_cloud_run_service_iam_member" "console_iap_agent" {
   member   = "serviceAccount:service-${data.google_project.console[0].number}@gcp-sa-iap.iam.gserviceaccount.com"
 
   depends_on = [google_project_service.apis]
-}
-
-resource "google_iap_web_cloud_run_service_iam_member" "console_retention" {
-  count                  = local.console_retention ? 1 : 0
-  project                = var.project_id
-  location               = var.region
-  cloud_run_service_name = local.console_service
-  role                   = "roles/iap.httpsResourceAccessor"
-  member                 = "serviceAccount:${data.google_service_account.app["retention"].email}"
-  depends_on             = [google_project_service.apis]
 }
 
 resource "google_cloud_scheduler_job" "console_retention" {

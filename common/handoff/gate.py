@@ -55,11 +55,9 @@ class HandoffGate:
             tx,
             enabled=self.settings.webhook,
             kind="handoff.message",
-            payload={
-                "conversation_id": str(turn.conversation_id),
-                "message_id": str(turn.user_message_id),
-                "content": turn.question,
-            },
+            conversation_id=turn.conversation_id,
+            message_id=str(turn.user_message_id),
+            content=turn.question,
         )
         return held_notice(language)
 

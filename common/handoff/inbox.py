@@ -73,11 +73,9 @@ def reply(
                 tx,
                 enabled=settings.webhook,
                 kind="handoff.email_request",
-                payload={
-                    "conversation_id": str(conversation_id),
-                    "email": handoff.email,
-                    "reply": view.model_dump(mode="json"),
-                },
+                conversation_id=conversation_id,
+                email=handoff.email,
+                reply=view.model_dump(mode="json"),
             )
     settings.kick_outbox()
     return view

@@ -16,6 +16,7 @@ import random
 import threading
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +31,11 @@ BATCH = 20
 LONGEST_BACKOFF_SECONDS = 3600.0
 
 
-def record(tx: UnitOfWork, *, enabled: bool, kind: str, payload: dict[str, Any]) -> None:
-    """Queue a notification in the caller's transaction (nothing when no webhook is configured)."""
+def record(tx: UnitOfWork, *, enabled: bool, kind: str, conversation_id: uuid.UUID, **details: Any) -> None:
+    """Queue a notification about a conversation in the caller's transaction (nothing when no
+    webhook is configured)."""
     if enabled:
-        tx.outbox.add(kind, payload)
+        tx.outbox.add(kind, {"conversation_id": str(conversation_id), **details})
 
 
 def sign(secret: bytes, timestamp: str, body: bytes) -> str:

@@ -69,13 +69,11 @@ def open_handoff(
         tx,
         enabled=settings.webhook,
         kind="handoff.requested",
-        payload={
-            "conversation_id": str(conversation_id),
-            "language": language,
-            "email": request.email,
-            "note": request.note,
-            "support_open": settings.schedule.is_open(now),
-        },
+        conversation_id=conversation_id,
+        language=language,
+        email=request.email,
+        note=request.note,
+        support_open=settings.schedule.is_open(now),
     )
     return Opened(HandoffStatus.WAITING, changed=True)
 
