@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx2
 
-from common.knowledge import DEFAULT_ENTRIES
 from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
 from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat
@@ -33,16 +32,6 @@ def ask_for_a_person(page: Any) -> None:
         page.get_by_role("button", name="Ask for a person").click()
     assert handed.value.status == 202
     expect(page.get_by_text("Waiting for a person")).to_be_visible()
-
-
-def test_suggested_questions_come_from_the_shops_faq(page: Any, site: str) -> None:
-    faq = {e.title for e in DEFAULT_ENTRIES if e.kind == "faq"}
-    open_chat(page, site)
-    page.evaluate("window.supportChat.warm")
-    chips = page.locator(".sc-chip")
-    expect(chips.first).to_be_visible()
-    questions = chips.all_inner_texts()
-    assert 3 <= len(questions) <= 5 and set(questions) <= faq, questions
 
 
 def test_feedback_is_sent_and_remembered_after_a_reload(page: Any, site: str, env: Env) -> None:
