@@ -1,4 +1,4 @@
-"""The page against the real feedback, handoff, events and suggestions endpoints, and a staff
+"""The page against the real feedback, handoff and events endpoints, and a staff
 member answering from the console's inbox in a second browser context."""
 
 from __future__ import annotations
