@@ -51,6 +51,8 @@ class TurnStarted:
     # being written: then this answer waits for it, and reads its history again.
     user_position: int = 1
     earlier_pending: bool = False
+    # Whether a person has the conversation, as the turn's statement saw it; None: not read.
+    handoff_open: bool | None = False
 
     def meta(self, answer_source: AnswerSource) -> MetaData:
         return MetaData(
@@ -132,6 +134,7 @@ def _new_turn(
         summary=continued.summary,
         user_position=continued.user_position,
         earlier_pending=continued.earlier_pending,
+        handoff_open=continued.handoff_open,
     )
 
 
@@ -190,4 +193,5 @@ def _repeated_turn(
         summary=conversation.summary,
         user_position=earlier.position,
         earlier_pending=repo.earlier_answer_streaming(conversation.id, before_position=earlier.position),
+        handoff_open=None,
     )

@@ -32,6 +32,8 @@ class HandoffGate:
 
     def __call__(self, turn: TurnStarted) -> AnswerReader | None:
         asked = asks_for_a_person(turn.question)
+        if turn.handoff_open is False and not asked:
+            return None  # the turn's own statement saw no handoff: no transaction needed
         with self.uow() as tx:
             handoff = tx.handoffs.get(turn.conversation_id)
             if handoff is not None and handoff.open:

@@ -47,6 +47,8 @@ class ContinuedTurn:
     # An earlier answer is still being written (or this statement's snapshot missed an
     # earlier turn): the history is incomplete until it is stored.
     earlier_pending: bool = False
+    # A person has the conversation (a handoff is waiting or claimed).
+    handoff_open: bool = False
 
 
 class ConversationRepository:
@@ -115,6 +117,7 @@ class ConversationRepository:
             history,
             first.message_count - 1,
             bool(first.earlier_pending),
+            bool(first.handoff_open),
         )
 
     def _continue(self, params: dict[str, Any]) -> Sequence[sa.Row[Any]]:

@@ -79,7 +79,10 @@ CONTINUE_CONVERSATION = sa.text(
                   < (SELECT message_count - 2 FROM claimed) AS earlier_pending
     )
     SELECT claimed.summary, claimed.summary_through_position, claimed.message_count,
-           pending.earlier_pending, earlier.role, earlier.content
+           pending.earlier_pending, earlier.role, earlier.content,
+           -- a person has the conversation: the assistant does not answer (common/handoff/gate.py)
+           EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = :cid
+                   AND h.status IN ('waiting_for_human', 'with_human')) AS handoff_open
     FROM claimed
     CROSS JOIN pending
     LEFT JOIN LATERAL (
