@@ -52,6 +52,19 @@ def _start_conversation(chat_url: str, history_url: str) -> dict[str, str]:
 
 
 @contextmanager
+def _handed_over(env: Env) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """chat_stream, history and policies as three instances, and a conversation waiting for a
+    person; yields (history URL, policies URL, the conversation's meta)."""
+    common = _server_env(env)
+    with (
+        function_server("chat_stream", common) as chat_url,
+        function_server("history", common) as history_url,
+        function_server("policies", common) as policies_url,
+    ):
+        yield history_url, policies_url, _start_conversation(chat_url, history_url)
+
+
+@contextmanager
 def _follow(
     history_url: str, meta: dict[str, str], last_event_id: str | None = None
 ) -> Iterator[queue.Queue[tuple[float, str, str, str]]]:
@@ -111,36 +124,23 @@ def _next_message(
 
 
 def test_a_staff_reply_on_one_instance_reaches_the_stream_on_another_within_a_second(env: Env) -> None:
-    common = _server_env(env)
-    with (
-        function_server("chat_stream", common) as chat_url,
-        function_server("history", common) as history_url,
-        function_server("policies", common) as policies_url,
-    ):
-        meta = _start_conversation(chat_url, history_url)
-        with _follow(history_url, meta) as received:
-            latencies = []
-            for n in range(5):
-                sent = _reply(policies_url, meta, f"Reply {n}")
-                arrived, _id, message = _next_message(received)
-                assert (message["role"], message["author"], message["content"]) == (
-                    "agent",
-                    "admin",
-                    f"Reply {n}",
-                )
-                latencies.append(arrived - sent)
+    with _handed_over(env) as (history_url, policies_url, meta), _follow(history_url, meta) as received:
+        latencies = []
+        for n in range(5):
+            sent = _reply(policies_url, meta, f"Reply {n}")
+            arrived, _id, message = _next_message(received)
+            assert (message["role"], message["author"], message["content"]) == (
+                "agent",
+                "admin",
+                f"Reply {n}",
+            )
+            latencies.append(arrived - sent)
     print(f"reply latency across instances: max {max(latencies) * 1000:.0f} ms, all {latencies}")
     assert max(latencies) < 1.0
 
 
 def test_a_reconnect_with_last_event_id_gets_exactly_the_missed_replies(env: Env) -> None:
-    common = _server_env(env)
-    with (
-        function_server("chat_stream", common) as chat_url,
-        function_server("history", common) as history_url,
-        function_server("policies", common) as policies_url,
-    ):
-        meta = _start_conversation(chat_url, history_url)
+    with _handed_over(env) as (history_url, policies_url, meta):
         with _follow(history_url, meta) as received:
             _reply(policies_url, meta, "Seen live")
             _at, last_id, first = _next_message(received)
