@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(default=5.0, gt=0)
     # A page's events stream checks Postgres this often even without a notification.
     events_poll_seconds: float = Field(default=5.0, gt=0)
+    # "saved": a chunk reaches the shopper once it is checkpointed, so an instance that dies
+    # loses nothing they saw (each pass of the checkpoint writer saves every moving answer in
+    # one statement; a few ms per chunk). "immediate": chunks go out as they arrive and are
+    # checkpointed every CHECKPOINT_INTERVAL_SECONDS (less CPU; a killed instance loses up to
+    # that interval of text the shopper saw). Either way a failing database never holds text back.
+    stream_durability: Literal["saved", "immediate"] = "saved"
     checkpoint_interval_seconds: float = Field(default=0.5, gt=0)
     # A streaming answer's liveness lease: its writer renews it every ``lease_renew_seconds``;
     # once it is ``answer_lease_seconds`` old the writer is taken for dead.

@@ -85,6 +85,18 @@ def _transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     except sa_exc.TimeoutError as exc:
         raise DatabaseUnavailable("the database is busy right now (no free connection)") from exc
     except sa_exc.DBAPIError as exc:
-        if exc.connection_invalidated:
+        if exc.connection_invalidated or _server_unavailable(exc.orig):
             raise DatabaseUnavailable("the database connection was lost") from exc
         raise
+
+
+# SQLSTATE classes of a server that is going away or not back yet: connection exceptions (08)
+# and operator intervention (57: shutting down, "the database system is starting up").
+_UNAVAILABLE_CLASSES = ("08", "57")
+
+
+def _server_unavailable(error: BaseException | None) -> bool:
+    """pg8000 reports some of these as ProgrammingError; they are an outage, not a bug."""
+    details = error.args[0] if error is not None and error.args else None
+    code = details.get("C", "") if isinstance(details, dict) else ""
+    return isinstance(code, str) and code.startswith(_UNAVAILABLE_CLASSES)

@@ -1,7 +1,11 @@
 """Checkpoints and leases of streaming answers, written from a background thread.
 
-A database round trip never sits between two chunks of an answer: the relay hands over the
-text so far and moves on; one writer per instance saves the newest text of every answer.
+A database round trip never sits between two chunks of an answer on the model's side: the
+relay hands over the text so far and moves on; one writer per instance saves the newest text
+of every answer, all of them in one statement, and then tells each answer how far its text is
+saved (``shown``), so that it can show the shopper only text that survives the instance.
+While the database fails, text is shown at once instead (the writer keeps the whole answer in
+memory and retries its final save; see ``common.chat.generation``).
 The same writer renews the liveness lease of every answer this instance holds, every
 ``renew_seconds``, also while the model is quiet: an answer whose lease runs out has lost
 its writer (see ``common.chat.leases``).
@@ -13,11 +17,15 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 from common.errors import DatabaseUnavailable
 from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+# Told how many characters of an answer are saved.
+Shown = Callable[[int], None]
 
 # With no answer to write for this long, the writer thread ends (and its connection goes back).
 IDLE_EXIT_SECONDS = 30.0
@@ -37,18 +45,25 @@ class Checkpointer:
         self._renew_every = renew_seconds
         # After a failure, try again soon enough that a live answer keeps its lease.
         self._backoff = renew_seconds if backoff_seconds is None else backoff_seconds
-        self._pending: dict[uuid.UUID, str] = {}
+        self._pending: dict[uuid.UUID, tuple[str, Shown | None]] = {}
+        # The last write failed: text is shown without waiting for a save that may never come.
+        self._failing = False
         self._held: set[uuid.UUID] = set()
         self._renewed_at = 0.0
         self._writing = 0
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
 
-    def save(self, message_id: uuid.UUID, text: str) -> None:
-        """Queue ``text`` as the answer's progress; an older queued text is replaced."""
+    def save(self, message_id: uuid.UUID, text: str, shown: Shown | None = None) -> None:
+        """Queue ``text`` as the answer's progress; an older queued text is replaced.
+
+        ``shown`` is called with ``len(text)`` once the text is saved (or could not be)."""
         with self._cond:
-            self._pending[message_id] = text
+            self._pending[message_id] = (text, shown)
             self._wake()
+            failing = self._failing
+        if failing and shown is not None:
+            shown(len(text))
 
     def hold(self, message_id: uuid.UUID) -> None:
         """Keep renewing the answer's lease until ``release``: this instance is writing it."""
@@ -90,7 +105,7 @@ class Checkpointer:
     def _renewal_due(self) -> bool:
         return bool(self._held) and time.monotonic() - self._renewed_at >= self._renew_every
 
-    def _next_pass(self) -> tuple[dict[uuid.UUID, str], set[uuid.UUID]] | None:
+    def _next_pass(self) -> tuple[dict[uuid.UUID, tuple[str, Shown | None]], set[uuid.UUID]] | None:
         """Wait for text to save or a lease to renew; take both (lock held). None: idle for a
         while, the thread may end (``_wake`` starts another)."""
         while not self._pending and not self._renewal_due():
@@ -112,28 +127,38 @@ class Checkpointer:
             if work is None:
                 return
             batch, renew = work
-            try:
-                # One transaction for every answer that moved (and every lease due) since the last pass.
-                with self._uow() as tx:
-                    for message_id, text in batch.items():
-                        tx.conversations.save_progress(message_id, text)
-                    tx.conversations.renew_leases(renew, lease_seconds=self._lease)
-                if renew:
-                    self._renewed_at = time.monotonic()
-            except DatabaseUnavailable:
-                # A missed checkpoint only delays resumes on other instances; the answers go on.
-                # Keep the batch (newer text queued meanwhile wins) for the next attempt.
-                log.warning("checkpoints paused for %.1f s: database unavailable", self._backoff)
-                with self._cond:
-                    for message_id, text in batch.items():
-                        self._pending.setdefault(message_id, text)
-                    self._writing = 0
-                    self._cond.notify_all()
-                time.sleep(self._backoff)
-            except Exception as exc:
-                log.error("checkpoint write failed: %s", type(exc).__name__)
+            saved = self._write(batch, renew)
+            for text, shown in batch.values():
+                if shown is not None:
+                    shown(len(text))  # saved, or shown anyway while the database fails
+            if not saved:
                 time.sleep(self._backoff)  # never a busy loop on a lasting fault
-            finally:
-                with self._cond:
-                    self._writing = 0
-                    self._cond.notify_all()
+            with self._cond:
+                self._writing = 0
+                self._cond.notify_all()
+
+    def _write(self, batch: dict[uuid.UUID, tuple[str, Shown | None]], renew: set[uuid.UUID]) -> bool:
+        """One transaction for every answer that moved (and every lease due) since the last pass."""
+        try:
+            with self._uow() as tx:
+                tx.conversations.save_progress({message_id: text for message_id, (text, _) in batch.items()})
+                tx.conversations.renew_leases(renew, lease_seconds=self._lease)
+        except DatabaseUnavailable:
+            # A missed checkpoint only delays resumes on other instances; the answers go on.
+            # Keep the batch (newer text queued meanwhile wins) for the next attempt.
+            log.warning("checkpoints paused for %.1f s: database unavailable", self._backoff)
+            with self._cond:
+                self._failing = True
+                for message_id, pending in batch.items():
+                    self._pending.setdefault(message_id, pending)
+            return False
+        except Exception as exc:
+            log.error("checkpoint write failed: %s", type(exc).__name__)
+            with self._cond:
+                self._failing = True
+            return False
+        with self._cond:
+            self._failing = False
+        if renew:
+            self._renewed_at = time.monotonic()
+        return True

@@ -27,7 +27,9 @@ Clock = Callable[[], float]
 class ProgressWriter(Protocol):
     """Where checkpoints and leases go (``common.chat.checkpoints.Checkpointer``)."""
 
-    def save(self, message_id: uuid.UUID, text: str) -> None: ...
+    def save(self, message_id: uuid.UUID, text: str, shown: Callable[[int], None] | None = None) -> None:
+        """Queue the text so far; ``shown(len(text))`` once it is saved (or cannot be)."""
+
     def hold(self, message_id: uuid.UUID) -> None: ...
     def release(self, message_id: uuid.UUID) -> None: ...
 
@@ -177,8 +179,11 @@ class AnswerWriter:
             answer_duration_ms=fields["duration_ms"],
             **{k: fields.get(k) for k in LOGGED_FIELDS},
         )
+        # Showing only saved text, the ending (and the text not shown yet) waits for one save
+        # attempt; if the database fails, the shopper gets it anyway and the save is retried.
+        stored = self.settings.show_saved_text_only and self._save_once(job.message_id, fields)
         channel.close(final)
-        if not self._save_final(job.message_id, fields):
+        if not stored and not self._save_final(job.message_id, fields):
             # Best effort, in case the database is back this very moment; otherwise the lease
             # runs out and whoever meets the row marks it lost with its checkpointed text.
             self.abandon(job.message_id, code="answer_lost", text=answer.text)
@@ -211,10 +216,15 @@ class AnswerWriter:
                     if answer.first_token_at is None:
                         answer.first_token_at = now
                     answer.parts.append(event.text)
-                    channel.publish(event.text)
-                    if now - last_checkpoint >= limits.checkpoint_interval_seconds:
-                        self.checkpoints.save(job.message_id, answer.text)
-                        last_checkpoint = now
+                    if limits.show_saved_text_only:
+                        # Shown once saved: a reader never sees text an instance crash could lose.
+                        channel.publish(event.text, shown=False)
+                        self.checkpoints.save(job.message_id, answer.text, channel.show)
+                    else:
+                        channel.publish(event.text)
+                        if now - last_checkpoint >= limits.checkpoint_interval_seconds:
+                            self.checkpoints.save(job.message_id, answer.text)
+                            last_checkpoint = now
                 else:
                     answer.end = event
         except ModelError as exc:
@@ -238,6 +248,14 @@ class AnswerWriter:
             "cost_usd": estimate_cost(self.settings.prices, used, input_tokens, output_tokens),
         }
 
+    def _save_once(self, message_id: uuid.UUID, fields: dict[str, Any]) -> bool:
+        try:
+            with self.uow() as tx:
+                tx.conversations.finish_message(message_id, **fields)
+        except DatabaseUnavailable:
+            return False
+        return True
+
     def _save_final(self, message_id: uuid.UUID, fields: dict[str, Any]) -> bool:
         """Store the finished answer, retrying a failing database with backoff for the final-save
         window: an answer the shopper has seen is not given up on early. False if it never
@@ -246,21 +264,18 @@ class AnswerWriter:
         started, pause, attempt = self.clock(), settings.final_save_backoff_seconds, 0
         while True:
             attempt += 1
-            try:
-                with self.uow() as tx:
-                    tx.conversations.finish_message(message_id, **fields)
+            if self._save_once(message_id, fields):
                 if attempt > 1:
                     log.info("final save succeeded after %d attempts", attempt)
                 return True
-            except DatabaseUnavailable:
-                waited = self.clock() - started
-                if waited + pause > settings.final_save_window_seconds:
-                    log.error("final save failed for %.0f s; the answer is lost", waited)
-                    return False
-                if attempt == 1:
-                    log.warning("final save failed; the answer is kept in memory and retried")
-                self.sleep(pause)
-                pause = min(pause * 2, settings.final_save_max_pause_seconds)
+            waited = self.clock() - started
+            if waited + pause > settings.final_save_window_seconds:
+                log.error("final save failed for %.0f s; the answer is lost", waited)
+                return False
+            if attempt == 1:
+                log.warning("final save failed; the answer is kept in memory and retried")
+            self.sleep(pause)
+            pause = min(pause * 2, settings.final_save_max_pause_seconds)
 
 
 def _outcome(
@@ -275,7 +290,7 @@ def _outcome(
     end = answer.end
     if end.blocked:
         refusal = f"\n\n{SAFETY_REFUSAL}" if answer.parts else SAFETY_REFUSAL
-        channel.publish(refusal)
+        channel.publish(refusal, shown=False)  # shown with the ending, once stored
         answer.parts.append(refusal)
         return (
             {"status": MessageStatus.BLOCKED, "content": answer.text, "finish_reason": "safety"},

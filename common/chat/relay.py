@@ -17,25 +17,41 @@ from common.chat.events import FinalEvent
 
 
 class AnswerChannel:
-    """An append-only list of chunks plus a final event, safe to read from many threads."""
+    """An append-only list of chunks plus a final event, safe to read from many threads.
+
+    A chunk can be published before readers may see it (``shown=False``): it is shown once
+    ``show`` reaches it (its text is saved) or the channel closes.
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._chunks: list[str] = []
         self._ends: list[int] = []  # character offset after each chunk
+        self._shown = 0  # readers see the text up to this offset
         self._final: FinalEvent | None = None
 
-    def publish(self, text: str) -> None:
+    def publish(self, text: str, *, shown: bool = True) -> None:
         with self._cond:
             self._chunks.append(text)
             self._ends.append((self._ends[-1] if self._ends else 0) + len(text))
-            self._cond.notify_all()
+            if shown:
+                self._shown = self._ends[-1]
+                self._cond.notify_all()
+
+    def show(self, upto: int) -> None:
+        """Let readers see the text up to character ``upto`` (it is saved)."""
+        with self._cond:
+            if upto > self._shown:
+                self._shown = min(upto, self._ends[-1] if self._ends else 0)
+                self._cond.notify_all()
 
     def close(self, final: FinalEvent) -> None:
-        """End the stream; the first ending stands (readers may already have seen it)."""
+        """End the stream, showing all its text; the first ending stands (readers may already
+        have seen it)."""
         with self._cond:
             if self._final is None:
                 self._final = final
+            self._shown = self._ends[-1] if self._ends else 0
             self._cond.notify_all()
 
     def wait_closed(self, timeout: float) -> bool:
@@ -45,24 +61,28 @@ class AnswerChannel:
 
     @property
     def text(self) -> str:
+        """All the text published so far, shown or not."""
         with self._cond:
             return "".join(self._chunks)
 
     def read(self, offset: int, timeout: float) -> tuple[list[str], FinalEvent | None]:
-        """Chunks after character ``offset`` (waiting up to ``timeout`` for one), and the end if reached."""
+        """Shown chunks after character ``offset`` (waiting up to ``timeout`` for one), and the
+        end if reached."""
         with self._cond:
-            total = self._ends[-1] if self._ends else 0
-            if offset >= total and self._final is None:
+            if offset >= self._shown and self._final is None:
                 self._cond.wait(timeout)
-                total = self._ends[-1] if self._ends else 0
-            if offset >= total:
+            shown = self._shown
+            if offset >= shown:
                 return [], self._final
             index = bisect.bisect_right(self._ends, offset)
             start = self._ends[index - 1] if index else 0
-            chunks = self._chunks[index:]
+            last = bisect.bisect_left(self._ends, shown)  # the chunk the shown text ends in
+            chunks = self._chunks[index : last + 1]
+            if self._ends[last] > shown:
+                chunks[-1] = chunks[-1][: len(chunks[-1]) - (self._ends[last] - shown)]
             if offset > start:
-                chunks = [chunks[0][offset - start :], *chunks[1:]]
-            return chunks, self._final
+                chunks[0] = chunks[0][offset - start :]
+            return chunks, (self._final if shown == self._ends[-1] else None)
 
 
 class Generation:

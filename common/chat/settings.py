@@ -11,6 +11,8 @@ from common.config import Settings
 @dataclass(frozen=True)
 class ChatSettings:
     checkpoint_interval_seconds: float
+    # Show the shopper only text that is saved (``STREAM_DURABILITY=saved``).
+    show_saved_text_only: bool
     deadline_seconds: float
     # A streaming answer's liveness lease, how often its writer renews it, and how often each
     # instance sweeps for expired ones.
@@ -38,6 +40,7 @@ class ChatSettings:
     def from_settings(cls, settings: Settings) -> ChatSettings:
         return cls(
             checkpoint_interval_seconds=settings.checkpoint_interval_seconds,
+            show_saved_text_only=settings.stream_durability == "saved",
             deadline_seconds=settings.answer_deadline_seconds,
             lease_seconds=settings.answer_lease_seconds,
             lease_renew_seconds=settings.lease_renew_seconds,

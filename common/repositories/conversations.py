@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,19 +22,13 @@ from common.repositories.turn_statements import (
     EXPIRE_LEASES,
     HISTORY_BETWEEN,
     RENEW_LEASES,
+    SAVE_PROGRESS,
     START_CONVERSATION,
 )
 
 # Writes to messages go through the table, not the ORM entity: an ORM-enabled UPDATE spends
 # about half a millisecond of CPU synchronising a session that holds no messages anyway.
 _MESSAGES: sa.Table = Message.__table__  # type: ignore[assignment]
-
-# A checkpoint runs every CHECKPOINT_INTERVAL_SECONDS for every streaming answer: built once.
-_SAVE_PROGRESS = (
-    sa.update(_MESSAGES)
-    .where(_MESSAGES.c.id == sa.bindparam("message_id"), _MESSAGES.c.status == MessageStatus.STREAMING)
-    .values(content=sa.bindparam("progress"), updated_at=sa.bindparam("saved_at"))
-)
 
 
 @dataclass(frozen=True)
@@ -243,11 +237,12 @@ class ConversationRepository:
         if message_ids:
             self.session.execute(RENEW_LEASES, {"ids": list(message_ids), "lease": lease_seconds})
 
-    def save_progress(self, message_id: uuid.UUID, content: str) -> None:
-        """Checkpoint a streaming answer's text so far (only while it is still streaming)."""
-        self.session.execute(
-            _SAVE_PROGRESS, {"message_id": message_id, "progress": content, "saved_at": utcnow()}
-        )
+    def save_progress(self, texts: Mapping[uuid.UUID, str]) -> None:
+        """Checkpoint streaming answers' text so far (only while still streaming), in one statement."""
+        if texts:
+            self.session.execute(
+                SAVE_PROGRESS, {"ids": list(texts), "texts": list(texts.values()), "saved_at": utcnow()}
+            )
 
     def finish_streaming(
         self, message_id: uuid.UUID, *, updated_before: dt.datetime | None = None, **fields: Any

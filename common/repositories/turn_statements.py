@@ -131,6 +131,19 @@ RENEW_LEASES = sa.text(
     """  # noqa: S608 (_NEW_LEASE is a constant of this module)
 ).bindparams(sa.bindparam("ids", type_=sa.ARRAY(sa.Uuid())), sa.bindparam("lease", type_=sa.Float()))
 
+# The checkpoint writer's pass: the text so far of every answer that moved, in one statement.
+SAVE_PROGRESS = sa.text(
+    """
+    UPDATE messages AS m SET content = v.content, updated_at = :saved_at
+    FROM unnest(:ids, :texts) AS v(id, content)
+    WHERE m.id = v.id AND m.status = 'streaming'
+    """
+).bindparams(
+    sa.bindparam("ids", type_=sa.ARRAY(sa.Uuid())),
+    sa.bindparam("texts", type_=sa.ARRAY(sa.Text())),
+    sa.bindparam("saved_at", type_=sa.DateTime(timezone=True)),
+)
+
 HISTORY_BETWEEN = sa.text(
     f"""
     SELECT m.role, m.content

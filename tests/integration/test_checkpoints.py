@@ -59,3 +59,44 @@ def test_a_database_outage_skips_checkpoints_without_failing(env: Env) -> None:
 
     assert flaky.failed == 1
     assert _content(env, turn) == "lost and found"
+
+
+class _Shown:
+    """What a channel was told is saved, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def __call__(self, upto: int) -> None:
+        self.calls.append(upto)
+
+
+def test_text_is_reported_shown_only_once_it_is_saved(env: Env) -> None:
+    first, second = _streaming_answer(env), _streaming_answer(env)
+    checkpoints = Checkpointer(runtime.unit_of_work())
+    shown_first, shown_second = _Shown(), _Shown()
+
+    checkpoints.save(first.assistant_message_id, "One", shown_first)
+    checkpoints.save(second.assistant_message_id, "Two, three", shown_second)
+    assert checkpoints.flush()
+
+    # When told, the text was already in the database, for both answers of the pass.
+    assert shown_first.calls[-1] == 3 and _content(env, first) == "One"
+    assert shown_second.calls[-1] == 10 and _content(env, second) == "Two, three"
+
+
+def test_while_the_database_fails_text_is_shown_without_waiting(env: Env) -> None:
+    turn = _streaming_answer(env)
+    flaky = FlakyUnitOfWork(runtime.unit_of_work(), failures=2)
+    checkpoints = Checkpointer(flaky, backoff_seconds=0.5)
+    shown = _Shown()
+
+    checkpoints.save(turn.assistant_message_id, "Not", shown)
+    assert checkpoints.flush(timeout=0.3) is False or flaky.failed >= 1
+    # The writer is backing off after the failure: the next text is shown at once.
+    checkpoints.save(turn.assistant_message_id, "Not saved yet", shown)
+    assert 13 in shown.calls
+    assert _content(env, turn) == ""
+
+    assert checkpoints.flush(timeout=5)
+    assert _content(env, turn) == "Not saved yet"  # kept and written once the database is back

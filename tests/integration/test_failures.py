@@ -278,7 +278,11 @@ def test_unknown_message_resume_is_404(env: Env, chat: FlaskClient) -> None:
     assert response.get_json()["error"]["code"] == "message_not_found"
 
 
-def test_a_crash_while_storing_ends_the_row(env: Env) -> None:
+@pytest.mark.parametrize(("durability", "ending"), [("saved", "error"), ("immediate", "done")])
+def test_a_crash_while_storing_ends_the_row(env: Env, durability: str, ending: str) -> None:
+    """Showing only saved text, the ending waits for the save, so a save that crashes ends the
+    stream with an error; streaming immediately, the shopper had ``done`` before it broke."""
+    env.set(STREAM_DURABILITY=durability)
     turn = _started_turn(env)
     broken_once = FlakyUnitOfWork(runtime.unit_of_work(), failures=1, error=RuntimeError("a bug in the save"))
     writer = _writer(broken_once)
@@ -289,7 +293,7 @@ def test_a_crash_while_storing_ends_the_row(env: Env) -> None:
     chunks, final = channel.read(0, 0)
     assert "".join(chunks) == "Almost there."
     assert final is not None
-    assert final.name == "done"  # the shopper had the whole answer before the save broke
+    assert final.name == ending
     thread = writer.relays.thread(str(turn.assistant_message_id))
     if thread is not None:
         thread.join(10)

@@ -94,6 +94,34 @@ def test_a_waiting_reader_wakes_when_a_chunk_arrives() -> None:
     assert time.monotonic() - started < 2
 
 
+def test_unsaved_chunks_reach_readers_once_shown_and_the_ending_only_after_all_text() -> None:
+    channel = AnswerChannel()
+    for chunk in ("Hel", "lo ", "world"):
+        channel.publish(chunk, shown=False)
+    end = error_event("internal_error")
+
+    assert channel.read(0, 0) == ([], None)
+    channel.show(5)  # "Hello" is saved
+    assert channel.read(0, 0) == (["Hel", "lo"], None)
+    assert channel.read(4, 0) == (["o"], None)
+    channel.show(3)  # an older save reported late changes nothing
+    assert channel.read(5, 0) == ([], None)
+    channel.close(end)  # the ending shows the rest
+    assert channel.read(5, 0) == ([" ", "world"], end)
+
+
+def test_a_waiting_reader_wakes_when_its_text_is_shown() -> None:
+    channel = AnswerChannel()
+    channel.publish("hi", shown=False)
+    threading.Timer(0.05, channel.show, args=(2,)).start()
+    started = time.monotonic()
+
+    chunks, final = channel.read(0, timeout=5)
+
+    assert (chunks, final) == (["hi"], None)
+    assert time.monotonic() - started < 2
+
+
 @pytest.mark.parametrize(
     ("header", "offset"),
     [(None, 0), ("m1:12", 12), ("m2:12", 0), ("m1:x", 0), ("m1:²", 0), ("garbage", 0), ("a:b:m1:3", 0)],

@@ -1,0 +1,37 @@
+"""A server that is going away is an outage (a 503 and a retry), not a bug (a 500)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from common import runtime
+from common.errors import DatabaseUnavailable
+from tests.support import Env
+
+
+def test_a_terminated_connection_is_reported_as_unavailable(env: Env) -> None:
+    def query_after_an_administrators_shutdown() -> None:
+        with runtime.unit_of_work()() as tx:
+            pid = tx.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            env.query("SELECT pg_terminate_backend(:pid) AS ended", pid=pid)
+            tx.session.execute(sa.text("SELECT 1"))
+
+    with pytest.raises(DatabaseUnavailable):
+        query_after_an_administrators_shutdown()
+
+    with runtime.unit_of_work()() as tx:  # the pool replaced the dead connection
+        assert tx.session.execute(sa.text("SELECT 1")).scalar_one() == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "outage"),
+    [("57P03", True), ("57P01", True), ("08006", True), ("42P01", False), ("23505", False)],
+)
+def test_postgres_error_classes_of_a_server_going_away_are_outages(code: str, outage: bool) -> None:
+    """pg8000 raises "the database system is starting up" (57P03) as a ProgrammingError."""
+    from pg8000.dbapi import ProgrammingError
+
+    from common.unit_of_work import _server_unavailable
+
+    assert _server_unavailable(ProgrammingError({"S": "FATAL", "C": code, "M": "..."})) is outage
