@@ -29,6 +29,9 @@ Shown = Callable[[int], None]
 
 # With no answer to write for this long, the writer thread ends (and its connection goes back).
 IDLE_EXIT_SECONDS = 30.0
+# A pass still running after this long (a database that hangs rather than fails) counts as
+# failing: new text is shown without waiting for it.
+SLOW_PASS_SECONDS = 1.0
 
 
 class Checkpointer:
@@ -51,6 +54,7 @@ class Checkpointer:
         self._held: set[uuid.UUID] = set()
         self._renewed_at = 0.0
         self._writing = 0
+        self._pass_started = 0.0
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
 
@@ -61,7 +65,9 @@ class Checkpointer:
         with self._cond:
             self._pending[message_id] = (text, shown)
             self._wake()
-            failing = self._failing
+            failing = self._failing or (
+                self._writing > 0 and time.monotonic() - self._pass_started > SLOW_PASS_SECONDS
+            )
         if failing and shown is not None:
             shown(len(text))
 
@@ -118,6 +124,7 @@ class Checkpointer:
         batch, self._pending = self._pending, {}
         renew = set(self._held) if self._renewal_due() else set()
         self._writing = len(batch) + len(renew)
+        self._pass_started = time.monotonic()
         return batch, renew
 
     def _run(self) -> None:

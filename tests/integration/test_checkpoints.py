@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
+import sqlalchemy as sa
+
 from common import runtime
-from common.chat.checkpoints import Checkpointer
+from common.chat.checkpoints import SLOW_PASS_SECONDS, Checkpointer
 from common.chat.turns import TurnRequest, TurnStarted, start_turn
 from common.tokens import TokenKeys
 from tests.fakes import FlakyUnitOfWork
@@ -100,3 +104,26 @@ def test_while_the_database_fails_text_is_shown_without_waiting(env: Env) -> Non
 
     assert checkpoints.flush(timeout=5)
     assert _content(env, turn) == "Not saved yet"  # kept and written once the database is back
+
+
+def test_a_pass_that_hangs_does_not_hold_text_back(env: Env) -> None:
+    """A database that hangs (here: a row lock another session holds) rather than fails."""
+    turn = _streaming_answer(env)
+    checkpoints = Checkpointer(runtime.unit_of_work())
+    shown = _Shown()
+    locker = sa.create_engine(env.database_url.replace("postgresql://", "postgresql+pg8000://", 1))
+    with locker.connect() as other:
+        other.execute(
+            sa.text("SELECT 1 FROM messages WHERE id = :id FOR UPDATE"), {"id": turn.assistant_message_id}
+        )
+        checkpoints.save(turn.assistant_message_id, "Held", shown)
+        time.sleep(SLOW_PASS_SECONDS + 0.2)
+        assert shown.calls == []  # the pass is stuck behind the lock
+
+        checkpoints.save(turn.assistant_message_id, "Held up", shown)
+
+        assert shown.calls == [7]
+        other.rollback()
+    assert checkpoints.flush()
+    assert _content(env, turn) == "Held up"
+    locker.dispose()
