@@ -75,7 +75,7 @@ resource "google_cloudfunctions2_function" "function" {
     all_traffic_on_latest_revision   = true
     service_account_email            = data.google_service_account.app["runtime"].email
     vpc_connector                    = local.vpc_connector
-    environment_variables            = merge(local.common_env, each.value.env)
+    environment_variables            = merge(local.common_env, local.handoff_env, each.value.env)
 
     dynamic "secret_environment_variables" {
       for_each = toset(each.value.secrets)

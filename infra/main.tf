@@ -16,13 +16,14 @@ locals {
   # One entry per functions/<name>/ folder; each is deployed from dist/<name>.zip.
   # secrets: the Secret Manager secrets a function reads, as environment variables of the
   # same names (the names common/config.py reads); each function gets only what it uses.
+  # WEBHOOK_SECRET signs the handoff webhook, which every function may deliver (the outbox).
   functions = {
     chat_stream = {
       description     = "Send a message and stream the answer as Server-Sent Events."
       timeout_seconds = var.chat_stream_timeout_seconds
       min_instances   = var.min_instances
       public          = true
-      secrets         = ["DATABASE_URL", "GEMINI_API_KEY", "CONVERSATION_TOKEN_SECRET"]
+      secrets         = ["DATABASE_URL", "GEMINI_API_KEY", "CONVERSATION_TOKEN_SECRET", "WEBHOOK_SECRET"]
       env             = {}
     }
     history = {
@@ -30,7 +31,7 @@ locals {
       timeout_seconds = 60
       min_instances   = var.min_instances
       public          = true
-      secrets         = ["DATABASE_URL", "CONVERSATION_TOKEN_SECRET"]
+      secrets         = ["DATABASE_URL", "CONVERSATION_TOKEN_SECRET", "WEBHOOK_SECRET"]
       env             = {}
     }
     policies = {
@@ -38,7 +39,7 @@ locals {
       timeout_seconds = 60
       min_instances   = 0
       public          = false
-      secrets         = ["DATABASE_URL", "ADMIN_TOKEN"]
+      secrets         = ["DATABASE_URL", "ADMIN_TOKEN", "WEBHOOK_SECRET"]
       # With IAP in front (infra/iap.tf), the function checks the assertion's audience.
       env = var.console_iap_enabled ? { IAP_AUDIENCE = local.console_iap_audience } : {}
     }
@@ -77,6 +78,12 @@ locals {
     TRUSTED_PROXY_COUNT  = "1"
     GOOGLE_CLOUD_PROJECT = var.project_id # log lines link to Cloud Trace in this project
   }
+  # Handing conversations to a person (README, "Talking to a person"); empty: the app's default.
+  handoff_env = { for name, value in {
+    HANDOFF_WEBHOOK_URL = var.handoff_webhook_url
+    SUPPORT_HOURS       = var.support_hours
+    SUPPORT_TIMEZONE    = var.support_timezone
+  } : name => value if value != "" }
 
   # Made by infra/bootstrap (same name_prefix).
   service_accounts = {

@@ -175,3 +175,27 @@ variable "site_bucket_location" {
   type        = string
   default     = "EU"
 }
+
+# --- Handing conversations to a person ---
+
+variable "handoff_webhook_url" {
+  description = "Where new handoffs and shoppers' messages while waiting are POSTed, signed with the WEBHOOK_SECRET secret (HANDOFF_WEBHOOK_URL). Empty: no webhook."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.handoff_webhook_url == "" || startswith(var.handoff_webhook_url, "https://")
+    error_message = "handoff_webhook_url must be an https:// URL (or empty)."
+  }
+}
+
+variable "support_hours" {
+  description = "When the team answers, e.g. \"mon-fri 09:00-18:00; sat 10:00-14:00\" (SUPPORT_HOURS). Empty: the app's default."
+  type        = string
+  default     = ""
+}
+
+variable "support_timezone" {
+  description = "The time zone of support_hours, e.g. Europe/Berlin (SUPPORT_TIMEZONE). Empty: the app's default."
+  type        = string
+  default     = ""
+}

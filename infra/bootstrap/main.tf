@@ -4,7 +4,7 @@
 # After this, the deployer changes the application (infra/) but cannot change who may do what.
 
 locals {
-  secret_names = toset(["DATABASE_URL", "GEMINI_API_KEY", "ADMIN_TOKEN", "CONVERSATION_TOKEN_SECRET"])
+  secret_names = toset(["DATABASE_URL", "GEMINI_API_KEY", "ADMIN_TOKEN", "CONVERSATION_TOKEN_SECRET", "WEBHOOK_SECRET"])
   # The same ids infra/main.tf looks up.
   secret_ids = { for name in local.secret_names : name => "${var.name_prefix}-${lower(replace(name, "_", "-"))}" }
 
@@ -60,7 +60,7 @@ resource "google_artifact_registry_repository" "images" {
 # so no value ever passes through Terraform state, a plan, or CI. ---
 
 resource "google_secret_manager_secret" "app" {
-  #checkov:skip=CKV_GCP_128:Google-managed encryption; a customer-managed key would add a key ring to run for four small secrets.
+  #checkov:skip=CKV_GCP_128:Google-managed encryption; a customer-managed key would add a key ring to run for five small secrets.
   for_each  = local.secret_ids
   secret_id = each.value
 

@@ -19,7 +19,13 @@ from common.config import REPO_ROOT, Settings
 from tests.infra.terraform import INFRA_DIR, TerraformConfig, only, parse_file, strings, unwrap
 
 FUNCTION_NAMES = sorted(p.parent.name for p in (REPO_ROOT / "functions").glob("*/main.py"))
-REQUIRED_SECRETS = {"GEMINI_API_KEY", "DATABASE_URL", "ADMIN_TOKEN", "CONVERSATION_TOKEN_SECRET"}
+REQUIRED_SECRETS = {
+    "GEMINI_API_KEY",
+    "DATABASE_URL",
+    "ADMIN_TOKEN",
+    "CONVERSATION_TOKEN_SECRET",
+    "WEBHOOK_SECRET",
+}
 PUBLIC_FUNCTIONS = {"chat_stream", "history"}
 SETTINGS_ENV_NAMES = {name.upper() for name in Settings.model_fields}
 FUNCTION = ("google_cloudfunctions2_function", "function")
@@ -143,6 +149,16 @@ def test_plain_environment_is_read_by_the_code_and_holds_no_secret(tf: Terraform
     assert "var.extra_allowed_origins" in env["ALLOWED_ORIGINS"]
 
 
+def test_the_handoff_settings_reach_every_function_only_when_set(tf: TerraformConfig) -> None:
+    expression = str(tf.locals["handoff_env"])
+    names = set(re.findall(r"\b([A-Z][A-Z_]+)\s*=", expression))
+    assert names == {"HANDOFF_WEBHOOK_URL", "SUPPORT_HOURS", "SUPPORT_TIMEZONE"}
+    assert names <= SETTINGS_ENV_NAMES
+    assert 'if value != ""' in expression  # empty: the app's own default, not an empty setting
+    for name in ("handoff_webhook_url", "support_hours", "support_timezone"):
+        assert tf.variables[name]["default"] == ""
+
+
 def test_deployed_functions_trust_exactly_cloud_runs_front_end(tf: TerraformConfig) -> None:
     # Set explicitly: the local default may differ, production must not depend on it.
     assert tf.locals["common_env"]["TRUSTED_PROXY_COUNT"] == "1"
@@ -151,8 +167,8 @@ def test_deployed_functions_trust_exactly_cloud_runs_front_end(tf: TerraformConf
 
 def test_every_vcpu_runs_a_worker_that_can_hold_every_stream_of_the_instance(tf: TerraformConfig) -> None:
     service = only(tf.resources[FUNCTION]["service_config"])
-    # Every function gets the common variables, plus its own (IAP_AUDIENCE on policies).
-    assert service["environment_variables"] == "${merge(local.common_env, each.value.env)}"
+    # Every function gets the common variables, the handoff's, plus its own (IAP_AUDIENCE on policies).
+    assert service["environment_variables"] == "${merge(local.common_env, local.handoff_env, each.value.env)}"
     env = tf.locals["common_env"]
     assert unwrap(env["WORKERS"]) == "local.workers"
     assert "var.cpu" in tf.locals["workers"]
