@@ -34,6 +34,7 @@ from common.knowledge.retrieval import knowledge_index
 from common.knowledge.store import EmbeddingBackfill, load_knowledge
 from common.llm import AnswerSource, Embedder, LLMClient
 from common.ratelimit import RateLimiter, make_storage
+from common.repositories.progress import ProgressConnection
 from common.tokens import TokenKeys
 from common.unit_of_work import UnitOfWorkFactory, make_unit_of_work
 
@@ -148,7 +149,9 @@ def rate_limiter() -> RateLimiter:
 def checkpointer() -> Checkpointer:
     settings = chat_settings()
     return Checkpointer(
-        unit_of_work(), lease_seconds=settings.lease_seconds, renew_seconds=settings.lease_renew_seconds
+        ProgressConnection(engine()),
+        lease_seconds=settings.lease_seconds,
+        renew_seconds=settings.lease_renew_seconds,
     )
 
 

@@ -80,14 +80,26 @@ def _transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     try:
         with sessions.begin() as session:
             yield session
-    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
-        raise DatabaseUnavailable("the database is not reachable right now") from exc
     except sa_exc.TimeoutError as exc:
         raise DatabaseUnavailable("the database is busy right now (no free connection)") from exc
     except sa_exc.DBAPIError as exc:
-        if exc.connection_invalidated or _server_unavailable(exc.orig):
-            raise DatabaseUnavailable("the database connection was lost") from exc
+        if database_outage(exc):
+            raise DatabaseUnavailable("the database is not reachable right now") from exc
         raise
+
+
+def database_outage(error: BaseException) -> bool:
+    """Whether ``error`` (SQLAlchemy's or pg8000's) means the database cannot be reached now,
+    as opposed to a bug in a statement."""
+    import pg8000.exceptions  # type: ignore[import-untyped]
+
+    if isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        return error.connection_invalidated or _server_unavailable(error.orig)
+    if isinstance(error, pg8000.exceptions.InterfaceError | OSError):
+        return True
+    return isinstance(error, pg8000.exceptions.DatabaseError) and _server_unavailable(error)
 
 
 # SQLSTATE classes of a server that is going away or not back yet: connection exceptions (08)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Collection, Iterator, Mapping
 from types import TracebackType
 
+from common.chat.checkpoints import ProgressStore
 from common.errors import DatabaseUnavailable
 from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -63,3 +65,24 @@ class FlakyUnitOfWork:
             self.failed += 1
             return _Unreachable(self.error)
         return self.real()
+
+
+class FlakyProgress:
+    """The checkpoint writer's real connection, except that the next ``failures`` passes fail
+    as an outage does."""
+
+    def __init__(self, real: ProgressStore, failures: int) -> None:
+        self.real = real
+        self.failures = failures
+        self.failed = 0
+
+    def write(
+        self, texts: Mapping[uuid.UUID, str], renew: Collection[uuid.UUID], lease_seconds: float
+    ) -> None:
+        if self.failed < self.failures:
+            self.failed += 1
+            raise DatabaseUnavailable("injected: the database is not reachable right now")
+        self.real.write(texts, renew, lease_seconds)
+
+    def close(self) -> None:
+        self.real.close()

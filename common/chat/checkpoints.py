@@ -17,15 +17,28 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from typing import Protocol
 
 from common.errors import DatabaseUnavailable
-from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 # Told how many characters of an answer are saved.
 Shown = Callable[[int], None]
+
+
+class ProgressStore(Protocol):
+    """Where a pass goes (``common.repositories.progress.ProgressConnection``)."""
+
+    def write(
+        self, texts: Mapping[uuid.UUID, str], renew: Collection[uuid.UUID], lease_seconds: float
+    ) -> None: ...
+
+    def close(self) -> None:
+        """The writer is idle: let go of the connection."""
+        ...
+
 
 # With no answer to write for this long, the writer thread ends (and its connection goes back).
 IDLE_EXIT_SECONDS = 30.0
@@ -37,13 +50,13 @@ SLOW_PASS_SECONDS = 1.0
 class Checkpointer:
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        store: ProgressStore,
         *,
         lease_seconds: float = 15.0,
         renew_seconds: float = 5.0,
         backoff_seconds: float | None = None,
     ) -> None:
-        self._uow = uow
+        self._store = store
         self._lease = lease_seconds
         self._renew_every = renew_seconds
         # After a failure, try again soon enough that a live answer keeps its lease.
@@ -120,6 +133,7 @@ class Checkpointer:
             )
             if not self._cond.wait(wait) and not self._held and not self._pending:
                 self._thread = None
+                self._store.close()
                 return None
         batch, self._pending = self._pending, {}
         renew = set(self._held) if self._renewal_due() else set()
@@ -145,11 +159,10 @@ class Checkpointer:
                 self._cond.notify_all()
 
     def _write(self, batch: dict[uuid.UUID, tuple[str, Shown | None]], renew: set[uuid.UUID]) -> bool:
-        """One transaction for every answer that moved (and every lease due) since the last pass."""
+        """One statement for every answer that moved (and one for the leases due) since the last pass."""
         try:
-            with self._uow() as tx:
-                tx.conversations.save_progress({message_id: text for message_id, (text, _) in batch.items()})
-                tx.conversations.renew_leases(renew, lease_seconds=self._lease)
+            texts = {message_id: text for message_id, (text, _) in batch.items()}
+            self._store.write(texts, renew, self._lease)
         except DatabaseUnavailable:
             # A missed checkpoint only delays resumes on other instances; the answers go on.
             # Keep the batch (newer text queued meanwhile wins) for the next attempt.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +21,6 @@ from common.repositories.turn_statements import (
     EARLIER_ANSWER_STREAMING,
     EXPIRE_LEASES,
     HISTORY_BETWEEN,
-    RENEW_LEASES,
-    SAVE_PROGRESS,
     START_CONVERSATION,
 )
 
@@ -231,18 +229,6 @@ class ConversationRepository:
         except ``keep``. Returns the ids resolved."""
         rows = self.session.execute(EXPIRE_LEASES, {"cid": conversation_id, "keep": list(keep)}).all()
         return [row.id for row in rows]
-
-    def renew_leases(self, message_ids: Collection[uuid.UUID], *, lease_seconds: float) -> None:
-        """Extend the lease of the answers this instance is still writing."""
-        if message_ids:
-            self.session.execute(RENEW_LEASES, {"ids": list(message_ids), "lease": lease_seconds})
-
-    def save_progress(self, texts: Mapping[uuid.UUID, str]) -> None:
-        """Checkpoint streaming answers' text so far (only while still streaming), in one statement."""
-        if texts:
-            self.session.execute(
-                SAVE_PROGRESS, {"ids": list(texts), "texts": list(texts.values()), "saved_at": utcnow()}
-            )
 
     def finish_streaming(
         self, message_id: uuid.UUID, *, updated_before: dt.datetime | None = None, **fields: Any

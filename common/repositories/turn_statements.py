@@ -124,26 +124,6 @@ EARLIER_ANSWER_STREAMING = sa.text(
     """  # noqa: S608 (LEASE_EXPIRED is a constant of this module)
 ).bindparams(sa.bindparam("cid", type_=sa.Uuid()))
 
-RENEW_LEASES = sa.text(
-    f"""
-    UPDATE messages SET lease_expires_at = {_NEW_LEASE}
-    WHERE id = ANY(:ids) AND status = 'streaming'
-    """  # noqa: S608 (_NEW_LEASE is a constant of this module)
-).bindparams(sa.bindparam("ids", type_=sa.ARRAY(sa.Uuid())), sa.bindparam("lease", type_=sa.Float()))
-
-# The checkpoint writer's pass: the text so far of every answer that moved, in one statement.
-SAVE_PROGRESS = sa.text(
-    """
-    UPDATE messages AS m SET content = v.content, updated_at = :saved_at
-    FROM unnest(:ids, :texts) AS v(id, content)
-    WHERE m.id = v.id AND m.status = 'streaming'
-    """
-).bindparams(
-    sa.bindparam("ids", type_=sa.ARRAY(sa.Uuid())),
-    sa.bindparam("texts", type_=sa.ARRAY(sa.Text())),
-    sa.bindparam("saved_at", type_=sa.DateTime(timezone=True)),
-)
-
 HISTORY_BETWEEN = sa.text(
     f"""
     SELECT m.role, m.content

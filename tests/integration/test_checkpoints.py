@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from common import runtime
 from common.chat.checkpoints import SLOW_PASS_SECONDS, Checkpointer
 from common.chat.turns import TurnRequest, TurnStarted, start_turn
+from common.repositories.progress import ProgressConnection
 from common.tokens import TokenKeys
-from tests.fakes import FlakyUnitOfWork
+from tests.fakes import FlakyProgress
 from tests.support import Env
 
 
@@ -28,7 +29,7 @@ def _content(env: Env, turn: TurnStarted) -> str:
 
 def test_the_newest_text_is_written(env: Env) -> None:
     turn = _streaming_answer(env)
-    checkpoints = Checkpointer(runtime.unit_of_work())
+    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
 
     for text in ("Hel", "Hello", "Hello, wor"):
         checkpoints.save(turn.assistant_message_id, text)
@@ -43,7 +44,7 @@ def test_a_checkpoint_never_overwrites_a_finished_answer(env: Env) -> None:
         "UPDATE messages SET status = 'complete', content = 'Final.' WHERE id = :id",
         id=turn.assistant_message_id,
     )
-    checkpoints = Checkpointer(runtime.unit_of_work())
+    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
 
     checkpoints.save(turn.assistant_message_id, "Fina")
 
@@ -53,7 +54,7 @@ def test_a_checkpoint_never_overwrites_a_finished_answer(env: Env) -> None:
 
 def test_a_database_outage_skips_checkpoints_without_failing(env: Env) -> None:
     turn = _streaming_answer(env)
-    flaky = FlakyUnitOfWork(runtime.unit_of_work(), failures=1)
+    flaky = FlakyProgress(ProgressConnection(runtime.engine()), failures=1)
     checkpoints = Checkpointer(flaky, backoff_seconds=0.05)
 
     checkpoints.save(turn.assistant_message_id, "lost")
@@ -77,7 +78,7 @@ class _Shown:
 
 def test_text_is_reported_shown_only_once_it_is_saved(env: Env) -> None:
     first, second = _streaming_answer(env), _streaming_answer(env)
-    checkpoints = Checkpointer(runtime.unit_of_work())
+    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
     shown_first, shown_second = _Shown(), _Shown()
 
     checkpoints.save(first.assistant_message_id, "One", shown_first)
@@ -91,7 +92,7 @@ def test_text_is_reported_shown_only_once_it_is_saved(env: Env) -> None:
 
 def test_while_the_database_fails_text_is_shown_without_waiting(env: Env) -> None:
     turn = _streaming_answer(env)
-    flaky = FlakyUnitOfWork(runtime.unit_of_work(), failures=2)
+    flaky = FlakyProgress(ProgressConnection(runtime.engine()), failures=2)
     checkpoints = Checkpointer(flaky, backoff_seconds=0.5)
     shown = _Shown()
 
@@ -109,7 +110,7 @@ def test_while_the_database_fails_text_is_shown_without_waiting(env: Env) -> Non
 def test_a_pass_that_hangs_does_not_hold_text_back(env: Env) -> None:
     """A database that hangs (here: a row lock another session holds) rather than fails."""
     turn = _streaming_answer(env)
-    checkpoints = Checkpointer(runtime.unit_of_work())
+    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
     shown = _Shown()
     locker = sa.create_engine(env.database_url.replace("postgresql://", "postgresql+pg8000://", 1))
     with locker.connect() as other:

@@ -15,6 +15,7 @@ from common.chat.generation import SAFETY_REFUSAL, AnswerJob, AnswerWriter
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.turns import TurnRequest, TurnStarted, start_turn
 from common.llm import Prompt
+from common.repositories.progress import ProgressConnection
 from common.unit_of_work import UnitOfWork
 from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
@@ -189,7 +190,7 @@ def _writer(uow: object, time_: _FakeTime | None = None) -> AnswerWriter:
     return AnswerWriter(
         uow=uow,  # type: ignore[arg-type]
         relays=RelayRegistry(),
-        checkpoints=Checkpointer(runtime.unit_of_work()),
+        checkpoints=Checkpointer(ProgressConnection(runtime.engine())),
         settings=runtime.chat_settings(),
         clock=time_.clock,
         sleep=time_.sleep,
