@@ -15,7 +15,7 @@ from common.chat.events import FinalEvent, done_event, error_event
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.settings import ChatSettings
 from common.errors import DatabaseUnavailable, ModelError
-from common.llm import LLMClient, Prompt, StreamEnd, TextDelta
+from common.llm import LLMClient, PersonRequested, Prompt, StreamEnd, TextDelta
 from common.models import MessageStatus
 from common.unit_of_work import UnitOfWorkFactory
 
@@ -69,6 +69,8 @@ class _Answer:
     end: StreamEnd | None = None
     error: ModelError | None = None
     first_token_at: float | None = None
+    # The model asked to hand the conversation to a person.
+    person_requested: bool = False
 
     @property
     def text(self) -> str:
@@ -215,6 +217,8 @@ class AnswerWriter:
                     if now - last_checkpoint >= limits.checkpoint_interval_seconds:
                         self.checkpoints.save(job.message_id, answer.text)
                         last_checkpoint = now
+                elif isinstance(event, PersonRequested):
+                    answer.person_requested = True
                 else:
                     answer.end = event
         except ModelError as exc:
