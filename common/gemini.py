@@ -60,11 +60,11 @@ HANDOFF_DESCRIPTION = (
     "Hand this conversation to a person on the shop's support team, who will reply in this "
     "chat. Call it only when the shopper clearly asks to talk to (or be connected with) a "
     "human, a real person, an agent, a representative or the staff, in any language or "
-    "wording. Do not call it when the shopper asks whether you are a bot or a human, is "
-    "unhappy or complains without asking for a person, or asks something you can answer: "
-    "answer those yourself."
+    "wording, or says yes after you offered to connect them. Do not call it when the shopper "
+    "asks whether you are a bot or a human, is unhappy or complains without asking for a "
+    "person, or asks something you can answer: answer those yourself."
 )
-# No parameters: the Gemini API refuses an OBJECT schema without properties, and the
+# No parameters: the Gemini API has refused an OBJECT schema without properties, and the
 # handoff needs nothing from the model (its language comes from the shopper's message).
 _HANDOFF_DECLARATION = {"name": HANDOFF_FUNCTION, "description": HANDOFF_DESCRIPTION}
 
