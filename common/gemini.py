@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from common.config import Settings
 from common.errors import ModelError
-from common.llm import AnswerSource, EmbeddingTask, Prompt, StreamEnd, StreamEvent, TextDelta
+from common.llm import (
+    AnswerSource,
+    EmbeddingTask,
+    PersonRequested,
+    Prompt,
+    StreamEnd,
+    StreamEvent,
+    TextDelta,
+)
 
 if TYPE_CHECKING:
     from google import genai
@@ -45,13 +53,37 @@ def normalize_finish_reason(raw: object) -> str:
     return name.lower()
 
 
+# The function the model calls to hand the conversation to a person (a prompt that offers it).
+# Recognising the request is part of the answer's one call: no classification round trip.
+HANDOFF_FUNCTION = "hand_over_to_a_person"
+HANDOFF_DESCRIPTION = (
+    "Hand this conversation to a person on the shop's support team, who will reply in this "
+    "chat. Call it only when the shopper clearly asks to talk to (or be connected with) a "
+    "human, a real person, an agent, a representative or the staff, in any language or "
+    "wording, or says yes after you offered to connect them. Do not call it when the shopper "
+    "asks whether you are a bot or a human, is unhappy or complains without asking for a "
+    "person, or asks something you can answer: answer those yourself."
+)
+# No parameters: the Gemini API has refused an OBJECT schema without properties, and the
+# handoff needs nothing from the model (its language comes from the shopper's message).
+_HANDOFF_DECLARATION = {"name": HANDOFF_FUNCTION, "description": HANDOFF_DESCRIPTION}
+
+
 def rest_body(prompt: Prompt, max_output_tokens: int) -> dict[str, Any]:
     """The ``generateContent`` request body, as the SDK would send it for this prompt."""
-    return {
+    body: dict[str, Any] = {
         "contents": [{"role": turn.role, "parts": [{"text": turn.text}]} for turn in prompt.turns],
         "systemInstruction": {"role": "user", "parts": [{"text": prompt.system_instruction}]},
         "generationConfig": {"maxOutputTokens": max_output_tokens},
     }
+    if prompt.offers_handoff:
+        body["tools"] = [{"functionDeclarations": [dict(_HANDOFF_DECLARATION)]}]
+    return body
+
+
+def _calls_for_a_person(parts: Sequence[dict[str, Any]]) -> bool:
+    """Whether the model called the handoff function in these parts of a chunk."""
+    return any((part.get("functionCall") or {}).get("name") == HANDOFF_FUNCTION for part in parts)
 
 
 def model_error_from(exc: Exception) -> ModelError:
@@ -144,8 +176,13 @@ class GeminiClient:
         return client
 
     def _request(self, prompt: Prompt) -> dict[str, Any]:
+        """The SDK's arguments for ``prompt``: what ``rest_body`` must serialise the same way."""
         from google.genai import types
 
+        tools = None
+        if prompt.offers_handoff:
+            declaration = types.FunctionDeclaration(name=HANDOFF_FUNCTION, description=HANDOFF_DESCRIPTION)
+            tools = [types.Tool(function_declarations=[declaration])]
         return {
             "model": self.model,
             "contents": [
@@ -154,6 +191,7 @@ class GeminiClient:
             "config": types.GenerateContentConfig(
                 system_instruction=prompt.system_instruction,
                 max_output_tokens=self._max_output_tokens,
+                tools=tools,
             ),
         }
 
@@ -178,6 +216,8 @@ class GeminiClient:
                     text = "".join(p.get("text") or "" for p in parts if not p.get("thought"))
                     if text:
                         yield TextDelta(text)
+                    if _calls_for_a_person(parts):
+                        yield PersonRequested()
                     if candidate.get("finishReason") is not None:
                         finish_reason = normalize_finish_reason(candidate["finishReason"])
         except Exception as exc:

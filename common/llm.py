@@ -29,6 +29,9 @@ AnswerSource = Literal["model", "knowledge"]
 class Prompt:
     system_instruction: str
     turns: list[Turn] = field(default_factory=list)
+    # The model may hand the conversation to a person (it answers with ``PersonRequested``):
+    # only where a handoff can follow, so the model never promises one nobody would open.
+    offers_handoff: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,13 @@ class StreamEnd:
         return self.finish_reason == "safety"
 
 
-StreamEvent = TextDelta | StreamEnd
+@dataclass(frozen=True)
+class PersonRequested:
+    """The shopper clearly asked for a person and the model said so (a prompt that
+    ``offers_handoff``); the stream still ends with ``StreamEnd``."""
+
+
+StreamEvent = TextDelta | PersonRequested | StreamEnd
 
 
 @runtime_checkable

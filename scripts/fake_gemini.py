@@ -5,11 +5,13 @@ chunked, one ``data: {json}`` event per chunk, exactly as Gemini does, so the re
 ``google-genai`` SDK is exercised end to end. ``:generateContent`` answers one JSON body.
 
 Tests script what happens next (``server.script(Behavior(...))``): a reply with chosen
-chunks and timing, an HTTP error, a stream broken halfway, a safety block, a hang. Every
-request is recorded, with when it arrived and when each text chunk was sent (``time.time()``),
-so a benchmark can tell the model's own latency from what the relay adds. Other processes
-steer it over HTTP: ``POST /_fake/script`` with a behaviour as JSON, ``GET /_fake/requests``,
-``GET /_fake/emissions`` (just the question and those timestamps), ``POST /_fake/reset``.
+chunks and timing, an HTTP error, a stream broken halfway, a safety block, a hang, a call of
+the function the request declared (``hand_over``). Every request is recorded (its body, so
+also the ``tools`` it declared), with when it arrived and when each text chunk was sent
+(``time.time()``), so a benchmark can tell the model's own latency from what the relay adds.
+Other processes steer it over HTTP: ``POST /_fake/script`` with a behaviour as JSON,
+``GET /_fake/requests``, ``GET /_fake/emissions`` (just the question and those timestamps),
+``POST /_fake/reset``.
 
 ``:batchEmbedContents`` and ``:embedContent`` answer deterministic vectors: a hashed bag of
 word stems, so texts that share words are near (``embedding_vector``). ``embed_failures``
@@ -42,8 +44,9 @@ _ROUTE = re.compile(r"^/(?P<version>v1\w*)/models/(?P<model>[^/:]+):(?P<method>\
 class Behavior:
     """What the fake does with the next request(s)."""
 
-    kind: str = "reply"  # reply | error | break | hang | safety | prompt_blocked | empty
-    chunks: list[str] | None = None  # None: a default answer that quotes the question
+    kind: str = "reply"  # reply | error | break | hang | safety | prompt_blocked | empty | hand_over
+    # None: a default answer that quotes the question (for hand_over: no text before the call)
+    chunks: list[str] | None = None
     first_delay: float = 0.0  # seconds before the first chunk
     gap: float = 0.0  # seconds between chunks
     status: int = 500  # for kind == "error"
@@ -74,6 +77,16 @@ class RecordedRequest:
         return "".join(p.get("text", "") for p in parts)
 
     @property
+    def tools(self) -> list[dict[str, Any]]:
+        """The tools the request declared (``[{"functionDeclarations": [...]}]``), if any."""
+        tools: list[dict[str, Any]] = self.body.get("tools") or []
+        return tools
+
+    @property
+    def declared_functions(self) -> list[str]:
+        return [d.get("name", "") for tool in self.tools for d in tool.get("functionDeclarations", [])]
+
+    @property
     def turns(self) -> list[tuple[str, str]]:
         return [
             (c.get("role", ""), "".join(p.get("text", "") for p in c.get("parts", [])))
@@ -99,6 +112,10 @@ def embedding_vector(text: str, dimensions: int = DEFAULT_DIMENSIONS) -> list[fl
         vector[index] += 1.0 if digest[4] & 1 else -1.0
     norm = math.sqrt(sum(v * v for v in vector)) or 1.0
     return [v / norm for v in vector]
+
+
+# What ``hand_over`` calls when the request declared no function (the chat's handoff function).
+HANDOFF_FUNCTION = "hand_over_to_a_person"
 
 
 def _count_tokens(text: str) -> int:
@@ -298,7 +315,7 @@ class FakeGemini:
                     self._error(504)
                     return
                 chunks = behavior.chunks if behavior.chunks is not None else default_chunks(question)
-                if behavior.kind == "empty":
+                if behavior.kind == "empty" or (behavior.kind == "hand_over" and behavior.chunks is None):
                     chunks = []
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
@@ -325,11 +342,16 @@ class FakeGemini:
                     self._chunk(payload)
                     record.emitted.append(time.time())
                 final_reason = "SAFETY" if behavior.kind == "safety" else "STOP"
+                # Gemini sends a function call as a part of its own, in the stream's last chunk.
+                last_part: dict[str, Any] = {"text": ""}
+                if behavior.kind == "hand_over":
+                    name = next(iter(record.declared_functions), HANDOFF_FUNCTION)
+                    last_part = {"functionCall": {"name": name, "args": {}}}
                 self._chunk(
                     {
                         "candidates": [
                             {
-                                "content": {"role": "model", "parts": [{"text": ""}]},
+                                "content": {"role": "model", "parts": [last_part]},
                                 "finishReason": final_reason,
                                 "index": 0,
                             }

@@ -8,24 +8,28 @@ from types import TracebackType
 
 from common.chat.checkpoints import ProgressStore
 from common.errors import DatabaseUnavailable
-from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta
+from common.llm import PersonRequested, Prompt, StreamEnd, StreamEvent, TextDelta
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 class FakeLLM:
-    """Streams canned chunks and records the prompts it received."""
+    """Streams canned chunks (then, if told to, asks for a person) and records the prompts it
+    received."""
 
     model = "fake-model"
     source = "model"
 
-    def __init__(self, chunks: list[str]) -> None:
+    def __init__(self, chunks: list[str], *, asks_for_a_person: bool = False) -> None:
         self.chunks = chunks
+        self.asks_for_a_person = asks_for_a_person
         self.prompts: list[Prompt] = []
 
     def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
         self.prompts.append(prompt)
         for chunk in self.chunks:
             yield TextDelta(chunk)
+        if self.asks_for_a_person:
+            yield PersonRequested()
         yield StreamEnd("stop", 10, len(self.chunks))
 
     def complete(self, prompt: Prompt) -> str:

@@ -15,13 +15,18 @@ from common.chat.events import FinalEvent, done_event, error_event
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.settings import ChatSettings
 from common.errors import DatabaseUnavailable, ModelError
-from common.llm import LLMClient, Prompt, StreamEnd, TextDelta
+from common.llm import LLMClient, PersonRequested, Prompt, StreamEnd, TextDelta
 from common.models import MessageStatus
+from common.responses import DoneData
 from common.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+# Given what the model wrote and the answer's figures, opens the handoff and stores the answer;
+# returns the text that follows what the model wrote (``HandoffGate.hand_over``).
+PersonRequestedHandler = Callable[[str, Mapping[str, Any]], str]
+HANDED_OVER = "handoff"  # the finish reason of a turn handed to a person
 
 
 class ProgressWriter(Protocol):
@@ -61,6 +66,8 @@ class AnswerJob:
     knowledge_version: int
     # Answers instead when ``llm`` fails before its first token.
     fallback: LLMClient | None = None
+    # Set when the prompt offers the model a handoff (``Prompt.offers_handoff``).
+    on_person_requested: PersonRequestedHandler | None = None
 
 
 @dataclass
@@ -71,6 +78,8 @@ class _Answer:
     end: StreamEnd | None = None
     error: ModelError | None = None
     first_token_at: float | None = None
+    # The model asked to hand the conversation to a person.
+    person_requested: bool = False
 
     @property
     def text(self) -> str:
@@ -126,8 +135,9 @@ class AnswerWriter:
         self.checkpoints.hold(job.message_id)
 
         def run() -> None:
+            final: FinalEvent | None = None
             try:
-                self.write(prepare(job) if prepare is not None else job, channel)
+                final = self.write(prepare(job) if prepare is not None else job, channel)
             except Exception as exc:
                 log.error("answer generation crashed: %s", type(exc).__name__, exc_info=True)
                 self.abandon(job.message_id, code="internal_error", text=channel.text)
@@ -135,8 +145,8 @@ class AnswerWriter:
             finally:
                 self.checkpoints.release(job.message_id)
                 self.relays.release(key)
-            if then is not None:
-                then(channel.text)
+            if then is not None and not _handed_over(final):
+                then(channel.text)  # a turn handed to a person has no answer to follow up on
 
         try:
             self.relays.run(key, run)
@@ -150,16 +160,20 @@ class AnswerWriter:
     def write(self, job: AnswerJob, channel: AnswerChannel) -> FinalEvent:
         """Stream the answer into ``channel``, close the channel, and store the answer.
 
-        Readers get the final event as soon as the model finished; the save comes after,
-        retried for ``final_save_window_seconds`` if the database fails, the answer kept in
-        memory meanwhile (the request stays open, so the platform keeps the CPU).
+        Readers get the final event once the answer is stored (showing only saved text) or as
+        soon as the model finished (``STREAM_DURABILITY=immediate``); a save that fails is
+        retried for ``final_save_window_seconds``, the answer kept in memory meanwhile and the
+        ending sent at once (the request stays open, so the platform keeps the CPU).
 
         If the model fails before its first token and the job has a fallback, the fallback
         answers instead and the stored message records why (``source="fallback"`` and the
-        model's ``error_code``).
+        model's ``error_code``). If the model asks for a person and the job can hand over, the
+        turn becomes a handoff instead (``_hand_over``).
         """
         started = self.clock()
         answer = self._relay(job.llm, job, channel, started)
+        if answer.person_requested and answer.error is None and job.on_person_requested is not None:
+            return self._hand_over(job, answer, channel, started)
         used, fallback_reason = job.llm, None
         source: str = job.llm.source
         if answer.error is not None and not answer.parts and job.fallback is not None:
@@ -187,6 +201,25 @@ class AnswerWriter:
             # Best effort, in case the database is back this very moment; otherwise the lease
             # runs out and whoever meets the row marks it lost with its checkpointed text.
             self.abandon(job.message_id, code="answer_lost", text=answer.text)
+        return final
+
+    def _hand_over(
+        self, job: AnswerJob, answer: _Answer, channel: AnswerChannel, started: float
+    ) -> FinalEvent:
+        """The model asked for a person: ``on_person_requested`` opens the handoff and stores the
+        answer in one transaction (so no final save here); the shopper gets the notice after what
+        the model wrote. If it raises, ``launch`` ends the answer as a crash."""
+        assert job.on_person_requested is not None
+        figures = self._figures(answer, job.llm, started)
+        channel.publish(job.on_person_requested(answer.text, figures))
+        logged = {**figures, "status": MessageStatus.COMPLETE, "finish_reason": HANDED_OVER}
+        logs.annotate(
+            answer_source=HANDED_OVER,
+            answer_duration_ms=figures["duration_ms"],
+            **{k: logged.get(k) for k in LOGGED_FIELDS},
+        )
+        final = done_event(job.message_id, HANDED_OVER, figures["input_tokens"], figures["output_tokens"])
+        channel.close(final)
         return final
 
     def abandon(self, message_id: uuid.UUID, *, code: str, text: str = "") -> None:
@@ -225,6 +258,8 @@ class AnswerWriter:
                         if now - last_checkpoint >= limits.checkpoint_interval_seconds:
                             self.checkpoints.save(job.message_id, answer.text)
                             last_checkpoint = now
+                elif isinstance(event, PersonRequested):
+                    answer.person_requested = True
                 else:
                     answer.end = event
         except ModelError as exc:
@@ -276,6 +311,10 @@ class AnswerWriter:
                 log.warning("final save failed; the answer is kept in memory and retried")
             self.sleep(pause)
             pause = min(pause * 2, settings.final_save_max_pause_seconds)
+
+
+def _handed_over(final: FinalEvent | None) -> bool:
+    return final is not None and isinstance(final.data, DoneData) and final.data.finish_reason == HANDED_OVER
 
 
 def _outcome(

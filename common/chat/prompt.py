@@ -42,6 +42,7 @@ def build_prompt(
     message: str,
     budget: int,
     summary: str | None = None,
+    offers_handoff: bool = False,
 ) -> Prompt:
     """System instruction, an optional summary of older turns, then the trimmed turns."""
     summary_turns: list[Turn] = []
@@ -52,7 +53,9 @@ def build_prompt(
         ]
     budget -= sum(estimate_tokens(t.text) for t in summary_turns)
     turns = trim_to_budget(_merge_same_role([*history, Turn("user", message)]), max(budget, 1))
-    return Prompt(system_instruction=system_instruction, turns=[*summary_turns, *turns])
+    return Prompt(
+        system_instruction=system_instruction, turns=[*summary_turns, *turns], offers_handoff=offers_handoff
+    )
 
 
 def _merge_same_role(turns: Sequence[Turn]) -> list[Turn]:

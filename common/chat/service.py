@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from common import logs
 from common.chat.events import StreamItem, final_event_for
 from common.chat.following import AnswerReader, CheckpointFollower, StoredAnswer, follow
-from common.chat.generation import AnswerJob, AnswerWriter
+from common.chat.generation import AnswerJob, AnswerWriter, PersonRequestedHandler
 from common.chat.prompt import build_prompt, estimate_tokens
 from common.chat.relay import AnswerChannel
 from common.chat.settings import ChatSettings
@@ -36,6 +38,18 @@ ANSWERED_BY_HANDOFF: AnswerSource = "knowledge"
 FAQ_MIN_MARGIN = 0.3
 
 
+class Handoff(Protocol):
+    """What the chat asks of the handoff (``common.handoff.gate.HandoffGate``)."""
+
+    def __call__(self, turn: TurnStarted) -> AnswerReader | None:
+        """Answer ``turn`` instead of the assistant (a person has it, or was just asked for)."""
+        ...
+
+    def hand_over(self, turn: TurnStarted, said: str, figures: Mapping[str, Any]) -> str:
+        """The model recognised a request for a person: hand over; the text that follows ``said``."""
+        ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class ChatService:
     uow: UnitOfWorkFactory
@@ -47,8 +61,9 @@ class ChatService:
     keys: TokenKeys
     settings: ChatSettings
     # Answers a turn instead of the assistant while a person has the conversation
-    # (or when the shopper asks for one); None: answer as usual. See common.handoff.gate.
-    handoff: Callable[[TurnStarted], AnswerReader | None] | None = None
+    # (or when the shopper asks for one), and hands over when the model recognises such a
+    # request; None: answer as usual, no handoff. See common.handoff.gate.
+    handoff: Handoff | None = None
 
     def send(self, request: TurnRequest) -> Iterator[StreamItem]:
         """Store the question, start (or find) its answer, and return the stream to relay.
@@ -97,6 +112,7 @@ class ChatService:
             return self._reader(turn.assistant_message_id), stored if turn.replay_source else still_writing
         knowledge = self.knowledge()
         llm = self._answerer(knowledge, turn.question)
+        hand_over = self._hand_over(turn) if llm.source == "model" else None
         # The whole knowledge, or (over the budget) the question's top entries.
         system_instruction = ground(
             knowledge,
@@ -111,13 +127,14 @@ class ChatService:
             message=turn.question,
             budget=self.settings.history_token_budget,
             summary=turn.summary,
+            offers_handoff=hand_over is not None,
         )
         fallback = None
         if self.settings.knowledge_fallback and llm.source == "model":
             from common.knowledge.answerer import KnowledgeAnswerer
 
             fallback = KnowledgeAnswerer(knowledge)
-        job = AnswerJob(llm, prompt, turn.assistant_message_id, knowledge.version, fallback)
+        job = AnswerJob(llm, prompt, turn.assistant_message_id, knowledge.version, fallback, hand_over)
         then = (lambda text: self._summarise(turn, text, llm)) if llm.source == "model" else None
         prepare = (lambda job: self._after_earlier_answers(turn, job)) if turn.earlier_pending else None
         return self.writer.launch(job, then=then, prepare=prepare), llm.source
@@ -156,8 +173,14 @@ class ChatService:
             message=turn.question,
             budget=settings.history_token_budget,
             summary=conversation.summary,
+            offers_handoff=job.prompt.offers_handoff,
         )
         return dataclasses.replace(job, prompt=prompt)
+
+    def _hand_over(self, turn: TurnStarted) -> PersonRequestedHandler | None:
+        """How the model's request for a person becomes a handoff of ``turn`` (None: the model
+        is not offered one, there being no handoff on this instance)."""
+        return functools.partial(self.handoff.hand_over, turn) if self.handoff is not None else None
 
     def _answerer(self, knowledge: Knowledge, question: str) -> LLMClient:
         """The model, unless there is none or a confident FAQ match can answer without a call."""

@@ -1,11 +1,13 @@
 """The chat's side of a handoff: while a person has the conversation the assistant does not
-answer (the message is stored and acknowledged), and "can I talk to a human?" hands it over."""
+answer (the message is stored and acknowledged), and "can I talk to a human?" hands it over,
+whether the phrase is recognised here or the model recognises the request (``hand_over``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from common.chat.events import done_event
 from common.chat.following import AnswerReader, StoredAnswer
@@ -42,15 +44,23 @@ class HandoffGate:
                 text = self._hand_over(tx, turn)
             else:
                 return None
-            tx.conversations.finish_message(
-                turn.assistant_message_id,
-                content=text,
-                status=MessageStatus.COMPLETE,
-                source=HANDOFF_SOURCE,
-                finish_reason="handoff",
-            )
+            _store_answer(tx, turn, text)
         self.settings.kick_outbox()
         return StoredAnswer(text, done_event(turn.assistant_message_id, "handoff", 0, 0))
+
+    def hand_over(self, turn: TurnStarted, said: str, figures: Mapping[str, Any]) -> str:
+        """The model recognised a clear request for a person: hand over as if the shopper had
+        typed the phrase, opening the handoff and storing the answer in one transaction.
+
+        The answer keeps what the model wrote first (``said``) and its ``figures`` (model,
+        tokens, cost), so the call is accounted for. Returns the text that follows ``said``.
+        """
+        with self.uow() as tx:
+            notice = self._hand_over(tx, turn)
+            added = f"\n\n{notice}" if said.strip() else notice
+            _store_answer(tx, turn, said + added, **figures)
+        self.settings.kick_outbox()
+        return added
 
     def _held(self, tx: UnitOfWork, turn: TurnStarted, language: str) -> str:
         outbox.record(
@@ -69,3 +79,15 @@ class HandoffGate:
         open_handoff(tx, turn.conversation_id, request=request, language=language, settings=self.settings)
         support_open = self.settings.schedule.is_open(dt.datetime.now(dt.UTC))
         return pending_notice(language, support_open=support_open, hours=support_hours_text(self.knowledge()))
+
+
+def _store_answer(tx: UnitOfWork, turn: TurnStarted, text: str, **figures: Any) -> None:
+    """The turn's answer is the handoff's notice, told apart from the assistant's answers."""
+    tx.conversations.finish_message(
+        turn.assistant_message_id,
+        content=text,
+        status=MessageStatus.COMPLETE,
+        source=HANDOFF_SOURCE,
+        finish_reason="handoff",
+        **figures,
+    )

@@ -3,15 +3,18 @@ what the SDK's own objects say, for every kind of answer the fake server can giv
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
 
-from common.gemini import GeminiClient, normalize_finish_reason
-from common.llm import Prompt, StreamEnd, StreamEvent, TextDelta, Turn
+from common.gemini import HANDOFF_FUNCTION, GeminiClient, normalize_finish_reason
+from common.llm import PersonRequested, Prompt, StreamEnd, StreamEvent, TextDelta, Turn
 from scripts.fake_gemini import Behavior, FakeGemini
 
 PROMPT = Prompt("You answer for the shop.", [Turn("user", "hi"), Turn("model", "hello"), Turn("user", "q?")])
+# The same prompt where the model may hand the conversation to a person.
+OFFERING = dataclasses.replace(PROMPT, offers_handoff=True)
 
 
 @pytest.fixture
@@ -22,12 +25,12 @@ def gemini(fake_gemini: FakeGemini) -> Iterator[GeminiClient]:
     fake_gemini.reset()
 
 
-def _through_the_sdks_objects(client: GeminiClient) -> list[StreamEvent]:
+def _through_the_sdks_objects(client: GeminiClient, prompt: Prompt = PROMPT) -> list[StreamEvent]:
     """The same reading, done on the SDK's public objects (as the client did before)."""
     events: list[StreamEvent] = []
     input_tokens = output_tokens = None
     finish_reason = "stop"
-    for chunk in client._sdk().models.generate_content_stream(**client._request(PROMPT)):
+    for chunk in client._sdk().models.generate_content_stream(**client._request(prompt)):
         if chunk.usage_metadata is not None:
             input_tokens = chunk.usage_metadata.prompt_token_count or input_tokens
             output_tokens = chunk.usage_metadata.candidates_token_count or output_tokens
@@ -38,20 +41,27 @@ def _through_the_sdks_objects(client: GeminiClient) -> list[StreamEvent]:
             text = "".join(p.text for p in candidate.content.parts if p.text and not p.thought)
             if text:
                 events.append(TextDelta(text))
+            calls = [p.function_call.name for p in candidate.content.parts if p.function_call]
+            if HANDOFF_FUNCTION in calls:
+                events.append(PersonRequested())
         if candidate is not None and candidate.finish_reason is not None:
             finish_reason = normalize_finish_reason(candidate.finish_reason)
     return [*events, StreamEnd(finish_reason, input_tokens, output_tokens)]
 
 
-def test_the_request_is_the_one_the_sdk_sends(gemini: GeminiClient, fake_gemini: FakeGemini) -> None:
-    list(gemini.stream(PROMPT))
-    _through_the_sdks_objects(gemini)
+@pytest.mark.parametrize("prompt", [PROMPT, OFFERING], ids=["plain", "offering_a_person"])
+def test_the_request_is_the_one_the_sdk_sends(
+    gemini: GeminiClient, fake_gemini: FakeGemini, prompt: Prompt
+) -> None:
+    list(gemini.stream(prompt))
+    _through_the_sdks_objects(gemini, prompt)
 
     ours, sdks = fake_gemini.stream_requests()
     assert ours.path == sdks.path
     assert ours.body == sdks.body
     assert ours.headers.keys() == sdks.headers.keys()
     assert ours.headers["x-goog-api-key"] == "key"
+    assert ours.declared_functions == ([HANDOFF_FUNCTION] if prompt.offers_handoff else [])
 
 
 @pytest.mark.parametrize(
@@ -61,12 +71,27 @@ def test_the_request_is_the_one_the_sdk_sends(gemini: GeminiClient, fake_gemini:
         Behavior(kind="safety", chunks=["Part"], times=2),
         Behavior(kind="prompt_blocked", times=2),
         Behavior(kind="empty", times=2),
+        Behavior(kind="hand_over", times=2),
+        Behavior(kind="hand_over", chunks=["Of course, ", "one moment."], times=2),
     ],
-    ids=["reply", "safety", "prompt_blocked", "empty"],
+    ids=["reply", "safety", "prompt_blocked", "empty", "hand_over", "text_then_hand_over"],
 )
 def test_chunks_read_as_the_sdks_objects_say(
     gemini: GeminiClient, fake_gemini: FakeGemini, behavior: Behavior
 ) -> None:
     fake_gemini.script(behavior)
+    prompt = OFFERING if behavior.kind == "hand_over" else PROMPT
 
-    assert list(gemini.stream(PROMPT)) == _through_the_sdks_objects(gemini)
+    assert list(gemini.stream(prompt)) == _through_the_sdks_objects(gemini, prompt)
+
+
+def test_a_call_for_a_person_follows_the_text_the_model_wrote_first(
+    gemini: GeminiClient, fake_gemini: FakeGemini
+) -> None:
+    fake_gemini.script(Behavior(kind="hand_over", chunks=["Of course, ", "one moment."]))
+
+    events = list(gemini.stream(OFFERING))
+
+    assert events[:3] == [TextDelta("Of course, "), TextDelta("one moment."), PersonRequested()]
+    assert isinstance(events[-1], StreamEnd)
+    assert events[-1].finish_reason == "stop"
