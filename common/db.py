@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import ssl
 import warnings
 from pathlib import Path
@@ -54,7 +55,7 @@ def create_db_engine(raw_url: str, *, pool_size: int = 10, max_overflow: int | N
     """An engine whose pool survives idle disconnects (serverless Postgres suspends)."""
     url, connect_args = normalize_url(raw_url)
     connect_args.setdefault("timeout", 10)
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
         connect_args=connect_args,
         pool_size=pool_size,
@@ -65,6 +66,21 @@ def create_db_engine(raw_url: str, *, pool_size: int = 10, max_overflow: int | N
         # Statement parameters hold shoppers' messages: keep them out of errors and logs.
         hide_parameters=True,
     )
+    sa.event.listen(engine, "connect", lambda connection, _record: send_at_once(connection))
+    return engine
+
+
+def send_at_once(connection: Any) -> None:
+    """Turn off Nagle's algorithm on a pg8000 connection's socket, as libpq does.
+
+    pg8000 writes a message larger than its 8 KB buffer in several sends; with Nagle on, the
+    last one waits for the server's delayed ACK of the first: 40 ms added to any statement
+    that carries more than 8 KB (a checkpoint pass with a few answers' text, measured 44 ms
+    for 16 KB, 1.3 ms of it in Postgres).
+    """
+    sock = getattr(connection, "_usock", None)
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def connect_native(raw_url: str) -> Any:
@@ -73,7 +89,7 @@ def connect_native(raw_url: str) -> Any:
 
     url, connect_args = normalize_url(raw_url)
     ssl_context = connect_args.get("ssl_context")
-    return pg8000.native.Connection(
+    connection = pg8000.native.Connection(
         user=url.username or "postgres",
         host=url.host or "localhost",
         database=url.database,
@@ -84,6 +100,8 @@ def connect_native(raw_url: str) -> Any:
         timeout=None,
         application_name="support-chat-listener",
     )
+    send_at_once(connection)
+    return connection
 
 
 def start_embedded_postgres(data_dir: Path, *, stop_at_exit: bool = False) -> str:

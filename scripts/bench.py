@@ -575,22 +575,62 @@ class RoundTrips:
     statements: list[str] = field(default_factory=list)  # SQLAlchemy before_cursor_execute
     wire: int = 0  # pg8000 waits for ReadyForQuery: real network round trips
     checkouts: int = 0  # pool checkouts (each one pre-pings the connection)
+    # The checkpoint writer's passes: one prepared statement each on its own connection,
+    # outside SQLAlchemy (so not in ``statements``); about one per chunk with STREAM_DURABILITY=saved.
+    checkpoint_passes: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
             "statements": len(self.statements),
+            "checkpoint_passes": self.checkpoint_passes,
             "wire_round_trips": self.wire,
             "pool_checkouts": self.checkouts,
             "sql": [" ".join(s.split())[:120] for s in self.statements],
         }
 
 
+@contextlib.contextmanager
+def _counting(engine: Any, into: RoundTrips) -> Iterator[None]:
+    """Count every statement, wire round trip, pool checkout and checkpoint pass into ``into``."""
+    import pg8000.core
+    from sqlalchemy import event
+
+    from common.repositories.progress import ProgressConnection
+
+    def on_statement(*args: Any) -> None:
+        into.statements.append(args[2])
+
+    def on_checkout(*args: Any) -> None:
+        into.checkouts += 1
+
+    original = pg8000.core.CoreConnection.handle_messages
+    original_write = ProgressConnection.write
+
+    def counting(self: Any, context: Any) -> Any:
+        into.wire += 1
+        return original(self, context)
+
+    def counting_write(self: Any, *args: Any) -> None:
+        into.checkpoint_passes += 1
+        original_write(self, *args)
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine.pool, "checkout", on_checkout)
+    pg8000.core.CoreConnection.handle_messages = counting  # type: ignore[method-assign]
+    ProgressConnection.write = counting_write  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        pg8000.core.CoreConnection.handle_messages = original  # type: ignore[method-assign]
+        ProgressConnection.write = original_write  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine.pool, "checkout", on_checkout)
+
+
 def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]:
     """Statements a warm instance runs for one turn: a new conversation, and a follow-up."""
     import functions_framework
-    import pg8000.core
     from flask.testing import FlaskClient
-    from sqlalchemy import event
 
     from common import runtime
 
@@ -614,22 +654,6 @@ def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]
     turn({"message": "warm-up"})
     engine = runtime.engine()
     counts: dict[str, RoundTrips] = {}
-    original = pg8000.core.CoreConnection.handle_messages
-    current = RoundTrips()
-
-    def on_statement(*args: Any) -> None:
-        current.statements.append(args[2])
-
-    def on_checkout(*args: Any) -> None:
-        current.checkouts += 1
-
-    def counting(self: Any, context: Any) -> Any:
-        current.wire += 1
-        return original(self, context)
-
-    event.listen(engine, "before_cursor_execute", on_statement)
-    event.listen(engine.pool, "checkout", on_checkout)
-    pg8000.core.CoreConnection.handle_messages = counting  # type: ignore[method-assign]
     try:
         for name, body, headers in (
             ("new_conversation", {"message": "a new question"}, None),
@@ -639,13 +663,10 @@ def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]
                 {"X-Conversation-Token": warm["conversation_token"]},
             ),
         ):
-            current = RoundTrips()
-            turn(body, headers)
-            counts[name] = current
+            counts[name] = RoundTrips()
+            with _counting(engine, counts[name]):
+                turn(body, headers)
     finally:
-        pg8000.core.CoreConnection.handle_messages = original  # type: ignore[method-assign]
-        event.remove(engine, "before_cursor_execute", on_statement)
-        event.remove(engine.pool, "checkout", on_checkout)
         engine.dispose()
         runtime.reset()
     return counts
@@ -963,6 +984,7 @@ def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str,
     for name, counted in results["db_round_trips"].items():
         turn = name.replace("_", " ")
         row(f"(e) warm turn, {turn}: SQL statements", counted["statements"], 3, unit="")
+        row(f"    warm turn, {turn}: checkpoint writer passes", counted["checkpoint_passes"], None, unit="")
         row(f"    warm turn, {turn}: wire round trips", counted["wire_round_trips"], None, unit="")
     cold = results["cold_start"]
     row("(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], TARGET_COLD_START)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection, Iterator, Mapping
 from types import TracebackType
 
-from common.chat.checkpoints import ProgressStore
+from common.chat.checkpoints import ProgressStore, Tail
 from common.errors import DatabaseUnavailable
 from common.llm import PersonRequested, Prompt, StreamEnd, StreamEvent, TextDelta
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -81,12 +81,12 @@ class FlakyProgress:
         self.failed = 0
 
     def write(
-        self, texts: Mapping[uuid.UUID, str], renew: Collection[uuid.UUID], lease_seconds: float
+        self, tails: Mapping[uuid.UUID, Tail], renew: Collection[uuid.UUID], lease_seconds: float
     ) -> None:
         if self.failed < self.failures:
             self.failed += 1
             raise DatabaseUnavailable("injected: the database is not reachable right now")
-        self.real.write(texts, renew, lease_seconds)
+        self.real.write(tails, renew, lease_seconds)
 
     def close(self) -> None:
         self.real.close()

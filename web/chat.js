@@ -212,7 +212,14 @@
       if (outcome.kind === "done") {
         currentTurn = null;
         setBusy(false);
-        addExtras(turn.answerEl, turn.answerId, function () { return turn.text; }, outcome.sources);
+        if (outcome.finishReason === "handoff") {
+          // Asked for a person in the chat (or a person has the conversation): our team's
+          // replies and status now come through the events stream. A notice is not rated.
+          if (!following) setWaiting(true);
+          follow();
+        } else {
+          addExtras(turn.answerEl, turn.answerId, function () { return turn.text; }, outcome.sources);
+        }
         if (cfg.onReply) cfg.onReply();
         return;
       }

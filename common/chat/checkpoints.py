@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Collection, Mapping
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from common.errors import DatabaseUnavailable
 
@@ -28,12 +28,21 @@ log = logging.getLogger(__name__)
 Shown = Callable[[int], None]
 
 
+class Tail(NamedTuple):
+    """What a pass sends of an answer: only the text after what an earlier pass saved."""
+
+    kept: int
+    text: str
+
+
 class ProgressStore(Protocol):
     """Where a pass goes (``common.repositories.progress.ProgressConnection``)."""
 
     def write(
-        self, texts: Mapping[uuid.UUID, str], renew: Collection[uuid.UUID], lease_seconds: float
-    ) -> None: ...
+        self, tails: Mapping[uuid.UUID, Tail], renew: Collection[uuid.UUID], lease_seconds: float
+    ) -> None:
+        """Save each answer's text as its first ``kept`` characters (saved before) plus ``text``."""
+        ...
 
     def close(self) -> None:
         """The writer is idle: let go of the connection."""
@@ -42,6 +51,9 @@ class ProgressStore(Protocol):
 
 # With no answer to write for this long, the writer thread ends (and its connection goes back).
 IDLE_EXIT_SECONDS = 30.0
+# The shortest time between the starts of two passes: at most this much is added to a chunk's
+# way to the shopper, only under load (chunks of one answer come 20-60 ms apart).
+PASS_SPACING_SECONDS = 0.01
 # A pass still running after this long (a database that hangs rather than fails) counts as
 # failing: new text is shown without waiting for it.
 SLOW_PASS_SECONDS = 1.0
@@ -65,6 +77,8 @@ class Checkpointer:
         # The last write failed: text is shown without waiting for a save that may never come.
         self._failing = False
         self._held: set[uuid.UUID] = set()
+        # How many characters of each answer are saved: a pass sends only what follows.
+        self._saved: dict[uuid.UUID, int] = {}
         self._renewed_at = 0.0
         self._writing = 0
         self._pass_started = 0.0
@@ -97,6 +111,7 @@ class Checkpointer:
         """The answer is stored (or given up): stop renewing its lease."""
         with self._cond:
             self._held.discard(message_id)
+            self._saved.pop(message_id, None)
 
     def holding(self) -> frozenset[uuid.UUID]:
         """The answers this instance is writing right now."""
@@ -135,6 +150,11 @@ class Checkpointer:
                 self._thread = None
                 self._store.close()
                 return None
+        # Passes start at most every PASS_SPACING_SECONDS: under load one pass carries the
+        # chunks of many answers (one statement), instead of a pass per chunk.
+        not_before = self._pass_started + PASS_SPACING_SECONDS
+        while not self._failing and (early := not_before - time.monotonic()) > 0:
+            self._cond.wait(early)  # more text arriving meanwhile joins this pass
         batch, self._pending = self._pending, {}
         renew = set(self._held) if self._renewal_due() else set()
         self._writing = len(batch) + len(renew)
@@ -160,9 +180,13 @@ class Checkpointer:
 
     def _write(self, batch: dict[uuid.UUID, tuple[str, Shown | None]], renew: set[uuid.UUID]) -> bool:
         """One statement for every answer that moved (and one for the leases due) since the last pass."""
+        with self._cond:
+            tails = {}
+            for message_id, (text, _) in batch.items():
+                kept = min(self._saved.get(message_id, 0), len(text))
+                tails[message_id] = Tail(kept, text[kept:])
         try:
-            texts = {message_id: text for message_id, (text, _) in batch.items()}
-            self._store.write(texts, renew, self._lease)
+            self._store.write(tails, renew, self._lease)
         except DatabaseUnavailable:
             # A missed checkpoint only delays resumes on other instances; the answers go on.
             # Keep the batch (newer text queued meanwhile wins) for the next attempt.
@@ -179,6 +203,9 @@ class Checkpointer:
             return False
         with self._cond:
             self._failing = False
+            for message_id, (text, _) in batch.items():
+                if message_id in self._held:  # a released answer is stored: forget it
+                    self._saved[message_id] = len(text)
         if renew:
             self._renewed_at = time.monotonic()
         return True

@@ -7,15 +7,16 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from common import logs
 from common.chat.events import FinalEvent, done_event, error_event
+from common.chat.outcome import RelayedAnswer, estimate_cost, outcome
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.settings import ChatSettings
 from common.errors import DatabaseUnavailable, ModelError
-from common.llm import LLMClient, PersonRequested, Prompt, StreamEnd, TextDelta
+from common.llm import LLMClient, PersonRequested, Prompt, TextDelta
 from common.models import MessageStatus
 from common.responses import DoneData
 from common.unit_of_work import UnitOfWorkFactory
@@ -39,10 +40,6 @@ class ProgressWriter(Protocol):
     def release(self, message_id: uuid.UUID) -> None: ...
 
 
-SAFETY_REFUSAL = (
-    "I'm sorry, I can't help with that request. I'm happy to answer questions about "
-    "shipping, delivery, returns or our support hours."
-)
 # What the request log line reports about an answer.
 LOGGED_FIELDS = (
     "status",
@@ -68,37 +65,6 @@ class AnswerJob:
     fallback: LLMClient | None = None
     # Set when the prompt offers the model a handoff (``Prompt.offers_handoff``).
     on_person_requested: PersonRequestedHandler | None = None
-
-
-@dataclass
-class _Answer:
-    """What generation produced, gathered while relaying."""
-
-    parts: list[str] = field(default_factory=list)
-    end: StreamEnd | None = None
-    error: ModelError | None = None
-    first_token_at: float | None = None
-    # The model asked to hand the conversation to a person.
-    person_requested: bool = False
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-
-def estimate_cost(
-    prices: Mapping[str, tuple[float, float]],
-    llm: LLMClient,
-    input_tokens: int | None,
-    output_tokens: int | None,
-) -> float | None:
-    """The answer's cost in USD, or None for a model without a price (answers from knowledge cost 0)."""
-    if llm.source == "knowledge":
-        return 0.0
-    price = prices.get(llm.model)
-    if price is None or (input_tokens is None and output_tokens is None):
-        return None
-    return round(((input_tokens or 0) * price[0] + (output_tokens or 0) * price[1]) / 1_000_000, 8)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,7 +147,7 @@ class AnswerWriter:
             log.warning("model failed before its first token (%s); answering from knowledge", fallback_reason)
             answer = self._relay(job.fallback, job, channel, started)
             used, source = job.fallback, "fallback"
-        fields, final = _outcome(answer, job.message_id, channel)
+        fields, final = outcome(answer, job.message_id, channel)
         fields.update(
             self._figures(answer, used, started), source=source, knowledge_version=job.knowledge_version
         )
@@ -204,7 +170,7 @@ class AnswerWriter:
         return final
 
     def _hand_over(
-        self, job: AnswerJob, answer: _Answer, channel: AnswerChannel, started: float
+        self, job: AnswerJob, answer: RelayedAnswer, channel: AnswerChannel, started: float
     ) -> FinalEvent:
         """The model asked for a person: ``on_person_requested`` opens the handoff and stores the
         answer in one transaction (so no final save here); the shopper gets the notice after what
@@ -236,8 +202,8 @@ class AnswerWriter:
         except Exception:
             log.exception("could not mark an abandoned answer")
 
-    def _relay(self, llm: LLMClient, job: AnswerJob, channel: AnswerChannel, started: float) -> _Answer:
-        answer = _Answer()
+    def _relay(self, llm: LLMClient, job: AnswerJob, channel: AnswerChannel, started: float) -> RelayedAnswer:
+        answer = RelayedAnswer()
         last_checkpoint = started
         limits = self.settings
         try:
@@ -270,7 +236,7 @@ class AnswerWriter:
             answer.error = ModelError("internal_error")
         return answer
 
-    def _figures(self, answer: _Answer, used: LLMClient, started: float) -> dict[str, Any]:
+    def _figures(self, answer: RelayedAnswer, used: LLMClient, started: float) -> dict[str, Any]:
         input_tokens = answer.end.input_tokens if answer.end else None
         output_tokens = answer.end.output_tokens if answer.end else None
         first = answer.first_token_at
@@ -315,32 +281,3 @@ class AnswerWriter:
 
 def _handed_over(final: FinalEvent | None) -> bool:
     return final is not None and isinstance(final.data, DoneData) and final.data.finish_reason == HANDED_OVER
-
-
-def _outcome(
-    answer: _Answer, message_id: uuid.UUID, channel: AnswerChannel
-) -> tuple[dict[str, Any], FinalEvent]:
-    """The stored fields and the final event for what happened."""
-    if answer.error is not None:
-        status = MessageStatus.INTERRUPTED if answer.parts else MessageStatus.FAILED
-        fields = {"status": status, "content": answer.text, "error_code": answer.error.code}
-        return {**fields, "finish_reason": "error"}, error_event(answer.error.code)
-    assert answer.end is not None
-    end = answer.end
-    if end.blocked:
-        refusal = f"\n\n{SAFETY_REFUSAL}" if answer.parts else SAFETY_REFUSAL
-        channel.publish(refusal, shown=False)  # shown with the ending, once stored
-        answer.parts.append(refusal)
-        return (
-            {"status": MessageStatus.BLOCKED, "content": answer.text, "finish_reason": "safety"},
-            done_event(message_id, "safety", end.input_tokens, end.output_tokens),
-        )
-    if not answer.text.strip():
-        fields = {"status": MessageStatus.FAILED, "content": answer.text, "error_code": "empty_answer"}
-        return {**fields, "finish_reason": end.finish_reason}, error_event("empty_answer")
-    sources = [{"key": s.key, "title": s.title} for s in end.sources]
-    fields = {"status": MessageStatus.COMPLETE, "content": answer.text, "finish_reason": end.finish_reason}
-    return (
-        {**fields, "sources": sources or None},
-        done_event(message_id, end.finish_reason, end.input_tokens, end.output_tokens, sources),
-    )

@@ -12,16 +12,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from common.models import Conversation, Feedback, Handoff, Message
+from common.models import Conversation, Feedback, Handoff, Message, MessageStatus
 
-# Postgres full-text search configuration of the GIN index ix_messages_content_fts.
+# Postgres full-text search configuration of the GIN index ix_messages_content_fts, which
+# covers finished messages only (migration 0009: a streaming answer's text changes per chunk).
 SEARCH_CONFIG = "english"
 # Answers saying the shop's knowledge does not cover a question. The same predicate defines the
-# partial index ix_messages_unanswered (migration 0007); keep the two identical.
+# partial index ix_messages_unanswered (migration 0009); keep the two identical.
 UNANSWERED_PATTERN = (
     "(could ?n.t|can ?n.t|unable to) find|not covered|n.t have (any )?information|no information"
 )
-_UNANSWERED = f"a.role = 'assistant' AND a.content ~* '{UNANSWERED_PATTERN}'"
+_UNANSWERED = f"a.status <> 'streaming' AND a.role = 'assistant' AND a.content ~* '{UNANSWERED_PATTERN}'"
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,10 @@ def _conditions(where: ConversationFilter) -> list[sa.ColumnElement[bool]]:
     if where.query:
         document = sa.func.to_tsvector(sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig"), m.content)
         query = sa.func.websearch_to_tsquery(sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig"), where.query)
-        conditions.append(c.id.in_(sa.select(m.conversation_id).where(document.bool_op("@@")(query))))
+        searched = sa.select(m.conversation_id).where(
+            m.status != MessageStatus.STREAMING, document.bool_op("@@")(query)
+        )
+        conditions.append(c.id.in_(searched))
     return conditions
 
 

@@ -68,6 +68,25 @@ def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: s
     screenshot(page, "page-staff-reply-live")
 
 
+def test_asking_for_a_person_in_the_chat_waits_for_them_and_shows_their_reply_live(
+    page: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN=TOKEN, SUPPORT_HOURS="mon-sun 00:00-24:00")
+    open_chat(page, site)
+    ask(page, "Can I talk to a human please?")
+    expect(page.locator(ANSWERS).last).to_contain_text("Someone will reply here shortly")
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
+    assert env.fake.requests == []  # the phrase was recognised: no model call
+    # A notice from the handoff is not an answer to rate.
+    expect(
+        page.locator(".sc-msg--assistant").last.get_by_role("button", name="Helpful", exact=True)
+    ).to_have_count(0)
+
+    conversation = env.query("SELECT id FROM conversations")[0][0]
+    staff_reply(site, conversation, "Hi, Sam here. How can I help?")
+    expect(page.locator(".sc-msg--agent .sc-bubble")).to_have_text("Hi, Sam here. How can I help?")
+
+
 def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_reload(
     browser: Any, page: Any, site: str, env: Env
 ) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
 from common import runtime
-from common.chat.checkpoints import SLOW_PASS_SECONDS, Checkpointer
+from common.chat.checkpoints import SLOW_PASS_SECONDS, Checkpointer, Tail
 from common.chat.turns import TurnRequest, TurnStarted, start_turn
 from common.repositories.progress import ProgressConnection
 from common.tokens import TokenKeys
@@ -128,3 +130,34 @@ def test_a_pass_that_hangs_does_not_hold_text_back(env: Env) -> None:
     assert checkpoints.flush()
     assert _content(env, turn) == "Held up"
     locker.dispose()
+
+
+class _Recording:
+    """The real connection, remembering what each pass sent."""
+
+    def __init__(self) -> None:
+        self.real = ProgressConnection(runtime.engine())
+        self.sent: list[dict[Any, Tail]] = []
+
+    def write(self, tails: Mapping[Any, Tail], renew: Collection[Any], lease_seconds: float) -> None:
+        self.sent.append(dict(tails))
+        self.real.write(tails, renew, lease_seconds)
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def test_a_pass_sends_only_the_text_after_what_is_saved(env: Env) -> None:
+    turn = _streaming_answer(env)
+    store = _Recording()
+    checkpoints = Checkpointer(store)
+    checkpoints.hold(turn.assistant_message_id)
+
+    checkpoints.save(turn.assistant_message_id, "Hello")
+    assert checkpoints.flush()
+    checkpoints.save(turn.assistant_message_id, "Hello, wörld")
+    assert checkpoints.flush()
+
+    assert [sent[turn.assistant_message_id] for sent in store.sent] == [Tail(0, "Hello"), Tail(5, ", wörld")]
+    assert _content(env, turn) == "Hello, wörld"
+    checkpoints.release(turn.assistant_message_id)

@@ -11,7 +11,8 @@ from sqlalchemy.engine import make_url
 
 from common import runtime
 from common.chat.checkpoints import Checkpointer
-from common.chat.generation import SAFETY_REFUSAL, AnswerJob, AnswerWriter
+from common.chat.generation import AnswerJob, AnswerWriter
+from common.chat.outcome import SAFETY_REFUSAL
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.turns import TurnRequest, TurnStarted, start_turn
 from common.llm import Prompt

@@ -35,3 +35,18 @@ def test_postgres_error_classes_of_a_server_going_away_are_outages(code: str, ou
     from common.unit_of_work import _server_unavailable
 
     assert _server_unavailable(ProgrammingError({"S": "FATAL", "C": code, "M": "..."})) is outage
+
+
+def test_connections_send_large_statements_at_once(env: Env) -> None:
+    """Nagle's algorithm off (as libpq does): a statement over pg8000's 8 KB buffer otherwise
+    waits for the server's delayed ACK, 40 ms."""
+    import socket
+
+    pooled = runtime.engine().raw_connection()
+    try:
+        sock = pooled.driver_connection._usock
+        if sock.family == socket.AF_UNIX:
+            pytest.skip("a Unix socket has no Nagle's algorithm")  # the embedded Postgres
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        pooled.close()

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from common.chat.events import Delta, error_event
-from common.chat.generation import estimate_cost
+from common.chat.outcome import estimate_cost
 from common.chat.prompt import build_prompt, estimate_tokens
 from common.chat.relay import AnswerChannel
 from common.db import normalize_url
