@@ -53,7 +53,7 @@ class ProgressStore(Protocol):
 IDLE_EXIT_SECONDS = 30.0
 # The shortest time between the starts of two passes: at most this much is added to a chunk's
 # way to the shopper, only under load (chunks of one answer come 20-60 ms apart).
-PASS_SPACING_SECONDS = 0.01
+PASS_SPACING_SECONDS = 0.005
 # A pass still running after this long (a database that hangs rather than fails) counts as
 # failing: new text is shown without waiting for it.
 SLOW_PASS_SECONDS = 1.0
