@@ -148,6 +148,7 @@ class Checkpointer:
             )
             if not self._cond.wait(wait) and not self._held and not self._pending:
                 self._thread = None
+                # Under the lock: a writer started meanwhile uses the store only after this.
                 self._store.close()
                 return None
         # Passes start at most every PASS_SPACING_SECONDS: under load one pass carries the

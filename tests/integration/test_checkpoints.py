@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from common import runtime
 from common.chat.checkpoints import SLOW_PASS_SECONDS, Checkpointer, Tail
 from common.chat.turns import TurnRequest, TurnStarted, start_turn
+from common.db import create_db_engine
 from common.repositories.progress import ProgressConnection
 from common.tokens import TokenKeys
 from tests.fakes import FlakyProgress
@@ -114,7 +115,7 @@ def test_a_pass_that_hangs_does_not_hold_text_back(env: Env) -> None:
     turn = _streaming_answer(env)
     checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
     shown = _Shown()
-    locker = sa.create_engine(env.database_url.replace("postgresql://", "postgresql+pg8000://", 1))
+    locker = create_db_engine(env.database_url, pool_size=1)
     with locker.connect() as other:
         other.execute(
             sa.text("SELECT 1 FROM messages WHERE id = :id FOR UPDATE"), {"id": turn.assistant_message_id}
