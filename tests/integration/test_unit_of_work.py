@@ -50,3 +50,31 @@ def test_connections_send_large_statements_at_once(env: Env) -> None:
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         pooled.close()
+
+
+QUOTED = "SELECT '%s is text', $$ %s $$, \"col%s\" FROM t WHERE a = %s AND b LIKE 'x%%' -- %s\nAND c = %s"
+
+
+@pytest.mark.parametrize("statement", ["START_CONVERSATION", "CONTINUE_CONVERSATION", "QUOTED"])
+def test_cached_placeholder_rewriting_matches_pg8000s_own(statement: str) -> None:
+    """The cache in front of pg8000's placeholder rewriting gives exactly pg8000's result."""
+    import pg8000.dbapi
+    import pg8000.legacy
+
+    from common.db import cache_placeholder_rewriting
+    from common.repositories import turn_statements
+
+    cache_placeholder_rewriting()
+    sql = (
+        QUOTED
+        if statement == "QUOTED"
+        else str(getattr(turn_statements, statement).compile(dialect=runtime.engine().dialect))
+    )
+    args = ("a", 1, None)
+
+    for _ in range(2):  # the first call fills the cache, the second reads it
+        assert pg8000.legacy.convert_paramstyle("format", sql, args) == pg8000.dbapi.convert_paramstyle(
+            "format", sql, args
+        )
+    named = {"x": 1}
+    assert pg8000.legacy.convert_paramstyle("named", "SELECT :x", named) == ("SELECT $1", (1,))
