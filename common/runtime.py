@@ -236,6 +236,8 @@ def reset() -> None:
         event_hub().close()
     if lease_sweeper.cache_info().currsize:
         lease_sweeper().stop()
+    if checkpointer.cache_info().currsize:
+        checkpointer().stop()  # its writer keeps a connection while it has work
     if engine.cache_info().currsize:
         # Background writers of the old 'instance' may outlive it: close its idle connections.
         engine().dispose()

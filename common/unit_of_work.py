@@ -102,9 +102,10 @@ def database_outage(error: BaseException) -> bool:
     return isinstance(error, pg8000.exceptions.DatabaseError) and _server_unavailable(error)
 
 
-# SQLSTATE classes of a server that is going away or not back yet: connection exceptions (08)
-# and operator intervention (57: shutting down, "the database system is starting up").
-_UNAVAILABLE_CLASSES = ("08", "57")
+# SQLSTATE classes of a server that is going away, not back yet or full: connection exceptions
+# (08), insufficient resources (53: "too many clients already") and operator intervention (57:
+# shutting down, "the database system is starting up").
+_UNAVAILABLE_CLASSES = ("08", "53", "57")
 
 
 def _server_unavailable(error: BaseException | None) -> bool:

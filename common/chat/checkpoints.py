@@ -84,6 +84,7 @@ class Checkpointer:
         self._pass_started = 0.0
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._stopping = False
 
     def save(self, message_id: uuid.UUID, text: str, shown: Shown | None = None) -> None:
         """Queue ``text`` as the answer's progress; an older queued text is replaced.
@@ -123,8 +124,19 @@ class Checkpointer:
         with self._cond:
             return self._cond.wait_for(lambda: not self._pending and not self._writing, timeout)
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """Write what is queued, then end the writer and let go of its connection."""
+        self.flush(timeout)
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
     def _wake(self) -> None:
         """Start the writer if it is not running, and tell it there is work (lock held)."""
+        self._stopping = False
         if self._thread is None or not self._thread.is_alive():
             try:
                 thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
@@ -146,7 +158,8 @@ class Checkpointer:
             wait = (
                 self._renew_every - (time.monotonic() - self._renewed_at) if self._held else IDLE_EXIT_SECONDS
             )
-            if not self._cond.wait(wait) and not self._held and not self._pending:
+            idle = not self._cond.wait(wait) and not self._held and not self._pending
+            if idle or (self._stopping and not self._pending):
                 self._thread = None
                 # Under the lock: a writer started meanwhile uses the store only after this.
                 self._store.close()

@@ -26,7 +26,7 @@ def test_a_terminated_connection_is_reported_as_unavailable(env: Env) -> None:
 
 @pytest.mark.parametrize(
     ("code", "outage"),
-    [("57P03", True), ("57P01", True), ("08006", True), ("42P01", False), ("23505", False)],
+    [("57P03", True), ("57P01", True), ("08006", True), ("53300", True), ("42P01", False), ("23505", False)],
 )
 def test_postgres_error_classes_of_a_server_going_away_are_outages(code: str, outage: bool) -> None:
     """pg8000 raises "the database system is starting up" (57P03) as a ProgrammingError."""
