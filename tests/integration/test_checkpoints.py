@@ -162,3 +162,22 @@ def test_a_pass_sends_only_the_text_after_what_is_saved(env: Env) -> None:
     assert [sent[turn.assistant_message_id] for sent in store.sent] == [Tail(0, "Hello"), Tail(5, ", wörld")]
     assert _content(env, turn) == "Hello, wörld"
     checkpoints.release(turn.assistant_message_id)
+
+
+def test_a_stopped_writer_lets_go_of_its_connection(env: Env) -> None:
+    turn = _streaming_answer(env)
+    engine = create_db_engine(env.database_url, pool_size=2)
+    checkpoints = Checkpointer(ProgressConnection(engine))
+    checkpoints.save(turn.assistant_message_id, "Saved")
+    assert checkpoints.flush()
+    assert engine.pool.checkedout() == 1  # kept for the next pass
+
+    checkpoints.stop()
+
+    assert engine.pool.checkedout() == 0
+    assert _content(env, turn) == "Saved"
+    checkpoints.save(turn.assistant_message_id, "Saved again")  # a new writer starts
+    assert checkpoints.flush()
+    assert _content(env, turn) == "Saved again"
+    checkpoints.stop()
+    engine.dispose()
