@@ -125,6 +125,7 @@ def _count_tokens(text: str) -> int:
 class _Server(ThreadingHTTPServer):
     # socketserver's default backlog of 5 drops connections when dozens of streams start at once.
     request_queue_size = 128
+    fake: FakeGemini
 
 
 class FakeGemini:
@@ -136,7 +137,8 @@ class FakeGemini:
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
         self.embed_failures = 0
-        self._server = _Server((host, port), self._handler_class())
+        self._server = _Server((host, port), _Handler)
+        self._server.fake = self
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -193,223 +195,223 @@ class FakeGemini:
         with self._lock:
             self.requests.append(request)
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+class _Handler(BaseHTTPRequestHandler):
+    """Gemini's REST methods, and the fake's own routes (``/_fake/...``)."""
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
+    server: _Server
+    protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:
-                if self.path == "/_fake/requests":
-                    with fake._lock:
-                        body = [dataclasses.asdict(r) for r in fake.requests]
-                    self._json(200, body)
-                elif self.path == "/_fake/emissions":
-                    with fake._lock:
-                        body = [
-                            {"question": r.question, "received_at": r.received_at, "emitted": list(r.emitted)}
-                            for r in fake.requests
-                            if r.method == "streamGenerateContent"
-                        ]
-                    self._json(200, body)
-                else:
-                    self._json(404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}})
+    @property
+    def _fake(self) -> FakeGemini:
+        return self.server.fake
 
-            def do_POST(self) -> None:
-                received_at = time.time()
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                path = self.path.split("?", 1)[0]
-                if path == "/_fake/script":
-                    fake.script(Behavior(**json.loads(raw or b"{}")))
-                    self._json(200, {"ok": True})
-                    return
-                if path == "/_fake/reset":
-                    fake.reset()
-                    self._json(200, {"ok": True})
-                    return
-                match = _ROUTE.match(path)
-                if not match:
-                    self._json(
-                        404, {"error": {"code": 404, "message": "no such method", "status": "NOT_FOUND"}}
-                    )
-                    return
-                body = json.loads(raw or b"{}")
-                record = RecordedRequest(
-                    path=self.path,
-                    method=match["method"],
-                    model=match["model"],
-                    version=match["version"],
-                    headers={k.lower(): v for k, v in self.headers.items()},
-                    body=body,
-                    received_at=received_at,
-                )
-                fake._record(record)
-                if not self.headers.get("x-goog-api-key"):
-                    self._json(
-                        401,
-                        {"error": {"code": 401, "message": "API key missing", "status": "UNAUTHENTICATED"}},
-                    )
-                    return
-                if match["method"] in ("batchEmbedContents", "embedContent"):
-                    self._embed(match["method"], body)
-                    return
-                behavior = fake._next_behavior()
-                if match["method"] == "streamGenerateContent":
-                    self._stream(behavior, record)
-                else:
-                    self._unary(behavior, record.question, body)
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
-            # -- responses ------------------------------------------------------------
-
-            def _json(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _error(self, status: int) -> None:
-                names = {
-                    429: "RESOURCE_EXHAUSTED",
-                    500: "INTERNAL",
-                    503: "UNAVAILABLE",
-                    400: "INVALID_ARGUMENT",
-                }
-                self._json(
-                    status,
-                    {
-                        "error": {
-                            "code": status,
-                            "message": "fake failure",
-                            "status": names.get(status, "UNKNOWN"),
-                        }
-                    },
-                )
-
-            def _chunk(self, payload: dict[str, Any]) -> None:
-                data = f"data: {json.dumps(payload)}\r\n\r\n".encode()
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-            def _usage(self, body: dict[str, Any], output: str) -> dict[str, int]:
-                prompt_tokens = _count_tokens(json.dumps(body))
-                out = _count_tokens(output)
-                return {
-                    "promptTokenCount": prompt_tokens,
-                    "candidatesTokenCount": out,
-                    "totalTokenCount": prompt_tokens + out,
-                }
-
-            def _stream(self, behavior: Behavior, record: RecordedRequest) -> None:
-                question, body = record.question, record.body
-                if behavior.kind == "error":
-                    self._error(behavior.status)
-                    return
-                if behavior.kind == "hang":
-                    time.sleep(behavior.hang_seconds)
-                    self._error(504)
-                    return
-                chunks = behavior.chunks if behavior.chunks is not None else default_chunks(question)
-                if behavior.kind == "empty" or (behavior.kind == "hand_over" and behavior.chunks is None):
-                    chunks = []
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-                self.wfile.flush()
-                if behavior.kind == "prompt_blocked":
-                    self._chunk(
-                        {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": self._usage(body, "")}
-                    )
-                    self._end_stream()
-                    return
-                time.sleep(behavior.first_delay)
-                for index, text in enumerate(chunks):
-                    if index:
-                        time.sleep(behavior.gap)
-                    if behavior.kind == "break" and index == behavior.break_after:
-                        self._drop_connection()
-                        return
-                    payload: dict[str, Any] = {
-                        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}],
-                        "modelVersion": "fake",
-                    }
-                    self._chunk(payload)
-                    record.emitted.append(time.time())
-                final_reason = "SAFETY" if behavior.kind == "safety" else "STOP"
-                # Gemini sends a function call as a part of its own, in the stream's last chunk.
-                last_part: dict[str, Any] = {"text": ""}
-                if behavior.kind == "hand_over":
-                    name = next(iter(record.declared_functions), HANDOFF_FUNCTION)
-                    last_part = {"functionCall": {"name": name, "args": {}}}
-                self._chunk(
-                    {
-                        "candidates": [
-                            {
-                                "content": {"role": "model", "parts": [last_part]},
-                                "finishReason": final_reason,
-                                "index": 0,
-                            }
-                        ],
-                        "usageMetadata": self._usage(body, "".join(chunks)),
-                        "modelVersion": "fake",
-                    }
-                )
-                self._end_stream()
-
-            def _end_stream(self) -> None:
-                self.wfile.write(b"0\r\n\r\n")
-                self.wfile.flush()
-
-            def _drop_connection(self) -> None:
-                # Cut the TCP connection mid-body: the client sees an incomplete chunked read.
-                self.wfile.flush()
-                self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-
-            def _embed(self, method: str, body: dict[str, Any]) -> None:
-                if fake._embedding_fails():
-                    self._error(503)
-                    return
-                requests = body.get("requests") or [body]
-                vectors = [
-                    embedding_vector(
-                        "".join(p.get("text", "") for p in (r.get("content") or {}).get("parts", [])),
-                        int(r.get("outputDimensionality") or DEFAULT_DIMENSIONS),
-                    )
-                    for r in requests
+    def do_GET(self) -> None:
+        if self.path == "/_fake/requests":
+            with self._fake._lock:
+                body = [dataclasses.asdict(r) for r in self._fake.requests]
+            self._json(200, body)
+        elif self.path == "/_fake/emissions":
+            with self._fake._lock:
+                body = [
+                    {"question": r.question, "received_at": r.received_at, "emitted": list(r.emitted)}
+                    for r in self._fake.requests
+                    if r.method == "streamGenerateContent"
                 ]
-                if method == "embedContent":
-                    self._json(200, {"embedding": {"values": vectors[0]}})
-                else:
-                    self._json(200, {"embeddings": [{"values": v} for v in vectors]})
+            self._json(200, body)
+        else:
+            self._json(404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}})
 
-            def _unary(self, behavior: Behavior, question: str, body: dict[str, Any]) -> None:
-                time.sleep(behavior.first_delay)
-                if behavior.kind in ("error", "hang", "break"):
-                    self._error(behavior.status if behavior.kind == "error" else 503)
-                    return
-                text = "".join(behavior.chunks or [f"Summary: the shopper asked about {question[:200]}"])
-                self._json(
-                    200,
+    def do_POST(self) -> None:
+        received_at = time.time()
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        path = self.path.split("?", 1)[0]
+        if path in ("/_fake/script", "/_fake/reset"):
+            self._control(path, raw)
+            return
+        match = _ROUTE.match(path)
+        if not match:
+            self._json(404, {"error": {"code": 404, "message": "no such method", "status": "NOT_FOUND"}})
+            return
+        body = json.loads(raw or b"{}")
+        record = RecordedRequest(
+            path=self.path,
+            method=match["method"],
+            model=match["model"],
+            version=match["version"],
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            received_at=received_at,
+        )
+        self._fake._record(record)
+        if not self.headers.get("x-goog-api-key"):
+            self._json(
+                401, {"error": {"code": 401, "message": "API key missing", "status": "UNAUTHENTICATED"}}
+            )
+        elif record.method in ("batchEmbedContents", "embedContent"):
+            self._embed(record.method, body)
+        elif record.method == "streamGenerateContent":
+            self._stream(self._fake._next_behavior(), record)
+        else:
+            self._unary(self._fake._next_behavior(), record.question, body)
+
+    def _control(self, path: str, raw: bytes) -> None:
+        """Other processes steer the fake: script the next behaviour, or start over."""
+        if path == "/_fake/script":
+            self._fake.script(Behavior(**json.loads(raw or b"{}")))
+        else:
+            self._fake.reset()
+        self._json(200, {"ok": True})
+
+    # -- responses ------------------------------------------------------------
+
+    def _json(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _error(self, status: int) -> None:
+        names = {
+            429: "RESOURCE_EXHAUSTED",
+            500: "INTERNAL",
+            503: "UNAVAILABLE",
+            400: "INVALID_ARGUMENT",
+        }
+        self._json(
+            status,
+            {
+                "error": {
+                    "code": status,
+                    "message": "fake failure",
+                    "status": names.get(status, "UNKNOWN"),
+                }
+            },
+        )
+
+    def _chunk(self, payload: dict[str, Any]) -> None:
+        data = f"data: {json.dumps(payload)}\r\n\r\n".encode()
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _usage(self, body: dict[str, Any], output: str) -> dict[str, int]:
+        prompt_tokens = _count_tokens(json.dumps(body))
+        out = _count_tokens(output)
+        return {
+            "promptTokenCount": prompt_tokens,
+            "candidatesTokenCount": out,
+            "totalTokenCount": prompt_tokens + out,
+        }
+
+    def _stream(self, behavior: Behavior, record: RecordedRequest) -> None:
+        if behavior.kind == "error":
+            self._error(behavior.status)
+            return
+        if behavior.kind == "hang":
+            time.sleep(behavior.hang_seconds)
+            self._error(504)
+            return
+        chunks = behavior.chunks if behavior.chunks is not None else default_chunks(record.question)
+        if behavior.kind == "empty" or (behavior.kind == "hand_over" and behavior.chunks is None):
+            chunks = []
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        if behavior.kind == "prompt_blocked":
+            self._chunk(
+                {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": self._usage(record.body, "")}
+            )
+            self._end_stream()
+            return
+        time.sleep(behavior.first_delay)
+        for index, text in enumerate(chunks):
+            if index:
+                time.sleep(behavior.gap)
+            if behavior.kind == "break" and index == behavior.break_after:
+                self._drop_connection()
+                return
+            self._chunk(
+                {
+                    "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}],
+                    "modelVersion": "fake",
+                }
+            )
+            record.emitted.append(time.time())
+        self._chunk(self._last_chunk(behavior, record, "".join(chunks)))
+        self._end_stream()
+
+    def _last_chunk(self, behavior: Behavior, record: RecordedRequest, output: str) -> dict[str, Any]:
+        """The stream's end: finish reason and usage, and (``hand_over``) the function call,
+        which Gemini sends as a part of its own in the last chunk."""
+        last_part: dict[str, Any] = {"text": ""}
+        if behavior.kind == "hand_over":
+            name = next(iter(record.declared_functions), HANDOFF_FUNCTION)
+            last_part = {"functionCall": {"name": name, "args": {}}}
+        candidate = {
+            "content": {"role": "model", "parts": [last_part]},
+            "finishReason": "SAFETY" if behavior.kind == "safety" else "STOP",
+            "index": 0,
+        }
+        return {
+            "candidates": [candidate],
+            "usageMetadata": self._usage(record.body, output),
+            "modelVersion": "fake",
+        }
+
+    def _end_stream(self) -> None:
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _drop_connection(self) -> None:
+        # Cut the TCP connection mid-body: the client sees an incomplete chunked read.
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+        self.close_connection = True
+
+    def _embed(self, method: str, body: dict[str, Any]) -> None:
+        if self._fake._embedding_fails():
+            self._error(503)
+            return
+        requests = body.get("requests") or [body]
+        vectors = [
+            embedding_vector(
+                "".join(p.get("text", "") for p in (r.get("content") or {}).get("parts", [])),
+                int(r.get("outputDimensionality") or DEFAULT_DIMENSIONS),
+            )
+            for r in requests
+        ]
+        if method == "embedContent":
+            self._json(200, {"embedding": {"values": vectors[0]}})
+        else:
+            self._json(200, {"embeddings": [{"values": v} for v in vectors]})
+
+    def _unary(self, behavior: Behavior, question: str, body: dict[str, Any]) -> None:
+        time.sleep(behavior.first_delay)
+        if behavior.kind in ("error", "hang", "break"):
+            self._error(behavior.status if behavior.kind == "error" else 503)
+            return
+        text = "".join(behavior.chunks or [f"Summary: the shopper asked about {question[:200]}"])
+        self._json(
+            200,
+            {
+                "candidates": [
                     {
-                        "candidates": [
-                            {
-                                "content": {"role": "model", "parts": [{"text": text}]},
-                                "finishReason": "STOP",
-                                "index": 0,
-                            }
-                        ],
-                        "usageMetadata": self._usage(body, text),
-                    },
-                )
-
-        return Handler
+                        "content": {"role": "model", "parts": [{"text": text}]},
+                        "finishReason": "STOP",
+                        "index": 0,
+                    }
+                ],
+                "usageMetadata": self._usage(body, text),
+            },
+        )
 
 
 def main() -> None:
