@@ -95,7 +95,7 @@ def chunk_texts(chunks: int, chunk_chars: int) -> list[str]:
     return [f"[{i:03d}] {filler[: max(0, chunk_chars - 6)]}" for i in range(chunks)]
 
 
-def parse_options(argv: list[str] | None = None) -> Options:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--ttft", type=float, default=0.05, help="fake model's time to first token, s")
     parser.add_argument("--gap", type=float, default=0.02, help="fake model's gap between chunks, s")
@@ -137,7 +137,11 @@ def parse_options(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--py-spy", default=None, help="profile the server during the busiest level (.svg, or .txt: raw)"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def parse_options(argv: list[str] | None = None) -> Options:
+    args = _parser().parse_args(argv)
     return Options(
         ttft=args.ttft,
         gap=args.gap,
@@ -760,21 +764,8 @@ def _bursts(
             cpu_before = _cpu_seconds(process.pid)
             busiest = max(options.streams)
             for streams in options.streams:
-                seen_before = len(memory.db_connections_seen)
-                turns = options.single_samples if streams == 1 else options.turns_per_stream
-                log(f"    {streams} concurrent stream(s) x {turns} turns")
-                profiler = _start_py_spy(options, process.pid) if streams == busiest else None
-                started = time.time()
-                streamed = run_concurrently(streams, turns, lambda: _chat_turner(url))
-                wall = time.time() - started
-                if profiler is not None:
-                    _stop_py_spy(profiler)
-                label = f"chat_stream, {streams} stream(s)"
-                stats = summarize(label, streams, streamed, expected, emissions(fake_url), limit.ttft_p50)
-                stats.wall_seconds = round(wall, 2)
-                stats.db_connections_opened = len(memory.db_connections_seen) - seen_before
-                stats.peak_db_connections = memory.peak_db_connections
-                levels.append(stats)
+                with _profiled(options, process.pid if streams == busiest else None):
+                    levels.append(_burst_level(options, streams, url, fake_url, memory, limit))
             cpu_seconds = _cpu_seconds(process.pid) - cpu_before
             results["cpu"] = _cpu_per_turn_and_chunk(options, process.pid, url, fake_url)
             high_water = memory.worker_high_water_mark()
@@ -790,6 +781,29 @@ def _bursts(
     }
     results["server_cpu_ms_per_turn"] = round(cpu_seconds * 1000 / max(total_turns, 1), 2)
     return levels
+
+
+def _burst_level(
+    options: Options,
+    streams: int,
+    url: str,
+    fake_url: str,
+    memory: MemorySampler,
+    limit: LevelStats,
+) -> LevelStats:
+    """One level of the bursts: ``streams`` turns started together, for a few rounds."""
+    seen_before = len(memory.db_connections_seen)
+    turns = options.single_samples if streams == 1 else options.turns_per_stream
+    log(f"    {streams} concurrent stream(s) x {turns} turns")
+    started = time.time()
+    streamed = run_concurrently(streams, turns, lambda: _chat_turner(url))
+    wall = time.time() - started
+    label = f"chat_stream, {streams} stream(s)"
+    stats = summarize(label, streams, streamed, options.chunk_texts, emissions(fake_url), limit.ttft_p50)
+    stats.wall_seconds = round(wall, 2)
+    stats.db_connections_opened = len(memory.db_connections_seen) - seen_before
+    stats.peak_db_connections = memory.peak_db_connections
+    return stats
 
 
 def _cpu_per_turn_and_chunk(options: Options, pid: int, url: str, fake_url: str) -> dict[str, Any]:
@@ -912,6 +926,17 @@ def _chat_turner(url: str) -> Callable[[], Stream]:
     return lambda: chat_turn(client, url)
 
 
+@contextlib.contextmanager
+def _profiled(options: Options, pid: int | None) -> Iterator[None]:
+    """py-spy on ``pid`` meanwhile (when asked for with --py-spy; None: not this level)."""
+    profiler = _start_py_spy(options, pid) if pid is not None else None
+    try:
+        yield
+    finally:
+        if profiler is not None:
+            _stop_py_spy(profiler)
+
+
 def _start_py_spy(options: Options, pid: int) -> subprocess.Popen[bytes] | None:
     if options.py_spy is None:
         return None
@@ -942,81 +967,99 @@ TARGET_CPU_PER_TURN = 5
 TARGET_COLD_START = 1000
 
 
-def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str, Any]]:
-    """Each figure next to its target (None: reported, no target)."""
-    rows: list[dict[str, Any]] = []
+class _Rows(list[dict[str, Any]]):
+    """The printed figures, in order."""
 
-    def row(figure: str, value: float | None, target: float | None, unit: str = "ms") -> None:
+    def add(self, figure: str, value: Any, target: float | None, unit: str = "ms") -> dict[str, Any]:
         verdict = None if target is None or value is None else ("PASS" if value <= target else "MISS")
         if value is None and target is not None:
             verdict = "MISS"
-        rows.append({"figure": figure, "value": value, "unit": unit, "target": target, "verdict": verdict})
+        self.append({"figure": figure, "value": value, "unit": unit, "target": target, "verdict": verdict})
+        return self[-1]
 
+
+def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str, Any]]:
+    """Each figure next to its target (None: reported, no target)."""
+    rows = _Rows()
     direct = results["direct"]
-    row("(a) direct SDK: time to first token p50", direct["ttft_p50_ms"], None)
-    row("(a) direct SDK: total time p50", direct["total_p50_ms"], None)
-    row("(a) direct SDK: SDK delay per chunk p95", direct["relay_p95_ms"], None)
-    row("    direct SDK: client CPU per answer", direct["sdk_cpu_ms_per_answer"], None)
+    rows.add("(a) direct SDK: time to first token p50", direct["ttft_p50_ms"], None)
+    rows.add("(a) direct SDK: total time p50", direct["total_p50_ms"], None)
+    rows.add("(a) direct SDK: SDK delay per chunk p95", direct["relay_p95_ms"], None)
+    rows.add("    direct SDK: client CPU per answer", direct["sdk_cpu_ms_per_answer"], None)
     busy = results["direct_busiest"]
-    row(f"    direct SDK at {busy['streams']} streams: TTFT p95", busy["ttft_p95_ms"], None)
+    rows.add(f"    direct SDK at {busy['streams']} streams: TTFT p95", busy["ttft_p95_ms"], None)
     busiest = max(level.streams for level in levels) if levels else 1
     for level in levels:
-        n = level.streams
-        row(f"(b) {n:>2} stream(s): time to first token p50 / p95", ms(level.ttft_p50), None)
-        rows[-1]["value_p95"] = ms(level.ttft_p95)
-        row(f"(b) {n:>2} stream(s): total time p50 / p95", ms(level.total_p50), None)
-        rows[-1]["value_p95"] = ms(level.total_p95)
-        row(f"(b) {n:>2} stream(s): errors", level.errors, 0 if n == busiest else None, unit="")
-        p50_target = TARGET_ADDED_TTFT_P50_1_STREAM if n == 1 else None
-        row(f"(c) {n:>2} stream(s): added TTFT p50", ms(level.added_ttft_p50), p50_target)
-        row(f"(c) {n:>2} stream(s): added TTFT p95", ms(level.added_ttft_p95), TARGET_ADDED_TTFT_P95.get(n))
-        row(f"(c) {n:>2} stream(s): TTFT ratio to direct (p50)", level.ttft_ratio, None, unit="x")
-        row(f"    {n:>2} stream(s): request -> model request p50", ms(level.before_model_p50), None)
-        row(f"(d) {n:>2} stream(s): relay delay per chunk p50", ms(level.relay_p50), None)
-        relay_target = TARGET_RELAY_P95_16_STREAMS if n == 16 else None
-        row(f"(d) {n:>2} stream(s): relay delay per chunk p95", ms(level.relay_p95), relay_target)
-        row(f"    {n:>2} stream(s): new DB connections (sampled)", level.db_connections_opened, None, unit="")
+        _burst_rows(rows, level, busiest)
+    _server_rows(rows, results)
+    if "open_loop" in results:
+        _open_loop_rows(rows, results["open_loop"])
+    return rows
+
+
+def _burst_rows(rows: _Rows, level: LevelStats, busiest: int) -> None:
+    n = level.streams
+    ttft = rows.add(f"(b) {n:>2} stream(s): time to first token p50 / p95", ms(level.ttft_p50), None)
+    ttft["value_p95"] = ms(level.ttft_p95)
+    total = rows.add(f"(b) {n:>2} stream(s): total time p50 / p95", ms(level.total_p50), None)
+    total["value_p95"] = ms(level.total_p95)
+    rows.add(f"(b) {n:>2} stream(s): errors", level.errors, 0 if n == busiest else None, unit="")
+    p50_target = TARGET_ADDED_TTFT_P50_1_STREAM if n == 1 else None
+    rows.add(f"(c) {n:>2} stream(s): added TTFT p50", ms(level.added_ttft_p50), p50_target)
+    rows.add(f"(c) {n:>2} stream(s): added TTFT p95", ms(level.added_ttft_p95), TARGET_ADDED_TTFT_P95.get(n))
+    rows.add(f"(c) {n:>2} stream(s): TTFT ratio to direct (p50)", level.ttft_ratio, None, unit="x")
+    rows.add(f"    {n:>2} stream(s): request -> model request p50", ms(level.before_model_p50), None)
+    rows.add(f"(d) {n:>2} stream(s): relay delay per chunk p50", ms(level.relay_p50), None)
+    relay_target = TARGET_RELAY_P95_16_STREAMS if n == 16 else None
+    rows.add(f"(d) {n:>2} stream(s): relay delay per chunk p95", ms(level.relay_p95), relay_target)
+    rows.add(
+        f"    {n:>2} stream(s): new DB connections (sampled)", level.db_connections_opened, None, unit=""
+    )
+
+
+def _server_rows(rows: _Rows, results: dict[str, Any]) -> None:
+    """CPU, statements, cold start and memory of the server."""
     cpu = results["cpu"]
-    row(f"(h) server CPU per turn, {cpu['chunks']}-chunk answer", cpu["cpu_ms_per_turn"], TARGET_CPU_PER_TURN)
-    row("(h) server CPU per chunk", cpu["cpu_ms_per_chunk"], None)
-    row("    server CPU per turn, without its chunks", cpu["cpu_ms_per_turn_without_chunks"], None)
-    row("    server CPU per turn (burst levels above)", results["server_cpu_ms_per_turn"], None)
+    rows.add(
+        f"(h) server CPU per turn, {cpu['chunks']}-chunk answer", cpu["cpu_ms_per_turn"], TARGET_CPU_PER_TURN
+    )
+    rows.add("(h) server CPU per chunk", cpu["cpu_ms_per_chunk"], None)
+    rows.add("    server CPU per turn, without its chunks", cpu["cpu_ms_per_turn_without_chunks"], None)
+    rows.add("    server CPU per turn (burst levels above)", results["server_cpu_ms_per_turn"], None)
     for name, counted in results["db_round_trips"].items():
         turn = name.replace("_", " ")
-        row(f"(e) warm turn, {turn}: SQL statements", counted["statements"], 3, unit="")
-        row(f"    warm turn, {turn}: checkpoint writer passes", counted["checkpoint_passes"], None, unit="")
-        row(f"    warm turn, {turn}: wire round trips", counted["wire_round_trips"], None, unit="")
+        rows.add(f"(e) warm turn, {turn}: SQL statements", counted["statements"], 3, unit="")
+        rows.add(
+            f"    warm turn, {turn}: checkpoint writer passes", counted["checkpoint_passes"], None, unit=""
+        )
+        rows.add(f"    warm turn, {turn}: wire round trips", counted["wire_round_trips"], None, unit="")
     cold = results["cold_start"]
-    row("(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], TARGET_COLD_START)
-    row("    cold start: process start -> first token (p50)", cold["first_token_p50_ms"], None)
+    rows.add(
+        "(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], TARGET_COLD_START
+    )
+    rows.add("    cold start: process start -> first token (p50)", cold["first_token_p50_ms"], None)
     memory = results["memory"]
     worker_peak = memory["server_worker_vmhwm_mb"] or memory["server_worker_peak_rss_mb"]
-    row("(g) peak RSS, server worker", worker_peak, None, unit="MB")
-    row("(g) peak RSS, server master + workers", memory["server_total_peak_rss_mb"], None, unit="MB")
-    row("(g) peak RSS, bench (ru_maxrss)", memory["bench_ru_maxrss_mb"], None, unit="MB")
+    rows.add("(g) peak RSS, server worker", worker_peak, None, unit="MB")
+    rows.add("(g) peak RSS, server master + workers", memory["server_total_peak_rss_mb"], None, unit="MB")
+    rows.add("(g) peak RSS, bench (ru_maxrss)", memory["bench_ru_maxrss_mb"], None, unit="MB")
     held = results["memory_per_open_streams"]
-    row("(g) RSS growth per 100 open streams", held["growth_mb_per_100_streams"], None, unit="MB")
-    if "open_loop" in results:
-        loop = results["open_loop"]
-        for level in loop["levels"]:
-            n = level["streams"]
-            row(f"(i) open loop, {n:>3} streams/vCPU: added TTFT p50 / p95", level["added_ttft_p50_ms"], None)
-            rows[-1]["value_p95"] = level["added_ttft_p95_ms"]
-            rows[-1]["target"] = 50
-            rows[-1]["verdict"] = "PASS" if level["held"] else "MISS"
-            row(f"    open loop, {n:>3} streams/vCPU: errors", level["errors"], 0, unit="")
-            row(f"    open loop, {n:>3} streams/vCPU: server CPU per turn", level["cpu_ms_per_turn"], None)
-        shown = f"{loop['streams_per_vcpu']}{'+' if loop['capped'] else ''}"
-        rows.append(
-            {
-                "figure": "(i) sizing rule: streams per vCPU",
-                "value": shown,
-                "unit": "",
-                "target": None,
-                "verdict": None,
-            }
+    rows.add("(g) RSS growth per 100 open streams", held["growth_mb_per_100_streams"], None, unit="MB")
+
+
+def _open_loop_rows(rows: _Rows, loop: dict[str, Any]) -> None:
+    for level in loop["levels"]:
+        n = level["streams"]
+        row = rows.add(
+            f"(i) open loop, {n:>3} streams/vCPU: added TTFT p50 / p95", level["added_ttft_p50_ms"], None
         )
-    return rows
+        row.update(
+            value_p95=level["added_ttft_p95_ms"], target=50, verdict="PASS" if level["held"] else "MISS"
+        )
+        rows.add(f"    open loop, {n:>3} streams/vCPU: errors", level["errors"], 0, unit="")
+        rows.add(f"    open loop, {n:>3} streams/vCPU: server CPU per turn", level["cpu_ms_per_turn"], None)
+    shown = f"{loop['streams_per_vcpu']}{'+' if loop['capped'] else ''}"
+    rows.add("(i) sizing rule: streams per vCPU", shown, None, unit="")
 
 
 def render(results: dict[str, Any]) -> str:
