@@ -41,6 +41,22 @@ def test_the_newest_text_is_written(env: Env) -> None:
     assert _content(env, turn) == "Hello, wor"
 
 
+def test_text_of_any_characters_is_saved_as_it_is_for_several_answers_at_once(env: Env) -> None:
+    first, second = _streaming_answer(env), _streaming_answer(env)
+    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+    awkward = 'Quotes " and \\ backslash, {braces}, commas,\n\ttabs, NULL, «ünïcødé» 🚚'
+
+    checkpoints.save(first.assistant_message_id, awkward)
+    checkpoints.save(second.assistant_message_id, "")
+    assert checkpoints.flush()
+    checkpoints.save(first.assistant_message_id, awkward + ' and "more"')
+    checkpoints.save(second.assistant_message_id, "NULL")
+    assert checkpoints.flush()
+
+    assert _content(env, first) == awkward + ' and "more"'
+    assert _content(env, second) == "NULL"
+
+
 def test_a_checkpoint_never_overwrites_a_finished_answer(env: Env) -> None:
     turn = _streaming_answer(env)
     env.execute(
