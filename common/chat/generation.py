@@ -4,9 +4,10 @@ text so far, then store the outcome. Runs to the end whether or not anybody stil
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,7 +17,7 @@ from common.chat.outcome import RelayedAnswer, estimate_cost, outcome
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.settings import ChatSettings
 from common.errors import DatabaseUnavailable, ModelError
-from common.llm import LLMClient, PersonRequested, Prompt, TextDelta
+from common.llm import LLMClient, PersonRequested, Prompt, StreamEvent, TextDelta
 from common.models import MessageStatus
 from common.responses import DoneData
 from common.unit_of_work import UnitOfWorkFactory
@@ -67,6 +68,67 @@ class AnswerJob:
     on_person_requested: PersonRequestedHandler | None = None
 
 
+class Gate:
+    """Holds back an answer whose model call starts before its turn is stored: ``open`` once
+    the turn's insert has committed, ``cancel`` if it failed (nothing of the answer is then
+    shown or stored)."""
+
+    def __init__(self) -> None:
+        self._decided = threading.Event()
+        self._opened = False
+
+    def open(self) -> None:
+        self._opened = True
+        self._decided.set()
+
+    def cancel(self) -> None:
+        self._decided.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._decided.is_set() and not self._opened
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the turn was stored (False: it failed, or nobody said within ``timeout``)."""
+        return self._decided.wait(timeout) and self._opened
+
+
+class _Prefetched:
+    """A model stream already asked for, its first event (or failure) read: iterating it
+    replays that event, or raises that failure, then goes on with the rest."""
+
+    def __init__(self, events: Iterator[StreamEvent], clock: Clock) -> None:
+        self._events = events
+        self._first: list[StreamEvent] = []
+        self._error: Exception | None = None
+        self.first_token_at: float | None = None  # when the first event came, if it was text
+        try:
+            self._first.append(next(events))
+            if isinstance(self._first[0], TextDelta):
+                self.first_token_at = clock()
+        except StopIteration:
+            pass
+        except Exception as exc:
+            self._error = exc
+
+    def __iter__(self) -> Iterator[StreamEvent]:
+        if self._error is not None:
+            raise self._error
+        yield from self._first
+        yield from self._events
+
+    def close(self) -> None:
+        close = getattr(self._events, "close", None)
+        if close is not None:
+            close()
+
+
+@dataclass(frozen=True)
+class _StartedEarly:
+    events: _Prefetched
+    started: float  # when the model was asked
+
+
 @dataclass(frozen=True, kw_only=True)
 class AnswerWriter:
     """Generates and stores answers; built once per instance with what every answer needs."""
@@ -84,6 +146,7 @@ class AnswerWriter:
         *,
         then: Callable[[str], None] | None = None,
         prepare: Callable[[AnswerJob], AnswerJob] | None = None,
+        gate: Gate | None = None,
     ) -> AnswerChannel:
         """Write the answer in a thread that outlives the request; return the channel to follow.
 
@@ -91,6 +154,11 @@ class AnswerWriter:
         the answer before it). ``then`` runs in the same thread once the answer is stored, with
         its text. The answer's lease is renewed until it is stored. Whatever breaks, readers
         get an ending and the row does not stay ``streaming``.
+
+        With a ``gate``, the turn is not stored yet: the model is asked at once, so that its
+        time to the first token overlaps the turn's insert, but nothing is published, saved or
+        stored until the gate opens; if it is cancelled, the model's stream is closed and the
+        answer dropped.
         """
         key = str(job.message_id)
         try:
@@ -103,7 +171,13 @@ class AnswerWriter:
         def run() -> None:
             final: FinalEvent | None = None
             try:
-                final = self.write(prepare(job) if prepare is not None else job, channel)
+                if gate is None:
+                    final = self.write(prepare(job) if prepare is not None else job, channel)
+                elif (early := self._start_early(job, gate)) is not None:
+                    final = self.write(job, channel, early=early)
+                else:
+                    channel.close(error_event("internal_error"))  # the turn was never stored
+                    return
             except Exception as exc:
                 log.error("answer generation crashed: %s", type(exc).__name__, exc_info=True)
                 self.abandon(job.message_id, code="internal_error", text=channel.text)
@@ -123,7 +197,21 @@ class AnswerWriter:
             raise
         return channel
 
-    def write(self, job: AnswerJob, channel: AnswerChannel) -> FinalEvent:
+    def _start_early(self, job: AnswerJob, gate: Gate) -> _StartedEarly | None:
+        """Ask the model, read its first event, then wait for the turn to be stored. None if
+        it was not (the model's stream is closed)."""
+        if gate.cancelled:
+            return None  # the insert failed before the model was asked
+        started = self.clock()
+        events = _Prefetched(job.llm.stream(job.prompt), self.clock)
+        if gate.wait(self.settings.deadline_seconds):
+            return _StartedEarly(events, started)
+        events.close()
+        return None
+
+    def write(
+        self, job: AnswerJob, channel: AnswerChannel, *, early: _StartedEarly | None = None
+    ) -> FinalEvent:
         """Stream the answer into ``channel``, close the channel, and store the answer.
 
         Readers get the final event once the answer is stored (showing only saved text) or as
@@ -136,8 +224,8 @@ class AnswerWriter:
         model's ``error_code``). If the model asks for a person and the job can hand over, the
         turn becomes a handoff instead (``_hand_over``).
         """
-        started = self.clock()
-        answer = self._relay(job.llm, job, channel, started)
+        started = early.started if early is not None else self.clock()
+        answer = self._relay(job.llm, job, channel, started, early.events if early is not None else None)
         if answer.person_requested and answer.error is None and job.on_person_requested is not None:
             return self._hand_over(job, answer, channel, started)
         used, fallback_reason = job.llm, None
@@ -202,18 +290,28 @@ class AnswerWriter:
         except Exception:
             log.exception("could not mark an abandoned answer")
 
-    def _relay(self, llm: LLMClient, job: AnswerJob, channel: AnswerChannel, started: float) -> RelayedAnswer:
+    def _relay(
+        self,
+        llm: LLMClient,
+        job: AnswerJob,
+        channel: AnswerChannel,
+        started: float,
+        events: Iterator[StreamEvent] | _Prefetched | None = None,
+    ) -> RelayedAnswer:
+        """``events``: the model's stream when it was asked already (``_start_early``)."""
         answer = RelayedAnswer()
         last_checkpoint = started
         limits = self.settings
         try:
-            for event in llm.stream(job.prompt):
+            for event in events if events is not None else llm.stream(job.prompt):
                 now = self.clock()
                 if now - started > limits.deadline_seconds:
                     raise ModelError("model_timeout")
                 if isinstance(event, TextDelta):
                     if answer.first_token_at is None:
-                        answer.first_token_at = now
+                        # A stream asked for early may have had its first token before now.
+                        early = events.first_token_at if isinstance(events, _Prefetched) else None
+                        answer.first_token_at = early or now
                     answer.parts.append(event.text)
                     if limits.show_saved_text_only:
                         # Shown once saved: a reader never sees text an instance crash could lose.

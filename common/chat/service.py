@@ -15,12 +15,12 @@ from typing import Any, Protocol
 from common import logs
 from common.chat.events import StreamItem, final_event_for
 from common.chat.following import AnswerReader, CheckpointFollower, StoredAnswer, follow
-from common.chat.generation import AnswerJob, AnswerWriter, PersonRequestedHandler
+from common.chat.generation import AnswerJob, AnswerWriter, Gate, PersonRequestedHandler
 from common.chat.prompt import build_prompt, estimate_tokens
 from common.chat.relay import AnswerChannel
 from common.chat.settings import ChatSettings
 from common.chat.summary import summarise_if_needed
-from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, start_turn
+from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, planned_turn, start_turn
 from common.errors import DatabaseUnavailable, NotFound
 from common.knowledge.entries import Knowledge
 from common.knowledge.hybrid import ground
@@ -49,6 +49,19 @@ class Handoff(Protocol):
         """The model recognised a request for a person: hand over; the text that follows ``said``."""
         ...
 
+    def asked_for(self, question: str) -> bool:
+        """Whether ``question`` itself asks for a person (then ``__call__`` answers the turn)."""
+        ...
+
+
+@dataclass(frozen=True)
+class _EarlyAnswer:
+    """A new conversation's answer, asked of the model before its turn is stored."""
+
+    turn: TurnStarted
+    channel: AnswerChannel
+    gate: Gate
+
 
 @dataclass(frozen=True, kw_only=True)
 class ChatService:
@@ -72,10 +85,27 @@ class ChatService:
         raised here, before any byte is sent. The stream keeps the request open until this
         instance has stored the answer, even after the client left: Cloud Run gives an instance
         CPU only while a request is open.
+
+        The first message of a new conversation cannot repeat an earlier send and has no
+        history: when the model answers it, the model is asked while its turn is being stored
+        (``_answer_early``). Nothing of that answer is shown or stored unless the turn is.
         """
-        turn = start_turn(
-            uow=self.uow, request=request, keys=self.keys, lease_seconds=self.settings.lease_seconds
-        )
+        early = self._answer_early(request)
+        try:
+            turn = start_turn(
+                uow=self.uow,
+                request=request,
+                keys=self.keys,
+                lease_seconds=self.settings.lease_seconds,
+                planned=early.turn if early is not None else None,
+            )
+        except BaseException:
+            if early is not None:
+                early.gate.cancel()
+            raise
+        if early is not None:
+            early.gate.open()
+            return self._stream(early.channel, turn.assistant_message_id, meta=turn.meta("model"))
         logs.label(conversation_id=turn.conversation_id, message_id=turn.assistant_message_id)
         try:
             # A person has the conversation (or was just asked for): no answer of our own.
@@ -112,6 +142,31 @@ class ChatService:
             return self._reader(turn.assistant_message_id), stored if turn.replay_source else still_writing
         knowledge = self.knowledge()
         llm = self._answerer(knowledge, turn.question)
+        return self._launch(turn, knowledge, llm), llm.source
+
+    def _answer_early(self, request: TurnRequest) -> _EarlyAnswer | None:
+        """Start the model on a new conversation's first message before its turn is stored,
+        so that the insert overlaps the model's time to its first token. None where the turn
+        must be stored first: a later message, no model, a question for a person, or one a
+        FAQ entry answers without the model."""
+        planned = planned_turn(request)
+        if planned is None or self.model is None:
+            return None
+        if self.handoff is not None and self.handoff.asked_for(planned.question):
+            return None
+        knowledge = self.knowledge()
+        llm = self._answerer(knowledge, planned.question)
+        if llm.source != "model":
+            return None
+        # Before the launch: the generation thread keeps the request's log labels.
+        logs.label(conversation_id=planned.conversation_id, message_id=planned.assistant_message_id)
+        gate = Gate()
+        return _EarlyAnswer(planned, self._launch(planned, knowledge, llm, gate=gate), gate)
+
+    def _launch(
+        self, turn: TurnStarted, knowledge: Knowledge, llm: LLMClient, gate: Gate | None = None
+    ) -> AnswerChannel:
+        """Start writing the turn's answer by ``llm``, grounded in ``knowledge``."""
         hand_over = self._hand_over(turn) if llm.source == "model" else None
         # The whole knowledge, or (over the budget) the question's top entries.
         system_instruction = ground(
@@ -137,7 +192,7 @@ class ChatService:
         job = AnswerJob(llm, prompt, turn.assistant_message_id, knowledge.version, fallback, hand_over)
         then = (lambda text: self._summarise(turn, text, llm)) if llm.source == "model" else None
         prepare = (lambda job: self._after_earlier_answers(turn, job)) if turn.earlier_pending else None
-        return self.writer.launch(job, then=then, prepare=prepare), llm.source
+        return self.writer.launch(job, then=then, prepare=prepare, gate=gate)
 
     def _after_earlier_answers(self, turn: TurnStarted, job: AnswerJob) -> AnswerJob:
         """Wait until no answer before this turn is being written, then rebuild the prompt from

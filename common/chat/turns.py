@@ -64,8 +64,22 @@ class TurnStarted:
         )
 
 
+def planned_turn(request: TurnRequest) -> TurnStarted | None:
+    """The turn that the first message of a new conversation will be, its ids and token made
+    now (so its answer can be started before the turn is stored); None for any other message
+    (it might repeat an earlier send, and its prompt needs the stored history)."""
+    if request.conversation_id is not None:
+        return None
+    return TurnStarted(uuid.uuid4(), new_token(), uuid.uuid4(), uuid.uuid4(), question=request.message)
+
+
 def start_turn(
-    *, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys, lease_seconds: float
+    *,
+    uow: UnitOfWorkFactory,
+    request: TurnRequest,
+    keys: TokenKeys,
+    lease_seconds: float,
+    planned: TurnStarted | None = None,
 ) -> TurnStarted:
     """Store the shopper's message and a ``streaming`` placeholder for the answer, atomically.
 
@@ -73,8 +87,20 @@ def start_turn(
     is created under that id and token. Raises ``NotFound`` for an id that exists under
     another token. A repeated ``client_message_id`` replays or re-answers the earlier turn
     instead of storing the message twice (see ``RETRY_GENERATES``). The placeholder's lease
-    lasts ``lease_seconds``; its writer renews it.
+    lasts ``lease_seconds``; its writer renews it. ``planned`` (from ``planned_turn``) is the
+    new conversation's turn as it is stored.
     """
+    if planned is not None:
+        with uow() as tx:
+            tx.conversations.start_conversation(
+                token_hash=keys.hash(planned.conversation_token),
+                question=planned.question,
+                client_message_id=request.client_message_id,
+                lease_seconds=lease_seconds,
+                conversation_id=planned.conversation_id,
+                message_ids=(planned.user_message_id, planned.assistant_message_id),
+            )
+        return planned
     try:
         try:
             with uow() as tx:

@@ -48,6 +48,9 @@ class HandoffGate:
         self.settings.kick_outbox()
         return StoredAnswer(text, done_event(turn.assistant_message_id, "handoff", 0, 0))
 
+    def asked_for(self, question: str) -> bool:
+        return asks_for_a_person(question)
+
     def hand_over(self, turn: TurnStarted, said: str, figures: Mapping[str, Any]) -> str:
         """The model recognised a clear request for a person: hand over as if the shopper had
         typed the phrase, opening the handoff and storing the answer in one transaction.

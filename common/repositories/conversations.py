@@ -57,13 +57,16 @@ class ConversationRepository:
         client_message_id: str | None,
         lease_seconds: float,
         conversation_id: uuid.UUID | None = None,
+        message_ids: tuple[uuid.UUID, uuid.UUID] | None = None,
     ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
         """A new conversation with its first question and a ``streaming`` answer placeholder,
         in one statement. Returns the conversation, user message and assistant message ids.
 
         ``conversation_id``: the id the client proposed; ``ConversationTaken`` if it exists.
+        ``message_ids``: the user and assistant message ids, made in advance.
         """
-        ids = {"cid": conversation_id or uuid.uuid4(), "uid": uuid.uuid4(), "aid": uuid.uuid4()}
+        user_id, assistant_id = message_ids or (uuid.uuid4(), uuid.uuid4())
+        ids = {"cid": conversation_id or uuid.uuid4(), "uid": user_id, "aid": assistant_id}
         params = {"hash": token_hash, "question": question, "cmid": client_message_id, "now": utcnow()}
         with _repeated_send_detected():
             self.session.execute(START_CONVERSATION, {**ids, **params, "lease": lease_seconds})
