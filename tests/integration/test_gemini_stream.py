@@ -4,13 +4,17 @@ what the SDK's own objects say, for every kind of answer the fake server can giv
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from common.errors import ModelError
 from common.gemini import HANDOFF_FUNCTION, GeminiClient, normalize_finish_reason
 from common.llm import PersonRequested, Prompt, StreamEnd, StreamEvent, TextDelta, Turn
 from scripts.fake_gemini import Behavior, FakeGemini
+from tests.support import serve_in_thread
 
 PROMPT = Prompt("You answer for the shop.", [Turn("user", "hi"), Turn("model", "hello"), Turn("user", "q?")])
 # The same prompt where the model may hand the conversation to a person.
@@ -95,3 +99,31 @@ def test_a_call_for_a_person_follows_the_text_the_model_wrote_first(
     assert events[:3] == [TextDelta("Of course, "), TextDelta("one moment."), PersonRequested()]
     assert isinstance(events[-1], StreamEnd)
     assert events[-1].finish_reason == "stop"
+
+
+def _stream_of(body: bytes) -> Any:
+    """A server that answers every stream request with ``body`` as a 200 event stream."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        start_response("200 OK", [("Content-Type", "text/event-stream")])
+        return [body]
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"), [(429, "model_rate_limited"), (503, "model_unavailable"), (400, "model_rejected")]
+)
+def test_an_error_sent_inside_the_stream_is_typed_as_the_sdk_types_it(code: int, expected: str) -> None:
+    error = {"error": {"code": code, "message": "no", "status": "X"}}
+    body = b'data: {"candidates": [{"content": {"parts": [{"text": "Hel"}]}}]}\r\n\r\n'
+    body += b"data: " + json.dumps(error).encode() + b"\r\n\r\n"
+    with serve_in_thread(_stream_of(body)) as url:
+        client = GeminiClient(api_key="key", model="gemini-2.5-flash", base_url=url, retry_attempts=1)
+        events = client.stream(PROMPT)
+
+        assert next(events) == TextDelta("Hel")
+        with pytest.raises(ModelError) as raised:
+            next(events)
+    assert raised.value.code == expected
