@@ -38,12 +38,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 import psutil
 from sqlalchemy.engine import make_url
 
 from common.config import REPO_ROOT
+from scripts.bench_client import HttpError, SseClient
 from scripts.local import free_port, stop, throwaway_database, wait_for_port
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -275,26 +277,16 @@ class Stream:
         return None
 
 
-def chat_turn(client: httpx2.Client, url: str) -> Stream:
+def chat_turn(client: SseClient, url: str) -> Stream:
     """POST one new conversation to chat_stream and time every SSE event as it arrives."""
     marker = uuid.uuid4().hex
     stream = Stream(marker, time.time())
     try:
-        with client.stream("POST", url, json={"message": _question(marker)}) as response:
-            if response.status_code != 200:
-                response.read()
-                stream.error = f"HTTP {response.status_code}: {response.text[:200]}"
-                return stream
-            buffer = b""
-            for raw in response.iter_raw():
-                now = time.time()
-                if stream.first_byte_at is None:
-                    stream.first_byte_at = now
-                buffer += raw
-                while b"\n\n" in buffer:
-                    block, buffer = buffer.split(b"\n\n", 1)
-                    _take_event(stream, block.decode(), now)
-    except httpx2.HTTPError as exc:
+        for now, block in client.events(urlsplit(url).path or "/", {"message": _question(marker)}):
+            if stream.first_byte_at is None:
+                stream.first_byte_at = now
+            _take_event(stream, block.decode(), now)
+    except (HttpError, OSError, ValueError) as exc:
         stream.error = f"{type(exc).__name__}: {exc}"
     return stream
 
@@ -488,12 +480,20 @@ def spawn_chat_stream(
 
 class MemorySampler:
     """Samples the RSS of a server process and its children (gunicorn's worker), and the
-    Postgres connections they hold (so pool churn shows: connections opened and closed)."""
+    Postgres connections they hold (so pool churn shows: connections opened and closed).
 
-    def __init__(self, pid: int, db_port: int, interval: float = 0.05) -> None:
+    Listing connections reads all of /proc/net/tcp: every 50 ms it cost this process about 6 ms
+    of CPU per stream, on the cores the server under test needs, so it runs every second.
+    """
+
+    def __init__(
+        self, pid: int, db_port: int, interval: float = 0.05, connections_interval: float = 1.0
+    ) -> None:
         self._root = psutil.Process(pid)
         self._db_port = db_port
         self._interval = interval
+        self._connections_interval = connections_interval
+        self._connections_at = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.peak_total = 0
@@ -502,33 +502,39 @@ class MemorySampler:
         self.peak_db_connections = 0
 
     def __enter__(self) -> MemorySampler:
-        self.sample()
+        self.sample(connections=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.sample()
+        self.sample(connections=True)
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             self.sample()
 
-    def sample(self) -> None:
+    def sample(self, connections: bool = False) -> None:
         with contextlib.suppress(psutil.Error):
             processes = [self._root, *self._root.children(recursive=True)]
             sizes = [p.memory_info().rss for p in processes]
             self.peak_total = max(self.peak_total, sum(sizes))
             self.peak_worker = max(self.peak_worker, max(sizes[1:], default=sizes[0]))
-            ports = {
-                c.laddr.port
-                for p in processes
-                for c in p.net_connections(kind="tcp")
-                if c.raddr and c.raddr.port == self._db_port
-            }
-            self.db_connections_seen |= ports
-            self.peak_db_connections = max(self.peak_db_connections, len(ports))
+            now = time.monotonic()
+            if connections or now - self._connections_at >= self._connections_interval:
+                self._connections_at = now
+                self._sample_connections(processes)
+
+    def _sample_connections(self, processes: list[psutil.Process]) -> None:
+        ports = {
+            c.laddr.port
+            for p in processes
+            for c in p.net_connections(kind="tcp")
+            if c.raddr and c.raddr.port == self._db_port
+        }
+        self.db_connections_seen |= ports
+        self.peak_db_connections = max(self.peak_db_connections, len(ports))
 
     def workers_rss(self) -> int:
         """RSS of every gunicorn worker, summed (the master only forks them)."""
@@ -558,7 +564,7 @@ def cold_start(env: dict[str, str], threads: int, workers: int) -> dict[str, flo
         port = int(url.rsplit(":", 1)[1])
         wait_for_port(port, process)
         port_open = time.time()
-        with httpx2.Client(timeout=60) as client:
+        with SseClient(url) as client:
             stream = chat_turn(client, url)
         if stream.error:
             raise RuntimeError(f"cold request failed: {stream.error}")
@@ -792,12 +798,14 @@ def _burst_level(
     limit: LevelStats,
 ) -> LevelStats:
     """One level of the bursts: ``streams`` turns started together, for a few rounds."""
+    memory.sample(connections=True)
     seen_before = len(memory.db_connections_seen)
     turns = options.single_samples if streams == 1 else options.turns_per_stream
     log(f"    {streams} concurrent stream(s) x {turns} turns")
     started = time.time()
     streamed = run_concurrently(streams, turns, lambda: _chat_turner(url))
     wall = time.time() - started
+    memory.sample(connections=True)
     label = f"chat_stream, {streams} stream(s)"
     stats = summarize(label, streams, streamed, options.chunk_texts, emissions(fake_url), limit.ttft_p50)
     stats.wall_seconds = round(wall, 2)
@@ -839,9 +847,9 @@ def _memory_per_open_streams(
     opened = threading.Semaphore(0)
 
     def turn() -> None:
-        with httpx2.Client(timeout=60) as client, client.stream("POST", url, json={"message": "hold"}) as r:
+        with SseClient(url) as client:
             first = True
-            for _ in r.iter_raw():
+            for _ in client.events("/", {"message": "hold"}):
                 if first:
                     opened.release()
                     first = False
@@ -922,7 +930,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _chat_turner(url: str) -> Callable[[], Stream]:
-    client = httpx2.Client(timeout=60)
+    client = SseClient(url)
     return lambda: chat_turn(client, url)
 
 

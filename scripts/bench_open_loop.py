@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import httpx2
+from scripts.bench_client import SseClient
 
 ADDED_TTFT_LIMIT_MS = 50.0
 
@@ -73,9 +73,9 @@ def arrivals(run: OpenLoopRun) -> list[float]:
         offsets.append(at)
 
 
-def drive(run: OpenLoopRun, start_turn: Callable[[httpx2.Client, str], Turn]) -> tuple[list[Turn], int]:
+def drive(run: OpenLoopRun, start_turn: Callable[[SseClient, str], Turn]) -> tuple[list[Turn], int]:
     """Start a turn at each arrival, in its own thread, never waiting for earlier ones."""
-    clients: queue.SimpleQueue[httpx2.Client] = queue.SimpleQueue()
+    clients: queue.SimpleQueue[SseClient] = queue.SimpleQueue()
     results: list[Turn] = []
     lock = threading.Lock()
     open_now = peak = 0
@@ -85,7 +85,7 @@ def drive(run: OpenLoopRun, start_turn: Callable[[httpx2.Client, str], Turn]) ->
         try:
             client = clients.get_nowait()
         except queue.Empty:
-            client = httpx2.Client(timeout=60)
+            client = SseClient(run.url)
         with lock:
             open_now += 1
             peak = max(peak, open_now)
