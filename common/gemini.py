@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from common.config import Settings
@@ -19,6 +18,7 @@ from common.llm import (
     StreamEvent,
     TextDelta,
 )
+from common.sse import read_events
 
 if TYPE_CHECKING:
     from google import genai
@@ -84,40 +84,6 @@ def rest_body(prompt: Prompt, max_output_tokens: int) -> dict[str, Any]:
 def _calls_for_a_person(parts: Sequence[dict[str, Any]]) -> bool:
     """Whether the model called the handoff function in these parts of a chunk."""
     return any((part.get("functionCall") or {}).get("name") == HANDOFF_FUNCTION for part in parts)
-
-
-def sse_events(body: Iterable[bytes]) -> Iterator[Any]:
-    """The JSON of each event of a ``text/event-stream`` body, parsed once.
-
-    ``data:`` lines are joined per event (a blank line ends it; CRLF or LF). A body that is
-    not an event stream (an error Gemini sends as plain JSON, one line at a time) is read as
-    JSON objects whose braces balance, as the SDK reads it.
-    """
-    pending = b""
-    data: list[bytes] = []
-    loose = b""
-    for piece in body:
-        pending += piece
-        *lines, pending = pending.split(b"\n")
-        for raw in lines:
-            line = raw[:-1] if raw.endswith(b"\r") else raw
-            if line.startswith(b"data:"):
-                data.append(line[6:] if line.startswith(b"data: ") else line[5:])
-            elif not line:
-                if data:
-                    yield json.loads(b"\n".join(data))
-                    data = []
-            elif not line.startswith((b":", b"event:", b"id:", b"retry:")):
-                loose += line
-                if loose.count(b"{") == loose.count(b"}"):
-                    yield json.loads(loose)
-                    loose = b""
-    if pending.strip():
-        data.append(pending.strip()[5:].strip() if pending.startswith(b"data:") else pending.strip())
-    if data:
-        yield json.loads(b"\n".join(data))
-    if loose.strip():
-        yield json.loads(loose)
 
 
 def model_error_from(exc: Exception) -> ModelError:
@@ -266,7 +232,7 @@ class GeminiClient:
         does to every chunk is skipped: ``request_streamed`` split the body into lines, parsed
         each event's JSON, serialised it again into a pydantic object, and we parsed it a third
         time; ``generate_content_stream`` also built the SDK's response objects. Here the body's
-        bytes are read and each event's JSON parsed once (``sse_events``). ``_build_request``
+        bytes are read and each event's JSON parsed once (``common.sse.read_events``). ``_build_request``
         and ``_request`` are not public: the SDK version is pinned, and the tests check this
         path against the SDK's own, chunk by chunk.
         """
@@ -277,7 +243,7 @@ class GeminiClient:
         response = api._request(request, stream=True)
         body: Any = response.response_stream  # the SDK's httpx response, not read yet
         try:
-            for chunk in sse_events(body.iter_bytes()):
+            for chunk in read_events(body.iter_bytes()):
                 error = chunk.get("error") if isinstance(chunk, dict) else None
                 if error is not None:
                     code = error.get("code") if isinstance(error, dict) else None

@@ -1,9 +1,10 @@
-"""Server-Sent Events: the wire format of an answer stream."""
+"""Server-Sent Events: the wire format of an answer stream, and reading the model's."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from common.chat.events import Delta, FinalEvent, Heartbeat, StreamItem
 from common.responses import MetaData
@@ -45,3 +46,37 @@ def parse_last_event_id(value: str | None, message_id: str) -> int:
     if prefix != message_id or not (offset.isascii() and offset.isdigit()):
         return 0
     return int(offset)
+
+
+def read_events(body: Iterable[bytes]) -> Iterator[Any]:
+    """The JSON of each event of a ``text/event-stream`` body (Gemini's), parsed once.
+
+    ``data:`` lines are joined per event (a blank line ends it; CRLF or LF). A body that is
+    not an event stream (an error Gemini sends as plain JSON, one line at a time) is read as
+    JSON objects whose braces balance, as the SDK reads it.
+    """
+    pending = b""
+    data: list[bytes] = []
+    loose = b""
+    for piece in body:
+        pending += piece
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            line = raw[:-1] if raw.endswith(b"\r") else raw
+            if line.startswith(b"data:"):
+                data.append(line[6:] if line.startswith(b"data: ") else line[5:])
+            elif not line:
+                if data:
+                    yield json.loads(b"\n".join(data))
+                    data = []
+            elif not line.startswith((b":", b"event:", b"id:", b"retry:")):
+                loose += line
+                if loose.count(b"{") == loose.count(b"}"):
+                    yield json.loads(loose)
+                    loose = b""
+    if pending.strip():
+        data.append(pending.strip()[5:].strip() if pending.startswith(b"data:") else pending.strip())
+    if data:
+        yield json.loads(b"\n".join(data))
+    if loose.strip():
+        yield json.loads(loose)

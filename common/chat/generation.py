@@ -3,8 +3,8 @@ text so far, then store the outcome. Runs to the end whether or not anybody stil
 
 from __future__ import annotations
 
+import functools
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from common import logs
+from common.chat.early import Gate, Prefetched, StartedEarly, start_early
 from common.chat.events import FinalEvent, done_event, error_event
-from common.chat.outcome import RelayedAnswer, estimate_cost, outcome
+from common.chat.outcome import LOGGED_FIELDS, RelayedAnswer, figures, outcome
 from common.chat.relay import AnswerChannel, RelayRegistry
 from common.chat.settings import ChatSettings
 from common.errors import DatabaseUnavailable, ModelError
@@ -41,19 +42,6 @@ class ProgressWriter(Protocol):
     def release(self, message_id: uuid.UUID) -> None: ...
 
 
-# What the request log line reports about an answer.
-LOGGED_FIELDS = (
-    "status",
-    "finish_reason",
-    "model",
-    "error_code",
-    "time_to_first_token_ms",
-    "input_tokens",
-    "output_tokens",
-    "cost_usd",
-)
-
-
 @dataclass(frozen=True)
 class AnswerJob:
     """One answer to write: who answers, from what prompt, as which message."""
@@ -66,67 +54,6 @@ class AnswerJob:
     fallback: LLMClient | None = None
     # Set when the prompt offers the model a handoff (``Prompt.offers_handoff``).
     on_person_requested: PersonRequestedHandler | None = None
-
-
-class Gate:
-    """Holds back an answer whose model call starts before its turn is stored: ``open`` once
-    the turn's insert has committed, ``cancel`` if it failed (nothing of the answer is then
-    shown or stored)."""
-
-    def __init__(self) -> None:
-        self._decided = threading.Event()
-        self._opened = False
-
-    def open(self) -> None:
-        self._opened = True
-        self._decided.set()
-
-    def cancel(self) -> None:
-        self._decided.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._decided.is_set() and not self._opened
-
-    def wait(self, timeout: float) -> bool:
-        """Whether the turn was stored (False: it failed, or nobody said within ``timeout``)."""
-        return self._decided.wait(timeout) and self._opened
-
-
-class _Prefetched:
-    """A model stream already asked for, its first event (or failure) read: iterating it
-    replays that event, or raises that failure, then goes on with the rest."""
-
-    def __init__(self, events: Iterator[StreamEvent], clock: Clock) -> None:
-        self._events = events
-        self._first: list[StreamEvent] = []
-        self._error: Exception | None = None
-        self.first_token_at: float | None = None  # when the first event came, if it was text
-        try:
-            self._first.append(next(events))
-            if isinstance(self._first[0], TextDelta):
-                self.first_token_at = clock()
-        except StopIteration:
-            pass
-        except Exception as exc:
-            self._error = exc
-
-    def __iter__(self) -> Iterator[StreamEvent]:
-        if self._error is not None:
-            raise self._error
-        yield from self._first
-        yield from self._events
-
-    def close(self) -> None:
-        close = getattr(self._events, "close", None)
-        if close is not None:
-            close()
-
-
-@dataclass(frozen=True)
-class _StartedEarly:
-    events: _Prefetched
-    started: float  # when the model was asked
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,29 +94,8 @@ class AnswerWriter:
             self.abandon(job.message_id, code="internal_error")
             raise
         self.checkpoints.hold(job.message_id)
-
-        def run() -> None:
-            final: FinalEvent | None = None
-            try:
-                if gate is None:
-                    final = self.write(prepare(job) if prepare is not None else job, channel)
-                elif (early := self._start_early(job, gate)) is not None:
-                    final = self.write(job, channel, early=early)
-                else:
-                    channel.close(error_event("internal_error"))  # the turn was never stored
-                    return
-            except Exception as exc:
-                log.error("answer generation crashed: %s", type(exc).__name__, exc_info=True)
-                self.abandon(job.message_id, code="internal_error", text=channel.text)
-                channel.close(error_event("internal_error"))
-            finally:
-                self.checkpoints.release(job.message_id)
-                self.relays.release(key)
-            if then is not None and not _handed_over(final):
-                then(channel.text)  # a turn handed to a person has no answer to follow up on
-
         try:
-            self.relays.run(key, run)
+            self.relays.run(key, functools.partial(self._run, job, channel, then, prepare, gate))
         except Exception:
             self.checkpoints.release(job.message_id)
             self.relays.release(key)
@@ -197,20 +103,36 @@ class AnswerWriter:
             raise
         return channel
 
-    def _start_early(self, job: AnswerJob, gate: Gate) -> _StartedEarly | None:
-        """Ask the model, read its first event, then wait for the turn to be stored. None if
-        it was not (the model's stream is closed)."""
-        if gate.cancelled:
-            return None  # the insert failed before the model was asked
-        started = self.clock()
-        events = _Prefetched(job.llm.stream(job.prompt), self.clock)
-        if gate.wait(self.settings.deadline_seconds):
-            return _StartedEarly(events, started)
-        events.close()
-        return None
+    def _run(
+        self,
+        job: AnswerJob,
+        channel: AnswerChannel,
+        then: Callable[[str], None] | None,
+        prepare: Callable[[AnswerJob], AnswerJob] | None,
+        gate: Gate | None,
+    ) -> None:
+        """The generation thread's work (``launch``)."""
+        final: FinalEvent | None = None
+        try:
+            if gate is None:
+                final = self.write(prepare(job) if prepare is not None else job, channel)
+            elif (early := start_early(job.llm, job.prompt, gate, self.clock, self.settings)) is not None:
+                final = self.write(job, channel, early=early)
+            else:
+                channel.close(error_event("internal_error"))  # the turn was never stored
+                return
+        except Exception as exc:
+            log.error("answer generation crashed: %s", type(exc).__name__, exc_info=True)
+            self.abandon(job.message_id, code="internal_error", text=channel.text)
+            channel.close(error_event("internal_error"))
+        finally:
+            self.checkpoints.release(job.message_id)
+            self.relays.release(str(job.message_id))
+        if then is not None and not _handed_over(final):
+            then(channel.text)  # a turn handed to a person has no answer to follow up on
 
     def write(
-        self, job: AnswerJob, channel: AnswerChannel, *, early: _StartedEarly | None = None
+        self, job: AnswerJob, channel: AnswerChannel, *, early: StartedEarly | None = None
     ) -> FinalEvent:
         """Stream the answer into ``channel``, close the channel, and store the answer.
 
@@ -237,7 +159,9 @@ class AnswerWriter:
             used, source = job.fallback, "fallback"
         fields, final = outcome(answer, job.message_id, channel)
         fields.update(
-            self._figures(answer, used, started), source=source, knowledge_version=job.knowledge_version
+            figures(answer, used, started, self.clock(), self.settings.prices),
+            source=source,
+            knowledge_version=job.knowledge_version,
         )
         if fallback_reason is not None and fields["status"] == MessageStatus.COMPLETE:
             fields["error_code"] = fallback_reason
@@ -264,15 +188,15 @@ class AnswerWriter:
         answer in one transaction (so no final save here); the shopper gets the notice after what
         the model wrote. If it raises, ``launch`` ends the answer as a crash."""
         assert job.on_person_requested is not None
-        figures = self._figures(answer, job.llm, started)
-        channel.publish(job.on_person_requested(answer.text, figures))
-        logged = {**figures, "status": MessageStatus.COMPLETE, "finish_reason": HANDED_OVER}
+        counted = figures(answer, job.llm, started, self.clock(), self.settings.prices)
+        channel.publish(job.on_person_requested(answer.text, counted))
+        logged = {**counted, "status": MessageStatus.COMPLETE, "finish_reason": HANDED_OVER}
         logs.annotate(
             answer_source=HANDED_OVER,
-            answer_duration_ms=figures["duration_ms"],
+            answer_duration_ms=counted["duration_ms"],
             **{k: logged.get(k) for k in LOGGED_FIELDS},
         )
-        final = done_event(job.message_id, HANDED_OVER, figures["input_tokens"], figures["output_tokens"])
+        final = done_event(job.message_id, HANDED_OVER, counted["input_tokens"], counted["output_tokens"])
         channel.close(final)
         return final
 
@@ -296,7 +220,7 @@ class AnswerWriter:
         job: AnswerJob,
         channel: AnswerChannel,
         started: float,
-        events: Iterator[StreamEvent] | _Prefetched | None = None,
+        events: Iterator[StreamEvent] | Prefetched | None = None,
     ) -> RelayedAnswer:
         """``events``: the model's stream when it was asked already (``_start_early``)."""
         answer = RelayedAnswer()
@@ -310,7 +234,7 @@ class AnswerWriter:
                 if isinstance(event, TextDelta):
                     if answer.first_token_at is None:
                         # A stream asked for early may have had its first token before now.
-                        early = events.first_token_at if isinstance(events, _Prefetched) else None
+                        early = events.first_token_at if isinstance(events, Prefetched) else None
                         answer.first_token_at = early or now
                     answer.parts.append(event.text)
                     if limits.show_saved_text_only:
@@ -333,19 +257,6 @@ class AnswerWriter:
             log.error("answer generation failed: %s", type(exc).__name__)
             answer.error = ModelError("internal_error")
         return answer
-
-    def _figures(self, answer: RelayedAnswer, used: LLMClient, started: float) -> dict[str, Any]:
-        input_tokens = answer.end.input_tokens if answer.end else None
-        output_tokens = answer.end.output_tokens if answer.end else None
-        first = answer.first_token_at
-        return {
-            "model": used.model,
-            "time_to_first_token_ms": round((first - started) * 1000) if first else None,
-            "duration_ms": round((self.clock() - started) * 1000),
-            "input_tokens": input_tokens,
-            "output_tokens": output_tokens,
-            "cost_usd": estimate_cost(self.settings.prices, used, input_tokens, output_tokens),
-        }
 
     def _save_once(self, message_id: uuid.UUID, fields: dict[str, Any]) -> bool:
         try:

@@ -50,6 +50,40 @@ def estimate_cost(
     return round(((input_tokens or 0) * price[0] + (output_tokens or 0) * price[1]) / 1_000_000, 8)
 
 
+# What the request log line reports about an answer.
+LOGGED_FIELDS = (
+    "status",
+    "finish_reason",
+    "model",
+    "error_code",
+    "time_to_first_token_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+)
+
+
+def figures(
+    answer: RelayedAnswer,
+    used: LLMClient,
+    started: float,
+    now: float,
+    prices: Mapping[str, tuple[float, float]],
+) -> dict[str, Any]:
+    """The answer's model, timings, tokens and cost (``started``, ``now``: its clock's readings)."""
+    input_tokens = answer.end.input_tokens if answer.end else None
+    output_tokens = answer.end.output_tokens if answer.end else None
+    first = answer.first_token_at
+    return {
+        "model": used.model,
+        "time_to_first_token_ms": round((first - started) * 1000) if first else None,
+        "duration_ms": round((now - started) * 1000),
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cost_usd": estimate_cost(prices, used, input_tokens, output_tokens),
+    }
+
+
 def outcome(
     answer: RelayedAnswer, message_id: uuid.UUID, channel: AnswerChannel
 ) -> tuple[dict[str, Any], FinalEvent]:

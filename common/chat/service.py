@@ -3,25 +3,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
-import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from common import logs
+from common.chat.early import Gate
 from common.chat.events import StreamItem, final_event_for
 from common.chat.following import AnswerReader, CheckpointFollower, StoredAnswer, follow
-from common.chat.generation import AnswerJob, AnswerWriter, Gate, PersonRequestedHandler
+from common.chat.generation import AnswerJob, AnswerWriter, PersonRequestedHandler
+from common.chat.ordering import after_earlier_answers
 from common.chat.prompt import build_prompt, estimate_tokens
 from common.chat.relay import AnswerChannel
 from common.chat.settings import ChatSettings
 from common.chat.summary import summarise_if_needed
 from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, planned_turn, start_turn
-from common.errors import DatabaseUnavailable, NotFound
+from common.errors import NotFound
 from common.knowledge.entries import Knowledge
 from common.knowledge.hybrid import ground
 from common.llm import AnswerSource, Embedder, LLMClient
@@ -191,46 +191,12 @@ class ChatService:
             fallback = KnowledgeAnswerer(knowledge)
         job = AnswerJob(llm, prompt, turn.assistant_message_id, knowledge.version, fallback, hand_over)
         then = (lambda text: self._summarise(turn, text, llm)) if llm.source == "model" else None
-        prepare = (lambda job: self._after_earlier_answers(turn, job)) if turn.earlier_pending else None
-        return self.writer.launch(job, then=then, prepare=prepare, gate=gate)
-
-    def _after_earlier_answers(self, turn: TurnStarted, job: AnswerJob) -> AnswerJob:
-        """Wait until no answer before this turn is being written, then rebuild the prompt from
-        the history as stored now. Polls Postgres (no connection is held while waiting), so it
-        works whichever instance writes the earlier answer; a dead writer's lease runs out."""
-        settings = self.settings
-        give_up_at = time.monotonic() + settings.deadline_seconds + settings.final_save_window_seconds
-        while time.monotonic() < give_up_at:
-            try:
-                with self.uow() as tx:
-                    tx.conversations.expire_leases(conversation_id=turn.conversation_id)
-                    if not tx.conversations.earlier_answer_streaming(
-                        turn.conversation_id, before_position=turn.user_position
-                    ):
-                        break
-            except DatabaseUnavailable:
-                pass  # keep waiting: the earlier answer cannot be stored either
-            time.sleep(settings.checkpoint_interval_seconds)
-        else:
-            log.warning("an earlier answer is still streaming; answering without waiting longer")
-        with self.uow() as tx:
-            conversation = tx.conversations.get(turn.conversation_id)
-            assert conversation is not None, "the turn was stored in it"
-            history = tx.conversations.history(
-                turn.conversation_id,
-                after_position=conversation.summary_through_position,
-                before_position=turn.user_position,
-                limit=HISTORY_WINDOW,
-            )
-        prompt = build_prompt(
-            system_instruction=job.prompt.system_instruction,
-            history=history,
-            message=turn.question,
-            budget=settings.history_token_budget,
-            summary=conversation.summary,
-            offers_handoff=job.prompt.offers_handoff,
+        prepare = (
+            functools.partial(after_earlier_answers, self.uow, self.settings, turn)
+            if turn.earlier_pending
+            else None
         )
-        return dataclasses.replace(job, prompt=prompt)
+        return self.writer.launch(job, then=then, prepare=prepare, gate=gate)
 
     def _hand_over(self, turn: TurnStarted) -> PersonRequestedHandler | None:
         """How the model's request for a person becomes a handoff of ``turn`` (None: the model
