@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rss-streams", type=int, default=100, help="streams held open to measure memory")
     parser.add_argument(
         "--open-loop",
-        default="16,32,48,64,80,96",
+        default="32,64,96,128,160,192,224",
         help="open-loop levels: mean concurrent streams on one vCPU (empty: skip the open-loop mode)",
     )
     parser.add_argument(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -127,3 +129,31 @@ def test_an_error_sent_inside_the_stream_is_typed_as_the_sdk_types_it(code: int,
         with pytest.raises(ModelError) as raised:
             next(events)
     assert raised.value.code == expected
+
+
+def test_more_answers_at_once_than_httpxs_default_pool_do_not_wait_for_each_other(
+    gemini: GeminiClient, fake_gemini: FakeGemini
+) -> None:
+    # Each answer's first chunk comes at once, its second 3 s later: an answer that had to wait
+    # for a free connection would get its first chunk only after another answer ended.
+    answers = 110  # httpx allows 100 connections per client unless told otherwise
+    fake_gemini.script(Behavior(chunks=["first ", "second"], gap=3.0, times=answers))
+    started = time.monotonic()
+    waited: list[float] = []
+    lock = threading.Lock()
+
+    def answer() -> None:
+        events = gemini.stream(PROMPT)
+        assert next(events) == TextDelta("first ")
+        with lock:
+            waited.append(time.monotonic() - started)
+        list(events)
+
+    threads = [threading.Thread(target=answer, daemon=True) for _ in range(answers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert len(waited) == answers
+    assert max(waited) < 2.5
