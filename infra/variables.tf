@@ -60,7 +60,7 @@ variable "chat_stream_timeout_seconds" {
 variable "streams_per_vcpu" {
   description = "Concurrent streams one vCPU serves (the sizing rule from make bench's open-loop mode, README Performance); the request concurrency is this times cpu."
   type        = number
-  default     = 32
+  default     = 64
 
   validation {
     condition     = var.streams_per_vcpu >= 1 && var.streams_per_vcpu <= 250
