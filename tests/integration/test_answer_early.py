@@ -3,6 +3,7 @@ and nothing of its answer is shown or stored unless the turn is."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from common import runtime
 from common.chat.events import Delta, FinalEvent, StreamItem
 from common.chat.turns import TurnRequest
+from common.db import create_db_engine
 from common.errors import DatabaseUnavailable
 from common.responses import MetaData
 from scripts.fake_gemini import Behavior
@@ -22,17 +24,23 @@ from tests.support import Env
 QUESTION = "Could you describe your shop in a few words?"
 
 
-@pytest.fixture
-def inserts_wait(env: Env) -> Iterator[sa.Connection]:
-    """Another session locks ``conversations`` against inserts (reads still pass) until the
-    test rolls it back: a turn being stored waits for it."""
-    engine = sa.create_engine(env.database_url.replace("postgresql://", "postgresql+pg8000://", 1))
+@contextlib.contextmanager
+def _inserts_wait(env: Env, table: str) -> Iterator[sa.Connection]:
+    """Another session locks ``table`` against inserts (reads still pass) until the caller
+    rolls it back: a turn being stored waits for it."""
+    engine = create_db_engine(env.database_url, pool_size=1)
     try:
         with engine.connect() as blocker:
-            blocker.execute(sa.text("LOCK TABLE conversations IN SHARE MODE"))
+            blocker.execute(sa.text(f"LOCK TABLE {table} IN SHARE MODE"))
             yield blocker
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def inserts_wait(env: Env) -> Iterator[sa.Connection]:
+    with _inserts_wait(env, "conversations") as blocker:
+        yield blocker
 
 
 def _in_thread(send: Callable[[], list[StreamItem]]) -> tuple[threading.Thread, dict[str, Any]]:
@@ -126,23 +134,18 @@ def test_a_follow_up_is_stored_before_the_model_is_asked(env: Env) -> None:
     assert isinstance(meta, MetaData)
     env.wait_for_answers()
     env.fake.reset()
-    engine = sa.create_engine(env.database_url.replace("postgresql://", "postgresql+pg8000://", 1))
-    try:
-        with engine.connect() as blocker:
-            blocker.execute(sa.text("LOCK TABLE messages IN SHARE MODE"))
-            follow_up = TurnRequest(
-                message="And do you ship abroad?",
-                conversation_id=meta.conversation_id,
-                conversation_token=meta.conversation_token,
-            )
-            sender, outcome = _in_thread(lambda: list(service.send(follow_up)))
-            _until(lambda: _waiting_for_the_lock(env))
-            time.sleep(0.3)
-            # Its prompt needs the stored history, and it might repeat an earlier send.
-            assert env.fake.stream_requests() == []
-            blocker.rollback()
-    finally:
-        engine.dispose()
+    follow_up = TurnRequest(
+        message="And do you ship abroad?",
+        conversation_id=meta.conversation_id,
+        conversation_token=meta.conversation_token,
+    )
+    with _inserts_wait(env, "messages") as blocker:
+        sender, outcome = _in_thread(lambda: list(service.send(follow_up)))
+        _until(lambda: _waiting_for_the_lock(env))
+        time.sleep(0.3)
+        # Its prompt needs the stored history, and it might repeat an earlier send.
+        assert env.fake.stream_requests() == []
+        blocker.rollback()
     sender.join(10)
     assert outcome["items"][-1].name == "done"
     assert len(env.fake.stream_requests()) == 1
