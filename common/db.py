@@ -57,6 +57,7 @@ def create_db_engine(raw_url: str, *, pool_size: int = 10, max_overflow: int | N
     url, connect_args = normalize_url(raw_url)
     connect_args.setdefault("timeout", 10)
     cache_placeholder_rewriting()
+    send_statements_in_one_round_trip()
     engine = sa.create_engine(
         url,
         connect_args=connect_args,
@@ -103,6 +104,42 @@ def cache_placeholder_rewriting() -> None:
 
     convert_paramstyle.cached = True  # type: ignore[attr-defined]
     pg8000.legacy.convert_paramstyle = convert_paramstyle
+
+
+def send_statements_in_one_round_trip() -> None:
+    """Make pg8000 send a statement with parameters (and ``COMMIT``) in one round trip, not three.
+
+    pg8000's ``execute_unnamed`` waits for the server after Parse, again after Describe, and then
+    after Bind and Execute, each behind its own Sync; nothing it sends depends on what the
+    server answered in between. Here the same messages go out together behind one Sync, as
+    libpq and asyncpg send them; the server answers them in order (the row description before
+    the rows), and an error skips to the Sync, so it is raised once everything is read.
+    A transaction of the turn went from 8 round trips to 4 (``make bench``, section (e)).
+    Also what a pooler in transaction mode needs: a Sync between Parse and Bind ends a
+    "transaction" to it, and outside an explicit one it may hand the server connection to
+    another client before the Bind. pg8000 is pinned in ``constraints.txt``;
+    ``tests/integration/test_unit_of_work.py`` checks results, errors and round trips.
+    """
+    import pg8000.core  # type: ignore[import-untyped]
+
+    core = pg8000.core
+    if getattr(core.CoreConnection.execute_unnamed, "pipelined", False):
+        return
+
+    def execute_unnamed(self: Any, statement: str, vals: Any = (), oids: Any = (), stream: Any = None) -> Any:
+        context = core.Context(statement, stream=stream)
+        params = core.make_params(self.py_types, vals)  # before anything is sent: it may raise
+        self.send_PARSE(core.NULL_BYTE, statement, oids)
+        self.send_DESCRIBE_STATEMENT(core.NULL_BYTE)
+        self.send_BIND(core.NULL_BYTE, params)
+        self.send_EXECUTE()
+        core._write(self._sock, core.SYNC_MSG)
+        core._flush(self._sock)  # a closed connection: pg8000's cursor turns the error into its own
+        self.handle_messages(context)
+        return context
+
+    execute_unnamed.pipelined = True  # type: ignore[attr-defined]
+    core.CoreConnection.execute_unnamed = execute_unnamed
 
 
 def send_at_once(connection: Any) -> None:

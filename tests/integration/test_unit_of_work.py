@@ -78,3 +78,87 @@ def test_cached_placeholder_rewriting_matches_pg8000s_own(statement: str) -> Non
         )
     named = {"x": 1}
     assert pg8000.legacy.convert_paramstyle("named", "SELECT :x", named) == ("SELECT $1", (1,))
+
+
+def _round_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements pg8000 waits for the server for, one entry per round trip, from now on."""
+    import pg8000.core
+
+    waited: list[str] = []
+    original = pg8000.core.CoreConnection.handle_messages
+
+    def counted(self: object, context: object) -> None:
+        waited.append(str(getattr(context, "statement", "")))
+        original(self, context)
+
+    monkeypatch.setattr(pg8000.core.CoreConnection, "handle_messages", counted)
+    return waited
+
+
+def test_a_statement_with_parameters_and_its_commit_are_one_round_trip_each(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pg8000 alone waits three times per statement (after Parse, Describe, Bind and Execute):
+    six round trips here, and sixteen for the two transactions of a turn."""
+    with runtime.engine().connect() as connection:
+        connection.execute(sa.text("SELECT 1"))  # checked out, pinged, in a transaction
+        waited = _round_trips(monkeypatch)
+        row = connection.execute(sa.text("SELECT CAST(:a AS int) + 1, CAST(:b AS text)"), {"a": 41, "b": "x"})
+        assert tuple(row.one()) == (42, "x")
+        connection.commit()
+    assert len(waited) == 2, waited
+    assert waited[1] == "commit"
+
+
+def test_values_of_every_kind_travel_both_ways(env: Env) -> None:
+    import datetime as dt
+    import uuid
+
+    values = {
+        "i": 7,
+        "t": "naïve 'quotes' \"double\" \\ {braces} $1 %s 🙂\nline",
+        "n": None,
+        "u": uuid.uuid4(),
+        "ts": dt.datetime(2026, 11, 25, 10, 30, 15, 123456, tzinfo=dt.UTC),
+        "f": 0.1,
+        "b": True,
+        "arr": [1, 2, 3],
+    }
+    sql = (
+        "SELECT CAST(:i AS int), CAST(:t AS text), CAST(:n AS text), CAST(:u AS uuid),"
+        " CAST(:ts AS timestamptz), CAST(:f AS float8), CAST(:b AS boolean), CAST(:arr AS int[])"
+    )
+    with runtime.engine().connect() as connection:
+        row = connection.execute(sa.text(sql), values).one()
+        rows = connection.execute(
+            sa.text("SELECT g, repeat(:t, g) FROM generate_series(1, :n) AS g"), {"t": "ab", "n": 3}
+        ).all()
+    assert tuple(row) == tuple(values.values())
+    assert [tuple(r) for r in rows] == [(1, "ab"), (2, "abab"), (3, "ababab")]
+
+
+def test_a_failing_statement_raises_and_leaves_the_connection_in_step(env: Env) -> None:
+    """An error at Parse (syntax), at Bind (a value the type rejects) or at Execute (a duplicate
+    key) is raised as before, and the next statement on the same connection gets its own answer
+    (nothing of the failed one is left unread)."""
+    with runtime.engine().connect() as connection:
+        pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        connection.execute(sa.text("CREATE TEMP TABLE pipelined (id int PRIMARY KEY, note text)"))
+        connection.execute(sa.text("INSERT INTO pipelined VALUES (:id, :note)"), {"id": 1, "note": "first"})
+        connection.commit()
+        failing = [
+            (sa.exc.ProgrammingError, "SELEC :x", {"x": 1}),
+            (sa.exc.DBAPIError, "SELECT CAST(:x AS uuid)", {"x": "not a uuid"}),
+            (sa.exc.IntegrityError, "INSERT INTO pipelined VALUES (:id, :note)", {"id": 1, "note": "again"}),
+        ]
+        for error, sql, params in failing:
+            with pytest.raises(error):
+                connection.execute(sa.text(sql), params)
+            connection.rollback()
+            updated = connection.execute(
+                sa.text("UPDATE pipelined SET note = :note WHERE id = :id RETURNING note"),
+                {"id": 1, "note": sql[:6]},
+            )
+            assert updated.scalar_one() == sql[:6]
+            connection.commit()
+        assert connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() == pid
