@@ -16,6 +16,9 @@ One run, a few minutes on 2 cores:
 - (i) the open-loop load model (``scripts.bench_open_loop``): Poisson arrivals, Gemini's cadence,
   one worker pinned to one CPU; the largest mean number of open streams that keeps the added
   time to first token p95 within 50 ms with no errors is the sizing rule per vCPU;
+- (j) a database farther away (``scripts.bench_far_db``): sequential turns, new conversations
+  and follow-ups, through a proxy that delays every packet (``--db-delay-ms``, 5 by default)
+  and through the same proxy without delay;
 - prints every figure next to its target from issues 8 and 18, and writes them as JSON.
 
 Targets are goals the run reports against; nothing here fails a build.
@@ -83,6 +86,7 @@ class Options:
     open_loop: tuple[int, ...]
     open_loop_seconds: float
     database_url: str
+    db_delay: float  # seconds each way for (j); 0: skip
     json_path: Path | None
     py_spy: Path | None
 
@@ -130,6 +134,12 @@ def _parser() -> argparse.ArgumentParser:
         "--open-loop-seconds", type=float, default=10.0, help="arrivals per open-loop level, s"
     )
     parser.add_argument(
+        "--db-delay-ms",
+        type=float,
+        default=5.0,
+        help="(j): turns against the database this far away each way, through a proxy (0: skip)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         help="a Postgres server; a throwaway database bench_<pid> is created on it",
@@ -160,6 +170,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         open_loop=tuple(int(s) for s in args.open_loop.split(",") if s.strip()),
         open_loop_seconds=args.open_loop_seconds,
         database_url=args.database_url,
+        db_delay=args.db_delay_ms / 1000,
         json_path=None if args.no_json else Path(args.json),
         py_spy=Path(args.py_spy) if args.py_spy else None,
     )
@@ -725,6 +736,9 @@ def bench(options: Options) -> dict[str, Any]:
 
         if options.open_loop:
             results["open_loop"] = _open_loop(options, env, fake_url)
+
+        if options.db_delay:
+            results["far_database"] = _far_database(options, env, database_url, fake_url)
     results["targets"] = targets(results, levels)
     return results
 
@@ -923,6 +937,24 @@ def _open_loop(options: Options, env: dict[str, str], fake_url: str) -> dict[str
     }
 
 
+def _far_database(options: Options, env: dict[str, str], database_url: str, fake_url: str) -> dict[str, Any]:
+    """(j) Sequential turns through a proxy to the database, with no delay and with the delay."""
+    from scripts import bench_far_db
+
+    script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
+    measured: dict[str, Any] = {"delay_ms_each_way": ms(options.db_delay)}
+    for name, delay in (("near", 0.0), ("far", options.db_delay)):
+        log(f"(j) turns against the database {ms(delay)} ms away each way")
+        with bench_far_db.delayed(database_url, delay) as url:
+            process, server = spawn_chat_stream({**env, "DATABASE_URL": url}, options.threads)
+            try:
+                wait_for_port(int(server.rsplit(":", 1)[1]), process)
+                measured[name] = bench_far_db.sequential_turns(server, max(options.single_samples // 2, 3))
+            finally:
+                stop(process)
+    return measured
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU of a server process and its children."""
     root = psutil.Process(pid)
@@ -1002,6 +1034,8 @@ def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str,
     _server_rows(rows, results)
     if "open_loop" in results:
         _open_loop_rows(rows, results["open_loop"])
+    if "far_database" in results:
+        _far_database_rows(rows, results["far_database"])
     return rows
 
 
@@ -1068,6 +1102,16 @@ def _open_loop_rows(rows: _Rows, loop: dict[str, Any]) -> None:
         rows.add(f"    open loop, {n:>3} streams/vCPU: server CPU per turn", level["cpu_ms_per_turn"], None)
     shown = f"{loop['streams_per_vcpu']}{'+' if loop['capped'] else ''}"
     rows.add("(i) sizing rule: streams per vCPU", shown, None, unit="")
+
+
+def _far_database_rows(rows: _Rows, far: dict[str, Any]) -> None:
+    for kind in ("new_conversation", "follow_up"):
+        for name, label in (("near", "0 ms"), ("far", f"{far['delay_ms_each_way']:g} ms each way")):
+            turns = far[name][kind]
+            row = rows.add(
+                f"(j) {kind.replace('_', ' ')}, database {label}: TTFT / done p50", turns["ttft_p50_ms"], None
+            )
+            row["value_p95"] = turns["total_p50_ms"]
 
 
 def render(results: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,15 +46,20 @@ class SseClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def events(self, path: str, body: dict[str, Any]) -> Iterator[tuple[float, bytes]]:
-        """POST ``body`` to ``path``; yield (arrival time, raw event block) as events complete.
+    def events(
+        self, path: str, body: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> Iterator[tuple[float, bytes]]:
+        """POST ``body`` to ``path`` (with ``headers``); yield (arrival time, raw event block) as
+        events complete.
 
         Raises ``HttpError`` for a status other than 200, ``OSError`` for a broken connection
         (the connection is closed either way unless the response was read to its end)."""
         payload = json.dumps(body).encode()
         head = (
             f"POST {path} HTTP/1.1\r\nHost: {self._host}\r\nContent-Type: application/json\r\n"
-            f"Accept: text/event-stream\r\nContent-Length: {len(payload)}\r\n\r\n"
+            f"Accept: text/event-stream\r\nContent-Length: {len(payload)}\r\n"
+            + "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+            + "\r\n"
         )
         finished = False
         try:

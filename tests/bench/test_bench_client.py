@@ -38,9 +38,18 @@ def _response(body: bytes, sizes: list[int]) -> bytes:
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[str, list[bytes], list[int]]]:
+def requests() -> list[bytes]:
+    return []
+
+
+# The server's URL, the responses it has still to give, and every connection it accepted.
+Server = tuple[str, list[bytes], list[int]]
+
+
+@pytest.fixture
+def server(requests: list[bytes]) -> Iterator[Server]:
     """Answers each request on a connection with the next scripted response, written a few
-    bytes at a time; records every request and the number of connections accepted."""
+    bytes at a time; records every request (in ``requests``) and the connections accepted."""
     listener = socket.create_server(("127.0.0.1", 0))
     responses: list[bytes] = []
     accepted: list[int] = []
@@ -61,6 +70,7 @@ def server() -> Iterator[tuple[str, list[bytes], list[int]]]:
                     length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
                     while len(body) < length:
                         body += conn.recv(65536)
+                    requests.append(head + b"\r\n\r\n" + body)
                     response = responses.pop(0)
                     for at in range(0, len(response), 7):
                         conn.sendall(response[at : at + 7])
@@ -73,7 +83,7 @@ def server() -> Iterator[tuple[str, list[bytes], list[int]]]:
 
 
 def test_events_are_read_whole_whatever_the_chunks_and_reads_cut_them(
-    server: tuple[str, list[bytes], list[int]],
+    server: Server,
 ) -> None:
     url, responses, accepted = server
     body = b"\n\n".join(EVENTS) + b"\n\n"
@@ -89,7 +99,7 @@ def test_events_are_read_whole_whatever_the_chunks_and_reads_cut_them(
 
 
 def test_a_status_other_than_200_is_an_error_with_its_body(
-    server: tuple[str, list[bytes], list[int]],
+    server: Server,
 ) -> None:
     url, responses, _ = server
     responses.append(b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 11\r\n\r\nslow down!!")
@@ -99,3 +109,18 @@ def test_a_status_other_than_200_is_an_error_with_its_body(
 
     assert raised.value.status == 429
     assert "slow down!!" in str(raised.value)
+
+
+def test_headers_go_with_the_request(server: Server, requests: list[bytes]) -> None:
+    """A follow-up carries its conversation's token."""
+    url, responses, _ = server
+    body = b"\n\n".join(EVENTS) + b"\n\n"
+    responses.append(_response(body, [len(body)]))
+
+    with SseClient(url) as client:
+        blocks = [block for _, block in client.events("/", {"m": 1}, {"X-Conversation-Token": "abc"})]
+
+    assert blocks == EVENTS
+    head, sent = requests[0].split(b"\r\n\r\n", 1)
+    assert b"\r\nX-Conversation-Token: abc" in head
+    assert sent == b'{"m": 1}'

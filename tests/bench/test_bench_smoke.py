@@ -36,6 +36,8 @@ FIGURES = [
     "(h) server CPU per chunk",
     "(i) open loop,   4 streams/vCPU: added TTFT p50 / p95",
     "(i) sizing rule: streams per vCPU",
+    "(j) new conversation, database 0 ms: TTFT / done p50",
+    "(j) follow up, database 1 ms each way: TTFT / done p50",
 ]
 
 
@@ -47,7 +49,7 @@ def test_bench_prints_every_figure_of_issues_8_and_18(tmp_path: Path) -> None:
             *(sys.executable, "-m", "scripts.bench", "--streams", "1,2", "--chunks", "3"),
             *("--ttft", "0.02", "--gap", "0.002", "--single-samples", "2", "--turns-per-stream", "1"),
             *("--cold-starts", "1", "--cpu-turns", "2", "--rss-streams", "4"),
-            *("--open-loop", "4", "--open-loop-seconds", "3"),
+            *("--open-loop", "4", "--open-loop-seconds", "3", "--db-delay-ms", "1"),
             *("--database-url", server_url, "--json", str(report)),
         ],
         cwd=REPO_ROOT,
