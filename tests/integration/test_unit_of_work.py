@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from common import runtime
+from common.db import create_db_engine
 from common.errors import DatabaseUnavailable
 from tests.support import Env
 
@@ -108,6 +109,41 @@ def test_a_statement_with_parameters_and_its_commit_are_one_round_trip_each(
         connection.commit()
     assert len(waited) == 2, waited
     assert waited[1] == "commit"
+
+
+def test_a_transaction_on_a_pooled_connection_is_three_round_trips(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BEGIN (the pool's pre-ping), the statement, COMMIT: eight round trips with pg8000 and
+    SQLAlchemy as they come (BEGIN, a ping statement, three for the statement, three for COMMIT)."""
+    engine = runtime.engine()
+    with engine.connect() as connection:  # the pool has a connection that was used before
+        connection.execute(sa.text("SELECT 1"))
+    waited = _round_trips(monkeypatch)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT CAST(:a AS int)"), {"a": 3}).scalar_one() == 3
+        connection.commit()
+    assert [w.split()[0] for w in waited] == ["begin", "SELECT", "commit"]
+
+
+def test_a_connection_that_died_in_the_pool_is_replaced_before_it_is_used(env: Env) -> None:
+    """The pre-ping (now the BEGIN) finds a connection the server closed while it sat in the
+    pool (an administrator, a restart, a serverless database suspending): the next transaction
+    gets a fresh one instead of an error. SQLAlchemy's own ping let pg8000's "connection reset"
+    through about every other time; five rounds make that failure show."""
+    engine = runtime.engine()
+    other = create_db_engine(env.database_url, pool_size=1)  # not a connection of the same pool
+    try:
+        for _ in range(5):
+            with engine.connect() as connection:
+                pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            with other.connect() as admin:
+                admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+            with engine.connect() as connection:
+                assert connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        other.dispose()
 
 
 def test_values_of_every_kind_travel_both_ways(env: Env) -> None:
