@@ -18,6 +18,7 @@ from common.chat.turns import TurnRequest, TurnStarted, start_turn
 from common.gemini import HANDOFF_FUNCTION
 from common.handoff.phrases import asks_for_a_person
 from common.llm import Prompt
+from common.repositories.progress import ProgressConnection
 from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
 from tests.fakes import FakeLLM, FlakyUnitOfWork
@@ -196,7 +197,7 @@ def _writer(uow: object) -> AnswerWriter:
     return AnswerWriter(
         uow=uow,  # type: ignore[arg-type]
         relays=RelayRegistry(),
-        checkpoints=Checkpointer(runtime.unit_of_work()),
+        checkpoints=Checkpointer(ProgressConnection(runtime.engine())),
         settings=runtime.chat_settings(),
     )
 
