@@ -29,7 +29,12 @@ def test_a_reply_reaches_the_stream_by_polling_when_the_listener_is_down(
         "/handoff", headers={"X-Conversation-Token": token}, json={"conversation_id": meta["conversation_id"]}
     )
     stream = EventStream(
-        uow=runtime.unit_of_work(), hub=EventHub(_no_database_listener), heartbeat_seconds=5, poll_seconds=30
+        uow=runtime.unit_of_work(),
+        hub=EventHub(_no_database_listener),
+        heartbeat_seconds=5,
+        poll_seconds=30,
+        # The stream ends on its own soon after the test, not once the test database is gone.
+        max_seconds=8,
     )
     events = open_events(
         stream=stream,
