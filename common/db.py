@@ -86,11 +86,11 @@ def _ping_by_beginning(ping: Any) -> Any:
     A connection in autocommit, or already in a transaction, is pinged as SQLAlchemy does.
     """
 
+    import pg8000.exceptions  # type: ignore[import-untyped]
+
     def do_ping(dbapi_connection: Any) -> bool:
         if dbapi_connection.autocommit or dbapi_connection._in_transaction:
             return bool(ping(dbapi_connection))
-        import pg8000.exceptions  # type: ignore[import-untyped]
-
         try:
             dbapi_connection.execute_simple("begin transaction")
         except AttributeError as exc:  # pg8000 once its socket is gone, as its cursor says it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -58,7 +59,8 @@ def read_events(body: Iterable[bytes]) -> Iterator[Any]:
     pending = b""
     data: list[bytes] = []
     loose = b""
-    for piece in body:
+    # A blank line after the body ends its last event, whether or not the body ended it.
+    for piece in itertools.chain(body, (b"\n\n",)):
         pending += piece
         *lines, pending = pending.split(b"\n")
         for raw in lines:
@@ -74,9 +76,5 @@ def read_events(body: Iterable[bytes]) -> Iterator[Any]:
                 if loose.count(b"{") == loose.count(b"}"):
                     yield json.loads(loose)
                     loose = b""
-    if pending.strip():
-        data.append(pending.strip()[5:].strip() if pending.startswith(b"data:") else pending.strip())
-    if data:
-        yield json.loads(b"\n".join(data))
     if loose.strip():
         yield json.loads(loose)

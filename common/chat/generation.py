@@ -222,7 +222,7 @@ class AnswerWriter:
         started: float,
         events: Iterator[StreamEvent] | Prefetched | None = None,
     ) -> RelayedAnswer:
-        """``events``: the model's stream when it was asked already (``_start_early``)."""
+        """``events``: the model's stream when it was asked already (``start_early``)."""
         answer = RelayedAnswer()
         last_checkpoint = started
         limits = self.settings

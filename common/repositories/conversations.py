@@ -252,7 +252,8 @@ class ConversationRepository:
     def finish_message(self, message_id: uuid.UUID, **fields: Any) -> None:
         """Store the writer's outcome. It wins over ``answer_lost``: a lease that expired while
         the database was unreachable is resolved by the answer itself once it can be saved."""
-        values = {"error_code": None, **fields, "updated_at": utcnow(), "completed_at": utcnow()}
+        now = utcnow()
+        values = {"error_code": None, **fields, "updated_at": now, "completed_at": now}
         statement = _finish_message_statement(tuple(sorted(values)))
         self.session.execute(
             statement, {"message_id": message_id, **{f"new_{k}": v for k, v in values.items()}}
