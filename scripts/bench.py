@@ -269,6 +269,7 @@ class Stream:
     final: str | None = None
     error: str | None = None
     done_at: float | None = None
+    meta: dict[str, Any] | None = None
 
     @property
     def ttft(self) -> float | None:
@@ -288,12 +289,18 @@ class Stream:
         return None
 
 
-def chat_turn(client: SseClient, url: str) -> Stream:
-    """POST one new conversation to chat_stream and time every SSE event as it arrives."""
+def chat_turn(client: SseClient, url: str, follow_up: Stream | None = None) -> Stream:
+    """POST one turn to chat_stream and time every SSE event as it arrives: a new conversation,
+    or the next message in the conversation of ``follow_up`` (an earlier turn's stream)."""
     marker = uuid.uuid4().hex
     stream = Stream(marker, time.time())
+    body: dict[str, Any] = {"message": _question(marker)}
+    headers = {}
+    if follow_up is not None and follow_up.meta is not None:
+        body["conversation_id"] = follow_up.meta["conversation_id"]
+        headers["X-Conversation-Token"] = follow_up.meta["conversation_token"]
     try:
-        for now, block in client.events(urlsplit(url).path or "/", {"message": _question(marker)}):
+        for now, block in client.events(urlsplit(url).path or "/", body, headers):
             if stream.first_byte_at is None:
                 stream.first_byte_at = now
             _take_event(stream, block.decode(), now)
@@ -311,6 +318,8 @@ def _take_event(stream: Stream, block: str, now: float) -> None:
             data += line[len("data: ") :]
     if name == "delta":
         stream.deltas.append((now, json.loads(data)["text"]))
+    elif name == "meta":
+        stream.meta = json.loads(data)
     elif name in ("done", "error"):
         stream.final = name
         stream.done_at = now
@@ -1111,7 +1120,10 @@ def _far_database_rows(rows: _Rows, far: dict[str, Any]) -> None:
             row = rows.add(
                 f"(j) {kind.replace('_', ' ')}, database {label}: TTFT / done p50", turns["ttft_p50_ms"], None
             )
-            row["value_p95"] = turns["total_p50_ms"]
+            row["value_done_p50"] = turns["total_p50_ms"]
+            rows.add(
+                f"    {kind.replace('_', ' ')}, database {label}: failed turns", turns["errors"], 0, unit=""
+            )
 
 
 def render(results: dict[str, Any]) -> str:
@@ -1127,8 +1139,9 @@ def render(results: dict[str, Any]) -> str:
     for row in results["targets"]:
         value = row["value"]
         shown = "n/a" if value is None else value if isinstance(value, str) else f"{value:g}"
-        if "value_p95" in row:
-            shown += f" / {'n/a' if row['value_p95'] is None else format(row['value_p95'], 'g')}"
+        for second in ("value_p95", "value_done_p50"):
+            if second in row:
+                shown += f" / {'n/a' if row[second] is None else format(row[second], 'g')}"
         shown += f" {row['unit']}".rstrip()
         target = "" if row["target"] is None else f"<= {row['target']:g}"
         lines.append(f"{row['figure']:<60} {shown:>18}  {target:>9}  {row['verdict'] or ''}")

@@ -63,23 +63,36 @@ class SseClient:
         )
         finished = False
         try:
-            sock = self._connected()
-            sock.sendall(head.encode() + payload)
-            status, headers = self._read_head()
+            status, response = self._exchange(head.encode() + payload)
+            keep = response.get("connection") != "close"
             if status != 200:
-                text = self._read_sized(int(headers.get("content-length", "0"))).decode(errors="replace")
-                finished = headers.get("connection") != "close"
+                text = self._read_sized(int(response.get("content-length", "0"))).decode(errors="replace")
+                finished = keep
                 raise HttpError(status, text)
-            if headers.get("transfer-encoding") != "chunked":
-                size = int(headers.get("content-length", "0"))
+            if response.get("transfer-encoding") != "chunked":
+                size = int(response.get("content-length", "0"))
                 yield from _blocks(self._read_sized(size), time.time())
-                finished = headers.get("connection") != "close"
-                return
-            yield from self._chunked_events()
-            finished = headers.get("connection") != "close"
+            else:
+                yield from self._chunked_events()
+            finished = keep
         finally:
             if not finished:
                 self.close()
+
+    def _exchange(self, request: bytes) -> tuple[int, dict[str, str]]:
+        """Send ``request`` and read the response's head. A kept-alive connection that the server
+        closed while it was idle (gunicorn does after its keep-alive time, 2 s) fails before any
+        byte of a response: the request then goes once more, on a new connection."""
+        reused = self._sock is not None
+        try:
+            self._connected().sendall(request)
+            return self._read_head()
+        except OSError:
+            if not reused or self._buffer:
+                raise
+            self.close()
+            self._connected().sendall(request)
+            return self._read_head()
 
     def _connected(self) -> socket.socket:
         if self._sock is None:

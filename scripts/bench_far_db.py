@@ -14,15 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -78,57 +73,28 @@ def delayed(database_url: str, delay: float) -> Iterator[str]:
         stop(process)
 
 
-@dataclass(frozen=True)
-class Timed:
-    ttft: float
-    total: float
+def sequential_turns(url: str, pairs: int) -> dict[str, dict[str, Any]]:
+    """``pairs`` new conversations, each followed by one follow-up: per kind, the p50 of time
+    to first token and to the end (ms) and the number of turns that failed."""
+    from scripts.bench import Stream, chat_turn, ms, percentile
 
-
-def _turn(
-    client: SseClient, url: str, body: dict[str, Any], headers: dict[str, str]
-) -> tuple[Timed, dict[str, Any]]:
-    """One turn: its time to the first delta and to the end, and its ``meta``."""
-    sent = time.time()
-    first: float | None = None
-    end = sent
-    meta: dict[str, Any] = {}
-    final = ""
-    for now, block in client.events(urlsplit(url).path or "/", body, headers):
-        fields = dict(line.split(": ", 1) for line in block.decode().split("\n") if ": " in line)
-        name = fields.get("event")
-        if name == "meta":
-            meta = json.loads(fields["data"])
-        elif name == "delta" and first is None:
-            first = now
-        elif name in ("done", "error"):
-            final, end = name, now
-    if final != "done" or first is None:
-        raise RuntimeError(f"a turn against the far database ended with {final or 'nothing'}")
-    return Timed(first - sent, end - sent), meta
-
-
-def sequential_turns(url: str, pairs: int) -> dict[str, dict[str, float]]:
-    """``pairs`` new conversations, each followed by one follow-up; p50 of each kind, in ms."""
-    timed: dict[str, list[Timed]] = {"new_conversation": [], "follow_up": []}
+    turns: dict[str, list[Stream]] = {"new_conversation": [], "follow_up": []}
     with SseClient(url) as client:
         for i in range(pairs + 1):  # the first pair warms the pool and the checkpoint writer up
-            new, meta = _turn(client, url, {"message": f"far-{i}: when will my order arrive?"}, {})
-            follow, _ = _turn(
-                client,
-                url,
-                {"message": "and can I return it?", "conversation_id": meta["conversation_id"]},
-                {"X-Conversation-Token": meta["conversation_token"]},
-            )
+            new = chat_turn(client, url)
+            follow = chat_turn(client, url, follow_up=new)
             if i:
-                timed["new_conversation"].append(new)
-                timed["follow_up"].append(follow)
-    return {
-        kind: {
-            "ttft_p50_ms": round(statistics.median(t.ttft for t in turns) * 1000, 1),
-            "total_p50_ms": round(statistics.median(t.total for t in turns) * 1000, 1),
+                turns["new_conversation"].append(new)
+                turns["follow_up"].append(follow)
+    measured: dict[str, dict[str, Any]] = {}
+    for kind, streams in turns.items():
+        done = [s for s in streams if s.final == "done" and not s.error and s.ttft is not None]
+        measured[kind] = {
+            "ttft_p50_ms": ms(percentile([s.ttft for s in done if s.ttft is not None], 50)),
+            "total_p50_ms": ms(percentile([s.total for s in done if s.total is not None], 50)),
+            "errors": len(streams) - len(done),
         }
-        for kind, turns in timed.items()
-    }
+    return measured
 
 
 if __name__ == "__main__":

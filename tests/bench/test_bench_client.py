@@ -64,8 +64,10 @@ def server(requests: list[bytes]) -> Iterator[Server]:
             with conn:
                 while responses:
                     request = b""
-                    while b"\r\n\r\n" not in request:
-                        request += conn.recv(65536)
+                    while b"\r\n\r\n" not in request and (received := conn.recv(65536)):
+                        request += received
+                    if b"\r\n\r\n" not in request:
+                        break  # the client closed the connection
                     head, body = request.split(b"\r\n\r\n", 1)
                     length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
                     while len(body) < length:
@@ -89,7 +91,7 @@ def test_events_are_read_whole_whatever_the_chunks_and_reads_cut_them(
     body = b"\n\n".join(EVENTS) + b"\n\n"
     responses += [_response(body, [3, 10, 1, 40]), _response(body, [len(body)])]
 
-    with SseClient(url) as client:
+    with SseClient(url, timeout=5) as client:
         first = [block for _, block in client.events("/", {"message": "hi"})]
         second = [block for _, block in client.events("/", {"message": "again"})]
 
@@ -104,7 +106,7 @@ def test_a_status_other_than_200_is_an_error_with_its_body(
     url, responses, _ = server
     responses.append(b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 11\r\n\r\nslow down!!")
 
-    with SseClient(url) as client, pytest.raises(HttpError) as raised:
+    with SseClient(url, timeout=5) as client, pytest.raises(HttpError) as raised:
         list(client.events("/", {"message": "hi"}))
 
     assert raised.value.status == 429
@@ -117,10 +119,26 @@ def test_headers_go_with_the_request(server: Server, requests: list[bytes]) -> N
     body = b"\n\n".join(EVENTS) + b"\n\n"
     responses.append(_response(body, [len(body)]))
 
-    with SseClient(url) as client:
+    with SseClient(url, timeout=5) as client:
         blocks = [block for _, block in client.events("/", {"m": 1}, {"X-Conversation-Token": "abc"})]
 
     assert blocks == EVENTS
     head, sent = requests[0].split(b"\r\n\r\n", 1)
     assert b"\r\nX-Conversation-Token: abc" in head
     assert sent == b'{"m": 1}'
+
+
+def test_a_kept_connection_the_server_closed_meanwhile_is_replaced(server: Server) -> None:
+    """gunicorn closes an idle kept-alive connection after 2 s: the next request on it goes
+    again on a new connection instead of failing the turn."""
+    url, responses, accepted = server
+    body = b"\n\n".join(EVENTS) + b"\n\n"
+    responses.append(_response(body, [len(body)]))
+
+    with SseClient(url, timeout=5) as client:
+        assert [block for _, block in client.events("/", {"m": 1})] == EVENTS
+        time.sleep(0.2)  # the server has no response left for this connection and closes it
+        responses.append(_response(body, [len(body)]))
+        assert [block for _, block in client.events("/", {"m": 2})] == EVENTS
+
+    assert len(accepted) == 2
