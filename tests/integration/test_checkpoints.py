@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from common import runtime
@@ -16,6 +17,21 @@ from common.repositories.progress import ProgressConnection
 from common.tokens import TokenKeys
 from tests.fakes import FlakyProgress
 from tests.support import Env
+
+
+@pytest.fixture
+def new_writer() -> Iterator[Callable[..., Checkpointer]]:
+    """Checkpoint writers that are stopped after the test: a writer otherwise keeps its thread
+    and its pooled connection for half a minute (and its leases renewed, if a test failed)."""
+    made: list[Checkpointer] = []
+
+    def make(store: Any, **options: Any) -> Checkpointer:
+        made.append(Checkpointer(store, **options))
+        return made[-1]
+
+    yield make
+    for writer in made:
+        writer.stop(timeout=1)
 
 
 def _streaming_answer(env: Env) -> TurnStarted:
@@ -30,9 +46,9 @@ def _content(env: Env, turn: TurnStarted) -> str:
     )
 
 
-def test_the_newest_text_is_written(env: Env) -> None:
+def test_the_newest_text_is_written(env: Env, new_writer: Callable[..., Checkpointer]) -> None:
     turn = _streaming_answer(env)
-    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+    checkpoints = new_writer(ProgressConnection(runtime.engine()))
 
     for text in ("Hel", "Hello", "Hello, wor"):
         checkpoints.save(turn.assistant_message_id, text)
@@ -41,9 +57,11 @@ def test_the_newest_text_is_written(env: Env) -> None:
     assert _content(env, turn) == "Hello, wor"
 
 
-def test_text_of_any_characters_is_saved_as_it_is_for_several_answers_at_once(env: Env) -> None:
+def test_text_of_any_characters_is_saved_as_it_is_for_several_answers_at_once(
+    env: Env, new_writer: Callable[..., Checkpointer]
+) -> None:
     first, second = _streaming_answer(env), _streaming_answer(env)
-    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+    checkpoints = new_writer(ProgressConnection(runtime.engine()))
     awkward = 'Quotes " and \\ backslash, {braces}, commas,\n\ttabs, NULL, «ünïcødé» 🚚'
 
     checkpoints.save(first.assistant_message_id, awkward)
@@ -57,13 +75,15 @@ def test_text_of_any_characters_is_saved_as_it_is_for_several_answers_at_once(en
     assert _content(env, second) == "NULL"
 
 
-def test_a_checkpoint_never_overwrites_a_finished_answer(env: Env) -> None:
+def test_a_checkpoint_never_overwrites_a_finished_answer(
+    env: Env, new_writer: Callable[..., Checkpointer]
+) -> None:
     turn = _streaming_answer(env)
     env.execute(
         "UPDATE messages SET status = 'complete', content = 'Final.' WHERE id = :id",
         id=turn.assistant_message_id,
     )
-    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+    checkpoints = new_writer(ProgressConnection(runtime.engine()))
 
     checkpoints.save(turn.assistant_message_id, "Fina")
 
@@ -71,10 +91,12 @@ def test_a_checkpoint_never_overwrites_a_finished_answer(env: Env) -> None:
     assert _content(env, turn) == "Final."
 
 
-def test_a_database_outage_skips_checkpoints_without_failing(env: Env) -> None:
+def test_a_database_outage_skips_checkpoints_without_failing(
+    env: Env, new_writer: Callable[..., Checkpointer]
+) -> None:
     turn = _streaming_answer(env)
     flaky = FlakyProgress(ProgressConnection(runtime.engine()), failures=1)
-    checkpoints = Checkpointer(flaky, backoff_seconds=0.05)
+    checkpoints = new_writer(flaky, backoff_seconds=0.05)
 
     checkpoints.save(turn.assistant_message_id, "lost")
     assert checkpoints.flush()
@@ -95,9 +117,11 @@ class _Shown:
         self.calls.append(upto)
 
 
-def test_text_is_reported_shown_only_once_it_is_saved(env: Env) -> None:
+def test_text_is_reported_shown_only_once_it_is_saved(
+    env: Env, new_writer: Callable[..., Checkpointer]
+) -> None:
     first, second = _streaming_answer(env), _streaming_answer(env)
-    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+    checkpoints = new_writer(ProgressConnection(runtime.engine()))
     shown_first, shown_second = _Shown(), _Shown()
 
     checkpoints.save(first.assistant_message_id, "One", shown_first)
@@ -109,15 +133,18 @@ def test_text_is_reported_shown_only_once_it_is_saved(env: Env) -> None:
     assert shown_second.calls[-1] == 10 and _content(env, second) == "Two, three"
 
 
-def test_while_the_database_fails_text_is_shown_without_waiting(env: Env) -> None:
+def test_while_the_database_fails_text_is_shown_without_waiting(
+    env: Env, new_writer: Callable[..., Checkpointer]
+) -> None:
     turn = _streaming_answer(env)
     flaky = FlakyProgress(ProgressConnection(runtime.engine()), failures=2)
-    checkpoints = Checkpointer(flaky, backoff_seconds=0.5)
+    checkpoints = new_writer(flaky, backoff_seconds=0.5)
     shown = _Shown()
 
     checkpoints.save(turn.assistant_message_id, "Not", shown)
     until = time.monotonic() + 5
-    while flaky.failed == 0 and time.monotonic() < until:
+    # The writer reports the text shown once its failed pass is over (and it knows it failed).
+    while 3 not in shown.calls and time.monotonic() < until:
         time.sleep(0.005)
     assert flaky.failed == 1
     # The writer is backing off after the failure: the next text is shown at once, by save itself.
@@ -129,10 +156,10 @@ def test_while_the_database_fails_text_is_shown_without_waiting(env: Env) -> Non
     assert _content(env, turn) == "Not saved yet"  # kept and written once the database is back
 
 
-def test_a_pass_that_hangs_does_not_hold_text_back(env: Env) -> None:
+def test_a_pass_that_hangs_does_not_hold_text_back(env: Env, new_writer: Callable[..., Checkpointer]) -> None:
     """A database that hangs (here: a row lock another session holds) rather than fails."""
     turn = _streaming_answer(env)
-    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+    checkpoints = new_writer(ProgressConnection(runtime.engine()))
     shown = _Shown()
     locker = create_db_engine(env.database_url, pool_size=1)
     with locker.connect() as other:
@@ -167,10 +194,12 @@ class _Recording:
         self.real.close()
 
 
-def test_a_pass_sends_only_the_text_after_what_is_saved(env: Env) -> None:
+def test_a_pass_sends_only_the_text_after_what_is_saved(
+    env: Env, new_writer: Callable[..., Checkpointer]
+) -> None:
     turn = _streaming_answer(env)
     store = _Recording()
-    checkpoints = Checkpointer(store)
+    checkpoints = new_writer(store)
     checkpoints.hold(turn.assistant_message_id)
 
     checkpoints.save(turn.assistant_message_id, "Hello")
