@@ -88,8 +88,19 @@ def parse_json(request: flask.Request, model: type[Model], *, max_bytes: int) ->
         raise InvalidRequest(describe_validation_error(exc), code=_validation_code(exc)) from exc
 
 
+# Body fields whose malformed value has an error code of its own (README, openapi.yaml).
+_FIELD_CODES = {"conversation_id": "invalid_conversation_id"}
+
+
 def _validation_code(exc: ValidationError) -> str:
-    return "invalid_json" if any(e["type"] == "json_invalid" for e in exc.errors()) else "invalid_request"
+    """The code for the error ``describe_validation_error`` describes (the first one)."""
+    errors = exc.errors()
+    if any(e["type"] == "json_invalid" for e in errors):
+        return "invalid_json"
+    location = errors[0]["loc"]
+    if len(location) == 1 and location[0] in _FIELD_CODES:
+        return _FIELD_CODES[str(location[0])]
+    return "invalid_request"
 
 
 def describe_validation_error(exc: ValidationError) -> str:

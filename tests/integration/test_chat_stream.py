@@ -190,8 +190,13 @@ def _fresh_chat() -> FlaskClient:
         (b'{"message": null}', "application/json", 400, "invalid_request"),
         (b'["hi"]', "application/json", 400, "invalid_request"),
         (b"{}", "application/json", 400, "invalid_request"),
-        (b'{"message": "hi", "conversation_id": 5}', "application/json", 400, "invalid_request"),
-        (b'{"message": "hi", "conversation_id": "not-a-uuid"}', "application/json", 400, "invalid_request"),
+        (b'{"message": "hi", "conversation_id": 5}', "application/json", 400, "invalid_conversation_id"),
+        (
+            b'{"message": "hi", "conversation_id": "not-a-uuid"}',
+            "application/json",
+            400,
+            "invalid_conversation_id",
+        ),
         (b'{"message": "hi", "client_message_id": "has spaces"}', "application/json", 400, "invalid_request"),
         (b'{"message": "hi", "extra": 1}', "application/json", 400, "invalid_request"),
         (b'{"message": "hi"}', "text/plain", 415, "unsupported_media_type"),
@@ -252,12 +257,14 @@ def test_oversized_chunked_body_is_413(env: Env, chat: FlaskClient) -> None:
     ("conversation_id", "token", "code"),
     [
         (str(uuid.uuid1()), "t" * 43, "invalid_conversation_id"),  # not a random (v4) UUID
+        ("nope", "t" * 43, "invalid_conversation_id"),  # not a UUID at all
+        (42, "t" * 43, "invalid_conversation_id"),  # not even a string
         (str(uuid.uuid4()), "t" * 42, "invalid_conversation_token"),  # under 256 bits
         (str(uuid.uuid4()), "t" * 42 + "!", "invalid_conversation_token"),  # not base64url
     ],
 )
 def test_a_malformed_conversation_id_or_short_token_is_400(
-    env: Env, chat: FlaskClient, conversation_id: str, token: str | None, code: str
+    env: Env, chat: FlaskClient, conversation_id: object, token: str | None, code: str
 ) -> None:
     headers = {"X-Conversation-Token": token} if token else {}
 

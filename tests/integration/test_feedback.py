@@ -75,6 +75,24 @@ def test_invalid_feedback_is_400(
     assert env.count("feedback") == 0
 
 
+def test_a_malformed_conversation_id_in_feedback_is_400_invalid_conversation_id(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    meta = send(chat, "Returns?").meta
+
+    response = _rate(
+        history,
+        meta["conversation_token"],
+        conversation_id="nope",
+        message_id=meta["assistant_message_id"],
+        rating="up",
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_conversation_id"
+    assert env.count("feedback") == 0
+
+
 def test_a_comment_of_500_characters_is_accepted(env: Env, chat: FlaskClient, history: FlaskClient) -> None:
     meta = send(chat, "Returns?").meta
 

@@ -68,6 +68,18 @@ def test_a_malformed_email_is_a_400(chat: FlaskClient, history: FlaskClient, ema
     assert response.get_json()["error"]["code"] == "invalid_request"
 
 
+def test_a_malformed_conversation_id_in_a_handoff_is_400_invalid_conversation_id(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    meta = send(chat, "Hello there, my order").meta
+
+    response = _handoff(history, {**meta, "conversation_id": "not-a-uuid"})
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_conversation_id"
+    assert env.count("handoffs") == 0
+
+
 def test_handoff_and_events_with_a_wrong_token_are_404(chat: FlaskClient, history: FlaskClient) -> None:
     meta = send(chat, "Where is my order?").meta
     wrong = {**meta, "conversation_token": "x" * 43}
