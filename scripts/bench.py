@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import resource
 import statistics
@@ -668,6 +669,10 @@ def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]
     runtime.reset()
     app = functions_framework.create_app("chat_stream", str(REPO_ROOT / "functions/chat_stream/main.py"))
     client: FlaskClient = app.test_client()
+    # The app logs a JSON line per request to stdout: not among the bench's figures.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
 
     def turn(body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
         response = client.post("/", json=body, headers=headers or {})
@@ -699,6 +704,7 @@ def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]
     finally:
         engine.dispose()
         runtime.reset()
+        root.setLevel(level)
     return counts
 
 
