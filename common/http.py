@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import flask
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug import exceptions as werkzeug_errors
 
 from common import logs
 from common.config import ConfigError, get_settings
@@ -19,6 +19,7 @@ from common.errors import (
     AppError,
     InvalidRequest,
     NotConfigured,
+    NotFound,
     PayloadTooLarge,
     UnsupportedMediaType,
     method_not_allowed,
@@ -38,7 +39,7 @@ def serve_unrouted_paths(function: View) -> None:
     a path with a newline) through it anyway, so every answer keeps the JSON contract."""
     import functions_framework
 
-    functions_framework.errorhandler(NotFound)(lambda _error: function(flask.request))
+    functions_framework.errorhandler(werkzeug_errors.NotFound)(lambda _error: function(flask.request))
 
 
 def json_response(
@@ -78,7 +79,7 @@ def parse_json(request: flask.Request, model: type[Model], *, max_bytes: int) ->
     request.max_content_length = max_bytes + 1
     try:
         raw = request.get_data(cache=True)
-    except RequestEntityTooLarge as exc:
+    except werkzeug_errors.RequestEntityTooLarge as exc:
         raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes") from exc
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes")
@@ -134,9 +135,16 @@ def _cors_headers(request: flask.Request) -> dict[str, str]:
     }
 
 
-def serve(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
+def serve_paths(request: flask.Request, paths: Mapping[str, Mapping[str, View]]) -> flask.Response:
+    """``serve`` for a function whose paths each take their own methods (``""`` is the function's
+    own URL, ``"/feedback"`` one below it); any other path answers 404 ``not_found``."""
+    return serve(request, paths.get(request.path.rstrip("/")))
+
+
+def serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.Response:
     """Dispatch by method, answer CORS preflights, turn errors into JSON responses, and write
-    one structured log line per request (for a stream, when it ends)."""
+    one structured log line per request (for a stream, when it ends). ``routes`` None: the
+    path does not exist (404 whatever the method)."""
     entry = _request_log(request)
     context = logs.begin(entry)
     try:
@@ -179,12 +187,14 @@ def _log_at_end(body: Iterable[Any], entry: logs.RequestLog, status: int) -> Ite
         logs.end(context)
 
 
-def _serve(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
+def _serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.Response:
     try:
         cors = _cors_headers(request)
     except ConfigError as exc:
         return error_response(NotConfigured(str(exc)))
-    if request.method == "OPTIONS":
+    if routes is None:
+        response = error_response(NotFound(f"no such path: {request.path[:80]}", code="not_found"))
+    elif request.method == "OPTIONS":
         response = flask.Response(status=204)
         if cors:
             cors.update(

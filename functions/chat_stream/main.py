@@ -15,7 +15,7 @@ from common import runtime, sse
 from common.chat.turns import TurnRequest
 from common.config import get_settings
 from common.errors import InvalidRequest, PayloadTooLarge, conversation_not_found
-from common.http import client_address, parse_json, serve, serve_unrouted_paths, sse_response
+from common.http import client_address, parse_json, serve_paths, serve_unrouted_paths, sse_response
 from common.logs import configure_logging, label
 from common.schemas import ChatBody
 from common.tokens import fingerprint, well_formed_token
@@ -25,7 +25,7 @@ configure_logging()
 
 @functions_framework.http
 def chat_stream(request: flask.Request) -> flask.Response:
-    return serve(request, {"POST": send_message, "GET": resume_answer})
+    return serve_paths(request, {"": {"POST": send_message, "GET": resume_answer}})
 
 
 serve_unrouted_paths(chat_stream)

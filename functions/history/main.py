@@ -10,10 +10,10 @@ import functions_framework
 from common import runtime
 from common.config import get_settings
 from common.console import feedback
-from common.errors import InvalidRequest, method_not_allowed
+from common.errors import InvalidRequest
 from common.handoff import events as handoff_events
 from common.handoff import requests as handoff_requests
-from common.http import json_response, parse_json, serve, serve_unrouted_paths, sse_response
+from common.http import json_response, parse_json, serve_paths, serve_unrouted_paths, sse_response
 from common.logs import configure_logging
 from common.schemas import FeedbackBody, HandoffBody
 from common.services import history as history_service
@@ -27,28 +27,19 @@ MAX_POSITION = 2**31 - 1
 
 @functions_framework.http
 def history(request: flask.Request) -> flask.Response:
-    return serve(request, {"GET": read, "POST": post})
+    return serve_paths(
+        request,
+        {
+            "": {"GET": get_history},
+            "/suggestions": {"GET": get_suggestions},
+            "/events": {"GET": get_events},
+            "/feedback": {"POST": post_feedback},
+            "/handoff": {"POST": post_handoff},
+        },
+    )
 
 
 serve_unrouted_paths(history)
-
-
-def read(request: flask.Request) -> flask.Response:
-    path = request.path.rstrip("/")
-    if path == "/suggestions":
-        return get_suggestions()
-    if path == "/events":
-        return get_events(request)
-    return get_history(request)
-
-
-def post(request: flask.Request) -> flask.Response:
-    path = request.path.rstrip("/")
-    if path == "/feedback":
-        return post_feedback(request)
-    if path == "/handoff":
-        return post_handoff(request)
-    raise method_not_allowed("use GET, OPTIONS", allow="GET, OPTIONS")
 
 
 def post_handoff(request: flask.Request) -> flask.Response:
@@ -89,7 +80,7 @@ def post_feedback(request: flask.Request) -> flask.Response:
     return flask.Response(status=204)
 
 
-def get_suggestions() -> flask.Response:
+def get_suggestions(request: flask.Request) -> flask.Response:
     """``GET /history/suggestions``: questions to start with, from the shop's FAQ (public)."""
     return json_response(welcome.suggestions(knowledge=runtime.knowledge(), mode=runtime.answer_mode()))
 

@@ -299,3 +299,13 @@ def test_other_methods_are_405_with_json(env: Env, chat: FlaskClient) -> None:
 
     assert response.status_code == 405
     assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("path", ["/whatever", "/robots.txt"])
+def test_a_path_below_the_function_is_404_with_json(env: Env, chat: FlaskClient, path: str) -> None:
+    answer = send(chat, "hi")
+
+    response = chat.get(f"{path}?message_id={answer.meta['assistant_message_id']}")
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"

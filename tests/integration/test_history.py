@@ -93,3 +93,30 @@ def test_bad_history_queries_are_400(env: Env, history: FlaskClient, query: str,
 
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "allow"),
+    [
+        ("GET", "/nope", 404, None),  # not the history of the conversation it names
+        ("POST", "/nope", 404, None),
+        ("GET", "/feedback", 405, "POST, OPTIONS"),
+        ("GET", "/handoff", 405, "POST, OPTIONS"),
+        ("PUT", "/feedback", 405, "POST, OPTIONS"),
+        ("POST", "/", 405, "GET, OPTIONS"),
+        ("POST", "/events", 405, "GET, OPTIONS"),
+        ("GET", "/robots.txt", 404, None),  # a path functions-framework answers itself
+    ],
+)
+def test_each_path_takes_its_own_methods(
+    env: Env, chat: FlaskClient, history: FlaskClient, method: str, path: str, status: int, allow: str | None
+) -> None:
+    meta = send(chat, "Hello").meta
+    query = f"?conversation_id={meta['conversation_id']}"
+    headers = {"X-Conversation-Token": meta["conversation_token"]}
+
+    response = history.open(path + query, method=method, headers=headers, json={})
+
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == ("not_found" if status == 404 else "method_not_allowed")
+    assert response.headers.get("Allow") == allow
