@@ -56,8 +56,9 @@ def open_handoff(
     now = dt.datetime.now(dt.UTC)
     handoff = tx.handoffs.get(conversation_id, for_update=True)
     if handoff is not None and handoff.open:
-        if request.email and request.email != handoff.email:
-            handoff.email = request.email
+        # Asking again changes nothing but what the shopper adds: an email or a note.
+        handoff.email = request.email or handoff.email
+        handoff.note = request.note or handoff.note
         return Opened(HandoffStatus(handoff.status), changed=False)
     if handoff is None:
         handoff = tx.handoffs.add(Handoff(conversation_id=conversation_id, status=HandoffStatus.WAITING))

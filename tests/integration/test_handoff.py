@@ -60,6 +60,23 @@ def test_asking_for_a_person_makes_the_conversation_wait_and_asking_again_change
     ]
 
 
+def test_asking_again_adds_an_email_or_note_the_first_request_left_out(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "My parcel arrived damaged").meta
+
+    _handoff(history, meta)
+    again = _handoff(history, meta, email="ana@example.com", note="Order 1234, the box was crushed")
+    third = _handoff(history, meta)  # says nothing new: keeps both
+
+    assert again.status_code == third.status_code == 202
+    assert env.count("handoffs") == 1
+    items = staff.get("/_inbox", headers=ADMIN).get_json()["items"]
+    assert [(i["email"], i["note"]) for i in items] == [
+        ("ana@example.com", "Order 1234, the box was crushed")
+    ]
+
+
 @pytest.mark.parametrize("email", ["not-an-email", "a@b", "two@@example.com", "a b@example.com"])
 def test_a_malformed_email_is_a_400(chat: FlaskClient, history: FlaskClient, email: str) -> None:
     meta = send(chat, "Hello there, my order").meta
