@@ -45,8 +45,9 @@ def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
     """
     tx.revisions.lock(key)
     latest = tx.revisions.latest(key)
-    current = latest.revision if latest else 0
     existing = tx.knowledge.get(key)
+    # An entry that predates revisions is revision 1, as its ETag and revision list say.
+    current = latest.revision if latest else (1 if existing is not None else 0)
     if if_match is not None:
         wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
         if ("*" in wanted and existing is None) or ("*" not in wanted and etag(current) not in wanted):
@@ -54,8 +55,7 @@ def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
                 f"{key!r} was changed by someone else (it is at revision {current} now); "
                 "reload it and apply your change again"
             )
-    if existing is not None and current == 0:
-        current = 1
+    if existing is not None and latest is None:
         tx.revisions.add(_revision(existing, revision=1, changed_by=BEFORE_REVISIONS))
     return current
 
@@ -89,7 +89,7 @@ def read_entry(*, uow: UnitOfWorkFactory, key: str) -> tuple[KnowledgeEntryView,
             raise NotFound(f"no entry named {key!r}", code="entry_not_found")
         latest = tx.revisions.latest(key)
         view = KnowledgeEntryView.model_validate(entry, from_attributes=True)
-        return view, etag(latest.revision if latest else 0)
+        return view, etag(latest.revision if latest else 1)  # predates revisions: revision 1
 
 
 def list_revisions(*, uow: UnitOfWorkFactory, key: str) -> KnowledgeRevisions:

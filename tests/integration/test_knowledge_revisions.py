@@ -66,7 +66,7 @@ def test_get_sends_an_etag_that_changes_with_every_edit(admin: FlaskClient) -> N
     _, written = put(admin, "returns", "Returns within 60 days.", etag=first)
     second = admin.get("/returns", headers=ADMIN).headers["ETag"]
 
-    assert first == '"0"'
+    assert first == '"1"'  # the seeded text, revision 1 in the list too
     assert written == second == '"2"'
 
 
@@ -147,3 +147,14 @@ def test_a_restore_with_a_stale_if_match_is_412(admin: FlaskClient) -> None:
 
     assert response.status_code == 412
     assert admin.get("/returns", headers=ADMIN).get_json()["content"] == "Returns within 90 days."
+
+
+def test_an_untouched_entry_is_edited_with_the_revision_its_list_shows(admin: FlaskClient) -> None:
+    listed = admin.get("/shipping/revisions", headers=ADMIN).get_json()["revisions"][0]["revision"]
+    tag = admin.get("/shipping", headers=ADMIN).headers["ETag"]
+
+    status, written = put(admin, "shipping", "Ships in 2 days.", etag=f'"{listed}"', title="Shipping")
+
+    assert tag == f'"{listed}"'
+    assert (status, written) == (200, '"2"')
+    assert put(admin, "shipping", "Ships in 3 days.", etag=tag, title="Shipping")[0] == 412  # now stale

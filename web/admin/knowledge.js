@@ -78,7 +78,7 @@ function previewPanel() {
 export async function openEntry(key) {
   const { data, etag } = await api(`/${key}`);
   current = { key, etag, saved: data };
-  clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · ${etag === '"0"' ? "not edited in the console yet" : `revision ${etag.replaceAll('"', "")}`}`),
+  clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
     editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" }));
   renderList();
 }
