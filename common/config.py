@@ -129,6 +129,8 @@ class Settings(BaseSettings):
     # functions-framework's gunicorn worker processes (one per vCPU where deployed). Read by the
     # framework, declared here so a bad value is named; each worker has its own pool above.
     workers: int | None = Field(default=None, ge=1)
+    # With WORKERS > 1, each worker runs on a CPU of its own (common/workers.py).
+    pin_workers_to_cpus: bool = True
     db_pool_size: int | None = Field(default=None, ge=1)
     db_max_overflow: int | None = Field(default=None, ge=0)
 

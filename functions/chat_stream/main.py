@@ -19,8 +19,10 @@ from common.http import client_address, parse_json, serve_paths, serve_unrouted_
 from common.logs import configure_logging, label
 from common.schemas import ChatBody
 from common.tokens import fingerprint, well_formed_token
+from common.workers import pin_each_worker_to_a_cpu
 
 configure_logging()
+pin_each_worker_to_a_cpu()
 
 
 @functions_framework.http

@@ -18,8 +18,10 @@ from common.logs import configure_logging
 from common.schemas import FeedbackBody, HandoffBody
 from common.services import history as history_service
 from common.services import welcome
+from common.workers import pin_each_worker_to_a_cpu
 
 configure_logging()
+pin_each_worker_to_a_cpu()
 
 # Positions are Postgres integers; anything larger can never match a message.
 MAX_POSITION = 2**31 - 1

@@ -33,10 +33,12 @@ from common.models import HandoffStatus, StaffRole
 from common.repositories import ConversationFilter
 from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody, PreviewBody, ReplyBody, StaffBody
 from common.services.analytics import usage_summary
+from common.workers import pin_each_worker_to_a_cpu
 
 _KEY = re.compile(KNOWLEDGE_KEY_PATTERN)
 
 configure_logging()
+pin_each_worker_to_a_cpu()
 
 View = Callable[[flask.Request, Principal, dict[str, str]], flask.Response]
 
