@@ -212,9 +212,9 @@ def start_embedded_postgres(data_dir: Path, *, stop_at_exit: bool = False) -> st
     The data lives in ``data_dir/pg`` and survives restarts; the server's log and pgserver's
     chatter go to files (``data_dir/pg/log``, ``data_dir/pgserver.log``), not to the terminal
     (initdb wants ``pg`` itself empty).
-    ``stop_at_exit``: stop the server when this process exits (``make dev``); otherwise it
-    keeps running for the next process (tests share one). Only for local development and
-    tests on a machine without a Postgres server.
+    ``stop_at_exit``: stop the server when the last process using it exits (``make dev``,
+    ``make staff-token``); otherwise it keeps running for the next process (test runs share
+    one). Only for local development and tests on a machine without a Postgres server.
     """
     with warnings.catch_warnings():
         # platformdirs warns about XDG_RUNTIME_DIR on import in containers; nothing to act on.

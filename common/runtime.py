@@ -43,12 +43,14 @@ _lock = threading.Lock()
 
 @functools.cache
 def database_url() -> str:
-    """DATABASE_URL, or an embedded local Postgres when it is unset (development only)."""
+    """DATABASE_URL, or an embedded local Postgres when it is unset (development only): it
+    stops when the last process using it exits (``make staff-token`` while ``make dev`` runs
+    leaves it running; on its own it does not leave a server behind)."""
     settings = get_settings()
     if settings.database_url:
         return settings.database_url
     with _lock:
-        return start_embedded_postgres(settings.data_dir)
+        return start_embedded_postgres(settings.data_dir, stop_at_exit=True)
 
 
 @functools.cache

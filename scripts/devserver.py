@@ -9,6 +9,7 @@ anything starts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -111,7 +112,10 @@ def build_app() -> DispatcherMiddleware:
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Whether the server can listen on ``host:port``: bound as it binds (``SO_REUSEADDR``), so
+    the closed connections of a server stopped a moment ago (TIME-WAIT) do not count."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
@@ -136,6 +140,17 @@ def main() -> None:
     if not port_is_free(host, port):
         sys.exit(f"Port {port} on {host} is in use: stop what runs there, or use PORT=<another> make dev.")
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C or SIGTERM, also while starting
+        _serve(host, port)
+    # Stopped (Ctrl+C, SIGTERM). Streams still open end with the process; what their threads
+    # run into while the embedded Postgres stops under them is not news.
+    logging.disable(logging.CRITICAL)
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+    print("Stopped.", flush=True)
+
+
+def _serve(host: str, port: int) -> None:
+    """Start (or reuse) the database, migrate, print the banner, serve until stopped."""
     settings = get_settings()
     if settings.database_url:
         url, where = settings.database_url, "DATABASE_URL"
@@ -158,10 +173,16 @@ def main() -> None:
         model = "no GEMINI_API_KEY: answers come from the shop's knowledge base"
     base = f"http://{host}:{port}"
     functions = "  ".join(f"{base}/{name}" for name in function_names())
-    print(f"Support chat on {base}/\nFunctions: {functions}\nDatabase: {where}; model: {model}", flush=True)
-    run_simple(
-        host, port, build_app(), threaded=True, use_reloader=False, request_handler=JsonErrorRequestHandler
+    sign_in = "sign in with ADMIN_TOKEN"
+    if settings.admin_token is None:
+        sign_in = "start with ADMIN_TOKEN=<secret> to sign in"
+    print(
+        f"Support chat on {base}/ (staff console: {base}/admin/, {sign_in})\n"
+        f"Functions: {functions}\nDatabase: {where}; model: {model}",
+        flush=True,
     )
+    app = build_app()
+    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=JsonErrorRequestHandler)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 from common import runtime
 from common.config import get_settings
@@ -13,7 +12,9 @@ from common.console.retention import delete_old_conversations
 def main() -> None:
     days = get_settings().retention_days
     if days is None:
-        sys.exit("RETENTION_DAYS is unset: nothing to do")
+        # Keeping everything is a valid policy, not a failure.
+        print("RETENTION_DAYS is unset: conversations are kept forever, nothing deleted")
+        return
     result = delete_old_conversations(uow=runtime.unit_of_work(), days=days, now=dt.datetime.now(dt.UTC))
     since = f"{result.cutoff:%Y-%m-%d %H:%M} UTC"
     print(f"deleted {result.deleted_conversations} conversations inactive since {since}")

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.e2e
 
 
 def _devserver(data_dir: Path, port: int) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT")}
+    unset = ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT", "ADMIN_TOKEN")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DATA_DIR=str(data_dir), PORT=str(port), PYTHONUNBUFFERED="1")
     return subprocess.Popen(
         [sys.executable, "-m", "scripts.devserver"],
@@ -65,13 +66,32 @@ def _raw_get(port: int, header: str) -> tuple[str, str]:
     return head, body
 
 
+def _first_turn(port: int) -> dict[str, str]:
+    """Send a first message; the ``meta`` event's data."""
+    body = json.dumps({"message": "How long does shipping take?"})
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(
+            f"POST /chat_stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n{body}".encode()
+        )
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    meta = data.decode().split("event: meta\ndata: ", 1)[1].split("\n", 1)[0]
+    return dict(json.loads(meta))
+
+
 def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: Path) -> None:
     port = free_port()
     server = _devserver(tmp_path, port)
+    again: subprocess.Popen[str] | None = None
     try:
         assert server.stdout is not None
         banner = [server.stdout.readline().rstrip("\n") for _ in range(3)]
-        assert banner[0] == f"Support chat on http://127.0.0.1:{port}/"
+        assert banner[0] == (
+            f"Support chat on http://127.0.0.1:{port}/ (staff console: http://127.0.0.1:{port}/admin/, "
+            "start with ADMIN_TOKEN=<secret> to sign in)"
+        )
         assert f"http://127.0.0.1:{port}/chat_stream" in banner[1]
         assert banner[2].startswith("Database: embedded Postgres")
         assert _postgres_running(tmp_path)
@@ -94,8 +114,18 @@ def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: P
         assert f"Port {port}" in busy.stderr
         assert not (tmp_path / "other").exists()  # nothing started
 
+        # A page's events stream is open while the server stops.
+        conversation = _first_turn(port)
+        events = socket.create_connection(("127.0.0.1", port), timeout=10)
+        events.sendall(
+            f"GET /history/events?conversation_id={conversation['conversation_id']} HTTP/1.1\r\n"
+            f"Host: x\r\nX-Conversation-Token: {conversation['conversation_token']}\r\n\r\n".encode()
+        )
+        assert events.recv(65536).startswith(b"HTTP/1.1 200")
+
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
+        events.close()
         until = time.monotonic() + 10
         while _postgres_running(tmp_path) and time.monotonic() < until:
             time.sleep(0.1)
@@ -103,7 +133,34 @@ def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: P
         assert json.loads((tmp_path / "pg" / ".handle_pids.json").read_text()) == []
         rest = server.stdout.read()
         assert "PostgreSQL" not in rest and "5432" not in rest  # its chatter went to the log file
+        # The stream that was cut off is no error of the server's.
+        assert rest.rstrip().endswith("Stopped.") and "Traceback" not in rest and "ERROR" not in rest, rest
+
+        # Started again at once: the connections the last one closed (TIME-WAIT) are no busy port.
+        again = _devserver(tmp_path, port)
+        assert again.stdout is not None
+        assert again.stdout.readline().startswith("Support chat on"), again.stdout.read()
+        again.send_signal(signal.SIGTERM)
+        assert again.wait(timeout=30) == 0
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        for process in (server, again):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def test_a_command_that_starts_the_embedded_postgres_stops_it_when_done(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    made = subprocess.run(
+        [sys.executable, "-m", "scripts.staff_token", "--name", "Dana", "--role", "viewer"],
+        cwd=REPO_ROOT,
+        env={**env, "DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert made.returncode == 0, made.stderr
+    assert "token (shown once" in made.stdout
+    assert (tmp_path / "pg" / "PG_VERSION").exists()  # it did start one
+    assert not _postgres_running(tmp_path)
