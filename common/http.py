@@ -42,6 +42,13 @@ def serve_unrouted_paths(function: View) -> None:
     functions_framework.errorhandler(werkzeug_errors.NotFound)(lambda _error: function(flask.request))
 
 
+def no_content() -> flask.Response:
+    """204: no body, so no Content-Type either."""
+    response = flask.Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+
+
 def json_response(
     body: BaseModel, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> flask.Response:
@@ -195,7 +202,7 @@ def _serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.R
     if routes is None:
         response = error_response(NotFound(f"no such path: {request.path[:80]}", code="not_found"))
     elif request.method == "OPTIONS":
-        response = flask.Response(status=204)
+        response = no_content()
         if cors:
             cors.update(
                 {

@@ -16,6 +16,10 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[StrictStr, AfterValidator(_no_nul)]
+# Optional texts carry their limit inside the type: on the optional field pydantic would
+# report "at most 500 items" rather than characters.
+Comment = Annotated[StrictStr, Field(max_length=500), AfterValidator(_no_nul)]
+Note = Annotated[StrictStr, Field(max_length=1000), AfterValidator(_no_nul)]
 
 
 class ChatBody(BaseModel):
@@ -51,7 +55,7 @@ class FeedbackBody(BaseModel):
     conversation_id: uuid.UUID
     message_id: uuid.UUID
     rating: Literal["up", "down"]
-    comment: Text | None = Field(default=None, max_length=500)
+    comment: Comment | None = None
 
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -64,7 +68,7 @@ class HandoffBody(BaseModel):
 
     conversation_id: uuid.UUID
     email: StrictStr | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
-    note: Text | None = Field(default=None, max_length=1000)
+    note: Note | None = None
 
     @field_validator("email", mode="before")
     @classmethod

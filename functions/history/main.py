@@ -13,7 +13,7 @@ from common.console import feedback
 from common.errors import InvalidRequest
 from common.handoff import events as handoff_events
 from common.handoff import requests as handoff_requests
-from common.http import json_response, parse_json, serve_paths, serve_unrouted_paths, sse_response
+from common.http import json_response, no_content, parse_json, serve_paths, serve_unrouted_paths, sse_response
 from common.logs import configure_logging
 from common.schemas import FeedbackBody, HandoffBody
 from common.services import history as history_service
@@ -79,7 +79,7 @@ def post_feedback(request: flask.Request) -> flask.Response:
         conversation_token=request.headers.get("X-Conversation-Token"),
         body=body,
     )
-    return flask.Response(status=204)
+    return no_content()
 
 
 def get_suggestions(request: flask.Request) -> flask.Response:

@@ -26,7 +26,7 @@ def test_a_rating_is_stored_and_sending_again_replaces_it(
     second = _rate(history, meta["conversation_token"], **ids, rating="up")
 
     assert first.status_code == second.status_code == 204
-    assert second.get_data() == b""
+    assert second.get_data() == b"" and "Content-Type" not in second.headers
     assert env.query("SELECT rating, comment FROM feedback") == [("up", None)]
 
 
@@ -91,6 +91,24 @@ def test_a_malformed_conversation_id_in_feedback_is_400_invalid_conversation_id(
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_conversation_id"
     assert env.count("feedback") == 0
+
+
+def test_a_comment_too_long_is_counted_in_characters(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    meta = send(chat, "Returns?").meta
+
+    response = _rate(
+        history,
+        meta["conversation_token"],
+        conversation_id=meta["conversation_id"],
+        message_id=meta["assistant_message_id"],
+        rating="down",
+        comment="x" * 501,
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == "comment: String should have at most 500 characters"
 
 
 def test_a_comment_of_500_characters_is_accepted(env: Env, chat: FlaskClient, history: FlaskClient) -> None:
