@@ -34,14 +34,18 @@ def authenticate(
     if sign_in.admin_token is None and sign_in.iap is None:
         raise NotConfigured("staff sign-in is not configured (set ADMIN_TOKEN, or IAP_AUDIENCE)")
     token = bearer_token(authorization)
+    behind_iap = bool(iap_assertion) and sign_in.iap is not None
     if token is not None:
         if sign_in.admin_token and is_admin_token(token, sign_in.admin_token):
             return Principal(BOOTSTRAP_OWNER, StaffRole.OWNER, "admin_token")
         with uow() as tx:
             member = tx.staff.active_by_token_hash(token_hash(token))
-        if member is None:
+        if member is not None:
+            return Principal(member.name, StaffRole(member.role), "token", member.email)
+        # A bearer that is no staff token may be the one IAP itself checked (a Cloud Scheduler
+        # job's OIDC token, if IAP passes the header on): then IAP's signed header decides.
+        if not behind_iap:
             raise Unauthorized("this bearer token is not valid (unknown or revoked)")
-        return Principal(member.name, StaffRole(member.role), "token", member.email)
     if iap_assertion and sign_in.iap is not None:
         email = sign_in.iap.email(iap_assertion)
         with uow() as tx:

@@ -235,3 +235,21 @@ def test_without_iap_configured_the_header_is_ignored(env: Env, staff: FlaskClie
     response = staff.get("/_me", headers=iap_header(keys.assertion()))
 
     assert response.status_code == 401
+
+
+def test_behind_iap_a_bearer_that_is_no_staff_token_leaves_the_decision_to_iap(
+    iap: tuple[FlaskClient, IapKeys],
+) -> None:
+    client, keys = iap
+    # Cloud Scheduler's OIDC token, which IAP has checked, next to IAP's own signed header.
+    oidc = {"Authorization": "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl"}
+
+    listed = client.get("/_me", headers={**oidc, **iap_header(keys.assertion())})
+    forged = client.get(
+        "/_me", headers={**oidc, **iap_header(keys.assertion(iss="https://accounts.google.com"))}
+    )
+    alone = client.get("/_me", headers=oidc)
+
+    assert listed.status_code == 200 and listed.get_json()["via"] == "iap"
+    assert forged.status_code == 401
+    assert alone.status_code == 401
