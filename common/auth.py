@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from common.errors import Forbidden, Unauthorized
+from common.errors import Forbidden, ServiceUnavailable, Unauthorized
 from common.models import StaffRole
 
 IAP_ISSUER = "https://cloud.google.com/iap"
@@ -115,7 +115,13 @@ class IapVerifier:
                 try:
                     self._certs = self._fetch(self._certs_url)
                 except OSError as exc:
-                    raise Unauthorized("IAP's public keys cannot be read right now") from exc
+                    if key_id in self._certs:
+                        return self._certs  # stale but holds the key: better than nobody signing in
+                    # Our side cannot check anyone right now: not the caller's credentials.
+                    raise ServiceUnavailable(
+                        "IAP's public keys cannot be read right now; try again in a moment",
+                        code="iap_keys_unavailable",
+                    ) from exc
                 self._fetched_at = time.monotonic()
             return self._certs
 

@@ -16,6 +16,8 @@ from flask.testing import FlaskClient
 from google.auth import crypt
 from google.auth import jwt as google_jwt
 
+from common.auth import IapVerifier
+from common.errors import ServiceUnavailable
 from tests.conftest import make_client
 from tests.support import Env, serve_in_thread
 
@@ -253,3 +255,42 @@ def test_behind_iap_a_bearer_that_is_no_staff_token_leaves_the_decision_to_iap(
     assert listed.status_code == 200 and listed.get_json()["via"] == "iap"
     assert forged.status_code == 401
     assert alone.status_code == 401
+
+
+class FlakyKeyServer:
+    """IAP's key page as a fetcher: serves ``keys`` until ``down`` is set, then fails."""
+
+    def __init__(self, keys: IapKeys) -> None:
+        self.keys = keys
+        self.down = False
+        self.fetches = 0
+
+    def __call__(self, url: str) -> dict[str, str]:
+        self.fetches += 1
+        if self.down:
+            raise OSError("connection refused")
+        return {self.keys.kid: self.keys.public_pem}
+
+
+def test_iap_keys_that_cannot_be_read_are_a_503_not_the_callers_fault() -> None:
+    keys = IapKeys()
+    server = FlakyKeyServer(keys)
+    server.down = True
+    verifier = IapVerifier(audience=AUDIENCE, certs_url="https://keys.example", fetch=server)
+
+    with pytest.raises(ServiceUnavailable) as raised:
+        verifier.email(keys.assertion())
+
+    assert raised.value.status == 503 and raised.value.code == "iap_keys_unavailable"
+
+
+def test_stale_iap_keys_still_sign_in_while_the_key_page_is_down() -> None:
+    keys = IapKeys()
+    server = FlakyKeyServer(keys)
+    verifier = IapVerifier(audience=AUDIENCE, certs_url="https://keys.example", fetch=server, ttl_seconds=0)
+    assert verifier.email(keys.assertion()) == "ann@shop.example"
+
+    server.down = True
+
+    assert verifier.email(keys.assertion()) == "ann@shop.example"
+    assert server.fetches == 2  # it did try to refresh them
