@@ -105,7 +105,9 @@ def build_app() -> DispatcherMiddleware:
                 return Response(status=308, headers={"Location": request.path + "/"})
             page = (folder / "index.html").read_bytes()
             return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
-        return Response("Not found\n", status=404, mimetype="text/plain")
+        # Errors are JSON everywhere, also for a static file that is not there.
+        missing = {"error": {"code": "not_found", "message": f"no such file: {request.path[:80]}"}}
+        return Response(json.dumps(missing), status=404, mimetype="application/json")
 
     root = SharedDataMiddleware(fallback, {"/": str(WEB_DIR)}, cache=False)
     return DispatcherMiddleware(root, mounts)

@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -101,6 +103,11 @@ def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: P
         assert head.startswith("HTTP/1.1 431")
         assert "Content-Type: application/json" in head
         assert json.loads(body)["error"]["code"] == "headers_too_large"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page.html", timeout=10)
+        assert missing.value.code == 404
+        assert missing.value.headers["Content-Type"] == "application/json"
+        assert json.loads(missing.value.read())["error"]["code"] == "not_found"
 
         busy = subprocess.run(
             [sys.executable, "-m", "scripts.devserver"],
