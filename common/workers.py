@@ -7,14 +7,18 @@ which then waits there for the GIL the waking thread still holds: two context sw
 a futex round per hand-off, and the worker's Python runs on one CPU at a time anyway. With
 one worker per vCPU (``WORKERS`` = CPUs, as deployed) and each worker pinned to its own CPU,
 a hand-off is a switch on the same CPU. ``make bench`` measured it (README, Performance).
+Linux only (``os.sched_setaffinity``); elsewhere, and in gVisor, which does not enforce
+affinity, the workers run as before.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from common.config import ConfigError, get_settings
 
@@ -23,32 +27,48 @@ log = logging.getLogger(__name__)
 _registered = False
 
 
-def cpu_for(worker: int, cpus: Sequence[int]) -> int:
-    """The CPU of the ``worker``-th process forked (0-based): the CPUs in turn."""
-    return sorted(cpus)[worker % len(cpus)]
+def cpu_for(worker: int, cpus: Sequence[int], taken: Iterable[int] = ()) -> int:
+    """The CPU of the ``worker``-th process forked (0-based): the CPUs in turn, unless that one
+    is ``taken`` by a live worker already (a worker forked to replace a dead one): then the
+    least taken."""
+    ordered = sorted(cpus)
+    counts = collections.Counter(taken)
+    turn = ordered[worker % len(ordered)]
+    if counts[turn] == 0:
+        return turn
+    return min(ordered, key=lambda cpu: (counts[cpu], cpu))
 
 
 def pin_each_worker_to_a_cpu() -> None:
     """When ``WORKERS`` > 1 and ``PIN_WORKERS_TO_CPUS`` is on (the default), every process this
     one forks from now on (gunicorn's workers: call it in the master, before they are forked)
-    runs on the next of the CPUs this process may use, in turn. A worker that replaces a dead
-    one takes the next CPU in turn, which may be one a live worker has. Idempotent."""
+    runs on one of the CPUs this process may use: the next in turn, or, for a worker that
+    replaces a dead one, one no live worker has. Idempotent; nothing where the platform
+    cannot pin."""
     global _registered
     try:
         settings = get_settings()
     except ConfigError:
         return  # the request handlers report it
-    cpus = sorted(os.sched_getaffinity(0))
-    if _registered or not settings.pin_workers_to_cpus or (settings.workers or 1) < 2 or len(cpus) < 2:
+    if _registered or not settings.pin_workers_to_cpus or (settings.workers or 1) < 2:
         return
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return
+    master = os.getpid()
     forks = itertools.count()
     worker = [0]
 
     def before_fork() -> None:
-        worker[0] = next(forks)
+        if os.getpid() == master:
+            worker[0] = next(forks)
 
     def in_the_worker() -> None:
-        cpu = cpu_for(worker[0], cpus)
+        if os.getppid() != master:
+            return  # forked by a worker, not by the master
+        cpu = cpu_for(worker[0], cpus, taken=_pinned_siblings(master))
         try:
             os.sched_setaffinity(0, {cpu})
         except OSError as exc:
@@ -56,3 +76,23 @@ def pin_each_worker_to_a_cpu() -> None:
 
     os.register_at_fork(before=before_fork, after_in_child=in_the_worker)
     _registered = True
+
+
+def _pinned_siblings(parent: int) -> list[int]:
+    """The CPUs of the other children of ``parent`` that are pinned to one CPU (``/proc``)."""
+    me = os.getpid()
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            # The parent's id is the second field after the command name, which may hold spaces.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != parent:
+                continue
+            pinned = os.sched_getaffinity(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile, or not ours to read
+        if len(pinned) == 1:
+            found += pinned
+    return found
