@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import logging
 import secrets
 import threading
 import time
@@ -21,7 +23,11 @@ from common.models import StaffRole
 
 IAP_ISSUER = "https://cloud.google.com/iap"
 IAP_HEADER = "X-Goog-IAP-JWT-Assertion"
+# The shortest time between two reads of IAP's key page.
+REFETCH_SECONDS = 10.0
 TOKEN_PREFIX = "stf_"  # noqa: S105 (a label, not a secret)
+log = logging.getLogger(__name__)
+
 _RANK = {StaffRole.VIEWER: 0, StaffRole.EDITOR: 1, StaffRole.OWNER: 2}
 
 
@@ -79,15 +85,23 @@ class IapVerifier:
     issuer, issued-at and expiry. Keys are cached for an hour and re-read for an unknown key id."""
 
     def __init__(
-        self, *, audience: str, certs_url: str, fetch: CertsFetcher = fetch_certs, ttl_seconds: float = 3600
+        self,
+        *,
+        audience: str,
+        certs_url: str,
+        fetch: CertsFetcher = fetch_certs,
+        ttl_seconds: float = 3600,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.audience = audience
         self._certs_url = certs_url
         self._fetch = fetch
         self._ttl = ttl_seconds
+        self._clock = clock
         self._lock = threading.Lock()
         self._certs: Mapping[str, str] = {}
         self._fetched_at = float("-inf")
+        self._tried_at = float("-inf")
 
     def email(self, assertion: str) -> str:
         """The verified, lower-cased email of the signed-in user; ``Unauthorized`` otherwise."""
@@ -109,20 +123,25 @@ class IapVerifier:
         return email
 
     def _keys(self, key_id: str) -> Mapping[str, str]:
+        """IAP's keys: read again once they are older than the TTL or lack ``key_id``, but at
+        most every ``REFETCH_SECONDS`` (a forged key id, or a key page that is down, cannot make
+        every sign-in wait for a fetch). While the page cannot be read, the keys held go on
+        serving; with none held, nobody can be checked: 503, not the caller's fault."""
         with self._lock:
-            stale = time.monotonic() - self._fetched_at > self._ttl
-            if stale or key_id not in self._certs:
+            now = self._clock()
+            due = now - self._fetched_at > self._ttl or key_id not in self._certs
+            if due and now - self._tried_at >= REFETCH_SECONDS:
+                self._tried_at = now
                 try:
                     self._certs = self._fetch(self._certs_url)
-                except OSError as exc:
-                    if key_id in self._certs:
-                        return self._certs  # stale but holds the key: better than nobody signing in
-                    # Our side cannot check anyone right now: not the caller's credentials.
-                    raise ServiceUnavailable(
-                        "IAP's public keys cannot be read right now; try again in a moment",
-                        code="iap_keys_unavailable",
-                    ) from exc
-                self._fetched_at = time.monotonic()
+                    self._fetched_at = now
+                except (OSError, ValueError, http.client.HTTPException) as exc:
+                    log.warning("IAP's public keys cannot be read: %s", type(exc).__name__)
+            if not self._certs:
+                raise ServiceUnavailable(
+                    "IAP's public keys cannot be read right now; try again in a moment",
+                    code="iap_keys_unavailable",
+                )
             return self._certs
 
 

@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from google.auth import crypt
 from google.auth import jwt as google_jwt
 
-from common.auth import IapVerifier
-from common.errors import ServiceUnavailable
+from common.auth import REFETCH_SECONDS, IapVerifier
+from common.errors import ServiceUnavailable, Unauthorized
 from tests.conftest import make_client
 from tests.support import Env, serve_in_thread
 
@@ -287,10 +287,37 @@ def test_iap_keys_that_cannot_be_read_are_a_503_not_the_callers_fault() -> None:
 def test_stale_iap_keys_still_sign_in_while_the_key_page_is_down() -> None:
     keys = IapKeys()
     server = FlakyKeyServer(keys)
-    verifier = IapVerifier(audience=AUDIENCE, certs_url="https://keys.example", fetch=server, ttl_seconds=0)
+    now = [0.0]
+    verifier = IapVerifier(
+        audience=AUDIENCE,
+        certs_url="https://keys.example",
+        fetch=server,
+        ttl_seconds=60,
+        clock=lambda: now[0],
+    )
     assert verifier.email(keys.assertion()) == "ann@shop.example"
 
     server.down = True
+    now[0] = 61.0  # the keys are stale: read again, which fails
+    during = [verifier.email(keys.assertion()) for _ in range(5)]
 
+    assert during == ["ann@shop.example"] * 5
+    assert server.fetches == 2  # one failed read, not one per sign-in
+    now[0] = 61.0 + REFETCH_SECONDS
+    server.down = False
     assert verifier.email(keys.assertion()) == "ann@shop.example"
-    assert server.fetches == 2  # it did try to refresh them
+    assert server.fetches == 3  # tried again once the pause is over
+
+
+def test_a_forged_key_id_cannot_make_every_sign_in_fetch_the_keys() -> None:
+    keys = IapKeys()
+    server = FlakyKeyServer(keys)
+    verifier = IapVerifier(
+        audience=AUDIENCE, certs_url="https://keys.example", fetch=server, clock=lambda: 0.0
+    )
+
+    for _ in range(5):
+        with pytest.raises(Unauthorized):
+            verifier.email(keys.assertion(kid="made-up"))
+
+    assert server.fetches == 1
