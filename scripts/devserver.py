@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, NoReturn
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, NoReturn
 import functions_framework
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.shared_data import SharedDataMiddleware
-from werkzeug.serving import WSGIRequestHandler, run_simple
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from common import runtime
@@ -142,17 +143,27 @@ def main() -> None:
     if not port_is_free(host, port):
         sys.exit(f"Port {port} on {host} is in use: stop what runs there, or use PORT=<another> make dev.")
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    server: BaseWSGIServer | None = None
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C or SIGTERM, also while starting
-        _serve(host, port)
-    # Stopped (Ctrl+C, SIGTERM). Streams still open end with the process; what their threads
-    # run into while the embedded Postgres stops under them is not news.
-    logging.disable(logging.CRITICAL)
-    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+        server = _start(host, port)
+        server.serve_forever()
+    _quiet_the_streams_left(server)
     print("Stopped.", flush=True)
 
 
-def _serve(host: str, port: int) -> None:
-    """Start (or reuse) the database, migrate, print the banner, serve until stopped."""
+def _quiet_the_streams_left(server: BaseWSGIServer | None) -> None:
+    """Streams still open end with the process: what their threads run into while the embedded
+    Postgres stops under them is not news. Only they are quieted: pgserver still logs to its
+    file, and an exit handler that fails still says so on stderr."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda _record: False)
+    threading.excepthook = lambda _args: None
+    if server is not None:
+        server.handle_error = lambda _request, _address: None  # type: ignore[method-assign]
+
+
+def _start(host: str, port: int) -> BaseWSGIServer:
+    """Start (or reuse) the database, migrate, print the banner; the server, ready to serve."""
     settings = get_settings()
     if settings.database_url:
         url, where = settings.database_url, "DATABASE_URL"
@@ -183,8 +194,7 @@ def _serve(host: str, port: int) -> None:
         f"Functions: {functions}\nDatabase: {where}; model: {model}",
         flush=True,
     )
-    app = build_app()
-    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=JsonErrorRequestHandler)
+    return make_server(host, port, build_app(), threaded=True, request_handler=JsonErrorRequestHandler)
 
 
 if __name__ == "__main__":
