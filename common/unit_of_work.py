@@ -106,10 +106,16 @@ def database_outage(error: BaseException) -> bool:
 # (08), insufficient resources (53: "too many clients already") and operator intervention (57:
 # shutting down, "the database system is starting up").
 _UNAVAILABLE_CLASSES = ("08", "53", "57")
+# Severities that end the session: whatever the code, the connection is gone, e.g. a database
+# that is not accepting connections (55000), was dropped or renamed (3D000), or a login that is
+# refused. No statement of ours can cause one; an outage or a misconfiguration can.
+_SESSION_ENDING = ("FATAL", "PANIC")
 
 
 def _server_unavailable(error: BaseException | None) -> bool:
     """pg8000 reports some of these as ProgrammingError; they are an outage, not a bug."""
     details = error.args[0] if error is not None and error.args else None
-    code = details.get("C", "") if isinstance(details, dict) else ""
-    return isinstance(code, str) and code.startswith(_UNAVAILABLE_CLASSES)
+    if not isinstance(details, dict):
+        return False
+    code, severity = details.get("C", ""), details.get("V", details.get("S", ""))
+    return (isinstance(code, str) and code.startswith(_UNAVAILABLE_CLASSES)) or severity in _SESSION_ENDING

@@ -19,6 +19,7 @@ from common.llm import Prompt
 from common.repositories.progress import ProgressConnection
 from common.unit_of_work import UnitOfWork
 from scripts.fake_gemini import Behavior
+from scripts.local import _admin
 from tests.conftest import make_client
 from tests.fakes import FakeLLM, FlakyUnitOfWork
 from tests.support import Env, send
@@ -160,6 +161,36 @@ def test_database_down_before_streaming_is_503_and_writes_nothing(env: Env) -> N
     assert response.get_json()["error"]["code"] == "database_unavailable"
     assert env.fake.requests == []
     env.set(DATABASE_URL=env.database_url)
+    assert env.count("messages") == 0
+
+
+@pytest.mark.parametrize("refusal", ["no_such_database", "not_accepting_connections"])
+def test_a_database_that_refuses_every_session_is_503_not_500(env: Env, refusal: str) -> None:
+    """Postgres ends the session at once (FATAL 3D000 or 55000): an outage or a misconfiguration
+    the shopper can only wait out, like a server that is down."""
+    name = f"refusing_{uuid.uuid4().hex[:12]}"
+    if refusal == "not_accepting_connections":
+        _admin(
+            env.database_url, f'CREATE DATABASE "{name}"', f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'
+        )
+    try:
+        env.set(
+            DATABASE_URL=make_url(env.database_url).set(database=name).render_as_string(hide_password=False)
+        )
+        token = {"X-Conversation-Token": "t" * 43}
+        responses = {
+            "send": make_client("chat_stream").post("/", json={"message": "hi"}),
+            "resume": make_client("chat_stream").get(f"/?message_id={uuid.uuid4()}", headers=token),
+            "history": make_client("history").get(f"/?conversation_id={uuid.uuid4()}", headers=token),
+        }
+    finally:
+        env.set(DATABASE_URL=env.database_url)
+        _admin(env.database_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+    for response in responses.values():
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "database_unavailable"
+    # (A new conversation's model call may have started while its insert was tried: cancelled.)
     assert env.count("messages") == 0
 
 

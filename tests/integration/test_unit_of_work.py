@@ -26,16 +26,27 @@ def test_a_terminated_connection_is_reported_as_unavailable(env: Env) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "outage"),
-    [("57P03", True), ("57P01", True), ("08006", True), ("53300", True), ("42P01", False), ("23505", False)],
+    ("severity", "code", "outage"),
+    [
+        ("FATAL", "57P03", True),  # the database system is starting up
+        ("FATAL", "57P01", True),  # terminating connection due to administrator command
+        ("FATAL", "08006", True),
+        ("FATAL", "53300", True),  # too many clients already
+        ("FATAL", "55000", True),  # the database is not currently accepting connections
+        ("FATAL", "3D000", True),  # the database does not exist (any more)
+        ("ERROR", "55000", False),  # an object not in the state a statement needs
+        ("ERROR", "42P01", False),  # a statement on a missing table: a bug
+        ("ERROR", "23505", False),
+    ],
 )
-def test_postgres_error_classes_of_a_server_going_away_are_outages(code: str, outage: bool) -> None:
+def test_postgres_errors_of_a_server_going_away_are_outages(severity: str, code: str, outage: bool) -> None:
     """pg8000 raises "the database system is starting up" (57P03) as a ProgrammingError."""
     from pg8000.dbapi import ProgrammingError
 
     from common.unit_of_work import _server_unavailable
 
-    assert _server_unavailable(ProgrammingError({"S": "FATAL", "C": code, "M": "..."})) is outage
+    error = ProgrammingError({"S": severity, "V": severity, "C": code, "M": "..."})
+    assert _server_unavailable(error) is outage
 
 
 def test_connections_send_large_statements_at_once(env: Env) -> None:
