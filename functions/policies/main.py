@@ -23,7 +23,7 @@ from common.config import get_settings
 from common.console import analytics as console_analytics
 from common.console import conversations, preview, retention, staff, unanswered
 from common.console.responses import WhoAmI
-from common.errors import Conflict, InvalidRequest, NotFound, method_not_allowed
+from common.errors import Conflict, InvalidRequest, NotFound
 from common.handoff import inbox
 from common.http import json_response, parse_json, serve, serve_unrouted_paths
 from common.knowledge import revisions
@@ -63,10 +63,18 @@ def route(method: str, path: str, role: StaffRole) -> Callable[[View], View]:
 
 @functions_framework.http
 def policies(request: flask.Request) -> flask.Response:
-    return serve(request, dict.fromkeys(("GET", "PUT", "POST", "DELETE"), dispatch))
+    # A path answers its own methods (its 405's Allow and its preflight say which); a path no
+    # route has takes any, so that sign-in comes first there too (401, then 404).
+    return serve(request, dict.fromkeys(_methods_at(request.path.strip("/")) or _ANY_METHOD, dispatch))
 
 
 serve_unrouted_paths(policies)
+
+_ANY_METHOD = ("GET", "PUT", "POST", "DELETE")
+
+
+def _methods_at(path: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.method for r in ROUTES if r.path.fullmatch(path)))
 
 
 def dispatch(request: flask.Request) -> flask.Response:
@@ -78,25 +86,17 @@ def dispatch(request: flask.Request) -> flask.Response:
         iap_assertion=request.headers.get(IAP_HEADER),
     )
     path = request.path.strip("/")
-    matching = [(r, m) for r in ROUTES if (m := r.path.fullmatch(path))]
-    for found, match in matching:
-        if found.method == request.method:
+    for found in ROUTES:
+        if found.method == request.method and (match := found.path.fullmatch(path)):
+            principal.require(found.role)
             key = match.groupdict().get("key")
             if key is not None and not _KEY.fullmatch(key):
                 raise InvalidRequest(
                     "a key is 1-64 lowercase letters, digits or dashes, starting with a letter or digit",
                     code="invalid_key",
                 )
-            principal.require(found.role)
             return found.view(request, principal, match.groupdict())
-    if not path:
-        raise method_not_allowed(
-            f"{request.method} needs an entry key: /policies/<key>", allow="GET, OPTIONS"
-        )
-    if not matching:
-        raise NotFound(f"no such path: /{path[:80]}", code="not_found")
-    allowed = ", ".join([*dict.fromkeys(r.method for r, _ in matching), "OPTIONS"])
-    raise method_not_allowed(f"use {allowed}", allow=allowed)
+    raise NotFound(f"no such path: /{path[:80]}", code="not_found")
 
 
 _ENTRY = r"(?P<key>[^/_][^/]*)"

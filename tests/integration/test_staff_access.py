@@ -68,6 +68,7 @@ def test_a_new_token_is_shown_once_and_stored_only_as_a_hash(env: Env, staff: Fl
         ("viewer", "PUT", "/shipping", False),
         ("viewer", "DELETE", "/shipping", False),
         ("viewer", "POST", "/shipping/revisions/1/restore", False),
+        ("viewer", "PUT", "/Not-A-Key", False),  # beyond the role whatever the key
         ("editor", "PUT", "/shipping", True),
         ("editor", "GET", "/_staff", False),
         ("editor", "POST", "/_staff", False),
@@ -89,6 +90,34 @@ def test_each_role_may_do_what_it_includes_and_gets_403_beyond(
     else:
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("POST", "/shipping", "GET, PUT, DELETE, OPTIONS"),
+        ("PATCH", "/shipping", "GET, PUT, DELETE, OPTIONS"),
+        ("PUT", "/", "GET, OPTIONS"),
+        ("GET", "/_inbox/5d8c/claim", "POST, OPTIONS"),
+        ("PUT", "/_staff", "GET, POST, OPTIONS"),
+    ],
+)
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_a_method_a_path_does_not_take_is_405_naming_the_ones_it_does(
+    env: Env, staff: FlaskClient, method: str, path: str, allow: str, signed_in: bool
+) -> None:
+    headers = {"Authorization": "Bearer s3cret-admin"} if signed_in else {}
+
+    response = staff.open(path, method=method, headers=headers, json={"title": "T", "content": "C"})
+
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+    assert response.headers["Allow"] == allow
+    env.set(ALLOWED_ORIGINS="https://shop.example")
+    preflight = make_client("policies").options(
+        path, headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "PUT"}
+    )
+    assert preflight.headers["Access-Control-Allow-Methods"] == allow
 
 
 @pytest.mark.parametrize("path", ["/", "/shipping", "/_conversations", "/_staff", "/_me", "/_nothing-here"])
