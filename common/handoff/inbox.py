@@ -49,11 +49,11 @@ def reply(
     *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str, content: str, settings: HandoffSettings
 ) -> MessageView:
     """Write a staff reply into the shopper's chat (claiming a waiting conversation first)."""
-    now = dt.datetime.now(dt.UTC)
     with uow() as tx:
         conversation = tx.conversations.get(conversation_id, for_update=True)
         if conversation is None:
             raise _not_found()
+        now = dt.datetime.now(dt.UTC)  # once the row is ours: the message's place in time
         handoff = _open_handoff(tx, conversation_id)
         _claim(tx, handoff, who)
         message = tx.conversations.add_message(
@@ -62,6 +62,7 @@ def reply(
             content=content,
             status=MessageStatus.COMPLETE,
             author=who[:100],
+            created_at=now,
             completed_at=now,
         )
         tx.session.flush()

@@ -182,6 +182,8 @@ def test_viewers_read_the_inbox_and_only_editors_and_owners_answer(
     assert staff.post(f"{base}/claim", headers=editor).get_json()["claimed_by"] == "Eve"
     reply = staff.post(f"{base}/reply", headers=editor, json={"content": "Eve here"})
     assert reply.get_json()["author"] == "Eve"
+    # Written at once: complete the moment it is created, never before.
+    assert reply.get_json()["completed_at"] == reply.get_json()["created_at"]
     assert staff.post(f"{base}/resolve", headers=editor).get_json()["status"] == "resolved"
     assert staff.post(f"{base}/claim", headers=editor).status_code == 409  # not waiting any more
 
