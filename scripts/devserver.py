@@ -28,7 +28,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from common import runtime
-from common.config import REPO_ROOT, get_settings
+from common.config import REPO_ROOT, ConfigError, get_settings
 from common.db import start_embedded_postgres
 from common.logs import configure_logging
 from common.migrate import upgrade_to_head
@@ -145,7 +145,11 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     server: BaseWSGIServer | None = None
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C or SIGTERM, also while starting
-        server = _start(host, port)
+        try:
+            server = _start(host, port)
+        except ConfigError as exc:
+            # A deployed function answers 503 not_configured; here, say so before serving.
+            sys.exit(f"Not started: {exc}")
         server.serve_forever()
     _quiet_the_streams_left(server)
     print("Stopped.", flush=True)

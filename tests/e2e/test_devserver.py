@@ -171,3 +171,22 @@ def test_a_command_that_starts_the_embedded_postgres_stops_it_when_done(tmp_path
     assert "token (shown once" in made.stdout
     assert (tmp_path / "pg" / "PG_VERSION").exists()  # it did start one
     assert not _postgres_running(tmp_path)
+
+
+def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATA_DIR=str(tmp_path), PORT=str(free_port()), POLICY_CACHE_TTL_SECONDS="abc")
+
+    started = subprocess.run(
+        [sys.executable, "-m", "scripts.devserver"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert started.returncode == 1
+    assert "Traceback" not in started.stderr
+    assert started.stderr.startswith("Not started: invalid configuration: POLICY_CACHE_TTL_SECONDS")
+    assert not (tmp_path / "pg").exists()  # no database started for it
