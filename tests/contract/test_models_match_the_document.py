@@ -112,3 +112,24 @@ def test_every_response_model_is_in_the_document() -> None:
             compare(MODELS[name], SCHEMAS[name], seen)
 
     assert set(MODELS) - seen == set()
+
+
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML forbids a key twice in one mapping; PyYAML would keep the last one silently (and
+    strict loaders refuse the document)."""
+
+
+def _mapping_with_unique_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    keys = [loader.construct_object(key) for key, _ in node.value]
+    twice = sorted({str(key) for key in keys if keys.count(key) > 1})
+    if twice:
+        raise yaml.constructor.ConstructorError(None, None, f"keys named twice: {twice}", node.start_mark)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_unique_keys)
+
+
+def test_the_document_names_no_key_twice_in_one_mapping() -> None:
+    document = yaml.load((REPO_ROOT / "openapi.yaml").read_text(), Loader=_UniqueKeys)  # noqa: S506 (safe)
+    assert document == DOCUMENT
