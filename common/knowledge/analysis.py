@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Iterable
 
 from common.knowledge.language import Language, fold, is_stopword, stem, words
-from common.knowledge.vocabulary import SHORTHAND, concepts_of, known_words, phrase_concepts
+from common.knowledge.vocabulary import HOW_MUCH, SHORTHAND, concepts_of, known_words, phrase_concepts
 
 _NUMBER = re.compile(r"^\d+$")
 # Phrases whose words mean something else alone ("as long as the order has not shipped").
@@ -43,7 +43,10 @@ def terms(
     for language in languages:
         found += (s for s in stem(kept, language) if not _NUMBER.match(s) or len(s) > 1)
     folded = [fold(w) for w in kept]
-    concepts = {c for w in folded for c in concepts_of(w)} | phrase_concepts([fold(w) for w in every])
+    concepts = phrase_concepts([fold(w) for w in every])
+    concepts.update(c for w in folded if w not in HOW_MUCH for c in concepts_of(w))
+    if "duration" not in concepts:
+        concepts.update(c for w in folded if w in HOW_MUCH for c in concepts_of(w))
     found += sorted(f"@{c}" for c in concepts)
     return found
 

@@ -4,6 +4,7 @@ passages, on stems and shop concepts, in the shopper's language and the shop's."
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from common.knowledge.analysis import terms, vocabulary_of
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
+from common.knowledge.vocabulary import COUNTRY_CONCEPTS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,6 +24,13 @@ _TITLE_WEIGHT = 3
 _PASSAGE_TITLE_WEIGHT = 2
 # How much the whole entry's score counts in a passage's (the entry is about the topic).
 _ENTRY_SHARE = 0.5
+# An entry's first sentence usually states its main fact ("Standard delivery takes 2-4 working
+# days", "We ship to ..."); among passages that match about as well, it comes first.
+_LEAD_BONUS = 0.1
+# An FAQ entry's title is the question it answers: one that names a topic the shopper's question
+# does not ("What if my item arrives damaged?" for "When will my order arrive?") answers another
+# question, and counts this much.
+_OTHER_QUESTION_SHARE = 0.5
 # The shop's language is told from this much of its text.
 _LANGUAGE_SAMPLE_CHARS = 4000
 
@@ -62,7 +71,21 @@ class KnowledgeIndex:
         self._passage_terms = [frozenset(d) for d in docs]
         self._passage_bm25 = BM25Okapi(docs) if docs else None
         self._entry_row = {e.key: n for n, e in enumerate(self._entries)}
+        # The first sentences of entries of more than one (an FAQ answer read whole is no lead).
+        self._leads = {
+            n
+            for n, (p, following) in enumerate(itertools.pairwise(self.passages))
+            if p.position == 0 and following.entry.key == p.entry.key
+        }
         self._idf = _idf(docs)
+        # Concepts most entries use ("@ship" in a shop) name no particular topic.
+        used = [{t for t in doc if t.startswith("@")} for doc in corpus]
+        common = {c for c in set().union(*used) if sum(c in u for u in used) > len(used) / 2}
+        self._faq_topics = {
+            e.key: frozenset(t for t in titles[e.key] if t.startswith("@")) - common
+            for e in self._entries
+            if e.kind == "faq"
+        }
 
     def query(self, question: str) -> Query:
         language = detect_language(question, default=self.language)
@@ -96,6 +119,7 @@ class KnowledgeIndex:
         if self._passage_bm25 is None or not query.terms:
             return []
         entry_scores = self.entry_scores(query)
+        asked = {t for t in query.terms if t.startswith("@")}
         top_entry = max(float(entry_scores.max()), 1e-9)
         passage_scores = self._passage_bm25.get_scores(query.terms)
         top_passage = max(float(passage_scores.max()), 1e-9)
@@ -107,6 +131,10 @@ class KnowledgeIndex:
             coverage = self._coverage(query, n)
             # A passage that holds all the question asks about beats one that repeats part of it.
             score = (float(passage_scores[n]) / top_passage + _ENTRY_SHARE * entry_part) * coverage
+            if n in self._leads:
+                score *= 1 + _LEAD_BONUS
+            if not self._faq_topics.get(passage.entry.key, frozenset()) <= asked:
+                score *= _OTHER_QUESTION_SHARE
             scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
@@ -119,6 +147,9 @@ class KnowledgeIndex:
         terms when it names no concept): "exchange my shoes" is about returns whatever the shoes,
         "tell me a joke" is about nothing the shop wrote."""
         concepts = {t for t in query.terms if t.startswith("@")}
+        if "@country" in concepts and "@country" in self._idf:
+            # A country the shop never names is answered by where it does ship.
+            concepts = {c for c in concepts if c in self._idf or c not in COUNTRY_CONCEPTS}
         wanted = concepts or set(query.terms)
         unknown = math.log(len(self.passages) + 1) + 1  # a term the knowledge never uses
         total = sum(self._idf.get(t, unknown) for t in wanted)

@@ -19,7 +19,7 @@ _CONCEPTS: dict[str, str] = {
     "envio* envia* enviar entreg* paquete* llega* "
     "spedi* consegn* pacco pacchi arriva* "
     "verzend* lever* pakket* bezorg* aankom* verstuur* verstuurd",
-    "duration": "long day days week* fast quick* soon until time times "
+    "duration": "long day days week* fast quick* soon time times "
     "lange dauer* dauert tage* woche* schnell* wann zeit* frist* "
     "temps delai* jour jours semaine* rapide* quand "
     "tarda* tiempo dias plazo* semana* rapid* cuando "
@@ -88,6 +88,19 @@ _COUNTRIES: dict[str, str] = {
     "abroad": "usa us america canada australia japan china brazil mexico amerika kanada "
     "etats-unis estados unidos stati uniti verenigde staten",
 }
+COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
+# Question words every language's stopword list drops, though they say what is asked: "when
+# will it arrive" asks how long.
+_QUESTION_WORDS: dict[str, str] = {
+    "when": "duration",
+    "wann": "duration",
+    "quand": "duration",
+    "cuando": "duration",
+    "quando": "duration",
+    "wanneer": "duration",
+}
+# "How much" asks about money, unless it is "how much time" ("combien de temps", "cuanto tarda").
+HOW_MUCH = frozenset({"much", "combien", "cuanto", "quanto", "hoeveel"})
 # Asking for a phone number or an email address is asking for a way to reach the shop.
 _IMPLIES: dict[str, tuple[str, ...]] = {"phone": ("contact",), "email": ("contact",)}
 # Chat shorthand, before anything else.
@@ -162,6 +175,7 @@ def phrase_concepts(folded_words: list[str]) -> set[str]:
     English phrasal verbs ("send the item back")."""
     exact, _ = _tables()
     found = {c for pair in itertools.pairwise(folded_words) for c in exact.get(" ".join(pair), ())}
+    found.update(_QUESTION_WORDS[w] for w in folded_words if w in _QUESTION_WORDS)
     if "back" in folded_words and _BACK_VERBS & set(folded_words):
         found.add("return")
     return found
