@@ -190,6 +190,40 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     assert entry["kind"] == "faq" and entry["content"].startswith("Not yet")
 
 
+def test_without_staff_sign_in_set_up_the_console_says_what_to_set(page: Any, site: str, env: Env) -> None:
+    env.set(ADMIN_TOKEN=None)
+
+    page.goto(f"{site}/admin/")
+
+    expect(page.locator("#sign-in-error")).to_contain_text("ADMIN_TOKEN")
+    expect(page.get_by_label("Staff token")).to_be_visible()
+
+
+def test_a_viewer_reads_conversations_with_who_replied_but_cannot_delete_them(
+    page: Any, site: str, console_env: Env
+) -> None:
+    meta = chat(page, site, "I would like to talk to a person please")
+    reply = page.request.post(
+        f"{site}/policies/_inbox/{meta['conversation_id']}/reply",
+        data=json.dumps({"content": "Hi, Sam here."}),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert reply.ok, reply.text()
+    viewer = page.request.post(
+        f"{site}/policies/_staff",
+        data=json.dumps({"name": "Vic", "role": "viewer"}),
+        headers={**AUTH, "Content-Type": "application/json"},
+    ).json()["token"]
+
+    page.goto(f"{site}/admin/#conversations")
+    page.get_by_label("Staff token").fill(viewer)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#conversation-list .row").first.click()
+
+    expect(page.locator("#transcript")).to_contain_text("reply by admin")
+    expect(page.get_by_role("button", name="Delete conversation")).to_have_count(0)
+
+
 def test_conversations_can_be_searched_read_and_deleted(page: Any, site: str, console_env: Env) -> None:
     chat(page, site, "Do you deliver to Iceland?")
     chat(page, site, "What are your support hours?")

@@ -4,6 +4,7 @@ import { $, h, clear, when, ago, toast } from "./dom.js";
 
 let cursor = null;
 let filters = {};
+let role = "viewer";
 
 function readFilters() {
   const form = new FormData($("#conversation-filters"));
@@ -18,7 +19,7 @@ function badge(text, kind) {
 }
 
 function row(c) {
-  return h("li", { class: "row", tabindex: "0", dataset: { id: c.id }, onclick: () => open(c.id), onkeydown: (e) => e.key === "Enter" && open(c.id) },
+  return h("li", { class: "row", tabindex: "0", dataset: { id: c.id }, onclick: () => show(c.id), onkeydown: (e) => e.key === "Enter" && show(c.id) },
     h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
       h("span", { class: "muted small" }, `${c.message_count} messages · ${ago(c.created_at)}`)),
     h("div", { class: "row-badges" }, badge(c.last_source), c.last_status !== "complete" ? badge(c.last_status, "warn") : null,
@@ -36,6 +37,7 @@ async function load(append) {
 }
 
 function detail(m) {
+  if (m.role === "agent") return h("div", { class: "meta small" }, `reply by ${m.author || "staff"}`);
   if (m.role !== "assistant") return null;
   const parts = [
     m.source && `source ${m.source}`,
@@ -55,7 +57,7 @@ async function open(id) {
   const t = await get(`/_conversations/${id}`);
   clear(pane,
     h("div", { class: "toolbar" }, h("h3", {}, `Conversation of ${when(t.created_at)}`),
-      h("button", { class: "danger", onclick: () => erase(id) }, "Delete conversation")),
+      role === "viewer" ? null : h("button", { class: "danger", onclick: () => erase(id).catch((e) => toast(e.message, "error")) }, "Delete conversation")),
     h("ol", { class: "transcript-list" }, t.messages.map((m) =>
       h("li", { class: `msg ${m.role}` }, h("div", { class: "bubble" }, m.content || "(empty)"), detail(m),
         m.feedback ? h("div", { class: `rated ${m.feedback.rating}` }, m.feedback.rating === "up" ? "▲ rated helpful" : "▼ rated not helpful",
@@ -70,7 +72,12 @@ async function erase(id) {
   await load(false);
 }
 
-export function showConversations() {
+function show(id) {
+  open(id).catch((e) => toast(e.message, "error"));
+}
+
+export function showConversations(staffRole) {
+  role = staffRole;
   filters = readFilters();
   load(false).catch((e) => toast(e.message, "error"));
 }

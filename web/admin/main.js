@@ -18,7 +18,7 @@ function createFaq(question) {
 const VIEWS = {
   dashboard: () => showDashboard(),
   inbox: () => showInbox(me),
-  conversations: () => showConversations(),
+  conversations: () => showConversations(me.role),
   knowledge: () => showKnowledge(me.role),
   unanswered: () => showUnanswered(createFaq),
   staff: () => showStaff(),
@@ -36,17 +36,17 @@ async function start() {
   try {
     me = await get("/_me");
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      session.clear();
-      $("#sign-in").hidden = false;
-      $("#app").hidden = true;
-      if (error.status === 403 || $("#token").value) {
-        $("#sign-in-error").textContent = error.message;
-        $("#sign-in-error").hidden = false;
-      }
-      return;
+    // Not signed in (401), not staff (403), sign-in not set up (503) or unreachable: the form,
+    // with the reason unless it is only that nobody has signed in yet.
+    const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
+    if (refused) session.clear();
+    $("#sign-in").hidden = false;
+    $("#app").hidden = true;
+    if (!refused || error.status === 403 || $("#token").value) {
+      $("#sign-in-error").textContent = error instanceof ApiError ? error.message : `The staff function cannot be reached (${error.message}).`;
+      $("#sign-in-error").hidden = false;
     }
-    throw error;
+    return;
   }
   $("#sign-in").hidden = true;
   $("#app").hidden = false;
