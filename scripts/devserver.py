@@ -192,7 +192,7 @@ def _start(host: str, port: int) -> BaseWSGIServer:
     functions = "  ".join(f"{base}/{name}" for name in function_names())
     sign_in = "sign in with ADMIN_TOKEN"
     if settings.admin_token is None:
-        sign_in = "start with ADMIN_TOKEN=<secret> to sign in"
+        sign_in = "sign in with a token from make staff-token, or start with ADMIN_TOKEN=<secret>"
     print(
         f"Support chat on {base}/ (staff console: {base}/admin/, {sign_in})\n"
         f"Functions: {functions}\nDatabase: {where}; model: {model}",

@@ -31,8 +31,6 @@ def authenticate(
 ) -> Principal:
     """The signed-in member of staff. ``Unauthorized`` (401) when nobody valid is signed in,
     ``Forbidden`` (403) for an IAP user who is not on the staff list."""
-    if sign_in.admin_token is None and sign_in.iap is None:
-        raise NotConfigured("staff sign-in is not configured (set ADMIN_TOKEN, or IAP_AUDIENCE)")
     token = bearer_token(authorization)
     behind_iap = bool(iap_assertion) and sign_in.iap is not None
     if token is not None:
@@ -40,8 +38,13 @@ def authenticate(
             return Principal(BOOTSTRAP_OWNER, StaffRole.OWNER, "admin_token")
         with uow() as tx:
             member = tx.staff.active_by_token_hash(token_hash(token))
-        if member is not None:
+        if member is not None:  # a token from `make staff-token` needs nothing else set up
             return Principal(member.name, StaffRole(member.role), "token", member.email)
+    if sign_in.admin_token is None and sign_in.iap is None:
+        raise NotConfigured(
+            "staff sign-in is not configured: set ADMIN_TOKEN (or IAP_AUDIENCE), "
+            "or sign in with a staff member's token (make staff-token)"
+        )
         # A bearer that is no staff token may be the one IAP itself checked (a Cloud Scheduler
         # job's OIDC token, if IAP passes the header on): then IAP's signed header decides.
         if not behind_iap:

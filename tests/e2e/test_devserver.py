@@ -92,7 +92,7 @@ def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: P
         banner = [server.stdout.readline().rstrip("\n") for _ in range(3)]
         assert banner[0] == (
             f"Support chat on http://127.0.0.1:{port}/ (staff console: http://127.0.0.1:{port}/admin/, "
-            "start with ADMIN_TOKEN=<secret> to sign in)"
+            "sign in with a token from make staff-token, or start with ADMIN_TOKEN=<secret>)"
         )
         assert f"http://127.0.0.1:{port}/chat_stream" in banner[1]
         assert banner[2].startswith("Database: embedded Postgres")

@@ -128,6 +128,22 @@ def test_not_signed_in_is_401_on_every_path(staff: FlaskClient, path: str) -> No
     assert response.get_json()["error"]["code"] == "unauthorized"
 
 
+def test_a_staff_token_signs_in_without_admin_token_set(env: Env, staff: FlaskClient) -> None:
+    """`make staff-token`, then `make dev` without ADMIN_TOKEN: that token is enough."""
+    token = add_member(staff, "editor", name="Cleo")["token"]
+    env.set(ADMIN_TOKEN=None)
+    client = make_client("policies")
+
+    me = client.get("/_me", headers=bearer(token))
+    nobody = client.get("/_me")
+    stranger = client.get("/_me", headers=bearer("stf_not-a-real-token"))
+
+    assert (me.status_code, me.get_json()["name"]) == (200, "Cleo")
+    for refused in (nobody, stranger):
+        assert refused.status_code == 503
+        assert "ADMIN_TOKEN" in refused.get_json()["error"]["message"]
+
+
 def test_a_revoked_token_no_longer_signs_in(env: Env, staff: FlaskClient) -> None:
     created = add_member(staff, "editor")
     assert staff.get("/_me", headers=bearer(created["token"])).status_code == 200
