@@ -14,6 +14,7 @@
   var KNOWLEDGE_NOTICE = "Answers come from the shop's knowledge base.";
   var DEFAULT_SUBTITLE = "We usually answer right away";
   var WAITING_SUBTITLE = "Waiting for a person from our team";
+  var STAFFED_SUBTITLE = "A person from our team is here";
   var DEFAULT_GREETING = "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours.";
   var GROUP_MS = 5 * 60 * 1000; // messages from one author this close together form a group
   var LONG_ANSWER_CHARS = 4000; // beyond this, re-render at most every LONG_RENDER_MS
@@ -393,8 +394,9 @@
 
     var knowledge = cfg.mode === "knowledge";
     var waiting = false;
+    var staffed = false; // a person from the team has the conversation
     function subtitle() {
-      setSubtitle(waiting ? WAITING_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE);
+      setSubtitle(waiting ? WAITING_SUBTITLE : staffed ? STAFFED_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE);
     }
     function setSubtitle(text) {
       parts.subtitle.textContent = text;
@@ -427,6 +429,9 @@
       autosize: autosize,
       knowledgeMode: function () { knowledge = true; subtitle(); },
       waitingMode: function (value) { waiting = value; subtitle(); },
+      staffedMode: function (value) { staffed = value; subtitle(); },
+      // While people have the conversation, its turns' notices are no sign of the assistant's mode.
+      withPeople: function () { return waiting || staffed; },
       notice: function (text) { return append(el("p", { className: "sc-event", text: text })); },
       loading: function () { return append(el("p", { className: "sc-loading", text: "Loading your conversation…" })); },
     });

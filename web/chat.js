@@ -195,7 +195,7 @@
           view.personButton.hidden = !conversation || view.personButton.dataset.waiting === "true";
           turn.answerId = data.assistant_message_id || turn.answerId;
           if (turn.answerId) rendered[turn.answerId] = turn.answerEl;
-          if (data.answer_source === "knowledge") view.knowledgeMode();
+          if (data.answer_source === "knowledge" && !view.withPeople()) view.knowledgeMode();
         },
         delta: function (text, offset) {
           turn.text += text;
@@ -333,8 +333,11 @@
       if (/waiting/.test(status)) setWaiting(true);
       else if (/human|agent|claimed|assigned/.test(status)) {
         setWaiting(false);
-        view.setSubtitle("A person from our team is here");
-      } else if (status) setWaiting(false);
+        view.staffedMode(true);
+      } else if (status) {
+        setWaiting(false);
+        view.staffedMode(false);
+      }
     }
 
     /** Follow /history/events while the page shows this conversation; reconnects with backoff. */

@@ -114,10 +114,16 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
         staff.get_by_role("button", name="Send reply").click()
         expect(staff.locator("#inbox-transcript .msg.agent")).to_contain_text("A replacement is on its way.")
         screenshot(staff, "console-inbox-reply")
+
+        agent = page.locator(".sc-msg--agent .sc-bubble")
+        expect(agent).to_have_text("Hello, this is our team. A replacement is on its way.")
+        expect(page.get_by_text("A person from our team is here")).to_be_visible()
+        screenshot(page, "page-console-reply-live")
+
+        # The shopper answers: the person's open transcript shows it without a click, and the
+        # shopper's page still says a person is there.
+        ask(page, "Thanks, it was due yesterday")
+        expect(staff.locator("#inbox-transcript")).to_contain_text("it was due yesterday", timeout=15_000)
+        expect(page.get_by_text("A person from our team is here")).to_be_visible()
     finally:
         console.close()
-
-    agent = page.locator(".sc-msg--agent .sc-bubble")
-    expect(agent).to_have_text("Hello, this is our team. A replacement is on its way.")
-    expect(page.get_by_text("A person from our team is here")).to_be_visible()
-    screenshot(page, "page-console-reply-live")

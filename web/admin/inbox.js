@@ -17,7 +17,7 @@ function row(item) {
   return h("li", { class: `row${item.conversation_id === selected ? " selected" : ""}`, tabindex: "0", dataset: { id: item.conversation_id },
     onclick: () => open(item), onkeydown: (e) => e.key === "Enter" && open(item) },
     h("div", { class: "row-main" }, h("strong", {}, item.last_question || "(no question)"),
-      h("span", { class: "muted small" }, `waiting ${waited(item.waiting_seconds)} · ${item.language || "?"}${item.email ? ` · ${item.email}` : ""}`)),
+      h("span", { class: "muted small" }, `${item.status === "with_human" ? `asked ${waited(item.waiting_seconds)} ago` : `waiting ${waited(item.waiting_seconds)}`} · ${item.language || "?"}${item.email ? ` · ${item.email}` : ""}`)),
     h("div", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
 }
 
@@ -67,6 +67,13 @@ function actions(item) {
       h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant")));
 }
 
+function messages(t) {
+  return t.messages.map((m) =>
+    h("li", { class: `msg ${m.role === "agent" ? "assistant agent" : m.role}` },
+      m.role === "agent" ? h("div", { class: "meta small" }, m.author) : null,
+      h("div", { class: "bubble" }, m.content || "(empty)")));
+}
+
 async function open(item) {
   selected = item.conversation_id;
   for (const node of document.querySelectorAll("#inbox-list .row")) node.classList.toggle("selected", node.dataset.id === selected);
@@ -75,11 +82,18 @@ async function open(item) {
   clear($("#inbox-transcript"),
     h("div", { class: "toolbar" }, h("h3", {}, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who)),
     item.note ? h("p", { class: "notice" }, item.note) : null,
-    h("ol", { class: "transcript-list" }, t.messages.map((m) =>
-      h("li", { class: `msg ${m.role === "agent" ? "assistant agent" : m.role}` },
-        m.role === "agent" ? h("div", { class: "meta small" }, m.author) : null,
-        h("div", { class: "bubble" }, m.content || "(empty)")))),
+    h("ol", { class: "transcript-list", id: "inbox-messages", dataset: { count: String(t.messages.length) } }, messages(t)),
     actions(item));
+}
+
+// What the shopper wrote since: the open transcript's messages only (a reply being typed stays).
+async function follow(items) {
+  const shown = document.getElementById("inbox-messages");
+  if (!selected || !shown || !items.some((i) => i.conversation_id === selected)) return;
+  const t = await get(`/_conversations/${selected}`);
+  if (String(t.messages.length) === shown.dataset.count) return;
+  shown.dataset.count = String(t.messages.length);
+  clear(shown, messages(t));
 }
 
 async function refresh(id) {
@@ -94,7 +108,7 @@ export function showInbox(me) {
   // Poll while the tab is shown; the list is small and the request cheap.
   timer = setInterval(() => {
     if ($("#view-inbox").hidden) return clearInterval(timer);
-    load().catch(() => {});
+    load().then(follow).catch(() => {});
   }, 5000);
   return load();
 }
