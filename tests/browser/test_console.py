@@ -117,6 +117,20 @@ def test_an_edited_policy_reaches_the_chat_and_an_old_revision_can_be_restored(
     assert content.input_value() == original
 
 
+def test_a_deleted_entry_can_be_restored_from_the_console(page: Any, site: str, console_env: Env) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.locator("#knowledge-list")).not_to_contain_text("Returns and refunds")
+
+    page.locator("#history .revision").nth(1).get_by_role("button", name="Restore").click()
+
+    expect(page.locator("#knowledge-list")).to_contain_text("Returns and refunds")
+    expect(page.locator("#editor")).to_contain_text("revision 3")
+    assert console_env.query("SELECT count(*) FROM knowledge_entries WHERE key = 'returns'")[0][0] == 1
+
+
 def test_a_second_editor_gets_a_conflict_that_shows_both_versions(
     page: Any, site: str, console_env: Env
 ) -> None:

@@ -108,13 +108,16 @@ async function save(force) {
 }
 
 async function remove() {
-  if (!window.confirm(`Delete "${current.saved.title}"? You can restore it from its history.`)) return;
+  if (!window.confirm(`Delete "${current.saved.title}"? You can restore it from its history, shown next.`)) return;
   try {
     await api(`/${current.key}`, { method: "DELETE", headers: { "If-Match": current.etag } });
     toast("Deleted");
+    const key = current.key;
     current = null;
-    clear($("#editor"), h("p", { class: "muted" }, "Deleted. Its history keeps every revision."));
+    // Its history stays here, with a Restore on the revision it was deleted from.
+    clear($("#editor"), h("p", { class: "muted" }, "Deleted. Restore it from its history:"), h("div", { id: "history" }));
     await loadList();
+    await showHistory(key);
   } catch (error) {
     if (error instanceof ApiError && error.status === 412) return showConflict(readDraft(), false);
     toast(error.message, "error");
