@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
+FAKE_GEMINI_PORT ?= 8181
 CHECKOV_VENV := .venv-checkov
 
 .PHONY: dev test lint fuzz fake-gemini migrate package bench bench-console seed-console staff-token retention eval clean
@@ -42,7 +43,7 @@ fuzz: $(BIN)/.installed
 
 ## A local fake Gemini server on :8181 (point GEMINI_BASE_URL at it, any GEMINI_API_KEY)
 fake-gemini: $(BIN)/.installed
-	$(BIN)/python -m scripts.fake_gemini --port 8181
+	$(BIN)/python -m scripts.fake_gemini --port $(FAKE_GEMINI_PORT)
 
 ## Build one deployable zip per function in dist/ (main.py, common/, requirements.txt)
 package: $(BIN)/.installed

@@ -16,5 +16,25 @@ def upgrade_to_head(database_url: str | None = None) -> None:
     command.upgrade(config, "head")
 
 
+def main() -> None:
+    """``make migrate``: say which database is now at head, or why it could not be reached."""
+    import sys
+
+    from sqlalchemy import exc
+    from sqlalchemy.engine import make_url
+
+    from common import runtime
+
+    url = runtime.database_url()  # DATABASE_URL, or the embedded Postgres `make dev` uses
+    shown = make_url(url).render_as_string(hide_password=True)
+    try:
+        upgrade_to_head(url)
+    except exc.DBAPIError as error:
+        details = error.orig.args[0] if error.orig is not None and error.orig.args else error
+        reason = details.get("M", details) if isinstance(details, dict) else details  # pg8000's fields
+        sys.exit(f"Not migrated: {shown}: {reason}")
+    print(f"{shown}: the schema is at the newest migration")
+
+
 if __name__ == "__main__":
-    upgrade_to_head()
+    main()

@@ -13,11 +13,14 @@ from common.models import StaffRole
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", required=True)
-    parser.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    roles = [r.value for r in StaffRole]
+    parser.add_argument("--role", required=True, help=", ".join(roles))
     parser.add_argument("--email", default=None, help="their Google account, for sign-in through Cloud IAP")
     options = parser.parse_args()
     if not options.name.strip():
-        parser.error("NAME must not be empty")
+        parser.error('NAME must not be empty: make staff-token NAME="Ann" ROLE=editor')
+    if options.role not in roles:
+        parser.error(f'ROLE must be one of {", ".join(roles)}: make staff-token NAME="Ann" ROLE=editor')
     upgrade_to_head(runtime.database_url())
     created = create_staff(
         uow=runtime.unit_of_work(),

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 from scripts import retention, staff_token
 from scripts.seed_console import seed
@@ -24,6 +25,40 @@ def test_make_staff_token_prints_a_token_that_signs_in(
     token = capsys.readouterr().out.split("store it now): ")[1].strip()
     me = make_client("policies").get("/_me", headers={"Authorization": f"Bearer {token}"})
     assert me.get_json()["name"] == "Dana" and me.get_json()["role"] == "viewer"
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "said"),
+    [("Dana", "", "ROLE must be one of viewer, editor, owner"), ("  ", "editor", "NAME must not be empty")],
+)
+def test_make_staff_token_without_name_or_role_says_what_to_give(
+    env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    role: str,
+    said: str,
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["staff_token", "--name", name, "--role", role])
+
+    with pytest.raises(SystemExit):
+        staff_token.main()
+
+    assert said in capsys.readouterr().err
+    assert env.count("staff") == 0
+
+
+def test_make_migrate_names_the_database_and_why_it_could_not(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from common.migrate import main as migrate
+
+    migrate()
+    assert "the schema is at the newest migration" in capsys.readouterr().out
+
+    env.set(DATABASE_URL=make_url(env.database_url).set(database="no_such_db").render_as_string(False))
+    with pytest.raises(SystemExit, match=r'Not migrated: .*no_such_db: database "no_such_db" does not exist'):
+        migrate()
 
 
 def test_make_retention_deletes_old_conversations(
