@@ -106,10 +106,10 @@ def database_outage(error: BaseException) -> bool:
 # (08), insufficient resources (53: "too many clients already") and operator intervention (57:
 # shutting down, "the database system is starting up").
 _UNAVAILABLE_CLASSES = ("08", "53", "57")
-# Severities that end the session: whatever the code, the connection is gone, e.g. a database
-# that is not accepting connections (55000), was dropped or renamed (3D000), or a login that is
-# refused. No statement of ours can cause one; an outage or a misconfiguration can.
-_SESSION_ENDING = ("FATAL", "PANIC")
+# A database that refuses every session for now: not accepting connections (55000, ALTER DATABASE
+# ... ALLOW_CONNECTIONS false) or gone (3D000: dropped, or renamed during maintenance). Only as
+# the FATAL that ends a session; a refused login (class 28) stays a 500 that logs its traceback.
+_REFUSING_DATABASE = ("55000", "3D000")
 
 
 def _server_unavailable(error: BaseException | None) -> bool:
@@ -118,4 +118,6 @@ def _server_unavailable(error: BaseException | None) -> bool:
     if not isinstance(details, dict):
         return False
     code, severity = details.get("C", ""), details.get("V", details.get("S", ""))
-    return (isinstance(code, str) and code.startswith(_UNAVAILABLE_CLASSES)) or severity in _SESSION_ENDING
+    if not isinstance(code, str):
+        return False
+    return code.startswith(_UNAVAILABLE_CLASSES) or (severity == "FATAL" and code in _REFUSING_DATABASE)

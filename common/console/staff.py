@@ -40,15 +40,15 @@ def authenticate(
             member = tx.staff.active_by_token_hash(token_hash(token))
         if member is not None:  # a token from `make staff-token` needs nothing else set up
             return Principal(member.name, StaffRole(member.role), "token", member.email)
+        # A bearer that is no staff token may be the one IAP itself checked (a Cloud Scheduler
+        # job's OIDC token, if IAP passes the header on): then IAP's signed header decides.
+        if not behind_iap:
+            raise Unauthorized("this bearer token is not valid (unknown or revoked)")
     if sign_in.admin_token is None and sign_in.iap is None:
         raise NotConfigured(
             "staff sign-in is not configured: set ADMIN_TOKEN (or IAP_AUDIENCE), "
             "or sign in with a staff member's token (make staff-token)"
         )
-        # A bearer that is no staff token may be the one IAP itself checked (a Cloud Scheduler
-        # job's OIDC token, if IAP passes the header on): then IAP's signed header decides.
-        if not behind_iap:
-            raise Unauthorized("this bearer token is not valid (unknown or revoked)")
     if iap_assertion and sign_in.iap is not None:
         email = sign_in.iap.email(iap_assertion)
         with uow() as tx:

@@ -35,6 +35,8 @@ def test_a_terminated_connection_is_reported_as_unavailable(env: Env) -> None:
         ("FATAL", "55000", True),  # the database is not currently accepting connections
         ("FATAL", "3D000", True),  # the database does not exist (any more)
         ("ERROR", "55000", False),  # an object not in the state a statement needs
+        ("FATAL", "28P01", False),  # a refused login: a misconfiguration to see in the logs
+        ("FATAL", "25P03", False),  # idle in a transaction too long: our bug
         ("ERROR", "42P01", False),  # a statement on a missing table: a bug
         ("ERROR", "23505", False),
     ],
