@@ -444,6 +444,7 @@
       nextBefore = null;
       view.clearMessages();
       setWaiting(false);
+      view.staffedMode(false);
       view.input.value = store.draft(slot());
       view.autosize();
       var unsentNote = function () {

@@ -127,3 +127,6 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
         expect(page.get_by_text("A person from our team is here")).to_be_visible()
     finally:
         console.close()
+
+    page.get_by_role("button", name="New conversation").click()  # nobody is there for that one
+    expect(page.get_by_text("A person from our team is here")).to_have_count(0)

@@ -77,7 +77,7 @@ function show(id) {
 }
 
 export function showConversations(staffRole) {
-  role = staffRole;
+  if (staffRole) role = staffRole; // the filter form shows the list again without one
   filters = readFilters();
   load(false).catch((e) => toast(e.message, "error"));
 }

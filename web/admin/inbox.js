@@ -15,7 +15,7 @@ function waited(seconds) {
 function row(item) {
   const status = item.status === "with_human" ? `with ${item.claimed_by}` : "waiting";
   return h("li", { class: `row${item.conversation_id === selected ? " selected" : ""}`, tabindex: "0", dataset: { id: item.conversation_id },
-    onclick: () => open(item), onkeydown: (e) => e.key === "Enter" && open(item) },
+    onclick: () => show(item), onkeydown: (e) => e.key === "Enter" && show(item) },
     h("div", { class: "row-main" }, h("strong", {}, item.last_question || "(no question)"),
       h("span", { class: "muted small" }, `${item.status === "with_human" ? `asked ${waited(item.waiting_seconds)} ago` : `waiting ${waited(item.waiting_seconds)}`} · ${item.language || "?"}${item.email ? ` · ${item.email}` : ""}`)),
     h("div", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
@@ -75,23 +75,30 @@ function messages(t) {
 }
 
 async function open(item) {
+  const t = await get(`/_conversations/${item.conversation_id}`);
   selected = item.conversation_id;
   for (const node of document.querySelectorAll("#inbox-list .row")) node.classList.toggle("selected", node.dataset.id === selected);
-  const t = await get(`/_conversations/${item.conversation_id}`);
   const who = item.status === "with_human" ? `claimed by ${item.claimed_by}` : "waiting for a person";
   clear($("#inbox-transcript"),
     h("div", { class: "toolbar" }, h("h3", {}, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who)),
     item.note ? h("p", { class: "notice" }, item.note) : null,
-    h("ol", { class: "transcript-list", id: "inbox-messages", dataset: { count: String(t.messages.length) } }, messages(t)),
+    h("ol", { class: "transcript-list", id: "inbox-messages", dataset: { id: item.conversation_id, count: String(t.messages.length) } }, messages(t)),
     actions(item));
+}
+
+function show(item) {
+  open(item).catch((error) => toast(error.message, "error"));
 }
 
 // What the shopper wrote since: the open transcript's messages only (a reply being typed stays).
 async function follow(items) {
   const shown = document.getElementById("inbox-messages");
-  if (!selected || !shown || !items.some((i) => i.conversation_id === selected)) return;
-  const t = await get(`/_conversations/${selected}`);
-  if (String(t.messages.length) === shown.dataset.count) return;
+  const id = shown && shown.dataset.id;
+  if (!id || !items.some((i) => i.conversation_id === id)) return;
+  const t = await get(`/_conversations/${id}`);
+  const now = document.getElementById("inbox-messages");
+  // Another conversation may have been opened meanwhile: only the one fetched is updated.
+  if (now !== shown || String(t.messages.length) === shown.dataset.count) return;
   shown.dataset.count = String(t.messages.length);
   clear(shown, messages(t));
 }
