@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from common.knowledge.analysis import terms, vocabulary_of
 from common.knowledge.entries import Knowledge, KnowledgeEntry
-from common.knowledge.language import Language, detect_language
+from common.knowledge.language import Language, detect_language, fold
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
-from common.knowledge.vocabulary import COUNTRY_CONCEPTS
+from common.knowledge.vocabulary import COUNTRY_CONCEPTS, WHEN
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,6 +90,9 @@ class KnowledgeIndex:
     def query(self, question: str) -> Query:
         language = detect_language(question, default=self.language)
         found = terms(question, [language, self.language], vocabulary=self.vocabulary)
+        first = fold(question.strip().lstrip("¿¡").split(maxsplit=1)[0]) if question.strip() else ""
+        if first in WHEN and "@ship" in found and "@duration" not in found:
+            found.append("@duration")  # "When will my order arrive?": how long it takes
         return Query(language, found)
 
     def entry_scores(self, query: Query) -> NDArray[np.float64]:
@@ -102,9 +105,15 @@ class KnowledgeIndex:
 
     def best(self, question: str, *, kind: str | None = None) -> Match | None:
         """The entry that best answers ``question`` (optionally of one kind), or None."""
-        scores = self.entry_scores(self.query(question))
+        query = self.query(question)
+        asked = {t for t in query.terms if t.startswith("@")}
+        scores = self.entry_scores(query)
         scored = sorted(
-            ((float(s), e) for s, e in zip(scores, self._entries, strict=True) if kind in (None, e.kind)),
+            (
+                (float(s) * self._topic_share(e.key, asked), e)
+                for s, e in zip(scores, self._entries, strict=True)
+                if kind in (None, e.kind)
+            ),
             key=lambda pair: pair[0],
             reverse=True,
         )
@@ -133,11 +142,15 @@ class KnowledgeIndex:
             score = (float(passage_scores[n]) / top_passage + _ENTRY_SHARE * entry_part) * coverage
             if n in self._leads:
                 score *= 1 + _LEAD_BONUS
-            if not self._faq_topics.get(passage.entry.key, frozenset()) <= asked:
-                score *= _OTHER_QUESTION_SHARE
+            score *= self._topic_share(passage.entry.key, asked)
             scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
+
+    def _topic_share(self, key: str, asked: set[str]) -> float:
+        """How much an entry counts for a question about ``asked`` concepts: less for an FAQ
+        entry that answers another question."""
+        return 1.0 if self._faq_topics.get(key, frozenset()) <= asked else _OTHER_QUESTION_SHARE
 
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
@@ -147,7 +160,7 @@ class KnowledgeIndex:
         terms when it names no concept): "exchange my shoes" is about returns whatever the shoes,
         "tell me a joke" is about nothing the shop wrote."""
         concepts = {t for t in query.terms if t.startswith("@")}
-        if "@country" in concepts and "@country" in self._idf:
+        if {"@country", "@ship"} <= concepts and "@country" in self._idf:
             # A country the shop never names is answered by where it does ship.
             concepts = {c for c in concepts if c in self._idf or c not in COUNTRY_CONCEPTS}
         wanted = concepts or set(query.terms)

@@ -47,7 +47,7 @@ _CONCEPTS: dict[str, str] = {
     "hours": "open opening* hour* available monday* tuesday* wednesday* thursday* friday* saturday* "
     "sunday* weekend* geoffnet offnungszeit* erreichbar montag* samstag* sonntag* wochenende* "
     "ouvert* horaire* heure* lundi samedi* dimanche* "
-    "horario* abiert* lunes sabado* domingo* "
+    "horario* abiert* abre abren lunes sabado* domingo* "
     "orari* apert* lunedi sabato domenica "
     "geopend openingstijd* maandag zaterdag* zondag*",
     "track": "track* trace* tracing status where-is wo-ist ou-est donde-esta dov'e waar-is "
@@ -59,7 +59,7 @@ _CONCEPTS: dict[str, str] = {
     "damage": "damag* broke broken crack* faulty defect* shatter* smash* "
     "beschadig* kaputt* defekt* zerbroch* endommag* abim* casse* defectu* danad* roto rota "
     "danneggi* rotto rotta difettos* kapot*",
-    "cancel": "cancel* storn* annul* cancela* cancell* mistake",
+    "cancel": "cancel* storn* annul* cancela* cancell* mistake no-longer",
     "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
     "express": "express* expres* espress*",
     "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* promo* "
@@ -89,16 +89,9 @@ _COUNTRIES: dict[str, str] = {
     "etats-unis estados unidos stati uniti verenigde staten",
 }
 COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
-# Question words every language's stopword list drops, though they say what is asked: "when
-# will it arrive" asks how long.
-_QUESTION_WORDS: dict[str, str] = {
-    "when": "duration",
-    "wann": "duration",
-    "quand": "duration",
-    "cuando": "duration",
-    "quando": "duration",
-    "wanneer": "duration",
-}
+# "When", which every language's stopword list drops: a question about shipping that starts
+# with it ("When will my order arrive?") asks how long (``KnowledgeIndex.query``).
+WHEN = frozenset({"when", "wann", "quand", "cuando", "quando", "wanneer"})
 # "How much" asks about money, unless it is "how much time" ("combien de temps", "cuanto tarda").
 HOW_MUCH = frozenset({"much", "combien", "cuanto", "quanto", "hoeveel"})
 # Asking for a phone number or an email address is asking for a way to reach the shop.
@@ -175,7 +168,6 @@ def phrase_concepts(folded_words: list[str]) -> set[str]:
     English phrasal verbs ("send the item back")."""
     exact, _ = _tables()
     found = {c for pair in itertools.pairwise(folded_words) for c in exact.get(" ".join(pair), ())}
-    found.update(_QUESTION_WORDS[w] for w in folded_words if w in _QUESTION_WORDS)
     if "back" in folded_words and _BACK_VERBS & set(folded_words):
         found.add("return")
     return found
