@@ -78,7 +78,8 @@ def _methods_at(path: str) -> tuple[str, ...]:
 
 
 def dispatch(request: flask.Request) -> flask.Response:
-    """Sign in (401 first, whatever the path), find the route, check the role (403), call it."""
+    """Sign in (401; a method the path does not take was a 405 before), find the route (404),
+    check the role (403), call it."""
     principal = staff.authenticate(
         uow=runtime.unit_of_work(),
         sign_in=runtime.staff_sign_in(),
