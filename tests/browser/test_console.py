@@ -49,6 +49,13 @@ def chat(page: Any, site: str, message: str, conversation: dict[str, str] | None
     return {**meta, "text": text}
 
 
+def post(page: Any, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+    """A JSON POST from the browser's side (the API the pages use)."""
+    return page.request.post(
+        url, data=json.dumps(body), headers={"Content-Type": "application/json", **(headers or {})}
+    )
+
+
 def open_tab(page: Any, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
@@ -164,17 +171,16 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     # The shopper's side: the chat page's thumbs-down button belongs to the page's issue, so the
     # rating goes through the same API the button will use.
     meta = chat(page, site, "Can I pay with bitcoin?")
-    rated = page.request.post(
+    rated = post(
+        page,
         f"{site}/history/feedback",
-        data=json.dumps(
-            {
-                "conversation_id": meta["conversation_id"],
-                "message_id": meta["assistant_message_id"],
-                "rating": "down",
-                "comment": "No answer about crypto",
-            }
-        ),
-        headers={"Content-Type": "application/json", "X-Conversation-Token": meta["conversation_token"]},
+        {
+            "conversation_id": meta["conversation_id"],
+            "message_id": meta["assistant_message_id"],
+            "rating": "down",
+            "comment": "No answer about crypto",
+        },
+        {"X-Conversation-Token": meta["conversation_token"]},
     )
     assert rated.status == 204
 
@@ -217,17 +223,11 @@ def test_a_viewer_reads_conversations_with_who_replied_but_cannot_delete_them(
     page: Any, site: str, console_env: Env
 ) -> None:
     meta = chat(page, site, "I would like to talk to a person please")
-    reply = page.request.post(
-        f"{site}/policies/_inbox/{meta['conversation_id']}/reply",
-        data=json.dumps({"content": "Hi, Sam here."}),
-        headers={**AUTH, "Content-Type": "application/json"},
+    reply = post(
+        page, f"{site}/policies/_inbox/{meta['conversation_id']}/reply", {"content": "Hi, Sam here."}, AUTH
     )
     assert reply.ok, reply.text()
-    viewer = page.request.post(
-        f"{site}/policies/_staff",
-        data=json.dumps({"name": "Vic", "role": "viewer"}),
-        headers={**AUTH, "Content-Type": "application/json"},
-    ).json()["token"]
+    viewer = post(page, f"{site}/policies/_staff", {"name": "Vic", "role": "viewer"}, AUTH).json()["token"]
 
     page.goto(f"{site}/admin/#conversations")
     page.get_by_label("Staff token").fill(viewer)
