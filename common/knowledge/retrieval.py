@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from common.knowledge.analysis import terms, vocabulary_of
 from common.knowledge.entries import Knowledge, KnowledgeEntry
-from common.knowledge.language import Language, detect_language, fold
+from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
 from common.knowledge.vocabulary import COUNTRY_CONCEPTS, WHEN
 
@@ -90,8 +90,8 @@ class KnowledgeIndex:
     def query(self, question: str) -> Query:
         language = detect_language(question, default=self.language)
         found = terms(question, [language, self.language], vocabulary=self.vocabulary)
-        first = fold(question.strip().lstrip("¿¡").split(maxsplit=1)[0]) if question.strip() else ""
-        if first in WHEN and "@ship" in found and "@duration" not in found:
+        first = words(question)[:1]
+        if first and fold(first[0]) in WHEN and "@ship" in found and "@duration" not in found:
             found.append("@duration")  # "When will my order arrive?": how long it takes
         return Query(language, found)
 

@@ -158,3 +158,10 @@ def test_small_knowledge_is_grounded_whole_and_large_knowledge_with_its_top_entr
     assert "only the parts most relevant" in large
     assert large.count("Product line") <= 3
     assert len(large) < len(build_system_instruction(large_knowledge)) / 20
+
+
+@pytest.mark.parametrize("question", ["¿", "¡¡", "?", "...", "¿ ?"])
+def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: str) -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question)
+
+    assert "support@example-shop.com" in reply.text
