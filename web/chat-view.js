@@ -396,10 +396,7 @@
     var waiting = false;
     var staffed = false; // a person from the team has the conversation
     function subtitle() {
-      setSubtitle(waiting ? WAITING_SUBTITLE : staffed ? STAFFED_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE);
-    }
-    function setSubtitle(text) {
-      parts.subtitle.textContent = text;
+      parts.subtitle.textContent = waiting ? WAITING_SUBTITLE : staffed ? STAFFED_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE;
     }
 
     function autosize() {
@@ -425,7 +422,6 @@
       clearMessages: clearMessages,
       prepend: prepend,
       startCooldown: cooldown,
-      setSubtitle: setSubtitle,
       autosize: autosize,
       knowledgeMode: function () { knowledge = true; subtitle(); },
       waitingMode: function (value) { waiting = value; subtitle(); },

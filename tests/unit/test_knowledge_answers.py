@@ -165,3 +165,23 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
     reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question)
 
     assert "support@example-shop.com" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "wrong_topic"),
+    [
+        ("When will my order arrive?", "2-4 working days", "damage"),
+        ("How long until my order arrives?", "2-4 working days", "cancelled"),
+        ("Combien de temps prend la livraison ?", "2-4 working days", "cancelled"),
+        ("Where do you ship to?", "We ship to all addresses in the EU", "couldn't find"),
+        ("Do you ship to the USA?", "We ship to all addresses in the EU", "couldn't find"),
+    ],
+)
+def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
+    question: str, fact: str, wrong_topic: str
+) -> None:
+    """The eval may miss a tenth; these are what a newcomer to `make dev` asks first."""
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert fact in reply
+    assert wrong_topic not in reply
