@@ -18,11 +18,18 @@ _TYPO_MIN_LENGTH = 5
 
 
 def expand_shorthand(text: str) -> list[str]:
-    """The words of ``text`` with chat shorthand written out ("ur" → "your")."""
+    """The words of ``text`` with chat shorthand and English negations written out ("ur" →
+    "your", "hasn't" → "has not")."""
     expanded: list[str] = []
     for word in words(text):
-        expanded += SHORTHAND.get(word, word).split()
+        if word.endswith("n't") and len(word) > 3:
+            expanded += [_NEGATED.get(word[:-3], word[:-3]), "not"]
+        else:
+            expanded += SHORTHAND.get(word, word).split()
     return expanded
+
+
+_NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}  # can't, won't, shan't
 
 
 def terms(
@@ -47,6 +54,10 @@ def terms(
     concepts.update(c for w in folded if w not in HOW_MUCH for c in concepts_of(w))
     if "duration" not in concepts:
         concepts.update(c for w in folded if w in HOW_MUCH for c in concepts_of(w))
+    if {"refund", "track"} <= concepts:
+        # "Where is my refund?": a refund is not tracked; the question is when it comes.
+        concepts -= {"track"}
+        concepts.add("duration")
     found += sorted(f"@{c}" for c in concepts)
     return found
 

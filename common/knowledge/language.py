@@ -91,7 +91,15 @@ def stem(words_: list[str], language: Language) -> list[str]:
     if stemmer is None:
         stemmer = stemmers[language] = snowballstemmer.stemmer(_STEMMERS[language])
     stems: list[str] = stemmer.stemWords(words_)
+    kept = _UNSTEMMED.get(language)
+    if kept:
+        stems = [w if w in kept else s for w, s in zip(words_, stems, strict=True)]
     return stems
+
+
+# Words whose stem would mean something else: "packaging" (the box an item came in) is no
+# "package" (a parcel).
+_UNSTEMMED: dict[Language, frozenset[str]] = {"en": frozenset({"packaging"})}
 
 
 @functools.cache

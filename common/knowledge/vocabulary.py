@@ -13,12 +13,12 @@ import itertools
 from collections.abc import Iterable
 
 _CONCEPTS: dict[str, str] = {
-    "ship": "ship* deliver* parcel* package* arriv* dispatch* courier* postage "
-    "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* "
-    "livr* expedi* envoi* envoy* colis "
-    "envio* envia* enviar entreg* paquete* llega* "
-    "spedi* consegn* pacco pacchi arriva* "
-    "verzend* lever* pakket* bezorg* aankom* verstuur* verstuurd",
+    "ship": "ship* deliver* parcel* package* arriv* dispatch* courier* postage receiv* "
+    "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* erhalten "
+    "livr* expedi* envoi* envoy* colis recu recue "
+    "envio* envia* enviar entreg* paquete* llega* recibi* "
+    "spedi* consegn* pacco pacchi arriva* ricevut* "
+    "verzend* lever* pakket* bezorg* aankom* verstuur* verstuurd ontvang*",
     "duration": "long day days week* fast quick* soon time times "
     "lange dauer* dauert tage* woche* schnell* wann zeit* frist* "
     "temps delai* jour jours semaine* rapide* quand "
@@ -50,7 +50,7 @@ _CONCEPTS: dict[str, str] = {
     "horario* abiert* abre abren lunes sabado* domingo* "
     "orari* apert* lunedi sabato domenica "
     "geopend openingstijd* maandag zaterdag* zondag*",
-    "track": "track* trace* tracing status where-is wo-ist ou-est donde-esta dov'e waar-is "
+    "track": "track* status where-is wo-ist ou-est donde-esta dov'e waar-is "
     "sendungsverfolgung verfolg* suivi* suivre seguimiento "
     "rastre* traccia* volg*",
     "pay": "pay* paid card* credit visa mastercard amex klarna paypal "
@@ -61,13 +61,24 @@ _CONCEPTS: dict[str, str] = {
     "danneggi* rotto rotta difettos* kapot*",
     "cancel": "cancel* storn* annul* cancela* cancell* mistake no-longer",
     "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
+    # A parcel that did not come ("hasn't arrived", "never received it"), in two-word patterns.
+    "missing": "not-arrived not-arrive never-arrived not-received not-receive never-received "
+    "not-delivered never-delivered not-come never-came lost missing "
+    "nicht-angekommen nie-angekommen nicht-erhalten nicht-geliefert verloren* "
+    "pas-arrive pas-recu jamais-recu pas-livre perdu* "
+    "no-llego no-recibi no-recibido perdido* "
+    "non-arrivato non-ricevuto perso smarrit* "
+    "niet-aangekomen niet-ontvangen niet-geleverd kwijt",
     "express": "express* expres* espress*",
-    "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* promo* "
+    "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* "
     "rebaj* oferta* saldi scont* uitverkoop korting*",
     "personalised": "personali* personnalis* customis* customiz* engrav* monogram* gepersonaliseerd",
     "hygiene": "hygien* cosmetic* shampoo* makeup underwear earring* higiene* igien*",
     # Shop topics a shop may not write about: a question about them is not about payment.
-    "voucher": "voucher* gift* coupon* gutschein* geschenk* cadeau* bon-cadeau regalo* buono* tegoedbon*",
+    # A discount code is a voucher, not a sale item ("Is there a discount code?").
+    "voucher": "voucher* gift* coupon* promo* gutschein* geschenk* cadeau* bon-cadeau regalo* buono* "
+    "tegoedbon* discount-code discount-codes rabattcode* code-promo cupon* "
+    "codice-sconto kortingscode*",
     "customs": "customs zoll* douane* aduana* dogan*",
     "country": "country countries land pays pais paese",
 }
@@ -164,10 +175,12 @@ def concepts_of_prefix(rest: str) -> frozenset[str]:
 
 
 def phrase_concepts(folded_words: list[str]) -> set[str]:
-    """Concepts of two-word patterns ("united kingdom", "where is") in accent-free words, and of
-    English phrasal verbs ("send the item back")."""
+    """Concepts of two-word patterns ("united kingdom", "where is") in accent-free words, also
+    with one word between ("non ho ricevuto", "no he recibido"), and of English phrasal verbs
+    ("send the item back")."""
     exact, _ = _tables()
-    found = {c for pair in itertools.pairwise(folded_words) for c in exact.get(" ".join(pair), ())}
+    pairs = [*itertools.pairwise(folded_words), *zip(folded_words, folded_words[2:], strict=False)]
+    found = {c for pair in pairs for c in exact.get(" ".join(pair), ())}
     if "back" in folded_words and _BACK_VERBS & set(folded_words):
         found.add("return")
     return found

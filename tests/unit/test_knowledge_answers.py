@@ -175,6 +175,15 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("Combien de temps prend la livraison ?", "2-4 working days", "cancelled"),
         ("Where do you ship to?", "We ship to all addresses in the EU", "couldn't find"),
         ("Do you ship to the USA?", "We ship to all addresses in the EU", "couldn't find"),
+        # "package" is no "packaging"; "hasn't arrived" and "haven't received" mean it is missing.
+        ("My package hasn't arrived yet", "10 working days after shipping", "packaging"),
+        ("I haven\u2019t received my order", "10 working days after shipping", "We refund"),
+        ("Non ho ricevuto il mio ordine", "10 working days after shipping", "We ship to"),
+        ("Where is my parcel?", "tracking link", "couldn't find"),
+        # A refund is not tracked: "where is it" asks when it comes.
+        ("Where is my refund?", "within 5 working days", "couldn't find"),
+        # A discount code is not a sale item.
+        ("Is there a discount code?", "couldn't find", "store credit"),
     ],
 )
 def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
