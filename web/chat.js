@@ -407,7 +407,8 @@
       if (!message.content && message.status !== "streaming") return null; // a failed answer: its notice says so
       var row = view.row("assistant", { text: message.content, markdown: true, time: time });
       if (message.status === "interrupted") row.classList.add("sc-msg--interrupted");
-      if (message.status === "complete") {
+      if (message.status === "complete" && message.source !== "handoff") {
+        // A handoff notice is not an answer to rate (as when it streamed).
         var rating = message.feedback && message.feedback.rating;
         if (rating && !store.rating(message.id)) store.saveRating(message.id, rating);
         addExtras(row, message.id, function () { return message.content; }, message.sources);

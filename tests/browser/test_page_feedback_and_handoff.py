@@ -77,10 +77,14 @@ def test_asking_for_a_person_in_the_chat_waits_for_them_and_shows_their_reply_li
     expect(page.locator(ANSWERS).last).to_contain_text("Someone will reply here shortly")
     expect(page.get_by_text("Waiting for a person")).to_be_visible()
     assert env.fake.requests == []  # the phrase was recognised: no model call
-    # A notice from the handoff is not an answer to rate.
-    expect(
-        page.locator(".sc-msg--assistant").last.get_by_role("button", name="Helpful", exact=True)
-    ).to_have_count(0)
+    # A notice from the handoff is not an answer to rate, nor after a reload.
+    notice = page.locator(".sc-msg--assistant").last
+    expect(notice.get_by_role("button", name="Helpful", exact=True)).to_have_count(0)
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(ANSWERS).last).to_contain_text("Someone will reply here shortly")
+    expect(notice.get_by_role("button", name="Helpful", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
 
     conversation = env.query("SELECT id FROM conversations")[0][0]
     staff_reply(site, conversation, "Hi, Sam here. How can I help?")
