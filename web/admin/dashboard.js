@@ -64,7 +64,8 @@ function totals(series, summary) {
   const cards = [
     ["Conversations", summary.conversations],
     ["Questions", summary.messages.questions],
-    ["TTFT p95", summary.time_to_first_token_ms.p95 === null ? "–" : `${Math.round(summary.time_to_first_token_ms.p95)} ms`],
+    // Time to first token is the model's: answers from the knowledge base take none ("–" without a model).
+    ["Model TTFT p95", summary.time_to_first_token_ms.p95 === null ? "–" : `${Math.round(summary.time_to_first_token_ms.p95)} ms`],
     ["Errors", `${(summary.rates.error * 100).toFixed(1)} %`],
     ["Cost", `$${summary.cost_usd.toFixed(4)}`],
     ["Satisfaction", sat.share_up === null ? "–" : `${Math.round(sat.share_up * 100)} % up`],
