@@ -26,7 +26,12 @@ def main() -> None:
     from common import runtime
 
     url = runtime.database_url()  # DATABASE_URL, or the embedded Postgres `make dev` uses
-    shown = make_url(url).render_as_string(hide_password=True)
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (exc.ArgumentError, ValueError):  # not echoed: it may hold a password
+        sys.exit(
+            "Not migrated: DATABASE_URL is not a database URL (postgresql://USER:PASSWORD@HOST:PORT/DATABASE)"
+        )
     try:
         upgrade_to_head(url)
     except exc.DBAPIError as error:

@@ -57,8 +57,20 @@ def test_make_migrate_names_the_database_and_why_it_could_not(
     assert "the schema is at the newest migration" in capsys.readouterr().out
 
     env.set(DATABASE_URL=make_url(env.database_url).set(database="no_such_db").render_as_string(False))
-    with pytest.raises(SystemExit, match=r'Not migrated: .*no_such_db: database "no_such_db" does not exist'):
+    with pytest.raises(
+        SystemExit, match=r'Not migrated: .*no_such_db.*: database "no_such_db" does not exist'
+    ):
         migrate()
+
+
+@pytest.mark.parametrize("url", ["not a url", "postgresql://postgres:secret@localhost:port/db"])
+def test_make_migrate_says_in_one_line_that_database_url_is_not_a_url(env: Env, url: str) -> None:
+    from common.migrate import main as migrate
+
+    env.set(DATABASE_URL=url)
+    with pytest.raises(SystemExit, match=r"^Not migrated: DATABASE_URL is not a database URL") as said:
+        migrate()
+    assert "secret" not in str(said.value)
 
 
 def test_make_retention_deletes_old_conversations(
