@@ -90,17 +90,13 @@ def get_suggestions(request: flask.Request) -> flask.Response:
 def get_history(request: flask.Request) -> flask.Response:
     settings = get_settings()
     conversation_id = _uuid_arg(request, "conversation_id")
-    limit = _int_arg(request, "limit", default=settings.history_page_size, low=1, high=500)
-    before = request.args.get("before")
     page = history_service.conversation_page(
         uow=runtime.unit_of_work(),
         keys=runtime.token_keys(),
         conversation_id=conversation_id,
         conversation_token=request.headers.get("X-Conversation-Token"),
-        limit=limit,
-        before_position=_int_arg(request, "before", default=None, low=1, high=MAX_POSITION)
-        if before
-        else None,
+        limit=_int_arg(request, "limit", default=settings.history_page_size, low=1, high=500),
+        before_position=_int_arg(request, "before", default=None, low=1, high=MAX_POSITION),
     )
     return json_response(page)
 

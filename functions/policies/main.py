@@ -379,7 +379,7 @@ def _int_arg(
 
 
 def _choice(request: flask.Request, name: str, choices: tuple[str, ...]) -> str | None:
-    value = request.args.get(name) or None
+    value = request.args.get(name)  # empty is no choice: a 400, as for every other parameter
     if value is not None and value not in choices:
         raise InvalidRequest(f"{name} must be one of {', '.join(choices)}", code=f"invalid_{name}")
     return value
@@ -387,7 +387,7 @@ def _choice(request: flask.Request, name: str, choices: tuple[str, ...]) -> str 
 
 def _time_arg(request: flask.Request, name: str) -> dt.datetime | None:
     raw = request.args.get(name)
-    if not raw:
+    if raw is None:
         return None
     try:
         value = dt.datetime.fromisoformat(raw)

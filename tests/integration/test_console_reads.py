@@ -42,6 +42,27 @@ def rate(history: FlaskClient, meta: dict[str, str], rating: str, comment: str |
     assert response.status_code == 204
 
 
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("status=", "invalid_status"),
+        ("status=done", "invalid_status"),
+        ("rating=", "invalid_rating"),
+        ("since=", "invalid_since"),
+        ("since=yesterday", "invalid_since"),
+        ("limit=", "invalid_limit"),
+    ],
+)
+def test_a_filter_with_an_empty_or_unknown_value_is_a_400_not_ignored(
+    console: FlaskClient, query: str, code: str
+) -> None:
+    """An empty value is no value of the parameter's type (the console leaves unused ones out)."""
+    response = console.get(f"/_conversations?{query}", headers=ADMIN)
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == code
+
+
 def test_conversations_are_listed_newest_first_in_keyset_pages(
     env: Env, chat: FlaskClient, console: FlaskClient
 ) -> None:

@@ -82,6 +82,8 @@ def test_wrong_or_missing_token_looks_like_no_conversation(
         (f"conversation_id={uuid.uuid4()}&limit=0", "invalid_limit"),
         (f"conversation_id={uuid.uuid4()}&limit=abc", "invalid_limit"),
         (f"conversation_id={uuid.uuid4()}&before=-1", "invalid_before"),
+        (f"conversation_id={uuid.uuid4()}&before=", "invalid_before"),  # as limit= is
+        (f"conversation_id={uuid.uuid4()}&limit=", "invalid_limit"),
         (f"conversation_id={uuid.uuid4()}&before=2147483648", "invalid_before"),  # past a Postgres integer
         (f"conversation_id={uuid.uuid4()}&before={'9' * 5000}", "invalid_before"),
         (f"conversation_id={uuid.uuid4()}&limit=501", "invalid_limit"),
