@@ -20,7 +20,7 @@ from common.chat.prompt import build_prompt, estimate_tokens
 from common.chat.relay import AnswerChannel
 from common.chat.settings import ChatSettings
 from common.chat.summary import summarise_if_needed
-from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, planned_turn, start_turn
+from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, planned_turn, replays, start_turn
 from common.errors import NotFound
 from common.knowledge.entries import Knowledge
 from common.knowledge.hybrid import ground
@@ -117,6 +117,10 @@ class ChatService:
                 self.writer.abandon(turn.assistant_message_id, code="internal_error")
             raise
         return self._stream(reader, turn.assistant_message_id, meta=turn.meta(source))
+
+    def replays(self, request: TurnRequest) -> bool:
+        """Whether ``send(request)`` would only replay a stored answer (no insert, no model call)."""
+        return replays(uow=self.uow, request=request, keys=self.keys)
 
     def resume(self, message_id: uuid.UUID, *, token: str | None, offset: int) -> Iterator[StreamItem]:
         """Replay an answer from character ``offset`` and follow it to its end."""

@@ -164,6 +164,24 @@ def _new_turn(
     )
 
 
+def replays(*, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys) -> bool:
+    """Whether sending ``request`` would only replay a stored answer: the same message under a
+    ``client_message_id`` already stored in the conversation its token opens, with an answer that
+    is not answered anew (``RETRY_GENERATES``). Reads only."""
+    if request.conversation_id is None or request.client_message_id is None:
+        return False
+    with uow() as tx:
+        repo = tx.conversations
+        conversation = repo.get(request.conversation_id)
+        if conversation is None or not keys.matches(request.conversation_token, conversation.token_hash):
+            return False
+        earlier = repo.find_by_client_message_id(conversation.id, request.client_message_id)
+        if earlier is None or earlier.content != request.message:
+            return False
+        reply = repo.latest_reply(earlier.id)
+        return reply is not None and reply.status not in RETRY_GENERATES
+
+
 def _proposed_turn(
     repo: ConversationRepository, request: TurnRequest, token_hash: bytes, lease_seconds: float
 ) -> TurnStarted:

@@ -14,7 +14,7 @@ import functions_framework
 from common import runtime, sse
 from common.chat.turns import TurnRequest
 from common.config import get_settings
-from common.errors import InvalidRequest, PayloadTooLarge, conversation_not_found
+from common.errors import InvalidRequest, PayloadTooLarge, RateLimited, conversation_not_found
 from common.http import client_address, parse_json, serve_paths, serve_unrouted_paths, sse_response
 from common.logs import configure_logging, label
 from common.schemas import ChatBody
@@ -58,20 +58,23 @@ def send_message(request: flask.Request) -> flask.Response:
                 "X-Conversation-Token must be 43 to 128 base64url characters (256 random bits or more)",
                 code="invalid_conversation_token",
             )
-    limiter = runtime.rate_limiter()
-    limiter.hit("client", client_address(request, settings.trusted_proxy_count))
-    if body.conversation_id is not None:
-        # Keyed by id and token, so nobody without the token can use up a conversation's limit.
-        limiter.hit("conversation", f"{body.conversation_id}:{fingerprint(token)}")
-    stream = runtime.chat_service().send(
-        TurnRequest(
-            message=message,
-            conversation_id=body.conversation_id,
-            conversation_token=token,
-            client_message_id=body.client_message_id,
-        )
+    turn = TurnRequest(
+        message=message,
+        conversation_id=body.conversation_id,
+        conversation_token=token,
+        client_message_id=body.client_message_id,
     )
-    return sse_response(sse.encode(stream))
+    limiter = runtime.rate_limiter()
+    try:
+        limiter.hit("client", client_address(request, settings.trusted_proxy_count))
+        if body.conversation_id is not None:
+            # Keyed by id and token, so nobody without the token can use up a conversation's limit.
+            limiter.hit("conversation", f"{body.conversation_id}:{fingerprint(token)}")
+    except RateLimited:
+        # A retry of an answered message stores nothing and calls no model: it gets its answer.
+        if not runtime.chat_service().replays(turn):
+            raise
+    return sse_response(sse.encode(runtime.chat_service().send(turn)))
 
 
 def resume_answer(request: flask.Request) -> flask.Response:

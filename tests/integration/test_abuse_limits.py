@@ -35,6 +35,36 @@ def test_the_client_limit_answers_429_with_retry_after_and_writes_nothing(env: E
     assert env.count("messages") == 4
 
 
+def test_a_send_repeated_over_the_limit_is_still_replayed(env: Env, backend: str) -> None:
+    """A retry of an answered message stores nothing and calls no model: it is no new request to
+    limit, and a page that retries after a dropped connection gets its answer, not a 429."""
+    env.set(RATE_LIMIT_PER_CLIENT="2/minute", RATE_LIMIT_PER_CONVERSATION="2/minute")
+    chat = make_client("chat_stream")
+    first = send(chat, "one", client_message_id="m1")
+    cid, token = first.meta["conversation_id"], first.meta["conversation_token"]
+    send(chat, "two", conversation_id=cid, token=token, client_message_id="m2")
+    env.wait_for_answers()
+    model_calls = len(env.fake.requests)
+
+    again = send(chat, "one", conversation_id=cid, token=token, client_message_id="m1")
+    new = chat.post(
+        "/",
+        json={"message": "three", "conversation_id": cid, "client_message_id": "m3"},
+        headers={"X-Conversation-Token": token},
+    )
+    reused = chat.post(
+        "/",
+        json={"message": "not one", "conversation_id": cid, "client_message_id": "m1"},
+        headers={"X-Conversation-Token": token},
+    )
+
+    assert again.meta["assistant_message_id"] == first.meta["assistant_message_id"]
+    assert again.text == first.text
+    assert new.status_code == reused.status_code == 429  # anything else is limited as before
+    assert env.count("messages") == 4
+    assert len(env.fake.requests) == model_calls
+
+
 def test_the_limit_holds_across_instances(env: Env, backend: str) -> None:
     env.set(RATE_LIMIT_PER_CLIENT="2/minute")
     send(make_client("chat_stream"), "one on instance A")
