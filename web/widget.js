@@ -43,7 +43,8 @@
 
   function loadChat() {
     if (window.SupportChat && window.SupportChat.mount) return Promise.resolve();
-    var needed = CHAT_SCRIPTS.filter(function (name) { return name !== "chat-brand.js" || !window.SupportChat.brand; });
+    var loaded = window.SupportChat && window.SupportChat.brand; // the launcher may have loaded the brand
+    var needed = CHAT_SCRIPTS.filter(function (name) { return name !== "chat-brand.js" || !loaded; });
     return Promise.all(needed.map(function (name) { return loadScript(base + name, true); }));
   }
 

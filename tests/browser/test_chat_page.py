@@ -416,6 +416,14 @@ def test_the_widget_on_a_shop_page_opens_and_chats(page: Any, site: str, env: En
     assert send_font != "32px"
     screenshot(page, "widget-open")
 
+    # Left open, it is open again after a reload, with the conversation (no script error).
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.reload()
+    dialog = page.get_by_role("dialog", name="Acme support")
+    expect(dialog.locator(ANSWERS).last).to_have_text("Hi! Shipping is free over 50 €.")
+    assert errors == []
+
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(launcher).to_be_focused()
