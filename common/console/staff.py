@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from common.auth import IapVerifier, Principal, bearer_token, is_admin_token, new_staff_token, token_hash
 from common.console.responses import StaffCreated, StaffList, StaffView
-from common.errors import Conflict, Forbidden, NotConfigured, NotFound, Unauthorized
+from common.errors import Conflict, Forbidden, NotFound, Unauthorized
 from common.models import StaffMember, StaffRole
 from common.unit_of_work import UnitOfWorkFactory
 
@@ -45,9 +45,10 @@ def authenticate(
         if not behind_iap:
             raise Unauthorized("this bearer token is not valid (unknown or revoked)")
     if sign_in.admin_token is None and sign_in.iap is None:
-        raise NotConfigured(
-            "staff sign-in is not configured: set ADMIN_TOKEN (or IAP_AUDIENCE), "
-            "or sign in with a staff member's token (make staff-token)"
+        # Not signed in is a 401 whatever is set up; the message says how to sign in here.
+        raise Unauthorized(
+            "sign in with a staff member's token (make staff-token); "
+            "ADMIN_TOKEN (or IAP_AUDIENCE) is not set on this function"
         )
     if iap_assertion and sign_in.iap is not None:
         email = sign_in.iap.email(iap_assertion)

@@ -52,8 +52,9 @@ def test_without_admin_token_configured_everything_is_refused(env: Env, method: 
         path, method=method, headers={"Authorization": "Bearer "}, json={"title": "T", "content": "C"}
     )
 
-    assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "not_configured"
+    assert response.status_code == 401  # "without a valid token: 401", set up or not
+    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert "ADMIN_TOKEN" in response.get_json()["error"]["message"]
 
 
 def test_list_shows_the_seeded_policies_and_faq(env: Env, admin: FlaskClient) -> None:

@@ -36,12 +36,16 @@ async function start() {
   try {
     me = await get("/_me");
   } catch (error) {
-    // Not signed in (401), not staff (403), sign-in not set up (503) or unreachable: the form,
-    // with the reason unless it is only that nobody has signed in yet.
+    // Not signed in (401), not staff (403) or unreachable: the form, with the reason unless it
+    // is only that nobody has signed in yet. Without ADMIN_TOKEN or IAP set up, the 401 says how
+    // to sign in here (a staff token): shown as a hint, not as an error.
     const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
     if (refused) session.clear();
     $("#sign-in").hidden = false;
     $("#app").hidden = true;
+    const hint = error instanceof ApiError && error.status === 401 && error.message.includes("make staff-token");
+    $("#sign-in-hint").textContent = hint ? `To sign in here: ${error.message}.` : "";
+    $("#sign-in-hint").hidden = !hint;
     if (!refused || error.status === 403 || $("#token").value) {
       $("#sign-in-error").textContent = error instanceof ApiError ? error.message : `The staff function cannot be reached (${error.message}).`;
       $("#sign-in-error").hidden = false;
