@@ -46,6 +46,11 @@ def test_feedback_is_sent_and_remembered_after_a_reload(page: Any, site: str, en
     with page.expect_response("**/history/feedback") as changed:
         answer.get_by_role("button", name="Not helpful").click()
     assert changed.value.status == 204  # changeable
+    # The chosen thumb reads as chosen: its icon in the accent's text colour, not the muted grey.
+    colour = "b => getComputedStyle(b).color"
+    chosen = answer.get_by_role("button", name="Not helpful").evaluate(colour)
+    other = answer.get_by_role("button", name="Helpful", exact=True).evaluate(colour)
+    assert chosen != other, chosen
     page.reload()
     page.evaluate("window.supportChat.ready")
     down = page.locator(".sc-msg--assistant").last.get_by_role("button", name="Not helpful")
