@@ -37,6 +37,8 @@
     refused: "This message couldn't be sent. Please check it and try again.",
     history: "We couldn't load your conversation.",
     unsent: "Your last message wasn't sent. It is in the box below.",
+    handedBack: "Our team has handed this conversation back to the assistant.",
+    resolved: "Our team has marked this conversation as resolved. The assistant answers from here on.",
   };
   var HTTP_WORDS = {
     429: "rate_limited", 408: "unavailable", 413: "message_too_long", 404: "conversation_not_found",
@@ -192,7 +194,7 @@
           }
           if (conversation) store.touch(conversation, turn.message);
           store.saveUnsent(turn.slot, null); // the server has the question now
-          view.personButton.hidden = !conversation || view.personButton.dataset.waiting === "true";
+          showPersonButton();
           turn.answerId = data.assistant_message_id || turn.answerId;
           if (turn.answerId) rendered[turn.answerId] = turn.answerEl;
           if (data.answer_source === "knowledge" && !view.withPeople()) view.knowledgeMode();
@@ -315,9 +317,13 @@
     // -- a person: handoff, live replies and status
 
     function setWaiting(waiting) {
-      view.personButton.dataset.waiting = String(waiting);
-      view.personButton.hidden = waiting || !conversation;
       view.waitingMode(waiting);
+      showPersonButton();
+    }
+
+    /** "Talk to a person" is offered in a conversation that no person has or is asked for yet. */
+    function showPersonButton() {
+      view.personButton.hidden = !conversation || view.withPeople();
     }
 
     function showStaffMessage(message) {
@@ -328,15 +334,19 @@
       if (cfg.onReply) cfg.onReply();
     }
 
-    function showStatus(data) {
+    /** The conversation's handoff status; ``live``: it changed just now (not on a restore). */
+    function showStatus(data, live) {
       var status = String((data && (data.status || data.state)) || "");
       if (/waiting/.test(status)) setWaiting(true);
       else if (/human|agent|claimed|assigned/.test(status)) {
-        setWaiting(false);
         view.staffedMode(true);
-      } else if (status) {
         setWaiting(false);
+      } else if (status) {
+        var hadPeople = view.withPeople();
         view.staffedMode(false);
+        setWaiting(false);
+        // The shopper is told a person has left, not only by a changed subtitle.
+        if (live && hadPeople) view.notice(/resolved/.test(status) ? WORDS.resolved : WORDS.handedBack);
       }
     }
 
@@ -352,7 +362,7 @@
         transport.events(forConversation, lastEventId, controller.signal, function (event) {
           delay = 1000;
           if (event.event === "message") showStaffMessage(event.data);
-          else if (event.event === "status") showStatus(event.data);
+          else if (event.event === "status") showStatus(event.data, true);
         }).then(function (result) {
           lastEventId = result.lastEventId;
           if (controller.signal.aborted || destroyed) return;
@@ -458,7 +468,7 @@
         return Promise.resolve();
       }
       view.chips.hidden = true;
-      view.personButton.hidden = false;
+      showPersonButton();
       var loading = view.loading();
       var shown = conversation;
       return fetchHistory(null)

@@ -134,6 +134,14 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
         ask(page, "Thanks, it was due yesterday")
         expect(staff.locator("#inbox-transcript")).to_contain_text("it was due yesterday", timeout=15_000)
         expect(page.get_by_text("A person from our team is here")).to_be_visible()
+        # A person is here: nobody needs to be asked for.
+        expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()
+
+        # Handed back, the shopper is told, and may ask for a person again.
+        staff.get_by_role("button", name="Hand back to the assistant").click()
+        expect(page.get_by_text("handed this conversation back to the assistant")).to_be_visible()
+        expect(page.get_by_text("A person from our team is here")).to_be_hidden()
+        expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
     finally:
         console.close()
 
