@@ -83,8 +83,11 @@ def list_staff(*, uow: UnitOfWorkFactory) -> StaffList:
 
 
 def revoke_staff(*, uow: UnitOfWorkFactory, staff_id: uuid.UUID, revoked_by: str) -> StaffView:
-    """Revoke a member's token and IAP access at once."""
+    """Revoke a member's token and IAP access at once; never the last active owner."""
     with uow() as tx:
+        if tx.staff.lock_active_owners() == [staff_id]:
+            # Nobody could manage staff any more (without ADMIN_TOKEN, not even sign in as owner).
+            raise Conflict("this is the last owner: make someone else an owner first", code="last_owner")
         member = tx.staff.revoke(staff_id)
         if member is None:
             raise NotFound("no such staff member", code="staff_not_found")

@@ -45,6 +45,18 @@ class StaffRepository:
     def all(self) -> Sequence[StaffMember]:
         return self.session.scalars(sa.select(StaffMember).order_by(StaffMember.created_at)).all()
 
+    def lock_active_owners(self) -> list[uuid.UUID]:
+        """The active owners' ids, their rows locked until the transaction ends (so two owners
+        revoking each other at once cannot both succeed)."""
+        return list(
+            self.session.scalars(
+                sa.select(StaffMember.id)
+                .where(StaffMember.role == "owner", StaffMember.revoked_at.is_(None))
+                .order_by(StaffMember.id)
+                .with_for_update()
+            )
+        )
+
     def revoke(self, member_id: uuid.UUID) -> StaffMember | None:
         """Revoke a member's access (their token and their IAP sign-in); None when unknown."""
         member = self.session.get(StaffMember, member_id, with_for_update=True)

@@ -147,6 +147,23 @@ def test_a_staff_token_signs_in_without_admin_token_set(env: Env, staff: FlaskCl
     assert "not valid" in stranger.get_json()["error"]["message"]
 
 
+def test_the_last_owner_cannot_be_revoked(env: Env, staff: FlaskClient) -> None:
+    """Nobody could manage staff any more (without ADMIN_TOKEN, not even sign in as an owner)."""
+    olga = add_member(staff, "owner", name="Olga")
+    own = bearer(olga["token"])
+
+    alone = staff.delete(f"/_staff/{olga['staff']['id']}", headers=own)
+    paul = add_member(staff, "owner", name="Paul")
+    once_another = staff.delete(f"/_staff/{olga['staff']['id']}", headers=own)
+    last = staff.delete(f"/_staff/{paul['staff']['id']}", headers=bearer(paul["token"]))
+
+    assert alone.status_code == 409
+    assert alone.get_json()["error"]["code"] == "last_owner"
+    assert once_another.status_code == 200  # another owner remains
+    assert last.status_code == 409
+    assert staff.get("/_me", headers=bearer(paul["token"])).status_code == 200
+
+
 def test_a_revoked_token_no_longer_signs_in(env: Env, staff: FlaskClient) -> None:
     created = add_member(staff, "editor")
     assert staff.get("/_me", headers=bearer(created["token"])).status_code == 200

@@ -14,7 +14,12 @@ export async function showStaff() {
 
 async function revoke(member) {
   if (!window.confirm(`Revoke ${member.name}'s access? Their token stops working at once.`)) return;
-  await api(`/_staff/${member.id}`, { method: "DELETE" });
+  try {
+    await api(`/_staff/${member.id}`, { method: "DELETE" });
+  } catch (error) {
+    toast(error.message, "error"); // the last owner stays
+    return;
+  }
   toast(`${member.name} revoked`);
   await showStaff();
 }
