@@ -116,7 +116,12 @@ def describe_validation_error(exc: ValidationError) -> str:
     if first["type"] == "json_invalid":
         return "the body is not valid JSON"
     where = ".".join(str(part) for part in first["loc"]) or "body"
+    if first["type"] == "string_pattern_mismatch" and where in _PATTERN_WORDS:
+        return f"{where}: {_PATTERN_WORDS[where]}"  # not the regular expression it failed
     return f"{where}: {first['msg']}"
+
+
+_PATTERN_WORDS = {"email": "must be an email address, such as name@example.com"}
 
 
 def client_address(request: flask.Request, trusted_proxy_count: int) -> str:

@@ -83,6 +83,10 @@ def test_a_malformed_email_is_a_400(chat: FlaskClient, history: FlaskClient, ema
     response = _handoff(history, meta, email=email)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_request"
+    # Said for people, not as the pattern it failed.
+    assert (
+        response.get_json()["error"]["message"] == "email: must be an email address, such as name@example.com"
+    )
 
 
 def test_a_malformed_conversation_id_in_a_handoff_is_400_invalid_conversation_id(
