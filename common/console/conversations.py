@@ -30,7 +30,7 @@ def list_conversations(
 ) -> ConversationList:
     """Newest first. ``cursor`` is the ``next_cursor`` of the previous page (keyset pagination:
     every page costs the same, however deep)."""
-    after = decode_cursor(cursor) if cursor else None
+    after = decode_cursor(cursor) if cursor is not None else None
     with uow() as tx:
         rows = tx.console.conversations(where, after=after, limit=limit + 1)
     page = [ConversationSummary.model_validate(row, from_attributes=True) for row in rows[:limit]]

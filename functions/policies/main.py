@@ -238,7 +238,7 @@ def list_conversations(request: flask.Request, principal: Principal, _: dict[str
     page = conversations.list_conversations(
         uow=runtime.unit_of_work(),
         where=where,
-        cursor=args.get("cursor") or None,
+        cursor=args.get("cursor"),  # empty is no next_cursor: a 400
         limit=_int_arg(request, "limit", default=50, low=1, high=200),
     )
     return json_response(page)

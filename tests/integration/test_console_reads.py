@@ -51,12 +51,14 @@ def rate(history: FlaskClient, meta: dict[str, str], rating: str, comment: str |
         ("since=", "invalid_since"),
         ("since=yesterday", "invalid_since"),
         ("limit=", "invalid_limit"),
+        ("cursor=", "invalid_cursor"),
     ],
 )
 def test_a_filter_with_an_empty_or_unknown_value_is_a_400_not_ignored(
     console: FlaskClient, query: str, code: str
 ) -> None:
-    """An empty value is no value of the parameter's type (the console leaves unused ones out)."""
+    """An empty value is no value of the parameter's type (the console leaves unused ones out);
+    only the search text ``q`` may be empty (no search)."""
     response = console.get(f"/_conversations?{query}", headers=ADMIN)
 
     assert response.status_code == 400
