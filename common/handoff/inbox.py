@@ -98,10 +98,12 @@ def close(
 
 
 def _open_handoff(tx: UnitOfWork, conversation_id: uuid.UUID) -> Handoff:
+    """The conversation's open handoff, locked; a 409 for a conversation that has none (never
+    asked for a person, or handed back), a 404 for one that does not exist."""
     handoff = tx.handoffs.get(conversation_id, for_update=True)
-    if handoff is None:
+    if handoff is None and tx.conversations.get(conversation_id) is None:
         raise _not_found()
-    if not handoff.open:
+    if handoff is None or not handoff.open:
         raise Conflict("this conversation is not waiting for a person", code="not_handed_off")
     return handoff
 
@@ -122,7 +124,7 @@ def _claimed_by(handoff: Handoff) -> Conflict:
 
 
 def _not_found() -> NotFound:
-    return NotFound("no handoff for this conversation", code="handoff_not_found")
+    return NotFound("conversation not found", code="conversation_not_found")
 
 
 def _view(handoff: Handoff) -> HandoffView:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import Any
 
 import pytest
@@ -190,6 +191,21 @@ def test_viewers_read_the_inbox_and_only_editors_and_owners_answer(
     assert reply.get_json()["completed_at"] == reply.get_json()["created_at"]
     assert staff.post(f"{base}/resolve", headers=editor).get_json()["status"] == "resolved"
     assert staff.post(f"{base}/claim", headers=editor).status_code == 409  # not waiting any more
+
+
+@pytest.mark.parametrize("action", ["claim", "reply", "resolve", "hand-back"])
+def test_inbox_actions_on_a_conversation_nobody_asked_a_person_for_are_409_and_unknown_ones_404(
+    chat: FlaskClient, staff: FlaskClient, action: str
+) -> None:
+    """As after a hand-back: the conversation exists, it is just not waiting for a person."""
+    meta = send(chat, "Where is my order?").meta
+    body = {"content": "Hello"} if action == "reply" else None
+
+    never = staff.post(f"/_inbox/{meta['conversation_id']}/{action}", headers=ADMIN, json=body)
+    unknown = staff.post(f"/_inbox/{uuid.uuid4()}/{action}", headers=ADMIN, json=body)
+
+    assert (never.status_code, never.get_json()["error"]["code"]) == (409, "not_handed_off")
+    assert (unknown.status_code, unknown.get_json()["error"]["code"]) == (404, "conversation_not_found")
 
 
 def test_of_two_staff_claiming_at_once_one_wins_and_the_other_gets_a_409(
