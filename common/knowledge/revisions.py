@@ -50,7 +50,9 @@ def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
     current = latest.revision if latest else (1 if existing is not None else 0)
     if if_match is not None:
         wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-        if ("*" in wanted and existing is None) or ("*" not in wanted and etag(current) not in wanted):
+        if "*" in wanted and existing is None:
+            raise PreconditionFailed(f"{key!r} does not exist (If-Match: * asks for an existing entry)")
+        if "*" not in wanted and etag(current) not in wanted:
             raise PreconditionFailed(
                 f"{key!r} was changed by someone else (it is at revision {current} now); "
                 "reload it and apply your change again"

@@ -87,9 +87,19 @@ def test_a_stale_if_match_is_412_and_changes_nothing(env: Env, admin: FlaskClien
 
 
 def test_if_match_star_means_the_entry_must_exist(admin: FlaskClient) -> None:
-    assert put(admin, "gift-cards", "Valid 3 years.", etag="*")[0] == 412
+    missing = admin.put(
+        "/gift-cards", headers={**ADMIN, "If-Match": "*"}, json={"title": "T", "content": "Valid 3 years."}
+    )
+    assert missing.status_code == 412
+    assert "does not exist" in missing.get_json()["error"]["message"]  # not "changed by someone else"
     assert put(admin, "gift-cards", "Valid 3 years.", etag='"0"')[0] == 201
     assert put(admin, "gift-cards", "Valid 5 years.", etag="*")[0] == 200
+
+
+def test_if_match_may_list_several_tags(admin: FlaskClient) -> None:
+    """RFC 9110: the write goes ahead if any of them is current."""
+    assert put(admin, "returns", "Returns within 60 days.", etag='"7", "1"')[0] == 200
+    assert put(admin, "returns", "Returns within 90 days.", etag='"1", "3"')[0] == 412
 
 
 def test_restoring_a_revision_makes_it_current_as_a_new_revision(env: Env, admin: FlaskClient) -> None:
