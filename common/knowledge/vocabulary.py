@@ -12,6 +12,10 @@ import functools
 import itertools
 from collections.abc import Iterable
 
+# Late: a question about a parcel that is late asks what a missing one does, and about delays.
+_LATE = (
+    "is-late are-late arrived-late late-delivery overdue verspat* retard* retras* ritard* vertraag* te-laat"
+)
 _CONCEPTS: dict[str, str] = {
     "ship": "ship* deliver* parcel* package* arriv* dispatch* courier* postage receiv* "
     "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* erhalten "
@@ -61,14 +65,15 @@ _CONCEPTS: dict[str, str] = {
     "danneggi* rotto rotta difettos* kapot*",
     "cancel": "cancel* storn* annul* cancela* cancell* mistake no-longer",
     "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
-    # A parcel that did not come ("hasn't arrived", "never received it"), in two-word patterns.
+    # A parcel that did not come, or not yet ("hasn't arrived", "never received it", "is late").
     "missing": "not-arrived not-arrive never-arrived not-received not-receive never-received "
-    "not-delivered never-delivered not-come never-came lost missing "
+    "not-delivered never-delivered not-come never-came lost missing " + _LATE + " "
     "nicht-angekommen nie-angekommen nicht-erhalten nicht-geliefert verloren* "
     "pas-arrive pas-recu jamais-recu pas-livre perdu* "
     "no-llego no-recibi no-recibido perdido* "
     "non-arrivato non-ricevuto perso smarrit* "
     "niet-aangekomen niet-ontvangen niet-geleverd kwijt",
+    "late": _LATE + " delay*",
     "express": "express* expres* espress*",
     "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* "
     "rebaj* oferta* saldi scont* uitverkoop korting*",

@@ -180,6 +180,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("I haven\u2019t received my order", "10 working days after shipping", "We refund"),
         ("Non ho ricevuto il mio ordine", "10 working days after shipping", "We ship to"),
         ("Where is my parcel?", "tracking link", "couldn't find"),
+        # Late is not yet arrived; "how late" is about the time of day.
+        ("my package is late", "10 working days after shipping", "We ship to"),
+        ("Ma commande est en retard", "10 working days after shipping", "couldn't find"),
+        ("How late are you open?", "9:00-18:00", "10 working days"),
         # A refund is not tracked: "where is it" asks when it comes.
         ("Where is my refund?", "within 5 working days", "couldn't find"),
         # A discount code is not a sale item.
