@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from common.errors import Conflict, ConversationTaken, RepeatedSend, conversation_not_found
 from common.llm import AnswerSource, Turn
-from common.models import MessageStatus
+from common.models import MessageStatus, utcnow
 from common.repositories import ConversationRepository
 from common.responses import MetaData
 from common.tokens import TokenKeys, new_token
@@ -179,7 +179,13 @@ def replays(*, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys) ->
         if earlier is None or earlier.content != request.message:
             return False
         reply = repo.latest_reply(earlier.id)
-        return reply is not None and reply.status not in RETRY_GENERATES
+        if reply is None or reply.status in RETRY_GENERATES:
+            return False
+        # An answer whose writer died (its lease ran out) is answered anew: no replay either.
+        lost = reply.status == MessageStatus.STREAMING and (
+            reply.lease_expires_at is None or reply.lease_expires_at < utcnow()
+        )
+        return not lost
 
 
 def _proposed_turn(

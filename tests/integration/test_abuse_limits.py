@@ -64,6 +64,19 @@ def test_a_send_repeated_over_the_limit_is_still_replayed(env: Env, backend: str
     assert env.count("messages") == 4
     assert len(env.fake.requests) == model_calls
 
+    # An answer whose writer died is answered anew, a model call like any new message: limited.
+    env.execute(
+        "UPDATE messages SET status = 'streaming', lease_expires_at = now() - interval '1 minute' "
+        "WHERE id = :id",
+        id=first.meta["assistant_message_id"],
+    )
+    lost = chat.post(
+        "/",
+        json={"message": "one", "conversation_id": cid, "client_message_id": "m1"},
+        headers={"X-Conversation-Token": token},
+    )
+    assert lost.status_code == 429
+
 
 def test_the_limit_holds_across_instances(env: Env, backend: str) -> None:
     env.set(RATE_LIMIT_PER_CLIENT="2/minute")
