@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from common.errors import Conflict, ConversationTaken, RepeatedSend, conversation_not_found
 from common.llm import AnswerSource, Turn
-from common.models import MessageStatus, utcnow
+from common.models import MessageStatus
 from common.repositories import ConversationRepository
 from common.responses import MetaData
 from common.tokens import TokenKeys, new_token
@@ -167,7 +167,7 @@ def _new_turn(
 def replays(*, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys) -> bool:
     """Whether sending ``request`` would only replay a stored answer: the same message under a
     ``client_message_id`` already stored in the conversation its token opens, with an answer that
-    is not answered anew (``RETRY_GENERATES``). Reads only."""
+    is not answered anew (``RETRY_GENERATES``). Stores nothing of the request."""
     if request.conversation_id is None or request.client_message_id is None:
         return False
     with uow() as tx:
@@ -175,17 +175,14 @@ def replays(*, uow: UnitOfWorkFactory, request: TurnRequest, keys: TokenKeys) ->
         conversation = repo.get(request.conversation_id)
         if conversation is None or not keys.matches(request.conversation_token, conversation.token_hash):
             return False
+        # As on every path that meets one: an answer whose writer died is resolved first, and
+        # then counts as interrupted (answered anew), as ``_repeated_turn`` would find it.
+        repo.expire_leases(conversation_id=conversation.id)
         earlier = repo.find_by_client_message_id(conversation.id, request.client_message_id)
         if earlier is None or earlier.content != request.message:
             return False
         reply = repo.latest_reply(earlier.id)
-        if reply is None or reply.status in RETRY_GENERATES:
-            return False
-        # An answer whose writer died (its lease ran out) is answered anew: no replay either.
-        lost = reply.status == MessageStatus.STREAMING and (
-            reply.lease_expires_at is None or reply.lease_expires_at < utcnow()
-        )
-        return not lost
+        return reply is not None and reply.status not in RETRY_GENERATES
 
 
 def _proposed_turn(
