@@ -29,6 +29,8 @@ class EmbeddingMatrix:
     @classmethod
     def build(cls, model: str, vectors: Sequence[bytes | None]) -> EmbeddingMatrix | None:
         """From stored bytes; rows of another length than the most common one count as missing."""
+        if not any(vectors):
+            return None  # nothing stored (a knowledge base within the budget): numpy stays unloaded
         import numpy as np
 
         arrays = [np.frombuffer(v, dtype="<f4") if v else None for v in vectors]
