@@ -35,10 +35,20 @@ def main() -> None:
     try:
         upgrade_to_head(url)
     except exc.DBAPIError as error:
-        details = error.orig.args[0] if error.orig is not None and error.orig.args else error
-        reason = details.get("M", details) if isinstance(details, dict) else details  # pg8000's fields
-        sys.exit(f"Not migrated: {shown}: {reason}")
+        sys.exit(f"Not migrated: {shown}: {_reason(error.orig or error)}")
     print(f"{shown}: the schema is at the newest migration")
+
+
+def _reason(error: BaseException) -> object:
+    """The server's own words (pg8000 gives its message fields as a dict). When the server
+    refuses a connection and closes it at once, pg8000's clean-up fails writing to the closed
+    socket and raises "network error" over the server's reason, which is then in its context."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if cause.args and isinstance(cause.args[0], dict):
+            return cause.args[0].get("M", cause.args[0])
+        cause = cause.__context__
+    return error.args[0] if error.args else error
 
 
 if __name__ == "__main__":
