@@ -6,6 +6,7 @@ This is the one place where ``AppError`` becomes an HTTP response.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ from common.errors import (
     method_not_allowed,
 )
 from common.responses import Error, ErrorDetail
+from common.schemas import CANONICAL_UUID
 
 log = logging.getLogger(__name__)
 
@@ -237,3 +239,11 @@ def _dispatch(request: flask.Request, routes: Mapping[str, View]) -> flask.Respo
     except Exception:
         log.exception("unhandled error")
         return json_response(_error_body("internal_error", "something went wrong on our side"), 500)
+
+
+def parse_uuid(raw: str | None, name: str) -> uuid.UUID:
+    """A UUID from a query argument or path in its hyphenated form (upper case is fine); a 400
+    ``invalid_<name>`` otherwise, as for the same id in a body."""
+    if raw is None or not CANONICAL_UUID.fullmatch(raw):
+        raise InvalidRequest(f"{name} must be a UUID", code=f"invalid_{name}")
+    return uuid.UUID(raw)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator
 
 
 def _no_nul(value: str) -> str:
@@ -15,6 +16,18 @@ def _no_nul(value: str) -> str:
     return value
 
 
+# The hyphenated form openapi.yaml's ``format: uuid`` means; upper case is fine. Python's UUID
+# would also take "urn:uuid:...", "{...}" and 32 bare hex digits.
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _canonical_uuid(value: object) -> object:
+    if isinstance(value, str) and not CANONICAL_UUID.fullmatch(value):
+        raise ValueError("must be a UUID such as 0b7c9a52-8d1e-4a57-9c5e-3f0f7f4b8a11")
+    return value
+
+
+Uuid = Annotated[uuid.UUID, BeforeValidator(_canonical_uuid)]
 Text = Annotated[StrictStr, AfterValidator(_no_nul)]
 # Optional texts carry their limit inside the type: on the optional field pydantic would
 # report "at most 500 items" rather than characters.
@@ -28,7 +41,7 @@ class ChatBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     message: Text
-    conversation_id: uuid.UUID | None = None
+    conversation_id: Uuid | None = None
     client_message_id: StrictStr | None = Field(
         default=None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$"
     )
@@ -52,8 +65,8 @@ class FeedbackBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    conversation_id: uuid.UUID
-    message_id: uuid.UUID
+    conversation_id: Uuid
+    message_id: Uuid
     rating: Literal["up", "down"]
     comment: Comment | None = None
 
@@ -66,7 +79,7 @@ class HandoffBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    conversation_id: uuid.UUID
+    conversation_id: Uuid
     email: StrictStr | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     note: Note | None = None
 

@@ -6,17 +6,29 @@ follows it to the end.
 
 from __future__ import annotations
 
-import uuid
+import contextlib
+import itertools
+from collections.abc import Iterator
 
 import flask
 import functions_framework
 
 from common import runtime, sse
+from common.chat.events import StreamItem
 from common.chat.turns import TurnRequest
 from common.config import get_settings
 from common.errors import InvalidRequest, PayloadTooLarge, RateLimited, conversation_not_found
-from common.http import client_address, parse_json, serve_paths, serve_unrouted_paths, sse_response
+from common.http import (
+    client_address,
+    parse_json,
+    parse_uuid,
+    serve_paths,
+    serve_unrouted_paths,
+    sse_response,
+)
 from common.logs import configure_logging, label
+from common.ratelimit import RateLimiter
+from common.responses import MetaData
 from common.schemas import ChatBody
 from common.tokens import fingerprint, well_formed_token
 from common.workers import pin_each_worker_to_a_cpu
@@ -74,15 +86,24 @@ def send_message(request: flask.Request) -> flask.Response:
         # A retry of an answered message stores nothing and calls no model: it gets its answer.
         if not runtime.chat_service().replays(turn):
             raise
-    return sse_response(sse.encode(runtime.chat_service().send(turn)))
+    stream = runtime.chat_service().send(turn)
+    if body.conversation_id is None:
+        stream = _counted_as_first_message(stream, limiter)
+    return sse_response(sse.encode(stream))
+
+
+def _counted_as_first_message(stream: Iterator[StreamItem], limiter: RateLimiter) -> Iterator[StreamItem]:
+    """A new conversation's first message counts toward its own limit too: its id is known from
+    ``meta``, which comes first, without waiting. It cannot be over the limit: it is the first."""
+    meta = next(stream)
+    if isinstance(meta, MetaData):
+        with contextlib.suppress(RateLimited):
+            limiter.hit("conversation", f"{meta.conversation_id}:{fingerprint(meta.conversation_token)}")
+    return itertools.chain([meta], stream)
 
 
 def resume_answer(request: flask.Request) -> flask.Response:
-    raw_id = request.args.get("message_id", "")
-    try:
-        message_id = uuid.UUID(raw_id)
-    except ValueError as exc:
-        raise InvalidRequest("message_id must be a UUID", code="invalid_message_id") from exc
+    message_id = parse_uuid(request.args.get("message_id", ""), "message_id")
     label(message_id=message_id)
     last_event_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     stream = runtime.chat_service().resume(

@@ -13,7 +13,15 @@ from common.console import feedback
 from common.errors import InvalidRequest
 from common.handoff import events as handoff_events
 from common.handoff import requests as handoff_requests
-from common.http import json_response, no_content, parse_json, serve_paths, serve_unrouted_paths, sse_response
+from common.http import (
+    json_response,
+    no_content,
+    parse_json,
+    parse_uuid,
+    serve_paths,
+    serve_unrouted_paths,
+    sse_response,
+)
 from common.logs import configure_logging
 from common.schemas import FeedbackBody, HandoffBody
 from common.services import history as history_service
@@ -102,10 +110,7 @@ def get_history(request: flask.Request) -> flask.Response:
 
 
 def _uuid_arg(request: flask.Request, name: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.args.get(name, ""))
-    except ValueError as exc:
-        raise InvalidRequest(f"{name} must be a UUID", code=f"invalid_{name}") from exc
+    return parse_uuid(request.args.get(name, ""), name)
 
 
 def _int_arg(

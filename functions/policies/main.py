@@ -25,7 +25,7 @@ from common.console import conversations, preview, retention, staff, unanswered
 from common.console.responses import WhoAmI
 from common.errors import Conflict, InvalidRequest, NotFound
 from common.handoff import inbox
-from common.http import json_response, parse_json, serve, serve_unrouted_paths
+from common.http import json_response, parse_json, parse_uuid, serve, serve_unrouted_paths
 from common.knowledge import revisions
 from common.knowledge import store as knowledge
 from common.logs import configure_logging
@@ -397,7 +397,4 @@ def _time_arg(request: flask.Request, name: str) -> dt.datetime | None:
 
 
 def _uuid(raw: str, name: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError as exc:
-        raise InvalidRequest(f"{name} must be a UUID", code=f"invalid_{name}") from exc
+    return parse_uuid(raw, name)

@@ -259,6 +259,10 @@ def test_oversized_chunked_body_is_413(env: Env, chat: FlaskClient) -> None:
         (str(uuid.uuid1()), "t" * 43, "invalid_conversation_id"),  # not a random (v4) UUID
         ("nope", "t" * 43, "invalid_conversation_id"),  # not a UUID at all
         (42, "t" * 43, "invalid_conversation_id"),  # not even a string
+        # Python's UUID reads these too; openapi's format: uuid is the hyphenated form.
+        (f"urn:uuid:{uuid.uuid4()}", "t" * 43, "invalid_conversation_id"),
+        (f"{{{uuid.uuid4()}}}", "t" * 43, "invalid_conversation_id"),
+        (uuid.uuid4().hex, "t" * 43, "invalid_conversation_id"),
         (str(uuid.uuid4()), "t" * 42, "invalid_conversation_token"),  # under 256 bits
         (str(uuid.uuid4()), "t" * 42 + "!", "invalid_conversation_token"),  # not base64url
     ],

@@ -79,6 +79,8 @@ def test_wrong_or_missing_token_looks_like_no_conversation(
     [
         ("", "invalid_conversation_id"),
         ("conversation_id=nope", "invalid_conversation_id"),
+        (f"conversation_id=urn:uuid:{uuid.uuid4()}", "invalid_conversation_id"),  # hyphenated form only
+        (f"conversation_id={uuid.uuid4().hex}", "invalid_conversation_id"),
         (f"conversation_id={uuid.uuid4()}&limit=0", "invalid_limit"),
         (f"conversation_id={uuid.uuid4()}&limit=abc", "invalid_limit"),
         (f"conversation_id={uuid.uuid4()}&before=-1", "invalid_before"),
