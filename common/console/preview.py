@@ -6,6 +6,7 @@ import dataclasses
 
 from common.chat.prompt import build_prompt
 from common.console.responses import PreviewAnswer
+from common.errors import ModelError, ServiceUnavailable
 from common.knowledge.answerer import KnowledgeAnswerer
 from common.knowledge.entries import Kind, Knowledge, KnowledgeEntry
 from common.knowledge.grounding import build_system_instruction
@@ -45,5 +46,10 @@ def preview_answer(*, knowledge: Knowledge, question: str, model: LLMClient | No
             message=question,
             budget=_PREVIEW_TOKEN_BUDGET,
         )
-    text = "".join(event.text for event in client.stream(prompt) if isinstance(event, TextDelta))
+    try:
+        text = "".join(event.text for event in client.stream(prompt) if isinstance(event, TextDelta))
+    except ModelError as exc:
+        # The chat would answer from the knowledge base instead; a preview says why it cannot.
+        message = f"the model could not answer the preview: {exc.message}"
+        raise ServiceUnavailable(message, code=exc.code) from exc
     return PreviewAnswer(answer=text, source=client.source, model=client.model)

@@ -231,6 +231,28 @@ def test_a_preview_with_the_model_grounds_it_in_the_draft(env: Env, console: Fla
     assert "100 days" in instruction and "original packaging within 30 days" not in instruction
 
 
+@pytest.mark.parametrize(
+    ("behavior", "code"),
+    [
+        (Behavior(kind="error", status=429, times=2), "model_rate_limited"),  # after the retries
+        (Behavior(kind="error", status=503, times=2), "model_unavailable"),
+        (Behavior(kind="break", chunks=["Returns ", "are ", "free."], break_after=2), "model_stream_broken"),
+    ],
+)
+def test_a_preview_the_model_cannot_answer_is_a_503_naming_why(
+    env: Env, console: FlaskClient, behavior: Behavior, code: str
+) -> None:
+    env.set(GEMINI_RETRY_ATTEMPTS="2")
+    env.fake.script(behavior)
+
+    response = console.post("/_preview", headers=ADMIN, json={"question": "Returns?"})
+
+    assert response.status_code == 503, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert error["message"].startswith("the model could not answer the preview")
+
+
 def test_retention_deletes_only_conversations_older_than_the_setting(env: Env, chat: FlaskClient) -> None:
     old = send(chat, "An old question").meta["conversation_id"]
     send(chat, "A new question")
