@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ class Principal:
     role: StaffRole
     via: str  # admin_token, token or iap
     email: str | None = None
+    staff_id: uuid.UUID | None = None  # None: the bootstrap ADMIN_TOKEN (no staff row)
 
     def require(self, role: StaffRole) -> None:
         """Raise ``Forbidden`` unless this principal's role includes ``role``."""

@@ -220,7 +220,11 @@ class Handoff(Base):
     note: Mapped[str | None] = mapped_column(sa.String(1000))
     language: Mapped[str | None] = mapped_column(sa.String(8))
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    claimed_by: Mapped[str | None] = mapped_column(sa.String(200))
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(200))  # the name shown
+    # Who holds the claim (None: the bootstrap ADMIN_TOKEN, or a claim from before 0010).
+    claimed_by_staff_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("staff.id", ondelete="SET NULL")
+    )
     claimed_at: Mapped[dt.datetime | None]
     # When a page last followed the conversation's events: a reply written while nobody
     # follows goes out by email too (if the shopper left one).

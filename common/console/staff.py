@@ -39,7 +39,7 @@ def authenticate(
         with uow() as tx:
             member = tx.staff.active_by_token_hash(token_hash(token))
         if member is not None:  # a token from `make staff-token` needs nothing else set up
-            return Principal(member.name, StaffRole(member.role), "token", member.email)
+            return Principal(member.name, StaffRole(member.role), "token", member.email, member.id)
         # A bearer that is no staff token may be the one IAP itself checked (a Cloud Scheduler
         # job's OIDC token, if IAP passes the header on): then IAP's signed header decides.
         if not behind_iap:
@@ -56,7 +56,7 @@ def authenticate(
             member = tx.staff.active_by_email(email)
         if member is None:
             raise Forbidden(f"{email} is not on the shop's staff list", code="not_staff")
-        return Principal(member.name, StaffRole(member.role), "iap", email)
+        return Principal(member.name, StaffRole(member.role), "iap", email, member.id)
     raise Unauthorized("sign in: send Authorization: Bearer <token>, or come through Cloud IAP")
 
 

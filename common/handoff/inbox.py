@@ -1,13 +1,16 @@
 """The staff side of a handoff: the inbox, claiming a conversation, replying, resolving, and
 handing it back to the assistant. Claims are serialised on the handoff row: of two staff
-claiming at once, one wins and the other gets a 409."""
+claiming at once, one wins and the other gets a 409. A claim belongs to a member of staff (their
+id, not their name, which another member may share); a revoked member's claim holds nobody back."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
+from common.auth import Principal
 from common.console.responses import HandoffView, Inbox, InboxItem
+from common.console.staff import BOOTSTRAP_OWNER
 from common.errors import Conflict, NotFound
 from common.handoff import outbox
 from common.handoff.requests import HandoffSettings
@@ -37,7 +40,7 @@ def inbox(*, uow: UnitOfWorkFactory, now: dt.datetime, limit: int = 100) -> Inbo
     )
 
 
-def claim(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str) -> HandoffView:
+def claim(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: Principal) -> HandoffView:
     """Take the conversation; 409 when someone else has it (claiming it again is fine)."""
     with uow() as tx:
         handoff = _open_handoff(tx, conversation_id)
@@ -46,7 +49,12 @@ def claim(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str) -> Ha
 
 
 def reply(
-    *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str, content: str, settings: HandoffSettings
+    *,
+    uow: UnitOfWorkFactory,
+    conversation_id: uuid.UUID,
+    who: Principal,
+    content: str,
+    settings: HandoffSettings,
 ) -> MessageView:
     """Write a staff reply into the shopper's chat (claiming a waiting conversation first)."""
     with uow() as tx:
@@ -61,7 +69,7 @@ def reply(
             role=Role.AGENT,
             content=content,
             status=MessageStatus.COMPLETE,
-            author=who[:100],
+            author=who.name[:100],
             created_at=now,
             completed_at=now,
         )
@@ -83,13 +91,13 @@ def reply(
 
 
 def close(
-    *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: str, status: HandoffStatus
+    *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: Principal, status: HandoffStatus
 ) -> HandoffView:
     """Resolve the conversation or hand it back: either way the assistant answers again."""
     assert status in (HandoffStatus.RESOLVED, HandoffStatus.ASSISTANT)
     with uow() as tx:
         handoff = _open_handoff(tx, conversation_id)
-        if handoff.status == HandoffStatus.WITH_HUMAN and handoff.claimed_by != who:
+        if _held_by_another(tx, handoff, who):
             raise _claimed_by(handoff)
         handoff.status = status
         event = StatusEventData.model_validate({"status": status.value})
@@ -108,15 +116,39 @@ def _open_handoff(tx: UnitOfWork, conversation_id: uuid.UUID) -> Handoff:
     return handoff
 
 
-def _claim(tx: UnitOfWork, handoff: Handoff, who: str) -> None:
-    if handoff.status == HandoffStatus.WITH_HUMAN:
-        if handoff.claimed_by != who:
-            raise _claimed_by(handoff)
-        return
+def _claim(tx: UnitOfWork, handoff: Handoff, who: Principal) -> None:
+    if _held_by_another(tx, handoff, who):
+        raise _claimed_by(handoff)
+    if handoff.status == HandoffStatus.WITH_HUMAN and _holder(handoff) == _identity(who):
+        return  # claiming it again is fine
     handoff.status = HandoffStatus.WITH_HUMAN
-    handoff.claimed_by, handoff.claimed_at = who, dt.datetime.now(dt.UTC)
-    event = StatusEventData(status="with_human", author=who[:100])
+    handoff.claimed_by, handoff.claimed_at = who.name, dt.datetime.now(dt.UTC)
+    handoff.claimed_by_staff_id = who.staff_id
+    event = StatusEventData(status="with_human", author=who.name[:100])
     tx.handoffs.add_event(handoff.conversation_id, "status", event.model_dump())
+
+
+def _identity(who: Principal) -> tuple[uuid.UUID | None, str | None]:
+    """A member of staff by id; the bootstrap ADMIN_TOKEN (no staff row) by its name."""
+    return (who.staff_id, None) if who.staff_id is not None else (None, who.name)
+
+
+def _holder(handoff: Handoff) -> tuple[uuid.UUID | None, str | None]:
+    if handoff.claimed_by_staff_id is not None:
+        return handoff.claimed_by_staff_id, None
+    return None, handoff.claimed_by  # the bootstrap owner (or a claim from before staff ids)
+
+
+def _held_by_another(tx: UnitOfWork, handoff: Handoff, who: Principal) -> bool:
+    """Whether someone else holds the claim: not ``who``, and still on the staff."""
+    if handoff.status != HandoffStatus.WITH_HUMAN:
+        return False
+    holder_id, holder_name = _holder(handoff)
+    if holder_id is not None:
+        return holder_id != who.staff_id and tx.staff.is_active(holder_id)
+    if holder_name == BOOTSTRAP_OWNER:
+        return who.staff_id is not None  # the ADMIN_TOKEN's claim, not a member named "admin"
+    return holder_name != who.name  # a claim made before 0010: by name, as it was made
 
 
 def _claimed_by(handoff: Handoff) -> Conflict:

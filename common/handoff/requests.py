@@ -65,6 +65,7 @@ def open_handoff(
     handoff.status = HandoffStatus.WAITING
     handoff.email, handoff.note, handoff.language = request.email, request.note, language
     handoff.requested_at, handoff.claimed_by, handoff.claimed_at = now, None, None
+    handoff.claimed_by_staff_id = None
     tx.handoffs.add_event(conversation_id, "status", StatusEventData(status="waiting_for_human").model_dump())
     outbox.record(
         tx,

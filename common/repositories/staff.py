@@ -39,6 +39,13 @@ class StaffRepository:
             sa.select(StaffMember).where(StaffMember.email == email, StaffMember.revoked_at.is_(None))
         ).one_or_none()
 
+    def is_active(self, member_id: uuid.UUID) -> bool:
+        """Whether the member exists and is not revoked."""
+        active = sa.select(StaffMember.id).where(
+            StaffMember.id == member_id, StaffMember.revoked_at.is_(None)
+        )
+        return self.session.scalar(active) is not None
+
     def email_taken(self, email: str) -> bool:
         return self.session.scalar(sa.select(sa.func.count()).where(StaffMember.email == email)) != 0
 

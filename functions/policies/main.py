@@ -326,7 +326,7 @@ def read_inbox(request: flask.Request, principal: Principal, _: dict[str, str]) 
 def claim_conversation(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
     conversation_id = _uuid(args["id"], "conversation_id")
     return json_response(
-        inbox.claim(uow=runtime.unit_of_work(), conversation_id=conversation_id, who=principal.name)
+        inbox.claim(uow=runtime.unit_of_work(), conversation_id=conversation_id, who=principal)
     )
 
 
@@ -336,7 +336,7 @@ def reply_to_shopper(request: flask.Request, principal: Principal, args: dict[st
     message = inbox.reply(
         uow=runtime.unit_of_work(),
         conversation_id=_uuid(args["id"], "conversation_id"),
-        who=principal.name,
+        who=principal,
         content=body.content,
         settings=runtime.handoff_settings(),
     )
@@ -349,7 +349,7 @@ def close_handoff(request: flask.Request, principal: Principal, args: dict[str, 
     closed = inbox.close(
         uow=runtime.unit_of_work(),
         conversation_id=_uuid(args["id"], "conversation_id"),
-        who=principal.name,
+        who=principal,
         status=status,
     )
     return json_response(closed)

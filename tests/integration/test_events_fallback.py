@@ -10,9 +10,11 @@ import uuid
 from flask.testing import FlaskClient
 
 from common import runtime
+from common.auth import Principal
 from common.handoff import inbox
 from common.handoff.events import EventStream, open_events
 from common.handoff.listener import EventHub
+from common.models import StaffRole
 from tests.support import Env, send
 
 
@@ -51,7 +53,7 @@ def test_a_reply_reaches_the_stream_by_polling_when_the_listener_is_down(
     inbox.reply(
         uow=runtime.unit_of_work(),
         conversation_id=uuid.UUID(meta["conversation_id"]),
-        who="Sam",
+        who=Principal("Sam", StaffRole.EDITOR, "token"),
         content="Polled reply",
         settings=runtime.handoff_settings(),
     )

@@ -232,3 +232,71 @@ def test_of_two_staff_claiming_at_once_one_wins_and_the_other_gets_a_409(
     other = staff.post(f"/_inbox/{meta['conversation_id']}/reply", headers=ADMIN, json={"content": "me too"})
     assert other.status_code == 409
     assert other.get_json()["error"]["code"] == "already_claimed"
+
+
+def test_a_claim_belongs_to_its_member_not_to_whoever_shares_the_name(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "Broken item").meta
+    _handoff(history, meta)
+    first_ed = bearer(add_member(staff, "editor", name="Ed")["token"])
+    second_ed = bearer(add_member(staff, "editor", name="Ed")["token"])
+    named_admin = bearer(add_member(staff, "owner", name=BOOTSTRAP_OWNER)["token"])
+    url = f"/_inbox/{meta['conversation_id']}"
+    assert staff.post(f"{url}/claim", headers=first_ed).status_code == 200
+
+    for action, body in (("reply", {"content": "I'm Ed too"}), ("resolve", None), ("hand-back", None)):
+        refused = staff.post(f"{url}/{action}", headers=second_ed, json=body)
+        assert refused.status_code == 409, (action, refused.get_json())
+        assert refused.get_json()["error"]["code"] == "already_claimed"
+    assert staff.post(f"{url}/reply", headers=first_ed, json={"content": "On it"}).status_code == 201
+
+    # The bootstrap owner's claim is not a staff member named "admin"'s either.
+    meta = send(chat, "Another broken item").meta
+    _handoff(history, meta)
+    url = f"/_inbox/{meta['conversation_id']}"
+    assert staff.post(f"{url}/claim", headers=ADMIN).status_code == 200
+    assert staff.post(f"{url}/resolve", headers=named_admin).status_code == 409
+    assert staff.post(f"{url}/resolve", headers=ADMIN).status_code == 200
+
+
+def test_a_revoked_members_claim_holds_nobody_back(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "Broken item").meta
+    _handoff(history, meta)
+    ed = add_member(staff, "editor", name="Ed")
+    ann = bearer(add_member(staff, "editor", name="Ann")["token"])
+    url = f"/_inbox/{meta['conversation_id']}"
+    assert staff.post(f"{url}/claim", headers=bearer(ed["token"])).status_code == 200
+    assert staff.post(f"{url}/claim", headers=ann).status_code == 409
+
+    assert staff.delete(f"/_staff/{ed['staff']['id']}", headers=ADMIN).status_code in (200, 204)
+
+    taken = staff.post(f"{url}/claim", headers=ann)
+    assert taken.status_code == 200, taken.get_json()
+    assert taken.get_json()["claimed_by"] == "Ann"
+    item = next(
+        i
+        for i in staff.get("/_inbox", headers=ADMIN).get_json()["items"]
+        if i["conversation_id"] == meta["conversation_id"]
+    )
+    assert item["claimed_by"] == "Ann"
+    assert staff.post(f"{url}/resolve", headers=ann).status_code == 200
+    assert _history(history, meta)["handoff_status"] == "resolved"
+
+
+def test_a_claim_made_before_claims_had_staff_ids_still_belongs_to_its_member(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta = send(chat, "Broken item").meta
+    _handoff(history, meta)
+    ed = bearer(add_member(staff, "editor", name="Ed")["token"])
+    ann = bearer(add_member(staff, "editor", name="Ann")["token"])
+    url = f"/_inbox/{meta['conversation_id']}"
+    assert staff.post(f"{url}/claim", headers=ed).status_code == 200
+    env.execute("UPDATE handoffs SET claimed_by_staff_id = NULL")  # as migration 0010 leaves them
+
+    assert staff.post(f"{url}/resolve", headers=ann).status_code == 409
+    assert staff.post(f"{url}/reply", headers=ed, json={"content": "Still mine"}).status_code == 201
+    assert staff.post(f"{url}/resolve", headers=ed).status_code == 200
