@@ -56,6 +56,19 @@ def post(page: Any, url: str, body: dict[str, Any], headers: dict[str, str] | No
     )
 
 
+def rate_down(page: Any, site: str, meta: dict[str, str], comment: str | None = None) -> None:
+    """A thumbs down on the turn's answer, through the API the chat page's button uses."""
+    body = {
+        "conversation_id": meta["conversation_id"],
+        "message_id": meta["assistant_message_id"],
+        "rating": "down",
+    }
+    if comment:
+        body["comment"] = comment
+    rated = post(page, f"{site}/history/feedback", body, {"X-Conversation-Token": meta["conversation_token"]})
+    assert rated.status == 204, rated.text()
+
+
 def open_tab(page: Any, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
@@ -171,18 +184,7 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     # The shopper's side: the chat page's thumbs-down button belongs to the page's issue, so the
     # rating goes through the same API the button will use.
     meta = chat(page, site, "Can I pay with bitcoin?")
-    rated = post(
-        page,
-        f"{site}/history/feedback",
-        {
-            "conversation_id": meta["conversation_id"],
-            "message_id": meta["assistant_message_id"],
-            "rating": "down",
-            "comment": "No answer about crypto",
-        },
-        {"X-Conversation-Token": meta["conversation_token"]},
-    )
-    assert rated.status == 204
+    rate_down(page, site, meta, "No answer about crypto")
 
     sign_in(page, site)
     expect(page.locator("#feedback-list")).to_contain_text("No answer about crypto")
@@ -273,3 +275,111 @@ def test_no_serious_accessibility_problems_in_the_console(page: Any, site: str, 
         found[tab] = serious_violations(page)
 
     assert found == {tab: [] for tab in found}
+
+
+def test_transcripts_show_answers_and_replies_as_the_shopper_saw_them(
+    page: Any, site: str, console_env: Env
+) -> None:
+    chat(page, site, "Do you deliver to Iceland?")
+    meta = chat(page, site, "I would like to talk to a person please")
+    reply = "Hi, **Sam** here:\n\n- a replacement ships today\n- no need to return the old one"
+    sent = post(page, f"{site}/policies/_inbox/{meta['conversation_id']}/reply", {"content": reply}, AUTH)
+    assert sent.ok, sent.text()
+
+    sign_in(page, site, "conversations")
+    page.get_by_label("Search messages").fill("iceland")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("#conversation-list .row")
+    expect(rows).to_have_count(1)  # the search's answer, not the list shown at sign-in
+    rows.first.click()
+    answer = page.locator("#transcript .msg.assistant .bubble").first
+    expect(answer.locator("em")).to_have_text("Source: Shipping")  # not "*Source: Shipping*"
+    expect(answer).not_to_contain_text("*")
+
+    open_tab(page, "Inbox")
+    page.locator("#inbox-list .row").first.click()
+    agent = page.locator("#inbox-transcript .msg.agent .bubble")
+    expect(agent.locator("strong")).to_have_text("Sam")
+    expect(agent.locator("li")).to_have_count(2)
+    question = page.locator("#inbox-transcript .msg.user .bubble").first
+    expect(question).to_have_text("I would like to talk to a person please")  # a shopper's text stays plain
+
+
+def test_a_shopper_waiting_for_a_person_shows_on_every_tab_until_claimed(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "knowledge")
+    badge = page.locator("#inbox-count")
+    expect(badge).to_be_hidden()
+
+    meta = chat(page, site, "I would like to talk to a person please")
+    expect(badge).to_have_text("1", timeout=8_000)  # polled while staff work on another tab
+    expect(page).to_have_title("(1) Support console")
+
+    claimed = post(page, f"{site}/policies/_inbox/{meta['conversation_id']}/claim", {}, AUTH)
+    assert claimed.ok, claimed.text()
+    expect(badge).to_be_hidden(timeout=8_000)  # a claimed conversation waits for nobody
+    expect(page).to_have_title("Support console")
+
+
+def test_a_long_conversation_opens_in_the_inbox_with_its_end_and_every_action_in_sight(
+    page: Any, site: str, console_env: Env
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    meta = chat(page, site, "How long does shipping take?")
+    for question in ("Do you ship to Norway?", "What about returns?", "Support hours?", "Phone?", "Email?"):
+        chat(page, site, question, meta)
+    chat(page, site, "I would like to talk to a person please", meta)
+
+    sign_in(page, site, "inbox")
+    page.locator("#inbox-list .row").first.click()
+    for button in ("Claim", "Resolve", "Hand back to the assistant"):
+        expect(page.get_by_role("button", name=button)).to_be_in_viewport()
+    expect(page.get_by_label("Reply to the shopper")).to_be_in_viewport()
+    expect(page.locator("#inbox-transcript .msg.user").last).to_be_in_viewport()
+    screenshot(page, "console-inbox-long")
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_every_tab_is_reachable_on_a_narrow_screen(
+    browser: Any, site: str, console_env: Env, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        sign_in(page, site)
+        for tab in ("Inbox", "Conversations", "Knowledge", "Unanswered", "Staff", "Dashboard"):
+            button = page.get_by_role("tab", name=tab)
+            button.click()  # scrolled into view and clickable, not cut off or 0px wide
+            expect(button).to_have_attribute("aria-selected", "true")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+        screenshot(page, f"console-{width}")
+    finally:
+        context.close()
+
+
+def test_a_long_unbroken_question_does_not_widen_the_unanswered_table(
+    page: Any, site: str, console_env: Env
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    meta = chat(page, site, "x" * 3000)
+    rate_down(page, site, meta)
+    sign_in(page, site, "unanswered")
+    expect(page.locator("#unanswered-rows tr")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    expect(page.get_by_role("button", name="Create FAQ")).to_be_in_viewport()
+
+
+def test_a_new_faq_from_a_question_with_accents_gets_a_readable_key(
+    page: Any, site: str, console_env: Env
+) -> None:
+    meta = chat(page, site, "Wie lange dauert der Versand nach Österreich?")
+    rate_down(page, site, meta)
+
+    sign_in(page, site, "unanswered")
+    page.locator("#unanswered-rows tr", has_text="Österreich").get_by_role(
+        "button", name="Create FAQ"
+    ).click()
+
+    key = page.locator("#entry-form input[name=key]")
+    expect(key).to_have_value("faq-wie-lange-dauert-der-versand-nach-osterreich")  # not "...-o-sterreich"

@@ -22,6 +22,15 @@ export function clear(node, ...children) {
 
 export const $ = (selector) => document.querySelector(selector);
 
+// A message as the shopper saw it: the chat page's own safe markdown (../chat-dom.js, DOM
+// nodes, never HTML) for what the assistant or staff wrote; a shopper's text stays plain.
+export function messageBody(m) {
+  const text = m.content || "(empty)";
+  const markdown = window.SupportChat && window.SupportChat.dom;
+  const rich = m.content && m.role !== "user" && markdown;
+  return h("div", { class: `bubble${rich ? " rich" : ""}` }, rich ? markdown.renderMarkdown(text) : text);
+}
+
 export function when(iso) {
   const date = new Date(iso);
   return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

@@ -1,6 +1,6 @@
 // Inbox: conversations waiting for a person, oldest first; claim, reply, resolve, hand back.
 import { api, get } from "./api.js";
-import { $, h, clear, when, toast } from "./dom.js";
+import { $, h, clear, when, toast, messageBody } from "./dom.js";
 
 let role = "viewer";
 let selected = null;
@@ -21,11 +21,21 @@ function row(item) {
     h("div", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
 }
 
+// The tab's badge and the page title count the shoppers nobody has claimed yet, on every tab.
+function showCount(items) {
+  const waiting = items.filter((i) => i.status === "waiting_for_human").length;
+  const badge = $("#inbox-count");
+  badge.textContent = waiting ? String(waiting) : "";
+  badge.title = waiting ? `${waiting} waiting for a person` : "";
+  badge.hidden = !waiting;
+  document.title = waiting ? `(${waiting}) Support console` : "Support console";
+}
+
 async function load() {
   const inbox = await get("/_inbox");
   const list = $("#inbox-list");
   clear(list, inbox.items.length ? inbox.items.map(row) : h("li", { class: "muted empty" }, "Nobody is waiting for a person."));
-  $("#inbox-count").textContent = inbox.items.length ? `${inbox.items.length} open` : "";
+  showCount(inbox.items);
   return inbox.items;
 }
 
@@ -39,8 +49,10 @@ async function act(item, action, body) {
   }
 }
 
+// The reply form (under the transcript) and the buttons that end or take the conversation (in
+// its header, always in sight however long the transcript).
 function actions(item) {
-  if (role === "viewer") return h("p", { class: "muted small" }, "Viewers can read; editors and owners answer.");
+  if (role === "viewer") return { form: h("p", { class: "muted small" }, "Viewers can read; editors and owners answer."), buttons: null };
   const text = h("textarea", { rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", placeholder: "Write a reply; it appears in the shopper's chat" });
   const send = async (event) => {
     event.preventDefault();
@@ -59,19 +71,26 @@ function actions(item) {
       await load();
     }
   };
-  return h("div", {},
-    h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
-    h("div", { class: "toolbar" },
-      item.status === "waiting_for_human" ? h("button", { onclick: async () => (await act(item, "claim")) && refresh(item.conversation_id) }, "Claim") : null,
+  return {
+    form: h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
+    buttons: [
+      item.status === "waiting_for_human" ? h("button", { class: "primary", onclick: async () => (await act(item, "claim")) && refresh(item.conversation_id) }, "Claim") : null,
       h("button", { onclick: close("resolve", "Resolved") }, "Resolve"),
-      h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant")));
+      h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant"),
+    ],
+  };
+}
+
+function scrollToEnd() {
+  const pane = $("#inbox-transcript");
+  pane.scrollTop = pane.scrollHeight;
 }
 
 function messages(t) {
   return t.messages.map((m) =>
     h("li", { class: `msg ${m.role === "agent" ? "assistant agent" : m.role}` },
       m.role === "agent" ? h("div", { class: "meta small" }, m.author) : null,
-      h("div", { class: "bubble" }, m.content || "(empty)")));
+      messageBody(m)));
 }
 
 async function open(item) {
@@ -79,11 +98,13 @@ async function open(item) {
   selected = item.conversation_id;
   for (const node of document.querySelectorAll("#inbox-list .row")) node.classList.toggle("selected", node.dataset.id === selected);
   const who = item.status === "with_human" ? `claimed by ${item.claimed_by}` : "waiting for a person";
+  const { form, buttons } = actions(item);
   clear($("#inbox-transcript"),
-    h("div", { class: "toolbar" }, h("h3", {}, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who)),
+    h("div", { class: "toolbar inbox-head" }, h("h3", {}, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who), buttons),
     item.note ? h("p", { class: "notice" }, item.note) : null,
     h("ol", { class: "transcript-list", id: "inbox-messages", dataset: { id: item.conversation_id, count: String(t.messages.length) } }, messages(t)),
-    actions(item));
+    form);
+  scrollToEnd(); // the latest messages and the reply box, as in a chat
 }
 
 function show(item) {
@@ -100,7 +121,10 @@ async function follow(items) {
   // Another conversation may have been opened meanwhile: only the one fetched is updated.
   if (now !== shown || String(t.messages.length) === shown.dataset.count) return;
   shown.dataset.count = String(t.messages.length);
+  const pane = $("#inbox-transcript");
+  const atEnd = pane.scrollHeight - pane.scrollTop - pane.clientHeight < 40;
   clear(shown, messages(t));
+  if (atEnd) scrollToEnd(); // unless staff scrolled up to read
 }
 
 async function refresh(id) {
@@ -111,11 +135,17 @@ async function refresh(id) {
 
 export function showInbox(me) {
   role = me.role;
-  clearInterval(timer);
-  // Poll while the tab is shown; the list is small and the request cheap.
-  timer = setInterval(() => {
-    if ($("#view-inbox").hidden) return clearInterval(timer);
-    load().then(follow).catch(() => {});
-  }, 5000);
   return load();
+}
+
+// Polled from sign-in on (the list is small and the request cheap): the whole list and the open
+// transcript while the Inbox tab is shown, only the badge's count on the other tabs.
+export function watchInbox() {
+  clearInterval(timer);
+  const poll = () => {
+    if (!$("#view-inbox").hidden) return load().then(follow);
+    return get("/_inbox").then((inbox) => showCount(inbox.items));
+  };
+  timer = setInterval(() => poll().catch(() => {}), 5000);
+  return poll();
 }

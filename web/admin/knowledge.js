@@ -7,7 +7,9 @@ let current = null; // {key, etag, saved: {title, content, kind}} of the entry i
 let canEdit = false;
 
 function slug(text) {
-  return text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 56) || "entry";
+  // "Österreich" → "osterreich": accents go (NFKD splits them off), the letters stay.
+  return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "").slice(0, 56) || "entry";
 }
 
 async function loadList() {

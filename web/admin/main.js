@@ -5,7 +5,7 @@ import { initDashboard, showDashboard } from "./dashboard.js";
 import { initConversations, showConversations } from "./conversations.js";
 import { initKnowledge, showKnowledge, openNewEntry } from "./knowledge.js";
 import { showUnanswered } from "./unanswered.js";
-import { showInbox } from "./inbox.js";
+import { showInbox, watchInbox } from "./inbox.js";
 import { initStaff, showStaff } from "./staff.js";
 
 let me = null;
@@ -58,6 +58,7 @@ async function start() {
   for (const tab of document.querySelectorAll("[data-role=owner]")) tab.hidden = me.role !== "owner";
   const wanted = window.location.hash.slice(1);
   select(VIEWS[wanted] && (wanted !== "staff" || me.role === "owner") ? wanted : "dashboard");
+  watchInbox().catch(() => {});
 }
 
 function init() {
