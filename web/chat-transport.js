@@ -225,23 +225,33 @@
         .catch(function () { return null; });
     }
 
-    /** POST a JSON body on behalf of `conversation`; resolves to true when accepted. */
+    /** POST a conversation's JSON body to a history route; resolves {status, body} (status 0
+     * when unreachable; body {} when the response has none). */
     function postFor(conversation, name, body) {
       return fetch(historyRoute(name), {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Conversation-Token": conversation.token },
         body: JSON.stringify(Object.assign({ conversation_id: conversation.id }, body)),
       })
-        .then(function (response) { return response.ok; })
-        .catch(function () { return false; });
+        .then(function (response) {
+          return response.json().catch(function () { return null; }).then(function (parsed) {
+            return { status: response.status, body: parsed || {} };
+          });
+        })
+        .catch(function () { return { status: 0, body: {} }; });
     }
 
+    /** Resolves whether the rating was stored. */
     function feedback(conversation, messageId, rating, comment) {
       var body = { message_id: messageId, rating: rating };
       if (comment) body.comment = comment;
-      return postFor(conversation, "feedback", body);
+      return postFor(conversation, "feedback", body).then(function (result) {
+        return result.status >= 200 && result.status < 300;
+      });
     }
 
+    /** Resolves {status, body}: 202 with the server's notice (in the shopper's language, with
+     * the support hours when the team is away), an error body, or status 0 when unreachable. */
     function handoff(conversation, email) {
       return postFor(conversation, "handoff", email ? { email: email } : {});
     }

@@ -397,6 +397,7 @@
     var staffed = false; // a person from the team has the conversation
     function subtitle() {
       parts.subtitle.textContent = waiting ? WAITING_SUBTITLE : staffed ? STAFFED_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE;
+      parts.subtitle.title = parts.subtitle.textContent; // in full, should it still be cut
     }
 
     function autosize() {
@@ -423,7 +424,7 @@
       prepend: prepend,
       startCooldown: cooldown,
       autosize: autosize,
-      knowledgeMode: function () { knowledge = true; subtitle(); },
+      knowledgeMode: function (value) { knowledge = value !== false; subtitle(); },
       waitingMode: function (value) { waiting = value; subtitle(); },
       staffedMode: function (value) { staffed = value; subtitle(); },
       // While people have the conversation, its turns' notices are no sign of the assistant's mode.

@@ -197,7 +197,7 @@
           showPersonButton();
           turn.answerId = data.assistant_message_id || turn.answerId;
           if (turn.answerId) rendered[turn.answerId] = turn.answerEl;
-          if (data.answer_source === "knowledge" && !view.withPeople()) view.knowledgeMode();
+          if (!view.withPeople()) answeredFrom(data.answer_source);
         },
         delta: function (text, offset) {
           turn.text += text;
@@ -393,15 +393,22 @@
       event.preventDefault();
       if (!conversation) return;
       view.handoffSend.disabled = true;
-      transport.handoff(conversation, view.email.value.trim()).then(function (ok) {
+      transport.handoff(conversation, view.email.value.trim()).then(function (result) {
         view.handoffSend.disabled = false;
-        if (!ok) {
+        var error = result.body.error || {};
+        if (result.status === 400 && /^email\b/.test(error.message || "")) {
+          view.notice("That email address doesn't look right. Please check it, or leave it empty.");
+          view.email.focus();
+          return;
+        }
+        if (result.status < 200 || result.status >= 300) {
           view.notice("We couldn't reach our team just now. Please try again in a moment.");
           return;
         }
         view.handoffForm.hidden = true;
         setWaiting(true);
-        view.notice("You asked for a person. Someone from our team will reply here" + (view.email.value ? " or by email." : "."));
+        // The server's words: when the team is away, they say when it is back.
+        view.notice(result.body.message || "You asked for a person. Someone from our team will reply here" + (view.email.value ? " or by email." : "."));
         view.input.focus();
         follow();
       });
@@ -409,8 +416,18 @@
 
     // -- showing a conversation: a new one, or one restored from the server
 
+    // Whether answers come from the knowledge base (the header says so). The server's current
+    // setting (``mode`` of the warm start) decides; an answer's source only while that is not
+    // known: a conversation from before a model was configured, or a FAQ answered directly
+    // while one is, says nothing about the next answer.
+    var modeKnown = false;
+    function answeredFrom(source) {
+      if (source === "model") view.knowledgeMode(false);
+      else if (source === "knowledge" && !modeKnown) view.knowledgeMode(true);
+    }
+
     function renderStored(message) {
-      if (message.source === "knowledge") view.knowledgeMode();
+      if (message.role === "assistant") answeredFrom(message.source);
       var time = timeOf(message);
       if (message.role === "user") return view.row("user", { text: message.content, time: time });
       if (message.role === "agent") return view.row("agent", { text: message.content, markdown: true, author: message.author, time: time });
@@ -598,7 +615,10 @@
     var ready = restore();
     var warm = transport.suggestions().then(function (found) {
       if (!found || destroyed) return;
-      if (found.mode === "knowledge") view.knowledgeMode();
+      if (found.mode === "knowledge" || found.mode === "model") {
+        modeKnown = true;
+        view.knowledgeMode(found.mode === "knowledge");
+      }
       suggestions = Array.isArray(found.suggestions) ? found.suggestions : [];
       view.showChips(suggestions, function (question) {
         if (send(question)) view.input.focus();

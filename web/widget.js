@@ -158,7 +158,9 @@
       panel.setAttribute("aria-label", config.title);
       return config;
     });
-    Promise.all([configured.catch(function () {}), styled]).then(function () { launcher.hidden = false; });
+    // Shown once styled, unless the panel is open by then (reopened after a reload, data-open):
+    // an open panel has no launcher (on a phone it would sit over the Send button).
+    Promise.all([configured.catch(function () {}), styled]).then(function () { launcher.hidden = !panel.hidden; });
 
     function showUnread() {
       badge.hidden = !unread;

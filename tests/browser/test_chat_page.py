@@ -322,23 +322,51 @@ def test_rate_limit_says_when_to_retry(page: Any, site: str, env: Env) -> None:
     assert again.value.post_data_json["client_message_id"] == first["client_message_id"]  # same message
 
 
-def test_knowledge_base_answers_are_announced(page: Any, site: str) -> None:
-    """Without a model the server says answer_source=knowledge; the page tells the shopper."""
-    conversation = "0b7c9a52-8d1e-4a57-9c5e-3f0f7f4b8a11"
-    answer_id = "5d2f7d0e-3b8a-4f5e-9b1c-7a6e2c4d9f10"
+KNOWLEDGE_CONVERSATION = "0b7c9a52-8d1e-4a57-9c5e-3f0f7f4b8a11"
+KNOWLEDGE_ANSWER = "5d2f7d0e-3b8a-4f5e-9b1c-7a6e2c4d9f10"
+
+
+def route_an_answer_from_knowledge(page: Any) -> None:
+    """chat_stream answers "Returns?" from the knowledge base (answer_source=knowledge)."""
     body = (
         "event: meta\n"
-        f'data: {{"conversation_id":"{conversation}","conversation_token":"t0k3n",'
-        f'"user_message_id":"u1","assistant_message_id":"{answer_id}","answer_source":"knowledge"}}\n\n'
-        f"id: {answer_id}:22\nevent: delta\n"
+        f'data: {{"conversation_id":"{KNOWLEDGE_CONVERSATION}","conversation_token":"t0k3n",'
+        f'"user_message_id":"u1","assistant_message_id":"{KNOWLEDGE_ANSWER}","answer_source":"knowledge"}}\n\n'
+        f"id: {KNOWLEDGE_ANSWER}:22\nevent: delta\n"
         'data: {"text":"Returns: 30 days, free."}\n\n'
         "event: done\n"
-        f'data: {{"assistant_message_id":"{answer_id}","finish_reason":"stop","usage":{{}}}}\n\n'
+        f'data: {{"assistant_message_id":"{KNOWLEDGE_ANSWER}","finish_reason":"stop","usage":{{}}}}\n\n'
     )
     page.route(
         "**/chat_stream",
         lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body),
     )
+
+
+def route_its_history(page: Any) -> None:
+    """history restores that conversation: the question and its knowledge answer."""
+    answer = {
+        "id": KNOWLEDGE_ANSWER,
+        "role": "assistant",
+        "content": "Returns: 30 days, free.",
+        "status": "complete",
+        "source": "knowledge",
+    }
+    question = {"id": "u1", "role": "user", "content": "Returns?", "status": "complete", "source": None}
+    history = {
+        "conversation_id": KNOWLEDGE_CONVERSATION,
+        "messages": [question, answer],
+        "has_more": False,
+        "next_before": None,
+    }
+    page.route("**/history?*", lambda route: route.fulfill(status=200, json=history))
+
+
+def test_knowledge_base_answers_are_announced(page: Any, site: str) -> None:
+    """Without a model the server says answer_source=knowledge; the page tells the shopper, even
+    when it could not ask the server's mode (the warm start failed)."""
+    page.route("**/history/suggestions", lambda route: route.fulfill(status=503, json={}))
+    route_an_answer_from_knowledge(page)
     open_chat(page, site)
     notice = page.get_by_text("Answers come from the shop's knowledge base")
     expect(notice).to_be_hidden()
@@ -346,26 +374,33 @@ def test_knowledge_base_answers_are_announced(page: Any, site: str) -> None:
     expect(page.locator(ANSWERS).last).to_have_text("Returns: 30 days, free.")
     expect(notice).to_be_visible()
 
-    history = {
-        "conversation_id": conversation,
-        "messages": [
-            {"id": "u1", "role": "user", "content": "Returns?", "status": "complete", "source": None},
-            {
-                "id": answer_id,
-                "role": "assistant",
-                "content": "Returns: 30 days, free.",
-                "status": "complete",
-                "source": "knowledge",
-            },
-        ],
-        "has_more": False,
-        "next_before": None,
-    }
-    page.route("**/history?*", lambda route: route.fulfill(status=200, json=history))
+    route_its_history(page)
     page.reload()
     page.evaluate("window.supportChat.ready")
     expect(page.locator(ANSWERS)).to_have_text(["Returns: 30 days, free."])
     expect(page.get_by_text("Answers come from the shop's knowledge base")).to_be_visible()
+
+
+def test_with_a_model_configured_a_knowledge_answer_does_not_set_the_header_to_knowledge_mode(
+    page: Any, site: str
+) -> None:
+    """A FAQ answered directly, or a conversation from before the shop configured a model, is
+    answered from the knowledge base; the next answers come from the model (the server's mode)."""
+    route_an_answer_from_knowledge(page)
+    open_chat(page, site)
+    page.evaluate("window.supportChat.warm")  # the server's mode: model
+    ask(page, "Returns?")
+    expect(page.locator(ANSWERS).last).to_have_text("Returns: 30 days, free.")
+    notice = page.get_by_text("Answers come from the shop's knowledge base")
+    expect(notice).to_be_hidden()
+    expect(page.get_by_text("We usually answer right away")).to_be_visible()
+
+    route_its_history(page)
+    page.reload()
+    page.evaluate("Promise.all([window.supportChat.ready, window.supportChat.warm])")
+    expect(page.locator(ANSWERS)).to_have_text(["Returns: 30 days, free."])
+    expect(notice).to_be_hidden()
+    expect(page.get_by_text("We usually answer right away")).to_be_visible()
 
 
 def test_the_page_works_at_phone_width(browser: Any, site: str, env: Env) -> None:
@@ -422,6 +457,9 @@ def test_the_widget_on_a_shop_page_opens_and_chats(page: Any, site: str, env: En
     page.reload()
     dialog = page.get_by_role("dialog", name="Acme support")
     expect(dialog.locator(ANSWERS).last).to_have_text("Hi! Shipping is free over 50 €.")
+    page.evaluate("document.fonts.ready")  # the widget's styles are in: the launcher would show now
+    page.wait_for_timeout(300)
+    expect(launcher).to_be_hidden()  # not over the open panel's Send button
     assert errors == []
 
     page.keyboard.press("Escape")
@@ -432,3 +470,23 @@ def test_the_widget_on_a_shop_page_opens_and_chats(page: Any, site: str, env: En
     page.goto(site + "/")
     page.evaluate("window.supportChat.ready")
     expect(page.locator(QUESTIONS)).to_have_text(["Is shipping free?"])
+
+
+@pytest.mark.parametrize("width", [1024, 375])
+def test_the_widget_header_shows_the_knowledge_notice_in_full(
+    browser: Any, site: str, env: Env, width: int
+) -> None:
+    env.set(GEMINI_API_KEY=None)
+    context = browser.new_context(viewport={"width": width, "height": 700})
+    try:
+        page = context.new_page()
+        page.goto(site + "/widget-demo.html")
+        page.get_by_role("button", name="Chat with us").click()
+        dialog = page.get_by_role("dialog", name="Acme support")
+        notice = dialog.get_by_text("Answers come from the shop's knowledge base.")
+        expect(notice).to_be_visible()
+        cut = notice.evaluate("e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1")
+        assert not cut, "the header cuts the knowledge notice"
+        screenshot(page, f"widget-knowledge-{width}")
+    finally:
+        context.close()

@@ -147,3 +147,39 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
 
     page.get_by_role("button", name="New conversation").click()  # nobody is there for that one
     expect(page.get_by_text("A person from our team is here")).to_have_count(0)
+
+
+def test_asking_for_a_person_out_of_hours_says_when_the_team_is_back(page: Any, site: str, env: Env) -> None:
+    env.set(SUPPORT_HOURS="sat 10:00-10:01")  # nearly always closed
+    open_chat(page, site)
+    ask(page, "Where is my parcel?")
+    expect(page.locator(ANSWERS).last).to_be_visible()
+    page.get_by_role("button", name="Talk to a person").click()
+    with page.expect_response("**/history/handoff") as handed:
+        page.get_by_role("button", name="Ask for a person").click()
+    accepted = handed.value.json()
+    assert handed.value.status == 202 and accepted["support_open"] is False
+    expect(page.get_by_text(accepted["message"])).to_be_visible()  # the server's words, with the hours
+
+
+def test_a_mistyped_email_for_a_person_is_pointed_out_and_can_be_fixed(
+    page: Any, site: str, env: Env
+) -> None:
+    env.set(SUPPORT_HOURS="mon-sun 00:00-24:00")
+    open_chat(page, site)
+    ask(page, "Where is my parcel?")
+    expect(page.locator(ANSWERS).last).to_be_visible()
+    page.get_by_role("button", name="Talk to a person").click()
+    email = page.get_by_label("Email")
+    email.fill("sam@localhost")  # passes the browser's own check, not the server's
+    with page.expect_response("**/history/handoff") as refused:
+        page.get_by_role("button", name="Ask for a person").click()
+    assert refused.value.status == 400
+    expect(page.get_by_text("That email address doesn't look right")).to_be_visible()
+    expect(email).to_be_focused()
+
+    email.fill("sam@example.com")
+    with page.expect_response("**/history/handoff") as handed:
+        page.get_by_role("button", name="Ask for a person").click()
+    assert handed.value.status == 202
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
