@@ -107,6 +107,8 @@ class HistoryPage(BaseModel):
     next_before: int | None
     # Who answers: null (never handed off) or the handoff's status.
     handoff_status: HandoffStatusName | None = None
+    # The newest event of the conversation as read: ``Last-Event-ID`` for /history/events.
+    last_event_id: int = 0
 
 
 class HandoffAccepted(BaseModel):

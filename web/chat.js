@@ -350,12 +350,15 @@
       }
     }
 
-    /** Follow /history/events while the page shows this conversation; reconnects with backoff. */
-    function follow() {
+    /**
+     * Follow /history/events while the page shows this conversation; reconnects with backoff.
+     * From `shownUpTo` (the history's `last_event_id`): what the restored page shows is not news.
+     */
+    function follow(shownUpTo) {
       if (following || !conversation) return;
       var controller = new AbortController();
       var forConversation = conversation;
-      var lastEventId = null;
+      var lastEventId = typeof shownUpTo === "number" ? String(shownUpTo) : null;
       var delay = 1000;
       following = controller;
       (function connect() {
@@ -500,7 +503,7 @@
           unsentNote();
           var status = page.status || page.handoff_status;
           if (status) showStatus({ status: status });
-          if (/waiting|human/.test(String(status || "")) || page.messages.some(function (m) { return m.role === "agent"; })) follow();
+          if (/waiting|human/.test(String(status || "")) || page.messages.some(function (m) { return m.role === "agent"; })) follow(page.last_event_id);
         })
         .catch(function () {
           loading.remove();

@@ -56,7 +56,7 @@ def open_events(
         keys.require(tx.conversations.get(conversation_id), conversation_token)
         after = last_event_id
         if after is None:
-            after = tx.handoffs.last_event_before(conversation_id, now - CATCH_UP)
+            after = tx.handoffs.newest_event_id(conversation_id, before=now - CATCH_UP)
         tx.handoffs.mark_seen(conversation_id, now)
     return _follow(stream, conversation_id, after)
 

@@ -53,14 +53,14 @@ class HandoffRepository:
             .limit(limit)
         ).all()
 
-    def last_event_before(self, conversation_id: uuid.UUID, at: dt.datetime) -> int:
-        """The id of the newest event created before ``at`` (0 when there is none)."""
-        found = self.session.scalar(
-            sa.select(sa.func.max(ConversationEvent.id)).where(
-                ConversationEvent.conversation_id == conversation_id, ConversationEvent.created_at < at
-            )
+    def newest_event_id(self, conversation_id: uuid.UUID, *, before: dt.datetime | None = None) -> int:
+        """The id of the newest event (created before ``before``, if given); 0 when there is none."""
+        newest = sa.select(sa.func.max(ConversationEvent.id)).where(
+            ConversationEvent.conversation_id == conversation_id
         )
-        return int(found or 0)
+        if before is not None:
+            newest = newest.where(ConversationEvent.created_at < before)
+        return int(self.session.scalar(newest) or 0)
 
     def mark_seen(self, conversation_id: uuid.UUID, at: dt.datetime) -> None:
         self.session.execute(

@@ -33,6 +33,8 @@ def conversation_page(
             conversation_id, before_position=before_position, limit=limit + 1
         )
         handoff = tx.handoffs.get(conversation_id)
+        # The page follows /history/events on from here: what it shows is not news again.
+        last_event_id = tx.handoffs.newest_event_id(conversation_id)
     has_more = len(rows) > limit
     messages = rows[1:] if has_more else rows
     return HistoryPage(
@@ -41,6 +43,7 @@ def conversation_page(
         has_more=has_more,
         next_before=messages[0].position if has_more and messages else None,
         handoff_status=handoff.status if handoff is not None else None,
+        last_event_id=last_event_id,
     )
 
 

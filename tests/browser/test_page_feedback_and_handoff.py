@@ -183,3 +183,29 @@ def test_a_mistyped_email_for_a_person_is_pointed_out_and_can_be_fixed(
         page.get_by_role("button", name="Ask for a person").click()
     assert handed.value.status == 202
     expect(page.get_by_text("Waiting for a person")).to_be_visible()
+
+
+def test_a_reload_after_a_hand_back_does_not_announce_it_again(page: Any, site: str, env: Env) -> None:
+    env.set(ADMIN_TOKEN=TOKEN)
+    env.fake.script(Behavior(chunks=["I can help with that."]))
+    open_chat(page, site)
+    ask(page, "My parcel arrived damaged")
+    ask_for_a_person(page)
+    conversation = env.query("SELECT id FROM conversations")[0][0]
+    staff_reply(site, conversation, "Hi, Sam here. A replacement ships today.")
+    handed_back = httpx2.post(
+        f"{site}/policies/_inbox/{conversation}/hand-back", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert handed_back.status_code == 200, handed_back.text
+    notice = page.get_by_text("handed this conversation back to the assistant")
+    expect(notice).to_have_count(1)  # told once, live
+
+    with page.expect_response("**/history/events?**"):
+        page.reload()  # within seconds of it: the events stream follows on from the history shown
+        page.evaluate("window.supportChat.ready")
+    page.wait_for_timeout(1500)  # what the stream sends at once has arrived
+    expect(page.locator(".sc-msg--agent .sc-bubble")).to_have_count(1)
+    expect(notice).to_have_count(0)  # already past: the reply and the person's leaving are history
+    ask_for_a_person(page)  # and what happens from here on still comes live
+    staff_reply(site, conversation, "Sam again: the tracking number is in your email.")
+    expect(page.locator(".sc-msg--agent .sc-bubble").last).to_contain_text("tracking number")

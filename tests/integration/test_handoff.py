@@ -170,6 +170,17 @@ def test_while_a_person_has_it_the_assistant_stays_quiet_until_handed_back(
     agent = [m for m in page["messages"] if m["role"] == "agent"]
     assert [(m["content"], m["author"]) for m in agent] == [("Hi, Sam here.", BOOTSTRAP_OWNER)]
     assert page["handoff_status"] == "assistant"
+    # The page follows /history/events on from what it shows, the hand-back included.
+    newest = env.query("SELECT id, data->>'status' FROM conversation_events ORDER BY id DESC LIMIT 1")
+    assert newest[0][1] == "assistant"
+    assert page["last_event_id"] == newest[0][0]
+
+
+def test_a_conversation_without_events_is_followed_from_the_start(
+    chat: FlaskClient, history: FlaskClient
+) -> None:
+    meta = send(chat, "Where is my parcel?").meta
+    assert _history(history, meta)["last_event_id"] == 0
 
 
 def test_viewers_read_the_inbox_and_only_editors_and_owners_answer(
