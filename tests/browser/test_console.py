@@ -383,3 +383,21 @@ def test_a_new_faq_from_a_question_with_accents_gets_a_readable_key(
 
     key = page.locator("#entry-form input[name=key]")
     expect(key).to_have_value("faq-wie-lange-dauert-der-versand-nach-osterreich")  # not "...-o-sterreich"
+
+
+def test_a_new_entrys_key_follows_its_title_and_kind_until_typed(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "knowledge")
+    page.get_by_role("button", name="New entry").click()
+    form = page.locator("#entry-form")
+    key = form.locator("input[name=key]")
+    form.get_by_label("Title").fill("Gift wrapping")
+    expect(key).to_have_value("gift-wrapping")
+    form.get_by_label("Kind").select_option("faq")
+    expect(key).to_have_value("faq-gift-wrapping")  # an FAQ's key, as when made from a question
+    form.get_by_label("Kind").select_option("policy")
+    expect(key).to_have_value("gift-wrapping")
+    key.fill("wrapping")
+    form.get_by_label("Kind").select_option("faq")
+    expect(key).to_have_value("wrapping")  # a key the editor typed is theirs

@@ -37,7 +37,12 @@ function editorForm(draft, { isNew }) {
   const kind = h("select", { name: "kind" }, ["policy", "faq"].map((k) => h("option", { value: k, selected: draft.kind === k }, k)));
   const content = h("textarea", { name: "content", rows: "9", required: true, maxlength: "5000" });
   content.value = draft.content;
-  if (isNew) title.addEventListener("input", () => { if (!key.dataset.touched) key.value = (kind.value === "faq" ? "faq-" : "") + slug(title.value); });
+  // A new entry's key follows its title and kind until the editor types one of their own.
+  const suggestKey = () => {
+    const base = slug(title.value);
+    if (!key.dataset.touched) key.value = base && (kind.value === "faq" ? "faq-" : "") + base;
+  };
+  if (isNew) for (const [input, on] of [[title, "input"], [kind, "change"]]) input.addEventListener(on, suggestKey);
   key.addEventListener("input", () => (key.dataset.touched = "1"));
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
     h("div", { class: "grid-2" }, field(isNew ? "Key" : "Key (fixed)", key), field("Kind", kind)),
