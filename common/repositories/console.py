@@ -17,10 +17,15 @@ from common.models import Conversation, Feedback, Handoff, Message, MessageStatu
 # Postgres full-text search configuration of the GIN index ix_messages_content_fts, which
 # covers finished messages only (migration 0009: a streaming answer's text changes per chunk).
 SEARCH_CONFIG = "english"
-# Answers saying the shop's knowledge does not cover a question. The same predicate defines the
-# partial index ix_messages_unanswered (migration 0009); keep the two identical.
+# Answers saying the shop's knowledge does not cover a question: the assistant's own words, in
+# each language it answers in ("I couldn't find", "nichts gefunden", "rien trouvé", ...), not a
+# shop's text it quotes ("if you cannot find it"). The same predicate defines the partial index
+# ix_messages_unanswered (migration 0011); keep the two identical. No quotes: it sits in SQL.
 UNANSWERED_PATTERN = (
-    "(could ?n.t|can ?n.t|unable to) find|not covered|n.t have (any )?information|no information"
+    "i (could ?n.t|can ?n.t|cannot|was unable to|am unable to) find|i.m unable to find|not covered"
+    "|n.t have (any )?information|no information|nichts gefunden|keine informationen|rien trouv"
+    "|pas d.informations?|no he encontrado|no tengo informaci|non ho trovato|non ho informazioni"
+    "|niets gevonden|vond ik niets|geen informatie"
 )
 _UNANSWERED = f"a.status <> 'streaming' AND a.role = 'assistant' AND a.content ~* '{UNANSWERED_PATTERN}'"
 

@@ -195,6 +195,37 @@ def test_unanswered_questions_are_grouped_by_wording(
     assert bitcoin["count"] == 1 and bitcoin["reasons"] == {"thumbs_down": 1}
 
 
+def test_questions_the_knowledge_base_could_not_answer_are_listed_in_every_language(
+    env: Env, console: FlaskClient
+) -> None:
+    env.set(GEMINI_API_KEY=None)
+    chat = make_client("chat_stream")
+    uncovered = [
+        "Do you sell gift cards?",
+        "Verkauft ihr Geschenkkarten?",
+        "Vendez-vous des cartes cadeaux ?",
+        "¿Venden tarjetas regalo?",
+        "Vendete buoni regalo?",
+        "Verkopen jullie cadeaubonnen?",
+    ]
+    for question in uncovered:
+        send(chat, question)
+    send(chat, "Where is my parcel?")  # answered with the shop's text, which says "if you cannot find it"
+
+    groups = get(console, "/_unanswered")["groups"]
+
+    assert sorted(g["question"] for g in groups) == sorted(uncovered)
+    assert all(g["reasons"] == {"not_answered": 1} for g in groups)
+
+
+def test_the_unanswered_index_has_the_lists_own_predicate(env: Env) -> None:
+    """The planner uses the partial index only when the query repeats its predicate."""
+    from common.repositories.console import UNANSWERED_PATTERN
+
+    [(definition,)] = env.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_messages_unanswered'")
+    assert UNANSWERED_PATTERN in definition
+
+
 def test_a_preview_answers_with_the_draft_without_saving_it(env: Env, console: FlaskClient) -> None:
     env.set(GEMINI_API_KEY=None, ADMIN_TOKEN="s3cret-admin")
     client = make_client("policies")
