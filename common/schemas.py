@@ -71,7 +71,8 @@ class FeedbackBody(BaseModel):
     comment: Comment | None = None
 
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# No spaces and no control characters (Postgres stores no NUL): name@domain.tld.
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
 class HandoffBody(BaseModel):

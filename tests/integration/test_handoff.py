@@ -78,7 +78,10 @@ def test_asking_again_adds_an_email_or_note_the_first_request_left_out(
     ]
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "a@b", "two@@example.com", "a b@example.com"])
+@pytest.mark.parametrize(
+    "email",
+    ["not-an-email", "a@b", "two@@example.com", "a b@example.com", "a\x00@b.example", "a@b.ex\x7fample"],
+)
 def test_a_malformed_email_is_a_400(chat: FlaskClient, history: FlaskClient, email: str) -> None:
     meta = send(chat, "Hello there, my order").meta
     response = _handoff(history, meta, email=email)

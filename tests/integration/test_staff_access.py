@@ -200,6 +200,7 @@ def test_staff_emails_are_unique_and_inputs_checked(staff: FlaskClient) -> None:
         {"name": "", "role": "viewer"},
         {"name": "X", "role": "boss"},
         {"name": "X", "role": "viewer", "email": "nope"},
+        {"name": "X", "role": "viewer", "email": "a\x00@b.example"},  # Postgres stores no NUL
     ):
         assert staff.post("/_staff", headers=ADMIN, json=body).status_code == 400
 
