@@ -54,6 +54,19 @@ def test_delta_ids_count_the_characters_sent_so_far(env: Env, chat: FlaskClient)
     ]
 
 
+def test_characters_no_database_can_store_are_dropped_from_the_answer_not_the_answer(
+    env: Env, chat: FlaskClient
+) -> None:
+    env.fake.script(Behavior(chunks=["before ", "nul\x00here ", "lone\ud800 ", "after"]))
+
+    turn = send(chat, "hi")
+
+    assert turn.last.event == "done"
+    assert "".join(turn.deltas) == "before nulhere lone\ufffd after"  # what is shown is what is kept
+    [(content, status)] = env.query("SELECT content, status FROM messages WHERE role = 'assistant'")
+    assert (content, status) == ("before nulhere lone\ufffd after", "complete")
+
+
 def test_question_and_answer_are_stored_with_usage_and_timings(env: Env, chat: FlaskClient) -> None:
     env.fake.script(Behavior(chunks=["Ships ", "in 2-4 days."]))
 
