@@ -49,8 +49,11 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created_at, _, conversation_id = raw.partition("|")
-        return dt.datetime.fromisoformat(created_at), uuid.UUID(conversation_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        after = dt.datetime.fromisoformat(created_at)
+        if after.tzinfo is None:
+            raise ValueError("a next_cursor's time has its offset")
+        return after.astimezone(dt.UTC), uuid.UUID(conversation_id)  # in range of a timestamp
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidRequest("cursor is not a next_cursor of this list", code="invalid_cursor") from exc
 
 

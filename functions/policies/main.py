@@ -233,7 +233,7 @@ def list_conversations(request: flask.Request, principal: Principal, _: dict[str
         source=_choice(request, "source", ("model", "knowledge", "fallback")),
         rating=_choice(request, "rating", ("up", "down")),
         handoff=_choice(request, "handoff", tuple(HandoffStatus)),
-        query=(args.get("q") or "").strip()[:200] or None,
+        query=_search_arg(request),
     )
     page = conversations.list_conversations(
         uow=runtime.unit_of_work(),
@@ -391,9 +391,18 @@ def _time_arg(request: flask.Request, name: str) -> dt.datetime | None:
         return None
     try:
         value = dt.datetime.fromisoformat(raw)
-    except ValueError as exc:
+        # In UTC, as stored: 0001-01-01T00:00+14:00 is read, but no timestamp holds it.
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
         raise InvalidRequest(f"{name} must be an ISO 8601 date or time", code=f"invalid_{name}") from exc
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _search_arg(request: flask.Request) -> str | None:
+    """The search text ``q``; empty is no search. Postgres stores no NUL, so none is searched for."""
+    text = (request.args.get("q") or "").strip()[:200]
+    if "\x00" in text:
+        raise InvalidRequest("q must not contain a NUL character", code="invalid_q")
+    return text or None
 
 
 def _uuid(raw: str, name: str) -> uuid.UUID:

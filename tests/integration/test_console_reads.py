@@ -52,6 +52,15 @@ def rate(history: FlaskClient, meta: dict[str, str], rating: str, comment: str |
         ("since=yesterday", "invalid_since"),
         ("limit=", "invalid_limit"),
         ("cursor=", "invalid_cursor"),
+        # Times Python reads but no UTC timestamp can hold (a 500 before), and a NUL (Postgres
+        # stores none).
+        ("since=0001-01-01T00:00:00%2B14:00", "invalid_since"),
+        ("until=9999-12-31T23:59:59-01:00", "invalid_until"),
+        (
+            "cursor=MDAwMS0wMS0wMVQwMDowMDowMCsxNDowMHwwYjdjOWE1Mi04ZDFlLTRhNTctOWM1ZS0zZjBmN2Y0YjhhMTE",
+            "invalid_cursor",
+        ),
+        ("q=%00", "invalid_q"),
     ],
 )
 def test_a_filter_with_an_empty_or_unknown_value_is_a_400_not_ignored(
