@@ -65,7 +65,11 @@
    * subtitle, variant ("page"|"widget"), onClose and onReply (widget only).
    */
   function mount(root, options) {
-    var cfg = Object.assign({ title: "Customer support", agentName: "Support", variant: "page" }, options || {});
+    var cfg = { title: "Customer support", agentName: "Support", variant: "page" };
+    // An option left unset (an embed without data-agent-name) keeps its default.
+    Object.keys(options || {}).forEach(function (key) {
+      if (options[key] !== undefined && options[key] !== null && options[key] !== "") cfg[key] = options[key];
+    });
     if (!cfg.chatStreamUrl || !cfg.historyUrl) throw new Error("SupportChat: chatStreamUrl and historyUrl are required");
     var transport = transportLib.createTransport(cfg);
     var store = SupportChat.store.createStore(cfg.chatStreamUrl);

@@ -153,6 +153,9 @@ def test_the_widget_on_a_hostile_page_keeps_its_look_brand_and_the_page_still(
     assert contrast(text, background) >= 4.5, (text, background)
     ask(dialog, "Is shipping free?")
     expect(dialog.locator(ANSWERS).last).to_have_text("Shipping is free over 50 €.")
+    # No data-agent-name: the default name, not "?" (an unset attribute is no setting).
+    expect(dialog.locator(".sc-msg--assistant .sc-avatar").last).to_have_text("S")
+    expect(dialog.locator(".sc-msg--assistant .sc-msg-name").last).to_have_text("Support")
     assert page.evaluate("window.__shift") == 0, page.evaluate("window.__moved")
     screenshot(page, "widget-hostile-open")
 
