@@ -490,3 +490,20 @@ def test_the_widget_header_shows_the_knowledge_notice_in_full(
         screenshot(page, f"widget-knowledge-{width}")
     finally:
         context.close()
+
+
+def test_a_long_conversation_scrolls_inside_the_chat_not_the_page(page: Any, site: str, env: Env) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    env.fake.script(Behavior(chunks=["A short answer."], times=8))
+    open_chat(page, site)
+    for n in range(8):
+        ask(page, f"Question number {n}?")
+        wait_until_idle(page)
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    expect(page.locator(ANSWERS)).to_have_count(8)
+
+    # The page itself has nothing below the chat to scroll to (the hidden "You:" labels of
+    # the messages must not stretch it), so the chat cannot be scrolled off the screen.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= page.evaluate("window.innerHeight") + 1, height
