@@ -401,3 +401,16 @@ def test_a_new_entrys_key_follows_its_title_and_kind_until_typed(
     key.fill("wrapping")
     form.get_by_label("Kind").select_option("faq")
     expect(key).to_have_value("wrapping")  # a key the editor typed is theirs
+
+
+def test_a_key_the_server_would_refuse_is_pointed_out_before_it_is_sent(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "knowledge")
+    page.get_by_role("button", name="New entry").click()
+    form = page.locator("#entry-form")
+    key = form.locator("input[name=key]")
+    key.fill("Bad Key!")
+    assert key.evaluate("input => input.validity.patternMismatch")  # the browser checks it
+    key.fill("gift-wrapping")
+    assert key.evaluate("input => input.validity.valid")

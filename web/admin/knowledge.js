@@ -32,7 +32,7 @@ function field(labelText, input) {
 }
 
 function editorForm(draft, { isNew }) {
-  const key = h("input", { name: "key", value: draft.key || "", required: true, pattern: "[a-z0-9][a-z0-9-]{0,63}", disabled: !isNew });
+  const key = h("input", { name: "key", value: draft.key || "", required: true, pattern: "[a-z0-9][a-z0-9\\-]{0,63}", disabled: !isNew });
   const title = h("input", { name: "title", value: draft.title, required: true, maxlength: "200" });
   const kind = h("select", { name: "kind" }, ["policy", "faq"].map((k) => h("option", { value: k, selected: draft.kind === k }, k)));
   const content = h("textarea", { name: "content", rows: "9", required: true, maxlength: "5000" });
