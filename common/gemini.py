@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -227,7 +226,7 @@ class GeminiClient:
                 candidate = candidates[0] if candidates else None
                 if candidate:
                     parts = (candidate.get("content") or {}).get("parts") or ()
-                    text = _storable("".join(p.get("text") or "" for p in parts if not p.get("thought")))
+                    text = "".join(p.get("text") or "" for p in parts if not p.get("thought"))
                     if text:
                         yield TextDelta(text)
                     if _calls_for_a_person(parts):
@@ -299,16 +298,3 @@ class GeminiClient:
         except Exception as exc:
             raise model_error_from(exc) from exc
         return vectors
-
-
-def _storable(text: str) -> str:
-    """The model's text as it can be stored and sent: Postgres keeps no NUL, and UTF-8 has no
-    lone surrogate (JSON's ``\\ud800``), which becomes U+FFFD. Streamed as it is stored."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    if not text.isascii():
-        text = _SURROGATE.sub("\ufffd", text)
-    return text
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")

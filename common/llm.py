@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
@@ -36,7 +37,25 @@ class Prompt:
 
 @dataclass(frozen=True)
 class TextDelta:
+    """Text as it can be stored, so what is shown is what is stored, whatever the provider sent."""
+
     text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", storable_text(self.text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """A provider's text as it can be stored and sent, and so shown as it is stored: Postgres
+    keeps no NUL, and UTF-8 has no lone surrogate (JSON's ``\\ud800``), which becomes U+FFFD."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 @dataclass(frozen=True)

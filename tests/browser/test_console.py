@@ -385,13 +385,18 @@ def test_a_new_faq_from_a_question_with_accents_gets_a_readable_key(
     expect(key).to_have_value("faq-wie-lange-dauert-der-versand-nach-osterreich")  # not "...-o-sterreich"
 
 
-def test_a_new_entrys_key_follows_its_title_and_kind_until_typed(
-    page: Any, site: str, console_env: Env
-) -> None:
+def new_entry(page: Any, site: str) -> tuple[Any, Any]:
+    """The Knowledge tab's New entry form, and its key field."""
     sign_in(page, site, "knowledge")
     page.get_by_role("button", name="New entry").click()
     form = page.locator("#entry-form")
-    key = form.locator("input[name=key]")
+    return form, form.locator("input[name=key]")
+
+
+def test_a_new_entrys_key_follows_its_title_and_kind_until_typed(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form, key = new_entry(page, site)
     form.get_by_label("Title").fill("Gift wrapping")
     expect(key).to_have_value("gift-wrapping")
     form.get_by_label("Kind").select_option("faq")
@@ -406,10 +411,7 @@ def test_a_new_entrys_key_follows_its_title_and_kind_until_typed(
 def test_a_key_the_server_would_refuse_is_pointed_out_before_it_is_sent(
     page: Any, site: str, console_env: Env
 ) -> None:
-    sign_in(page, site, "knowledge")
-    page.get_by_role("button", name="New entry").click()
-    form = page.locator("#entry-form")
-    key = form.locator("input[name=key]")
+    _, key = new_entry(page, site)
     key.fill("Bad Key!")
     assert key.evaluate("input => input.validity.patternMismatch")  # the browser checks it
     key.fill("gift-wrapping")
