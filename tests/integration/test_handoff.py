@@ -30,6 +30,15 @@ def _handoff(history: FlaskClient, meta: dict[str, Any], **body: Any) -> Any:
     )
 
 
+def _waiting_for_a_person(
+    chat: FlaskClient, history: FlaskClient, question: str = "Broken item"
+) -> tuple[dict[str, Any], str]:
+    """A conversation whose shopper asked for a person: its meta, and its inbox URL."""
+    meta = send(chat, question).meta
+    assert _handoff(history, meta).status_code == 202
+    return meta, f"/_inbox/{meta['conversation_id']}"
+
+
 def _history(history: FlaskClient, meta: dict[str, Any]) -> dict[str, Any]:
     response = history.get(
         f"/?conversation_id={meta['conversation_id']}",
@@ -189,11 +198,9 @@ def test_a_conversation_without_events_is_followed_from_the_start(
 def test_viewers_read_the_inbox_and_only_editors_and_owners_answer(
     env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
 ) -> None:
-    meta = send(chat, "Broken item").meta
-    _handoff(history, meta)
+    _, base = _waiting_for_a_person(chat, history)
     viewer = bearer(add_member(staff, "viewer", name="Vic")["token"])
     editor = bearer(add_member(staff, "editor", name="Eve")["token"])
-    base = f"/_inbox/{meta['conversation_id']}"
 
     assert staff.get("/_inbox", headers=viewer).status_code == 200
     assert staff.post(f"{base}/claim", headers=viewer).status_code == 403
@@ -251,12 +258,10 @@ def test_of_two_staff_claiming_at_once_one_wins_and_the_other_gets_a_409(
 def test_a_claim_belongs_to_its_member_not_to_whoever_shares_the_name(
     env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
 ) -> None:
-    meta = send(chat, "Broken item").meta
-    _handoff(history, meta)
+    _, url = _waiting_for_a_person(chat, history)
     first_ed = bearer(add_member(staff, "editor", name="Ed")["token"])
     second_ed = bearer(add_member(staff, "editor", name="Ed")["token"])
     named_admin = bearer(add_member(staff, "owner", name=BOOTSTRAP_OWNER)["token"])
-    url = f"/_inbox/{meta['conversation_id']}"
     assert staff.post(f"{url}/claim", headers=first_ed).status_code == 200
 
     for action, body in (("reply", {"content": "I'm Ed too"}), ("resolve", None), ("hand-back", None)):
@@ -266,9 +271,7 @@ def test_a_claim_belongs_to_its_member_not_to_whoever_shares_the_name(
     assert staff.post(f"{url}/reply", headers=first_ed, json={"content": "On it"}).status_code == 201
 
     # The bootstrap owner's claim is not a staff member named "admin"'s either.
-    meta = send(chat, "Another broken item").meta
-    _handoff(history, meta)
-    url = f"/_inbox/{meta['conversation_id']}"
+    _, url = _waiting_for_a_person(chat, history, "Another broken item")
     assert staff.post(f"{url}/claim", headers=ADMIN).status_code == 200
     assert staff.post(f"{url}/resolve", headers=named_admin).status_code == 409
     assert staff.post(f"{url}/resolve", headers=ADMIN).status_code == 200
@@ -277,11 +280,9 @@ def test_a_claim_belongs_to_its_member_not_to_whoever_shares_the_name(
 def test_a_revoked_members_claim_holds_nobody_back(
     env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
 ) -> None:
-    meta = send(chat, "Broken item").meta
-    _handoff(history, meta)
+    meta, url = _waiting_for_a_person(chat, history)
     ed = add_member(staff, "editor", name="Ed")
     ann = bearer(add_member(staff, "editor", name="Ann")["token"])
-    url = f"/_inbox/{meta['conversation_id']}"
     assert staff.post(f"{url}/claim", headers=bearer(ed["token"])).status_code == 200
     assert staff.post(f"{url}/claim", headers=ann).status_code == 409
 
@@ -303,11 +304,9 @@ def test_a_revoked_members_claim_holds_nobody_back(
 def test_a_claim_made_before_claims_had_staff_ids_still_belongs_to_its_member(
     env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
 ) -> None:
-    meta = send(chat, "Broken item").meta
-    _handoff(history, meta)
+    _, url = _waiting_for_a_person(chat, history)
     ed = bearer(add_member(staff, "editor", name="Ed")["token"])
     ann = bearer(add_member(staff, "editor", name="Ann")["token"])
-    url = f"/_inbox/{meta['conversation_id']}"
     assert staff.post(f"{url}/claim", headers=ed).status_code == 200
     env.execute("UPDATE handoffs SET claimed_by_staff_id = NULL")  # as migration 0010 leaves them
 
