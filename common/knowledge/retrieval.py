@@ -29,8 +29,14 @@ _ENTRY_SHARE = 0.5
 _LEAD_BONUS = 0.1
 # An FAQ entry's title is the question it answers: one that names a topic the shopper's question
 # does not ("What if my item arrives damaged?" for "When will my order arrive?") answers another
-# question, and counts this much.
+# question, and counts this much. So does a policy whose title names none of the question's
+# topics: "Returns and refunds" for "How much does shipping to Switzerland cost?", although
+# its sentence on return costs names shipping, Switzerland and a cost.
 _OTHER_QUESTION_SHARE = 0.5
+# How much of a passage's coverage comes from its whole entry: "We ship to Switzerland" and
+# "Standard shipping costs 4.95 EUR" each hold half of "What does shipping to Switzerland
+# cost?", their entry all of it.
+_ENTRY_COVERAGE_SHARE = 0.3
 # The shop's language is told from this much of its text.
 _LANGUAGE_SAMPLE_CHARS = 4000
 
@@ -69,6 +75,9 @@ class KnowledgeIndex:
         titles = {e.key: terms(e.title, lang) for e in self._entries}
         docs = [titles[p.entry.key] * _PASSAGE_TITLE_WEIGHT + terms(p.text, lang) for p in self.passages]
         self._passage_terms = [frozenset(d) for d in docs]
+        self._entry_terms: dict[str, frozenset[str]] = {}
+        for p, held in zip(self.passages, self._passage_terms, strict=True):
+            self._entry_terms[p.entry.key] = self._entry_terms.get(p.entry.key, frozenset()) | held
         self._passage_bm25 = BM25Okapi(docs) if docs else None
         self._entry_row = {e.key: n for n, e in enumerate(self._entries)}
         # The first sentences of entries of more than one (an FAQ answer read whole is no lead).
@@ -85,6 +94,11 @@ class KnowledgeIndex:
             e.key: frozenset(t for t in titles[e.key] if t.startswith("@")) - common
             for e in self._entries
             if e.kind == "faq"
+        }
+        self._policy_topics = {
+            e.key: frozenset(t for t in titles[e.key] if t.startswith("@"))
+            for e in self._entries
+            if e.kind == "policy"
         }
 
     def query(self, question: str) -> Query:
@@ -137,7 +151,9 @@ class KnowledgeIndex:
             if passage_scores[n] <= 0:
                 continue
             entry_part = float(entry_scores[self._entry_row[passage.entry.key]]) / top_entry
-            coverage = self._coverage(query, n)
+            coverage = (1 - _ENTRY_COVERAGE_SHARE) * self._coverage(
+                query, self._passage_terms[n]
+            ) + _ENTRY_COVERAGE_SHARE * self._coverage(query, self._entry_terms[passage.entry.key])
             # A passage that holds all the question asks about beats one that repeats part of it.
             score = (float(passage_scores[n]) / top_passage + _ENTRY_SHARE * entry_part) * coverage
             if n in self._leads:
@@ -149,13 +165,16 @@ class KnowledgeIndex:
 
     def _topic_share(self, key: str, asked: set[str]) -> float:
         """How much an entry counts for a question about ``asked`` concepts: less for an FAQ
-        entry that answers another question."""
+        entry that answers another question, or a policy about none of the question's topics."""
+        if key in self._policy_topics:
+            topics = self._policy_topics[key]
+            return 1.0 if not topics or topics & asked else _OTHER_QUESTION_SHARE
         return 1.0 if self._faq_topics.get(key, frozenset()) <= asked else _OTHER_QUESTION_SHARE
 
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
 
-    def _coverage(self, query: Query, n: int) -> float:
+    def _coverage(self, query: Query, held: frozenset[str]) -> float:
         """The idf-weighted share of the question's shop concepts the passage holds (of all its
         terms when it names no concept): "exchange my shoes" is about returns whatever the shoes,
         "tell me a joke" is about nothing the shop wrote."""
@@ -166,7 +185,7 @@ class KnowledgeIndex:
         wanted = concepts or set(query.terms)
         unknown = math.log(len(self.passages) + 1) + 1  # a term the knowledge never uses
         total = sum(self._idf.get(t, unknown) for t in wanted)
-        found = sum(self._idf.get(t, unknown) for t in wanted & self._passage_terms[n])
+        found = sum(self._idf.get(t, unknown) for t in wanted & held)
         return found / total if total else 0.0
 
 

@@ -188,6 +188,9 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("Where is my refund?", "within 5 working days", "couldn't find"),
         # A discount code is not a sale item.
         ("Is there a discount code?", "couldn't find", "store credit"),
+        # Shipping to a country costs what shipping costs: not what a return from there costs.
+        ("How much does shipping to Switzerland cost?", "4.95 EUR", "6.95 EUR"),
+        ("Was kostet der Versand in die Schweiz?", "4.95 EUR", "6.95 EUR"),
     ],
 )
 def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
