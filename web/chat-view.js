@@ -15,6 +15,8 @@
   var DEFAULT_SUBTITLE = "We usually answer right away";
   var WAITING_SUBTITLE = "Waiting for a person from our team";
   var STAFFED_SUBTITLE = "A person from our team is here";
+  var ASK_INTRO = "We'll ask someone from our team to join this chat. Leave your email if you may not stay.";
+  var EMAIL_INTRO = "Our team will reply here. Leave your email and they can reply there too, in case you can't stay.";
   var DEFAULT_GREETING = "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours.";
   var GROUP_MS = 5 * 60 * 1000; // messages from one author this close together form a group
   var LONG_ANSWER_CHARS = 4000; // beyond this, re-render at most every LONG_RENDER_MS
@@ -87,9 +89,10 @@
     p.email = el("input", { id: emailId, className: "sc-field", type: "email", autocomplete: "email", placeholder: "you@example.com" });
     p.handoffSend = el("button", { type: "submit", className: "sc-button sc-primary", text: "Ask for a person" });
     p.handoffCancel = el("button", { type: "button", className: "sc-button", text: "Cancel" });
+    p.handoffIntro = el("p", { text: ASK_INTRO });
     p.handoffForm = el("form", { className: "sc-handoff", hidden: true, "aria-label": "Talk to a person" }, [
-      el("p", { text: "We'll ask someone from our team to join this chat. Leave your email if you may not stay." }),
-      el("label", { for: emailId, text: "Email (optional)" }),
+      p.handoffIntro,
+      p.emailLabel = el("label", { for: emailId, text: "Email (optional)" }),
       p.email,
       el("div", { className: "sc-row" }, [p.handoffSend, p.handoffCancel]),
     ]);
@@ -110,7 +113,8 @@
       p.input,
       p.sendButton,
     ]);
-    p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), "Talk to a person"]);
+    p.personLabel = el("span", { text: "Talk to a person" });
+    p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), p.personLabel]);
     p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
     p.hint = el("p", { className: "sc-hint", id: hintId, text: "Shift+Enter for a new line" });
     var footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);
@@ -429,6 +433,16 @@
       staffedMode: function (value) { staffed = value; subtitle(); },
       // While people have the conversation, its turns' notices are no sign of the assistant's mode.
       withPeople: function () { return waiting || staffed; },
+      waitingOnly: function () { return waiting && !staffed; },
+      /** The person link and form: ask for a person, or (already asked) leave an email. */
+      offerEmail: function (value) {
+        parts.personLabel.textContent = value ? "Leave your email" : "Talk to a person";
+        parts.handoffForm.setAttribute("aria-label", value ? "Leave your email" : "Talk to a person");
+        parts.handoffIntro.textContent = value ? EMAIL_INTRO : ASK_INTRO;
+        parts.handoffSend.textContent = value ? "Save email" : "Ask for a person";
+        parts.email.required = value;
+        parts.emailLabel.textContent = value ? "Email" : "Email (optional)";
+      },
       notice: function (text) { return append(el("p", { className: "sc-event", text: text })); },
       loading: function () { return append(el("p", { className: "sc-loading", text: "Loading your conversation…" })); },
     });

@@ -75,6 +75,7 @@
     var store = SupportChat.store.createStore(cfg.chatStreamUrl);
     var view = SupportChat.view.createView(root, cfg);
     var conversation = null; // {id, token}
+    var emailLeft = false; // for the team's reply, in this conversation
     var currentTurn = null;
     var busy = false;
     var coolingDown = false;
@@ -97,6 +98,7 @@
     function forgetConversation() {
       if (conversation) store.forget(conversation.id);
       conversation = null;
+      emailLeft = false;
       view.personButton.hidden = true;
     }
 
@@ -325,9 +327,15 @@
       showPersonButton();
     }
 
-    /** "Talk to a person" is offered in a conversation that no person has or is asked for yet. */
+    /**
+     * "Talk to a person" is offered in a conversation that no person has or is asked for yet;
+     * while one is asked for (also by typing it in the chat), leaving an email for the reply.
+     */
     function showPersonButton() {
-      view.personButton.hidden = !conversation || view.withPeople();
+      var offerEmail = !!conversation && view.waitingOnly() && !emailLeft;
+      view.offerEmail(offerEmail);
+      view.personButton.hidden = !conversation || (view.withPeople() && !offerEmail);
+      if (view.personButton.hidden) view.handoffForm.hidden = true;
     }
 
     function showStaffMessage(message) {
@@ -400,7 +408,9 @@
       event.preventDefault();
       if (!conversation) return;
       view.handoffSend.disabled = true;
-      transport.handoff(conversation, view.email.value.trim()).then(function (result) {
+      var email = view.email.value.trim();
+      var onlyEmail = view.waitingOnly();
+      transport.handoff(conversation, email).then(function (result) {
         view.handoffSend.disabled = false;
         var error = result.body.error || {};
         if (result.status === 400 && /^email\b/.test(error.message || "")) {
@@ -413,9 +423,11 @@
           return;
         }
         view.handoffForm.hidden = true;
+        emailLeft = !!email;
         setWaiting(true);
+        if (onlyEmail) view.notice("Thanks. Our team will reply here and to " + email + ".");
         // The server's words: when the team is away, they say when it is back.
-        view.notice(result.body.message || "You asked for a person. Someone from our team will reply here" + (view.email.value ? " or by email." : "."));
+        else view.notice(result.body.message || "You asked for a person. Someone from our team will reply here" + (email ? " or by email." : "."));
         view.input.focus();
         follow();
       });
@@ -475,6 +487,7 @@
     /** Draw the active conversation (or a new one) from scratch. */
     function restore() {
       conversation = store.active();
+      emailLeft = false;
       rendered = {};
       nextBefore = null;
       view.clearMessages();

@@ -29,7 +29,7 @@ _PENDING: dict[Language, tuple[str, str]] = {
     "en": (
         "I've asked a person from our team to join. Someone will reply here shortly.",
         "I've passed this to our team. They're away right now and will reply here when the team "
-        "is back. {hours} You can also leave your email with 'Talk to a person'.",
+        "is back. {hours}",
     ),
     "de": (
         "Ich habe eine Person aus unserem Team dazugeholt. Jemand antwortet gleich hier.",

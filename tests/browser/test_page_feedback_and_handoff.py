@@ -162,6 +162,26 @@ def test_asking_for_a_person_out_of_hours_says_when_the_team_is_back(page: Any, 
     expect(page.get_by_text(accepted["message"])).to_be_visible()  # the server's words, with the hours
 
 
+def test_a_person_asked_for_in_the_chat_out_of_hours_can_be_left_an_email(
+    page: Any, site: str, env: Env
+) -> None:
+    env.set(SUPPORT_HOURS="sat 10:00-10:01")  # nearly always closed
+    open_chat(page, site)
+    ask(page, "Can I talk to a human please?")
+    expect(page.locator(ANSWERS).last).to_contain_text("when the team is back")
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
+
+    page.get_by_role("button", name="Leave your email").click()
+    page.get_by_label("Email", exact=True).fill("sam@example.com")
+    with page.expect_response("**/history/handoff") as saved:
+        page.get_by_role("button", name="Save email").click()
+    assert saved.value.status == 202
+    expect(page.get_by_text("Our team will reply here and to sam@example.com.")).to_be_visible()
+    expect(page.get_by_role("button", name="Leave your email")).to_be_hidden()
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
+    assert env.query("SELECT email FROM handoffs") == [("sam@example.com",)]
+
+
 def test_a_mistyped_email_for_a_person_is_pointed_out_and_can_be_fixed(
     page: Any, site: str, env: Env
 ) -> None:
