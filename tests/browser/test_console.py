@@ -416,3 +416,21 @@ def test_a_key_the_server_would_refuse_is_pointed_out_before_it_is_sent(
     assert key.evaluate("input => input.validity.patternMismatch")  # the browser checks it
     key.fill("gift-wrapping")
     assert key.evaluate("input => input.validity.valid")
+
+
+def test_the_staff_list_keeps_roles_and_actions_on_one_line_at_1280px(
+    page: Any, site: str, console_env: Env
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for name in ("Alice Schneider", "Bob Martinez-Fernandez"):
+        email = name.lower().replace(" ", ".") + "@example-shop.com"
+        post(page, f"{site}/policies/_staff", {"name": name, "role": "editor", "email": email}, AUTH)
+    sign_in(page, site, "staff")
+    rows = page.locator("#staff-rows tr")
+    expect(rows).to_have_count(2)
+    # Height in lines of its own font: one line and its padding is under 2.5 (two lines: 3.5+).
+    in_lines = "e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize)"
+    for n in range(2):
+        for part in (rows.nth(n).locator(".badge"), rows.nth(n).get_by_role("button", name="Revoke")):
+            assert part.evaluate(in_lines) < 2.5, part
+    screenshot(page, "console-staff")
