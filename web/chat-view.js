@@ -272,7 +272,7 @@
       if (old) old.remove();
       if (extras.sources && extras.sources.length) {
         var names = extras.sources.map(function (s) { return el("bdi", { className: "sc-source", text: s.title || s.key }); });
-        body.insertBefore(el("p", { className: "sc-sources" }, ["Sources: "].concat(names.reduce(function (all, n, i) {
+        body.insertBefore(el("p", { className: "sc-sources" }, [names.length === 1 ? "Source: " : "Sources: "].concat(names.reduce(function (all, n, i) {
           return i ? all.concat([", ", n]) : [n];
         }, []))), meta);
       }

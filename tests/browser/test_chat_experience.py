@@ -265,7 +265,7 @@ def test_messages_have_time_author_sources_and_a_copy_button(browser: Any, site:
         ask(page, "Can I return it?")
         answer = page.locator(".sc-msg--assistant").last
         expect(answer.locator(".sc-bubble")).to_have_text("Returns are free within 30 days.")
-        expect(answer.locator(".sc-sources")).to_have_text("Sources: Returns and refunds")
+        expect(answer.locator(".sc-sources")).to_have_text("Source: Returns and refunds")
         expect(answer.locator("time")).to_have_count(1)
         expect(answer.locator(".sc-msg-name")).to_have_text("Support")
         expect(page.locator(".sc-msg--user").last.locator("time")).to_have_count(1)
