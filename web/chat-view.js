@@ -15,8 +15,9 @@
   var DEFAULT_SUBTITLE = "We usually answer right away";
   var WAITING_SUBTITLE = "Waiting for a person from our team";
   var STAFFED_SUBTITLE = "A person from our team is here";
-  var ASK_INTRO = "We'll ask someone from our team to join this chat. Leave your email if you may not stay.";
-  var EMAIL_INTRO = "Our team will reply here. Leave your email and they can reply there too, in case you can't stay.";
+  // The person link, its form's intro, button and field: asking for a person, or (asked) leaving an email.
+  var ASK = ["Talk to a person", "We'll ask someone from our team to join this chat. Leave your email if you may not stay.", "Ask for a person", "Email (optional)"];
+  var LEAVE = ["Leave your email", "Our team can also reply by email, in case you can't stay.", "Save email", "Email"];
   var DEFAULT_GREETING = "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours.";
   var GROUP_MS = 5 * 60 * 1000; // messages from one author this close together form a group
   var LONG_ANSWER_CHARS = 4000; // beyond this, re-render at most every LONG_RENDER_MS
@@ -87,12 +88,12 @@
 
     var emailId = dom.uniqueId("sc-email");
     p.email = el("input", { id: emailId, className: "sc-field", type: "email", autocomplete: "email", placeholder: "you@example.com" });
-    p.handoffSend = el("button", { type: "submit", className: "sc-button sc-primary", text: "Ask for a person" });
+    p.handoffSend = el("button", { type: "submit", className: "sc-button sc-primary", text: ASK[2] });
     p.handoffCancel = el("button", { type: "button", className: "sc-button", text: "Cancel" });
-    p.handoffIntro = el("p", { text: ASK_INTRO });
-    p.handoffForm = el("form", { className: "sc-handoff", hidden: true, "aria-label": "Talk to a person" }, [
+    p.handoffIntro = el("p", { text: ASK[1] });
+    p.handoffForm = el("form", { className: "sc-handoff", hidden: true, "aria-label": ASK[0] }, [
       p.handoffIntro,
-      p.emailLabel = el("label", { for: emailId, text: "Email (optional)" }),
+      p.emailLabel = el("label", { for: emailId, text: ASK[3] }),
       p.email,
       el("div", { className: "sc-row" }, [p.handoffSend, p.handoffCancel]),
     ]);
@@ -113,7 +114,7 @@
       p.input,
       p.sendButton,
     ]);
-    p.personLabel = el("span", { text: "Talk to a person" });
+    p.personLabel = el("span", { text: ASK[0] });
     p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), p.personLabel]);
     p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
     p.hint = el("p", { className: "sc-hint", id: hintId, text: "Shift+Enter for a new line" });
@@ -434,14 +435,14 @@
       // While people have the conversation, its turns' notices are no sign of the assistant's mode.
       withPeople: function () { return waiting || staffed; },
       waitingOnly: function () { return waiting && !staffed; },
-      /** The person link and form: ask for a person, or (already asked) leave an email. */
       offerEmail: function (value) {
-        parts.personLabel.textContent = value ? "Leave your email" : "Talk to a person";
-        parts.handoffForm.setAttribute("aria-label", value ? "Leave your email" : "Talk to a person");
-        parts.handoffIntro.textContent = value ? EMAIL_INTRO : ASK_INTRO;
-        parts.handoffSend.textContent = value ? "Save email" : "Ask for a person";
+        var words = value ? LEAVE : ASK;
+        parts.personLabel.textContent = words[0];
+        parts.handoffForm.setAttribute("aria-label", words[0]);
+        parts.handoffIntro.textContent = words[1];
+        parts.handoffSend.textContent = words[2];
+        parts.emailLabel.textContent = words[3];
         parts.email.required = value;
-        parts.emailLabel.textContent = value ? "Email" : "Email (optional)";
       },
       notice: function (text) { return append(el("p", { className: "sc-event", text: text })); },
       loading: function () { return append(el("p", { className: "sc-loading", text: "Loading your conversation…" })); },

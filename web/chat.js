@@ -327,10 +327,7 @@
       showPersonButton();
     }
 
-    /**
-     * "Talk to a person" is offered in a conversation that no person has or is asked for yet;
-     * while one is asked for (also by typing it in the chat), leaving an email for the reply.
-     */
+    /** "Talk to a person" while no person has or is asked for the conversation; then "Leave your email". */
     function showPersonButton() {
       var offerEmail = !!conversation && view.waitingOnly() && !emailLeft;
       view.offerEmail(offerEmail);
@@ -425,7 +422,7 @@
         view.handoffForm.hidden = true;
         emailLeft = !!email;
         setWaiting(true);
-        if (onlyEmail) view.notice("Thanks. Our team will reply here and to " + email + ".");
+        if (onlyEmail) view.notice("Thanks. Our team will also reply to " + email + ".");
         // The server's words: when the team is away, they say when it is back.
         else view.notice(result.body.message || "You asked for a person. Someone from our team will reply here" + (email ? " or by email." : "."));
         view.input.focus();

@@ -1,18 +1,9 @@
 /*
- * The embeddable chat bubble. On any shop page:
- *
- *   <script src="https://cdn.example.com/chat/widget.js"
- *           data-chat-stream-url="https://…/chat_stream"
- *           data-history-url="https://…/history" async></script>
- *
- * Brand and behaviour (each optional, each also a key of config.js): data-title,
- * data-agent-name, data-avatar (image URL), data-greeting, data-color (any CSS colour),
- * data-theme ("light" | "dark"; default: the visitor's setting), data-position ("left" |
- * "right"), data-mode="knowledge", data-open="true".
- * Without the URL attributes, config.js next to this file says where the functions are.
- * The chat itself (chat.js and its modules, the same code as the full page) is loaded when
- * first opened and drawn inside a shadow root so the shop's CSS and the chat's CSS never meet.
- * The host element is fixed and zero-sized: the shop's page never moves.
+ * The embeddable chat bubble: <script src=".../widget.js" async></script> on any shop page,
+ * with the data-* attributes of the README's "The chat page and the widget" (or config.js beside it).
+ * The chat itself (chat.js, the same code as the full page) loads when first opened, inside a
+ * shadow root so the shop's CSS and the chat's never meet; the host element is fixed and
+ * zero-sized, so the shop's page never moves.
  */
 (function () {
   "use strict";

@@ -176,7 +176,7 @@ def test_a_person_asked_for_in_the_chat_out_of_hours_can_be_left_an_email(
     with page.expect_response("**/history/handoff") as saved:
         page.get_by_role("button", name="Save email").click()
     assert saved.value.status == 202
-    expect(page.get_by_text("Our team will reply here and to sam@example.com.")).to_be_visible()
+    expect(page.get_by_text("Our team will also reply to sam@example.com.")).to_be_visible()
     expect(page.get_by_role("button", name="Leave your email")).to_be_hidden()
     expect(page.get_by_text("Waiting for a person")).to_be_visible()
     assert env.query("SELECT email FROM handoffs") == [("sam@example.com",)]
