@@ -26,6 +26,8 @@ class KnowledgeCache:
     * Refresh fails: the stale copy is kept and served, and the failure logged; the next
       attempt (in the background) waits half of ``retry_seconds``.
     * Nothing loaded yet and the database down: the built-in defaults are served.
+    * Changed through this instance (``expire``): the next request reads it again; other
+      instances see the change within their TTL.
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class KnowledgeCache:
         self._fresh_until = float("-inf")
         self._refresh_ahead_at = float("-inf")
         self._refreshing = threading.Lock()
+        self._generation = 0  # counts ``expire`` calls
 
     def get(self) -> Knowledge:
         current = self._current
@@ -69,6 +72,13 @@ class KnowledgeCache:
                 self._refreshing.release()
         return self._current or current
 
+    def expire(self) -> None:
+        """The knowledge was just changed through this instance: the next request reads it
+        again. A refresh already under way (it may have read before the change) leaves the
+        copy it loaded expired."""
+        self._generation += 1
+        self._fresh_until = float("-inf")
+
     def _refresh_in_background(self) -> None:
         try:
             self._refresh()
@@ -76,6 +86,7 @@ class KnowledgeCache:
             self._refreshing.release()
 
     def _refresh(self) -> None:
+        generation = self._generation
         try:
             knowledge = self._load()
         except Exception as exc:
@@ -92,5 +103,7 @@ class KnowledgeCache:
             return
         now = self._clock()
         self._current = knowledge
+        if generation != self._generation:
+            return  # expired while it loaded: what it read may predate the change
         self._fresh_until = now + self._ttl
         self._refresh_ahead_at = now + self._ttl * REFRESH_AHEAD

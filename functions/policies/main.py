@@ -174,6 +174,7 @@ def put_entry(request: flask.Request, principal: Principal, args: dict[str, str]
         kind=body.kind,
         edit=revisions.Edit(principal.name, request.headers.get("If-Match"), runtime.embedder()),
     )
+    runtime.knowledge_cache().expire()  # this instance's chats answer with it at once
     return json_response(entry, 201 if created else 200, {"ETag": revisions.etag(entry.revision)})
 
 
@@ -184,6 +185,7 @@ def delete_entry(request: flask.Request, principal: Principal, args: dict[str, s
         key=args["key"],
         edit=revisions.Edit(principal.name, request.headers.get("If-Match")),
     )
+    runtime.knowledge_cache().expire()
     return json_response(deleted)
 
 
@@ -203,6 +205,7 @@ def restore_revision(request: flask.Request, principal: Principal, args: dict[st
         revision=int(raw),
         edit=revisions.Edit(principal.name, request.headers.get("If-Match"), runtime.embedder()),
     )
+    runtime.knowledge_cache().expire()
     return json_response(entry, 201 if created else 200, {"ETag": revisions.etag(entry.revision)})
 
 

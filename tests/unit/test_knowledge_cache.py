@@ -102,6 +102,41 @@ def test_one_thread_refreshes_while_the_others_serve_the_current_copy() -> None:
     assert cache.get().version == 2
 
 
+def test_a_change_through_this_instance_is_read_by_the_next_request() -> None:
+    store, clock = FakeStore(), Clock()
+    cache = KnowledgeCache(store.load, ttl_seconds=60, clock=clock)
+    cache.get()
+
+    store.version = 2
+    cache.expire()
+
+    assert cache.get().version == 2
+    assert store.loads == 2
+    assert cache.get().version == 2 and store.loads == 2  # fresh again for the TTL
+
+
+def test_a_refresh_that_read_before_a_change_does_not_keep_its_copy_fresh() -> None:
+    store, clock = FakeStore(), Clock()
+    cache = KnowledgeCache(store.load, ttl_seconds=60, clock=clock)
+    cache.get()
+    clock.now += 50  # a background refresh starts, and reads version 1 slowly
+    store.gate = threading.Event()
+    cache.get()
+    while store.loads < 2:
+        time.sleep(0.001)
+
+    store.version = 2
+    cache.expire()  # the change commits while that refresh is still reading
+    store.gate.set()
+    deadline = time.monotonic() + 5
+    while store.loads < 3 and time.monotonic() < deadline:
+        cache.get()
+        time.sleep(0.01)
+
+    assert store.loads == 3
+    assert cache.get().version == 2
+
+
 def test_a_failed_refresh_keeps_serving_the_stale_copy(caplog: pytest.LogCaptureFixture) -> None:
     store, clock = FakeStore(), Clock()
     cache = KnowledgeCache(store.load, ttl_seconds=60, retry_seconds=5, clock=clock)
