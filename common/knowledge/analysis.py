@@ -12,6 +12,18 @@ from common.knowledge.vocabulary import HOW_MUCH, SHORTHAND, concepts_of, known_
 _NUMBER = re.compile(r"^\d+$")
 # Phrases whose words mean something else alone ("as long as the order has not shipped").
 _NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
+# Phrases that mean one concept whose words alone mean another: an email address is no
+# delivery address, and "free of charge" is free, not a charge.
+_ONE_MEANING = (
+    (
+        re.compile(
+            r"\be-?mail[\s-]?(?:address|adresse|adres)\b"
+            r"|\b(?:adresse|direcci[oó]n|indirizzo)(?: de| di)? (?:e-?mail|correo|courriel)\b"
+        ),
+        " email ",
+    ),
+    (re.compile(r"\bfree of charge\b"), " free "),
+)
 # A typo is corrected only to a word this similar (difflib's ratio), and only in words this long.
 _TYPO_CUTOFF = 0.8
 _TYPO_MIN_LENGTH = 5
@@ -42,7 +54,10 @@ def terms(
     shop's), ``@concept`` tokens, and numbers. A word unknown to ``vocabulary`` (accent-free
     words of the knowledge) and to the shop vocabulary is read as its closest known word."""
     languages = tuple(dict.fromkeys(languages))
-    every = expand_shorthand(_NOT_TOPICAL.sub(" ", text.lower()))
+    text = _NOT_TOPICAL.sub(" ", text.lower())
+    for phrase, meaning in _ONE_MEANING:
+        text = phrase.sub(meaning, text)
+    every = expand_shorthand(text)
     kept = [w for w in every if not any(is_stopword(w, lang) for lang in languages)]
     if vocabulary:
         kept = [_corrected(w, vocabulary) for w in kept]

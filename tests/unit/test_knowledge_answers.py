@@ -191,6 +191,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         # Shipping to a country costs what shipping costs: not what a return from there costs.
         ("How much does shipping to Switzerland cost?", "4.95 EUR", "6.95 EUR"),
         ("Was kostet der Versand in die Schweiz?", "4.95 EUR", "6.95 EUR"),
+        # An email address is no delivery address; "free of charge" is no price.
+        ("What's your email address?", "support@example-shop.com", "new address"),
+        ("Quelle est votre adresse e-mail ?", "support@example-shop.com", "new address"),
+        ("Was kostet das?", "4.95 EUR", "cancelled"),
     ],
 )
 def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
