@@ -224,10 +224,12 @@
       renderAnswer(turn);
     }
 
+    var announcing;
     function announce(text) {
       parts.status.textContent = "";
+      clearTimeout(announcing);
       // A fresh text node after a tick makes screen readers announce repeats too.
-      setTimeout(function () { parts.status.textContent = text; }, 50);
+      if (text) announcing = setTimeout(function () { parts.status.textContent = text; }, 50);
     }
 
     function disableOldRetries() {

@@ -216,6 +216,7 @@
 
     function finishTurn(turn, outcome) {
       view.flushRender(turn);
+      view.announce(""); // nobody is typing any more
       turn.answerEl.setAttribute("aria-busy", "false");
       if (outcome.kind === "done") {
         currentTurn = null;

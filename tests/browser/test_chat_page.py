@@ -83,6 +83,8 @@ def test_the_answer_grows_in_several_steps_while_it_streams(page: Any, site: str
 
     expect(page.locator(QUESTIONS).first).to_have_text("How long\ndoes shipping take?")
     expect(page.locator(".sc-typing")).to_be_visible()  # before the first words
+    status = page.locator(".sc-chat [role=status]")  # what screen readers are told
+    expect(status).to_have_text("The agent is typing…")
     expect(send).to_be_disabled()
     screenshot(page, "page-typing")
 
@@ -105,6 +107,7 @@ def test_the_answer_grows_in_several_steps_while_it_streams(page: Any, site: str
     assert answer.locator("strong").inner_text() == "two"  # markdown rendered
     expect(page.locator(".sc-typing")).to_have_count(0)
     expect(page.locator(".sc-msg--assistant").last).to_have_attribute("aria-busy", "false")
+    expect(status).to_have_text("")  # nobody is typing any more
     expect(box).to_be_focused()
     screenshot(page, "page-answered")
 
