@@ -37,6 +37,14 @@ _OTHER_QUESTION_SHARE = 0.5
 # "Standard shipping costs 4.95 EUR" each hold half of "What does shipping to Switzerland
 # cost?", their entry all of it.
 _ENTRY_COVERAGE_SHARE = 0.3
+# What a question asks for, when it asks for a price or a time: an entry that names neither
+# ("Delivery times" for "How much is shipping to Germany?") answers another question, and its
+# passages count this much, where another entry names it.
+_ANSWER_KINDS = frozenset({"@cost", "@duration"})
+_OTHER_ANSWER_SHARE = 0.3
+# A passage about a region covers a question about a country in it: the shop's shipping to
+# "the EU" is its shipping to Germany, which has a concept of its own (the shop's home).
+_REGION_OF = {"@germany": "@eu"}
 # The shop's language is told from this much of its text.
 _LANGUAGE_SAMPLE_CHARS = 4000
 
@@ -146,6 +154,8 @@ class KnowledgeIndex:
         top_entry = max(float(entry_scores.max()), 1e-9)
         passage_scores = self._passage_bm25.get_scores(query.terms)
         top_passage = max(float(passage_scores.max()), 1e-9)
+        kinds = asked & _ANSWER_KINDS
+        kinds_held = {key: bool(kinds & held) for key, held in self._entry_terms.items()}
         scored = []
         for n, passage in enumerate(self.passages):
             if passage_scores[n] <= 0:
@@ -159,6 +169,8 @@ class KnowledgeIndex:
             if n in self._leads:
                 score *= 1 + _LEAD_BONUS
             score *= self._topic_share(passage.entry.key, asked)
+            if kinds and not kinds_held[passage.entry.key] and any(kinds_held.values()):
+                score *= _OTHER_ANSWER_SHARE
             scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
@@ -185,6 +197,7 @@ class KnowledgeIndex:
         wanted = concepts or set(query.terms)
         unknown = math.log(len(self.passages) + 1) + 1  # a term the knowledge never uses
         total = sum(self._idf.get(t, unknown) for t in wanted)
+        held = held | {c for c, region in _REGION_OF.items() if region in held}
         found = sum(self._idf.get(t, unknown) for t in wanted & held)
         return found / total if total else 0.0
 

@@ -191,6 +191,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         # Shipping to a country costs what shipping costs: not what a return from there costs.
         ("How much does shipping to Switzerland cost?", "4.95 EUR", "6.95 EUR"),
         ("Was kostet der Versand in die Schweiz?", "4.95 EUR", "6.95 EUR"),
+        # A price question is not answered by the times, though only they name the country:
+        # shipping "to the EU" is shipping to Germany.
+        ("How much is shipping to Germany?", "4.95 EUR", "working days"),
+        ("Was kostet der Versand nach Deutschland?", "4.95 EUR", "working days"),
         # An email address is no delivery address; "free of charge" is no price.
         ("What's your email address?", "support@example-shop.com", "new address"),
         ("Quelle est votre adresse e-mail ?", "support@example-shop.com", "new address"),
