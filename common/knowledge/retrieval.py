@@ -155,7 +155,9 @@ class KnowledgeIndex:
         passage_scores = self._passage_bm25.get_scores(query.terms)
         top_passage = max(float(passage_scores.max()), 1e-9)
         kinds = asked & _ANSWER_KINDS
-        kinds_held = {key: bool(kinds & held) for key, held in self._entry_terms.items()}
+        naming = {key for key, held in self._entry_terms.items() if kinds & held}
+        # Entries that name no price or time asked for, where another entry does.
+        other_answers = set(self._entry_terms) - naming if naming else set()
         scored = []
         for n, passage in enumerate(self.passages):
             if passage_scores[n] <= 0:
@@ -169,7 +171,7 @@ class KnowledgeIndex:
             if n in self._leads:
                 score *= 1 + _LEAD_BONUS
             score *= self._topic_share(passage.entry.key, asked)
-            if kinds and not kinds_held[passage.entry.key] and any(kinds_held.values()):
+            if passage.entry.key in other_answers:
                 score *= _OTHER_ANSWER_SHARE
             scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
