@@ -3,8 +3,7 @@
  *
  * createTransport({chatStreamUrl, historyUrl}) gives the HTTP contract of mission.md as calls
  * that resolve to plain outcomes; the chat (chat.js) decides what they mean for the shopper.
- * Defines window.SupportChat.transport = {createTransport, newClientMessageId, proposeConversation,
- * codePoints}.
+ * Defines window.SupportChat.transport.
  */
 (function () {
   "use strict";

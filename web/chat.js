@@ -1,11 +1,9 @@
 /*
- * The support chat, shared by the full page (index.html) and the widget (widget.js).
- *
- * Classic scripts (no modules, no build step) so the widget can load them from a CDN on any
- * shop's page without CORS. Load order: chat-dom.js, chat-brand.js, chat-transport.js,
- * chat-store.js, chat-view.js, then this file, which wires them together: a turn's
- * lifecycle, the retry policy, conversations on this device, feedback and the handoff to a
- * person. Defines window.SupportChat.mount.
+ * The support chat of the full page (index.html) and the widget (widget.js). Classic scripts
+ * (no build step, no CORS on a shop's page), loaded in order: chat-dom, chat-brand,
+ * chat-transport, chat-store, chat-view, then this file, which wires them together: a turn's
+ * lifecycle, retries, conversations on this device, feedback and the handoff to a person.
+ * Defines window.SupportChat.mount.
  */
 (function () {
   "use strict";
@@ -433,10 +431,9 @@
 
     // -- showing a conversation: a new one, or one restored from the server
 
-    // Whether answers come from the knowledge base (the header says so). The server's current
-    // setting (``mode`` of the warm start) decides; an answer's source only while that is not
-    // known: a conversation from before a model was configured, or a FAQ answered directly
-    // while one is, says nothing about the next answer.
+    // Whether answers come from the knowledge base (the header says so): the warm start's
+    // ``mode`` decides; an answer's source only while that is unknown (an old conversation,
+    // or a FAQ answered directly, says nothing about the next answer).
     var modeKnown = false;
     function answeredFrom(source) {
       if (source === "model") view.knowledgeMode(false);
@@ -461,8 +458,11 @@
     }
 
     function renderAll(messages) {
+      // An attempt answered again (Retry) gives way to its question's latest answer.
+      var latest = {};
+      messages.forEach(function (m) { if (m.reply_to_id) latest[m.reply_to_id] = m.id; });
       return messages.map(function (message) {
-        var row = renderStored(message);
+        var row = (latest[message.reply_to_id] || message.id) === message.id ? renderStored(message) : null;
         if (row) rendered[message.id] = row;
         return row;
       }).filter(Boolean);
