@@ -6,7 +6,7 @@
  *    drafts: {key: text}, unsent: {key: {message, clientMessageId, proposed}},
  *    ratings: {messageId: "up"|"down"}}
  * where key is a conversation id or "new". Storage that is full or disabled never breaks the
- * chat: it just forgets on reload. Defines window.SupportChat.store = {createStore}.
+ * chat: it just forgets on reload. Defines window.SupportChat.store.
  */
 (function () {
   "use strict";

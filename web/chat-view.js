@@ -1,7 +1,7 @@
 /*
  * The chat's DOM: builds the layout once and draws messages, answers and notices.
  * It never fetches and never stores; chat.js tells it what to show.
- * Defines window.SupportChat.view = {createView, KNOWLEDGE_NOTICE}.
+ * Defines window.SupportChat.view.
  */
 (function () {
   "use strict";

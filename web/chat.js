@@ -222,6 +222,7 @@
         if (outcome.finishReason === "handoff") {
           // Asked for a person in the chat (or a person has the conversation): our team's
           // replies and status now come through the events stream. A notice is not rated.
+          if (!turn.text) turn.answerEl.remove(); // a person is chatting: no notice
           if (!following) setWaiting(true);
           follow();
         } else {

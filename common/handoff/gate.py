@@ -16,7 +16,7 @@ from common.handoff import outbox
 from common.handoff.phrases import asks_for_a_person, held_notice, language_of, pending_notice
 from common.handoff.requests import HandoffSettings, open_handoff, support_hours_text
 from common.knowledge.entries import Knowledge
-from common.models import MessageStatus
+from common.models import Handoff, HandoffStatus, MessageStatus
 from common.schemas import HandoffBody
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -39,7 +39,7 @@ class HandoffGate:
         with self.uow() as tx:
             handoff = tx.handoffs.get(turn.conversation_id)
             if handoff is not None and handoff.open:
-                text = self._held(tx, turn, handoff.language or language_of(turn.question))
+                text = self._held(tx, turn, handoff)
             elif asked:
                 text = self._hand_over(tx, turn)
             else:
@@ -65,7 +65,9 @@ class HandoffGate:
         self.settings.kick_outbox()
         return added
 
-    def _held(self, tx: UnitOfWork, turn: TurnStarted, language: str) -> str:
+    def _held(self, tx: UnitOfWork, turn: TurnStarted, handoff: Handoff) -> str:
+        """The message is the team's to answer: acknowledged, unless a person is chatting
+        (has replied since claiming it), whom a notice after every message would interrupt."""
         outbox.record(
             tx,
             enabled=self.settings.webhook,
@@ -74,7 +76,11 @@ class HandoffGate:
             message_id=str(turn.user_message_id),
             content=turn.question,
         )
-        return held_notice(language)
+        if handoff.status == HandoffStatus.WITH_HUMAN and tx.handoffs.replied_since(
+            turn.conversation_id, handoff.claimed_at or handoff.requested_at
+        ):
+            return ""
+        return held_notice(handoff.language or language_of(turn.question))
 
     def _hand_over(self, tx: UnitOfWork, turn: TurnStarted) -> str:
         language = language_of(turn.question)

@@ -75,6 +75,13 @@ class HandoffRepository:
             .limit(1)
         )
 
+    def replied_since(self, conversation_id: uuid.UUID, since: dt.datetime) -> bool:
+        """Whether staff wrote in the conversation at or after ``since``."""
+        replied = sa.exists().where(
+            Message.conversation_id == conversation_id, Message.role == "agent", Message.created_at >= since
+        )
+        return bool(self.session.scalar(sa.select(replied)))
+
     def open_handoffs(self, *, limit: int) -> Sequence[sa.Row[Any]]:
         """Open handoffs, oldest request first, each with its conversation's last question."""
         last_question = (

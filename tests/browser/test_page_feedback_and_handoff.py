@@ -9,7 +9,7 @@ import httpx2
 
 from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
-from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat
+from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat, wait_until_idle
 from tests.support import Env
 
 TOKEN = "handoff-owner-token"
@@ -131,9 +131,21 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
 
         # The shopper answers: the person's open transcript shows it without a click, and the
         # shopper's page still says a person is there.
+        answers = page.locator(ANSWERS).count()
         ask(page, "Thanks, it was due yesterday")
         expect(staff.locator("#inbox-transcript")).to_contain_text("it was due yesterday", timeout=15_000)
         expect(page.get_by_text("A person from our team is here")).to_be_visible()
+        # A live chat is not interrupted by "our team has your message", on either side.
+        wait_until_idle(page)
+        expect(page.locator(ANSWERS)).to_have_count(answers)
+        expect(page.locator(".sc-msg--assistant")).to_have_count(answers)
+        expect(staff.locator("#inbox-transcript")).not_to_contain_text("(empty)")
+        staff.get_by_role("tab", name="Conversations").click()
+        staff.locator("#conversation-list .row").first.click()
+        expect(staff.locator("#transcript")).to_contain_text("it was due yesterday")
+        expect(staff.locator("#transcript")).not_to_contain_text("(empty)")
+        staff.get_by_role("tab", name="Inbox").click()
+        staff.locator("#inbox-list .row").first.click()
         # A person is here: nobody needs to be asked for.
         expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()
 

@@ -188,6 +188,30 @@ def test_while_a_person_has_it_the_assistant_stays_quiet_until_handed_back(
     assert page["last_event_id"] == newest[0][0]
 
 
+def test_once_a_person_replied_the_shoppers_messages_get_no_canned_notice(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    """A live chat with a person is not interrupted by "our team has your message" each time."""
+    meta, base = _waiting_for_a_person(chat, history)
+    conversation, token = meta["conversation_id"], meta["conversation_token"]
+    before = send(chat, "Are you there?", conversation_id=conversation, token=token)
+    assert before.text == "Thanks, our team has your message and will reply here."
+    assert staff.post(f"{base}/claim", headers=ADMIN).status_code == 200
+    assert staff.post(f"{base}/reply", headers=ADMIN, json={"content": "Hi, Sam here."}).status_code == 201
+
+    during = send(chat, "It is order 1234", conversation_id=conversation, token=token)
+
+    assert during.last.event == "done"
+    assert during.last.data["finish_reason"] == "handoff"
+    assert during.text == ""
+    messages = _history(history, meta)["messages"]
+    assert [m["content"] for m in messages if m["role"] == "user"][-1] == "It is order 1234"
+    assert messages[-1]["role"] == "assistant" and messages[-1]["content"] == ""
+    assert messages[-1]["status"] == "complete"
+    items = staff.get("/_inbox", headers=ADMIN).get_json()["items"]
+    assert [i["last_question"] for i in items] == ["It is order 1234"]
+
+
 def test_a_conversation_without_events_is_followed_from_the_start(
     chat: FlaskClient, history: FlaskClient
 ) -> None:

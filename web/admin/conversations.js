@@ -1,6 +1,6 @@
 // Conversations: filters, full-text search, keyset pages, the transcript, erasure.
 import { api, get } from "./api.js";
-import { $, h, clear, when, ago, toast, messageBody } from "./dom.js";
+import { $, h, clear, when, ago, toast, messageBody, shown } from "./dom.js";
 
 let cursor = null;
 let filters = {};
@@ -58,7 +58,7 @@ async function open(id) {
   clear(pane,
     h("div", { class: "toolbar" }, h("h3", {}, `Conversation of ${when(t.created_at)}`),
       role === "viewer" ? null : h("button", { class: "danger", onclick: () => erase(id).catch((e) => toast(e.message, "error")) }, "Delete conversation")),
-    h("ol", { class: "transcript-list" }, t.messages.map((m) =>
+    h("ol", { class: "transcript-list" }, t.messages.filter(shown).map((m) =>
       h("li", { class: `msg ${m.role}` }, messageBody(m), detail(m),
         m.feedback ? h("div", { class: `rated ${m.feedback.rating}` }, m.feedback.rating === "up" ? "▲ rated helpful" : "▼ rated not helpful",
           m.feedback.comment ? ` — “${m.feedback.comment}”` : "") : null))));

@@ -22,6 +22,10 @@ export function clear(node, ...children) {
 
 export const $ = (selector) => document.querySelector(selector);
 
+// Whether a transcript shows a message: not the empty acknowledgement of a shopper's message
+// while a person chats (the shopper saw none either); a failed answer's "(empty)" does show.
+export const shown = (m) => Boolean(m.content) || m.role !== "assistant" || m.status !== "complete";
+
 // A message as the shopper saw it: the chat page's own safe markdown (../chat-dom.js, DOM
 // nodes, never HTML) for what the assistant or staff wrote; a shopper's text stays plain.
 export function messageBody(m) {

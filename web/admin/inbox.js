@@ -1,6 +1,6 @@
 // Inbox: conversations waiting for a person, oldest first; claim, reply, resolve, hand back.
 import { api, get } from "./api.js";
-import { $, h, clear, when, toast, messageBody } from "./dom.js";
+import { $, h, clear, when, toast, messageBody, shown } from "./dom.js";
 
 let role = "viewer";
 let selected = null;
@@ -87,7 +87,7 @@ function scrollToEnd() {
 }
 
 function messages(t) {
-  return t.messages.map((m) =>
+  return t.messages.filter(shown).map((m) =>
     h("li", { class: `msg ${m.role === "agent" ? "assistant agent" : m.role}` },
       m.role === "agent" ? h("div", { class: "meta small" }, m.author) : null,
       messageBody(m)));
