@@ -155,7 +155,7 @@ class KnowledgeIndex:
         passage_scores = self._passage_bm25.get_scores(query.terms)
         top_passage = max(float(passage_scores.max()), 1e-9)
         kinds = asked & _ANSWER_KINDS
-        naming = {key for key, held in self._entry_terms.items() if kinds & held}
+        naming = {key for key, held in self._entry_terms.items() if kinds & held} if kinds else set()
         # Entries that name no price or time asked for, where another entry does.
         other_answers = set(self._entry_terms) - naming if naming else set()
         scored = []
