@@ -44,7 +44,7 @@ def claim(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: Principal)
     """Take the conversation; 409 when someone else has it (claiming it again is fine)."""
     with uow() as tx:
         handoff = _open_handoff(tx, conversation_id)
-        _claim(tx, handoff, who)
+        _claim(tx, handoff, who, dt.datetime.now(dt.UTC))
         return _view(handoff)
 
 
@@ -63,7 +63,7 @@ def reply(
             raise _not_found()
         now = dt.datetime.now(dt.UTC)  # once the row is ours: the message's place in time
         handoff = _open_handoff(tx, conversation_id)
-        _claim(tx, handoff, who)
+        _claim(tx, handoff, who, now)  # a claim by this reply is no later than the reply
         message = tx.conversations.add_message(
             conversation,
             role=Role.AGENT,
@@ -116,13 +116,13 @@ def _open_handoff(tx: UnitOfWork, conversation_id: uuid.UUID) -> Handoff:
     return handoff
 
 
-def _claim(tx: UnitOfWork, handoff: Handoff, who: Principal) -> None:
+def _claim(tx: UnitOfWork, handoff: Handoff, who: Principal, at: dt.datetime) -> None:
     if _held_by_another(tx, handoff, who):
         raise _claimed_by(handoff)
     if handoff.status == HandoffStatus.WITH_HUMAN and _holder(handoff) == _identity(who):
         return  # claiming it again is fine
     handoff.status = HandoffStatus.WITH_HUMAN
-    handoff.claimed_by, handoff.claimed_at = who.name, dt.datetime.now(dt.UTC)
+    handoff.claimed_by, handoff.claimed_at = who.name, at
     handoff.claimed_by_staff_id = who.staff_id
     event = StatusEventData(status="with_human", author=who.name[:100])
     tx.handoffs.add_event(handoff.conversation_id, "status", event.model_dump())

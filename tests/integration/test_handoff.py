@@ -188,15 +188,18 @@ def test_while_a_person_has_it_the_assistant_stays_quiet_until_handed_back(
     assert page["last_event_id"] == newest[0][0]
 
 
+@pytest.mark.parametrize("claimed_first", [True, False], ids=["claim-then-reply", "reply-claims"])
 def test_once_a_person_replied_the_shoppers_messages_get_no_canned_notice(
-    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient, claimed_first: bool
 ) -> None:
-    """A live chat with a person is not interrupted by "our team has your message" each time."""
+    """A live chat with a person is not interrupted by "our team has your message" each time,
+    whether the person clicked Claim first or *Send reply* claimed the conversation."""
     meta, base = _waiting_for_a_person(chat, history)
     conversation, token = meta["conversation_id"], meta["conversation_token"]
     before = send(chat, "Are you there?", conversation_id=conversation, token=token)
     assert before.text == "Thanks, our team has your message and will reply here."
-    assert staff.post(f"{base}/claim", headers=ADMIN).status_code == 200
+    if claimed_first:
+        assert staff.post(f"{base}/claim", headers=ADMIN).status_code == 200
     assert staff.post(f"{base}/reply", headers=ADMIN, json={"content": "Hi, Sam here."}).status_code == 201
 
     during = send(chat, "It is order 1234", conversation_id=conversation, token=token)
