@@ -19,6 +19,9 @@ One run, a few minutes on 2 cores:
 - (j) a database farther away (``scripts.bench_far_db``): sequential turns, new conversations
   and follow-ups, through a proxy that delays every packet (``--db-delay-ms``, 5 by default)
   and through the same proxy without delay;
+- (k) the shape's floor (``scripts.bare_relay``): the same bursts and CPU per turn against one
+  functions-framework function that relays the model's stream as SSE with no database and no
+  threads of its own, with the SDK's ``generate_content_stream`` and with our client;
 - prints every figure next to its target from issues 8 and 18, and writes them as JSON.
 
 Targets are goals the run reports against; nothing here fails a build.
@@ -88,6 +91,7 @@ class Options:
     open_loop_seconds: float
     database_url: str
     db_delay: float  # seconds each way for (j); 0: skip
+    bare_relays: tuple[str, ...]  # (k): model clients of the bare relay; empty: skip
     json_path: Path | None
     py_spy: Path | None
 
@@ -141,6 +145,11 @@ def _parser() -> argparse.ArgumentParser:
         help="(j): turns against the database this far away each way, through a proxy (0: skip)",
     )
     parser.add_argument(
+        "--bare-relay",
+        default="sdk,ours",
+        help="(k): the bare relay's model clients, comma separated: sdk, ours (empty: skip)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         help="a Postgres server; a throwaway database bench_<pid> is created on it",
@@ -172,6 +181,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         open_loop_seconds=args.open_loop_seconds,
         database_url=args.database_url,
         db_delay=args.db_delay_ms / 1000,
+        bare_relays=tuple(s.strip() for s in args.bare_relay.split(",") if s.strip()),
         json_path=None if args.no_json else Path(args.json),
         py_spy=Path(args.py_spy) if args.py_spy else None,
     )
@@ -465,18 +475,24 @@ def summarize(
 
 
 def spawn_chat_stream(
-    env: dict[str, str], threads: int, workers: int = 1, cpus: set[int] | None = None
+    env: dict[str, str],
+    threads: int,
+    workers: int = 1,
+    cpus: set[int] | None = None,
+    target: str = "chat_stream",
+    source: Path = REPO_ROOT / "functions" / "chat_stream" / "main.py",
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``functions-framework --target chat_stream`` the way Cloud Functions does
-    (``cpus``: pinned to these CPUs, as an instance with that many vCPUs)."""
+    (``cpus``: pinned to these CPUs, as an instance with that many vCPUs; ``target`` and
+    ``source``: another function, such as the bare relay)."""
     port = free_port()
     process = subprocess.Popen(
         [
             str(VENV_BIN / "functions-framework"),
             "--target",
-            "chat_stream",
+            target,
             "--source",
-            str(REPO_ROOT / "functions" / "chat_stream" / "main.py"),
+            str(source),
             "--host",
             "127.0.0.1",
             "--port",
@@ -754,6 +770,9 @@ def bench(options: Options) -> dict[str, Any]:
 
         if options.db_delay:
             results["far_database"] = _far_database(options, env, database_url, fake_url)
+
+        for client in options.bare_relays:
+            results.setdefault("bare_relay", {})[client] = _bare_relay(options, client, fake_url, limit)
     results["targets"] = targets(results, levels)
     return results
 
@@ -970,6 +989,33 @@ def _far_database(options: Options, env: dict[str, str], database_url: str, fake
     return measured
 
 
+def _bare_relay(options: Options, client: str, fake_url: str, limit: LevelStats) -> dict[str, Any]:
+    """(k) The same bursts and CPU per turn against the bare relay: the shape's floor."""
+    log(f"(k) the bare relay with the {client} client, WORKERS={options.workers} THREADS={options.threads}")
+    script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
+    env = {"GEMINI_BASE_URL": fake_url, "GEMINI_MODEL": MODEL, "BARE_RELAY_CLIENT": client}
+    source = REPO_ROOT / "scripts" / "bare_relay.py"
+    process, url = spawn_chat_stream(
+        env, options.threads, options.workers, target="bare_relay", source=source
+    )
+    try:
+        wait_for_port(int(url.rsplit(":", 1)[1]), process)
+        for _ in range(2):
+            run_concurrently(4 * options.workers, 1, lambda: _chat_turner(url))
+        run_concurrently(max(options.streams), 1, lambda: _chat_turner(url))
+        levels = []
+        for streams in options.streams:
+            turns = options.single_samples if streams == 1 else options.turns_per_stream
+            streamed = run_concurrently(streams, turns, lambda: _chat_turner(url))
+            sent = emissions(fake_url)
+            label = f"bare relay ({client}), {streams} stream(s)"
+            levels.append(summarize(label, streams, streamed, options.chunk_texts, sent, limit.ttft_p50))
+        cpu = _cpu_per_turn_and_chunk(options, process.pid, url, fake_url)
+    finally:
+        stop(process)
+    return {"levels": [level.as_json() for level in levels], "cpu": cpu}
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU of a server process and its children."""
     root = psutil.Process(pid)
@@ -1051,6 +1097,8 @@ def targets(results: dict[str, Any], levels: list[LevelStats]) -> list[dict[str,
         _open_loop_rows(rows, results["open_loop"])
     if "far_database" in results:
         _far_database_rows(rows, results["far_database"])
+    for client, relay in results.get("bare_relay", {}).items():
+        _bare_relay_rows(rows, client, relay)
     return rows
 
 
@@ -1132,6 +1180,23 @@ def _far_database_rows(rows: _Rows, far: dict[str, Any]) -> None:
             )
 
 
+def _bare_relay_rows(rows: _Rows, client: str, relay: dict[str, Any]) -> None:
+    """The shape's floor: reported next to chat_stream's figures above, no targets of its own."""
+    for level in relay["levels"]:
+        n = level["streams"]
+        name = f"(k) bare relay, {client}: {n:>2} stream(s)"
+        row = rows.add(f"{name}: added TTFT p50 / p95", level["added_ttft_p50_ms"], None)
+        row["value_p95"] = level["added_ttft_p95_ms"]
+        row = rows.add(f"{name}: relay per chunk p50 / p95", level["relay_p50_ms"], None)
+        row["value_p95"] = level["relay_p95_ms"]
+        rows.add(f"{name}: errors", level["errors"], None, unit="")
+    cpu = relay["cpu"]
+    rows.add(
+        f"(k) bare relay, {client}: CPU per turn, {cpu['chunks']}-chunk answer", cpu["cpu_ms_per_turn"], None
+    )
+    rows.add(f"(k) bare relay, {client}: CPU per chunk", cpu["cpu_ms_per_chunk"], None)
+
+
 def render(results: dict[str, Any]) -> str:
     options = results["options"]
     lines = [
@@ -1151,7 +1216,11 @@ def render(results: dict[str, Any]) -> str:
         shown += f" {row['unit']}".rstrip()
         target = "" if row["target"] is None else f"<= {row['target']:g}"
         lines.append(f"{row['figure']:<60} {shown:>18}  {target:>9}  {row['verdict'] or ''}")
-    errors = [e for level in results["chat_stream"] for e in level["error_samples"]]
+    levels = [
+        *results["chat_stream"],
+        *(row for relay in results.get("bare_relay", {}).values() for row in relay["levels"]),
+    ]
+    errors = [f"{level['label']}: {e}" for level in levels for e in level["error_samples"]]
     if errors:
         lines += ["", "errors seen:", *(f"  {e}" for e in errors)]
     return "\n".join(lines)

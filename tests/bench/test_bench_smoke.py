@@ -38,6 +38,9 @@ FIGURES = [
     "(i) sizing rule: streams per vCPU",
     "(j) new conversation, database 0 ms: TTFT / done p50",
     "(j) follow up, database 1 ms each way: TTFT / done p50",
+    "(k) bare relay, sdk:  2 stream(s): added TTFT p50 / p95",
+    "(k) bare relay, ours:  2 stream(s): relay per chunk p50 / p95",
+    "(k) bare relay, ours: CPU per turn, 3-chunk answer",
 ]
 
 
@@ -64,4 +67,6 @@ def test_bench_prints_every_figure_of_issues_8_and_18(tmp_path: Path) -> None:
         assert figure in run.stdout, f"missing {figure!r} in:\n{run.stdout}"
     results = json.loads(report.read_text())
     assert [level["errors"] for level in results["chat_stream"]] == [0, 0]
+    for client in ("sdk", "ours"):
+        assert [level["errors"] for level in results["bare_relay"][client]["levels"]] == [0, 0]
     assert all(row["value"] is not None for row in results["targets"])
