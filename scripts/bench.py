@@ -144,11 +144,7 @@ def _parser() -> argparse.ArgumentParser:
         default=5.0,
         help="(j): turns against the database this far away each way, through a proxy (0: skip)",
     )
-    parser.add_argument(
-        "--bare-relay",
-        default="sdk,ours",
-        help="(k): the bare relay's model clients, comma separated: sdk, ours (empty: skip)",
-    )
+    parser.add_argument("--bare-relay", default="sdk,ours", help="(k): its clients: sdk, ours (empty: skip)")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
