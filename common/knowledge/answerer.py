@@ -18,6 +18,7 @@ from common.knowledge.language import Language, fold
 from common.knowledge.passages import Passage, choose
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
+from common.knowledge.vocabulary import COUNTRY_CONCEPTS
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.
@@ -29,6 +30,10 @@ _ORDER_NUMBER = re.compile(
     r"(#\s*\d{3,}|\b\d{5,}\b|\b(order|bestellung|commande|pedido|ordine|bestelling)\b\D*\d{3,})"
 )
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
+# What a question asks for, and where: a question naming only these ("How much is it to
+# Norway?", "And how long?") has no topic of its own and follows up the one before it.
+_ASKS = frozenset({"@cost", "@duration"})
+_PLACES = COUNTRY_CONCEPTS | {"@country"}
 
 
 @dataclass(frozen=True)
@@ -38,21 +43,37 @@ class KnowledgeReply:
 
 
 def knowledge_answer(
-    index: KnowledgeIndex, question: str, entry: KnowledgeEntry | None = None
+    index: KnowledgeIndex, question: str, entry: KnowledgeEntry | None = None, *, before: str = ""
 ) -> KnowledgeReply:
-    """What the knowledge base says to ``question``: from ``entry`` if given, else the best passages."""
+    """What the knowledge base says to ``question``: from ``entry`` if given, else the best
+    passages (``before``: the shopper's previous question, which a follow-up refers to)."""
     if entry is not None:
         return _reply([Passage(entry, 0, entry.content)], index, index.language)
     talk = small_talk(question)
     if talk is not None:
         return KnowledgeReply(talk.reply)
-    query = index.query(question)
+    query = _following_up(index, index.query(question), before)
     if _ORDER_NUMBER.search(fold(question)):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
     chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     return _reply([c.passage for c in chosen], index, query.language)
+
+
+def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
+    """``query`` about the previous question's topic, if it names only a price, a time or a place:
+    "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs."""
+    concepts = {t for t in query.terms if t.startswith("@")}
+    if not before or not concepts or concepts - _ASKS - _PLACES:
+        return query
+    earlier = {t for t in index.query(before).terms if t.startswith("@")}
+    topic = earlier - _ASKS - _PLACES
+    if not topic:
+        return query
+    # "And to Switzerland?" also asks what the previous question asked (a price, a time).
+    inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
+    return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
 
 
 def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -> KnowledgeReply:
@@ -90,12 +111,12 @@ class KnowledgeAnswerer:
         self._entry = entry
         self._words_per_chunk = words_per_chunk
 
-    def answer(self, question: str) -> KnowledgeReply:
-        return knowledge_answer(knowledge_index(self._knowledge), question, self._entry)
+    def answer(self, question: str, *, before: str = "") -> KnowledgeReply:
+        return knowledge_answer(knowledge_index(self._knowledge), question, self._entry, before=before)
 
     def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
-        question = next((t.text for t in reversed(prompt.turns) if t.role == "user"), "")
-        reply = self.answer(question)
+        asked = [t.text for t in reversed(prompt.turns) if t.role == "user"][:2]
+        reply = self.answer(asked[0] if asked else "", before=asked[1] if len(asked) > 1 else "")
         words = re.split(r"(?<=\s)", reply.text)
         for start in range(0, len(words), self._words_per_chunk):
             yield TextDelta("".join(words[start : start + self._words_per_chunk]))

@@ -44,6 +44,18 @@ def test_a_knowledge_answer_names_its_sources_in_done_history_and_replays(env: E
     assert env.fake.requests == []
 
 
+def test_a_follow_up_without_a_model_is_answered_about_the_conversations_topic(env: Env) -> None:
+    chat = _knowledge_chat(env)
+
+    first = send(chat, "How long does shipping take?")
+    cid, token = first.meta["conversation_id"], first.meta["conversation_token"]
+    follow_up = send(chat, "How much is it to Norway?", conversation_id=cid, token=token)
+
+    assert "3-7 working days" in first.text
+    assert "Standard shipping costs 4.95 EUR" in follow_up.text
+    assert follow_up.last.data["sources"] == [{"key": "shipping", "title": "Shipping"}]
+
+
 def test_small_talk_gets_a_friendly_reply_without_sources(env: Env) -> None:
     chat = _knowledge_chat(env)
 

@@ -83,6 +83,47 @@ def test_an_answer_is_the_sentences_that_answer_and_their_sources() -> None:
     assert len(events) > 5  # streamed in word groups
 
 
+def _answer_after(before: str, question: str) -> str:
+    """The answer to ``question`` asked right after ``before`` in one conversation."""
+    turns = [Turn("user", before), Turn("model", "(the answer before)"), Turn("user", question)]
+    events = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).stream(Prompt("", turns))
+    return "".join(getattr(e, "text", "") for e in events)
+
+
+@pytest.mark.parametrize(
+    ("before", "question", "expected", "not_expected"),
+    [
+        # A price or a place alone asks about the previous question's topic.
+        (
+            "How long does shipping take?",
+            "How much is it to Norway?",
+            "Standard shipping costs 4.95 EUR",
+            "6.95",
+        ),
+        # A place alone asks what the previous question asked, too.
+        ("How much does shipping to Germany cost?", "And to Switzerland?", "4.95 EUR", "working days"),
+        ("Was kostet der Versand?", "Und nach Norwegen?", "4.95 EUR", "working days"),
+        ("Can I return my shoes?", "How long does it take?", "within 30 days", "Express delivery"),
+        ("How much does a return cost?", "And to Norway?", "6.95 EUR", "working days"),
+    ],
+)
+def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
+    before: str, question: str, expected: str, not_expected: str
+) -> None:
+    text = _answer_after(before, question)
+
+    assert expected in text
+    assert not_expected not in text
+
+
+def test_a_follow_up_with_a_topic_of_its_own_or_none_at_all_is_answered_as_asked() -> None:
+    assert _answer_after("How long does shipping take?", "Can I return my shoes?").startswith(
+        "You can return unused items"
+    )
+    assert _answer_after("How long does shipping take?", "Tell me a joke").startswith("I couldn't find that")
+    assert _answer_after("How long does shipping take?", "Thanks!").startswith("You're welcome!")
+
+
 def test_take_meaning_accept_is_not_read_as_a_question_about_time() -> None:
     bitcoin = KnowledgeEntry(
         "faq-bitcoin", "Can I pay with bitcoin?", "Not yet: we accept cards and PayPal.", "faq"
