@@ -420,7 +420,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8181)
     parser.add_argument("--gap", type=float, default=0.05, help="default seconds between chunks")
     args = parser.parse_args()
-    fake = FakeGemini(args.host, args.port, default=Behavior(gap=args.gap))
+    try:
+        fake = FakeGemini(args.host, args.port, default=Behavior(gap=args.gap))
+    except OSError as exc:
+        raise SystemExit(
+            f"Port {args.port} on {args.host} is not free ({exc.strerror}): stop what runs there, "
+            "or use FAKE_GEMINI_PORT=<another> make fake-gemini."
+        ) from None
     print(f"fake Gemini listening on {fake.url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         fake._server.serve_forever()

@@ -1,5 +1,5 @@
 """``make dev``: a short banner, JSON errors from the server itself, a busy port reported
-before anything starts, and an embedded Postgres that stops with it."""
+before anything starts (also by ``make fake-gemini``), and an embedded Postgres that stops with it."""
 
 from __future__ import annotations
 
@@ -190,3 +190,22 @@ def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: 
     assert "Traceback" not in started.stderr
     assert started.stderr.startswith("Not started: invalid configuration: POLICY_CACHE_TTL_SECONDS")
     assert not (tmp_path / "pg").exists()  # no database started for it
+
+
+def test_make_fake_gemini_on_a_busy_port_says_so_in_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run(
+            [sys.executable, "-m", "scripts.fake_gemini", "--port", str(port)],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert busy.returncode == 1
+    assert busy.stderr.strip().splitlines() == [
+        f"Port {port} on 127.0.0.1 is not free (Address already in use): stop what runs there, "
+        "or use FAKE_GEMINI_PORT=<another> make fake-gemini."
+    ]
