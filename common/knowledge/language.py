@@ -22,6 +22,11 @@ _STEMMERS: dict[Language, str] = {
 }
 # Below this confidence a short text is more likely the shop's own language misread.
 _MIN_CONFIDENCE = 0.75
+# Unless a question of two words or more is read this surely, and at least this many times as
+# likely as the next language: "Wat kost verzending?" (nl 0.69, de 0.28) and "Wie lautet eure
+# E-Mail-Adresse?" (de 0.65, fr 0.31) are no English. A single word ("Retoure": fr 0.69) is not.
+_CLEAR_LEAD_CONFIDENCE = 0.6
+_CLEAR_LEAD_RATIO = 2.0
 
 _WORD = re.compile("[^\\W_]+(?:['\u2019][^\\W_]+)?")
 
@@ -120,7 +125,12 @@ def detect_language(text: str, *, default: Language = "en") -> Language:
     if len(words(text)) == 0:
         return default
     with _identify_lock:  # the identifier is not documented as thread-safe
-        language, confidence = _identifier().classify(text)
-    if confidence < _MIN_CONFIDENCE or language not in LANGUAGES:
+        (language, confidence), (_, runner_up) = _identifier().rank(text)[:2]
+    clear_lead = (
+        len(words(text)) > 1
+        and confidence >= _CLEAR_LEAD_CONFIDENCE
+        and confidence >= _CLEAR_LEAD_RATIO * runner_up
+    )
+    if (confidence < _MIN_CONFIDENCE and not clear_lead) or language not in LANGUAGES:
         return default
     return language  # type: ignore[no-any-return]

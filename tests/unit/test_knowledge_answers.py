@@ -25,6 +25,10 @@ from scripts.fake_gemini import embedding_vector
         ("¿Puedo devolver un artículo?", "es"),
         ("Quanto costa la spedizione?", "it"),
         ("Hoe lang duurt de levering?", "nl"),
+        ("Wat kost verzending?", "nl"),  # short, but clearly ahead of the next language
+        ("Wie lautet eure E-Mail-Adresse?", "de"),
+        ("Is the Versand free?", "en"),
+        ("Retoure", "en"),  # one word: not sure enough (py3langid reads French)
         ("hi", "en"),  # too short to tell: the default
     ],
 )
