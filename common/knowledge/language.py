@@ -122,14 +122,13 @@ _identify_lock = threading.Lock()
 
 def detect_language(text: str, *, default: Language = "en") -> Language:
     """The language of ``text`` among those we speak; ``default`` when too short to tell."""
-    if len(words(text)) == 0:
+    count = len(words(text))
+    if count == 0:
         return default
     with _identify_lock:  # the identifier is not documented as thread-safe
         (language, confidence), (_, runner_up) = _identifier().rank(text)[:2]
     clear_lead = (
-        len(words(text)) > 1
-        and confidence >= _CLEAR_LEAD_CONFIDENCE
-        and confidence >= _CLEAR_LEAD_RATIO * runner_up
+        count > 1 and confidence >= _CLEAR_LEAD_CONFIDENCE and confidence >= _CLEAR_LEAD_RATIO * runner_up
     )
     if (confidence < _MIN_CONFIDENCE and not clear_lead) or language not in LANGUAGES:
         return default
