@@ -53,18 +53,21 @@ def unanswered_questions(
 
 def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group]:
     """Group questions whose stemmed words overlap (Jaccard) by at least ``SIMILARITY``."""
-    by_words: dict[frozenset[str], _Group] = {}
-    words_of: dict[str, frozenset[str]] = {}  # the same wording comes back often: stem it once
+    by_words: dict[tuple[str, frozenset[str]], _Group] = {}
+    # The same wording comes back often: stem it once. Wordings group within one language only
+    # (Spanish and Italian share stems, English and German do not).
+    words_of: dict[str, tuple[str, frozenset[str]]] = {}
     for text, reason, seen_at in rows:
         cleaned = " ".join(text.split())[:300]
         if cleaned not in words_of:
-            words_of[cleaned] = frozenset(terms(cleaned, (detect_language(cleaned),))) or frozenset(
-                [cleaned.lower()]
-            )
-        words = words_of[cleaned]
-        group = by_words.get(words) or _similar(by_words.values(), words)
+            language = detect_language(cleaned)
+            stems = frozenset(terms(cleaned, (language,))) or frozenset([cleaned.lower()])
+            words_of[cleaned] = (language, stems)
+        key = words_of[cleaned]
+        same_language = (g for (language, _), g in by_words.items() if language == key[0])
+        group = by_words.get(key) or _similar(same_language, key[1])
         if group is None:
-            group = by_words[words] = _Group(words)
+            group = by_words[key] = _Group(key[1])
         group.add(cleaned, reason, seen_at)
     return list({id(g): g for g in by_words.values()}.values())
 
