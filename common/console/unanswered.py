@@ -52,7 +52,8 @@ def unanswered_questions(
 
 
 def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group]:
-    """Group questions whose stemmed words overlap (Jaccard) by at least ``SIMILARITY``."""
+    """Group questions of one language whose stemmed words overlap (Jaccard) by at least
+    ``SIMILARITY``."""
     by_words: dict[tuple[str, frozenset[str]], _Group] = {}
     # The same wording comes back often: stem it once. Wordings group within one language only
     # (Spanish and Italian share stems, English and German do not).
@@ -64,11 +65,11 @@ def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group
             stems = frozenset(terms(cleaned, (language,))) or frozenset([cleaned.lower()])
             words_of[cleaned] = (language, stems)
         key = words_of[cleaned]
-        same_language = (g for (language, _), g in by_words.items() if language == key[0])
-        group = by_words.get(key) or _similar(same_language, key[1])
-        if group is None:
-            group = by_words[key] = _Group(key[1])
-        group.add(cleaned, reason, seen_at)
+        same_language = (group for (lang, _), group in by_words.items() if lang == key[0])
+        found = by_words.get(key) or _similar(same_language, key[1])
+        if found is None:
+            found = by_words[key] = _Group(key[1])
+        found.add(cleaned, reason, seen_at)
     return list({id(g): g for g in by_words.values()}.values())
 
 

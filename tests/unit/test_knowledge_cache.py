@@ -122,8 +122,10 @@ def test_a_refresh_that_read_before_a_change_does_not_keep_its_copy_fresh() -> N
     clock.now += 50  # a background refresh starts, and reads version 1 slowly
     store.gate = threading.Event()
     cache.get()
-    while store.loads < 2:
+    reading = time.monotonic() + 5
+    while store.loads < 2 and time.monotonic() < reading:
         time.sleep(0.001)
+    assert store.loads == 2  # the refresh is reading
 
     store.version = 2
     cache.expire()  # the change commits while that refresh is still reading
