@@ -126,7 +126,7 @@
   }
 
   /**
-   * One message: kind "user", "assistant", "agent" (staff) or "greeting".
+   * One message: kind "user", "assistant", "agent" (staff) or "greeting" (undated).
    * m: {text, markdown, author, time (Date)}.
    */
   function messageRow(cfg, kind, m) {
@@ -140,7 +140,7 @@
     var when = m.time || new Date();
     var meta = el("div", { className: "sc-msg-meta" }, [
       bot ? el("bdi", { className: "sc-msg-name", text: name }) : null,
-      el("time", { className: "sc-msg-time", datetime: when.toISOString(), text: formatTime(when) }),
+      kind === "greeting" ? null : el("time", { className: "sc-msg-time", datetime: when.toISOString(), text: formatTime(when) }),
     ].filter(Boolean));
     var spoken = kind === "user" ? "You: " : kind === "agent" ? name + " (staff): " : "Support: ";
     var body = el("div", { className: "sc-msg-body" }, [el("span", { className: "sc-visually-hidden", text: spoken }), bubble, meta]);
@@ -404,7 +404,7 @@
     var staffed = false; // a person from the team has the conversation
     function subtitle() {
       parts.subtitle.textContent = waiting ? WAITING_SUBTITLE : staffed ? STAFFED_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE;
-      parts.subtitle.title = parts.subtitle.textContent; // in full, should it still be cut
+      parts.subtitle.title = parts.subtitle.textContent; // in full, if cut
     }
 
     function autosize() {

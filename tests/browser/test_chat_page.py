@@ -125,6 +125,10 @@ def test_reload_restores_the_conversation(page: Any, site: str, env: Env) -> Non
     page.evaluate("window.supportChat.ready")
     expect(page.locator(QUESTIONS)).to_have_text(["Can I return my tent?"])
     expect(page.locator(ANSWERS)).to_have_text(["Returns are free within 30 days."])
+    # Times read in order top to bottom: the greeting, drawn at the reload, carries none.
+    expect(page.locator(".sc-msg--greeting time")).to_have_count(0)
+    times = page.locator(".sc-msg-time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert len(times) == 2 and times == sorted(times), times
 
     env.fake.script(Behavior(chunks=["Yes, ", "we refund the shipping too."]))
     ask(page, "And the shipping cost?")
