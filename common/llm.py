@@ -33,6 +33,10 @@ class Prompt:
     # The model may hand the conversation to a person (it answers with ``PersonRequested``):
     # only where a handoff can follow, so the model never promises one nobody would open.
     offers_handoff: bool = False
+    # The shopper's new message: the last user turn may also hold earlier messages nobody
+    # answered (a question whose answer failed, one a person had), joined so that turns
+    # alternate. Empty: the last user turn.
+    question: str = ""
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,10 @@ def build_prompt(
     budget -= sum(estimate_tokens(t.text) for t in summary_turns)
     turns = trim_to_budget(_merge_same_role([*history, Turn("user", message)]), max(budget, 1))
     return Prompt(
-        system_instruction=system_instruction, turns=[*summary_turns, *turns], offers_handoff=offers_handoff
+        system_instruction=system_instruction,
+        turns=[*summary_turns, *turns],
+        offers_handoff=offers_handoff,
+        question=message,
     )
 
 

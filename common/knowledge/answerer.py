@@ -115,8 +115,8 @@ class KnowledgeAnswerer:
         return knowledge_answer(knowledge_index(self._knowledge), question, self._entry, before=before)
 
     def stream(self, prompt: Prompt) -> Iterator[StreamEvent]:
-        asked = [t.text for t in reversed(prompt.turns) if t.role == "user"][:2]
-        reply = self.answer(asked[0] if asked else "", before=asked[1] if len(asked) > 1 else "")
+        question, before = _question_and_before(prompt)
+        reply = self.answer(question, before=before)
         words = re.split(r"(?<=\s)", reply.text)
         for start in range(0, len(words), self._words_per_chunk):
             yield TextDelta("".join(words[start : start + self._words_per_chunk]))
@@ -124,3 +124,14 @@ class KnowledgeAnswerer:
 
     def complete(self, prompt: Prompt) -> str:
         return ""
+
+
+def _question_and_before(prompt: Prompt) -> tuple[str, str]:
+    """The shopper's new message, and the message before it (which a follow-up refers to)."""
+    asked = [t.text for t in reversed(prompt.turns) if t.role == "user"][:2]
+    last = asked[0] if asked else ""
+    question = prompt.question or last
+    if last != question and last.endswith(question):
+        # Joined with earlier messages nobody answered: the newest of those came before.
+        return question, last[: -len(question)].rstrip().rpartition("\n\n")[2]
+    return question, asked[1] if len(asked) > 1 else ""

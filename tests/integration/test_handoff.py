@@ -215,6 +215,28 @@ def test_once_a_person_replied_the_shoppers_messages_get_no_canned_notice(
     assert [i["last_question"] for i in items] == ["It is order 1234"]
 
 
+def test_after_a_hand_back_the_next_question_is_answered_on_its_own_without_a_model(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    """What the shopper told the person ("Order 12345") is not part of the next question the
+    knowledge base answers: the shipping price, not "we can't look up orders"."""
+    env.set(GEMINI_API_KEY=None)
+    meta, base = _waiting_for_a_person(chat, history, "Can you help?")
+    conversation, token = meta["conversation_id"], meta["conversation_token"]
+    assert (
+        staff.post(f"{base}/reply", headers=ADMIN, json={"content": "Sure, which order?"}).status_code == 201
+    )
+    told = send(chat, "Thanks! Order 12345.", conversation_id=conversation, token=token)
+    assert told.text == ""  # the person has it: no answer of the assistant's
+    assert staff.post(f"{base}/hand-back", headers=ADMIN).status_code == 200
+
+    asked = send(chat, "How much is express shipping?", conversation_id=conversation, token=token)
+
+    assert asked.meta["answer_source"] == "knowledge"
+    assert "Express shipping costs 12.95 EUR." in asked.text
+    assert "look up" not in asked.text
+
+
 def test_a_conversation_without_events_is_followed_from_the_start(
     chat: FlaskClient, history: FlaskClient
 ) -> None:
