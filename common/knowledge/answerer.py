@@ -87,13 +87,15 @@ def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -
 
 
 def _team_reply(index: KnowledgeIndex, language: Language, opening: str) -> KnowledgeReply:
-    """``opening``, then how to reach the team, as the shop wrote it (if it did)."""
+    """``opening``, then how to reach the team, as the shop wrote it (if it did), with its
+    source named as every other answer names its own."""
     ranked = index.rank_passages(Query(index.language, list(_CONTACT_QUERY)), limit=1)
     if not ranked:
         return KnowledgeReply(opening)
     contact = ranked[0].passage
-    text = f"{opening} {phrases.reach_team(language)}\n\n{contact.text}"
-    return KnowledgeReply(text, (Source(contact.entry.key, contact.entry.title),))
+    parts = [f"{opening} {phrases.reach_team(language)}", contact.text]
+    parts.append(phrases.sources_line(language, [contact.entry.title]))
+    return KnowledgeReply("\n\n".join(parts), (Source(contact.entry.key, contact.entry.title),))
 
 
 class KnowledgeAnswerer:

@@ -158,6 +158,11 @@ def test_off_topic_and_order_lookups_say_what_the_assistant_can_do_and_how_to_re
     assert "support@example-shop.com" in weather
     assert order.startswith("I can't look up individual orders")
     assert "+49 30 1234 5678" in order
+    # The contact details name their source in the answer, as every other answer does.
+    assert weather.endswith("*Source: Support hours and contact*")
+    assert answerer.answer("Wo ist meine Bestellung 55123?").text.endswith(
+        "*Quelle: Support hours and contact*"
+    )
 
 
 def _with_embeddings(entries: tuple[KnowledgeEntry, ...]) -> Knowledge:
