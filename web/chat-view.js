@@ -269,6 +269,7 @@
 
     /** Under a finished answer: sources, copy, and thumbs for feedback (when `rate` is given). */
     function answerExtras(row, extras) {
+      var stick = nearBottom();
       var body = row.querySelector(".sc-msg-body");
       var meta = row.querySelector(".sc-msg-meta");
       var old = body.querySelector(".sc-sources");
@@ -317,6 +318,7 @@
         });
       }
       meta.appendChild(actions);
+      if (stick) scrollToBottom();
     }
 
     /** After a thumbs down: an optional short comment. */

@@ -277,6 +277,59 @@ def test_messages_have_time_author_sources_and_a_copy_button(browser: Any, site:
         context.close()
 
 
+def test_the_newest_answer_stays_in_full_view_once_its_sources_and_buttons_appear(
+    browser: Any, site: str
+) -> None:
+    context = browser.new_context(viewport={"width": 800, "height": 560})
+    try:
+        page = context.new_page()
+        text = "Standard delivery takes 2-4 working days. " * 6
+        answers = iter(range(10))
+
+        def answer(route: Any) -> None:
+            n = next(answers)
+            body = sse(
+                (
+                    "meta",
+                    {
+                        "conversation_id": "0b7c9a52-8d1e-4a57-9c5e-3f0f7f4b8a11",
+                        "conversation_token": "t0k3n",
+                        "user_message_id": f"u{n}",
+                        "assistant_message_id": f"5d2f7d0e-3b8a-4f5e-9b1c-7a6e2c4d9f1{n}",
+                        "answer_source": "model",
+                    },
+                ),
+                ("delta", {"text": text}),
+                (
+                    "done",
+                    {
+                        "assistant_message_id": f"5d2f7d0e-3b8a-4f5e-9b1c-7a6e2c4d9f1{n}",
+                        "finish_reason": "stop",
+                        "usage": {},
+                        "sources": [{"key": "delivery", "title": "Delivery times"}],
+                    },
+                ),
+            )
+            route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body)
+
+        page.route("**/chat_stream", answer)
+        open_chat(page, site)
+        for question in ("How long does delivery take?", "And to Austria?", "And express?"):
+            ask(page, question)
+            expect(page.locator(".sc-msg--assistant").last.locator(".sc-sources")).to_be_visible()
+        wait_until_idle(page)
+        # Nothing of the newest answer (its sources, time and buttons) is left under the composer.
+        below = page.locator(".sc-msg--assistant").last.evaluate(
+            """row => {
+                const list = row.closest(".sc-messages").getBoundingClientRect();
+                return row.getBoundingClientRect().bottom - list.bottom;
+            }"""
+        )
+        assert below <= 1, f"the newest answer ends {below:.0f}px below the visible list"
+    finally:
+        context.close()
+
+
 def test_right_to_left_text_and_override_characters_stay_in_their_place(
     page: Any, site: str, env: Env
 ) -> None:
