@@ -87,7 +87,9 @@ class HandoffGate:
         request = HandoffBody(conversation_id=turn.conversation_id)
         open_handoff(tx, turn.conversation_id, request=request, language=language, settings=self.settings)
         support_open = self.settings.schedule.is_open(dt.datetime.now(dt.UTC))
-        return pending_notice(language, support_open=support_open, hours=support_hours_text(self.knowledge()))
+        return pending_notice(
+            language, support_open=support_open, hours=support_hours_text(self.knowledge(), language)
+        )
 
 
 def _store_answer(tx: UnitOfWork, turn: TurnStarted, text: str, **figures: Any) -> None:

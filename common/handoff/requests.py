@@ -11,6 +11,7 @@ from common.handoff import outbox
 from common.handoff.phrases import pending_notice
 from common.handoff.schedule import SupportSchedule
 from common.knowledge.entries import Knowledge
+from common.knowledge.language import Language
 from common.models import Handoff, HandoffStatus
 from common.responses import HandoffAccepted, StatusEventData
 from common.schemas import HandoffBody
@@ -38,10 +39,18 @@ class Opened:
     changed: bool
 
 
-def support_hours_text(knowledge: Knowledge) -> str:
-    """The shop's own words about its support hours (the ``support-hours`` entry), if any."""
+def support_hours_text(knowledge: Knowledge, language: Language = "en") -> str:
+    """The shop's own words about its support hours (the ``support-hours`` entry), if any,
+    introduced as the shop's words when the shopper writes in ``language`` and the shop in
+    another (as the knowledge base's answers are)."""
+    from common.knowledge.phrases import written_in
+    from common.knowledge.retrieval import knowledge_index
+
     entry = next((e for e in knowledge.entries if e.key == SUPPORT_HOURS_KEY), None)
-    return entry.content if entry is not None else ""
+    if entry is None:
+        return ""
+    shop = knowledge_index(knowledge).language
+    return entry.content if language == shop else f"{written_in(language, shop)} {entry.content}"
 
 
 def open_handoff(
@@ -104,5 +113,7 @@ def request_handoff(
         conversation_id=body.conversation_id,
         status=opened.status.value,
         support_open=support_open,
-        message=pending_notice(language, support_open=support_open, hours=support_hours_text(knowledge)),
+        message=pending_notice(
+            language, support_open=support_open, hours=support_hours_text(knowledge, language)
+        ),
     )

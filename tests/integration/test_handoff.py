@@ -134,6 +134,18 @@ def test_outside_support_hours_the_shopper_is_told_the_team_replies_when_back(
     assert accepted["support_open"] is False
     assert "when the team is back" in accepted["message"]
     assert "Monday to Friday" in accepted["message"]  # the shop's support-hours entry
+    assert "Englisch" not in accepted["message"]  # an English question, an English shop
+
+
+def test_outside_support_hours_a_german_shopper_is_told_the_hours_are_the_shops_english_words(
+    env: Env, chat: FlaskClient
+) -> None:
+    env.set(SUPPORT_HOURS="")  # never open
+    turn = send(chat, "Kann ich bitte mit einem Menschen sprechen?")
+    assert turn.text.startswith("Ich habe das an unser Team weitergegeben.")
+    notice, hours = turn.text.split("Unsere Hilfeseiten gibt es nur auf Englisch; dort steht: ")
+    assert "sobald es zurück ist." in notice
+    assert hours.startswith("Our support team")
 
 
 @pytest.mark.parametrize(
