@@ -418,6 +418,14 @@ def test_a_key_the_server_would_refuse_is_pointed_out_before_it_is_sent(
     assert key.evaluate("input => input.validity.valid")
 
 
+def test_before_anyone_is_added_the_staff_list_says_how_to_add_people(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "staff")
+    expect(page.locator("#staff-rows tr")).to_have_count(1)
+    expect(page.locator("#staff-rows")).to_contain_text("No staff yet: only the ADMIN_TOKEN signs in.")
+
+
 def test_the_staff_list_keeps_roles_and_actions_on_one_line_at_1280px(
     page: Any, site: str, console_env: Env
 ) -> None:

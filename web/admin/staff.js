@@ -4,12 +4,14 @@ import { $, h, clear, when, toast } from "./dom.js";
 
 export async function showStaff() {
   const { staff } = await get("/_staff");
-  clear($("#staff-rows"), staff.map((s) =>
+  clear($("#staff-rows"), staff.length ? staff.map((s) =>
     h("tr", { class: s.revoked_at ? "revoked" : "" },
       h("td", {}, s.name), h("td", {}, s.email || "–"), h("td", {}, h("span", { class: "badge" }, s.role)),
       h("td", { class: "muted small" }, `${when(s.created_at)} by ${s.created_by}`),
       h("td", {}, s.revoked_at ? h("span", { class: "muted small" }, "revoked") :
-        h("button", { class: "small-button danger", onclick: () => revoke(s) }, "Revoke")))));
+        h("button", { class: "small-button danger", onclick: () => revoke(s) }, "Revoke")))) :
+    // Signed in with ADMIN_TOKEN, the bootstrap owner, who is not a member.
+    h("tr", {}, h("td", { colspan: "5", class: "muted" }, "No staff yet: only the ADMIN_TOKEN signs in. Add people here, each with their own token.")));
 }
 
 async function revoke(member) {
