@@ -31,17 +31,24 @@ locals {
       timeout_seconds = 60
       min_instances   = var.min_instances
       public          = true
-      secrets         = ["DATABASE_URL", "CONVERSATION_TOKEN_SECRET", "WEBHOOK_SECRET"]
-      env             = {}
+      # GEMINI_API_KEY: the page's warm start says whether the model answers, and the
+      # knowledge it loads embeds entries saved without their vectors.
+      secrets = ["DATABASE_URL", "GEMINI_API_KEY", "CONVERSATION_TOKEN_SECRET", "WEBHOOK_SECRET"]
+      env     = {}
     }
     policies = {
       description     = "Shop admins manage the policies and the FAQ bank."
       timeout_seconds = 60
       min_instances   = 0
       public          = false
-      secrets         = ["DATABASE_URL", "ADMIN_TOKEN", "WEBHOOK_SECRET"]
-      # With IAP in front (infra/iap.tf), the function checks the assertion's audience.
-      env = var.console_iap_enabled ? { IAP_AUDIENCE = local.console_iap_audience } : {}
+      # GEMINI_API_KEY: the console's Try it asks the model, and a saved entry is embedded.
+      secrets = ["DATABASE_URL", "GEMINI_API_KEY", "ADMIN_TOKEN", "WEBHOOK_SECRET"]
+      # With IAP in front (infra/iap.tf), the function checks the assertion's audience;
+      # with retention_days, the daily job (or an owner) deletes older conversations.
+      env = merge(
+        var.console_iap_enabled ? { IAP_AUDIENCE = local.console_iap_audience } : {},
+        var.retention_days != null ? { RETENTION_DAYS = tostring(var.retention_days) } : {},
+      )
     }
   }
 

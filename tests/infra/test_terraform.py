@@ -123,7 +123,9 @@ def test_secret_names_are_what_the_code_reads(tf: TerraformConfig) -> None:
     assert used == REQUIRED_SECRETS
     assert used <= SETTINGS_ENV_NAMES, f"secrets the code never reads: {sorted(used - SETTINGS_ENV_NAMES)}"
     assert all("DATABASE_URL" in names for names in per_function.values())
-    assert "GEMINI_API_KEY" not in per_function["history"] | per_function["policies"]
+    # Each reads the key: history's warm start tells the page whether the model answers (it
+    # said "the knowledge base" in production without it), policies' Try it asks the model.
+    assert all("GEMINI_API_KEY" in names for names in per_function.values())
     assert "ADMIN_TOKEN" not in per_function["chat_stream"] | per_function["history"]
 
 
@@ -188,6 +190,15 @@ def test_with_iap_the_console_function_checks_the_assertions_audience(tf: Terraf
     assert "IAP_AUDIENCE" in env and "local.console_iap_audience" in env
     assert "IAP_AUDIENCE" in SETTINGS_ENV_NAMES
     assert function_locals(tf)["chat_stream"]["env"] == {}
+
+
+def test_the_retention_job_finds_retention_on_in_the_console_function(tf: TerraformConfig) -> None:
+    """The Scheduler job calls ``POST /_retention``, which answers 409 ``retention_off`` unless
+    the function itself has RETENTION_DAYS."""
+    env = function_locals(tf)["policies"]["env"]
+    assert "RETENTION_DAYS" in env and "tostring(var.retention_days)" in env
+    assert "RETENTION_DAYS" in SETTINGS_ENV_NAMES
+    assert "var.retention_days" in tf.locals["console_retention"]
 
 
 def test_each_function_has_a_whole_cpu_and_instance_bounds(tf: TerraformConfig) -> None:
