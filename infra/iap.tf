@@ -25,9 +25,9 @@ variable "console_iap_members" {
 }
 
 variable "retention_days" {
-  description = "Delete conversations inactive for this many days (RETENTION_DAYS); null keeps them forever."
+  description = "Delete conversations inactive for this many days (RETENTION_DAYS); 0 keeps them forever."
   type        = number
-  default     = null
+  default     = 0
 }
 
 variable "retention_schedule" {
@@ -40,7 +40,7 @@ locals {
   console_service = "${var.name_prefix}-policies"
   # The JWT audience of IAP on a Cloud Run service (set as IAP_AUDIENCE on the policies function).
   console_iap_audience = var.console_iap_enabled ? "/projects/${data.google_project.console[0].number}/locations/${var.region}/services/${local.console_service}" : null
-  console_retention    = var.console_iap_enabled && var.retention_days != null
+  console_retention    = var.console_iap_enabled && var.retention_days > 0
 }
 
 data "google_project" "console" {
@@ -80,7 +80,7 @@ resource "google_cloud_scheduler_job" "console_retention" {
   project     = var.project_id
   region      = var.region
   name        = "${var.name_prefix}-retention"
-  description = "Deletes conversations inactive for ${coalesce(var.retention_days, 0)} days."
+  description = "Deletes conversations inactive for ${var.retention_days} days."
   schedule    = var.retention_schedule
   time_zone   = "Europe/Berlin"
   depends_on  = [google_project_service.apis]

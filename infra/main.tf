@@ -47,7 +47,7 @@ locals {
       # with retention_days, the daily job (or an owner) deletes older conversations.
       env = merge(
         var.console_iap_enabled ? { IAP_AUDIENCE = local.console_iap_audience } : {},
-        var.retention_days != null ? { RETENTION_DAYS = tostring(var.retention_days) } : {},
+        var.retention_days > 0 ? { RETENTION_DAYS = tostring(var.retention_days) } : {},
       )
     }
   }

@@ -117,6 +117,11 @@ def test_every_variable_is_described_and_typed(tf: TerraformConfig) -> None:
         assert body.get("type"), f"variable {name} has no type"
 
 
+def test_every_variable_is_in_the_deploy_guide(tf: TerraformConfig) -> None:
+    guide = (REPO_ROOT / "infra" / "README.md").read_text()
+    assert [name for name in tf.variables if f"`{name}`" not in guide] == []
+
+
 def test_secret_names_are_what_the_code_reads(tf: TerraformConfig) -> None:
     per_function = {name: set(f["secrets"]) for name, f in function_locals(tf).items()}
     used = set().union(*per_function.values())

@@ -7,11 +7,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from common.config import REPO_ROOT
-from scripts.web_config import web_config
+from scripts.web_config import console_config, web_config
 
 OUTPUTS = {
     "chat_stream_url": {
@@ -80,3 +81,45 @@ def test_the_shops_brand_survives_a_deploy(tmp_path: Path) -> None:
 def test_a_misspelt_brand_key_is_an_error_not_a_silent_default() -> None:
     with pytest.raises(ValueError, match="colour"):
         web_config(OUTPUTS, {"colour": "#123456"})
+
+
+def _console(tmp_path: Path, outputs: dict[str, Any]) -> str:
+    """The console's config.js after the deploy's call, starting from the repository's."""
+    written = tmp_path / "outputs.json"
+    written.write_text(json.dumps(outputs))
+    console = tmp_path / "admin-config.js"
+    console.write_text((REPO_ROOT / "web/admin/config.js").read_text())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.web_config",
+            str(written),
+            str(tmp_path / "config.js"),
+            "--console",
+            str(console),
+        ],
+        check=True,
+        cwd=REPO_ROOT,
+    )
+    return console.read_text()
+
+
+def test_behind_iap_the_deployed_console_calls_the_policies_functions_own_url(tmp_path: Path) -> None:
+    """The site serves no /policies route: the console reaches the function at its URL, where
+    IAP signs staff in."""
+    audience = {"value": "/projects/1/locations/europe-west1/services/support-chat-policies"}
+    text = _console(tmp_path, {**OUTPUTS, "console_iap_audience": audience})
+    match = re.search(r"window\.CONSOLE_CONFIG = (\{.*\});\s*$", text, re.S)
+    assert match, text
+    assert json.loads(match.group(1)) == {
+        "policiesUrl": OUTPUTS["policies_url"]["value"],
+        "refreshSeconds": 5,
+    }
+    # The shoppers' config still never names it.
+    assert "policies" not in (tmp_path / "config.js").read_text().lower()
+
+
+def test_without_iap_the_console_config_is_left_as_it_is(tmp_path: Path) -> None:
+    assert console_config({**OUTPUTS, "console_iap_audience": {"value": None}}) is None
+    assert _console(tmp_path, OUTPUTS) == (REPO_ROOT / "web/admin/config.js").read_text()
