@@ -14,14 +14,11 @@ from common.chat.following import AnswerReader, StoredAnswer
 from common.chat.turns import TurnStarted
 from common.handoff import outbox
 from common.handoff.phrases import asks_for_a_person, held_notice, language_of, pending_notice
-from common.handoff.requests import HandoffSettings, open_handoff, support_hours_text
+from common.handoff.requests import HANDOFF_SOURCE, HandoffSettings, open_handoff, support_hours_text
 from common.knowledge.entries import Knowledge
 from common.models import Handoff, HandoffStatus, MessageStatus
 from common.schemas import HandoffBody
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
-
-# Stored with the acknowledgement, so it is told apart from the assistant's answers.
-HANDOFF_SOURCE = "handoff"
 
 
 @dataclass(frozen=True, kw_only=True)

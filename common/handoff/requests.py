@@ -12,7 +12,7 @@ from common.handoff.phrases import pending_notice
 from common.handoff.schedule import SupportSchedule
 from common.knowledge.entries import Knowledge
 from common.knowledge.language import Language
-from common.models import Handoff, HandoffStatus
+from common.models import Handoff, HandoffStatus, MessageStatus, Role, utcnow
 from common.responses import HandoffAccepted, StatusEventData
 from common.schemas import HandoffBody
 from common.tokens import TokenKeys
@@ -37,6 +37,10 @@ class Opened:
     status: HandoffStatus
     # False when the conversation was already waiting for (or with) a person.
     changed: bool
+
+
+# Stored with a handoff's notice, so it is told apart from the assistant's answers.
+HANDOFF_SOURCE = "handoff"
 
 
 def support_hours_text(knowledge: Knowledge, language: Language = "en") -> str:
@@ -102,18 +106,34 @@ def request_handoff(
     from common.handoff.phrases import language_of
 
     with uow() as tx:
-        keys.require(tx.conversations.get(body.conversation_id), conversation_token)
+        # Locked: the notice takes the conversation's next position.
+        conversation = keys.require(
+            tx.conversations.get(body.conversation_id, for_update=True), conversation_token
+        )
         question = tx.handoffs.last_question(body.conversation_id)
         language = language_of(question) if question else "en"
         opened = open_handoff(tx, body.conversation_id, request=body, language=language, settings=settings)
+        support_open = settings.schedule.is_open(dt.datetime.now(dt.UTC))
+        notice = pending_notice(
+            language, support_open=support_open, hours=support_hours_text(knowledge, language)
+        )
+        if opened.changed:
+            # Part of the conversation, as when the shopper asks for a person in the chat: the
+            # page shows it again after a reload, and the console in the transcript.
+            tx.conversations.add_message(
+                conversation,
+                role=Role.ASSISTANT,
+                content=notice,
+                status=MessageStatus.COMPLETE,
+                source=HANDOFF_SOURCE,
+                finish_reason="handoff",
+                completed_at=utcnow(),
+            )
     if opened.changed:
         settings.kick_outbox()
-    support_open = settings.schedule.is_open(dt.datetime.now(dt.UTC))
     return HandoffAccepted(
         conversation_id=body.conversation_id,
         status=opened.status.value,
         support_open=support_open,
-        message=pending_notice(
-            language, support_open=support_open, hours=support_hours_text(knowledge, language)
-        ),
+        message=notice,
     )

@@ -173,6 +173,12 @@ def test_asking_for_a_person_out_of_hours_says_when_the_team_is_back(page: Any, 
     assert handed.value.status == 202 and accepted["support_open"] is False
     expect(page.get_by_text(accepted["message"])).to_be_visible()  # the server's words, with the hours
 
+    page.reload()
+    page.wait_for_function("window.supportChat !== undefined")
+    page.evaluate("window.supportChat.ready")
+    expect(page.get_by_text(accepted["message"])).to_be_visible()  # still there, hours and all
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
+
 
 def test_a_person_asked_for_in_the_chat_out_of_hours_can_be_left_an_email(
     page: Any, site: str, env: Env

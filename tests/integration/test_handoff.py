@@ -63,7 +63,14 @@ def test_asking_for_a_person_makes_the_conversation_wait_and_asking_again_change
     assert env.query("SELECT kind, data->>'status' FROM conversation_events") == [
         ("status", "waiting_for_human")
     ]
-    assert _history(history, meta)["handoff_status"] == "waiting_for_human"
+    page = _history(history, meta)
+    assert page["handoff_status"] == "waiting_for_human"
+    # The notice is part of the conversation (once), as when asked for in the chat.
+    notices = [m for m in page["messages"] if m["source"] == "handoff"]
+    assert [(m["role"], m["content"], m["status"], m["finish_reason"]) for m in notices] == [
+        ("assistant", first.get_json()["message"], "complete", "handoff")
+    ]
+    assert page["messages"][-1] == notices[0]
     items = staff.get("/_inbox", headers=ADMIN).get_json()["items"]
     assert [(i["conversation_id"], i["last_question"], i["email"]) for i in items] == [
         (meta["conversation_id"], "My parcel arrived damaged", "ana@example.com")
