@@ -9,7 +9,8 @@ One run, a few minutes on 2 cores:
   processes of ``THREADS`` threads) against a throwaway Postgres database, with 1, 16, 32 and
   64 streams started together in rounds (the worst case), each a new conversation;
 - (c) added time to first token, (d) relay delay per chunk (client arrival minus the fake's
-  emission time), (e) database round trips per warm turn (SQLAlchemy events, in process),
+  emission time), (e) database round trips per warm turn (SQLAlchemy events, in process) and
+  the request thread's CPU to start a turn (``ChatService.send``, in process),
   (f) cold start to first byte, (g) peak memory and RSS growth per 100 open streams,
   (h) server CPU per turn and per chunk (answers of n and 3n chunks; the difference is the
   chunks' share);
@@ -670,38 +671,52 @@ def _counting(engine: Any, into: RoundTrips) -> Iterator[None]:
         event.remove(engine.pool, "checkout", on_checkout)
 
 
-def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]:
-    """Statements a warm instance runs for one turn: a new conversation, and a follow-up."""
+@contextlib.contextmanager
+def _in_process(database_url: str, fake_url: str) -> Iterator[Any]:
+    """``chat_stream``'s app in this process, its runtime on the throwaway database, quiet (the
+    app logs a JSON line per request to stdout: not among the bench's figures)."""
     import functions_framework
-    from flask.testing import FlaskClient
 
     from common import runtime
 
     os.environ.update(SERVER_ENV, DATABASE_URL=database_url, GEMINI_BASE_URL=fake_url)
     runtime.reset()
     app = functions_framework.create_app("chat_stream", str(REPO_ROOT / "functions/chat_stream/main.py"))
-    client: FlaskClient = app.test_client()
-    # The app logs a JSON line per request to stdout: not among the bench's figures.
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.WARNING)
-
-    def turn(body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
-        response = client.post("/", json=body, headers=headers or {})
-        text = response.get_data(as_text=True)
-        assert response.status_code == 200, text
-        assert "event: done" in text, text
-        until = time.monotonic() + 30
-        while runtime.relays().active() and time.monotonic() < until:
-            time.sleep(0.005)
-        meta = text.split("\n\n", 1)[0].split("data: ", 1)[1]
-        return dict(json.loads(meta))
-
-    warm = turn({"message": "warm-up"})  # engine, pool, Gemini client, first conversation
-    turn({"message": "warm-up"})
-    engine = runtime.engine()
-    counts: dict[str, RoundTrips] = {}
     try:
+        yield app
+    finally:
+        runtime.engine().dispose()
+        runtime.reset()
+        root.setLevel(level)
+
+
+def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]:
+    """Statements a warm instance runs for one turn: a new conversation, and a follow-up."""
+    from flask.testing import FlaskClient
+
+    from common import runtime
+
+    with _in_process(database_url, fake_url) as app:
+        client: FlaskClient = app.test_client()
+
+        def turn(body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
+            response = client.post("/", json=body, headers=headers or {})
+            text = response.get_data(as_text=True)
+            assert response.status_code == 200, text
+            assert "event: done" in text, text
+            until = time.monotonic() + 30
+            while runtime.relays().active() and time.monotonic() < until:
+                time.sleep(0.005)
+            meta = text.split("\n\n", 1)[0].split("data: ", 1)[1]
+            return dict(json.loads(meta))
+
+        warm = turn({"message": "warm-up"})  # engine, pool, Gemini client, first conversation
+        turn({"message": "warm-up"})
+        engine = runtime.engine()
+        counts: dict[str, RoundTrips] = {}
         for name, body, headers in (
             ("new_conversation", {"message": "a new question"}, None),
             (
@@ -713,11 +728,46 @@ def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]
             counts[name] = RoundTrips()
             with _counting(engine, counts[name]):
                 turn(body, headers)
-    finally:
-        engine.dispose()
-        runtime.reset()
-        root.setLevel(level)
     return counts
+
+
+def intake_cpu(database_url: str, fake_url: str, turns: int) -> dict[str, dict[str, float | None]]:
+    """CPU a request's own thread spends to start a turn, measured alone: ``ChatService.send``
+    up to the stream it returns (the turn's statement, the knowledge and the prompt, handing
+    the model call to the generation thread), without Flask and without the answer. New
+    conversations, and a follow-up in each; answers come at once (the fake without delays)."""
+    from common import runtime
+    from common.chat.turns import TurnRequest
+    from common.responses import MetaData
+
+    script_fake(fake_url, ["Delivery takes ", "2-4 working days."], ttft=0.0, gap=0.0)
+    spent: dict[str, list[float]] = {"new_conversation": [], "follow_up": []}
+    with _in_process(database_url, fake_url):
+        service = runtime.chat_service()
+
+        def send(request: TurnRequest, into: list[float] | None) -> MetaData:
+            started = time.thread_time()
+            stream = service.send(request)
+            if into is not None:
+                into.append(time.thread_time() - started)
+            items = list(stream)  # the answer to its end, not measured
+            assert isinstance(items[0], MetaData), items
+            return items[0]
+
+        for _ in range(3):
+            send(TurnRequest(message="warm-up"), None)
+        for n in range(turns):
+            meta = send(TurnRequest(message=f"How long does delivery take? ({n})"), spent["new_conversation"])
+            follow_up = TurnRequest(
+                message="And to Austria?",
+                conversation_id=meta.conversation_id,
+                conversation_token=meta.conversation_token,
+            )
+            send(follow_up, spent["follow_up"])
+    return {
+        name: {"p50_ms": ms(percentile(values, 50)), "p90_ms": ms(percentile(values, 90))}
+        for name, values in spent.items()
+    }
 
 
 # -- the run --------------------------------------------------------------------------------
@@ -760,6 +810,9 @@ def bench(options: Options) -> dict[str, Any]:
         script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
         trips = count_round_trips(database_url, fake_url)
         results["db_round_trips"] = {name: counted.as_json() for name, counted in trips.items()}
+        log(f"(e) request intake CPU, {options.single_samples * 5} turns of each kind (in process)")
+        results["intake_cpu"] = intake_cpu(database_url, fake_url, options.single_samples * 5)
+        script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
 
         if options.open_loop:
             results["open_loop"] = _open_loop(options, env, fake_url)
@@ -1134,6 +1187,10 @@ def _server_rows(rows: _Rows, results: dict[str, Any]) -> None:
             f"    warm turn, {turn}: checkpoint writer passes", counted["checkpoint_passes"], None, unit=""
         )
         rows.add(f"    warm turn, {turn}: wire round trips", counted["wire_round_trips"], None, unit="")
+    for name, cpu_ms in results["intake_cpu"].items():
+        turn = name.replace("_", " ")
+        rows.add(f"(e) request intake CPU (ChatService.send), {turn}: p50", cpu_ms["p50_ms"], None)
+        rows.add(f"    request intake CPU, {turn}: p90", cpu_ms["p90_ms"], None)
     cold = results["cold_start"]
     rows.add(
         "(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], TARGET_COLD_START

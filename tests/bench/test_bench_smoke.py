@@ -28,6 +28,8 @@ FIGURES = [
     "(d)  2 stream(s): relay delay per chunk p95",
     "(e) warm turn, new conversation: SQL statements",
     "(e) warm turn, follow up: SQL statements",
+    "(e) request intake CPU (ChatService.send), new conversation: p50",
+    "(e) request intake CPU (ChatService.send), follow up: p50",
     "(f) cold start: process start -> first byte",
     "(g) peak RSS, server worker",
     "(g) peak RSS, bench (ru_maxrss)",
@@ -70,3 +72,4 @@ def test_bench_prints_every_figure_of_issues_8_and_18(tmp_path: Path) -> None:
     for client in ("sdk", "ours"):
         assert [level["errors"] for level in results["bare_relay"][client]["levels"]] == [0, 0]
     assert all(row["value"] is not None for row in results["targets"])
+    assert all(cpu["p50_ms"] > 0 for cpu in results["intake_cpu"].values())
