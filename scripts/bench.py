@@ -731,15 +731,18 @@ def count_round_trips(database_url: str, fake_url: str) -> dict[str, RoundTrips]
     return counts
 
 
-def intake_cpu(database_url: str, fake_url: str, turns: int) -> dict[str, dict[str, float | None]]:
+def intake_cpu(options: Options, database_url: str, fake_url: str) -> dict[str, dict[str, float | None]]:
     """CPU a request's own thread spends to start a turn, measured alone: ``ChatService.send``
     up to the stream it returns (the turn's statement, the knowledge and the prompt, handing
     the model call to the generation thread), without Flask and without the answer. New
-    conversations, and a follow-up in each; answers come at once (the fake without delays)."""
+    conversations, and a follow-up in each; answers come at once (the fake without delays,
+    then back to the options' cadence)."""
     from common import runtime
     from common.chat.turns import TurnRequest
     from common.responses import MetaData
 
+    turns = options.single_samples * 5
+    log(f"(e) request intake CPU, {turns} turns of each kind (in process)")
     script_fake(fake_url, ["Delivery takes ", "2-4 working days."], ttft=0.0, gap=0.0)
     spent: dict[str, list[float]] = {"new_conversation": [], "follow_up": []}
     with _in_process(database_url, fake_url):
@@ -764,6 +767,7 @@ def intake_cpu(database_url: str, fake_url: str, turns: int) -> dict[str, dict[s
                 conversation_token=meta.conversation_token,
             )
             send(follow_up, spent["follow_up"])
+    script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
     return {
         name: {"p50_ms": ms(percentile(values, 50)), "p90_ms": ms(percentile(values, 90))}
         for name, values in spent.items()
@@ -810,9 +814,7 @@ def bench(options: Options) -> dict[str, Any]:
         script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
         trips = count_round_trips(database_url, fake_url)
         results["db_round_trips"] = {name: counted.as_json() for name, counted in trips.items()}
-        log(f"(e) request intake CPU, {options.single_samples * 5} turns of each kind (in process)")
-        results["intake_cpu"] = intake_cpu(database_url, fake_url, options.single_samples * 5)
-        script_fake(fake_url, options.chunk_texts, ttft=options.ttft, gap=options.gap)
+        results["intake_cpu"] = intake_cpu(options, database_url, fake_url)
 
         if options.open_loop:
             results["open_loop"] = _open_loop(options, env, fake_url)
