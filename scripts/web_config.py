@@ -51,7 +51,7 @@ def console_config(outputs: dict[str, Any]) -> str | None:
     url = _value(outputs, "policies_url")
     if url is None:
         raise ValueError("terraform outputs lack policies_url")
-    config = {"policiesUrl": url, "refreshSeconds": 5}
+    config = {"policiesUrl": url}  # the refresh keeps the console's own default
     return (
         "// Written by CI from the Terraform outputs (scripts/web_config.py); do not edit.\n"
         "// The policies function behind Cloud IAP, at its own URL (README, Signing in in production).\n"

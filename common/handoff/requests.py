@@ -48,12 +48,12 @@ def support_hours_text(knowledge: Knowledge, language: Language = "en") -> str:
     introduced as the shop's words when the shopper writes in ``language`` and the shop in
     another (as the knowledge base's answers are)."""
     from common.knowledge.phrases import written_in
-    from common.knowledge.retrieval import knowledge_index
+    from common.knowledge.retrieval import shop_language
 
     entry = next((e for e in knowledge.entries if e.key == SUPPORT_HOURS_KEY), None)
     if entry is None:
         return ""
-    shop = knowledge_index(knowledge).language
+    shop = shop_language(knowledge)  # not the whole retrieval index: no BM25 for a notice
     return entry.content if language == shop else f"{written_in(language, shop)} {entry.content}"
 
 

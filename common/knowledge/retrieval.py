@@ -73,8 +73,7 @@ class KnowledgeIndex:
 
         self.knowledge = knowledge
         self._entries = knowledge.entries
-        sample = " ".join(e.content for e in self._entries)[:_LANGUAGE_SAMPLE_CHARS]
-        self.language: Language = detect_language(sample)
+        self.language: Language = shop_language(knowledge)
         self.vocabulary = vocabulary_of(f"{e.title} {e.content}" for e in self._entries)
         lang = [self.language]
         corpus = [terms(e.title, lang) * _TITLE_WEIGHT + terms(e.content, lang) for e in self._entries]
@@ -210,6 +209,11 @@ def _idf(docs: list[list[str]]) -> dict[str, float]:
         for term in set(doc):
             counts[term] = counts.get(term, 0) + 1
     return {t: math.log((len(docs) + 1) / (c + 0.5)) + 1 for t, c in counts.items()}
+
+
+def shop_language(knowledge: Knowledge) -> Language:
+    """The language the shop writes its knowledge in, told from the start of its text."""
+    return detect_language(" ".join(e.content for e in knowledge.entries)[:_LANGUAGE_SAMPLE_CHARS])
 
 
 @functools.lru_cache(maxsize=4)

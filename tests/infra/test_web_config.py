@@ -112,10 +112,7 @@ def test_behind_iap_the_deployed_console_calls_the_policies_functions_own_url(tm
     text = _console(tmp_path, {**OUTPUTS, "console_iap_audience": audience})
     match = re.search(r"window\.CONSOLE_CONFIG = (\{.*\});\s*$", text, re.S)
     assert match, text
-    assert json.loads(match.group(1)) == {
-        "policiesUrl": OUTPUTS["policies_url"]["value"],
-        "refreshSeconds": 5,
-    }
+    assert json.loads(match.group(1)) == {"policiesUrl": OUTPUTS["policies_url"]["value"]}
     # The shoppers' config still never names it.
     assert "policies" not in (tmp_path / "config.js").read_text().lower()
 
