@@ -423,8 +423,9 @@
         emailLeft = !!email;
         setWaiting(true);
         if (onlyEmail) view.notice("Thanks. Our team will also reply to " + email + ".");
-        // The server's words: when the team is away, they say when it is back.
-        else view.notice(result.body.message || "You asked for a person. Someone from our team will reply here" + (email ? " or by email." : "."));
+        // The server's words (when the team is away, they say when it is back), shown as the
+        // conversation keeps them: a reload shows the same message in the same place.
+        else if (result.body.message) view.append(view.row("assistant", { text: result.body.message, markdown: true }));
         view.input.focus();
         follow();
       });

@@ -482,17 +482,24 @@ def test_feedback_and_a_person_work_against_the_contract(page: Any, site: str, e
     env.fake.script(Behavior(chunks=["Returns take 5 days."]))
     posted: dict[str, list[Any]] = {"feedback": [], "handoff": []}
 
-    def record(name: str, status: int) -> Any:
+    def record(name: str, status: int, answer: dict[str, Any] | None = None) -> Any:
         def handler(route: Any) -> None:
-            posted[name].append(
-                (route.request.headers.get("x-conversation-token"), route.request.post_data_json)
-            )
-            route.fulfill(status=status, body="")
+            body = route.request.post_data_json
+            posted[name].append((route.request.headers.get("x-conversation-token"), body))
+            if answer is None:
+                route.fulfill(status=status, body="")
+            else:
+                route.fulfill(status=status, json={"conversation_id": body["conversation_id"], **answer})
 
         return handler
 
     page.route("**/history/feedback", record("feedback", 204))
-    page.route("**/history/handoff", record("handoff", 202))
+    accepted = {
+        "status": "waiting_for_human",
+        "support_open": True,
+        "message": "Someone will reply here soon.",
+    }
+    page.route("**/history/handoff", record("handoff", 202, accepted))
     open_chat(page, site)
     ask(page, "How long do refunds take?")
     expect(page.locator(ANSWERS).last).to_have_text("Returns take 5 days.")
@@ -542,6 +549,8 @@ def test_feedback_and_a_person_work_against_the_contract(page: Any, site: str, e
     page.get_by_role("button", name="Ask for a person").click()
     expect(page.get_by_text("Waiting for a person")).to_be_visible()
     assert posted["handoff"][-1][1] == {"conversation_id": str(conversation), "email": "ana@example.com"}
+    # The server's notice, shown as the reply the conversation stores it as.
+    expect(page.locator(ANSWERS).last).to_have_text("Someone will reply here soon.")
     staff = page.locator(".sc-msg--agent")
     expect(staff.locator(".sc-bubble")).to_have_text("Hi, Sam here. Your refund is on its way.")
     expect(staff.locator(".sc-msg-name")).to_have_text("Sam")

@@ -171,12 +171,15 @@ def test_asking_for_a_person_out_of_hours_says_when_the_team_is_back(page: Any, 
         page.get_by_role("button", name="Ask for a person").click()
     accepted = handed.value.json()
     assert handed.value.status == 202 and accepted["support_open"] is False
-    expect(page.get_by_text(accepted["message"])).to_be_visible()  # the server's words, with the hours
+    # The server's words, with the hours, shown as the conversation keeps them: a reply.
+    notice = page.locator(".sc-msg--assistant").filter(has_text=accepted["message"])
+    expect(notice).to_have_count(1)
+    expect(notice.get_by_role("button", name="Helpful", exact=True)).to_have_count(0)  # not rated
 
     page.reload()
     page.wait_for_function("window.supportChat !== undefined")
     page.evaluate("window.supportChat.ready")
-    expect(page.get_by_text(accepted["message"])).to_be_visible()  # still there, hours and all
+    expect(notice).to_have_count(1)  # still there, in the same form, hours and all
     expect(page.get_by_text("Waiting for a person")).to_be_visible()
 
 
