@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
 from tests.support import Env
 
@@ -97,6 +98,34 @@ def test_staff_sign_in_and_see_live_charts_drawn_with_data(page: Any, site: str,
     assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('console')).length") == 0
     expect(page.locator("#totals")).to_contain_text("Questions")
     screenshot(page, "console-dashboard")
+
+
+def test_one_answered_question_shows_on_the_latency_chart_not_only_in_the_totals(
+    page: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN=TOKEN, RATE_LIMIT_PER_CLIENT="")
+    env.fake.script(Behavior(chunks=["Delivery takes 2-3 working days."]))
+    chat(page, site, "How long does delivery take?")  # the model's one answer: one busy bucket
+
+    sign_in(page, site)
+    page.wait_for_function(
+        "(c => c && c.data.datasets[1].data.some(v => v !== null))(window.consoleCharts['chart-latency'])"
+    )
+    painted = page.evaluate(
+        """() => {
+          const chart = window.consoleCharts['chart-latency'];
+          const area = chart.chartArea, ratio = chart.currentDevicePixelRatio;
+          const pixels = chart.ctx.getImageData(area.left * ratio, area.top * ratio,
+            (area.right - area.left) * ratio, (area.bottom - area.top) * ratio).data;
+          let coloured = 0;  // the series' teal or amber, not the grey grid
+          for (let i = 0; i < pixels.length; i += 4) {
+            const [r, g, b, a] = pixels.slice(i, i + 4);
+            if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 80) coloured++;
+          }
+          return coloured;
+        }"""
+    )
+    assert painted > 10, painted  # drawn in the plot, not a blank chart beside the total
 
 
 def test_a_wrong_token_is_refused_on_the_sign_in_page(page: Any, site: str, console_env: Env) -> None:

@@ -8,8 +8,16 @@ let timer = null;
 
 const COLORS = { blue: "#2563eb", teal: "#0d9488", amber: "#d97706", red: "#dc2626", slate: "#64748b", green: "#16a34a" };
 
+// A value between two empty buckets (a quiet shop's one busy five minutes) has no line to be
+// part of: it is drawn as a point, or the chart would look empty beside a total that is not.
+function lonePoint(ctx) {
+  const data = ctx.dataset.data;
+  const at = ctx.dataIndex;
+  return data[at] != null && data[at - 1] == null && data[at + 1] == null ? 3 : 0;
+}
+
 function line(label, color, extra = {}) {
-  return { label, data: [], borderColor: color, backgroundColor: color + "33", tension: 0.3, pointRadius: 0, borderWidth: 2, ...extra };
+  return { label, data: [], borderColor: color, backgroundColor: color + "33", tension: 0.3, pointRadius: lonePoint, pointBackgroundColor: color, borderWidth: 2, ...extra };
 }
 
 function makeChart(id, type, datasets, options = {}) {
@@ -35,7 +43,7 @@ function build() {
   makeChart("chart-errors", "line", [line("errors %", COLORS.red), line("fallbacks %", COLORS.amber)]);
   makeChart("chart-cost", "bar", [
     { label: "tokens (in + out)", data: [], backgroundColor: COLORS.blue + "aa", yAxisID: "y" },
-    { label: "cost USD", data: [], type: "line", borderColor: COLORS.green, pointRadius: 0, yAxisID: "cost" },
+    { label: "cost USD", data: [], type: "line", borderColor: COLORS.green, pointRadius: lonePoint, yAxisID: "cost" },
   ], {
     scales: { x: { ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true }, cost: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } } },
   });
