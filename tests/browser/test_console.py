@@ -471,3 +471,23 @@ def test_the_staff_list_keeps_roles_and_actions_on_one_line_at_1280px(
         for part in (rows.nth(n).locator(".badge"), rows.nth(n).get_by_role("button", name="Revoke")):
             assert part.evaluate(in_lines) < 2.5, part
     screenshot(page, "console-staff")
+
+
+def test_a_new_entry_with_a_key_in_use_says_the_key_is_taken_and_overwrites_nothing(
+    page: Any, site: str, console_env: Env
+) -> None:
+    before = console_env.query("SELECT title, content FROM knowledge_entries WHERE key = 'returns'")
+    form, key = new_entry(page, site)
+    form.get_by_label("Title").fill("Our returns")
+    key.fill("returns")  # the seeded policy's key
+    form.locator("textarea[name=content]").fill("Returns within 7 days.")
+    form.get_by_role("button", name="Create").click()
+
+    alert = page.locator("#conflict [role=alert]")
+    expect(alert).to_contain_text("An entry with the key “returns” already exists")
+    expect(alert).not_to_contain_text("Someone else changed")  # nobody did: the key was in use
+    after = console_env.query("SELECT title, content FROM knowledge_entries WHERE key = 'returns'")
+    assert after == before
+
+    alert.get_by_role("button", name="Open the existing entry").click()
+    expect(page.locator("#entry-form input[name=title]")).to_have_value(before[0][0])

@@ -140,17 +140,19 @@ async function showConflict(mine, isNew) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
   }
   const box = $("#conflict");
+  // A new entry whose key is taken: nobody changed anything, the key is simply in use.
+  const taken = isNew && theirs;
   clear(box, h("div", { class: "conflict", role: "alert" },
-    h("h4", {}, "Someone else changed this entry while you were editing"),
-    h("p", { class: "small" }, isNew ? "An entry with this key was created meanwhile." : "Nothing was overwritten. Compare and choose:"),
+    h("h4", {}, taken ? `An entry with the key “${mine.key}” already exists` : "Someone else changed this entry while you were editing"),
+    h("p", { class: "small" }, taken ? "Nothing was overwritten. Choose another key, open that entry to edit it, or replace it with yours:" : "Nothing was overwritten. Compare and choose:"),
     h("div", { class: "grid-2" },
       h("div", { class: "version mine" }, h("h5", {}, "Your draft"), h("strong", {}, mine.title), h("p", {}, mine.content)),
-      h("div", { class: "version theirs" }, h("h5", {}, theirs ? `Saved now (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
+      h("div", { class: "version theirs" }, h("h5", {}, theirs ? `${taken ? "The existing entry" : "Saved now"} (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
         theirs ? h("strong", {}, theirs.title) : null, theirs ? h("p", {}, theirs.content) : null)),
     theirs ? h("div", { class: "small" }, h("strong", {}, "What differs (yours → theirs): "), renderDiff(mine.content, theirs.content)) : null,
     h("div", { class: "actions" },
-      h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : openNewEntry(mine)) }, "Discard mine, load theirs"),
-      h("button", { type: "button", class: "primary", onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, "Save mine over theirs"))));
+      h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : openNewEntry(mine)) }, taken ? "Open the existing entry" : "Discard mine, load theirs"),
+      h("button", { type: "button", class: "primary", onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, taken ? "Replace it with mine" : "Save mine over theirs"))));
 }
 
 async function showHistory(key) {
