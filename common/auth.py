@@ -27,6 +27,8 @@ IAP_HEADER = "X-Goog-IAP-JWT-Assertion"
 # The shortest time between two reads of IAP's key page.
 REFETCH_SECONDS = 10.0
 TOKEN_PREFIX = "stf_"  # noqa: S105 (a label, not a secret)
+# What shoppers read as the author of a reply written with the bootstrap ADMIN_TOKEN.
+TEAM_SIGNATURE = "Support team"
 log = logging.getLogger(__name__)
 
 _RANK = {StaffRole.VIEWER: 0, StaffRole.EDITOR: 1, StaffRole.OWNER: 2}
@@ -41,6 +43,12 @@ class Principal:
     via: str  # admin_token, token or iap
     email: str | None = None
     staff_id: uuid.UUID | None = None  # None: the bootstrap ADMIN_TOKEN (no staff row)
+
+    @property
+    def shown_as(self) -> str:
+        """The name a shopper reads on this principal's replies: a member's own. The bootstrap
+        ADMIN_TOKEN is nobody in particular, so its replies are signed by the team."""
+        return self.name if self.staff_id is not None else TEAM_SIGNATURE
 
     def require(self, role: StaffRole) -> None:
         """Raise ``Forbidden`` unless this principal's role includes ``role``."""

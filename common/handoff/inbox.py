@@ -69,7 +69,7 @@ def reply(
             role=Role.AGENT,
             content=content,
             status=MessageStatus.COMPLETE,
-            author=who.name[:100],
+            author=who.shown_as[:100],
             created_at=now,
             completed_at=now,
         )
@@ -124,7 +124,7 @@ def _claim(tx: UnitOfWork, handoff: Handoff, who: Principal, at: dt.datetime) ->
     handoff.status = HandoffStatus.WITH_HUMAN
     handoff.claimed_by, handoff.claimed_at = who.name, at
     handoff.claimed_by_staff_id = who.staff_id
-    event = StatusEventData(status="with_human", author=who.name[:100])
+    event = StatusEventData(status="with_human", author=who.shown_as[:100])
     tx.handoffs.add_event(handoff.conversation_id, "status", event.model_dump())
 
 

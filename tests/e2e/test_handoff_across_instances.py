@@ -131,7 +131,7 @@ def test_a_staff_reply_on_one_instance_reaches_the_stream_on_another_within_a_se
             arrived, _id, message = _next_message(received)
             assert (message["role"], message["author"], message["content"]) == (
                 "agent",
-                "admin",
+                "Support team",
                 f"Reply {n}",
             )
             latencies.append(arrived - sent)

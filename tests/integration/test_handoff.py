@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from common.auth import TEAM_SIGNATURE
 from common.console.staff import BOOTSTRAP_OWNER
 from tests.conftest import make_client
 from tests.integration.test_staff_access import ADMIN, add_member, bearer
@@ -199,7 +200,7 @@ def test_while_a_person_has_it_the_assistant_stays_quiet_until_handed_back(
     assert again.text != held.text
     page = _history(history, meta)
     agent = [m for m in page["messages"] if m["role"] == "agent"]
-    assert [(m["content"], m["author"]) for m in agent] == [("Hi, Sam here.", BOOTSTRAP_OWNER)]
+    assert [(m["content"], m["author"]) for m in agent] == [("Hi, Sam here.", TEAM_SIGNATURE)]
     assert page["handoff_status"] == "assistant"
     # The page follows /history/events on from what it shows, the hand-back included.
     newest = env.query("SELECT id, data->>'status' FROM conversation_events ORDER BY id DESC LIMIT 1")
