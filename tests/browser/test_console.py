@@ -491,3 +491,22 @@ def test_a_new_entry_with_a_key_in_use_says_the_key_is_taken_and_overwrites_noth
 
     alert.get_by_role("button", name="Open the existing entry").click()
     expect(page.locator("#entry-form input[name=title]")).to_have_value(before[0][0])
+
+
+def test_handing_back_a_conversation_whose_last_message_was_answered_asks_nothing(
+    page: Any, site: str, console_env: Env
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    chat(page, site, "I would like to talk to a person please")
+    sign_in(page, site, "inbox")
+    page.locator("#inbox-list .row").first.click()
+    page.get_by_label("Reply to the shopper").fill("Hi, Sam here. How can I help?")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#inbox-transcript .msg.agent")).to_contain_text("How can I help?")
+
+    page.get_by_role("button", name="Hand back to the assistant").click()
+    expect(page.locator("#inbox-transcript")).to_contain_text("Handed back to the assistant")
+    assert dialogs == []  # the shopper's message had its reply: nothing to warn about
+    status = console_env.query("SELECT status FROM handoffs")
+    assert status == [("assistant",)]

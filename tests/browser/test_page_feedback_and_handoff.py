@@ -150,7 +150,17 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
         # A person is here: nobody needs to be asked for.
         expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()
 
-        # Handed back, the shopper is told, and may ask for a person again.
+        # The shopper's last message has no reply: handing back asks first, and a No keeps it.
+        with staff.expect_event("dialog") as asked:
+            staff.get_by_role("button", name="Hand back to the assistant").click()
+        question = asked.value.message
+        asked.value.dismiss()
+        assert "“Thanks, it was due yesterday”" in question and "will not answer it" in question
+        expect(staff.locator("#inbox-transcript")).to_contain_text("claimed by admin")
+        expect(page.get_by_text("A person from our team is here")).to_be_visible()
+
+        # Handed back (yes, anyway), the shopper is told, and may ask for a person again.
+        staff.once("dialog", lambda dialog: dialog.accept())
         staff.get_by_role("button", name="Hand back to the assistant").click()
         expect(page.get_by_text("handed this conversation back to the assistant")).to_be_visible()
         expect(page.get_by_text("A person from our team is here")).to_be_hidden()

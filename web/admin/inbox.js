@@ -64,6 +64,7 @@ function actions(item) {
     }
   };
   const close = (action, done) => async () => {
+    if (action === "hand-back" && !(await handBackAnyway(item))) return;
     if (await act(item, action)) {
       toast(done);
       selected = null;
@@ -79,6 +80,28 @@ function actions(item) {
       h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant"),
     ],
   };
+}
+
+// What the shopper wrote to a person and nobody has answered yet: the newest shopper message
+// with no staff reply or answer after it (a handoff notice is no answer), or null.
+function unanswered(t) {
+  const at = t.messages.map((m) => m.role).lastIndexOf("user");
+  const answered = t.messages.slice(at + 1).some((m) => m.role === "agent" || (m.role === "assistant" && m.content && m.source !== "handoff"));
+  return at < 0 || answered ? null : t.messages[at].content;
+}
+
+// The assistant answers the shopper's next message, not one already sent: a hand-back would
+// leave that one unanswered, so the person is asked first.
+async function handBackAnyway(item) {
+  let question = null;
+  try {
+    question = unanswered(await get(`/_conversations/${item.conversation_id}`));
+  } catch (error) {
+    toast(error.message, "error");
+    return false;
+  }
+  const quoted = question && question.length > 300 ? `${question.slice(0, 300)}…` : question;
+  return question === null || window.confirm(`The shopper's last message has no reply yet:\n\n“${quoted}”\n\nThe assistant will not answer it on its own. Hand back anyway?`);
 }
 
 function scrollToEnd() {
