@@ -249,8 +249,7 @@
       });
     }
 
-    /** Resolves {status, body}: 202 with the server's notice (in the shopper's language, with
-     * the support hours when the team is away), an error body, or status 0 when unreachable. */
+    /** Resolves {status, body}: 202 with the server's notice, an error body, or status 0. */
     function handoff(conversation, email) {
       return postFor(conversation, "handoff", email ? { email: email } : {});
     }

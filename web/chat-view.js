@@ -118,9 +118,9 @@
     p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), p.personLabel]);
     p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
     p.hint = el("p", { className: "sc-hint", id: hintId, text: "Shift+Enter for a new line" });
-    var footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);
+    p.footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);
     p.container = el("section", { className: "sc-chat sc-chat--" + cfg.variant, "aria-labelledby": titleId }, [
-      header, p.listPanel, p.messages, p.status, p.handoffForm, p.form, footer,
+      header, p.listPanel, p.messages, p.status, p.handoffForm, p.form, p.footer,
     ]);
     return p;
   }
@@ -363,8 +363,8 @@
 
     function toggleConversations(open) {
       parts.listPanel.hidden = !open;
-      parts.messages.hidden = open;
-      parts.form.hidden = open;
+      parts.messages.hidden = parts.form.hidden = parts.footer.hidden = open;
+      parts.handoffForm.hidden = true;
       parts.listButton.setAttribute("aria-expanded", String(open));
     }
 
@@ -418,7 +418,6 @@
       append: append,
       scrollToBottom: scrollToBottom,
       row: function (kind, m) { return messageRow(cfg, kind, m); },
-      bubbleOf: bubbleOf,
       renderAnswer: renderAnswer,
       scheduleRender: scheduleRender,
       flushRender: flushRender,

@@ -423,8 +423,7 @@
         emailLeft = !!email;
         setWaiting(true);
         if (onlyEmail) view.notice("Thanks. Our team will also reply to " + email + ".");
-        // The server's words (when the team is away, they say when it is back), shown as the
-        // conversation keeps them: a reload shows the same message in the same place.
+        // The server's words (with the hours when the team is away), as a reload shows them.
         else if (result.body.message) view.append(view.row("assistant", { text: result.body.message, markdown: true }));
         view.input.focus();
         follow();
@@ -624,11 +623,17 @@
     });
     view.newButton.addEventListener("click", newConversation);
     view.startButton.addEventListener("click", newConversation);
-    view.listButton.addEventListener("click", function () {
-      var open = view.listPanel.hidden;
+    function showList(open) {
       if (open) view.showConversations(store.list(), conversation && conversation.id, openConversation);
       view.toggleConversations(open);
       (open ? view.startButton : view.input).focus();
+    }
+    view.listButton.addEventListener("click", function () { showList(view.listPanel.hidden); });
+    view.container.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !view.listPanel.hidden) {
+        event.stopPropagation(); // the list closes, not the widget
+        showList(false);
+      }
     });
     if (view.closeButton && cfg.onClose) view.closeButton.addEventListener("click", cfg.onClose);
 

@@ -475,6 +475,33 @@ def test_switching_between_conversations_on_this_device(page: Any, site: str, en
     assert len(local_state(page)["conversations"]) == 2  # nothing was deleted
 
 
+def test_escape_closes_the_conversation_list_and_only_then_the_widget(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Tents ship in 2 days."]))
+    open_chat(page, site)
+    ask(page, "When does my tent ship?")
+    expect(page.locator(ANSWERS).last).to_have_text("Tents ship in 2 days.")
+    page.get_by_role("button", name="Your conversations").click()
+    expect(page.locator(".sc-list")).to_be_visible()
+    # The list stands alone: no composer, and none of the composer's hint or person link under it.
+    expect(page.get_by_text("Shift+Enter for a new line")).to_be_hidden()
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(page.locator(".sc-list")).to_be_hidden()
+    expect(page.get_by_label("Your message")).to_be_focused()
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+
+    page.goto(site + "/widget-demo.html")
+    page.get_by_role("button", name="Chat with us").click()
+    dialog = page.get_by_role("dialog", name="Acme support")
+    dialog.get_by_role("button", name="Your conversations").click()
+    expect(dialog.locator(".sc-list")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog.locator(".sc-list")).to_be_hidden()
+    expect(dialog).to_be_visible()  # the list closed, not the widget
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+
 # ---------------------------------------------------------------- feedback and a person (contract played by routes)
 
 
