@@ -120,10 +120,21 @@ def describe_validation_error(exc: ValidationError) -> str:
     where = ".".join(str(part) for part in first["loc"]) or "body"
     if first["type"] == "string_pattern_mismatch" and where in _PATTERN_WORDS:
         return f"{where}: {_PATTERN_WORDS[where]}"  # not the regular expression it failed
-    return f"{where}: {first['msg']}"
+    return f"{where}: {_plain_words(first['type'], first.get('ctx') or {}) or first['msg']}"
 
 
 _PATTERN_WORDS = {"email": "must be an email address, such as name@example.com"}
+
+
+def _plain_words(kind: str, ctx: dict[str, Any]) -> str | None:
+    """The common mistakes in the words a member of staff or a shopper reads (the console shows
+    them as they are), rather than pydantic's ("String should have at least 1 character")."""
+    if kind == "string_too_short":
+        least = ctx.get("min_length", 1)
+        return "must not be empty" if least == 1 else f"must be at least {least} characters"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    return {"missing": "is required", "extra_forbidden": "is not a field this request takes"}.get(kind)
 
 
 def client_address(request: flask.Request, trusted_proxy_count: int) -> str:

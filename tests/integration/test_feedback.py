@@ -95,7 +95,7 @@ def test_a_malformed_conversation_id_in_feedback_is_400_invalid_conversation_id(
 
 @pytest.mark.parametrize(
     ("length", "status", "error"),
-    [(500, 204, None), (501, 400, "comment: String should have at most 500 characters")],
+    [(500, 204, None), (501, 400, "comment: must be at most 500 characters")],
 )
 def test_a_comment_may_have_500_characters(
     env: Env, chat: FlaskClient, history: FlaskClient, length: int, status: int, error: str | None

@@ -126,6 +126,24 @@ def test_invalid_edits_are_400_and_change_nothing(
     assert _version(env) == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"title": "   ", "content": "C"}, "title: must not be empty"),
+        ({"title": "T", "content": "C" * 5001}, "content: must be at most 5000 characters"),
+        ({"content": "C"}, "title: is required"),
+        ({"title": "T", "content": "C", "colour": "red"}, "colour: is not a field this request takes"),
+    ],
+)
+def test_an_invalid_edit_is_told_in_plain_words(
+    env: Env, admin: FlaskClient, body: dict[str, object], message: str
+) -> None:
+    response = admin.put("/ok", headers=ADMIN, json=body)
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == message  # the console shows it as it is
+
+
 def test_put_without_a_key_is_refused(env: Env, admin: FlaskClient) -> None:
     response = admin.put("/", headers=ADMIN, json={"title": "T", "content": "C"})
 
