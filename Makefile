@@ -43,7 +43,7 @@ fuzz: $(BIN)/.installed
 
 ## A local fake Gemini server on :8181 (point GEMINI_BASE_URL at it, any GEMINI_API_KEY)
 fake-gemini: $(BIN)/.installed
-	$(BIN)/python -m scripts.fake_gemini --port $(FAKE_GEMINI_PORT)
+	$(BIN)/python -m scripts.fake_gemini --port $(FAKE_GEMINI_PORT) $(if $(FAKE_GEMINI_GAP),--gap $(FAKE_GEMINI_GAP))
 
 ## Build one deployable zip per function in dist/ (main.py, common/, requirements.txt)
 package: $(BIN)/.installed
