@@ -159,6 +159,8 @@ def test_an_edited_policy_reaches_the_chat_and_an_old_revision_can_be_restored(
     revisions = page.locator("#history .revision")
     expect(revisions).to_have_count(2)
     expect(revisions.first.locator("ins", has_text="100")).to_have_count(1)
+    expect(revisions.first).to_contain_text("changed by admin")
+    expect(revisions.nth(1)).to_contain_text("the text it started with")  # the seeded text: nobody's edit
     screenshot(page, "console-history")
     revisions.nth(1).get_by_role("button", name="Restore").click()
 

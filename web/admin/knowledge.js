@@ -155,6 +155,10 @@ async function showConflict(mine, isNew) {
       h("button", { type: "button", class: "primary", onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, taken ? "Replace it with mine" : "Save mine over theirs"))));
 }
 
+// The seeded text, or an entry from before edits were recorded, was changed by nobody.
+const BEFORE_REVISIONS = "(before revisions)";
+const byWhom = (r) => (r.changed_by === BEFORE_REVISIONS ? "the text it started with" : `${r.deleted ? "deleted" : "changed"} by ${r.changed_by}`);
+
 async function showHistory(key) {
   const { revisions } = await get(`/${key}/revisions`);
   const box = $("#history");
@@ -162,7 +166,7 @@ async function showHistory(key) {
     const before = revisions[index + 1];
     return h("li", { class: "revision", dataset: { revision: r.revision } },
       h("div", { class: "toolbar" }, h("strong", {}, `Revision ${r.revision}`),
-        h("span", { class: "muted small" }, `${r.deleted ? "deleted" : "changed"} by ${r.changed_by} · ${when(r.changed_at)}`),
+        h("span", { class: "muted small" }, `${byWhom(r)} · ${when(r.changed_at)}`),
         index > 0 && !r.deleted ? h("button", { class: "small-button", disabled: !canEdit, onclick: () => restore(key, r.revision) }, "Restore") : null),
       r.deleted ? h("p", { class: "muted" }, "The entry was deleted.") : h("div", {},
         before && before.title !== r.title ? h("p", { class: "small" }, "Title: ", renderDiff(before.title, r.title)) : h("p", { class: "small" }, h("strong", {}, r.title)),
