@@ -39,8 +39,9 @@ def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
     """Lock ``key`` for this transaction and return its newest revision number (0: none).
 
     ``If-Match`` that names another revision (or ``*`` for a missing entry) raises 412
-    ``edit_conflict``, so a second editor never overwrites the first one silently. An entry
-    that predates revisions first gets its existing text as revision 1, so a restore can
+    ``edit_conflict``, so a second editor never overwrites the first one silently. ``"0"``
+    names no entry: one never created, or one deleted (a create overwrites no one's text). An
+    entry that predates revisions first gets its existing text as revision 1, so a restore can
     always go back to it.
     """
     tx.revisions.lock(key)
@@ -52,7 +53,8 @@ def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
         wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
         if "*" in wanted and existing is None:
             raise PreconditionFailed(f"{key!r} does not exist (If-Match: * asks for an existing entry)")
-        if "*" not in wanted and etag(current) not in wanted:
+        absent = existing is None and etag(0) in wanted
+        if "*" not in wanted and etag(current) not in wanted and not absent:
             raise PreconditionFailed(
                 f"{key!r} was changed by someone else (it is at revision {current} now); "
                 "reload it and apply your change again"

@@ -96,6 +96,19 @@ def test_if_match_star_means_the_entry_must_exist(admin: FlaskClient) -> None:
     assert put(admin, "gift-cards", "Valid 5 years.", etag="*")[0] == 200
 
 
+def test_if_match_zero_creates_an_entry_under_a_deleted_key(admin: FlaskClient) -> None:
+    """"0" names no entry: the key was never used, or its entry was deleted; a create with it
+    overwrites nobody's text (the console creates with it)."""
+    assert put(admin, "gift-cards", "Valid 3 years.", etag='"0"')[0] == 201
+    assert admin.delete("/gift-cards", headers={**ADMIN, "If-Match": '"1"'}).status_code == 200
+
+    status, etag = put(admin, "gift-cards", "Valid 5 years.", etag='"0"')
+
+    assert (status, etag) == (201, '"3"')
+    assert admin.get("/gift-cards", headers=ADMIN).get_json()["content"] == "Valid 5 years."
+    assert put(admin, "gift-cards", "Valid 7 years.", etag='"0"')[0] == 412  # it exists again
+
+
 def test_if_match_may_list_several_tags(admin: FlaskClient) -> None:
     """RFC 9110: the write goes ahead if any of them is current."""
     assert put(admin, "returns", "Returns within 60 days.", etag='"7", "1"')[0] == 200
