@@ -134,7 +134,13 @@ def _plain_words(kind: str, ctx: dict[str, Any]) -> str | None:
         return "must not be empty" if least == 1 else f"must be at least {least} characters"
     if kind == "string_too_long":
         return f"must be at most {ctx.get('max_length')} characters"
-    return {"missing": "is required", "extra_forbidden": "is not a field this request takes"}.get(kind)
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])  # our validators' own words, without "Value error, "
+    return {
+        "missing": "is required",
+        "extra_forbidden": "is not a field this request takes",
+        "string_type": "must be a string",
+    }.get(kind)
 
 
 def client_address(request: flask.Request, trusted_proxy_count: int) -> str:

@@ -230,6 +230,21 @@ def test_bad_input_gets_a_json_error_and_writes_nothing(
     assert env.fake.requests == []
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"message": "hi", "conversation_id": "nope"}, "conversation_id: must be a UUID such as "),
+        ({"message": "hello\x00there"}, "message: must not contain NUL characters"),
+        ({"message": 42}, "message: must be a string"),
+        ({}, "message: is required"),
+    ],
+)
+def test_bad_input_is_told_in_plain_words(chat: FlaskClient, body: dict[str, object], message: str) -> None:
+    error = chat.post("/", json=body).get_json()["error"]
+
+    assert error["message"].startswith(message), error  # not pydantic's "Value error, ..."
+
+
 def test_oversized_message_is_413(env: Env, chat: FlaskClient) -> None:
     limit = runtime.get_settings().max_message_chars
 

@@ -97,7 +97,7 @@ def test_if_match_star_means_the_entry_must_exist(admin: FlaskClient) -> None:
 
 
 def test_if_match_zero_creates_an_entry_under_a_deleted_key(admin: FlaskClient) -> None:
-    """"0" names no entry: the key was never used, or its entry was deleted; a create with it
+    """ "0" names no entry: the key was never used, or its entry was deleted; a create with it
     overwrites nobody's text (the console creates with it)."""
     assert put(admin, "gift-cards", "Valid 3 years.", etag='"0"')[0] == 201
     assert admin.delete("/gift-cards", headers={**ADMIN, "If-Match": '"1"'}).status_code == 200

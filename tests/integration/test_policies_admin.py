@@ -133,6 +133,7 @@ def test_invalid_edits_are_400_and_change_nothing(
         ({"title": "T", "content": "C" * 5001}, "content: must be at most 5000 characters"),
         ({"content": "C"}, "title: is required"),
         ({"title": "T", "content": "C", "colour": "red"}, "colour: is not a field this request takes"),
+        ({"title": 5, "content": "C"}, "title: must be a string"),
     ],
 )
 def test_an_invalid_edit_is_told_in_plain_words(
