@@ -9,6 +9,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import flask
 from pydantic import BaseModel, ValidationError
@@ -158,12 +159,31 @@ def _cors_headers(request: flask.Request) -> dict[str, str]:
     origin = (request.headers.get("Origin") or "").rstrip("/")
     allowed = get_settings().origins
     if not origin or not ("*" in allowed or origin in allowed):
+        if origin:
+            _tell_of_refused_origin(origin, request.host)
         return {}
     return {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Expose-Headers": "Retry-After, ETag",
         "Vary": "Origin",
     }
+
+
+# Origins refused so far, each told once per instance (a bounded set: any page can send any Origin).
+_REFUSED_ORIGINS: set[str] = set()
+
+
+def _tell_of_refused_origin(origin: str, host: str) -> None:
+    """A page elsewhere the browser will not let read our answers: the shopper sees only a lost
+    connection, so the log names the origin missing from ALLOWED_ORIGINS (a page on our own
+    host, whose browser sends Origin too, needs no CORS)."""
+    if origin in _REFUSED_ORIGINS or len(_REFUSED_ORIGINS) >= 100 or urlsplit(origin).netloc == host:
+        return
+    _REFUSED_ORIGINS.add(origin)
+    log.warning(
+        "refused a cross-origin request from %s: add it to ALLOWED_ORIGINS if the chat is on a page there",
+        origin,
+    )
 
 
 def serve_paths(request: flask.Request, paths: Mapping[str, Mapping[str, View]]) -> flask.Response:

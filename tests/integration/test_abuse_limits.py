@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import redis
 
@@ -130,6 +132,22 @@ def test_the_conversation_limit(env: Env) -> None:
 
     assert response.status_code == 429
     assert stranger.status_code == 404  # outsiders neither use up nor learn about the limit
+
+
+def test_a_refused_origin_is_named_in_the_log_once(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    env.set(ALLOWED_ORIGINS="https://shop.example")
+    chat = make_client("chat_stream")
+
+    with caplog.at_level(logging.WARNING, logger="common.http"):
+        for _ in range(3):
+            chat.options(
+                "/", headers={"Origin": "https://new-shop.example", "Access-Control-Request-Method": "POST"}
+            )
+        chat.post("/", json={"message": "hi"}, headers={"Origin": "http://localhost"})  # its own host
+
+    refused = [r.getMessage() for r in caplog.records if "refused a cross-origin" in r.getMessage()]
+    assert len(refused) == 1, refused
+    assert "https://new-shop.example" in refused[0] and "ALLOWED_ORIGINS" in refused[0]
 
 
 def test_cors_preflight_and_allowlist(env: Env) -> None:
