@@ -273,6 +273,27 @@ def test_a_viewer_reads_conversations_with_who_replied_but_cannot_delete_them(
     expect(page.get_by_role("button", name="Delete conversation")).to_have_count(0)
 
 
+def test_a_viewer_reads_the_knowledge_and_unanswered_questions_without_edit_controls(
+    page: Any, site: str, console_env: Env
+) -> None:
+    chat(page, site, "Do you sell gift cards?")  # not covered: an unanswered question
+    viewer = post(page, f"{site}/policies/_staff", {"name": "Vic", "role": "viewer"}, AUTH).json()["token"]
+    page.goto(f"{site}/admin/#knowledge")
+    page.get_by_label("Staff token").fill(viewer)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
+    form = page.locator("#entry-form")
+    expect(form).to_contain_text("Viewers can read the knowledge; editors and owners change it.")
+    expect(form.get_by_label("Title")).not_to_be_editable()
+    expect(form.locator("textarea[name=content]")).not_to_be_editable()
+    expect(form.get_by_role("button", name="Save")).to_be_disabled()
+
+    open_tab(page, "Unanswered")
+    expect(page.locator("#unanswered-rows")).to_contain_text("gift cards")
+    expect(page.get_by_role("button", name="Create FAQ")).to_have_count(0)
+
+
 def test_conversations_can_be_searched_read_and_deleted(page: Any, site: str, console_env: Env) -> None:
     chat(page, site, "Do you deliver to Iceland?")
     chat(page, site, "What are your support hours?")

@@ -43,11 +43,14 @@ function editorForm(draft, { isNew }) {
     if (!key.dataset.touched) key.value = base && (kind.value === "faq" ? "faq-" : "") + base;
   };
   if (isNew) for (const [input, on] of [[title, "input"], [kind, "change"]]) input.addEventListener(on, suggestKey);
+  for (const input of [title, content]) input.readOnly = !canEdit;
+  kind.disabled = !canEdit;
   key.addEventListener("input", () => (key.dataset.touched = "1"));
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
     h("div", { class: "grid-2" }, field(isNew ? "Key" : "Key (fixed)", key), field("Kind", kind)),
     field(draft.kind === "faq" ? "Question (title)" : "Title", title),
     field("Content", content),
+    canEdit ? null : h("p", { class: "muted small" }, "Viewers can read the knowledge; editors and owners change it."),
     h("div", { class: "actions" },
       h("button", { class: "primary", type: "submit", disabled: !canEdit }, isNew ? "Create" : "Save"),
       isNew ? null : h("button", { type: "button", class: "danger", disabled: !canEdit, onclick: remove }, "Delete"),

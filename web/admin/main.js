@@ -20,7 +20,7 @@ const VIEWS = {
   inbox: () => showInbox(me),
   conversations: () => showConversations(me.role),
   knowledge: () => showKnowledge(me.role),
-  unanswered: () => showUnanswered(createFaq),
+  unanswered: () => showUnanswered(me.role === "viewer" ? null : createFaq),
   staff: () => showStaff(),
 };
 
