@@ -94,6 +94,8 @@ def test_staff_sign_in_and_see_live_charts_drawn_with_data(page: Any, site: str,
         }"""
     )
     assert painted > 50  # blue line pixels, not a blank canvas
+    # Answers equal questions here: their line is dashed, not hidden under the questions' line.
+    assert page.evaluate("window.consoleCharts['chart-traffic'].data.datasets[2].borderDash.length") > 0
     assert page.evaluate("sessionStorage.getItem('support-console-token')") == TOKEN
     assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('console')).length") == 0
     expect(page.locator("#totals")).to_contain_text("Questions")
