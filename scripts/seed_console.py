@@ -87,11 +87,14 @@ def seed(url: str, *, messages: int, days: int = 30, seed: int = 1) -> int:
     rows: list[dict[str, Any]] = []
     ratings: list[dict[str, Any]] = []
     while len(rows) < messages:
-        # Skewed towards recent days, as a growing shop's traffic is.
-        started = now - dt.timedelta(seconds=days * 86400 * rng.random() ** 1.5)
+        # Skewed towards recent days, as a growing shop's traffic is; over (a rating a minute after
+        # the last answer included) before now, so nothing is dated in the future.
         cid, turns = uuid.uuid4(), rng.randint(1, 4)
+        gaps = [dt.timedelta(seconds=rng.randint(20, 300)) for _ in range(turns)]
+        span = sum(gaps[:-1], dt.timedelta(minutes=1, seconds=1))
+        started = now - span - dt.timedelta(seconds=days * 86400 * rng.random() ** 1.5)
         at = started
-        for turn in range(turns):
+        for turn, gap in enumerate(gaps):
             question = _question(rng)
             qid, aid = uuid.uuid4(), uuid.uuid4()
             base = {"conversation_id": cid, "client_message_id": None, "updated_at": at}
@@ -105,10 +108,10 @@ def seed(url: str, *, messages: int, days: int = 30, seed: int = 1) -> int:
                 ratings.append({"message_id": aid, "conversation_id": cid, "rating": "down" if down else "up",
                                 "comment": "Not helpful" if down and rng.random() < 0.3 else None,
                                 "created_at": at + dt.timedelta(minutes=1), "updated_at": at})  # fmt: skip
-            at += dt.timedelta(seconds=rng.randint(20, 300))
+            last, at = at, at + gap
         conversation = {"id": cid, "token_hash": secrets.token_bytes(32), "message_count": 2 * turns}
         conversations.append(
-            {**conversation, "summary_through_position": 0, "created_at": started, "updated_at": at}
+            {**conversation, "summary_through_position": 0, "created_at": started, "updated_at": last}
         )
     # executemany takes its columns from the first row: give every message the same keys.
     columns = set().union(*(row.keys() for row in rows[:2]))

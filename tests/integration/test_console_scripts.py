@@ -93,3 +93,11 @@ def test_the_seed_fills_conversations_answers_and_ratings(env: Env) -> None:
     assert env.count("messages") == inserted
     assert env.count("feedback") > 0
     assert env.query("SELECT count(DISTINCT source) FROM messages WHERE role = 'assistant'")[0][0] == 3
+    # Nothing has happened later than now: the console would say "just now" of the future.
+    future = """SELECT (SELECT count(*) FROM messages WHERE created_at > now() OR completed_at > now())
+                     + (SELECT count(*) FROM feedback WHERE created_at > now())
+                     + (SELECT count(*) FROM conversations WHERE updated_at > now())"""
+    assert env.query(future)[0][0] == 0
+    env.execute("TRUNCATE conversations CASCADE")
+    seed(env.database_url, messages=4000, days=1)  # a busy day: dozens of conversations end near now
+    assert env.query(future)[0][0] == 0
