@@ -4,7 +4,6 @@ whether the phrase is recognised here or the model recognises the request (``han
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +12,8 @@ from common.chat.events import done_event
 from common.chat.following import AnswerReader, StoredAnswer
 from common.chat.turns import TurnStarted
 from common.handoff import outbox
-from common.handoff.phrases import asks_for_a_person, held_notice, language_of, pending_notice
-from common.handoff.requests import HANDOFF_SOURCE, HandoffSettings, open_handoff, support_hours_text
+from common.handoff.phrases import asks_for_a_person, held_notice, language_of
+from common.handoff.requests import HANDOFF_SOURCE, HandoffSettings, open_handoff, pending_notice_now
 from common.knowledge.entries import Knowledge
 from common.models import Handoff, HandoffStatus, MessageStatus
 from common.schemas import HandoffBody
@@ -83,10 +82,7 @@ class HandoffGate:
         language = language_of(turn.question)
         request = HandoffBody(conversation_id=turn.conversation_id)
         open_handoff(tx, turn.conversation_id, request=request, language=language, settings=self.settings)
-        support_open = self.settings.schedule.is_open(dt.datetime.now(dt.UTC))
-        return pending_notice(
-            language, support_open=support_open, hours=support_hours_text(self.knowledge(), language)
-        )
+        return pending_notice_now(self.settings, self.knowledge(), language)[1]
 
 
 def _store_answer(tx: UnitOfWork, turn: TurnStarted, text: str, **figures: Any) -> None:

@@ -57,6 +57,17 @@ def support_hours_text(knowledge: Knowledge, language: Language = "en") -> str:
     return entry.content if language == shop else f"{written_in(language, shop)} {entry.content}"
 
 
+def pending_notice_now(
+    settings: HandoffSettings, knowledge: Knowledge, language: Language
+) -> tuple[bool, str]:
+    """Whether the team is in now, and the notice that says what happens next, in ``language``:
+    someone replies here, or (out of hours, with the shop's support hours) when they are back."""
+    support_open = settings.schedule.is_open(dt.datetime.now(dt.UTC))
+    return support_open, pending_notice(
+        language, support_open=support_open, hours=support_hours_text(knowledge, language)
+    )
+
+
 def open_handoff(
     tx: UnitOfWork,
     conversation_id: uuid.UUID,
@@ -113,10 +124,7 @@ def request_handoff(
         question = tx.handoffs.last_question(body.conversation_id)
         language = language_of(question) if question else "en"
         opened = open_handoff(tx, body.conversation_id, request=body, language=language, settings=settings)
-        support_open = settings.schedule.is_open(dt.datetime.now(dt.UTC))
-        notice = pending_notice(
-            language, support_open=support_open, hours=support_hours_text(knowledge, language)
-        )
+        support_open, notice = pending_notice_now(settings, knowledge, language)
         if opened.changed:
             # Part of the conversation, as when the shopper asks for a person in the chat: the
             # page shows it again after a reload, and the console in the transcript.
