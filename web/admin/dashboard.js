@@ -38,7 +38,7 @@ function makeChart(id, type, datasets, options = {}) {
 
 function build() {
   if (charts["chart-traffic"]) return;
-  makeChart("chart-traffic", "line", [line("conversations", COLORS.blue, { fill: true }), line("questions", COLORS.teal), line("answers", COLORS.slate, { borderDash: [6, 4] })]); // dashed: answers equal questions on a good day, and a solid line would hide under theirs
+  makeChart("chart-traffic", "line", [line("conversations", COLORS.blue, { fill: true }), line("questions", COLORS.teal), line("answers", COLORS.slate, { borderDash: [6, 4], order: -1 })]); // on top and dashed: answers equal questions on a good day, and either line would hide the other
   makeChart("chart-latency", "line", [line("p50", COLORS.teal), line("p95", COLORS.amber)]);
   makeChart("chart-errors", "line", [line("errors %", COLORS.red), line("fallbacks %", COLORS.amber)]);
   makeChart("chart-cost", "bar", [
