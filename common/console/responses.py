@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from common.llm import AnswerSource
-from common.responses import MessageView, TimeWindow
+from common.responses import MessageView, SourceRef, TimeWindow
 
 StaffRoleName = Literal["viewer", "editor", "owner"]
 
@@ -161,17 +161,20 @@ class FeedbackList(BaseModel):
 
 
 class UnansweredGroup(BaseModel):
-    """Questions of similar wording that were not answered (or were rated down)."""
+    """Questions of similar wording that were not answered (or were rated down).
+    ``answered_by``: the entries, changed since the question was last asked, that answer it now
+    (empty: still open)."""
 
     question: str
     count: int
     last_seen: dt.datetime
     examples: list[str]
     reasons: dict[str, int]
+    answered_by: list[SourceRef]
 
 
 class UnansweredList(BaseModel):
-    """``GET /policies/_unanswered``: the most frequent first."""
+    """``GET /policies/_unanswered``: the most frequent first, the groups answered now last."""
 
     window: TimeWindow
     groups: list[UnansweredGroup]

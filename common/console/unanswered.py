@@ -2,6 +2,8 @@
 
 A question counts when its answer said the shop's knowledge does not cover it (the knowledge
 answerer found nothing, or the model said so) or when the shopper rated the answer down.
+A group the knowledge answers now, with an entry changed after the question was last asked
+(the FAQ staff wrote for it), says so (``answered_by``) and comes after the open ones.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from dataclasses import dataclass, field
 
 from common.console.responses import UnansweredGroup, UnansweredList
 from common.knowledge.analysis import terms
+from common.knowledge.answerer import covering_entries
+from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import detect_language
-from common.responses import TimeWindow
+from common.knowledge.retrieval import knowledge_index
+from common.responses import SourceRef, TimeWindow
 from common.unit_of_work import UnitOfWorkFactory
 
 # Two wordings belong together when they share at least this share of their stemmed words.
@@ -29,6 +34,12 @@ class _Group:
     texts: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     last_seen: dt.datetime | None = None
+    # Entries changed since the question was last asked that answer it now.
+    answered_by: tuple[KnowledgeEntry, ...] = ()
+
+    @property
+    def question(self) -> str:
+        return self.texts.most_common(1)[0][0]
 
     def add(self, text: str, reason: str, seen_at: dt.datetime) -> None:
         self.texts[text] += 1
@@ -38,17 +49,41 @@ class _Group:
 
 
 def unanswered_questions(
-    *, uow: UnitOfWorkFactory, since: dt.datetime, until: dt.datetime, limit: int
+    *,
+    uow: UnitOfWorkFactory,
+    knowledge: Knowledge,
+    since: dt.datetime,
+    until: dt.datetime,
+    limit: int,
 ) -> UnansweredList:
-    """The ``limit`` largest groups since ``since``, the most frequent first."""
+    """The ``limit`` largest groups since ``since``, the most frequent first; of those, the ones
+    ``knowledge`` answers now (``answered_by``) last."""
     with uow() as tx:
         rows = tx.console.unanswered(since=since, limit=CANDIDATES)
     groups = group_questions([(r.question, r.reason, r.seen_at) for r in rows])
     groups.sort(key=lambda g: (sum(g.texts.values()), g.last_seen), reverse=True)
-    return UnansweredList(
-        window=TimeWindow(since=since, until=until),
-        groups=[_view(g) for g in groups[:limit]],
-    )
+    shown = groups[:limit]
+    _mark_answered(shown, knowledge, uow)
+    shown.sort(key=lambda g: bool(g.answered_by))  # stable: the most frequent first within each
+    return UnansweredList(window=TimeWindow(since=since, until=until), groups=[_view(g) for g in shown])
+
+
+def _mark_answered(groups: Sequence[_Group], knowledge: Knowledge, uow: UnitOfWorkFactory) -> None:
+    """Set ``answered_by`` of the groups whose question the knowledge answers now with an entry
+    changed after the question was last asked; an entry that was there already did not help."""
+    index = knowledge_index(knowledge)
+    covering = {id(g): covering_entries(index, g.question) for g in groups}
+    keys = {entry.key for entries in covering.values() for entry in entries}
+    if not keys:
+        return
+    with uow() as tx:
+        changed = tx.revisions.last_changed(keys)
+    for group in groups:
+        assert group.last_seen is not None
+        seen = group.last_seen
+        group.answered_by = tuple(
+            e for e in covering[id(group)] if e.key in changed and changed[e.key] > seen
+        )
 
 
 def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group]:
@@ -85,9 +120,10 @@ def _similar(groups: Iterable[_Group], words: frozenset[str]) -> _Group | None:
 def _view(group: _Group) -> UnansweredGroup:
     assert group.last_seen is not None
     return UnansweredGroup(
-        question=group.texts.most_common(1)[0][0],
+        question=group.question,
         count=sum(group.texts.values()),
         last_seen=group.last_seen,
         examples=[text for text, _ in group.texts.most_common(3)],
         reasons=dict(group.reasons),
+        answered_by=[SourceRef(key=e.key, title=e.title) for e in group.answered_by],
     )

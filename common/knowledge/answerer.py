@@ -61,6 +61,15 @@ def knowledge_answer(
     return _reply([c.passage for c in chosen], index, query.language)
 
 
+def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEntry, ...]:
+    """The entries whose passages answer ``question`` as ``knowledge_answer`` would (none for
+    small talk, a question about one order, or one the knowledge base does not cover)."""
+    if small_talk(question) is not None or _ORDER_NUMBER.search(fold(question)):
+        return ()
+    chosen = choose(index.rank_passages(index.query(question)), min_coverage=MIN_COVERAGE)
+    return tuple(dict.fromkeys(c.passage.entry for c in chosen))
+
+
 def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
     """``query`` about the previous question's topic, if it names only a price, a time or a place:
     "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs."""

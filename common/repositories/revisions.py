@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,6 +29,15 @@ class RevisionRepository:
             .order_by(KnowledgeRevision.revision.desc())
             .limit(1)
         ).first()
+
+    def last_changed(self, keys: Collection[str]) -> dict[str, dt.datetime]:
+        """When each of ``keys`` last changed (keys without revisions are left out)."""
+        rows = self.session.execute(
+            sa.select(KnowledgeRevision.key, sa.func.max(KnowledgeRevision.changed_at))
+            .where(KnowledgeRevision.key.in_(list(keys)))
+            .group_by(KnowledgeRevision.key)
+        ).all()
+        return {key: changed_at for key, changed_at in rows}
 
     def newest_first(self, key: str, *, limit: int = 200) -> Sequence[KnowledgeRevision]:
         return self.session.scalars(

@@ -299,6 +299,7 @@ def unanswered_questions(request: flask.Request, principal: Principal, _: dict[s
     return json_response(
         unanswered.unanswered_questions(
             uow=runtime.unit_of_work(),
+            knowledge=runtime.knowledge(),
             since=since,
             until=until,
             limit=_int_arg(request, "limit", default=50, low=1, high=200),

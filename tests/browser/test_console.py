@@ -258,6 +258,11 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     expect(page.locator("#knowledge-list")).to_contain_text("Can I pay with bitcoin?")
     entry = page.request.get(f"{site}/policies/faq-can-i-pay-with-bitcoin", headers=AUTH).json()
     assert entry["kind"] == "faq" and entry["content"].startswith("Not yet")
+    # Back in Unanswered, the question says what answers it now, with nothing left to create.
+    open_tab(page, "Unanswered")
+    expect(group).to_contain_text("Answered now by Can I pay with bitcoin?")
+    expect(group.get_by_role("button", name="Create FAQ")).to_have_count(0)
+    screenshot(page, "console-unanswered-answered")
 
 
 def test_without_staff_sign_in_set_up_the_console_says_how_to_sign_in(page: Any, site: str, env: Env) -> None:

@@ -227,6 +227,44 @@ def test_questions_the_knowledge_base_could_not_answer_are_listed_in_every_langu
     assert all(g["reasons"] == {"not_answered": 1} for g in groups)
 
 
+def test_a_question_answered_by_a_new_faq_says_so_and_moves_below_the_open_ones(
+    env: Env, console: FlaskClient
+) -> None:
+    env.set(GEMINI_API_KEY=None)
+    chat = make_client("chat_stream")
+    for _ in range(2):
+        send(chat, "Do you sell gift cards?")
+    send(chat, "Do you have a loyalty program?")
+    before = get(console, "/_unanswered")["groups"]
+    faq = {"title": "Gift cards", "content": "Yes, we sell gift cards from 10 EUR.", "kind": "faq"}
+
+    created = console.put("/faq-gift-cards", json=faq, headers=ADMIN)
+
+    assert created.status_code == 201
+    after = get(console, "/_unanswered")["groups"]
+    assert [(g["question"], g["answered_by"]) for g in before] == [
+        ("Do you sell gift cards?", []),
+        ("Do you have a loyalty program?", []),
+    ]
+    assert [(g["question"], g["answered_by"]) for g in after] == [
+        ("Do you have a loyalty program?", []),
+        ("Do you sell gift cards?", [{"key": "faq-gift-cards", "title": "Gift cards"}]),
+    ]
+    # Asked again after the FAQ and answered: the group's last question came after the entry.
+    assert "10 EUR" in send(chat, "Do you sell gift cards?").text
+
+
+def test_an_entry_that_was_there_before_the_question_does_not_count_as_its_answer(
+    env: Env, console: FlaskClient
+) -> None:
+    env.fake.script(Behavior(chunks=["Sorry, that is not covered by our policies."]))
+    send(make_client("chat_stream"), "How long does shipping take?")  # the model missed the shop's text
+
+    groups = get(console, "/_unanswered")["groups"]
+
+    assert [(g["question"], g["answered_by"]) for g in groups] == [("How long does shipping take?", [])]
+
+
 def test_the_unanswered_index_has_the_lists_own_predicate(env: Env) -> None:
     """The planner uses the partial index only when the query repeats its predicate."""
     from common.repositories.console import UNANSWERED_PATTERN
