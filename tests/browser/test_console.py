@@ -500,6 +500,28 @@ def test_before_anyone_is_added_the_staff_list_says_how_to_add_people(
     expect(page.locator("#staff-rows")).to_contain_text("No staff yet: only the ADMIN_TOKEN signs in.")
 
 
+def test_a_new_members_token_is_copied_with_one_click_and_signs_them_in(
+    page: Any, site: str, console_env: Env
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    sign_in(page, site, "staff")
+    form = page.locator("#staff-form")
+    form.locator("input[name=name]").fill("Ann")
+    form.locator("select[name=role]").select_option("viewer")
+    form.get_by_role("button", name="Add and show token").click()
+
+    page.get_by_role("button", name="Copy token").click()
+
+    expect(page.locator(".toast", has_text="Token copied")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#new-token code").inner_text()
+    screenshot(page, "console-staff-token")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Staff token").fill(copied)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Ann · viewer")).to_be_visible()
+
+
 def test_the_staff_list_keeps_roles_and_actions_on_one_line_at_1280px(
     page: Any, site: str, console_env: Env
 ) -> None:

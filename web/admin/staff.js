@@ -26,6 +26,22 @@ async function revoke(member) {
   await showStaff();
 }
 
+// The token is shown once: one click copies it. Where the page may not write the clipboard
+// (plain http on another host), the token is selected for Ctrl+C instead.
+async function copyToken(token, code) {
+  try {
+    await navigator.clipboard.writeText(token);
+    toast("Token copied");
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    toast("Token selected: press Ctrl+C (⌘C on a Mac) to copy it");
+  }
+}
+
 export function initStaff() {
   $("#staff-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -34,7 +50,9 @@ export function initStaff() {
     try {
       const { data } = await api("/_staff", { method: "POST", body });
       const note = $("#new-token");
-      clear(note, h("strong", {}, `Token for ${data.staff.name} (shown once, copy it now):`), h("code", {}, data.token));
+      const code = h("code", {}, data.token);
+      const copy = h("button", { type: "button", class: "small-button", onclick: () => copyToken(data.token, code) }, "Copy token");
+      clear(note, h("strong", {}, `Token for ${data.staff.name} (shown once, copy it now):`), code, copy);
       note.hidden = false;
       form.reset();
       await showStaff();
