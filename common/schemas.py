@@ -108,6 +108,14 @@ class StaffBody(BaseModel):
     email: StrictStr | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
 
 
+class StaffRoleBody(BaseModel):
+    """``PATCH /policies/_staff/<id>``: the member's new role."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["viewer", "editor", "owner"]
+
+
 class DraftBody(BaseModel):
     """An entry as the editor has it, not saved."""
 

@@ -96,5 +96,25 @@ def revoke_staff(*, uow: UnitOfWorkFactory, staff_id: uuid.UUID, revoked_by: str
     return view
 
 
+def change_role(
+    *, uow: UnitOfWorkFactory, staff_id: uuid.UUID, role: StaffRole, changed_by: str
+) -> StaffView:
+    """Give an active member another role (their token stays the same; the next request they
+    make has the new role); never take the last active owner's."""
+    with uow() as tx:
+        owners = tx.staff.lock_active_owners()
+        member = tx.staff.locked(staff_id)
+        if member is None:
+            raise NotFound("no such staff member", code="staff_not_found")
+        if member.revoked_at is not None:
+            raise Conflict("this member's access is revoked: add them again", code="staff_revoked")
+        if owners == [staff_id] and role != StaffRole.OWNER:
+            raise Conflict("this is the last owner: make someone else an owner first", code="last_owner")
+        before, member.role = member.role, role.value
+        view = staff_view(member)
+    log.info("staff member %s changed from %s to %s by %s", staff_id, before, role.value, changed_by)
+    return view
+
+
 def staff_view(member: StaffMember) -> StaffView:
     return StaffView.model_validate(member, from_attributes=True)

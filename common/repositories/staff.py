@@ -64,6 +64,10 @@ class StaffRepository:
             )
         )
 
+    def locked(self, member_id: uuid.UUID) -> StaffMember | None:
+        """The member, their row locked until the transaction ends; None when unknown."""
+        return self.session.get(StaffMember, member_id, with_for_update=True)
+
     def revoke(self, member_id: uuid.UUID) -> StaffMember | None:
         """Revoke a member's access (their token and their IAP sign-in); None when unknown."""
         member = self.session.get(StaffMember, member_id, with_for_update=True)

@@ -31,7 +31,14 @@ from common.knowledge import store as knowledge
 from common.logs import configure_logging
 from common.models import HandoffStatus, StaffRole
 from common.repositories import ConversationFilter
-from common.schemas import KNOWLEDGE_KEY_PATTERN, KnowledgeBody, PreviewBody, ReplyBody, StaffBody
+from common.schemas import (
+    KNOWLEDGE_KEY_PATTERN,
+    KnowledgeBody,
+    PreviewBody,
+    ReplyBody,
+    StaffBody,
+    StaffRoleBody,
+)
 from common.services.analytics import usage_summary
 from common.workers import pin_each_worker_to_a_cpu
 
@@ -136,6 +143,18 @@ def create_staff(request: flask.Request, principal: Principal, _: dict[str, str]
         created_by=principal.name,
     )
     return json_response(created, 201)
+
+
+@route("PATCH", r"_staff/(?P<id>[^/]+)", StaffRole.OWNER)
+def change_staff_role(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
+    body = parse_json(request, StaffRoleBody, max_bytes=get_settings().max_request_bytes)
+    changed = staff.change_role(
+        uow=runtime.unit_of_work(),
+        staff_id=_uuid(args["id"], "staff_id"),
+        role=StaffRole(body.role),
+        changed_by=principal.name,
+    )
+    return json_response(changed)
 
 
 @route("DELETE", r"_staff/(?P<id>[^/]+)", StaffRole.OWNER)

@@ -522,6 +522,18 @@ def test_a_new_members_token_is_copied_with_one_click_and_signs_them_in(
     expect(page.get_by_text("Ann · viewer")).to_be_visible()
 
 
+def test_an_owner_promotes_a_viewer_in_the_staff_list(page: Any, site: str, console_env: Env) -> None:
+    vic = post(page, f"{site}/policies/_staff", {"name": "Vic", "role": "viewer"}, AUTH).json()
+    sign_in(page, site, "staff")
+
+    page.get_by_label("Role of Vic").select_option("editor")
+
+    expect(page.locator(".toast", has_text="Vic is now an editor")).to_be_visible()
+    me = page.request.get(f"{site}/policies/_me", headers={"Authorization": f"Bearer {vic['token']}"})
+    assert me.json()["role"] == "editor"
+    expect(page.get_by_label("Role of Vic")).to_have_value("editor")
+
+
 def test_the_staff_list_keeps_roles_and_actions_on_one_line_at_1280px(
     page: Any, site: str, console_env: Env
 ) -> None:
@@ -535,7 +547,7 @@ def test_the_staff_list_keeps_roles_and_actions_on_one_line_at_1280px(
     # Height in lines of its own font: one line and its padding is under 2.5 (two lines: 3.5+).
     in_lines = "e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize)"
     for n in range(2):
-        for part in (rows.nth(n).locator(".badge"), rows.nth(n).get_by_role("button", name="Revoke")):
+        for part in (rows.nth(n).locator(".role-select"), rows.nth(n).get_by_role("button", name="Revoke")):
             assert part.evaluate(in_lines) < 2.5, part
     screenshot(page, "console-staff")
 

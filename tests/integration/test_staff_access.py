@@ -178,6 +178,64 @@ def test_a_revoked_token_no_longer_signs_in(env: Env, staff: FlaskClient) -> Non
     assert staff.delete("/_staff/not-a-uuid", headers=ADMIN).status_code == 400
 
 
+def test_an_owner_changes_a_members_role_and_their_same_token_has_it_at_once(
+    env: Env, staff: FlaskClient
+) -> None:
+    vic = add_member(staff, "viewer", name="Vic")
+    own = bearer(vic["token"])
+    entry = {"title": "Returns", "content": "60 days."}
+    assert staff.put("/returns", headers=own, json=entry).status_code == 403
+
+    promoted = staff.patch(f"/_staff/{vic['staff']['id']}", headers=ADMIN, json={"role": "editor"})
+
+    assert promoted.status_code == 200
+    assert promoted.get_json()["role"] == "editor"
+    assert staff.get("/_me", headers=own).get_json()["role"] == "editor"
+    assert staff.put("/returns", headers=own, json=entry).status_code == 200
+    assert staff.patch(f"/_staff/{vic['staff']['id']}", headers=own, json={"role": "owner"}).status_code == 403
+    listed = staff.get("/_staff", headers=ADMIN).get_json()["staff"]
+    assert [(m["name"], m["role"]) for m in listed] == [("Vic", "editor")]
+
+
+def test_a_role_change_never_leaves_the_shop_without_an_owner(env: Env, staff: FlaskClient) -> None:
+    olga = add_member(staff, "owner", name="Olga")
+    olga_id = olga["staff"]["id"]
+
+    alone = staff.patch(f"/_staff/{olga_id}", headers=ADMIN, json={"role": "editor"})
+    still_owner = staff.patch(f"/_staff/{olga_id}", headers=ADMIN, json={"role": "owner"})
+    add_member(staff, "owner", name="Paul")
+    once_another = staff.patch(f"/_staff/{olga_id}", headers=ADMIN, json={"role": "editor"})
+
+    assert (alone.status_code, alone.get_json()["error"]["code"]) == (409, "last_owner")
+    assert still_owner.status_code == 200
+    assert once_another.status_code == 200
+    assert staff.get("/_me", headers=bearer(olga["token"])).get_json()["role"] == "editor"
+
+
+@pytest.mark.parametrize(
+    ("target", "body", "status", "code"),
+    [
+        ("00000000-0000-4000-8000-000000000000", {"role": "editor"}, 404, "staff_not_found"),
+        ("not-a-uuid", {"role": "editor"}, 400, "invalid_staff_id"),
+        ("member", {"role": "admin"}, 400, "invalid_request"),
+        ("member", {"role": "editor", "name": "Eve"}, 400, "invalid_request"),
+        ("revoked", {"role": "editor"}, 409, "staff_revoked"),
+    ],
+)
+def test_a_bad_role_change_is_refused_and_changes_nothing(
+    env: Env, staff: FlaskClient, target: str, body: dict[str, str], status: int, code: str
+) -> None:
+    member = add_member(staff, "viewer")["staff"]["id"]
+    gone = add_member(staff, "viewer", name="Gus")["staff"]["id"]
+    staff.delete(f"/_staff/{gone}", headers=ADMIN)
+    path = {"member": member, "revoked": gone}.get(target, target)
+
+    response = staff.patch(f"/_staff/{path}", headers=ADMIN, json=body)
+
+    assert (response.status_code, response.get_json()["error"]["code"]) == (status, code)
+    assert [r.role for r in env.query("SELECT role FROM staff ORDER BY created_at")] == ["viewer", "viewer"]
+
+
 def test_an_edit_records_who_made_it(env: Env, staff: FlaskClient) -> None:
     token = add_member(staff, "editor", name="Cleo")["token"]
 

@@ -6,12 +6,31 @@ export async function showStaff() {
   const { staff } = await get("/_staff");
   clear($("#staff-rows"), staff.length ? staff.map((s) =>
     h("tr", { class: s.revoked_at ? "revoked" : "" },
-      h("td", {}, s.name), h("td", {}, s.email || "–"), h("td", {}, h("span", { class: "badge" }, s.role)),
+      h("td", {}, s.name), h("td", {}, s.email || "–"),
+      h("td", {}, s.revoked_at ? h("span", { class: "badge" }, s.role) : roleSelect(s)),
       h("td", { class: "muted small" }, `${when(s.created_at)} by ${s.created_by}`),
       h("td", {}, s.revoked_at ? h("span", { class: "muted small" }, "revoked") :
         h("button", { class: "small-button danger", onclick: () => revoke(s) }, "Revoke")))) :
     // Signed in with ADMIN_TOKEN, the bootstrap owner, who is not a member.
     h("tr", {}, h("td", { colspan: "5", class: "muted" }, "No staff yet: only the ADMIN_TOKEN signs in. Add people here, each with their own token.")));
+}
+
+const ROLES = ["viewer", "editor", "owner"];
+
+// A member's role, changed in place: their token stays the same and has the new role at once.
+function roleSelect(member) {
+  const select = h("select", { class: "role-select", "aria-label": `Role of ${member.name}` },
+    ROLES.map((role) => h("option", role === member.role ? { selected: "" } : {}, role)));
+  select.addEventListener("change", async () => {
+    try {
+      await api(`/_staff/${member.id}`, { method: "PATCH", body: { role: select.value } });
+      toast(`${member.name} is now ${/^[aeiou]/.test(select.value) ? "an" : "a"} ${select.value}`);
+    } catch (error) {
+      toast(error.message, "error"); // the last owner stays one
+    }
+    await showStaff();
+  });
+  return select;
 }
 
 async function revoke(member) {
