@@ -192,7 +192,9 @@ def test_an_owner_changes_a_members_role_and_their_same_token_has_it_at_once(
     assert promoted.get_json()["role"] == "editor"
     assert staff.get("/_me", headers=own).get_json()["role"] == "editor"
     assert staff.put("/returns", headers=own, json=entry).status_code == 200
-    assert staff.patch(f"/_staff/{vic['staff']['id']}", headers=own, json={"role": "owner"}).status_code == 403
+    assert (
+        staff.patch(f"/_staff/{vic['staff']['id']}", headers=own, json={"role": "owner"}).status_code == 403
+    )
     listed = staff.get("/_staff", headers=ADMIN).get_json()["staff"]
     assert [(m["name"], m["role"]) for m in listed] == [("Vic", "editor")]
 
