@@ -70,7 +70,7 @@ class StaffRepository:
 
     def revoke(self, member_id: uuid.UUID) -> StaffMember | None:
         """Revoke a member's access (their token and their IAP sign-in); None when unknown."""
-        member = self.session.get(StaffMember, member_id, with_for_update=True)
+        member = self.locked(member_id)
         if member is not None and member.revoked_at is None:
             member.revoked_at = utcnow()
             # The email is freed so the person can be added again with another role.
