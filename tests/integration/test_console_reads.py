@@ -250,7 +250,7 @@ def test_a_question_answered_by_a_new_faq_says_so_and_moves_below_the_open_ones(
         ("Do you have a loyalty program?", []),
         ("Do you sell gift cards?", [{"key": "faq-gift-cards", "title": "Gift cards"}]),
     ]
-    # Asked again after the FAQ and answered: the group's last question came after the entry.
+    # And a shopper asking now gets the FAQ's answer.
     assert "10 EUR" in send(chat, "Do you sell gift cards?").text
 
 

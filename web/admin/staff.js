@@ -19,18 +19,18 @@ const ROLES = ["viewer", "editor", "owner"];
 
 // A member's role, changed in place: their token stays the same and has the new role at once.
 function roleSelect(member) {
-  const select = h("select", { class: "role-select", "aria-label": `Role of ${member.name}` },
+  return h("select", { class: "role-select", "aria-label": `Role of ${member.name}`, onchange: (event) => changeRole(member, event.target.value) },
     ROLES.map((role) => h("option", role === member.role ? { selected: "" } : {}, role)));
-  select.addEventListener("change", async () => {
-    try {
-      await api(`/_staff/${member.id}`, { method: "PATCH", body: { role: select.value } });
-      toast(`${member.name} is now ${/^[aeiou]/.test(select.value) ? "an" : "a"} ${select.value}`);
-    } catch (error) {
-      toast(error.message, "error"); // the last owner stays one
-    }
-    await showStaff();
-  });
-  return select;
+}
+
+async function changeRole(member, role) {
+  try {
+    await api(`/_staff/${member.id}`, { method: "PATCH", body: { role } });
+    toast(`${member.name} is now ${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`);
+  } catch (error) {
+    toast(error.message, "error"); // the last owner stays one
+  }
+  await showStaff();
 }
 
 async function revoke(member) {
