@@ -42,7 +42,7 @@ def _requests(client: Any, url: str) -> dict[str, Callable[[], Any]]:
         return lambda: client.get(path, headers=ADMIN, query_string=query)
 
     return {
-        "conversations, newest 50": get("/_conversations", limit=50),
+        "conversations, most recently active 50": get("/_conversations", limit=50),
         "conversations, next page (cursor)": get("/_conversations", limit=50, cursor=page["next_cursor"]),
         "conversations, source=fallback": get("/_conversations", source="fallback"),
         "conversations, rating=down": get("/_conversations", rating="down"),

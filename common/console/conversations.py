@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 def list_conversations(
     *, uow: UnitOfWorkFactory, where: ConversationFilter, cursor: str | None, limit: int
 ) -> ConversationList:
-    """Newest first. ``cursor`` is the ``next_cursor`` of the previous page (keyset pagination:
+    """The most recently active first (a new message, the shopper's or staff's, moves a
+    conversation up). ``cursor`` is the ``next_cursor`` of the previous page (keyset pagination:
     every page costs the same, however deep)."""
     after = decode_cursor(cursor) if cursor is not None else None
     with uow() as tx:
@@ -36,20 +37,20 @@ def list_conversations(
     page = [ConversationSummary.model_validate(row, from_attributes=True) for row in rows[:limit]]
     more = len(rows) > limit
     return ConversationList(
-        conversations=page, next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more else None
+        conversations=page, next_cursor=encode_cursor(page[-1].updated_at, page[-1].id) if more else None
     )
 
 
-def encode_cursor(created_at: dt.datetime, conversation_id: uuid.UUID) -> str:
-    raw = f"{created_at.isoformat()}|{conversation_id}".encode()
+def encode_cursor(updated_at: dt.datetime, conversation_id: uuid.UUID) -> str:
+    raw = f"{updated_at.isoformat()}|{conversation_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, _, conversation_id = raw.partition("|")
-        after = dt.datetime.fromisoformat(created_at)
+        updated_at, _, conversation_id = raw.partition("|")
+        after = dt.datetime.fromisoformat(updated_at)
         if after.tzinfo is None:
             raise ValueError("a next_cursor's time has its offset")
         return after.astimezone(dt.UTC), uuid.UUID(conversation_id)  # in range of a timestamp

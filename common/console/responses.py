@@ -83,7 +83,8 @@ class ConversationSummary(BaseModel):
 
 
 class ConversationList(BaseModel):
-    """``GET /policies/_conversations``: newest first; pass ``cursor=<next_cursor>`` for more."""
+    """``GET /policies/_conversations``: the most recently active first; pass ``cursor=<next_cursor>``
+    for more."""
 
     conversations: list[ConversationSummary]
     next_cursor: str | None

@@ -72,7 +72,8 @@ class ConsoleRepository:
     def conversations(
         self, where: ConversationFilter, *, after: tuple[dt.datetime, uuid.UUID] | None, limit: int
     ) -> Sequence[sa.Row[Any]]:
-        """Newest first, after the keyset cursor ``(created_at, id)``, with a summary per row."""
+        """The most recently active first, after the keyset cursor ``(updated_at, id)``, with a
+        summary per row."""
         c = Conversation
         query = (
             sa.select(
@@ -86,11 +87,11 @@ class ConsoleRepository:
                 _rating_count("down").label("thumbs_down"),
             )
             .where(*_conditions(where))
-            .order_by(c.created_at.desc(), c.id.desc())
+            .order_by(c.updated_at.desc(), c.id.desc())
             .limit(limit)
         )
         if after is not None:
-            query = query.where(sa.tuple_(c.created_at, c.id) < sa.tuple_(*after))
+            query = query.where(sa.tuple_(c.updated_at, c.id) < sa.tuple_(*after))
         return self.session.execute(query).all()
 
     def transcript(self, conversation_id: uuid.UUID, *, limit: int = 1000) -> Sequence[Message]:

@@ -91,6 +91,33 @@ def test_conversations_are_listed_newest_first_in_keyset_pages(
     assert console.get("/_conversations?cursor=garbage!", headers=ADMIN).status_code == 400
 
 
+def test_a_conversation_with_a_new_message_moves_to_the_top_of_the_list(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    first, second, third = (send(chat, f"Question number {n}").meta for n in range(3))
+
+    send(
+        chat,
+        "And one more thing",
+        conversation_id=first["conversation_id"],
+        token=first["conversation_token"],
+    )
+    after_follow_up = [c["id"] for c in get(console, "/_conversations")["conversations"]]
+    handoff = {"conversation_id": second["conversation_id"]}
+    asked = history.post(
+        "/handoff", headers={"X-Conversation-Token": second["conversation_token"]}, json=handoff
+    )
+    reply = console.post(f"/_inbox/{second['conversation_id']}/reply", headers=ADMIN, json={"content": "Hi!"})
+    after_reply = get(console, "/_conversations", limit=2)
+    rest = get(console, "/_conversations", limit=2, cursor=after_reply["next_cursor"])
+
+    assert after_follow_up == [first["conversation_id"], third["conversation_id"], second["conversation_id"]]
+    assert (asked.status_code, reply.status_code) == (202, 201)
+    paged = [c["id"] for page in (after_reply, rest) for c in page["conversations"]]
+    assert paged == [second["conversation_id"], first["conversation_id"], third["conversation_id"]]
+    assert after_reply["conversations"][0]["updated_at"] > after_reply["conversations"][0]["created_at"]
+
+
 def test_conversations_filter_by_source_rating_status_and_search(
     env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
 ) -> None:

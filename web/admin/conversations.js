@@ -21,7 +21,8 @@ function badge(text, kind) {
 function row(c) {
   return h("li", { class: "row", tabindex: "0", dataset: { id: c.id }, onclick: () => show(c.id), onkeydown: (e) => e.key === "Enter" && show(c.id) },
     h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
-      h("span", { class: "muted small" }, `${c.message_count} messages · ${ago(c.created_at)}`)),
+      // Listed by last activity: the row says when it last moved, and when it started on hover.
+      h("span", { class: "muted small", title: `started ${when(c.created_at)}` }, `${c.message_count} messages · active ${ago(c.updated_at)}`)),
     h("div", { class: "row-badges" }, badge(c.last_source), c.last_status !== "complete" ? badge(c.last_status, "warn") : null,
       c.thumbs_up ? badge(`▲ ${c.thumbs_up}`, "up") : null, c.thumbs_down ? badge(`▼ ${c.thumbs_down}`, "down") : null));
 }
