@@ -260,7 +260,7 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     assert entry["kind"] == "faq" and entry["content"].startswith("Not yet")
     # Back in Unanswered, the question says what answers it now, with nothing left to create.
     open_tab(page, "Unanswered")
-    expect(group).to_contain_text("Answered now by Can I pay with bitcoin?")
+    expect(group).to_contain_text("Answered now by “Can I pay with bitcoin?”")
     expect(group.get_by_role("button", name="Create FAQ")).to_have_count(0)
     screenshot(page, "console-unanswered-answered")
 
@@ -430,6 +430,54 @@ def test_every_tab_is_reachable_on_a_narrow_screen(
         screenshot(page, f"console-{width}")
     finally:
         context.close()
+
+
+def test_on_a_phone_staff_and_unanswered_questions_fit_the_screen_with_their_actions(
+    browser: Any, site: str, console_env: Env
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        chat(page, site, "Do you have a loyalty program?")
+        post(page, f"{site}/policies/_staff", {"name": "Bea Viewer", "role": "viewer"}, AUTH)
+        sign_in(page, site, "staff")
+        add = page.get_by_role("button", name="Add and show token")
+        add.scroll_into_view_if_needed()
+        box = add.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, "console-390-staff")
+
+        page.get_by_role("tab", name="Unanswered").click()
+        expect(page.locator("#unanswered-rows tr")).to_have_count(1)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        create = page.get_by_role("button", name="Create FAQ")
+        create.scroll_into_view_if_needed()  # the table scrolls inside its card
+        create.click()
+        expect(page.locator("#entry-form input[name=title]")).to_have_value("Do you have a loyalty program?")
+    finally:
+        context.close()
+
+
+def test_an_owner_who_steps_down_is_asked_first_and_the_console_follows(
+    page: Any, site: str, console_env: Env
+) -> None:
+    olga = post(page, f"{site}/policies/_staff", {"name": "Olga", "role": "owner"}, AUTH).json()
+    post(page, f"{site}/policies/_staff", {"name": "Paul", "role": "owner"}, AUTH)
+    page.goto(f"{site}/admin/#staff")
+    page.get_by_label("Staff token").fill(olga["token"])
+    page.get_by_role("button", name="Sign in").click()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_label("Role of Olga").select_option("editor")
+    expect(page.get_by_label("Role of Olga")).to_have_value("owner")  # dismissed: nothing changed
+    page.once("dialog", lambda dialog: dialog.accept())
+
+    page.get_by_label("Role of Olga").select_option("editor")
+
+    expect(page.locator("#who")).to_have_text("Olga · editor")
+    expect(page.get_by_role("tab", name="Staff")).to_be_hidden()
+    assert asked == ["Olga will no longer manage staff. Make them an editor?"]
 
 
 def test_a_long_unbroken_question_does_not_widen_the_unanswered_table(

@@ -24,13 +24,30 @@ function roleSelect(member) {
 }
 
 async function changeRole(member, role) {
+  if (member.role === "owner" && role !== "owner" &&
+      !window.confirm(`${member.name} will no longer manage staff. Make them ${article(role)} ${role}?`)) {
+    await showStaff(); // the select shows their role again
+    return;
+  }
   try {
     await api(`/_staff/${member.id}`, { method: "PATCH", body: { role } });
-    toast(`${member.name} is now ${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`);
   } catch (error) {
     toast(error.message, "error"); // the last owner stays one
+    await showStaff();
+    return;
   }
+  // Signed in as the member just changed (an owner who stepped down): the console starts again
+  // with the new role, its tabs and header.
+  if ((await get("/_me")).role !== "owner") {
+    window.location.reload();
+    return;
+  }
+  toast(`${member.name} is now ${article(role)} ${role}`);
   await showStaff();
+}
+
+function article(role) {
+  return /^[aeiou]/.test(role) ? "an" : "a";
 }
 
 async function revoke(member) {

@@ -10,7 +10,7 @@ export async function showUnanswered(createFaq) {
     const { groups } = await get("/_unanswered", { hours: 720 });
     clear($("#unanswered-rows"), groups.length ? groups.map((g) => {
       // Answered now by an entry written after it was asked (the server lists these last).
-      const answered = g.answered_by.length ? `Answered now by ${g.answered_by.map((s) => s.title).join(", ")}` : null;
+      const answered = g.answered_by.length ? `Answered now by ${g.answered_by.map((s) => `“${s.title}”`).join(", ")}` : null;
       return h("tr", { class: answered ? "answered" : "" },
         h("td", {}, h("strong", {}, g.question), g.examples.length > 1 ? h("div", { class: "muted small" }, `also: ${g.examples.slice(1).join(" · ")}`) : null),
         h("td", { class: "num" }, String(g.count)),
