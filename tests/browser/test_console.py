@@ -329,6 +329,7 @@ def test_conversations_can_be_searched_read_and_deleted(page: Any, site: str, co
     rows.first.click()
     expect(page.locator("#transcript")).to_contain_text("source knowledge")
     expect(page.locator("#transcript")).to_contain_text("knowledge v1")
+    expect(page.locator("#transcript")).not_to_contain_text("tokens")  # no model, nothing counted
     screenshot(page, "console-conversations")
     page.get_by_role("button", name="Delete conversation").click()
 

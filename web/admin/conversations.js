@@ -40,11 +40,13 @@ async function load(append) {
 function detail(m) {
   if (m.role === "agent") return h("div", { class: "meta small" }, `reply by ${m.author || "staff"}`);
   if (m.role !== "assistant") return null;
+  // An answer from the knowledge base used no model: no model, tokens or cost to show.
+  const modelled = m.model && m.model !== "knowledge-base";
   const parts = [
     m.source && `source ${m.source}`,
-    m.model && `model ${m.model}`,
-    m.usage.input_tokens !== null && `${m.usage.input_tokens} in / ${m.usage.output_tokens} out tokens`,
-    m.cost_usd !== null && `$${Number(m.cost_usd).toFixed(5)}`,
+    modelled && `model ${m.model}`,
+    modelled && m.usage.input_tokens !== null && `${m.usage.input_tokens} in / ${m.usage.output_tokens} out tokens`,
+    modelled && m.cost_usd !== null && `$${Number(m.cost_usd).toFixed(5)}`,
     m.time_to_first_token_ms !== null && `TTFT ${m.time_to_first_token_ms} ms`,
     m.knowledge_version !== null && `knowledge v${m.knowledge_version}`,
     m.status !== "complete" && `status ${m.status}${m.error_code ? ` (${m.error_code})` : ""}`,
