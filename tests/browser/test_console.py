@@ -337,6 +337,23 @@ def test_conversations_can_be_searched_read_and_deleted(page: Any, site: str, co
     assert console_env.count("conversations") == 1
 
 
+def test_a_status_filter_says_which_earlier_answer_matched(page: Any, site: str, console_env: Env) -> None:
+    first = chat(page, site, "Do you deliver to Iceland?")
+    chat(page, site, "What are your support hours?", first)
+    console_env.execute(  # the first answer failed; the second, the conversation's last, did not
+        "UPDATE messages SET status = 'failed', error_code = 'model_unavailable' WHERE id = :id",
+        id=first["assistant_message_id"],
+    )
+
+    sign_in(page, site, "conversations")
+    page.get_by_label("Answer status").select_option("failed")
+    page.get_by_role("button", name="Filter").click()
+
+    rows = page.locator("#conversation-list .row")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".badge")).to_contain_text(["knowledge", "failed earlier"])
+
+
 def test_no_serious_accessibility_problems_in_the_console(page: Any, site: str, console_env: Env) -> None:
     from tests.browser.test_accessibility_and_looks import serious_violations
 

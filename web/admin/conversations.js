@@ -18,12 +18,19 @@ function badge(text, kind) {
   return text ? h("span", { class: `badge ${kind || text}` }, text) : null;
 }
 
+// A status or source filter matches any answer of a conversation, and the badges show its last
+// answer: a row whose last answer differs says what matched, earlier on.
+function earlier(wanted, last) {
+  return wanted && wanted !== last ? badge(`${wanted} earlier`, "warn") : null;
+}
+
 function row(c) {
   return h("li", { class: "row", tabindex: "0", dataset: { id: c.id }, onclick: () => show(c.id), onkeydown: (e) => e.key === "Enter" && show(c.id) },
     h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
       // Listed by last activity: the row says when it last moved, and when it started on hover.
       h("span", { class: "muted small", title: `started ${when(c.created_at)}` }, `${c.message_count} messages · active ${ago(c.updated_at)}`)),
     h("div", { class: "row-badges" }, badge(c.last_source), c.last_status !== "complete" ? badge(c.last_status, "warn") : null,
+      earlier(filters.status, c.last_status), earlier(filters.source, c.last_source),
       c.thumbs_up ? badge(`▲ ${c.thumbs_up}`, "up") : null, c.thumbs_down ? badge(`▼ ${c.thumbs_down}`, "down") : null));
 }
 
