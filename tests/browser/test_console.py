@@ -131,9 +131,9 @@ def test_one_answered_question_shows_on_the_latency_chart_not_only_in_the_totals
     painted = page.evaluate(
         """() => {
           const chart = window.consoleCharts['chart-latency'];
-          const area = chart.chartArea, ratio = chart.currentDevicePixelRatio;
-          const pixels = chart.ctx.getImageData(area.left * ratio, area.top * ratio,
-            (area.right - area.left) * ratio, (area.bottom - area.top) * ratio).data;
+          const area = chart.chartArea, ratio = chart.currentDevicePixelRatio, edge = 4;  // a point's overflow
+          const pixels = chart.ctx.getImageData((area.left - edge) * ratio, (area.top - edge) * ratio,
+            (area.right - area.left + 2 * edge) * ratio, (area.bottom - area.top + 2 * edge) * ratio).data;
           let coloured = 0;  // the series' teal or amber, not the grey grid
           for (let i = 0; i < pixels.length; i += 4) {
             const [r, g, b, a] = pixels.slice(i, i + 4);

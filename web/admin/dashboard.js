@@ -17,7 +17,8 @@ function lonePoint(ctx) {
 }
 
 function line(label, color, extra = {}) {
-  return { label, data: [], borderColor: color, backgroundColor: color + "33", tension: 0.3, pointRadius: lonePoint, pointBackgroundColor: color, borderWidth: 2, ...extra };
+  // clip: a lone point on the plot's edge (the newest bucket) is drawn whole, not cut in half.
+  return { label, data: [], borderColor: color, backgroundColor: color + "33", tension: 0.3, pointRadius: lonePoint, pointBackgroundColor: color, borderWidth: 2, clip: 4, ...extra };
 }
 
 function makeChart(id, type, datasets, options = {}) {
@@ -30,7 +31,8 @@ function makeChart(id, type, datasets, options = {}) {
       maintainAspectRatio: false,
       interaction: { mode: "index", intersect: false },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
-      scales: { x: { ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true } },
+      // grace: the highest value sits below the plot's top edge, not on it.
+      scales: { x: { ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true, grace: "10%" } },
       ...options,
     },
   });
