@@ -13,7 +13,7 @@ from common.knowledge.analysis import terms, vocabulary_of
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
-from common.knowledge.vocabulary import COUNTRY_CONCEPTS, WHEN
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, WHEN
 
 if TYPE_CHECKING:
     import numpy as np
@@ -157,9 +157,13 @@ class KnowledgeIndex:
         naming = {key for key, held in self._entry_terms.items() if kinds & held} if kinds else set()
         # Entries that name no price or time asked for, where another entry does.
         other_answers = set(self._entry_terms) - naming if naming else set()
+        # "Any student discounts?" is not answered by what returning a sale item costs.
+        item_kinds_only = bool(asked) and asked <= ITEM_KINDS
         scored = []
         for n, passage in enumerate(self.passages):
             if passage_scores[n] <= 0:
+                continue
+            if item_kinds_only and self._passage_terms[n] & CONDITIONED_TOPICS:
                 continue
             entry_part = float(entry_scores[self._entry_row[passage.entry.key]]) / top_entry
             coverage = (1 - _ENTRY_COVERAGE_SHARE) * self._coverage(

@@ -105,6 +105,11 @@ _COUNTRIES: dict[str, str] = {
     "etats-unis estados unidos stati uniti verenigde staten",
 }
 COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
+# Kinds of item a returns policy sets conditions for ("Sale items can be returned for store
+# credit only"). A question about one of them alone asks whether the shop offers it ("Do you
+# offer student discounts?", "Do you do engraving?"): such a condition does not answer it.
+ITEM_KINDS = frozenset({"@sale", "@personalised", "@hygiene"})
+CONDITIONED_TOPICS = frozenset({"@return", "@refund"})
 # "When", which every language's stopword list drops: a question about shipping that starts
 # with it ("When will my order arrive?") asks how long (``KnowledgeIndex.query``).
 WHEN = frozenset({"when", "wann", "quand", "cuando", "quando", "wanneer"})

@@ -238,6 +238,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("Where is my refund?", "within 5 working days", "couldn't find"),
         # A discount code is not a sale item.
         ("Is there a discount code?", "couldn't find", "store credit"),
+        # A kind of item alone: does the shop offer it? Not what returning one costs.
+        ("Do you offer student discounts?", "couldn't find", "store credit"),
+        ("Do you do engraving?", "couldn't find", "cannot be returned"),
+        ("Can I return a discounted item?", "store credit", "couldn't find"),
         # Shipping to a country costs what shipping costs: not what a return from there costs.
         ("How much does shipping to Switzerland cost?", "4.95 EUR", "6.95 EUR"),
         ("Was kostet der Versand in die Schweiz?", "4.95 EUR", "6.95 EUR"),
@@ -259,3 +263,21 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
 
     assert fact in reply
     assert wrong_topic not in reply
+
+
+def test_a_shop_that_writes_about_its_discounts_is_answered_with_that_not_its_returns() -> None:
+    discounts = KnowledgeEntry(
+        "faq-student-discount",
+        "Do you offer student discounts?",
+        "Yes: students get 10% off with a valid student ID at checkout.",
+        "faq",
+    )
+    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, discounts)))
+
+    reply = answerer.answer("Any discounts for students?")
+
+    assert "10% off" in reply.text
+    assert "store credit" not in reply.text
+    assert [s.key for s in reply.sources] == ["faq-student-discount"]
+    # Returning a sale item is still the returns policy's.
+    assert "store credit" in answerer.answer("Can I return sale items?").text
