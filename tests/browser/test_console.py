@@ -477,6 +477,33 @@ def test_on_a_phone_staff_and_unanswered_questions_fit_the_screen_with_their_act
         context.close()
 
 
+def test_on_a_phone_the_open_tab_is_scrolled_into_view_and_hidden_tabs_are_hinted(
+    browser: Any, site: str, console_env: Env
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        sign_in(page, site, "staff")  # a link to the last tab, which starts off screen
+        tabs = page.locator(".tabs")
+        expect(page.get_by_role("tab", name="Staff")).to_have_attribute("aria-selected", "true")
+
+        bar, staff = tabs.bounding_box(), page.get_by_role("tab", name="Staff").bounding_box()
+        assert bar is not None and staff is not None
+        assert bar["x"] <= staff["x"] and staff["x"] + staff["width"] <= bar["x"] + bar["width"]
+        # The tabs before it are behind the left edge, which fades out to say so.
+        expect(tabs).to_have_attribute("data-more", "start")
+        assert "gradient" in tabs.evaluate("t => getComputedStyle(t).maskImage || getComputedStyle(t).webkitMaskImage")
+        screenshot(page, "console-390-tabs-staff")
+        # With nobody added yet, the table's one sentence wraps on the screen, not beyond it.
+        empty = page.get_by_text("No staff yet").bounding_box()
+        assert empty is not None and empty["x"] + empty["width"] <= 390
+
+        page.get_by_role("tab", name="Dashboard").click()
+        expect(tabs).to_have_attribute("data-more", "end")
+    finally:
+        context.close()
+
+
 def test_an_owner_who_steps_down_is_asked_first_and_the_console_follows(
     page: Any, site: str, console_env: Env
 ) -> None:

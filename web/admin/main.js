@@ -24,8 +24,21 @@ const VIEWS = {
   staff: () => showStaff(),
 };
 
+// On a narrow screen the tabs scroll sideways: the edge with more tabs behind it fades out.
+function markTabsOverflow() {
+  const tabs = $(".tabs");
+  const more = [];
+  if (tabs.scrollLeft > 1) more.push("start");
+  if (tabs.scrollLeft + tabs.clientWidth < tabs.scrollWidth - 1) more.push("end");
+  tabs.dataset.more = more.join(" ");
+}
+
 function select(view, run = view !== "knowledge") {
-  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+  for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
+    tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+    if (tab.dataset.view === view && !tab.hidden) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+  markTabsOverflow();
   for (const name of Object.keys(VIEWS)) $(`#view-${name}`).hidden = name !== view;
   if (view === "knowledge" && !run) showKnowledge(me.role);
   if (run) Promise.resolve(VIEWS[view]()).catch((error) => toast(error.message, "error"));
@@ -67,6 +80,8 @@ function init() {
   initKnowledge();
   initStaff();
   for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventListener("click", () => select(tab.dataset.view));
+  $(".tabs").addEventListener("scroll", markTabsOverflow, { passive: true });
+  window.addEventListener("resize", markTabsOverflow);
   $("#sign-in-form").addEventListener("submit", (event) => {
     event.preventDefault();
     session.set($("#token").value.trim());
