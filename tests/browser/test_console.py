@@ -492,7 +492,9 @@ def test_on_a_phone_the_open_tab_is_scrolled_into_view_and_hidden_tabs_are_hinte
         assert bar["x"] <= staff["x"] and staff["x"] + staff["width"] <= bar["x"] + bar["width"]
         # The tabs before it are behind the left edge, which fades out to say so.
         expect(tabs).to_have_attribute("data-more", "start")
-        assert "gradient" in tabs.evaluate("t => getComputedStyle(t).maskImage || getComputedStyle(t).webkitMaskImage")
+        assert "gradient" in tabs.evaluate(
+            "t => getComputedStyle(t).maskImage || getComputedStyle(t).webkitMaskImage"
+        )
         screenshot(page, "console-390-tabs-staff")
         # With nobody added yet, the table's one sentence wraps on the screen, not beyond it.
         empty = page.get_by_text("No staff yet").bounding_box()
