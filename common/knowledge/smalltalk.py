@@ -87,17 +87,17 @@ _REPLIES: dict[Kind, dict[Language, str]] = {
         "nl": "Tot ziens en bedankt voor je bezoek!",
     },
     "bot": {
-        "en": "Yes, I'm the shop's automated assistant: I answer from the shop's help pages. If you'd "
-        "rather talk to a person, our support team is happy to help.",
-        "de": "Ja, ich bin der automatische Assistent des Shops und antworte aus unseren Hilfeseiten. "
-        "Wenn Sie lieber mit einem Menschen sprechen, hilft Ihnen unser Support-Team gern.",
-        "fr": "Oui, je suis l'assistant automatique de la boutique : je réponds à partir de nos pages "
-        "d'aide. Si vous préférez parler à une personne, notre équipe est là pour vous.",
-        "es": "Sí, soy el asistente automático de la tienda: respondo con nuestras páginas de ayuda. "
-        "Si prefieres hablar con una persona, nuestro equipo te ayudará con gusto.",
-        "it": "Sì, sono l'assistente automatico del negozio: rispondo in base alle nostre pagine di "
-        "aiuto. Se preferisci parlare con una persona, il nostro team ti aiuterà volentieri.",
-        "nl": "Ja, ik ben de automatische assistent van de winkel: ik antwoord vanuit onze "
+        "en": "I'm the shop's automated assistant, not a person: I answer from the shop's help pages. "
+        "If you'd rather talk to someone, our support team is happy to help.",
+        "de": "Ich bin der automatische Assistent des Shops, kein Mensch, und antworte aus unseren "
+        "Hilfeseiten. Wenn Sie lieber mit einem Menschen sprechen, hilft Ihnen unser Support-Team gern.",
+        "fr": "Je suis l'assistant automatique de la boutique, pas une personne : je réponds à partir "
+        "de nos pages d'aide. Si vous préférez parler à quelqu'un, notre équipe est là pour vous.",
+        "es": "Soy el asistente automático de la tienda, no una persona: respondo con nuestras páginas "
+        "de ayuda. Si prefieres hablar con alguien, nuestro equipo te ayudará con gusto.",
+        "it": "Sono l'assistente automatico del negozio, non una persona: rispondo in base alle nostre "
+        "pagine di aiuto. Se preferisci parlare con qualcuno, il nostro team ti aiuterà volentieri.",
+        "nl": "Ik ben de automatische assistent van de winkel, geen mens: ik antwoord vanuit onze "
         "hulppagina's. Praat je liever met een mens, dan helpt ons team je graag.",
     },
     "wellbeing": {

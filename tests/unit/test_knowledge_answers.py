@@ -55,6 +55,23 @@ def test_small_talk_is_recognised_in_the_shoppers_language(message: str, kind: s
     assert (talk.kind, talk.language) == (kind, language)
 
 
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("Are you a bot?", "automated assistant, not a person"),
+        ("Are you a human?", "automated assistant, not a person"),
+        ("Is this a real person?", "automated assistant, not a person"),
+        ("Bist du ein Mensch?", "kein Mensch"),
+        ("Es-tu humain ?", "pas une personne"),
+    ],
+)
+def test_asked_whether_it_is_a_person_the_assistant_never_answers_yes(message: str, said: str) -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(message).text
+
+    assert said in reply
+    assert not reply.startswith(("Yes", "Ja", "Oui", "Sí", "Sì"))
+
+
 def test_a_polite_question_is_not_small_talk() -> None:
     assert small_talk("hi, is shipping free?") is None
     assert small_talk("thanks! and how long does delivery to Spain take?") is None
