@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from typing import Annotated, Literal
 
@@ -27,8 +28,16 @@ def _canonical_uuid(value: object) -> object:
     return value
 
 
+def _one_line(value: str) -> str:
+    # A name or a title is shown on one line (a staff reply's author, an answer's sources).
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("must be one line, without control characters such as line breaks or tabs")
+    return value
+
+
 Uuid = Annotated[uuid.UUID, BeforeValidator(_canonical_uuid)]
 Text = Annotated[StrictStr, AfterValidator(_no_nul)]
+Line = Annotated[StrictStr, AfterValidator(_one_line)]
 # Optional texts carry their limit inside the type: on the optional field pydantic would
 # report "at most 500 items" rather than characters.
 Comment = Annotated[StrictStr, Field(max_length=500), AfterValidator(_no_nul)]
@@ -55,7 +64,7 @@ class KnowledgeBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: Text = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=200)
     content: Text = Field(min_length=1, max_length=5000)
     kind: Literal["policy", "faq"] = "policy"
 
@@ -103,7 +112,7 @@ class StaffBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: Text = Field(min_length=1, max_length=100)
+    name: Line = Field(min_length=1, max_length=100)
     role: Literal["viewer", "editor", "owner"]
     email: StrictStr | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
 
@@ -122,7 +131,7 @@ class DraftBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     key: StrictStr = Field(pattern=KNOWLEDGE_KEY_PATTERN)
-    title: Text = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=200)
     content: Text = Field(min_length=1, max_length=5000)
     kind: Literal["policy", "faq"] = "policy"
 

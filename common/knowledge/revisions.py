@@ -7,6 +7,7 @@ and its revision are one atomic change. An entry's ETag is its newest revision n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from common.console.responses import KnowledgeRevisions, KnowledgeRevisionView
@@ -35,6 +36,29 @@ def etag(revision: int) -> str:
     return f'"{revision}"'
 
 
+# One entity tag (RFC 9110): "3" or W/"3".
+_ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
+
+
+def if_match_tags(header: str | None) -> frozenset[str] | None:
+    """The revisions ``If-Match`` names (``*``: any), without ``W/``; None without the header.
+
+    A tag not in double quotes (``If-Match: 2``) is refused with 400 ``invalid_if_match``
+    rather than read as another revision, which would say someone else changed the entry.
+    """
+    if header is None:
+        return None
+    tags = [tag.strip() for tag in header.split(",")]
+    if tags == ["*"]:
+        return frozenset(tags)
+    if not all(_ENTITY_TAG.fullmatch(tag) for tag in tags):
+        raise InvalidRequest(
+            'If-Match must be "*" or the ETag the entry was loaded with, in double quotes, such as "3"',
+            code="invalid_if_match",
+        )
+    return frozenset(tag.removeprefix("W/") for tag in tags)
+
+
 def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
     """Lock ``key`` for this transaction and return its newest revision number (0: none).
 
@@ -44,13 +68,13 @@ def before_write(tx: UnitOfWork, key: str, if_match: str | None) -> int:
     entry that predates revisions first gets its existing text as revision 1, so a restore can
     always go back to it.
     """
+    wanted = if_match_tags(if_match)
     tx.revisions.lock(key)
     latest = tx.revisions.latest(key)
     existing = tx.knowledge.get(key)
     # An entry that predates revisions is revision 1, as its ETag and revision list say.
     current = latest.revision if latest else (1 if existing is not None else 0)
-    if if_match is not None:
-        wanted = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if wanted is not None:
         if "*" in wanted and existing is None:
             raise PreconditionFailed(f"{key!r} does not exist (If-Match: * asks for an existing entry)")
         absent = existing is None and etag(0) in wanted

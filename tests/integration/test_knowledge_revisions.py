@@ -115,6 +115,26 @@ def test_if_match_may_list_several_tags(admin: FlaskClient) -> None:
     assert put(admin, "returns", "Returns within 90 days.", etag='"1", "3"')[0] == 412
 
 
+@pytest.mark.parametrize("if_match", ["1", "garbage", "W/1", '"1", 2', '*, "1"'])
+def test_a_malformed_if_match_is_400_not_someone_elses_edit(
+    env: Env, admin: FlaskClient, if_match: str
+) -> None:
+    """A tag without its double quotes is a mistake of the caller's, not a conflict."""
+    revisions = env.count("knowledge_revisions")
+
+    written = admin.put(
+        "/returns", headers={**ADMIN, "If-Match": if_match}, json={"title": "Returns", "content": "60 days."}
+    )
+    deleted = admin.delete("/returns", headers={**ADMIN, "If-Match": if_match})
+
+    for response in (written, deleted):
+        assert response.status_code == 400
+        assert response.get_json()["error"]["code"] == "invalid_if_match"
+        assert '"3"' in response.get_json()["error"]["message"]
+    assert admin.get("/returns", headers=ADMIN).get_json()["content"] != "60 days."
+    assert env.count("knowledge_revisions") == revisions
+
+
 def test_restoring_a_revision_makes_it_current_as_a_new_revision(env: Env, admin: FlaskClient) -> None:
     put(admin, "returns", "Returns within 60 days.")
     put(admin, "returns", "Returns within 90 days.")

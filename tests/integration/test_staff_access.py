@@ -265,6 +265,22 @@ def test_staff_emails_are_unique_and_inputs_checked(staff: FlaskClient) -> None:
         assert staff.post("/_staff", headers=ADMIN, json=body).status_code == 400
 
 
+@pytest.mark.parametrize("name", ["Bob\r\nSupport team", "Bob\tB", "Bob\x1b[31m"])
+def test_a_staff_name_is_one_line_as_shoppers_see_it_on_replies(
+    env: Env, staff: FlaskClient, name: str
+) -> None:
+    before = env.count("staff")
+
+    refused = staff.post("/_staff", headers=ADMIN, json={"name": name, "role": "viewer"})
+
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == {
+        "code": "invalid_request",
+        "message": "name: must be one line, without control characters such as line breaks or tabs",
+    }
+    assert env.count("staff") == before
+
+
 # Cloud IAP
 
 
