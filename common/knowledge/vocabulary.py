@@ -81,9 +81,17 @@ _CONCEPTS: dict[str, str] = {
     "hygiene": "hygien* cosmetic* shampoo* makeup underwear earring* higiene* igien*",
     # Shop topics a shop may not write about: a question about them is not about payment.
     # A discount code is a voucher, not a sale item ("Is there a discount code?").
-    "voucher": "voucher* gift* coupon* promo* gutschein* geschenk* cadeau* bon-cadeau regalo* buono* "
-    "tegoedbon* discount-code discount-codes rabattcode* code-promo cupon* "
-    "codice-sconto kortingscode*",
+    # A gift card, not a gift: gift wrapping is not a voucher ("Do you gift-wrap?").
+    "voucher": "voucher* coupon* promo* gutschein* bon-cadeau buono* tegoedbon* cadeaubon* cadeaukaart* "
+    "gift-card gift-cards giftcard* gift-voucher gift-vouchers gift-certificate gift-certificates "
+    "geschenkkarte* carte-cadeau cartes-cadeaux cheque-cadeau tarjeta-regalo tarjetas-regalo carta-regalo "
+    "carte-regalo buoni-regalo "
+    "discount-code discount-codes rabattcode* code-promo cupon* codice-sconto kortingscode*",
+    "pricematch": "price-match price-matching price-guarantee best-price preisgarantie* "
+    "tiefpreisgarantie* bestpreis* garantie-de-prix meilleur-prix garantia-de-precio",
+    # Collecting an order instead of having it delivered: a shop may not offer it.
+    "pickup": "pickup pick-up click-and-collect click-collect collect collection abhol* selbstabhol* "
+    "retrait* recoger recogida ritir* afhal* ophalen",
     "customs": "customs zoll* douane* aduana* dogan*",
     "country": "country countries land pays pais paese",
 }

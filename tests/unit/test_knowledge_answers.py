@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
-from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
 from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
 from common.knowledge.grounding import build_system_instruction
 from common.knowledge.hybrid import ground, top_entries
 from common.knowledge.language import detect_language
 from common.knowledge.passages import split_passages
+from common.knowledge.retrieval import knowledge_index
 from common.knowledge.smalltalk import small_talk
 from common.llm import Prompt, StreamEnd, Turn
 from scripts.fake_gemini import embedding_vector
@@ -259,6 +260,11 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("Do you offer student discounts?", "couldn't find", "store credit"),
         ("Do you do engraving?", "couldn't find", "cannot be returned"),
         ("Can I return a discounted item?", "store credit", "couldn't find"),
+        # What the pages do not offer is not answered with a word they happen to share: a price
+        # match is no shipping price, Munich is no "much", a person no Italian "perso" (lost).
+        ("Do you price match?", "couldn't find", "4.95 EUR"),
+        ("Do you have a store in Munich?", "couldn't find", "6.95 EUR"),
+        ("Can I pick up my order in person?", "couldn't find", "10 working days"),
         # Shipping to a country costs what shipping costs: not what a return from there costs.
         ("How much does shipping to Switzerland cost?", "4.95 EUR", "6.95 EUR"),
         ("Was kostet der Versand in die Schweiz?", "4.95 EUR", "6.95 EUR"),
@@ -298,3 +304,15 @@ def test_a_shop_that_writes_about_its_discounts_is_answered_with_that_not_its_re
     assert [s.key for s in reply.sources] == ["faq-student-discount"]
     # Returning a sale item is still the returns policy's.
     assert "store credit" in answerer.answer("Can I return sale items?").text
+
+
+def test_a_gift_is_not_a_gift_card() -> None:
+    wrapping = KnowledgeEntry("faq-gift-wrap", "Do you gift-wrap?", "Yes, for 3 EUR at checkout.", "faq")
+    knowledge = Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, wrapping))
+    answerer = KnowledgeAnswerer(knowledge)
+
+    assert "3 EUR" in answerer.answer("Can you wrap it as a gift?").text
+    for question in ("Do you sell gift cards?", "Verkauft ihr Geschenkgutscheine?", "Do you price match?"):
+        assert "3 EUR" not in answerer.answer(question).text, question
+    # So the console does not call a gift card question answered by the wrapping FAQ.
+    assert covering_entries(knowledge_index(knowledge), "Do you sell gift cards for mugs?") == ()
