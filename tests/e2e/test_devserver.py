@@ -18,6 +18,7 @@ import pytest
 
 from common.config import REPO_ROOT
 from scripts.local import free_port
+from tests.support import Env
 
 pytestmark = pytest.mark.e2e
 
@@ -209,3 +210,28 @@ def test_make_fake_gemini_on_a_busy_port_says_so_in_one_line() -> None:
         f"Port {port} on 127.0.0.1 is not free (Address already in use): stop what runs there, "
         "or use FAKE_GEMINI_PORT=<another> make fake-gemini."
     ]
+
+
+def test_make_fuzz_writes_to_a_throwaway_database_not_the_shops(env: Env, database_url: str) -> None:
+    """Generated writes overwrite policies and revoke staff: never in the database of a ``make dev``."""
+    env.execute(
+        "INSERT INTO staff (id, name, role, token_hash, created_by, created_at) "
+        "VALUES (gen_random_uuid(), 'Ann', 'owner', decode(repeat('ab', 32), 'hex'), 'test', now())"
+    )
+    before = env.query("SELECT key, title, content FROM knowledge_entries ORDER BY key")
+    fuzz_env = {k: v for k, v in os.environ.items() if k != "ADMIN_TOKEN"}
+
+    run = subprocess.run(
+        [sys.executable, "-m", "scripts.fuzz", "--examples", "3"],
+        cwd=REPO_ROOT,
+        env={**fuzz_env, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert " passed" in run.stdout
+    assert env.query("SELECT key, title, content FROM knowledge_entries ORDER BY key") == before
+    assert env.query("SELECT name, role, revoked_at FROM staff") == [("Ann", "owner", None)]
+    assert env.query("SELECT datname FROM pg_database WHERE datname LIKE 'fuzz_%'") == []
