@@ -253,6 +253,9 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     page.get_by_label("Question to try").fill("Do you take bitcoin?")
     page.get_by_role("button", name="Try it").click()
     expect(page.locator("#preview-answer")).to_contain_text("Not yet")
+    # As the shopper would see it: the sources line in italics, not between asterisks.
+    expect(page.locator("#preview-answer em")).to_have_text("Source: Can I pay with bitcoin?")
+    expect(page.locator("#preview-answer")).not_to_contain_text("*Source")
     page.get_by_role("button", name="Create").click()
 
     expect(page.locator("#knowledge-list")).to_contain_text("Can I pay with bitcoin?")

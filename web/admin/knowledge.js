@@ -1,6 +1,6 @@
 // Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
 import { api, get, ApiError } from "./api.js";
-import { $, h, clear, when, toast, renderDiff } from "./dom.js";
+import { $, h, clear, when, toast, renderDiff, messageBody } from "./dom.js";
 
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
@@ -76,7 +76,9 @@ function previewPanel() {
       const body = { question: question.value.trim(), draft: draft.key && draft.title && draft.content ? draft : null };
       const { data } = await api("/_preview", { method: "POST", body });
       answer.classList.remove("muted");
-      clear(answer, h("p", {}, data.answer), h("span", { class: "muted small" }, `answered by ${data.source === "model" ? data.model : "the knowledge base"}`));
+      // As the shopper would see it: the chat page's markdown, so "*Source: Returns*" is italic.
+      const shown = messageBody({ role: "assistant", content: data.answer, status: "complete" });
+      clear(answer, shown, h("span", { class: "muted small" }, `answered by ${data.source === "model" ? data.model : "the knowledge base"}`));
     } catch (error) {
       clear(answer, `Preview failed: ${error.message}`);
     }
