@@ -104,7 +104,6 @@
       rows: "1",
       placeholder: "Type your question…",
       "aria-describedby": hintId,
-      maxlength: "4000",
       autocomplete: "off",
       dir: "auto",
     });

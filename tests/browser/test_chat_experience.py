@@ -421,6 +421,23 @@ def test_rate_limited_send_waits_with_a_countdown_and_keeps_the_message(
     expect(page.get_by_text("Your last message wasn't sent")).to_be_visible()
 
 
+def test_a_message_over_the_limit_is_kept_whole_and_the_shopper_told_to_shorten_it(
+    page: Any, site: str, env: Env
+) -> None:
+    """A pasted text is not cut at the limit without a word: the server's 413 says so."""
+    long_text = "My order arrived with the wrong size. " * 120  # 4,560 characters
+    open_chat(page, site)
+    box = page.get_by_label("Your message")
+    box.fill(long_text)
+    expect(box).to_have_value(long_text)  # not cut to 4,000
+
+    box.press("Enter")
+
+    expect(page.locator(".sc-failure")).to_contain_text("shorten it to 4,000 characters")
+    expect(box).to_have_value(long_text.strip())
+    assert env.count("messages") == 0
+
+
 def test_a_question_refused_with_503_stays_and_is_sent_once_the_chat_is_back(
     page: Any, site: str, env: Env
 ) -> None:
