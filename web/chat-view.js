@@ -16,7 +16,7 @@
   var WAITING_SUBTITLE = "Waiting for a person from our team";
   var STAFFED_SUBTITLE = "A person from our team is here";
   // The person link, its form's intro, button and field: asking for a person, or (asked) leaving an email.
-  var ASK = ["Talk to a person", "We'll ask someone from our team to join this chat. Leave your email if you may not stay.", "Ask for a person", "Email (optional)"];
+  var ASK = ["Talk to a person", "We'll pass this chat to our team, who reply here. Leave your email if you may not stay.", "Ask for a person", "Email (optional)"];
   var LEAVE = ["Leave your email", "Our team can also reply by email, in case you can't stay.", "Save email", "Email"];
   var DEFAULT_GREETING = "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours.";
   var GROUP_MS = 5 * 60 * 1000; // messages from one author this close together form a group

@@ -1,9 +1,7 @@
 /*
- * The support chat of the full page (index.html) and the widget (widget.js). Classic scripts
- * (no build step, no CORS on a shop's page), loaded in order: chat-dom, chat-brand,
- * chat-transport, chat-store, chat-view, then this file, which wires them together: a turn's
- * lifecycle, retries, conversations on this device, feedback and the handoff to a person.
- * Defines window.SupportChat.mount.
+ * The support chat of the page and the widget: loaded last of the classic scripts (widget.js
+ * lists them), it wires them together: a turn's lifecycle, retries, conversations on this
+ * device, feedback and the handoff to a person. Defines window.SupportChat.mount.
  */
 (function () {
   "use strict";
@@ -401,9 +399,11 @@
       view.handoffForm.hidden = true;
       view.personButton.focus();
     });
+    var badEmail;
     view.handoffForm.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!conversation) return;
+      if (badEmail) badEmail.remove(); // corrected: the old complaint goes
       view.handoffSend.disabled = true;
       var email = view.email.value.trim();
       var onlyEmail = view.waitingOnly();
@@ -411,7 +411,7 @@
         view.handoffSend.disabled = false;
         var error = result.body.error || {};
         if (result.status === 400 && /^email\b/.test(error.message || "")) {
-          view.notice("That email address doesn't look right. Please check it, or leave it empty.");
+          badEmail = view.notice("That email address doesn't look right. Please check it, or leave it empty.");
           view.email.focus();
           return;
         }
@@ -630,9 +630,9 @@
     }
     view.listButton.addEventListener("click", function () { showList(view.listPanel.hidden); });
     view.container.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && !view.listPanel.hidden) {
-        event.stopPropagation(); // the list closes, not the widget
-        showList(false);
+      if (event.key === "Escape" && !(view.listPanel.hidden && view.handoffForm.hidden)) {
+        event.stopPropagation(); // the list or the form closes, not the widget
+        view.listPanel.hidden ? view.handoffCancel.click() : showList(false);
       }
     });
     if (view.closeButton && cfg.onClose) view.closeButton.addEventListener("click", cfg.onClose);

@@ -519,6 +519,38 @@ def test_escape_closes_the_conversation_list_and_only_then_the_widget(page: Any,
     expect(dialog).to_be_hidden()
 
 
+def test_the_person_form_closes_on_escape_and_forgets_a_corrected_email(
+    page: Any, site: str, env: Env
+) -> None:
+    env.fake.script(Behavior(chunks=["Your order left today."]))
+    page.goto(site + "/widget-demo.html")
+    page.get_by_role("button", name="Chat with us").click()
+    dialog = page.get_by_role("dialog", name="Acme support")
+    dialog.get_by_label("Your message").fill("Where is my order?")
+    dialog.get_by_label("Your message").press("Enter")
+    expect(dialog.locator(ANSWERS).last).to_have_text("Your order left today.")
+
+    dialog.get_by_role("button", name="Talk to a person").click()
+    form = dialog.get_by_role("form", name="Talk to a person")
+    # Whether or not the team is in, it promises only what happens: the team replies here.
+    expect(form).to_contain_text("We'll pass this chat to our team, who reply here.")
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(dialog).to_be_visible()  # the form closed, not the widget
+
+    dialog.get_by_role("button", name="Talk to a person").click()
+    dialog.get_by_label("Email (optional)").fill("x@y")
+    dialog.get_by_role("button", name="Ask for a person").click()
+    complaint = dialog.get_by_text("That email address doesn't look right")
+    expect(complaint).to_be_visible()
+    dialog.get_by_label("Email (optional)").fill("ana@example.com")
+    dialog.get_by_role("button", name="Ask for a person").click()
+
+    expect(dialog.get_by_text("Waiting for a person")).to_be_visible()
+    expect(complaint).to_have_count(0)  # corrected: the old complaint went
+    assert env.query("SELECT email FROM handoffs") == [("ana@example.com",)]
+
+
 # ---------------------------------------------------------------- feedback and a person (contract played by routes)
 
 
