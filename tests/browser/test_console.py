@@ -357,6 +357,77 @@ def test_a_status_filter_says_which_earlier_answer_matched(page: Any, site: str,
     expect(rows.first.locator(".badge")).to_contain_text(["knowledge", "failed earlier"])
 
 
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_a_days_filter_means_the_staff_members_own_day(
+    browser: Any, site: str, console_env: Env, zone: str
+) -> None:
+    """At any hour one of these zones (UTC+14, UTC-11) is on another date than UTC."""
+    context = browser.new_context(timezone_id=zone)
+    try:
+        page = context.new_page()
+        older = chat(page, site, "Where is my parcel from last week?")
+        console_env.execute(
+            "UPDATE conversations SET created_at = now() - interval '3 days' WHERE id = :id",
+            id=older["conversation_id"],
+        )
+        chat(page, site, "Do you deliver to Iceland?")
+        sign_in(page, site, "conversations")
+        expect(page.locator("#conversation-list .row")).to_have_count(2)
+        today = page.evaluate("new Date().toLocaleDateString('en-CA')")  # YYYY-MM-DD, local
+        page.get_by_label("From", exact=True).fill(today)
+        page.get_by_label("To", exact=True).fill(today)
+        page.get_by_role("button", name="Filter").click()
+
+        expect(page.locator("#conversation-list .row")).to_have_count(1)
+        expect(page.locator("#conversation-list")).to_contain_text("Do you deliver to Iceland?")
+    finally:
+        context.close()
+
+
+def test_conversations_a_person_resolved_or_handed_back_can_be_listed(
+    page: Any, site: str, console_env: Env
+) -> None:
+    resolved = chat(page, site, "I would like to talk to a person please")
+    handed_back = chat(page, site, "Can I talk to a human?")
+    chat(page, site, "Do you deliver to Iceland?")
+    post(page, f"{site}/policies/_inbox/{resolved['conversation_id']}/resolve", {}, AUTH)
+    post(page, f"{site}/policies/_inbox/{handed_back['conversation_id']}/hand-back", {}, AUTH)
+    sign_in(page, site, "conversations")
+
+    rows = page.locator("#conversation-list .row")
+    for option, question in (
+        ("resolved by the team", "I would like to talk to a person please"),
+        ("handed back to the assistant", "Can I talk to a human?"),
+    ):
+        page.get_by_label("Person").select_option(label=option)
+        page.get_by_role("button", name="Filter").click()
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text(question)
+
+
+def test_on_a_phone_a_tapped_conversation_scrolls_its_transcript_into_view(
+    browser: Any, site: str, console_env: Env
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        for n in range(12):
+            chat(page, site, f"Question number {n} about delivery")
+        sign_in(page, site, "conversations")
+        rows = page.locator("#conversation-list .row")
+        expect(rows).to_have_count(12)
+
+        rows.first.click()
+
+        transcript = page.locator("#transcript .transcript-list")
+        expect(transcript).to_contain_text("Question number 11 about delivery")
+        expect(transcript).to_be_in_viewport()
+        heading = page.locator("#transcript h3").bounding_box()
+        assert heading is not None and heading["y"] >= page.locator(".topbar").bounding_box()["height"]
+    finally:
+        context.close()
+
+
 def test_no_serious_accessibility_problems_in_the_console(page: Any, site: str, console_env: Env) -> None:
     from tests.browser.test_accessibility_and_looks import serious_violations
 

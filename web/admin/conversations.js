@@ -6,11 +6,19 @@ let cursor = null;
 let filters = {};
 let role = "viewer";
 
+// A day in the filters is the staff member's own day: from its local midnight to the next one.
+function midnight(day, later = 0) {
+  const date = new Date(`${day}T00:00`);
+  date.setDate(date.getDate() + later);
+  return date.toISOString();
+}
+
 function readFilters() {
   const form = new FormData($("#conversation-filters"));
   const out = {};
   for (const [name, value] of form.entries()) if (value) out[name] = value;
-  if (out.until) out.until = new Date(new Date(out.until).getTime() + 86400000).toISOString().slice(0, 10);
+  if (out.since) out.since = midnight(out.since);
+  if (out.until) out.until = midnight(out.until, 1);
   return out;
 }
 
@@ -83,7 +91,9 @@ async function erase(id) {
 }
 
 function show(id) {
-  open(id).catch((e) => toast(e.message, "error"));
+  // On a narrow screen the transcript is below the list: bring it into view.
+  const below = window.matchMedia("(max-width: 900px)").matches;
+  open(id).then(() => below && $("#transcript").scrollIntoView({ block: "start" }), (e) => toast(e.message, "error"));
 }
 
 export function showConversations(staffRole) {
