@@ -1,12 +1,9 @@
 /*
- * What the chat remembers on this device (localStorage), and nothing else.
- *
- * One record per chat function (two shops on one domain do not share it):
+ * What the chat remembers on this device (localStorage), one record per chat function:
  *   {active: id|null, conversations: [{id, token, title, updatedAt}],
  *    drafts: {key: text}, unsent: {key: {message, clientMessageId, proposed}},
- *    ratings: {messageId: "up"|"down"}}
- * where key is a conversation id or "new". Storage that is full or disabled never breaks the
- * chat: it just forgets on reload. Defines window.SupportChat.store.
+ *    ratings: {messageId: "up"|"down"}}, key: a conversation id or "new".
+ * Full or disabled storage only forgets on reload. Defines window.SupportChat.store.
  */
 (function () {
   "use strict";

@@ -1,9 +1,6 @@
 /*
- * Talking to the functions: the only place that calls fetch() or knows the wire format.
- *
- * createTransport({chatStreamUrl, historyUrl}) gives the HTTP contract of mission.md as calls
- * that resolve to plain outcomes; the chat (chat.js) decides what they mean for the shopper.
- * Defines window.SupportChat.transport.
+ * The only place that calls fetch() or knows the wire format: the HTTP contract as calls that
+ * resolve to plain outcomes. Defines window.SupportChat.transport.
  */
 (function () {
   "use strict";

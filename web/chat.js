@@ -58,7 +58,7 @@
   /**
    * Build the chat inside `root` (an element or a shadow root).
    * options: chatStreamUrl, historyUrl, mode ("knowledge"?), title, agentName, avatar, greeting,
-   * subtitle, variant ("page"|"widget"), onClose and onReply (widget only).
+   * subtitle, variant ("page"|"widget"), onClose, onReply and onPeople (widget only).
    */
   function mount(root, options) {
     var cfg = { title: "Customer support", agentName: "Support", variant: "page" };
@@ -330,6 +330,7 @@
       var offerEmail = !!conversation && view.waitingOnly() && !emailLeft;
       view.offerEmail(offerEmail);
       view.personButton.hidden = !conversation || (view.withPeople() && !offerEmail);
+      if (cfg.onPeople) cfg.onPeople(view.withPeople());
       if (view.personButton.hidden) view.handoffForm.hidden = true;
     }
 
@@ -445,7 +446,10 @@
       if (message.role === "assistant") answeredFrom(message.source);
       var time = timeOf(message);
       if (message.role === "user") return view.row("user", { text: message.content, time: time });
-      if (message.role === "agent") return view.row("agent", { text: message.content, markdown: true, author: message.author, time: time });
+      if (message.role === "agent") {
+        if (cfg.onReply) cfg.onReply(time.getTime());
+        return view.row("agent", { text: message.content, markdown: true, author: message.author, time: time });
+      }
       if (!message.content && message.status !== "streaming") return null; // a failed answer: its notice says so
       var row = view.row("assistant", { text: message.content, markdown: true, time: time });
       if (message.status === "interrupted") row.classList.add("sc-msg--interrupted");

@@ -1,9 +1,7 @@
 /*
- * The embeddable chat bubble: <script src=".../widget.js" async></script> on any shop page,
- * with the data-* attributes of the README's "The chat page and the widget" (or config.js beside it).
- * The chat itself (chat.js, the same code as the full page) loads when first opened, inside a
- * shadow root so the shop's CSS and the chat's never meet; the host element is fixed and
- * zero-sized, so the shop's page never moves.
+ * The chat bubble for any shop page (README: "The chat page and the widget"). The chat loads
+ * when first opened, in a shadow root (the shop's CSS and the chat's never meet) on a fixed,
+ * zero-sized host (the page never moves).
  */
 (function () {
   "use strict";
@@ -15,7 +13,9 @@
   var base = new URL(".", script.src).href;
   var data = script.dataset;
   var OPEN_KEY = "support-chat:widget-open";
-  // The chat's classic scripts, in the order they depend on each other (index.html lists the same).
+  var SEEN_KEY = "support-chat:widget-seen";
+  var PEOPLE_KEY = "support-chat:widget-people";
+  // In the order they depend on each other, as index.html lists them.
   var CHAT_SCRIPTS = ["chat-dom.js", "chat-brand.js", "chat-transport.js", "chat-store.js", "chat-view.js", "chat.js"];
   var BRAND_KEYS = ["title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode"];
   var CHAT_ICON = "M21 11.5a8.4 8.4 0 0 1-9 8.4 9 9 0 0 1-3.9-.9L3 20.5l1.5-4.6A8.4 8.4 0 0 1 3 11.5 8.5 8.5 0 0 1 12 3a8.5 8.5 0 0 1 9 8.5z";
@@ -65,20 +65,15 @@
     });
   }
 
-  function remember(open) {
+  /** Read (no value) or write (empty: remove) a key. */
+  function kept(area, key, value) {
     try {
-      if (open) window.sessionStorage.setItem(OPEN_KEY, "1");
-      else window.sessionStorage.removeItem(OPEN_KEY);
+      var storage = window[area];
+      if (value === undefined) return storage.getItem(key);
+      if (value) storage.setItem(key, value);
+      else storage.removeItem(key);
     } catch (e) {
-      /* no storage: the bubble just starts closed */
-    }
-  }
-
-  function wasOpen() {
-    try {
-      return window.sessionStorage.getItem(OPEN_KEY) === "1";
-    } catch (e) {
-      return false;
+      return null;
     }
   }
 
@@ -149,8 +144,7 @@
       panel.setAttribute("aria-label", config.title);
       return config;
     });
-    // Shown once styled, unless the panel is open by then (reopened after a reload, data-open):
-    // an open panel has no launcher (on a phone it would sit over the Send button).
+    // Shown once styled, unless the panel is open by then: on a phone it would cover Send.
     Promise.all([configured.catch(function () {}), styled]).then(function () { launcher.hidden = !panel.hidden; });
 
     function showUnread() {
@@ -162,8 +156,10 @@
       badge.appendChild(words);
     }
 
-    function onReply() {
-      if (!panel.hidden) return;
+    /** `time`: of a reply restored from history, news if newer than the shopper's last look. */
+    function onReply(time) {
+      if (!panel.hidden) return kept("localStorage", SEEN_KEY, String(Date.now()));
+      if (time && time <= Number(kept("localStorage", SEEN_KEY))) return;
       unread += 1;
       showUnread();
     }
@@ -175,6 +171,7 @@
           var config = results[0];
           config.onClose = close;
           config.onReply = onReply;
+          config.onPeople = function (on) { kept("localStorage", PEOPLE_KEY, on ? "1" : ""); };
           chat = window.SupportChat.mount(panel, config);
           widget.chat = chat;
           return chat;
@@ -194,7 +191,7 @@
       launcher.hidden = true;
       unread = 0;
       showUnread();
-      remember(true);
+      kept("sessionStorage", OPEN_KEY, "1");
       return ensureChat().then(function (c) {
         c.focus();
         return c;
@@ -206,7 +203,8 @@
       host.classList.remove("sc-open");
       launcher.setAttribute("aria-expanded", "false");
       launcher.hidden = false;
-      remember(false);
+      kept("sessionStorage", OPEN_KEY, "");
+      kept("localStorage", SEEN_KEY, String(Date.now()));
       launcher.focus();
     }
 
@@ -217,7 +215,9 @@
 
     var widget = { open: open, close: close, chat: null, host: host };
     window.supportChatWidget = widget;
-    if (data.open === "true" || wasOpen()) open();
+    if (data.open === "true" || kept("sessionStorage", OPEN_KEY)) open();
+    // While our team has the conversation, its replies badge the bubble after a reload too.
+    else if (kept("localStorage", PEOPLE_KEY)) ensureChat();
   }
 
   if (document.body) start();

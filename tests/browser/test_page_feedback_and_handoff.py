@@ -261,3 +261,47 @@ def test_a_reload_after_a_hand_back_does_not_announce_it_again(page: Any, site: 
     ask_for_a_person(page)  # and what happens from here on still comes live
     staff_reply(site, conversation, "Sam again: the tracking number is in your email.")
     expect(page.locator(".sc-msg--agent .sc-bubble").last).to_contain_text("tracking number")
+
+
+def test_the_closed_bubble_counts_staff_replies_across_reloads_and_visits(
+    browser: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN=TOKEN, SUPPORT_HOURS="mon-sun 00:00-24:00")
+    context = browser.new_context()  # one shopper: their localStorage across tabs and visits
+    try:
+        page = context.new_page()
+        page.goto(site + "/widget-demo.html")
+        launcher = page.get_by_role("button", name="Chat with us")
+        launcher.click()
+        dialog = page.get_by_role("dialog", name="Acme support")
+        ask(dialog, "Can I talk to a human please?")
+        expect(dialog.get_by_text("Waiting for a person")).to_be_visible()
+        page.keyboard.press("Escape")
+        conversation = env.query("SELECT id FROM conversations")[0][0]
+        badge = launcher.locator(".sc-badge")
+
+        staff_reply(site, conversation, "Hi, Sam here.")
+        expect(badge).to_have_text("1 new reply")
+        page.reload()  # the reply is still unread
+        expect(badge).to_have_text("1 new reply")
+        launcher.click()
+        expect(dialog.locator(".sc-msg--agent .sc-bubble")).to_have_text("Hi, Sam here.")
+        page.keyboard.press("Escape")
+        page.reload()  # read now: no badge
+        expect(launcher).to_be_visible()
+        # Followed in the background, in the closed panel.
+        expect(page.locator(".sc-panel .sc-msg--agent")).to_have_count(1)
+        expect(badge).to_be_hidden()
+        page.close()
+
+        # Away from the shop, two replies; the next visit's bubble says so before it is opened.
+        staff_reply(site, conversation, "Your replacement ships today.")
+        staff_reply(site, conversation, "Anything else?")
+        later = context.new_page()
+        later.goto(site + "/widget-demo.html")
+        expect(later.get_by_role("button", name="Chat with us").locator(".sc-badge")).to_have_text(
+            "2 new replies"
+        )
+        screenshot(later, "widget-unread-after-a-visit")
+    finally:
+        context.close()
