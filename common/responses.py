@@ -123,7 +123,8 @@ class HandoffAccepted(BaseModel):
 
 
 class StatusEventData(BaseModel):
-    """``event: status`` on ``GET /history/events``: who answers the conversation now."""
+    """``event: status`` on ``GET /history/events``: who answers the conversation now
+    (``author``: who took it, or who resolved it or handed it back)."""
 
     status: HandoffStatusName
     author: str | None = None

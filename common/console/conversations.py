@@ -13,6 +13,7 @@ from common.console.responses import (
     ConversationDeleted,
     ConversationList,
     ConversationSummary,
+    HandoffStep,
     Transcript,
     TranscriptMessage,
 )
@@ -66,10 +67,15 @@ def transcript(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID) -> Transcr
             raise NotFound("conversation not found", code="conversation_not_found")
         messages = tx.console.transcript(conversation_id)
         ratings = tx.feedback.for_conversation(conversation_id)
+        steps = [
+            HandoffStep(status=e.data["status"], author=e.data.get("author"), at=e.created_at)
+            for e in tx.handoffs.status_events(conversation_id)
+        ]
     return Transcript(
         conversation_id=conversation_id,
         created_at=conversation.created_at,
         messages=[_message(m, ratings.get(m.id)) for m in messages],
+        handoff_steps=steps,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from common.llm import AnswerSource
-from common.responses import MessageView, SourceRef, TimeWindow
+from common.responses import HandoffStatusName, MessageView, SourceRef, TimeWindow
 
 StaffRoleName = Literal["viewer", "editor", "owner"]
 
@@ -101,12 +101,23 @@ class TranscriptMessage(MessageView):
     feedback: AnswerFeedback | None
 
 
+class HandoffStep(BaseModel):
+    """A change of who answers: asked for a person, claimed (``author``: by whom), resolved or
+    handed back (``author``: by whom; none for changes recorded before it was kept)."""
+
+    status: HandoffStatusName
+    author: str | None
+    at: dt.datetime
+
+
 class Transcript(BaseModel):
-    """``GET /policies/_conversations/<id>``: every message with its answer details."""
+    """``GET /policies/_conversations/<id>``: every message with its answer details, and when
+    a person was asked for, took the conversation and left it."""
 
     conversation_id: uuid.UUID
     created_at: dt.datetime
     messages: list[TranscriptMessage]
+    handoff_steps: list[HandoffStep]
 
 
 class ConversationDeleted(BaseModel):
@@ -186,9 +197,6 @@ class RetentionResult(BaseModel):
 
     cutoff: dt.datetime
     deleted_conversations: int
-
-
-HandoffStatusName = Literal["waiting_for_human", "with_human", "resolved", "assistant"]
 
 
 class HandoffView(BaseModel):

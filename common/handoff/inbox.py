@@ -100,7 +100,7 @@ def close(
         if _held_by_another(tx, handoff, who):
             raise _claimed_by(handoff)
         handoff.status = status
-        event = StatusEventData.model_validate({"status": status.value})
+        event = StatusEventData.model_validate({"status": status.value, "author": who.shown_as[:100]})
         tx.handoffs.add_event(conversation_id, "status", event.model_dump())
         return _view(handoff)
 
@@ -125,7 +125,7 @@ def _claim(tx: UnitOfWork, handoff: Handoff, who: Principal, at: dt.datetime) ->
     handoff.claimed_by, handoff.claimed_at = who.name, at
     handoff.claimed_by_staff_id = who.staff_id
     event = StatusEventData(status="with_human", author=who.shown_as[:100])
-    tx.handoffs.add_event(handoff.conversation_id, "status", event.model_dump())
+    tx.handoffs.add_event(handoff.conversation_id, "status", event.model_dump(), at=at)
 
 
 def _identity(who: Principal) -> tuple[uuid.UUID | None, str | None]:

@@ -35,9 +35,14 @@ class HandoffRepository:
         self.session.flush()
         return handoff
 
-    def add_event(self, conversation_id: uuid.UUID, kind: str, data: dict[str, Any]) -> int:
-        """Store an event and notify every instance's listener (delivered when the transaction commits)."""
-        event = ConversationEvent(conversation_id=conversation_id, kind=kind, data=data, created_at=utcnow())
+    def add_event(
+        self, conversation_id: uuid.UUID, kind: str, data: dict[str, Any], *, at: dt.datetime | None = None
+    ) -> int:
+        """Store an event (``at``: when it happened, by default now) and notify every instance's
+        listener (delivered when the transaction commits)."""
+        event = ConversationEvent(
+            conversation_id=conversation_id, kind=kind, data=data, created_at=at or utcnow()
+        )
         self.session.add(event)
         self.session.flush()
         self.session.execute(sa.select(sa.func.pg_notify(EVENTS_CHANNEL, str(conversation_id))))
@@ -51,6 +56,14 @@ class HandoffRepository:
             .where(ConversationEvent.conversation_id == conversation_id, ConversationEvent.id > after_id)
             .order_by(ConversationEvent.id)
             .limit(limit)
+        ).all()
+
+    def status_events(self, conversation_id: uuid.UUID) -> Sequence[ConversationEvent]:
+        """Every change of who answers the conversation, oldest first."""
+        return self.session.scalars(
+            sa.select(ConversationEvent)
+            .where(ConversationEvent.conversation_id == conversation_id, ConversationEvent.kind == "status")
+            .order_by(ConversationEvent.id)
         ).all()
 
     def newest_event_id(self, conversation_id: uuid.UUID, *, before: dt.datetime | None = None) -> int:

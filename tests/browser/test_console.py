@@ -471,6 +471,29 @@ def test_transcripts_show_answers_and_replies_as_the_shopper_saw_them(
     expect(question).to_have_text("I would like to talk to a person please")  # a shopper's text stays plain
 
 
+def test_a_transcript_says_when_a_person_was_asked_for_took_over_and_left(
+    page: Any, site: str, console_env: Env
+) -> None:
+    meta = chat(page, site, "I would like to talk to a person please")
+    inbox = f"{site}/policies/_inbox/{meta['conversation_id']}"
+    assert post(page, f"{inbox}/reply", {"content": "Hi, Sam here."}, AUTH).ok  # replying claims it
+    assert post(page, f"{inbox}/resolve", {}, AUTH).ok
+    chat(page, site, "Thanks! And how long does delivery take?", meta)
+
+    sign_in(page, site, "conversations")
+    page.locator("#conversation-list .row").first.click()
+
+    entries = page.locator("#transcript .transcript-list > li")
+    expect(entries).to_have_count(8)
+    texts = entries.all_inner_texts()
+    assert texts[0] == "I would like to talk to a person please"
+    assert texts[2].startswith("The shopper asked for a person · ")
+    assert texts[3].startswith("Support team took the conversation · ")
+    assert texts[4].startswith("Hi, Sam here.")
+    assert texts[5].startswith("Resolved by Support team: the assistant answers again · ")
+    assert texts[6] == "Thanks! And how long does delivery take?"
+
+
 def test_a_shopper_waiting_for_a_person_shows_on_every_tab_until_claimed(
     page: Any, site: str, console_env: Env
 ) -> None:

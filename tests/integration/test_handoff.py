@@ -382,3 +382,31 @@ def test_a_claim_made_before_claims_had_staff_ids_still_belongs_to_its_member(
     assert staff.post(f"{url}/resolve", headers=ann).status_code == 409
     assert staff.post(f"{url}/reply", headers=ed, json={"content": "Still mine"}).status_code == 201
     assert staff.post(f"{url}/resolve", headers=ed).status_code == 200
+
+
+def test_the_transcript_lists_who_took_the_conversation_and_who_gave_it_back(
+    chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    ann = bearer(add_member(staff, "editor", name="Ann")["token"])
+    bo = bearer(add_member(staff, "editor", name="Bo")["token"])
+    meta, inbox = _waiting_for_a_person(chat, history)
+    assert staff.post(f"{inbox}/claim", headers=ann).status_code == 200
+    assert staff.post(f"{inbox}/resolve", headers=ann).status_code == 200
+    assert _handoff(history, meta).status_code == 202  # asked again
+    assert staff.post(f"{inbox}/reply", headers=bo, json={"content": "Bo here."}).status_code == 201
+    assert staff.post(f"{inbox}/hand-back", headers=bo).status_code == 200
+
+    transcript = staff.get(f"/_conversations/{meta['conversation_id']}", headers=ADMIN).get_json()
+
+    steps = transcript["handoff_steps"]
+    assert [(s["status"], s["author"]) for s in steps] == [
+        ("waiting_for_human", None),
+        ("with_human", "Ann"),
+        ("resolved", "Ann"),
+        ("waiting_for_human", None),
+        ("with_human", "Bo"),
+        ("assistant", "Bo"),
+    ]
+    assert [s["at"] for s in steps] == sorted(s["at"] for s in steps)
+    reply = next(m for m in transcript["messages"] if m["role"] == "agent")
+    assert steps[4]["at"] == reply["created_at"]  # the reply claimed it, at the reply's time

@@ -69,17 +69,37 @@ function detail(m) {
   return h("div", { class: "meta small" }, parts.join(" · "));
 }
 
+function message(m) {
+  return h("li", { class: `msg ${m.role}` }, messageBody(m), detail(m),
+    m.feedback ? h("div", { class: `rated ${m.feedback.rating}` }, m.feedback.rating === "up" ? "▲ rated helpful" : "▼ rated not helpful",
+      m.feedback.comment ? ` — “${m.feedback.comment}”` : "") : null);
+}
+
+// When a person was asked for, took the conversation and left it, between the messages.
+const STEPS = {
+  waiting_for_human: () => "The shopper asked for a person",
+  with_human: (s) => `${s.author || "Staff"} took the conversation`,
+  resolved: (s) => `Resolved${s.author ? ` by ${s.author}` : ""}: the assistant answers again`,
+  assistant: (s) => `Handed back to the assistant${s.author ? ` by ${s.author}` : ""}`,
+};
+
+function step(s) {
+  return h("li", { class: "step muted small" }, `${STEPS[s.status](s)} · ${when(s.at)}`);
+}
+
 async function open(id) {
   for (const node of document.querySelectorAll("#conversation-list .row")) node.classList.toggle("selected", node.dataset.id === id);
   const pane = $("#transcript");
   const t = await get(`/_conversations/${id}`);
+  // A claim by a reply happened at the reply's time: at the same time, the step comes first.
+  const items = [
+    ...t.handoff_steps.map((s) => ({ at: Date.parse(s.at), node: step(s) })),
+    ...t.messages.filter(shown).map((m) => ({ at: Date.parse(m.created_at), node: message(m) })),
+  ].sort((a, b) => a.at - b.at);
   clear(pane,
     h("div", { class: "toolbar" }, h("h3", {}, `Conversation of ${when(t.created_at)}`),
       role === "viewer" ? null : h("button", { class: "danger", onclick: () => erase(id).catch((e) => toast(e.message, "error")) }, "Delete conversation")),
-    h("ol", { class: "transcript-list" }, t.messages.filter(shown).map((m) =>
-      h("li", { class: `msg ${m.role}` }, messageBody(m), detail(m),
-        m.feedback ? h("div", { class: `rated ${m.feedback.rating}` }, m.feedback.rating === "up" ? "▲ rated helpful" : "▼ rated not helpful",
-          m.feedback.comment ? ` — “${m.feedback.comment}”` : "") : null))));
+    h("ol", { class: "transcript-list" }, items.map((item) => item.node)));
 }
 
 async function erase(id) {
