@@ -81,12 +81,11 @@ def _corrected(word: str, vocabulary: Collection[str]) -> str:
     folded = fold(word)
     if len(folded) < _TYPO_MIN_LENGTH or folded.isdigit() or folded in vocabulary or concepts_of(folded):
         return word
-    close = difflib.get_close_matches(folded, [*vocabulary, *_known()], n=1, cutoff=_TYPO_CUTOFF)
-    if not close or len(close[0]) < len(folded) - 1 or folded.startswith(close[0]):
-        # Two letters shorter is another word ("munich" is no "much"), and so is a known word
-        # with an ending ("person" is no Italian "perso").
-        return word
-    return close[0]
+    close = difflib.get_close_matches(folded, [*vocabulary, *_known()], n=3, cutoff=_TYPO_CUTOFF)
+    # Two letters shorter is another word ("munich" is no "much"), and so is a known word with
+    # an ending ("person" is no Italian "perso").
+    fitting = [c for c in close if len(c) >= len(folded) - 1 and not folded.startswith(c)]
+    return fitting[0] if fitting else word
 
 
 _KNOWN: list[str] = []

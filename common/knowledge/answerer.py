@@ -18,7 +18,7 @@ from common.knowledge.language import Language, fold
 from common.knowledge.passages import Passage, choose
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
-from common.knowledge.vocabulary import COUNTRY_CONCEPTS
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.
@@ -72,8 +72,13 @@ def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEnt
 
 def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
     """``query`` about the previous question's topic, if it names only a price, a time or a place:
-    "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs."""
+    "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs.
+    A kind of item alone follows up a question about returns: "What about sale items?" after
+    "Can I return my shoes?" asks how sale items are returned."""
     concepts = {t for t in query.terms if t.startswith("@")}
+    if before and concepts and concepts <= ITEM_KINDS:
+        returns = {t for t in index.query(before).terms if t in CONDITIONED_TOPICS}
+        return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
     if not before or not concepts or concepts - _ASKS - _PLACES:
         return query
     earlier = {t for t in index.query(before).terms if t.startswith("@")}

@@ -36,7 +36,7 @@ _CONCEPTS: dict[str, str] = {
     "prezz* tariff* quanto "
     "prijs* tarief* hoeveel",
     "free": "free gratis kostenlos* umsonst gratuit* gratuito gratuita gratuiti kosteloos",
-    "return": "return* exchang* swap* send-back bring-back "
+    "return": "return* exchang* swap* send-back bring-back final-sale final-sales "
     "ruckgab* zuruck* rucksend* umtausch* umtauschen "
     "retour* renvo* echang* "
     "devol* devuelv* cambi* "
@@ -90,7 +90,7 @@ _CONCEPTS: dict[str, str] = {
     "pricematch": "price-match price-matching price-guarantee best-price preisgarantie* "
     "tiefpreisgarantie* bestpreis* garantie-de-prix meilleur-prix garantia-de-precio",
     # Collecting an order instead of having it delivered: a shop may not offer it.
-    "pickup": "pickup pick-up click-and-collect click-collect collect collection abhol* selbstabhol* "
+    "pickup": "pickup pick-up click-and-collect click-collect abhol* selbstabhol* "
     "retrait* recoger recogida ritir* afhal* ophalen",
     "customs": "customs zoll* douane* aduana* dogan*",
     "country": "country countries land pays pais paese",

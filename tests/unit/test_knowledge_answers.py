@@ -138,6 +138,16 @@ def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
     assert not_expected not in text
 
 
+def test_a_kind_of_item_alone_follows_up_a_question_about_returns_and_nothing_else() -> None:
+    answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+
+    after_returns = answerer.answer("What about sale items?", before="Can I return my shoes?").text
+    after_shipping = answerer.answer("Do you do engraving?", before="How long does shipping take?").text
+
+    assert "Sale items can be returned for store credit only." in after_returns
+    assert after_shipping.startswith("I couldn't find that")
+
+
 def test_a_follow_up_with_a_topic_of_its_own_or_none_at_all_is_answered_as_asked() -> None:
     assert _answer_after("How long does shipping take?", "Can I return my shoes?").startswith(
         "You can return unused items"
@@ -260,6 +270,9 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("Do you offer student discounts?", "couldn't find", "store credit"),
         ("Do you do engraving?", "couldn't find", "cannot be returned"),
         ("Can I return a discounted item?", "store credit", "couldn't find"),
+        # "Final sale" asks whether it can be returned.
+        ("Are sale items final sale?", "store credit", "couldn't find"),
+        ("Is underwear final sale?", "opened hygiene products cannot be returned", "couldn't find"),
         # What the pages do not offer is not answered with a word they happen to share: a price
         # match is no shipping price, Munich is no "much", a person no Italian "perso" (lost).
         ("Do you price match?", "couldn't find", "4.95 EUR"),
