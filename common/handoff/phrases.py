@@ -12,17 +12,20 @@ from common.knowledge.language import Language, detect_language, fold, words
 _REQUESTS: dict[Language, str] = {
     "en": r"\b(talk|speak|chat|connect|transfer|put) (me )?(to|with) (a |an |the |some |your )?"
     r"(real |live )?(human|person|agent|someone|somebody|representative|operator|staff|team|employee"
-    r"|manager|supervisor|customer service|customer support|support)"
+    r"|manager|supervisor|customer service|customer support)\b"
     r"|\b(a |an )?(real |live )?(human|person|agent|representative|operator) (please|pls)\b"
     r"|\b(want|need|like) (a |an |to talk to a |to speak to a )?(real |live )?(human|person|agent)\b",
-    "de": r"\b(mit )?(einem |einer |ihrem |dem )?(menschen|mensch|mitarbeiter|mitarbeiterin|person"
-    r"|kundenservice|vorgesetzten|chef|manager)\b.*\b(sprechen|reden|chatten|verbinden)\b|\bmensch bitte\b",
-    "fr": r"\b(parler|discuter)\b.*\b(humain|personne|conseiller|conseillere|agent|quelqu'un|responsable"
-    r"|service client)\b|\bun humain\b",
-    "es": r"\b(hablar|chatear)\b.*\b(humano|persona|agente|alguien|operador|encargado|gerente|supervisor)\b"
+    "de": r"\b(mit )?(einem |einer )?(menschen|mensch|mitarbeiter|mitarbeiterin|person|kundenservice)\b.*"
+    r"\b(sprechen|reden|chatten|verbinden)\b|\bmensch bitte\b"
+    r"|\bmit (ihrem |dem |einem )?(vorgesetzten|chef|manager)\b.*\b(sprechen|reden)\b",
+    "fr": r"\b(parler|discuter)\b.*\b(humain|personne|conseiller|conseillere|agent|quelqu'un)\b"
+    r"|\b(parler|discuter) (a|au|avec) (un |une |le |la |votre )?(responsable|service client)\b"
+    r"|\bun humain\b",
+    "es": r"\b(hablar|chatear)\b.*\b(humano|persona|agente|alguien|operador)\b"
+    r"|\b(hablar|chatear) con (el |la |un |una |su )?(encargado|encargada|gerente|supervisor)\b"
     r"|\bun humano\b",
-    "it": r"\b(parlare|chattare)\b.*\b(umano|persona|operatore|operatrice|qualcuno|responsabile)\b"
-    r"|\bun operatore\b",
+    "it": r"\b(parlare|chattare)\b.*\b(umano|persona|operatore|operatrice|qualcuno)\b"
+    r"|\b(parlare|chattare) con (il |la |un |una |un' )?responsabile\b|\bun operatore\b",
     "nl": r"\b(spreken|praten|chatten)\b.*\b(mens|persoon|medewerker|iemand|manager|leidinggevende)\b"
     r"|\b(mens|medewerker|iemand|manager|leidinggevende)\b.*\b(spreken|praten)\b",
 }
