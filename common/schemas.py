@@ -30,7 +30,7 @@ def _canonical_uuid(value: object) -> object:
 
 def _one_line(value: str) -> str:
     # A name or a title is shown on one line (a staff reply's author, an answer's sources).
-    if any(unicodedata.category(c) == "Cc" for c in value):
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
         raise ValueError("must be one line, without control characters such as line breaks or tabs")
     return value
 

@@ -39,7 +39,8 @@ def main() -> int:
     settings = get_settings()
     server_url = settings.database_url or start_embedded_postgres(settings.data_dir)
     token = secrets.token_urlsafe(24)
-    with throwaway_database(server_url, f"fuzz_{uuid.uuid4().hex[:8]}") as url:
+    name = f"fuzz_{uuid.uuid4().hex[:8]}"
+    with throwaway_database(server_url, name) as url:
         os.environ.update(
             DATABASE_URL=url,
             ADMIN_TOKEN=token,
@@ -47,6 +48,8 @@ def main() -> int:
             GEMINI_API_KEY="",  # answers from the knowledge base: fast, and no model is called
             RATE_LIMIT_PER_CLIENT="",  # every generated request comes from this one address
             RATE_LIMIT_PER_CONVERSATION="",
+            HANDOFF_WEBHOOK_URL="",  # generated handoffs never reach the shop's webhook
+            WEBHOOK_SECRET="",
             LOG_LEVEL="WARNING",
         )
         runtime.reset()
@@ -55,7 +58,7 @@ def main() -> int:
         port = free_port()
         server = make_server("127.0.0.1", port, build_app(), threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(f"fuzzing http://127.0.0.1:{port} (a throwaway database, dropped afterwards)", flush=True)
+        print(f"fuzzing http://127.0.0.1:{port} on database {name}, dropped afterwards", flush=True)
         try:
             return subprocess.call(
                 [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -219,6 +220,7 @@ def test_make_fuzz_writes_to_a_throwaway_database_not_the_shops(env: Env, databa
         "VALUES (gen_random_uuid(), 'Ann', 'owner', decode(repeat('ab', 32), 'hex'), 'test', now())"
     )
     before = env.query("SELECT key, title, content FROM knowledge_entries ORDER BY key")
+    conversations = env.count("conversations")
     fuzz_env = {k: v for k, v in os.environ.items() if k != "ADMIN_TOKEN"}
 
     run = subprocess.run(
@@ -231,7 +233,11 @@ def test_make_fuzz_writes_to_a_throwaway_database_not_the_shops(env: Env, databa
     )
 
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert " passed" in run.stdout
+    used = re.search(r"on database (fuzz_\w+), dropped afterwards", run.stdout)
+    assert used is not None, run.stdout[:500]
+    # Its chats went somewhere (every run posts valid messages): not into this database.
+    assert re.search(r"POST /chat_stream\b", run.stdout)
+    assert env.count("conversations") == conversations
     assert env.query("SELECT key, title, content FROM knowledge_entries ORDER BY key") == before
     assert env.query("SELECT name, role, revoked_at FROM staff") == [("Ann", "owner", None)]
-    assert env.query("SELECT datname FROM pg_database WHERE datname LIKE 'fuzz_%'") == []
+    assert env.query("SELECT 1 FROM pg_database WHERE datname = :name", name=used[1]) == []

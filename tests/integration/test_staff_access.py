@@ -265,7 +265,7 @@ def test_staff_emails_are_unique_and_inputs_checked(staff: FlaskClient) -> None:
         assert staff.post("/_staff", headers=ADMIN, json=body).status_code == 400
 
 
-@pytest.mark.parametrize("name", ["Bob\r\nSupport team", "Bob\tB", "Bob\x1b[31m"])
+@pytest.mark.parametrize("name", ["Bob\r\nSupport team", "Bob\tB", "Bob\x1b[31m", "Bob\u2028B"])
 def test_a_staff_name_is_one_line_as_shoppers_see_it_on_replies(
     env: Env, staff: FlaskClient, name: str
 ) -> None:
