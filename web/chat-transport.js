@@ -94,7 +94,7 @@
     return isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
   }
 
-  /** {kind: "http", status, code, retryAfter} for a refused request (the server's wording stays out of the page). */
+  /** {kind: "http", status, code, retryAfter} for a refused request. */
   function httpFailure(response) {
     return response
       .json()
@@ -246,15 +246,13 @@
       });
     }
 
-    /** Resolves {status, body}: 202 with the server's notice, an error body, or status 0. */
+    /** Resolves {status, body}, as postFor. */
     function handoff(conversation, email) {
       return postFor(conversation, "handoff", email ? { email: email } : {});
     }
 
-    /**
-     * Follow what happens in the conversation (staff replies, status changes) until `signal`
-     * aborts. onEvent({event, data, id}); resolves when the stream ends, with the last event id.
-     */
+    /** Follow the conversation's events (onEvent({event, data, id})) until `signal` aborts;
+     * resolves when the stream ends, with the last event id. */
     function events(conversation, lastEventId, signal, onEvent) {
       var headers = { Accept: "text/event-stream", "X-Conversation-Token": conversation.token };
       if (lastEventId) headers["Last-Event-ID"] = lastEventId;

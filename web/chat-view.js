@@ -15,7 +15,7 @@
   var DEFAULT_SUBTITLE = "We usually answer right away";
   var WAITING_SUBTITLE = "Waiting for a person from our team";
   var STAFFED_SUBTITLE = "A person from our team is here";
-  // The person link, its form's intro, button and field: asking for a person, or (asked) leaving an email.
+  // The person link and its form: asking for a person, or (asked) leaving an email.
   var ASK = ["Talk to a person", "We'll pass this chat to our team, who reply here. Leave your email if you may not stay.", "Ask for a person", "Email (optional)"];
   var LEAVE = ["Leave your email", "Our team can also reply by email, in case you can't stay.", "Save email", "Email"];
   var DEFAULT_GREETING = "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours.";

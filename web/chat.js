@@ -323,14 +323,19 @@
     function setWaiting(waiting) {
       view.waitingMode(waiting);
       showPersonButton();
+      if (waiting) people();
     }
 
-    /** "Talk to a person" while no person has or is asked for the conversation; then "Leave your email". */
+    /** For the widget: whether our team has the conversation. */
+    function people() {
+      if (cfg.onPeople) cfg.onPeople(view.withPeople());
+    }
+
+    /** "Talk to a person" until one is asked for; then "Leave your email". */
     function showPersonButton() {
       var offerEmail = !!conversation && view.waitingOnly() && !emailLeft;
       view.offerEmail(offerEmail);
       view.personButton.hidden = !conversation || (view.withPeople() && !offerEmail);
-      if (cfg.onPeople) cfg.onPeople(view.withPeople());
       if (view.personButton.hidden) view.handoffForm.hidden = true;
     }
 
@@ -339,7 +344,7 @@
       if (message.role !== "agent") return; // the shopper's own questions and answers come through chat_stream
       rendered[message.id] = view.append(view.row("agent", { text: message.content, markdown: true, author: message.author, time: timeOf(message) }));
       view.announce((message.author || "Staff") + " replied.");
-      if (cfg.onReply) cfg.onReply();
+      if (cfg.onReply) cfg.onReply(timeOf(message).getTime(), true);
     }
 
     /** The conversation's handoff status; ``live``: it changed just now (not on a restore). */
@@ -356,6 +361,7 @@
         // The shopper is told a person has left, not only by a changed subtitle.
         if (live && hadPeople) view.notice(/resolved/.test(status) ? WORDS.resolved : WORDS.handedBack);
       }
+      people();
     }
 
     /**
@@ -505,6 +511,7 @@
       if (!conversation) {
         showEmpty();
         unsentNote();
+        people();
         return Promise.resolve();
       }
       view.chips.hidden = true;
@@ -522,7 +529,7 @@
           continueLastTurn(page.messages);
           unsentNote();
           var status = page.status || page.handoff_status;
-          if (status) showStatus({ status: status });
+          showStatus({ status: status });
           if (/waiting|human/.test(String(status || "")) || page.messages.some(function (m) { return m.role === "agent"; })) follow(page.last_event_id);
         })
         .catch(function () {
@@ -663,7 +670,11 @@
       send: send,
       newConversation: newConversation,
       openConversation: openConversation,
-      focus: function () { view.input.focus(); },
+      focus: function () { // also sizes and scrolls what loaded in the closed widget
+        view.autosize();
+        view.scrollToBottom();
+        view.input.focus();
+      },
       destroy: function () {
         destroyed = true;
         leaveCurrent();

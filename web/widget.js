@@ -138,6 +138,7 @@
     var chat = null;
     var loading = null;
     var unread = 0;
+    var newest = 0;
     var configured = Promise.all([loadConfig(), loadScript(base + "chat-brand.js")]).then(function (results) {
       var config = results[0];
       window.SupportChat.brand.apply(host, config);
@@ -156,12 +157,17 @@
       badge.appendChild(words);
     }
 
-    /** `time`: of a reply restored from history, news if newer than the shopper's last look. */
-    function onReply(time) {
-      if (!panel.hidden) return kept("localStorage", SEEN_KEY, String(Date.now()));
-      if (time && time <= Number(kept("localStorage", SEEN_KEY))) return;
+    /** `time`: the server's; a restored reply is news if newer than the last look. */
+    function onReply(time, live) {
+      newest = Math.max(newest, time || 0);
+      if (!panel.hidden) return looked();
+      if (!live && time && time <= Number(kept("localStorage", SEEN_KEY))) return;
       unread += 1;
       showUnread();
+    }
+
+    function looked() {
+      if (newest) kept("localStorage", SEEN_KEY, String(newest));
     }
 
     function ensureChat() {
@@ -191,6 +197,7 @@
       launcher.hidden = true;
       unread = 0;
       showUnread();
+      looked();
       kept("sessionStorage", OPEN_KEY, "1");
       return ensureChat().then(function (c) {
         c.focus();
@@ -204,7 +211,6 @@
       launcher.setAttribute("aria-expanded", "false");
       launcher.hidden = false;
       kept("sessionStorage", OPEN_KEY, "");
-      kept("localStorage", SEEN_KEY, String(Date.now()));
       launcher.focus();
     }
 

@@ -407,6 +407,7 @@ def test_rate_limited_send_waits_with_a_countdown_and_keeps_the_message(
     open_chat(page, site)
     ask(page, "First question")
     expect(page.locator(ANSWERS).last).to_have_text("First answer.")
+    wait_until_idle(page)  # Enter while the answer is still finishing sends nothing
     ask(page, "Second question")
     expect(page.locator(".sc-failure")).to_contain_text("sending messages a little fast")
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_disabled()

@@ -299,9 +299,22 @@ def test_the_closed_bubble_counts_staff_replies_across_reloads_and_visits(
         staff_reply(site, conversation, "Anything else?")
         later = context.new_page()
         later.goto(site + "/widget-demo.html")
-        expect(later.get_by_role("button", name="Chat with us").locator(".sc-badge")).to_have_text(
-            "2 new replies"
-        )
+        launcher = later.get_by_role("button", name="Chat with us")
+        expect(launcher.locator(".sc-badge")).to_have_text("2 new replies")
         screenshot(later, "widget-unread-after-a-visit")
+
+        # Opened: the newest reply in view and the message box its usual size, though the chat
+        # was drawn while the panel was hidden.
+        launcher.click()
+        dialog = later.get_by_role("dialog", name="Acme support")
+        expect(dialog.locator(".sc-msg--agent").last).to_be_in_viewport()
+        box = dialog.get_by_label("Your message").bounding_box()
+        assert box is not None and box["height"] >= 30, box
+        later.close()  # read, and left without closing the panel
+
+        again = context.new_page()
+        again.goto(site + "/widget-demo.html")
+        expect(again.locator(".sc-panel .sc-msg--agent")).to_have_count(3)
+        expect(again.get_by_role("button", name="Chat with us").locator(".sc-badge")).to_be_hidden()
     finally:
         context.close()
