@@ -7,6 +7,7 @@ import importlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,6 +30,14 @@ def console_env(env: Env) -> Env:
     """Staff sign-in on, answers from the knowledge base, a 1-second knowledge cache."""
     env.set(ADMIN_TOKEN=TOKEN, GEMINI_API_KEY=None, POLICY_CACHE_TTL_SECONDS="1", RATE_LIMIT_PER_CLIENT="")
     return env
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A page on a phone's screen (390 x 844, touch)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
 
 
 # Pixels of the answers' slate (#64748b) inside the traffic chart's plot area.
@@ -406,26 +415,22 @@ def test_conversations_a_person_resolved_or_handed_back_can_be_listed(
 
 
 def test_on_a_phone_a_tapped_conversation_scrolls_its_transcript_into_view(
-    browser: Any, site: str, console_env: Env
+    phone: Any, site: str, console_env: Env
 ) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        for n in range(12):
-            chat(page, site, f"Question number {n} about delivery")
-        sign_in(page, site, "conversations")
-        rows = page.locator("#conversation-list .row")
-        expect(rows).to_have_count(12)
+    page = phone
+    for n in range(12):
+        chat(page, site, f"Question number {n} about delivery")
+    sign_in(page, site, "conversations")
+    rows = page.locator("#conversation-list .row")
+    expect(rows).to_have_count(12)
 
-        rows.first.click()
+    rows.first.click()
 
-        transcript = page.locator("#transcript .transcript-list")
-        expect(transcript).to_contain_text("Question number 11 about delivery")
-        expect(transcript).to_be_in_viewport()
-        heading = page.locator("#transcript h3").bounding_box()
-        assert heading is not None and heading["y"] >= page.locator(".topbar").bounding_box()["height"]
-    finally:
-        context.close()
+    transcript = page.locator("#transcript .transcript-list")
+    expect(transcript).to_contain_text("Question number 11 about delivery")
+    expect(transcript).to_be_in_viewport()
+    heading = page.locator("#transcript h3").bounding_box()
+    assert heading is not None and heading["y"] >= page.locator(".topbar").bounding_box()["height"]
 
 
 def test_no_serious_accessibility_problems_in_the_console(page: Any, site: str, console_env: Env) -> None:
@@ -548,59 +553,51 @@ def test_every_tab_is_reachable_on_a_narrow_screen(
 
 
 def test_on_a_phone_staff_and_unanswered_questions_fit_the_screen_with_their_actions(
-    browser: Any, site: str, console_env: Env
+    phone: Any, site: str, console_env: Env
 ) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        chat(page, site, "Do you have a loyalty program?")
-        post(page, f"{site}/policies/_staff", {"name": "Bea Viewer", "role": "viewer"}, AUTH)
-        sign_in(page, site, "staff")
-        add = page.get_by_role("button", name="Add and show token")
-        add.scroll_into_view_if_needed()
-        box = add.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        screenshot(page, "console-390-staff")
+    page = phone
+    chat(page, site, "Do you have a loyalty program?")
+    post(page, f"{site}/policies/_staff", {"name": "Bea Viewer", "role": "viewer"}, AUTH)
+    sign_in(page, site, "staff")
+    add = page.get_by_role("button", name="Add and show token")
+    add.scroll_into_view_if_needed()
+    box = add.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "console-390-staff")
 
-        page.get_by_role("tab", name="Unanswered").click()
-        expect(page.locator("#unanswered-rows tr")).to_have_count(1)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        create = page.get_by_role("button", name="Create FAQ")
-        create.scroll_into_view_if_needed()  # the table scrolls inside its card
-        create.click()
-        expect(page.locator("#entry-form input[name=title]")).to_have_value("Do you have a loyalty program?")
-    finally:
-        context.close()
+    page.get_by_role("tab", name="Unanswered").click()
+    expect(page.locator("#unanswered-rows tr")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    create = page.get_by_role("button", name="Create FAQ")
+    create.scroll_into_view_if_needed()  # the table scrolls inside its card
+    create.click()
+    expect(page.locator("#entry-form input[name=title]")).to_have_value("Do you have a loyalty program?")
 
 
 def test_on_a_phone_the_open_tab_is_scrolled_into_view_and_hidden_tabs_are_hinted(
-    browser: Any, site: str, console_env: Env
+    phone: Any, site: str, console_env: Env
 ) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        sign_in(page, site, "staff")  # a link to the last tab, which starts off screen
-        tabs = page.locator(".tabs")
-        expect(page.get_by_role("tab", name="Staff")).to_have_attribute("aria-selected", "true")
+    page = phone
+    sign_in(page, site, "staff")  # a link to the last tab, which starts off screen
+    tabs = page.locator(".tabs")
+    expect(page.get_by_role("tab", name="Staff")).to_have_attribute("aria-selected", "true")
 
-        bar, staff = tabs.bounding_box(), page.get_by_role("tab", name="Staff").bounding_box()
-        assert bar is not None and staff is not None
-        assert bar["x"] <= staff["x"] and staff["x"] + staff["width"] <= bar["x"] + bar["width"]
-        # The tabs before it are behind the left edge, which fades out to say so.
-        expect(tabs).to_have_attribute("data-more", "start")
-        assert "gradient" in tabs.evaluate(
-            "t => getComputedStyle(t).maskImage || getComputedStyle(t).webkitMaskImage"
-        )
-        screenshot(page, "console-390-tabs-staff")
-        # With nobody added yet, the table's one sentence wraps on the screen, not beyond it.
-        empty = page.get_by_text("No staff yet").bounding_box()
-        assert empty is not None and empty["x"] + empty["width"] <= 390
+    bar, staff = tabs.bounding_box(), page.get_by_role("tab", name="Staff").bounding_box()
+    assert bar is not None and staff is not None
+    assert bar["x"] <= staff["x"] and staff["x"] + staff["width"] <= bar["x"] + bar["width"]
+    # The tabs before it are behind the left edge, which fades out to say so.
+    expect(tabs).to_have_attribute("data-more", "start")
+    assert "gradient" in tabs.evaluate(
+        "t => getComputedStyle(t).maskImage || getComputedStyle(t).webkitMaskImage"
+    )
+    screenshot(page, "console-390-tabs-staff")
+    # With nobody added yet, the table's one sentence wraps on the screen, not beyond it.
+    empty = page.get_by_text("No staff yet").bounding_box()
+    assert empty is not None and empty["x"] + empty["width"] <= 390
 
-        page.get_by_role("tab", name="Dashboard").click()
-        expect(tabs).to_have_attribute("data-more", "end")
-    finally:
-        context.close()
+    page.get_by_role("tab", name="Dashboard").click()
+    expect(tabs).to_have_attribute("data-more", "end")
 
 
 def test_an_owner_who_steps_down_is_asked_first_and_the_console_follows(
