@@ -15,7 +15,7 @@ from common.handoff import outbox
 from common.handoff.phrases import asks_for_a_person, held_notice, language_of
 from common.handoff.requests import HANDOFF_SOURCE, HandoffSettings, open_handoff, pending_notice_now
 from common.knowledge.entries import Knowledge
-from common.models import Handoff, HandoffStatus, MessageStatus
+from common.models import Handoff, HandoffStatus, MessageStatus, utcnow
 from common.schemas import HandoffBody
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -86,12 +86,14 @@ class HandoffGate:
 
 
 def _store_answer(tx: UnitOfWork, turn: TurnStarted, text: str, **figures: Any) -> None:
-    """The turn's answer is the handoff's notice, told apart from the assistant's answers."""
+    """The turn's answer is the handoff's notice, told apart from the assistant's answers, and
+    dated when it was written: after the handoff it tells of (the console lists both by time)."""
     tx.conversations.finish_message(
         turn.assistant_message_id,
         content=text,
         status=MessageStatus.COMPLETE,
         source=HANDOFF_SOURCE,
         finish_reason="handoff",
+        created_at=utcnow(),
         **figures,
     )

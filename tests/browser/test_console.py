@@ -492,7 +492,8 @@ def test_a_transcript_says_when_a_person_was_asked_for_took_over_and_left(
     expect(entries).to_have_count(8)
     texts = entries.all_inner_texts()
     assert texts[0] == "I would like to talk to a person please"
-    assert texts[2].startswith("The shopper asked for a person · ")
+    assert texts[1].startswith("The shopper asked for a person · ")  # then the notice that says so
+    assert texts[2].endswith("source handoff")
     assert texts[3].startswith("Support team took the conversation · ")
     assert texts[4].startswith("Hi, Sam here.")
     assert texts[5].startswith("Resolved by Support team: the assistant answers again · ")
@@ -579,7 +580,9 @@ def test_on_a_phone_the_open_tab_is_scrolled_into_view_and_hidden_tabs_are_hinte
     phone: Any, site: str, console_env: Env
 ) -> None:
     page = phone
+    chat(page, site, "Can I talk to a human?")  # the Inbox tab gets a count, which widens it
     sign_in(page, site, "staff")  # a link to the last tab, which starts off screen
+    expect(page.locator("#inbox-count")).to_have_text("1")
     tabs = page.locator(".tabs")
     expect(page.get_by_role("tab", name="Staff")).to_have_attribute("aria-selected", "true")
 

@@ -82,6 +82,12 @@ function init() {
   for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventListener("click", () => select(tab.dataset.view));
   $(".tabs").addEventListener("scroll", markTabsOverflow, { passive: true });
   window.addEventListener("resize", markTabsOverflow);
+  // A tab that grows (the Inbox count arrives) may push the open one off screen: bring it back.
+  new MutationObserver(() => {
+    const open = $(".tabs [aria-selected=true]");
+    if (open && !open.hidden) open.scrollIntoView({ block: "nearest", inline: "nearest" });
+    markTabsOverflow();
+  }).observe($(".tabs"), { subtree: true, childList: true, characterData: true, attributeFilter: ["hidden"] });
   $("#sign-in-form").addEventListener("submit", (event) => {
     event.preventDefault();
     session.set($("#token").value.trim());
