@@ -14,7 +14,7 @@
   var data = script.dataset;
   var OPEN_KEY = "support-chat:widget-open";
   var SEEN_KEY = "support-chat:widget-seen";
-  var PEOPLE_KEY = "support-chat:widget-people";
+  var PEOPLE_KEY = "support-chat:widget-people"; // followed: our team has it, or unread replies
   // In the order they depend on each other, as index.html lists them.
   var CHAT_SCRIPTS = ["chat-dom.js", "chat-brand.js", "chat-transport.js", "chat-store.js", "chat-view.js", "chat.js"];
   var BRAND_KEYS = ["title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode"];
@@ -91,7 +91,7 @@
 
   function start() {
     // A custom tag the shop's `div { ... }` rules do not match; inline !important beats its
-    // stylesheets. Fixed and zero-sized from the first frame: the page never moves.
+    // stylesheets.
     var host = document.createElement("support-chat-widget");
     host.id = "support-chat-widget";
     host.style.cssText = ["display:block", "position:fixed", "right:0", "bottom:0", "width:0", "height:0", "margin:0", "padding:0", "border:0", "transform:none", "z-index:2147483000"]
@@ -177,7 +177,7 @@
           var config = results[0];
           config.onClose = close;
           config.onReply = onReply;
-          config.onPeople = function (on) { kept("localStorage", PEOPLE_KEY, on ? "1" : ""); };
+          config.onPeople = function (on) { kept("localStorage", PEOPLE_KEY, on || unread ? "1" : ""); };
           chat = window.SupportChat.mount(panel, config);
           widget.chat = chat;
           return chat;

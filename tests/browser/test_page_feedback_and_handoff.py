@@ -318,3 +318,49 @@ def test_the_closed_bubble_counts_staff_replies_across_reloads_and_visits(
         expect(again.get_by_role("button", name="Chat with us").locator(".sc-badge")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_a_reply_just_before_the_team_resolves_stays_unread_until_read(
+    browser: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN=TOKEN, SUPPORT_HOURS="mon-sun 00:00-24:00")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site + "/widget-demo.html")
+        launcher = page.get_by_role("button", name="Chat with us")
+        launcher.click()
+        ask(page.get_by_role("dialog", name="Acme support"), "I want to speak to a manager")
+        expect(page.get_by_text("Waiting for a person")).to_be_visible()
+        page.keyboard.press("Escape")
+        conversation = env.query("SELECT id FROM conversations")[0][0]
+
+        staff_reply(site, conversation, "Your refund was issued today.")
+        resolved = httpx2.post(
+            f"{site}/policies/_inbox/{conversation}/resolve",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=10,
+        )
+        assert resolved.status_code == 200, resolved.text
+        badge = launcher.locator(".sc-badge")
+        expect(badge).to_have_text("1 new reply")
+        page.reload()  # resolved, but not read yet
+        expect(badge).to_have_text("1 new reply")
+        launcher.click()
+        expect(page.locator(".sc-panel .sc-msg--agent .sc-bubble")).to_have_text(
+            "Your refund was issued today."
+        )
+        page.keyboard.press("Escape")
+
+        page.reload()  # the chat loads once more in the background and learns it is all read
+        expect(page.locator(".sc-panel .sc-msg--agent")).to_have_count(1)
+        expect(badge).to_be_hidden()
+        loaded: list[str] = []
+        page.on("request", lambda request: loaded.append(request.url))
+        page.reload()  # read and resolved: the chat no longer loads in the background
+        expect(launcher).to_be_visible()
+        page.wait_for_timeout(500)
+        assert not any(url.endswith("/chat.js") for url in loaded), loaded
+        expect(badge).to_be_hidden()
+    finally:
+        context.close()
