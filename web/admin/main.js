@@ -33,12 +33,16 @@ function markTabsOverflow() {
   tabs.dataset.more = more.join(" ");
 }
 
-function select(view, run = view !== "knowledge") {
-  for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
-    tab.setAttribute("aria-selected", String(tab.dataset.view === view));
-    if (tab.dataset.view === view && !tab.hidden) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
-  }
+// The open tab in view (a link to #staff, or a tab that grew when the Inbox count arrived).
+function showOpenTab() {
+  const open = $(".tabs [aria-selected=true]");
+  if (open && !open.hidden) open.scrollIntoView({ block: "nearest", inline: "nearest" });
   markTabsOverflow();
+}
+
+function select(view, run = view !== "knowledge") {
+  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+  showOpenTab();
   for (const name of Object.keys(VIEWS)) $(`#view-${name}`).hidden = name !== view;
   if (view === "knowledge" && !run) showKnowledge(me.role);
   if (run) Promise.resolve(VIEWS[view]()).catch((error) => toast(error.message, "error"));
@@ -82,12 +86,7 @@ function init() {
   for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventListener("click", () => select(tab.dataset.view));
   $(".tabs").addEventListener("scroll", markTabsOverflow, { passive: true });
   window.addEventListener("resize", markTabsOverflow);
-  // A tab that grows (the Inbox count arrives) may push the open one off screen: bring it back.
-  new MutationObserver(() => {
-    const open = $(".tabs [aria-selected=true]");
-    if (open && !open.hidden) open.scrollIntoView({ block: "nearest", inline: "nearest" });
-    markTabsOverflow();
-  }).observe($(".tabs"), { subtree: true, childList: true, characterData: true, attributeFilter: ["hidden"] });
+  new MutationObserver(showOpenTab).observe($(".tabs"), { subtree: true, childList: true, characterData: true, attributeFilter: ["hidden"] });
   $("#sign-in-form").addEventListener("submit", (event) => {
     event.preventDefault();
     session.set($("#token").value.trim());
