@@ -6,10 +6,20 @@ import difflib
 import re
 from collections.abc import Collection, Iterable
 
-from common.knowledge.language import Language, fold, is_stopword, stem, words
-from common.knowledge.vocabulary import HOW_MUCH, SHORTHAND, concepts_of, known_words, phrase_concepts
+from common.knowledge.language import Language, fold, is_common_word, is_stopword, stem, words
+from common.knowledge.vocabulary import (
+    HOW_MUCH,
+    IN_CONTEXT,
+    NOT_A_THING,
+    OTHER,
+    SHORTHAND,
+    concepts_of,
+    known_words,
+    phrase_concepts,
+)
 
 _NUMBER = re.compile(r"^\d+$")
+_DIGIT = re.compile(r"\d")
 # Phrases whose words mean something else alone ("as long as the order has not shipped").
 _NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
 # Phrases that mean one concept whose words alone mean another: an email address is no
@@ -23,6 +33,8 @@ _ONE_MEANING = (
         " email ",
     ),
     (re.compile(r"\bfree of charge\b"), " free "),
+    # A card brand, not express shipping.
+    (re.compile(r"\bamerican express\b"), " amex "),
 )
 # A typo is corrected only to a word this similar (difflib's ratio), and only in words this long.
 _TYPO_CUTOFF = 0.8
@@ -52,7 +64,13 @@ def terms(
 ) -> list[str]:
     """Retrieval terms of ``text``: stems in each of ``languages`` (the shopper's and the
     shop's), ``@concept`` tokens, and numbers. A word unknown to ``vocabulary`` (accent-free
-    words of the knowledge) and to the shop vocabulary is read as its closest known word."""
+    words of the knowledge) and to the shop vocabulary is read as its closest known word, unless
+    it is a common word of the first language (the shopper's).
+
+    With ``vocabulary`` (a question), ``@other`` marks a question about something the shop never
+    writes about whose shop concepts all come from words that need a context (``IN_CONTEXT``):
+    "How much is the blue sofa?" asks the sofa's price, not the shipping's, and "Is the jacket
+    open at the front?" is not about opening hours."""
     languages = tuple(dict.fromkeys(languages))
     text = _NOT_TOPICAL.sub(" ", text.lower())
     for phrase, meaning in _ONE_MEANING:
@@ -60,12 +78,13 @@ def terms(
     every = expand_shorthand(text)
     kept = [w for w in every if not any(is_stopword(w, lang) for lang in languages)]
     if vocabulary:
-        kept = [_corrected(w, vocabulary) for w in kept]
+        kept = [_corrected(w, vocabulary, languages[0]) for w in kept]
     found: list[str] = []
     for language in languages:
         found += (s for s in stem(kept, language) if not _NUMBER.match(s) or len(s) > 1)
     folded = [fold(w) for w in kept]
-    concepts = phrase_concepts([fold(w) for w in every])
+    from_phrases = phrase_concepts([fold(w) for w in every])
+    concepts = set(from_phrases)
     concepts.update(c for w in folded if w not in HOW_MUCH for c in concepts_of(w))
     if "duration" not in concepts:
         concepts.update(c for w in folded if w in HOW_MUCH for c in concepts_of(w))
@@ -74,13 +93,27 @@ def terms(
         concepts -= {"track"}
         concepts.add("duration")
     found += sorted(f"@{c}" for c in concepts)
+    if vocabulary and concepts and not from_phrases and _about_another_thing(folded, vocabulary):
+        found.append(OTHER)
     return found
 
 
-def _corrected(word: str, vocabulary: Collection[str]) -> str:
+def _about_another_thing(folded: list[str], vocabulary: Collection[str]) -> bool:
+    """Whether every shop concept of the question's words comes from a word that needs a
+    context (a price alone, ``IN_CONTEXT``), and another word names a thing the knowledge never
+    mentions."""
+    if not all(w in IN_CONTEXT or concepts_of(w) == {"cost"} for w in folded if concepts_of(w)):
+        return False  # a topic word: "shipping", "Lieferzeit"
+    named_here = (w for w in folded if w not in vocabulary and w not in NOT_A_THING)
+    return any(not _DIGIT.search(w) and not concepts_of(w) for w in named_here)
+
+
+def _corrected(word: str, vocabulary: Collection[str], language: Language) -> str:
     folded = fold(word)
     if len(folded) < _TYPO_MIN_LENGTH or folded.isdigit() or folded in vocabulary or concepts_of(folded):
         return word
+    if is_common_word(folded, language):
+        return word  # "agent" is no typo of the French "argent", nor "customer" of "customs"
     close = difflib.get_close_matches(folded, [*vocabulary, *_known()], n=3, cutoff=_TYPO_CUTOFF)
     # Two letters shorter is another word ("munich" is no "much"), and so is a known word with
     # an ending ("person" is no Italian "perso").

@@ -18,7 +18,7 @@ from common.knowledge.language import Language, fold
 from common.knowledge.passages import Passage, choose
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
-from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.
@@ -30,10 +30,11 @@ _ORDER_NUMBER = re.compile(
     r"(#\s*\d{3,}|\b\d{5,}\b|\b(order|bestellung|commande|pedido|ordine|bestelling)\b\D*\d{3,})"
 )
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
-# What a question asks for, and where: a question naming only these ("How much is it to
-# Norway?", "And how long?") has no topic of its own and follows up the one before it.
-_ASKS = frozenset({"@cost", "@duration"})
-_PLACES = COUNTRY_CONCEPTS | {"@country"}
+# What a question asks for, and where or which way: a question naming only these ("How much is
+# it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and
+# follows up the one before it.
+_ASKS = frozenset({"@cost", "@duration", "@free"})
+_VARIANTS = COUNTRY_CONCEPTS | {"@country", "@express"}
 
 
 @dataclass(frozen=True)
@@ -75,19 +76,20 @@ def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
     "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs.
     A kind of item alone follows up a question about returns: "What about sale items?" after
     "Can I return my shoes?" asks how sale items are returned."""
-    concepts = {t for t in query.terms if t.startswith("@")}
+    concepts = {t for t in query.terms if t.startswith("@")} - {OTHER}
     if before and concepts and concepts <= ITEM_KINDS:
         returns = {t for t in index.query(before).terms if t in CONDITIONED_TOPICS}
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
-    if not before or not concepts or concepts - _ASKS - _PLACES:
+    if not before or not concepts or concepts - _ASKS - _VARIANTS:
         return query
     earlier = {t for t in index.query(before).terms if t.startswith("@")}
-    topic = earlier - _ASKS - _PLACES
+    topic = earlier - _ASKS - _VARIANTS - {OTHER}
     if not topic:
         return query
-    # "And to Switzerland?" also asks what the previous question asked (a price, a time).
+    # "And to Switzerland?" also asks what the previous question asked (a price, a time), and
+    # what it asked about is the topic, not a thing the shop never names ("And for a sofa?").
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
-    return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
+    return Query(query.language, [*(t for t in query.terms if t != OTHER), *sorted(inherited - concepts)])
 
 
 def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -> KnowledgeReply:

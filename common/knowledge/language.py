@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import gzip
+import heapq
+import json
 import re
 import threading
 import unicodedata
@@ -39,9 +42,9 @@ def _set(text: str) -> frozenset[str]:
 # about shipping). Words that do carry one (long, take, cost) are left to the vocabulary.
 _STOPWORDS: dict[Language, frozenset[str]] = {
     "en": _set(
-        "a an and are as at be by can could do does did for from how i i'm if in is it it's my of on or "
-        "our so the to what what's whats when where which who why will with would you your me we us this "
-        "that there please just still any some have has had am was get hi hey"
+        "a an and are as at be by can could do does did for from how i i'm i'd i've i'll if in is it it's "
+        "my of on or our so the to what what's whats when where which who why will with would you your me "
+        "we us this that there please just still any some have has had am was get hi hey"
     ),
     "de": _set(
         "der die das den dem des ein eine einen einem einer und oder ist sind wie was wann wo welche "
@@ -105,6 +108,28 @@ def stem(words_: list[str], language: Language) -> list[str]:
 # Words whose stem would mean something else: "packaging" (the box an item came in) is no
 # "package" (a parcel).
 _UNSTEMMED: dict[Language, frozenset[str]] = {"en": frozenset({"packaging"})}
+
+
+# The most frequent words of a language that count as words of it (pyspellchecker's frequency
+# lists, from subtitles; about 5 MB of memory per language).
+_COMMON_WORDS = 50_000
+
+
+def is_common_word(word: str, language: Language) -> bool:
+    """Whether the accent-free ``word`` is a common word of ``language`` ("agent", "customer",
+    "dress" in English): such a word is what the shopper meant, not a typo of another one."""
+    return word in _common_words(language)
+
+
+@functools.cache
+def _common_words(language: Language) -> frozenset[str]:
+    """Loaded on the first question that needs it (0.1-0.5 s): a typo check in that language."""
+    from importlib import resources
+
+    packed = resources.files("spellchecker") / "resources" / f"{language}.json.gz"
+    with packed.open("rb") as raw, gzip.open(raw) as unpacked:
+        counts: dict[str, int] = json.load(unpacked)
+    return frozenset(fold(w) for w in heapq.nlargest(_COMMON_WORDS, counts, key=counts.__getitem__))
 
 
 @functools.cache

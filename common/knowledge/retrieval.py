@@ -13,7 +13,7 @@ from common.knowledge.analysis import terms, vocabulary_of
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
-from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, WHEN
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER, WHEN
 
 if TYPE_CHECKING:
     import numpy as np
@@ -194,8 +194,11 @@ class KnowledgeIndex:
     def _coverage(self, query: Query, held: frozenset[str]) -> float:
         """The idf-weighted share of the question's shop concepts the passage holds (of all its
         terms when it names no concept): "exchange my shoes" is about returns whatever the shoes,
-        "tell me a joke" is about nothing the shop wrote."""
+        "tell me a joke" is about nothing the shop wrote, and neither is a question about a thing
+        the shop never names ("@other": "How much is the blue sofa?")."""
         concepts = {t for t in query.terms if t.startswith("@")}
+        if OTHER in concepts:
+            return 0.0
         if {"@country", "@ship"} <= concepts and "@country" in self._idf:
             # A country the shop never names is answered by where it does ship.
             concepts = {c for c in concepts if c in self._idf or c not in COUNTRY_CONCEPTS}

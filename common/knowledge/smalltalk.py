@@ -22,7 +22,9 @@ _PHRASES: dict[Kind, dict[Language, str]] = {
         "nl": "hoi|goedemorgen|goedemiddag|goedenavond|goedendag|dag",
     },
     "thanks": {
-        "en": "thanks|thank you|thanks a lot|many thanks|cheers|thank u",
+        "en": "thanks|thank you|thanks a lot|many thanks|cheers|thank u|thanks so much|thank you so much"
+        "|thanks very much|thank you very much|thanks for your help|thank you for your help"
+        "|thanks for the help",
         "de": "danke|dankeschon|danke schon|vielen dank|besten dank",
         "fr": "merci|merci beaucoup",
         "es": "gracias|muchas gracias",
@@ -126,7 +128,8 @@ class SmallTalk:
 
 
 def _pattern(phrases: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{phrases})\b")
+    # Longest first: "thank you so much" whole, not "thank you" and a price question's "much".
+    return re.compile(rf"\b(?:{'|'.join(sorted(phrases.split('|'), key=len, reverse=True))})\b")
 
 
 _PATTERNS = {kind: {lang: _pattern(p) for lang, p in by_lang.items()} for kind, by_lang in _PHRASES.items()}

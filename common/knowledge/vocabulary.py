@@ -29,7 +29,7 @@ _CONCEPTS: dict[str, str] = {
     "tarda* tiempo dias plazo* semana* rapid* cuando "
     "tempo tempi giorni settiman* veloc* quando "
     "lang duur* duurt dagen dag week weken snel* wanneer tijd* termijn*",
-    "cost": "cost* price* fee fees charge* much expensive eur euro* "
+    "cost": "cost* price* fee fees charge* much expensive eur euro* pay-for pay-extra "
     "kost* preis* gebuhr* teuer "
     "cout* prix frais tarif* combien "
     "cuest* precio* tarifa* cuanto "
@@ -46,7 +46,8 @@ _CONCEPTS: dict[str, str] = {
     "reembols* dinero rimbors* soldi terugbeta* geld",
     "contact": "contact* reach support hotline service kundenservice kundendienst erreich* kontakt* "
     "joindre assistance atencion contatt* assistenza klantenservice bereik*",
-    "phone": "phone* call* telephon* telefon* anruf* anrufen appel* appeler llam* chiam* bel bellen",
+    "phone": "phone* call* telephon* telefon* anruf* anrufen appel* appeler llam* chiam* bel bellen "
+    "service-number support-number contact-number",
     "email": "email* e-mail mail* courriel* correo*",
     "hours": "open opening* hour* available monday* tuesday* wednesday* thursday* friday* saturday* "
     "sunday* weekend* geoffnet offnungszeit* erreichbar montag* samstag* sonntag* wochenende* "
@@ -57,7 +58,7 @@ _CONCEPTS: dict[str, str] = {
     "track": "track* status where-is wo-ist ou-est donde-esta dov'e waar-is "
     "sendungsverfolgung verfolg* suivi* suivre seguimiento "
     "rastre* traccia* volg*",
-    "pay": "pay* paid card* credit visa mastercard amex klarna paypal "
+    "pay": "pay* paid card cards creditcard* credit visa mastercard amex klarna paypal "
     "zahl* bezahl* karte* kreditkarte* paiement* payer carte* pago pagar pagare pagament* tarjeta* carta "
     "betal* kaart*",
     "damage": "damag* broke broken crack* faulty defect* shatter* smash* "
@@ -93,6 +94,9 @@ _CONCEPTS: dict[str, str] = {
     "pickup": "pickup pick-up click-and-collect click-collect abhol* selbstabhol* "
     "retrait* recoger recogida ritir* afhal* ophalen",
     "customs": "customs zoll* douane* aduana* dogan*",
+    # What the shop sells: a shop may not write about its range ("Do you sell shipping boxes?").
+    "range": "sell sells selling sold stock stocked in-stock verkauft verkaufen vendez vendeis venden "
+    "vendete vendono vende verkopen verkoopt",
     "country": "country countries land pays pais paese",
 }
 # Countries: any of them is a ``@country``; the shop's own regions have their own concept too.
@@ -118,6 +122,48 @@ COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
 # offer student discounts?", "Do you do engraving?"): such a condition does not answer it.
 ITEM_KINDS = frozenset({"@sale", "@personalised", "@hygiene"})
 CONDITIONED_TOPICS = frozenset({"@return", "@refund"})
+# Words that name a shop concept only in context (to "call" the shop, not a taxi; a "free"
+# delivery, not a free sample), and any word that only asks a price: alone beside a thing the
+# shop never writes about, the question is about that thing (``analysis.terms``: ``OTHER``).
+IN_CONTEXT = frozenset({"available", "call", "calls", "mail", "mailing", "free", "gratis", "track"})
+OTHER = "@other"
+# Words that name no thing, beside such a word ("I'd like to know the price"); nor does a word
+# with a digit ("at 8pm").
+NOT_A_THING = frozenset(
+    {
+        "like",
+        "love",
+        "want",
+        "need",
+        "know",
+        "tell",
+        "wonder",
+        "wondering",
+        "ask",
+        "asking",
+        "help",
+        "today",
+        "now",
+        "tomorrow",
+        "exactly",
+        "usually",
+        "roughly",
+        "approximately",
+        "about",
+        "many",
+        "more",
+        "less",
+        "much",
+        "also",
+        "again",
+        "please",
+        "thanks",
+        "someone",
+        "somebody",
+        "anyone",
+        "anybody",
+    }
+)
 # "When", which every language's stopword list drops: a question about shipping that starts
 # with it ("When will my order arrive?") asks how long (``KnowledgeIndex.query``).
 WHEN = frozenset({"when", "wann", "quand", "cuando", "quando", "wanneer"})

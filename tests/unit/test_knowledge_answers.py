@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry, phrases
 from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
 from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
 from common.knowledge.grounding import build_system_instruction
@@ -47,6 +47,9 @@ def test_the_shoppers_language_is_detected(text: str, language: str) -> None:
         ("bye, have a nice day", "goodbye", "en"),
         ("are you a bot?", "bot", "en"),
         ("Ben jij een robot?", "bot", "nl"),
+        # "so much" is thanks, not a price question.
+        ("Thank you so much!", "thanks", "en"),
+        ("Thanks so much for your help", "thanks", "en"),
     ],
 )
 def test_small_talk_is_recognised_in_the_shoppers_language(message: str, kind: str, language: str) -> None:
@@ -127,6 +130,12 @@ def _answer_after(before: str, question: str) -> str:
         ("Was kostet der Versand?", "Und nach Norwegen?", "4.95 EUR", "working days"),
         ("Can I return my shoes?", "How long does it take?", "within 30 days", "Express delivery"),
         ("How much does a return cost?", "And to Norway?", "6.95 EUR", "working days"),
+        # Express, or free, alone is a way of the previous question's topic: not the card brand.
+        ("How long does delivery take to Italy?", "and express?", "Express delivery takes 1-2", "Visa"),
+        ("How long does shipping to France take?", "Is it free?", "free on orders over 50 EUR", "cancelled"),
+        ("Can I cancel my order?", "Is it free?", "cancelled free of charge", "50 EUR"),
+        # A thing named beside a price is what the previous question's topic is asked about.
+        ("How long does shipping take?", "How much for the sofa?", "4.95 EUR", "couldn't find"),
     ],
 )
 def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
@@ -299,6 +308,68 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
 
     assert fact in reply
     assert wrong_topic not in reply
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        # The price of a product is not the price of shipping, in any language.
+        ("How much does the blue sofa cost?", "en"),
+        ("What's the price of the iPhone case?", "en"),
+        ("¿Cuánto cuesta este sofá?", "es"),
+        ("Was kostet die rote Jacke?", "de"),
+        ("Combien coûte ce sac ?", "fr"),
+        ("Quanto costa questa borsa?", "it"),
+        ("Wat kost deze tas?", "nl"),
+        # A word that names a shop topic only in context: a taxi is not the shop's phone, a
+        # sample not a free delivery, a fitness watch not a parcel, a dress's sizes not the
+        # team's hours.
+        ("Can you call me a taxi?", "en"),
+        ("I'd like a free sample", "en"),
+        ("Can I track my fitness with your watch?", "en"),
+        ("Do you have a mailing list?", "en"),
+        ("Is this dress available in other sizes?", "en"),
+        # What the shop sells is not what shipping it costs.
+        ("Do you sell shipping boxes?", "en"),
+        ("Do you have this in stock?", "en"),
+    ],
+)
+def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
+    question: str, language: str
+) -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question)
+
+    assert reply.text.startswith(phrases.not_covered(language)), reply.text
+    assert [s.key for s in reply.sources] == ["support-hours"]  # how to reach the team
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # Nothing else named: the shop's own prices, hours and tracking.
+        ("How much is it?", "4.95 EUR"),
+        ("I'd like to know the price", "4.95 EUR"),
+        ("Was kostet das?", "4.95 EUR"),
+        ("Is anyone available at 8pm?", "9:00-18:00"),
+        ("How do I call you?", "+49 30 1234 5678"),
+        ("Can I track my parcel?", "tracking link"),
+        ("Do I have to pay for postage?", "4.95 EUR"),
+        ("Can I pay with American Express?", "American Express"),
+        # Common words are what the shopper meant, not a typo of a word of another language
+        # ("customer" is no "customs", "agent" no French "argent"); typos are still read.
+        ("customer service number", "+49 30 1234 5678"),
+        ("How long does shiping take?", "2-4 working days"),
+        ("Can I retrun my shoes?", "within 30 days"),
+    ],
+)
+def test_a_word_with_a_context_still_answers_in_that_context(question: str, fact: str) -> None:
+    assert fact in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+
+def test_a_common_word_is_not_corrected_into_another_languages_word() -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Connect me to an agent please").text
+
+    assert "You can return unused items" not in reply  # "agent" read as "argent" (money)
 
 
 def test_a_shop_that_writes_about_its_discounts_is_answered_with_that_not_its_returns() -> None:
