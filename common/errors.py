@@ -34,7 +34,10 @@ class InvalidRequest(AppError, status=400, code="invalid_request"):
 
 
 class Unauthorized(AppError, status=401, code="unauthorized"):
-    """Nobody is signed in (or the credentials are not valid)."""
+    """Nobody is signed in (or the credentials are not valid); ``WWW-Authenticate`` says how."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code, headers={"WWW-Authenticate": 'Bearer realm="staff"'})
 
 
 class NotFound(AppError, status=404, code="not_found"):

@@ -161,7 +161,7 @@ def _cors_headers(request: flask.Request) -> dict[str, str]:
     if not origin or not ("*" in allowed or origin in allowed):
         if origin:
             _tell_of_refused_origin(origin, request.host)
-        return {}
+        return {"Vary": "Origin"}  # a cache must not hand this answer to an allowed origin
     return {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Expose-Headers": "Retry-After, ETag",

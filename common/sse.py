@@ -40,11 +40,12 @@ def _json(data: dict[str, str]) -> str:
 
 
 def parse_last_event_id(value: str | None, message_id: str) -> int:
-    """The character offset in ``<message_id>:<offset>``; 0 when absent or for another message."""
+    """The character offset in ``<message_id>:<offset>``; 0 when absent or for another message.
+    The id may be in either case, as everywhere else."""
     if not value:
         return 0
     prefix, _, offset = value.rpartition(":")
-    if prefix != message_id or not (offset.isascii() and offset.isdigit()):
+    if prefix.lower() != message_id.lower() or not (offset.isascii() and offset.isdigit()):
         return 0
     return int(offset)
 

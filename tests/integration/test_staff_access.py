@@ -127,6 +127,7 @@ def test_not_signed_in_is_401_on_every_path(staff: FlaskClient, path: str) -> No
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthorized"
     assert response.get_json()["error"]["message"] == "this bearer token is not valid (unknown or revoked)"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")  # how to sign in (RFC 9110)
 
 
 def test_a_staff_token_signs_in_without_admin_token_set(env: Env, staff: FlaskClient) -> None:

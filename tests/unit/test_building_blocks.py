@@ -124,7 +124,16 @@ def test_a_waiting_reader_wakes_when_its_text_is_shown() -> None:
 
 @pytest.mark.parametrize(
     ("header", "offset"),
-    [(None, 0), ("m1:12", 12), ("m2:12", 0), ("m1:x", 0), ("m1:²", 0), ("garbage", 0), ("a:b:m1:3", 0)],
+    [
+        (None, 0),
+        ("m1:12", 12),
+        ("M1:12", 12),  # an id in upper case is the same message (resuming must not repeat text)
+        ("m2:12", 0),
+        ("m1:x", 0),
+        ("m1:²", 0),
+        ("garbage", 0),
+        ("a:b:m1:3", 0),
+    ],
 )
 def test_last_event_id_parsing(header: str | None, offset: int) -> None:
     assert parse_last_event_id(header, "m1") == offset
