@@ -100,12 +100,14 @@ def terms(
 
 def _about_another_thing(folded: list[str], vocabulary: Collection[str]) -> bool:
     """Whether every shop concept of the question's words comes from a word that needs a
-    context (a price alone, ``IN_CONTEXT``), and another word names a thing the knowledge never
-    mentions."""
+    context (a price alone, ``IN_CONTEXT``), and its other words name a thing the knowledge
+    never mentions at least as much as one it does ("the blue sofa", but not "gift wrapping for
+    a large box" where the shop writes about gift wrapping)."""
     if not all(w in IN_CONTEXT or concepts_of(w) == {"cost"} for w in folded if concepts_of(w)):
         return False  # a topic word: "shipping", "Lieferzeit"
-    named_here = (w for w in folded if w not in vocabulary and w not in NOT_A_THING)
-    return any(not _DIGIT.search(w) and not concepts_of(w) for w in named_here)
+    things = [w for w in folded if not concepts_of(w) and w not in NOT_A_THING and not _DIGIT.search(w)]
+    unknown = sum(w not in vocabulary for w in things)
+    return unknown > 0 and unknown >= len(things) - unknown
 
 
 def _corrected(word: str, vocabulary: Collection[str], language: Language) -> str:

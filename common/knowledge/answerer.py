@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from common.knowledge import phrases
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, fold
-from common.knowledge.passages import Passage, choose
+from common.knowledge.passages import Passage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
 from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER
@@ -49,7 +49,7 @@ def knowledge_answer(
     """What the knowledge base says to ``question``: from ``entry`` if given, else the best
     passages (``before``: the shopper's previous question, which a follow-up refers to)."""
     if entry is not None:
-        return _reply([Passage(entry, 0, entry.content)], index, index.language)
+        return _reply([Passage(entry, 0, tidy(entry.content))], index, index.language)
     talk = small_talk(question)
     if talk is not None:
         return KnowledgeReply(talk.reply)
@@ -97,7 +97,7 @@ def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -
     parts = []
     if language != index.language:
         parts.append(phrases.written_in(language, index.language))
-    parts.append(" ".join(p.text for p in passages))
+    parts.append(joined(passages))
     parts.append(phrases.sources_line(language, [s.title for s in sources]))
     return KnowledgeReply("\n\n".join(parts), sources)
 

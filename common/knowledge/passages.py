@@ -26,6 +26,8 @@ class Passage:
     entry: KnowledgeEntry
     position: int  # order within its entry
     text: str
+    # The paragraph, list or table it is part of: passages of one block read as one paragraph.
+    block: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,57 @@ class ScoredPassage:
 
 
 def split_passages(entry: KnowledgeEntry) -> list[Passage]:
-    """An entry's passages, in order."""
-    content = " ".join(entry.content.split())
-    if entry.kind == "faq" and len(content) <= _WHOLE_ANSWER_CHARS:
-        return [Passage(entry, 0, content)]
-    sentences = [s.strip() for s in _SENTENCE_END.split(content) if s.strip()]
-    return [Passage(entry, n, s) for n, s in enumerate(sentences)]
+    """An entry's passages, in order: the sentences of its paragraphs, and each list or table
+    whole (a row or an item alone loses what it belongs to), with the shop's line breaks."""
+    if entry.kind == "faq" and len(" ".join(entry.content.split())) <= _WHOLE_ANSWER_CHARS:
+        return [Passage(entry, 0, tidy(entry.content))]
+    passages: list[Passage] = []
+    for block, (is_list, lines) in enumerate(_blocks(entry.content)):
+        if is_list:
+            units = ["\n".join(lines)]
+        else:
+            units = [s.strip() for s in _SENTENCE_END.split(" ".join(lines)) if s.strip()]
+        passages += [Passage(entry, len(passages) + n, unit, block) for n, unit in enumerate(units)]
+    return passages
+
+
+def joined(passages: list[Passage]) -> str:
+    """Passages as one text: a paragraph's sentences on one line, blocks apart."""
+    text = ""
+    for before, passage in zip([None, *passages], passages, strict=False):
+        if before is not None:
+            same_block = (before.entry.key, before.block) == (passage.entry.key, passage.block)
+            text += " " if same_block else "\n\n"
+        text += passage.text
+    return text
+
+
+def tidy(text: str) -> str:
+    """``text`` with its lines, and no runs of spaces or blank lines."""
+    return "\n\n".join("\n".join(lines) for _, lines in _blocks(text))
+
+
+# A line of a list ("- ", "* ", "1. ") or of a table ("| ").
+_LIST_LINE = re.compile(r"(?:[-*+•]|\d{1,3}[.)]|\|)\s")
+
+
+def _blocks(text: str) -> list[tuple[bool, list[str]]]:
+    """(is a list or table, its lines) for each paragraph, list and table of ``text``."""
+    blocks: list[tuple[bool, list[str]]] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            blocks.append((False, []))  # a blank line ends the block
+            continue
+        is_list = bool(_LIST_LINE.match(line + " ")) or line.startswith("|")
+        lead = next((b for b in reversed(blocks[-2:]) if b[1]), None)  # across one blank line
+        if blocks and blocks[-1][1] and blocks[-1][0] == is_list:
+            blocks[-1][1].append(line)
+        elif is_list and lead is not None and not lead[0] and lead[1][-1].endswith(":"):
+            blocks.append((True, [lead[1].pop(), line]))  # "Prices:" leads into its table
+        else:
+            blocks.append((is_list, [line]))
+    return [b for b in blocks if b[1]]
 
 
 def choose(ranked: list[ScoredPassage], *, min_coverage: float) -> list[ScoredPassage]:

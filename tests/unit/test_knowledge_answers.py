@@ -10,7 +10,7 @@ from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
 from common.knowledge.grounding import build_system_instruction
 from common.knowledge.hybrid import ground, top_entries
 from common.knowledge.language import detect_language
-from common.knowledge.passages import split_passages
+from common.knowledge.passages import joined, split_passages
 from common.knowledge.retrieval import knowledge_index
 from common.knowledge.smalltalk import small_talk
 from common.llm import Prompt, StreamEnd, Turn
@@ -92,6 +92,45 @@ def test_policies_are_cut_into_sentences_and_short_faq_answers_stay_whole() -> N
         "If a parcel has not arri",
     ]
     assert len(split_passages(faq)) == 1
+
+
+def test_an_answer_keeps_the_shops_lists_tables_and_paragraphs() -> None:
+    wrapping = KnowledgeEntry(
+        "gift-wrapping",
+        "Gift wrapping",
+        "We gift-wrap any order.   Wrapping is done by hand.\n\nPrices:\n\n| Size | Price |\n|---|---|\n"
+        "| Small | 3 EUR |\n| Large | 5 EUR |\n\nTo add wrapping:\n- choose it at checkout\n- write a card",
+        "policy",
+    )
+    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, wrapping)))
+
+    # A table and a list are passages whole, with the line that leads into them.
+    assert [p.text for p in split_passages(wrapping)] == [
+        "We gift-wrap any order.",
+        "Wrapping is done by hand.",
+        "Prices:\n| Size | Price |\n|---|---|\n| Small | 3 EUR |\n| Large | 5 EUR |",
+        "To add wrapping:\n- choose it at checkout\n- write a card",
+    ]
+    # Sentences of one paragraph read on one line; a paragraph, a list and a table stand apart.
+    first, second, _, steps = split_passages(wrapping)
+    assert joined([first, second]) == "We gift-wrap any order. Wrapping is done by hand."
+    assert (
+        joined([first, steps])
+        == "We gift-wrap any order.\n\nTo add wrapping:\n- choose it at checkout\n- write a card"
+    )
+    assert (
+        "To add wrapping:\n- choose it at checkout\n- write a card"
+        in answerer.answer("How do I add gift wrapping?").text
+    )
+    assert "| Large | 5 EUR |" in answerer.answer("How much is gift wrapping for a large box?").text
+    # A short FAQ answer is quoted whole, as the shop wrote it.
+    short_faq = KnowledgeEntry(
+        "faq-wrap", "Do you gift-wrap?", "Yes:\n1. Add it at checkout.\n2. Pay 3 EUR.", "faq"
+    )
+    faq_answerer = KnowledgeAnswerer(Knowledge(version=3, entries=(*DEFAULT_KNOWLEDGE.entries, short_faq)))
+    assert faq_answerer.answer("Do you gift-wrap?").text.startswith(
+        "Yes:\n1. Add it at checkout.\n2. Pay 3 EUR."
+    )
 
 
 def test_an_answer_is_the_sentences_that_answer_and_their_sources() -> None:
