@@ -188,7 +188,7 @@
         previous.classList.add("sc-msg--more");
       }
       messages.appendChild(node);
-      if (stick || node.classList.contains("sc-msg--user")) scrollToBottom();
+      if (stick || /--user|failure/.test(node.className)) scrollToBottom();
       return node;
     }
 
@@ -434,7 +434,7 @@
       knowledgeMode: function (value) { knowledge = value !== false; subtitle(); },
       waitingMode: function (value) { waiting = value; subtitle(); },
       staffedMode: function (value) { staffed = value; subtitle(); },
-      // While people have the conversation, its turns' notices are no sign of the assistant's mode.
+      // With people on it, a turn's notice says nothing of the assistant's mode.
       withPeople: function () { return waiting || staffed; },
       waitingOnly: function () { return waiting && !staffed; },
       offerEmail: function (value) {

@@ -1,6 +1,6 @@
 /*
  * The support chat of the page and the widget: loaded last of the classic scripts (widget.js
- * lists them), it wires them together: a turn's lifecycle, retries, conversations on this
+ * lists them), it wires them up: a turn's lifecycle, retries, conversations on this
  * device, feedback and the handoff to a person. Defines window.SupportChat.mount.
  */
 (function () {
@@ -249,7 +249,7 @@
         };
       };
       if (!turn.text) {
-        // No empty bubble that looks like it is still loading: only the notice says what happened.
+        // No empty bubble that looks like it is loading: the notice says what happened.
         turn.answerEl.remove();
         turn.answerEl = null;
       }
@@ -341,7 +341,7 @@
 
     function showStaffMessage(message) {
       if (!message || !message.id || rendered[message.id]) return;
-      if (message.role !== "agent") return; // the shopper's own questions and answers come through chat_stream
+      if (message.role !== "agent") return; // the rest comes through chat_stream
       rendered[message.id] = view.append(view.row("agent", { text: message.content, markdown: true, author: message.author, time: timeOf(message) }));
       view.announce((message.author || "Staff") + " replied.");
       if (cfg.onReply) cfg.onReply(timeOf(message).getTime(), true);

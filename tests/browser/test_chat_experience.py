@@ -425,9 +425,14 @@ def test_rate_limited_send_waits_with_a_countdown_and_keeps_the_message(
 def test_a_message_over_the_limit_is_kept_whole_and_the_shopper_told_to_shorten_it(
     page: Any, site: str, env: Env
 ) -> None:
-    """A pasted text is not cut at the limit without a word: the server's 413 says so."""
+    """A pasted text is not cut at the limit without a word: the server's 413 says so, in view
+    below a conversation long enough to scroll."""
+    env.fake.script(*[Behavior(chunks=["An answer of a few lines.\n\n" * 6])] * 4)
     long_text = "My order arrived with the wrong size. " * 120  # 4,560 characters
     open_chat(page, site)
+    for question in ("One", "Two", "Three", "Four"):
+        ask(page, question)
+        wait_until_idle(page)
     box = page.get_by_label("Your message")
     box.fill(long_text)
     expect(box).to_have_value(long_text)  # not cut to 4,000
@@ -435,8 +440,10 @@ def test_a_message_over_the_limit_is_kept_whole_and_the_shopper_told_to_shorten_
     box.press("Enter")
 
     expect(page.locator(".sc-failure")).to_contain_text("shorten it to 4,000 characters")
+    # The composer grew with the text it got back; the notice is still where the shopper looks.
+    expect(page.locator(".sc-failure")).to_be_in_viewport()
     expect(box).to_have_value(long_text.strip())
-    assert env.count("messages") == 0
+    assert env.count("messages") == 8
 
 
 def test_a_question_refused_with_503_stays_and_is_sent_once_the_chat_is_back(
