@@ -16,26 +16,46 @@ def upgrade_to_head(database_url: str | None = None) -> None:
     command.upgrade(config, "head")
 
 
+class DatabaseNotUsable(Exception):
+    """The database cannot be reached, or its URL is not one: the message says which and why."""
+
+
+def shown_url(url: str) -> str:
+    """``url`` without its password, to name the database in use; refused when it is no URL."""
+    from sqlalchemy import exc
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (exc.ArgumentError, ValueError) as error:  # not echoed: it may hold a password
+        raise DatabaseNotUsable(
+            "DATABASE_URL is not a database URL (postgresql://USER:PASSWORD@HOST:PORT/DATABASE)"
+        ) from error
+
+
+def migrate(url: str) -> str:
+    """Bring the database at ``url`` to head; its shown URL. ``DatabaseNotUsable`` with the
+    server's own reason when it cannot be reached (no traceback for a wrong URL)."""
+    from sqlalchemy import exc
+
+    shown = shown_url(url)
+    try:
+        upgrade_to_head(url)
+    except exc.DBAPIError as error:
+        raise DatabaseNotUsable(f"{shown}: {_reason(error.orig or error)}") from error
+    return shown
+
+
 def main() -> None:
     """``make migrate``: say which database is now at head, or why it could not be reached."""
     import sys
 
-    from sqlalchemy import exc
-    from sqlalchemy.engine import make_url
-
     from common import runtime
 
-    url = runtime.database_url()  # DATABASE_URL, or the embedded Postgres `make dev` uses
     try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except (exc.ArgumentError, ValueError):  # not echoed: it may hold a password
-        sys.exit(
-            "Not migrated: DATABASE_URL is not a database URL (postgresql://USER:PASSWORD@HOST:PORT/DATABASE)"
-        )
-    try:
-        upgrade_to_head(url)
-    except exc.DBAPIError as error:
-        sys.exit(f"Not migrated: {shown}: {_reason(error.orig or error)}")
+        shown = migrate(runtime.database_url())  # DATABASE_URL, or the embedded Postgres of `make dev`
+    except DatabaseNotUsable as error:
+        sys.exit(f"Not migrated: {error}")
     print(f"{shown}: the schema is at the newest migration")
 
 

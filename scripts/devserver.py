@@ -31,7 +31,7 @@ from common import runtime
 from common.config import REPO_ROOT, ConfigError, get_settings
 from common.db import start_embedded_postgres
 from common.logs import configure_logging
-from common.migrate import upgrade_to_head
+from common.migrate import DatabaseNotUsable, migrate, shown_url
 from scripts.local import function_names
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def main() -> None:
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C or SIGTERM, also while starting
         try:
             server = _start(host, port)
-        except ConfigError as exc:
+        except (ConfigError, DatabaseNotUsable) as exc:
             # A deployed function answers 503 not_configured; here, say so before serving.
             sys.exit(f"Not started: {exc}")
         server.serve_forever()
@@ -170,7 +170,7 @@ def _start(host: str, port: int) -> BaseWSGIServer:
     """Start (or reuse) the database, migrate, print the banner; the server, ready to serve."""
     settings = get_settings()
     if settings.database_url:
-        url, where = settings.database_url, "DATABASE_URL"
+        url, where = settings.database_url, f"{shown_url(settings.database_url)} (DATABASE_URL)"
     else:
         url = start_embedded_postgres(settings.data_dir, stop_at_exit=True)
         pgdata = settings.data_dir / "pg"
@@ -180,7 +180,7 @@ def _start(host: str, port: int) -> BaseWSGIServer:
     # The functions read DATABASE_URL themselves; share the embedded server's URL with them.
     os.environ["DATABASE_URL"] = url
     runtime.reset()
-    upgrade_to_head(url)
+    migrate(url)
     runtime.lease_sweeper()  # resolve answers left streaming by an earlier run, with no traffic
     if settings.model_configured:
         model = f"Gemini model {settings.gemini_model}"

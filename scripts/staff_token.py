@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from common import runtime
 from common.console.staff import create_staff
-from common.migrate import upgrade_to_head
+from common.migrate import DatabaseNotUsable, migrate
 from common.models import StaffRole
 
 
@@ -21,7 +22,10 @@ def main() -> None:
         parser.error('NAME must not be empty: make staff-token NAME="Ann" ROLE=editor')
     if options.role not in roles:
         parser.error(f'ROLE must be one of {", ".join(roles)}: make staff-token NAME="Ann" ROLE=editor')
-    upgrade_to_head(runtime.database_url())
+    try:
+        database = migrate(runtime.database_url())
+    except DatabaseNotUsable as error:
+        sys.exit(f"No token made: {error}")
     created = create_staff(
         uow=runtime.unit_of_work(),
         name=options.name.strip(),
@@ -31,6 +35,8 @@ def main() -> None:
     )
     print(f"{created.staff.name} ({created.staff.role}), id {created.staff.id}")
     print(f"token (shown once, store it now): {created.token}")
+    # It signs in where the functions use this database (make dev with the same DATABASE_URL).
+    print(f"database: {database}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from common.config import REPO_ROOT
 from scripts.local import free_port
@@ -192,6 +193,29 @@ def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: 
     assert "Traceback" not in started.stderr
     assert started.stderr.startswith("Not started: invalid configuration: POLICY_CACHE_TTL_SECONDS")
     assert not (tmp_path / "pg").exists()  # no database started for it
+
+
+def test_make_dev_with_a_database_it_cannot_use_names_it_in_one_line(env: Env) -> None:
+    """A newcomer's typo in DATABASE_URL: one line naming the database and the server's reason,
+    not a page of SQLAlchemy traceback; the password is not printed."""
+    missing = make_url(env.database_url).set(database="no_such_shop", password="hunter2")
+    environment = dict(os.environ, DATABASE_URL=missing.render_as_string(False), PORT=str(free_port()))
+
+    started = subprocess.run(
+        [sys.executable, "-m", "scripts.devserver"],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert started.returncode == 1
+    assert "Traceback" not in started.stderr
+    assert re.fullmatch(
+        r'Not started: postgresql\S*:\*\*\*@\S*/no_such_shop\S*: database "no_such_shop" does not exist\n',
+        started.stderr,
+    )
 
 
 def test_make_fake_gemini_on_a_busy_port_says_so_in_one_line() -> None:

@@ -22,7 +22,10 @@ def test_make_staff_token_prints_a_token_that_signs_in(
 
     staff_token.main()
 
-    token = capsys.readouterr().out.split("store it now): ")[1].strip()
+    printed = capsys.readouterr().out
+    token = printed.split("store it now): ")[1].splitlines()[0].strip()
+    # Where it signs in: the database the token was stored in (no password shown).
+    assert printed.splitlines()[-1] == f"database: {make_url(env.database_url).render_as_string(True)}"
     me = make_client("policies").get("/_me", headers={"Authorization": f"Bearer {token}"})
     assert me.get_json()["name"] == "Dana" and me.get_json()["role"] == "viewer"
 
