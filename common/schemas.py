@@ -35,6 +35,12 @@ def _one_line(value: str) -> str:
     return value
 
 
+def is_blank(text: str) -> bool:
+    """Nothing a reader sees: spaces, and invisible format characters ("\u200b", a zero-width
+    space, which ``str.strip`` and JavaScript's ``trim`` keep)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 Uuid = Annotated[uuid.UUID, BeforeValidator(_canonical_uuid)]
 Text = Annotated[StrictStr, AfterValidator(_no_nul)]
 Line = Annotated[StrictStr, AfterValidator(_one_line)]

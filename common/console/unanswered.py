@@ -95,6 +95,8 @@ def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group
     words_of: dict[str, tuple[str, frozenset[str]]] = {}
     for text, reason, seen_at in rows:
         cleaned = " ".join(text.split())[:300]
+        if not any(c.isalnum() for c in cleaned):
+            continue  # "🙂", "???": no question the knowledge could answer
         if cleaned not in words_of:
             language = detect_language(cleaned)
             stems = frozenset(terms(cleaned, (language,))) or frozenset([cleaned.lower()])

@@ -29,7 +29,7 @@ from common.http import (
 from common.logs import configure_logging, label
 from common.ratelimit import RateLimiter
 from common.responses import MetaData
-from common.schemas import ChatBody
+from common.schemas import ChatBody, is_blank
 from common.tokens import fingerprint, well_formed_token
 from common.workers import pin_each_worker_to_a_cpu
 
@@ -49,7 +49,7 @@ def send_message(request: flask.Request) -> flask.Response:
     settings = get_settings()
     body = parse_json(request, ChatBody, max_bytes=settings.max_request_bytes)
     message = body.message.strip()
-    if not message:
+    if is_blank(message):
         raise InvalidRequest("message must not be empty", code="empty_message")
     if len(message) > settings.max_message_chars:
         raise PayloadTooLarge(

@@ -199,6 +199,8 @@ def _fresh_chat() -> FlaskClient:
         (b"{not json", "application/json", 400, "invalid_json"),
         (b'{"message": ""}', "application/json", 400, "empty_message"),
         (b'{"message": "   \\n\\t "}', "application/json", 400, "empty_message"),
+        # Zero-width spaces and a byte-order mark: nothing to read, though strip() keeps them.
+        (b'{"message": " \\u200b\\u200b\\ufeff\\u2060 "}', "application/json", 400, "empty_message"),
         (b'{"message": 42}', "application/json", 400, "invalid_request"),
         (b'{"message": null}', "application/json", 400, "invalid_request"),
         (b'["hi"]', "application/json", 400, "invalid_request"),
