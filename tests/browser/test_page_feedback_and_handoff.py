@@ -165,6 +165,11 @@ def test_staff_answer_from_the_console_inbox_and_the_shopper_sees_it_without_a_r
         expect(page.get_by_text("handed this conversation back to the assistant")).to_be_visible()
         expect(page.get_by_text("A person from our team is here")).to_be_hidden()
         expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+
+        # Asked for again, the conversation opens again where the person handed it back.
+        ask(page, "Sorry, I would like to talk to a person again")
+        expect(staff.locator("#inbox-transcript")).to_contain_text("waiting for a person", timeout=15_000)
+        expect(staff.locator("#inbox-transcript")).to_contain_text("talk to a person again")
     finally:
         console.close()
 

@@ -68,7 +68,7 @@ function actions(item) {
     if (await act(item, action)) {
       toast(done);
       selected = null;
-      clear($("#inbox-transcript"), h("p", { class: "muted" }, done));
+      clear($("#inbox-transcript"), h("p", { class: "muted", dataset: { closed: item.conversation_id } }, done));
       await load();
     }
   };
@@ -135,7 +135,11 @@ function show(item) {
 }
 
 // What the shopper wrote since: the open transcript's messages only (a reply being typed stays).
+// A conversation just resolved or handed back opens again when the shopper asks for a person.
 async function follow(items) {
+  const closed = document.querySelector("#inbox-transcript [data-closed]");
+  const back = closed && items.find((i) => i.conversation_id === closed.dataset.closed);
+  if (back) return open(back);
   const shown = document.getElementById("inbox-messages");
   const id = shown && shown.dataset.id;
   if (!id || !items.some((i) => i.conversation_id === id)) return;
