@@ -9,6 +9,7 @@ to small talk, speaks the shopper's language, and says what it can help with oth
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -53,6 +54,9 @@ def knowledge_answer(
     talk = small_talk(question)
     if talk is not None:
         return KnowledgeReply(talk.reply)
+    if _in_another_script(question):
+        # Arabic, Cyrillic, Chinese...: not a question the pages fail to cover.
+        return _team_reply(index, index.language, phrases.other_language(index.language))
     query = _following_up(index, index.query(question), before)
     if _ORDER_NUMBER.search(fold(question)):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
@@ -60,6 +64,13 @@ def knowledge_answer(
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     return _reply([c.passage for c in chosen], index, query.language)
+
+
+def _in_another_script(text: str) -> bool:
+    """Whether ``text`` has letters and none of them is Latin (the script of every language the
+    answerer reads)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
 
 
 def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEntry, ...]:

@@ -94,6 +94,21 @@ _ORDER_LOOKUP: dict[Language, str] = {
     "nl": "Ik kan geen individuele bestellingen of hun status inzien.",
 }
 
+_OTHER_LANGUAGE: dict[Language, str] = {
+    "en": "I can only answer in English, German, French, Spanish, Italian and Dutch. Please ask again "
+    "in one of them.",
+    "de": "Ich kann nur auf Deutsch, Englisch, Französisch, Spanisch, Italienisch und Niederländisch "
+    "antworten. Bitte fragen Sie in einer dieser Sprachen.",
+    "fr": "Je ne peux répondre qu'en français, anglais, allemand, espagnol, italien et néerlandais. "
+    "Merci de reposer votre question dans l'une de ces langues.",
+    "es": "Solo puedo responder en español, inglés, alemán, francés, italiano y neerlandés. Vuelve a "
+    "preguntar en uno de ellos, por favor.",
+    "it": "Posso rispondere solo in italiano, inglese, tedesco, francese, spagnolo e olandese. Fai di "
+    "nuovo la domanda in una di queste lingue, per favore.",
+    "nl": "Ik kan alleen antwoorden in het Nederlands, Engels, Duits, Frans, Spaans en Italiaans. "
+    "Stel je vraag opnieuw in een van die talen.",
+}
+
 _REACH_TEAM: dict[Language, str] = {
     "en": "Our team is happy to help:",
     "de": "Unser Team hilft Ihnen gern weiter:",
@@ -120,6 +135,11 @@ def not_covered(language: Language) -> str:
 
 def order_lookup(language: Language) -> str:
     return _ORDER_LOOKUP[language]
+
+
+def other_language(language: Language) -> str:
+    """Says, in ``language`` (the shop's), which languages the answerer reads."""
+    return _OTHER_LANGUAGE[language]
 
 
 def reach_team(language: Language) -> str:

@@ -249,6 +249,7 @@ def test_questions_the_knowledge_base_could_not_answer_are_listed_in_every_langu
     send(chat, "Where is my parcel?")  # answered with the shop's text, which says "if you cannot find it"
     for no_words in ("🙂", "???"):  # not covered, but no question a new FAQ could answer
         send(chat, no_words)
+    send(chat, "كم يستغرق الشحن؟")  # covered, in a language the answerer does not read: no gap
 
     groups = get(console, "/_unanswered")["groups"]
 

@@ -405,6 +405,15 @@ def test_a_word_with_a_context_still_answers_in_that_context(question: str, fact
     assert fact in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
 
 
+@pytest.mark.parametrize("question", ["كم يستغرق الشحن؟", "Сколько стоит доставка?", "送料はいくらですか"])
+def test_a_question_in_another_script_is_told_which_languages_are_read(question: str) -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert reply.startswith("I can only answer in English, German, French, Spanish, Italian and Dutch.")
+    assert "couldn't find" not in reply  # the pages may well cover it: it is no gap for the console
+    assert "support@example-shop.com" in reply
+
+
 def test_a_common_word_is_not_corrected_into_another_languages_word() -> None:
     reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Connect me to an agent please").text
 
