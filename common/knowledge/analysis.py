@@ -13,6 +13,7 @@ from common.knowledge.vocabulary import (
     NOT_A_THING,
     OTHER,
     SHORTHAND,
+    THINGS,
     concepts_of,
     known_words,
     phrase_concepts,
@@ -102,10 +103,14 @@ def _about_another_thing(folded: list[str], vocabulary: Collection[str]) -> bool
     """Whether every shop concept of the question's words comes from a word that needs a
     context (a price alone, ``IN_CONTEXT``), and its other words name a thing the knowledge
     never mentions at least as much as one it does ("the blue sofa", but not "gift wrapping for
-    a large box" where the shop writes about gift wrapping)."""
-    if not all(w in IN_CONTEXT or concepts_of(w) == {"cost"} for w in folded if concepts_of(w)):
-        return False  # a topic word: "shipping", "Lieferzeit"
-    things = [w for w in folded if not concepts_of(w) and w not in NOT_A_THING and not _DIGIT.search(w)]
+    a large box" where the shop writes about gift wrapping). A size is such a thing too."""
+    topical = {w: concepts_of(w) - THINGS for w in folded}
+    named = [w for w, found in topical.items() if found]
+    if not named or not all(w in IN_CONTEXT or topical[w] == {"cost"} for w in named):
+        return False  # a topic word ("shipping", "Lieferzeit"), or none but a size
+    things = [
+        w for w, found in topical.items() if not found and w not in NOT_A_THING and not _DIGIT.search(w)
+    ]
     unknown = sum(w not in vocabulary for w in things)
     return unknown > 0 and unknown >= len(things) - unknown
 

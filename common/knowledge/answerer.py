@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from common.knowledge import phrases
 from common.knowledge.entries import Knowledge, KnowledgeEntry
-from common.knowledge.language import Language, fold
+from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
@@ -27,8 +27,13 @@ KNOWLEDGE_MODEL = "knowledge-base"
 # A passage answers when it holds at least this share of what the question asks about.
 MIN_COVERAGE = 0.5
 # "Where is my order 12345?", "Bestellung #4711": a question about one order.
-_ORDER_NUMBER = re.compile(
-    r"(#\s*\d{3,}|\b\d{5,}\b|\b(order|bestellung|commande|pedido|ordine|bestelling)\b\D*\d{3,})"
+_ORDER_NUMBER = re.compile(r"(#\s*\d{3,}|\b(order|bestellung|commande|pedido|ordine|bestelling)\b\D*\d{3,})")
+# A long number alone is an order's ("Where is 4711234?"), unless it is a postcode or a phone
+# number: "My postcode is 10115", "Do you ship to 80331 Munich?", "call me on 0176 5551234".
+_BARE_NUMBER = re.compile(r"\b\d{5,}\b")
+_OTHER_NUMBER = re.compile(
+    r"\b(post ?codes?|postal|zip|plz|postleitzahl|phone|telephone|telefon|mobile|handy|call|tel)\b"
+    r"|\b(to|nach|in|naar|a|en)\s+\d{4,5}\b"
 )
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
 # What a question asks for, and where or which way: a question naming only these ("How much is
@@ -36,6 +41,7 @@ _CONTACT_QUERY = ("@phone", "@email", "@contact")
 # follows up the one before it.
 _ASKS = frozenset({"@cost", "@duration", "@free"})
 _VARIANTS = COUNTRY_CONCEPTS | {"@country", "@express"}
+_SHORT_FOLLOW_UP_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,28 @@ def knowledge_answer(
     if _in_another_script(question):
         # Arabic, Cyrillic, Chinese...: not a question the pages fail to cover.
         return _team_reply(index, index.language, phrases.other_language(index.language))
-    query = _following_up(index, index.query(question), before)
-    if _ORDER_NUMBER.search(fold(question)):
+    query = _following_up(
+        index, index.query(question, language=_language_before(index, question, before)), before
+    )
+    if _about_one_order(question):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
     chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     return _reply([c.passage for c in chosen], index, query.language)
+
+
+def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:
+    """The previous question's language for a follow-up of a few words ("And Switzerland?"),
+    too short to tell its own; None: detect it."""
+    if not before or len(words(question)) > _SHORT_FOLLOW_UP_WORDS:
+        return None
+    return detect_language(before, default=index.language)
+
+
+def _about_one_order(question: str) -> bool:
+    text = fold(question)
+    return bool(_ORDER_NUMBER.search(text) or (_BARE_NUMBER.search(text) and not _OTHER_NUMBER.search(text)))
 
 
 def _in_another_script(text: str) -> bool:
@@ -76,7 +97,7 @@ def _in_another_script(text: str) -> bool:
 def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEntry, ...]:
     """The entries whose passages answer ``question`` as ``knowledge_answer`` would (none for
     small talk, a question about one order, or one the knowledge base does not cover)."""
-    if small_talk(question) is not None or _ORDER_NUMBER.search(fold(question)):
+    if small_talk(question) is not None or _about_one_order(question):
         return ()
     chosen = choose(index.rank_passages(index.query(question)), min_coverage=MIN_COVERAGE)
     return tuple(dict.fromkeys(c.passage.entry for c in chosen))
@@ -87,20 +108,22 @@ def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
     "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs.
     A kind of item alone follows up a question about returns: "What about sale items?" after
     "Can I return my shoes?" asks how sale items are returned."""
-    concepts = {t for t in query.terms if t.startswith("@")} - {OTHER}
+    concepts = {t for t in query.terms if t.startswith("@")}
     if before and concepts and concepts <= ITEM_KINDS:
         returns = {t for t in index.query(before).terms if t in CONDITIONED_TOPICS}
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
     if not before or not concepts or concepts - _ASKS - _VARIANTS:
-        return query
-    earlier = {t for t in index.query(before).terms if t.startswith("@")}
+        return query  # a topic of its own, or a thing the pages never name ("the red sofa")
+    previous = index.query(before, language=query.language)
+    earlier = {t for t in previous.terms if t.startswith("@")}
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
     if not topic:
-        return query
-    # "And to Switzerland?" also asks what the previous question asked (a price, a time), and
-    # what it asked about is the topic, not a thing the shop never names ("And for a sofa?").
+        # A topic the shop's vocabulary has no concept for ("Do you gift wrap?"): its words.
+        words = [t for t in previous.terms if not t.startswith("@")]
+        return Query(query.language, [*query.terms, *words]) if words and not earlier - _ASKS else query
+    # "And to Switzerland?" also asks what the previous question asked (a price, a time).
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
-    return Query(query.language, [*(t for t in query.terms if t != OTHER), *sorted(inherited - concepts)])
+    return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
 
 
 def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -> KnowledgeReply:

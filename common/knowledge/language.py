@@ -44,7 +44,8 @@ _STOPWORDS: dict[Language, frozenset[str]] = {
     "en": _set(
         "a an and are as at be by can could do does did for from how i i'm i'd i've i'll if in is it it's "
         "my of on or our so the to what what's whats when where which who why will with would you your me "
-        "we us this that there please just still any some have has had am was get hi hey"
+        "we us this that there please just still any some have has had am was get hi hey should shall "
+        "must might"
     ),
     "de": _set(
         "der die das den dem des ein eine einen einem einer und oder ist sind wie was wann wo welche "

@@ -13,7 +13,14 @@ from common.knowledge.analysis import terms, vocabulary_of
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
-from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER, WHEN
+from common.knowledge.vocabulary import (
+    CONDITIONED_TOPICS,
+    COUNTRY_CONCEPTS,
+    ITEM_KINDS,
+    OTHER,
+    SOFT_CONCEPTS,
+    WHEN,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -108,13 +115,14 @@ class KnowledgeIndex:
             if e.kind == "policy"
         }
 
-    def query(self, question: str) -> Query:
-        language = detect_language(question, default=self.language)
+    def query(self, question: str, *, language: Language | None = None) -> Query:
+        """``question`` analysed, in ``language`` if given (else the one it is detected in)."""
+        language = language or detect_language(question, default=self.language)
         found = terms(question, [language, self.language], vocabulary=self.vocabulary)
         first = words(question)[:1]
         if first and fold(first[0]) in WHEN and "@ship" in found and "@duration" not in found:
             found.append("@duration")  # "When will my order arrive?": how long it takes
-        return Query(language, found)
+        return Query(language, [t for t in found if t not in SOFT_CONCEPTS or t in self._idf])
 
     def entry_scores(self, query: Query) -> NDArray[np.float64]:
         """BM25 of every entry (in ``knowledge.entries`` order)."""

@@ -29,7 +29,7 @@ _CONCEPTS: dict[str, str] = {
     "tarda* tiempo dias plazo* semana* rapid* cuando "
     "tempo tempi giorni settiman* veloc* quando "
     "lang duur* duurt dagen dag week weken snel* wanneer tijd* termijn*",
-    "cost": "cost* price* fee fees charge* much expensive eur euro* pay-for pay-extra "
+    "cost": "cost* price* fee fees charge charges charged much expensive eur euro* pay-for pay-extra "
     "kost* preis* gebuhr* teuer "
     "cout* prix frais tarif* combien "
     "cuest* precio* tarifa* cuanto "
@@ -55,15 +55,16 @@ _CONCEPTS: dict[str, str] = {
     "horario* abiert* abre abren lunes sabado* domingo* "
     "orari* apert* lunedi sabato domenica "
     "geopend openingstijd* maandag zaterdag* zondag*",
-    "track": "track* status where-is wo-ist ou-est donde-esta dov'e waar-is "
+    "track": "track* status where-is wo-ist ou-est donde-esta dov'e waar-is see-where know-where "
     "sendungsverfolgung verfolg* suivi* suivre seguimiento "
-    "rastre* traccia* volg*",
+    "rastre* tracc* volg*",
     "pay": "pay* paid card cards creditcard* credit visa mastercard amex klarna paypal "
     "zahl* bezahl* karte* kreditkarte* paiement* payer carte* pago pagar pagare pagament* tarjeta* carta "
     "betal* kaart*",
     "damage": "damag* broke broken crack* faulty defect* shatter* smash* "
     "beschadig* kaputt* defekt* zerbroch* endommag* abim* casse* defectu* danad* roto rota "
-    "danneggi* rotto rotta difettos* kapot*",
+    "danneggi* rotto rotta difettos* kapot* not-work not-working stopped-working funktioniert-nicht "
+    "marche-pas no-funciona non-funziona werkt-niet",
     "cancel": "cancel* storn* annul* cancela* cancell* mistake no-longer",
     "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
     # A parcel that did not come, or not yet ("hasn't arrived", "never received it", "is late").
@@ -94,6 +95,8 @@ _CONCEPTS: dict[str, str] = {
     "pickup": "pickup pick-up click-and-collect click-collect abhol* selbstabhol* "
     "retrait* recoger recogida ritir* afhal* ophalen",
     "customs": "customs zoll* douane* aduana* dogan*",
+    # Sizes: counted only where the shop writes about them (``SOFT_CONCEPTS``).
+    "size": "size sizes sizing grosse grossen taille tailles talla tallas taglia taglie maat maten",
     # What the shop sells: a shop may not write about its range ("Do you sell shipping boxes?").
     "range": "sell sells selling sold stock stocked in-stock verkauft verkaufen vendez vendeis venden "
     "vendete vendono vende verkopen verkoopt",
@@ -117,6 +120,11 @@ _COUNTRIES: dict[str, str] = {
     "etats-unis estados unidos stati uniti verenigde staten",
 }
 COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
+# Concepts that join a question to the shop's text in another language ("Welche Größe?" and a
+# size guide), but that a shop which never writes about them does not make a topic of their
+# own: "Can I return it in another size?" is still a returns question.
+THINGS = frozenset({"size"})
+SOFT_CONCEPTS = frozenset(f"@{c}" for c in THINGS)
 # Kinds of item a returns policy sets conditions for ("Sale items can be returned for store
 # credit only"). A question about one of them alone asks whether the shop offers it ("Do you
 # offer student discounts?", "Do you do engraving?"): such a condition does not answer it.
@@ -223,8 +231,9 @@ def concepts_of(word: str) -> frozenset[str]:
         if hit:
             found.update(hit)
             break
-    if len(word) >= 2 * _MIN_INNER:
-        # A compound: "versandkosten", "lieferzeit", "mastercard".
+    if len(word) >= 2 * _MIN_INNER and word not in exact:
+        # A compound: "versandkosten", "lieferzeit", "mastercard" (a word of its own is none:
+        # "Österreich" holds no "erreich", reach).
         for start in range(_MIN_INNER - 1, len(word) - _MIN_INNER + 1):
             found.update(concepts_of_prefix(word[start:]))
     return frozenset(found)

@@ -173,8 +173,12 @@ def _answer_after(before: str, question: str) -> str:
         ("How long does delivery take to Italy?", "and express?", "Express delivery takes 1-2", "Visa"),
         ("How long does shipping to France take?", "Is it free?", "free on orders over 50 EUR", "cancelled"),
         ("Can I cancel my order?", "Is it free?", "cancelled free of charge", "50 EUR"),
-        # A thing named beside a price is what the previous question's topic is asked about.
-        ("How long does shipping take?", "How much for the sofa?", "4.95 EUR", "couldn't find"),
+        # A thing the pages never name, priced after a price: its own price, not shipping's.
+        ("How much is shipping?", "How much is the red sofa?", "couldn't find", "4.95 EUR"),
+        # Few words follow the previous question's language, not a guess at their own;
+        # Austria ("Österreich") holds no "erreich" (reach).
+        ("Is return shipping free from the EU?", "And Switzerland?", "6.95 EUR", "Quelle"),
+        ("Wie lange dauert der Versand nach Deutschland?", "Und nach Österreich?", "3-7 working", "return"),
     ],
 )
 def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
@@ -184,6 +188,31 @@ def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
 
     assert expected in text
     assert not_expected not in text
+
+
+def test_a_follow_up_to_a_topic_without_a_concept_takes_its_words() -> None:
+    wrapping = KnowledgeEntry("faq-gift-wrap", "Do you gift wrap?", "Yes, for 3.50 EUR per item.", "faq")
+    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, wrapping)))
+
+    reply = answerer.answer("And how much does it cost?", before="Do you gift wrap?").text
+
+    assert "3.50 EUR" in reply
+    assert "4.95 EUR" not in reply
+
+
+def test_a_size_joins_languages_where_the_shop_writes_about_sizes_and_is_no_topic_elsewhere() -> None:
+    guide = KnowledgeEntry(
+        "size-guide",
+        "Size guide",
+        "Our clothes run true to size. Between two sizes, take the larger.",
+        "policy",
+    )
+    with_guide = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, guide)))
+    default = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+
+    assert "true to size" in with_guide.answer("Welche Größe soll ich bestellen?").text
+    assert "within 30 days" in default.answer("Can I return it if the size is wrong?").text
+    assert default.answer("Is this dress available in other sizes?").text.startswith("I couldn't find that")
 
 
 def test_a_kind_of_item_alone_follows_up_a_question_about_returns_and_nothing_else() -> None:
@@ -371,6 +400,7 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         # What the shop sells is not what shipping it costs.
         ("Do you sell shipping boxes?", "en"),
         ("Do you have this in stock?", "en"),
+        ("How much does the charger cost?", "en"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
@@ -397,6 +427,13 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
         # Common words are what the shopper meant, not a typo of a word of another language
         # ("customer" is no "customs", "agent" no French "argent"); typos are still read.
         ("customer service number", "+49 30 1234 5678"),
+        # Words of their own: a lamp that does not work is a faulty item, "traccio" is tracking.
+        ("The lamp I received doesn't work", "Send a photo of the damage"),
+        ("Come traccio il mio pacco?", "Use the tracking link in your shipping confirmation email"),
+        ("How can I see where my parcel is?", "tracking link"),
+        # A postcode or a phone number is not an order number.
+        ("My postcode is 10115, do you deliver there?", "We ship to all addresses"),
+        ("Do you ship to 80331 Munich?", "We ship to all addresses"),
         ("How long does shiping take?", "2-4 working days"),
         ("Can I retrun my shoes?", "within 30 days"),
     ],
