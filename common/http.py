@@ -247,7 +247,7 @@ def _serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.R
         response = error_response(NotFound(f"no such path: {request.path[:80]}", code="not_found"))
     elif request.method == "OPTIONS":
         response = no_content()
-        if cors:
+        if "Access-Control-Allow-Origin" in cors:  # a refused origin's preflight learns nothing
             cors.update(
                 {
                     "Access-Control-Allow-Methods": ", ".join([*routes, "OPTIONS"]),

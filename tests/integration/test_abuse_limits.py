@@ -175,5 +175,6 @@ def test_cors_preflight_and_allowlist(env: Env) -> None:
     assert "Retry-After" in allowed.headers["Access-Control-Expose-Headers"]
     assert "Access-Control-Allow-Origin" not in foreign.headers
     assert "Access-Control-Allow-Origin" not in foreign_preflight.headers
+    assert "Access-Control-Allow-Methods" not in foreign_preflight.headers
     # Each answer depends on the Origin, so a shared cache keeps them apart.
     assert allowed.headers["Vary"] == foreign.headers["Vary"] == "Origin"
