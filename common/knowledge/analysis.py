@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Collection, Iterable
 
@@ -94,38 +95,50 @@ def terms(
         concepts -= {"track"}
         concepts.add("duration")
     found += sorted(f"@{c}" for c in concepts)
-    if vocabulary and concepts and not from_phrases and _about_another_thing(folded, vocabulary):
+    if vocabulary and concepts and not from_phrases and _about_another_thing(folded, vocabulary, every):
         found.append(OTHER)
     return found
 
 
-def _about_another_thing(folded: list[str], vocabulary: Collection[str]) -> bool:
+def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: list[str]) -> bool:
     """Whether every shop concept of the question's words comes from a word that needs a
     context (a price alone, ``IN_CONTEXT``), and its other words name a thing the knowledge
     never mentions at least as much as one it does ("the blue sofa", but not "gift wrapping for
-    a large box" where the shop writes about gift wrapping). A size is such a thing too."""
+    a large box" where the shop writes about gift wrapping). A size is such a thing too; a
+    place one goes to ("to Oslo") is none, and "call you" or "email us" is the shop's."""
     topical = {w: concepts_of(w) - THINGS for w in folded}
     named = [w for w, found in topical.items() if found]
     if not named or not all(w in IN_CONTEXT or topical[w] == {"cost"} for w in named):
         return False  # a topic word ("shipping", "Lieferzeit"), or none but a size
+    following = dict(itertools.pairwise(fold(w) for w in every))
+    if any(following.get(w) in _THE_SHOP for w in named):
+        return False
+    destinations = {after for before, after in following.items() if before in _TOWARDS}
     things = [
-        w for w, found in topical.items() if not found and w not in NOT_A_THING and not _DIGIT.search(w)
+        w
+        for w, found in topical.items()
+        if not found and w not in NOT_A_THING and w not in destinations and not _DIGIT.search(w)
     ]
     unknown = sum(w not in vocabulary for w in things)
     return unknown > 0 and unknown >= len(things) - unknown
+
+
+# "Call you", "email us": the shop. "To Oslo", "nach Wien": where a parcel goes.
+_THE_SHOP = frozenset({"you", "us", "vous", "nous", "euch", "uns", "ihnen", "os", "vi", "ci", "jullie", "u"})
+_TOWARDS = frozenset({"to", "nach", "naar", "vers", "hacia", "verso"})
 
 
 def _corrected(word: str, vocabulary: Collection[str], language: Language) -> str:
     folded = fold(word)
     if len(folded) < _TYPO_MIN_LENGTH or folded.isdigit() or folded in vocabulary or concepts_of(folded):
         return word
-    if is_common_word(folded, language):
-        return word  # "agent" is no typo of the French "argent", nor "customer" of "customs"
     close = difflib.get_close_matches(folded, [*vocabulary, *_known()], n=3, cutoff=_TYPO_CUTOFF)
     # Two letters shorter is another word ("munich" is no "much"), and so is a known word with
     # an ending ("person" is no Italian "perso").
     fitting = [c for c in close if len(c) >= len(folded) - 1 and not folded.startswith(c)]
-    return fitting[0] if fitting else word
+    if not fitting or is_common_word(folded, language):
+        return word  # "agent" is no typo of the French "argent", nor "customer" of "customs"
+    return fitting[0]
 
 
 _KNOWN: list[str] = []

@@ -82,14 +82,25 @@ def _blocks(text: str) -> list[tuple[bool, list[str]]]:
             blocks.append((False, []))  # a blank line ends the block
             continue
         is_list = bool(_LIST_LINE.match(line + " ")) or line.startswith("|")
+        if not is_list and raw[:1].isspace() and blocks and blocks[-1][0] and blocks[-1][1]:
+            is_list, line = True, f"  {line}"  # an indented line goes on with the item above it
         lead = next((b for b in reversed(blocks[-2:]) if b[1]), None)  # across one blank line
         if blocks and blocks[-1][1] and blocks[-1][0] == is_list:
             blocks[-1][1].append(line)
         elif is_list and lead is not None and not lead[0] and lead[1][-1].endswith(":"):
-            blocks.append((True, [lead[1].pop(), line]))  # "Prices:" leads into its table
+            blocks.append((True, [_last_sentence(lead[1]), line]))  # "Prices:" leads into its table
         else:
             blocks.append((is_list, [line]))
     return [b for b in blocks if b[1]]
+
+
+def _last_sentence(lines: list[str]) -> str:
+    """Takes the last sentence of a paragraph's lines ("Prices are:" of "We ship worldwide.
+    Prices are:"), leaving the rest."""
+    *rest, last = _SENTENCE_END.split(lines.pop())
+    if rest:
+        lines.append(" ".join(rest))
+    return last
 
 
 def choose(ranked: list[ScoredPassage], *, min_coverage: float) -> list[ScoredPassage]:

@@ -136,6 +136,8 @@ class KnowledgeIndex:
         """The entry that best answers ``question`` (optionally of one kind), or None."""
         query = self.query(question)
         asked = {t for t in query.terms if t.startswith("@")}
+        if OTHER in asked:
+            return None  # about a thing the pages never name: no entry answers it
         scores = self.entry_scores(query)
         scored = sorted(
             (

@@ -135,8 +135,8 @@ CONDITIONED_TOPICS = frozenset({"@return", "@refund"})
 # shop never writes about, the question is about that thing (``analysis.terms``: ``OTHER``).
 IN_CONTEXT = frozenset({"available", "call", "calls", "mail", "mailing", "free", "gratis", "track"})
 OTHER = "@other"
-# Words that name no thing, beside such a word ("I'd like to know the price"); nor does a word
-# with a digit ("at 8pm").
+# Words that name no thing, beside such a word ("I'd like to know the price", "Ich möchte den
+# Preis wissen"), accent-free; nor does a word with a digit ("at 8pm").
 NOT_A_THING = frozenset(
     {
         "like",
@@ -170,6 +170,61 @@ NOT_A_THING = frozenset(
         "somebody",
         "anyone",
         "anybody",
+        "morning",
+        "afternoon",
+        "evening",
+        "tonight",
+        "week",
+        "question",
+        "questions",
+        "purchase",
+        "purchases",
+        "stuff",
+        "things",
+        "thing",
+        "something",
+        "anything",
+        "everything",
+        "mochte",
+        "mochten",
+        "will",
+        "wollen",
+        "wissen",
+        "frage",
+        "fragen",
+        "bitte",
+        "gerne",
+        "heute",
+        "morgen",
+        "etwas",
+        "voudrais",
+        "veux",
+        "savoir",
+        "aujourd'hui",
+        "demain",
+        "quelque",
+        "chose",
+        "quiero",
+        "quisiera",
+        "saber",
+        "pregunta",
+        "hoy",
+        "manana",
+        "algo",
+        "vorrei",
+        "voglio",
+        "sapere",
+        "domanda",
+        "oggi",
+        "domani",
+        "qualcosa",
+        "wil",
+        "wilt",
+        "weten",
+        "vraag",
+        "graag",
+        "vandaag",
+        "iets",
     }
 )
 # "When", which every language's stopword list drops: a question about shipping that starts

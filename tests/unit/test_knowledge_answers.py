@@ -123,6 +123,17 @@ def test_an_answer_keeps_the_shops_lists_tables_and_paragraphs() -> None:
         in answerer.answer("How do I add gift wrapping?").text
     )
     assert "| Large | 5 EUR |" in answerer.answer("How much is gift wrapping for a large box?").text
+    # An indented line goes on with its item; a lead-in is the paragraph's last sentence only.
+    steps = KnowledgeEntry(
+        "steps",
+        "Steps",
+        "We ship fast. Prices are:\n- Small: 3 EUR\n- Large: 5 EUR,\n  free over 100",
+        "policy",
+    )
+    assert [p.text for p in split_passages(steps)] == [
+        "We ship fast.",
+        "Prices are:\n- Small: 3 EUR\n- Large: 5 EUR,\n  free over 100",
+    ]
     # A short FAQ answer is quoted whole, as the shop wrote it.
     short_faq = KnowledgeEntry(
         "faq-wrap", "Do you gift-wrap?", "Yes:\n1. Add it at checkout.\n2. Pay 3 EUR.", "faq"
@@ -131,6 +142,9 @@ def test_an_answer_keeps_the_shops_lists_tables_and_paragraphs() -> None:
     assert faq_answerer.answer("Do you gift-wrap?").text.startswith(
         "Yes:\n1. Add it at checkout.\n2. Pay 3 EUR."
     )
+    # So is an FAQ matched with confidence beside a model (FAQ_DIRECT_ANSWER_MIN_SCORE).
+    direct = KnowledgeAnswerer(DEFAULT_KNOWLEDGE, entry=short_faq).answer("Do you gift-wrap?").text
+    assert direct.startswith("Yes:\n1. Add it at checkout.\n2. Pay 3 EUR.")
 
 
 def test_an_answer_is_the_sentences_that_answer_and_their_sources() -> None:
@@ -431,6 +445,13 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
         ("The lamp I received doesn't work", "Send a photo of the damage"),
         ("Come traccio il mio pacco?", "Use the tracking link in your shipping confirmation email"),
         ("How can I see where my parcel is?", "tracking link"),
+        # What the shop is asked to do, or where a parcel goes, is no other thing.
+        ("Can I call you tomorrow morning?", "+49 30 1234 5678"),
+        ("Can I track my purchase?", "tracking link"),
+        ("How much is it to Oslo?", "4.95 EUR"),
+        ("Ich möchte den Preis wissen", "4.95 EUR"),
+        # A card brand is no express shipping.
+        ("express?", "12.95 EUR"),
         # A postcode or a phone number is not an order number.
         ("My postcode is 10115, do you deliver there?", "We ship to all addresses"),
         ("Do you ship to 80331 Munich?", "We ship to all addresses"),
@@ -449,6 +470,14 @@ def test_a_question_in_another_script_is_told_which_languages_are_read(question:
     assert reply.startswith("I can only answer in English, German, French, Spanish, Italian and Dutch.")
     assert "couldn't find" not in reply  # the pages may well cover it: it is no gap for the console
     assert "support@example-shop.com" in reply
+
+
+def test_no_faq_is_matched_directly_for_a_thing_the_pages_never_name() -> None:
+    index = knowledge_index(DEFAULT_KNOWLEDGE)
+
+    assert index.best("Can I track my fitness with your watch?", kind="faq") is None
+    match = index.best("How do I track my order?", kind="faq")
+    assert match is not None and match.entry.key == "faq-track-order"
 
 
 def test_a_common_word_is_not_corrected_into_another_languages_word() -> None:
