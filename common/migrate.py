@@ -26,11 +26,15 @@ def shown_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except (exc.ArgumentError, ValueError) as error:  # not echoed: it may hold a password
         raise DatabaseNotUsable(
             "DATABASE_URL is not a database URL (postgresql://USER:PASSWORD@HOST:PORT/DATABASE)"
         ) from error
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() not in ("postgres", "postgresql"):  # mysql://, sqlite://
+        raise DatabaseNotUsable(f"{shown}: DATABASE_URL must be a PostgreSQL URL (postgresql://...)")
+    return shown
 
 
 def migrate(url: str) -> str:

@@ -112,14 +112,7 @@ def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: P
         assert missing.value.headers["Content-Type"] == "application/json"
         assert json.loads(missing.value.read())["error"]["code"] == "not_found"
 
-        busy = subprocess.run(
-            [sys.executable, "-m", "scripts.devserver"],
-            cwd=REPO_ROOT,
-            env={**os.environ, "DATA_DIR": str(tmp_path / "other"), "PORT": str(port)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        busy = _start_and_stop({**os.environ, "DATA_DIR": str(tmp_path / "other"), "PORT": str(port)})
         assert busy.returncode == 1
         assert f"Port {port}" in busy.stderr
         assert not (tmp_path / "other").exists()  # nothing started
@@ -176,11 +169,9 @@ def test_a_command_that_starts_the_embedded_postgres_stops_it_when_done(tmp_path
     assert not _postgres_running(tmp_path)
 
 
-def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(DATA_DIR=str(tmp_path), PORT=str(free_port()), POLICY_CACHE_TTL_SECONDS="abc")
-
-    started = subprocess.run(
+def _start_and_stop(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`make dev` that is expected to refuse to start: what it said, and its exit code."""
+    return subprocess.run(
         [sys.executable, "-m", "scripts.devserver"],
         cwd=REPO_ROOT,
         env=env,
@@ -188,6 +179,13 @@ def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: 
         text=True,
         timeout=60,
     )
+
+
+def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATA_DIR=str(tmp_path), PORT=str(free_port()), POLICY_CACHE_TTL_SECONDS="abc")
+
+    started = _start_and_stop(env)
 
     assert started.returncode == 1
     assert "Traceback" not in started.stderr
@@ -201,14 +199,7 @@ def test_make_dev_with_a_database_it_cannot_use_names_it_in_one_line(env: Env) -
     missing = make_url(env.database_url).set(database="no_such_shop", password="hunter2")
     environment = dict(os.environ, DATABASE_URL=missing.render_as_string(False), PORT=str(free_port()))
 
-    started = subprocess.run(
-        [sys.executable, "-m", "scripts.devserver"],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    started = _start_and_stop(environment)
 
     assert started.returncode == 1
     assert "Traceback" not in started.stderr

@@ -76,6 +76,15 @@ def test_make_migrate_says_in_one_line_that_database_url_is_not_a_url(env: Env, 
     assert "secret" not in str(said.value)
 
 
+@pytest.mark.parametrize("url", ["mysql://root@localhost/shop", "sqlite:///shop.db"])
+def test_make_migrate_says_in_one_line_that_the_database_must_be_postgres(env: Env, url: str) -> None:
+    from common.migrate import main as migrate
+
+    env.set(DATABASE_URL=url)
+    with pytest.raises(SystemExit, match=r": DATABASE_URL must be a PostgreSQL URL"):
+        migrate()
+
+
 def test_make_retention_deletes_old_conversations(
     env: Env, chat: FlaskClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,6 +5,7 @@ import { $, h, clear, when, toast, messageBody, shown } from "./dom.js";
 let role = "viewer";
 let selected = null;
 let timer = null;
+let closes = 0; // resolves and hand-backs so far: a poll begun before one shows an old list
 
 function waited(seconds) {
   if (seconds < 60) return `${seconds} s`;
@@ -66,6 +67,7 @@ function actions(item) {
   const close = (action, done) => async () => {
     if (action === "hand-back" && !(await handBackAnyway(item))) return;
     if (await act(item, action)) {
+      closes += 1;
       toast(done);
       selected = null;
       clear($("#inbox-transcript"), h("p", { class: "muted", dataset: { closed: item.conversation_id } }, done));
@@ -170,7 +172,8 @@ export function showInbox(me) {
 export function watchInbox() {
   clearInterval(timer);
   const poll = () => {
-    if (!$("#view-inbox").hidden) return load().then(follow);
+    const begun = closes;
+    if (!$("#view-inbox").hidden) return load().then((items) => begun === closes && follow(items));
     return get("/_inbox").then((inbox) => showCount(inbox.items));
   };
   timer = setInterval(() => poll().catch(() => {}), 5000);
