@@ -71,8 +71,8 @@ def terms(
 
     With ``vocabulary`` (a question), ``@other`` marks a question about something the shop never
     writes about whose shop concepts all come from words that need a context (``IN_CONTEXT``):
-    "How much is the blue sofa?" asks the sofa's price, not the shipping's, and "Is the jacket
-    open at the front?" is not about opening hours."""
+    "How much is the blue sofa?" asks the sofa's price, not the shipping's, and "Can you call
+    me a taxi?" is not about the shop's phone number."""
     languages = tuple(dict.fromkeys(languages))
     text = _NOT_TOPICAL.sub(" ", text.lower())
     for phrase, meaning in _ONE_MEANING:

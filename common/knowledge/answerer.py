@@ -114,13 +114,15 @@ def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
     if not before or not concepts or concepts - _ASKS - _VARIANTS:
         return query  # a topic of its own, or a thing the pages never name ("the red sofa")
-    previous = index.query(before, language=query.language)
+    previous = index.query(before)
     earlier = {t for t in previous.terms if t.startswith("@")}
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
     if not topic:
         # A topic the shop's vocabulary has no concept for ("Do you gift wrap?"): its words.
-        words = [t for t in previous.terms if not t.startswith("@")]
-        return Query(query.language, [*query.terms, *words]) if words and not earlier - _ASKS else query
+        topic_words = [t for t in previous.terms if not t.startswith("@")]
+        if not topic_words or earlier - _ASKS:
+            return query
+        return Query(query.language, [*query.terms, *topic_words])
     # "And to Switzerland?" also asks what the previous question asked (a price, a time).
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
     return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
