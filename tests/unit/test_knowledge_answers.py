@@ -17,6 +17,11 @@ from common.llm import Prompt, StreamEnd, Turn
 from scripts.fake_gemini import embedding_vector
 
 
+def answerer_with(*entries: KnowledgeEntry) -> KnowledgeAnswerer:
+    """An answerer for the default knowledge and ``entries`` a shop added."""
+    return KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, *entries)))
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [
@@ -102,7 +107,7 @@ def test_an_answer_keeps_the_shops_lists_tables_and_paragraphs() -> None:
         "| Small | 3 EUR |\n| Large | 5 EUR |\n\nTo add wrapping:\n- choose it at checkout\n- write a card",
         "policy",
     )
-    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, wrapping)))
+    answerer = answerer_with(wrapping)
 
     # A table and a list are passages whole, with the line that leads into them.
     assert [p.text for p in split_passages(wrapping)] == [
@@ -138,7 +143,7 @@ def test_an_answer_keeps_the_shops_lists_tables_and_paragraphs() -> None:
     short_faq = KnowledgeEntry(
         "faq-wrap", "Do you gift-wrap?", "Yes:\n1. Add it at checkout.\n2. Pay 3 EUR.", "faq"
     )
-    faq_answerer = KnowledgeAnswerer(Knowledge(version=3, entries=(*DEFAULT_KNOWLEDGE.entries, short_faq)))
+    faq_answerer = answerer_with(short_faq)
     assert faq_answerer.answer("Do you gift-wrap?").text.startswith(
         "Yes:\n1. Add it at checkout.\n2. Pay 3 EUR."
     )
@@ -206,7 +211,7 @@ def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
 
 def test_a_follow_up_to_a_topic_without_a_concept_takes_its_words() -> None:
     wrapping = KnowledgeEntry("faq-gift-wrap", "Do you gift wrap?", "Yes, for 3.50 EUR per item.", "faq")
-    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, wrapping)))
+    answerer = answerer_with(wrapping)
 
     reply = answerer.answer("And how much does it cost?", before="Do you gift wrap?").text
 
@@ -221,7 +226,7 @@ def test_a_size_joins_languages_where_the_shop_writes_about_sizes_and_is_no_topi
         "Our clothes run true to size. Between two sizes, take the larger.",
         "policy",
     )
-    with_guide = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, guide)))
+    with_guide = answerer_with(guide)
     default = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 
     assert "true to size" in with_guide.answer("Welche Größe soll ich bestellen?").text
@@ -493,7 +498,7 @@ def test_a_shop_that_writes_about_its_discounts_is_answered_with_that_not_its_re
         "Yes: students get 10% off with a valid student ID at checkout.",
         "faq",
     )
-    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, discounts)))
+    answerer = answerer_with(discounts)
 
     reply = answerer.answer("Any discounts for students?")
 
