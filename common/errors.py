@@ -111,6 +111,10 @@ class RepeatedSend(Exception):
     """A message with this ``client_message_id`` is already stored in the conversation."""
 
 
+class ConversationErased(Exception):
+    """A proposed conversation id is one staff erased: it is never created again."""
+
+
 class ConversationTaken(Exception):
     """A client proposed a conversation id that already exists."""
 

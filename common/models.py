@@ -47,6 +47,15 @@ class Conversation(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class ErasedConversation(Base):
+    """The id of a conversation staff erased: a page still holding it cannot bring it back."""
+
+    __tablename__ = "erased_conversations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    erased_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (

@@ -159,7 +159,7 @@ class Env:
             conn.execute(
                 sa.text(
                     "TRUNCATE conversations, messages, knowledge_entries, rate_limits, "
-                    "knowledge_revisions, staff, outbox CASCADE"
+                    "knowledge_revisions, staff, outbox, erased_conversations CASCADE"
                 )
             )
             conn.execute(

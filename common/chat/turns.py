@@ -8,7 +8,13 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from common.errors import Conflict, ConversationTaken, RepeatedSend, conversation_not_found
+from common.errors import (
+    Conflict,
+    ConversationErased,
+    ConversationTaken,
+    RepeatedSend,
+    conversation_not_found,
+)
 from common.llm import AnswerSource, Turn
 from common.models import MessageStatus
 from common.repositories import ConversationRepository
@@ -85,10 +91,10 @@ def start_turn(
 
     A ``conversation_id`` that does not exist is the client proposing a new conversation: it
     is created under that id and token. Raises ``NotFound`` for an id that exists under
-    another token. A repeated ``client_message_id`` replays or re-answers the earlier turn
-    instead of storing the message twice (see ``RETRY_GENERATES``). The placeholder's lease
-    lasts ``lease_seconds``; its writer renews it. ``planned`` (from ``planned_turn``) is the
-    new conversation's turn as it is stored.
+    another token, or that staff erased. A repeated ``client_message_id`` replays or
+    re-answers the earlier turn instead of storing the message twice (see
+    ``RETRY_GENERATES``). The placeholder's lease lasts ``lease_seconds``; its writer renews
+    it. ``planned`` (from ``planned_turn``) is the new conversation's turn as it is stored.
     """
     if planned is not None:
         with uow() as tx:
@@ -105,6 +111,8 @@ def start_turn(
         try:
             with uow() as tx:
                 return _new_turn(tx.conversations, request, keys, lease_seconds)
+        except ConversationErased:
+            raise conversation_not_found() from None  # staff erased it: it stays gone
         except ConversationTaken:
             # Proposed meanwhile by a twin of this request, or in use under another token.
             with uow() as tx:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from common.models import Conversation, Feedback, Handoff, Message, MessageStatus
+from common.models import Conversation, ErasedConversation, Feedback, Handoff, Message, MessageStatus
 
 # Postgres full-text search configuration of the GIN index ix_messages_content_fts, which
 # covers finished messages only (migration 0009: a streaming answer's text changes per chunk).
@@ -103,9 +104,15 @@ class ConsoleRepository:
         ).all()
 
     def delete_conversation(self, conversation_id: uuid.UUID) -> bool:
-        """Delete a conversation with its messages and ratings (they cascade)."""
+        """Delete a conversation with its messages and ratings (they cascade), and keep its id
+        as erased, so that a page still holding it cannot create it again."""
         result = self.session.execute(sa.delete(Conversation).where(Conversation.id == conversation_id))
-        return bool(getattr(result, "rowcount", 0))
+        if not getattr(result, "rowcount", 0):
+            return False
+        self.session.execute(
+            postgresql.insert(ErasedConversation).values(id=conversation_id).on_conflict_do_nothing()
+        )
+        return True
 
     def delete_inactive_since(self, cutoff: dt.datetime, *, batch: int = 1000) -> int:
         """Delete up to ``batch`` conversations whose last activity is before ``cutoff``."""

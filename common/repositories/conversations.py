@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from common.errors import ConversationTaken, RepeatedSend
+from common.errors import ConversationErased, ConversationTaken, RepeatedSend
 from common.llm import Turn
 from common.models import Conversation, Message, MessageStatus, Role, utcnow
 from common.repositories.turn_statements import (
@@ -277,11 +277,16 @@ def _finish_message_statement(columns: tuple[str, ...]) -> sa.Update:
 
 @contextlib.contextmanager
 def _repeated_send_detected() -> Iterator[None]:
-    """Turn a clash on (conversation, client_message_id) into ``RepeatedSend``, and one on a
-    proposed conversation id into ``ConversationTaken``."""
+    """Turn a clash on (conversation, client_message_id) into ``RepeatedSend``, one on a
+    proposed conversation id into ``ConversationTaken``, and a new conversation that was not
+    created (its id was erased) into ``ConversationErased``."""
     try:
         yield
-    except sa_exc.IntegrityError as exc:
+    except sa_exc.DBAPIError as exc:  # pg8000 reports a foreign key's violation as a ProgrammingError
+        if "messages_conversation_id_fkey" in str(exc.orig):
+            raise ConversationErased from exc
+        if not isinstance(exc, sa_exc.IntegrityError):
+            raise
         if "uq_messages_client_id" in str(exc.orig):
             raise RepeatedSend from exc
         if "conversations_pkey" in str(exc.orig) or "uq_messages_position" in str(exc.orig):

@@ -35,7 +35,8 @@ START_CONVERSATION = sa.text(
     WITH conversation AS (
         INSERT INTO conversations
             (id, token_hash, message_count, summary_through_position, created_at, updated_at)
-        VALUES (:cid, :hash, 2, 0, :now, :now)
+        SELECT :cid, :hash, 2, 0, :now, :now
+        WHERE NOT EXISTS (SELECT 1 FROM erased_conversations WHERE id = :cid)
     )
     INSERT INTO messages (id, conversation_id, position, role, content, status, client_message_id,
                           reply_to_id, created_at, updated_at, lease_expires_at)

@@ -3,11 +3,13 @@ deletion), live chart series, ratings, unanswered questions, answer previews and
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from common.tokens import new_token
 from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
 from tests.support import Env, send
@@ -190,6 +192,29 @@ def test_deleting_a_conversation_erases_its_messages_and_ratings(
     assert env.count("conversations") == env.count("messages") == env.count("feedback") == 0
     assert console.delete(f"/_conversations/{meta['conversation_id']}", headers=ADMIN).status_code == 404
     assert console.get(f"/_conversations/{meta['conversation_id']}", headers=ADMIN).status_code == 404
+
+
+def test_an_erased_conversation_stays_gone_when_its_page_sends_again(
+    env: Env, chat: FlaskClient, history: FlaskClient, console: FlaskClient
+) -> None:
+    """The shopper's page still holds the id and token it proposed: its next message must not
+    create the conversation again under them."""
+    cid, token = str(uuid.uuid4()), new_token()
+    send(chat, "Please forget me", conversation_id=cid, token=token)
+    assert console.delete(f"/_conversations/{cid}", headers=ADMIN).status_code == 200
+
+    again = chat.post(
+        "/", json={"message": "Still there?", "conversation_id": cid}, headers={"X-Conversation-Token": token}
+    )
+
+    assert again.status_code == 404
+    assert again.get_json()["error"]["code"] == "conversation_not_found"
+    assert env.count("conversations") == env.count("messages") == 0
+    assert history.get(f"/?conversation_id={cid}", headers={"X-Conversation-Token": token}).status_code == 404
+    # A new conversation (the page's next proposal) works as ever.
+    assert (
+        send(chat, "Hello again", conversation_id=str(uuid.uuid4()), token=new_token()).last.event == "done"
+    )
 
 
 def test_the_series_has_one_point_per_bucket_with_the_traffic(
