@@ -10,8 +10,9 @@ from common.knowledge.entries import KnowledgeEntry
 
 # A sentence ends at . ! or ? followed by a capital, a digit or a quote (not "e.g. this").
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(¿¡]?[A-ZÀ-ÖØ-Þ0-9])")
-# An FAQ answer this short reads best whole.
-_WHOLE_ANSWER_CHARS = 240
+# An FAQ entry is the shop's answer to one question: up to this long (about a phone screen),
+# it is quoted whole, its steps and links with it, not cut down to its best sentences.
+_WHOLE_ANSWER_CHARS = 800
 MAX_PASSAGES = 3
 # Answer length that still reads well on a phone (the passages, before the sources line).
 MAX_ANSWER_CHARS = 420

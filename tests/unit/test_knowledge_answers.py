@@ -152,6 +152,26 @@ def test_an_answer_keeps_the_shops_lists_tables_and_paragraphs() -> None:
     assert direct.startswith("Yes:\n1. Add it at checkout.\n2. Pay 3 EUR.")
 
 
+def test_an_faq_of_a_phone_screen_is_quoted_whole_with_its_steps_and_links() -> None:
+    invoice = KnowledgeEntry(
+        "faq-invoice",
+        "Can I pay by invoice?",
+        "Yes, business customers can pay by invoice within 14 days. We check every order first.\n\n"
+        "How it works:\n1. Choose Invoice at checkout.\n2. Enter your VAT number.\n"
+        "3. Pay within 14 days of the invoice date.\n\n"
+        "| Order value | Invoice |\n|---|---|\n| up to 1,000 EUR | yes |\n| more | on request |\n\n"
+        "Read our [payment terms](https://shop.example/terms) for the details. Private customers "
+        "can use Klarna to pay later.",
+        "faq",
+    )
+
+    reply = answerer_with(invoice).answer("Can I pay by invoice?").text
+
+    assert "How it works:\n1. Choose Invoice at checkout.\n2. Enter your VAT number.\n3. Pay within" in reply
+    assert "| more | on request |" in reply
+    assert "[payment terms](https://shop.example/terms)" in reply
+
+
 def test_an_answer_is_the_sentences_that_answer_and_their_sources() -> None:
     answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE, words_per_chunk=2)
 
