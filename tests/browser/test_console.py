@@ -14,6 +14,7 @@ import pytest
 
 from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility_and_looks import serious_violations
 from tests.support import Env
 
 if os.environ.get("CI"):
@@ -305,6 +306,41 @@ def test_a_viewer_reads_conversations_with_who_replied_but_cannot_delete_them(
 
     expect(page.locator("#transcript")).to_contain_text("reply by Support team")
     expect(page.get_by_role("button", name="Delete conversation")).to_have_count(0)
+
+
+def test_the_console_has_no_serious_accessibility_problems(page: Any, site: str, console_env: Env) -> None:
+    for n in range(8):  # enough comments for the feedback card to scroll
+        rate_down(
+            page, site, chat(page, site, f"Do you sell gift cards? ({n})"), f"Not helpful at all, sorry ({n})"
+        )
+    sign_in(page, site)
+    expect(page.locator("#feedback-list li")).to_have_count(8)
+
+    for tab in ("Dashboard", "Unanswered", "Staff"):
+        open_tab(page, tab)
+        expect(page.locator(f"#view-{tab.lower()}")).to_be_visible()
+        assert serious_violations(page) == [], tab
+
+
+def test_a_member_revoked_while_their_console_is_open_is_signed_out_and_told_why(
+    page: Any, site: str, console_env: Env
+) -> None:
+    created = post(page, f"{site}/policies/_staff", {"name": "Rae", "role": "editor"}, AUTH).json()
+    page.goto(f"{site}/admin/#inbox")
+    page.get_by_label("Staff token").fill(created["token"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#app")).to_be_visible()
+
+    revoked = page.request.delete(f"{site}/policies/_staff/{created['staff']['id']}", headers=AUTH)
+    assert revoked.ok
+
+    # The inbox's next poll (every 5 s) finds the token revoked: no stale console polling 401s.
+    expect(page.locator("#sign-in")).to_be_visible(timeout=15_000)
+    expect(page.locator("#app")).to_be_hidden()
+    expect(page.locator("#sign-in-error")).to_contain_text(
+        "You were signed out: this bearer token is not valid"
+    )
+    assert page.evaluate("sessionStorage.getItem('support-console-token')") is None
 
 
 def test_a_viewer_reads_the_knowledge_and_unanswered_questions_without_edit_controls(

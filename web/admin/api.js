@@ -17,6 +17,12 @@ export const session = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+// Called when a signed-in request answers 401 (the token was revoked meanwhile).
+let onSignedOut = null;
+export function whenSignedOut(handler) {
+  onSignedOut = handler;
+}
+
 export async function api(path, { method = "GET", body, query, headers = {} } = {}) {
   const url = new URL(base + path, window.location.href);
   for (const [name, value] of Object.entries(query || {})) {
@@ -37,6 +43,7 @@ export async function api(path, { method = "GET", body, query, headers = {} } = 
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (data && data.error) || {};
+    if (response.status === 401 && token && onSignedOut) onSignedOut(error.message || response.statusText);
     throw new ApiError(response.status, error.code || "error", error.message || response.statusText);
   }
   return { data, etag: response.headers.get("ETag") };

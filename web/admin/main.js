@@ -1,5 +1,5 @@
 // The console: sign-in, tabs, and wiring the views together.
-import { get, session, ApiError } from "./api.js";
+import { get, session, whenSignedOut, ApiError } from "./api.js";
 import { $, toast } from "./dom.js";
 import { initDashboard, showDashboard } from "./dashboard.js";
 import { initConversations, showConversations } from "./conversations.js";
@@ -49,7 +49,20 @@ function select(view, run = view !== "knowledge") {
   history.replaceState(null, "", `#${view}`);
 }
 
+// A token revoked while the console is open: every view and poll stops at once (a reload),
+// and the sign-in form says why.
+const SIGNED_OUT_KEY = "support-console-signed-out";
+
+function signOutFor(reason) {
+  whenSignedOut(null);
+  session.clear();
+  sessionStorage.setItem(SIGNED_OUT_KEY, reason);
+  window.location.reload();
+}
+
 async function start() {
+  const reason = sessionStorage.getItem(SIGNED_OUT_KEY);
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
   try {
     me = await get("/_me");
   } catch (error) {
@@ -66,9 +79,13 @@ async function start() {
     if (!refused || error.status === 403 || $("#token").value) {
       $("#sign-in-error").textContent = error instanceof ApiError ? error.message : `The staff function cannot be reached (${error.message}).`;
       $("#sign-in-error").hidden = false;
+    } else if (reason) {
+      $("#sign-in-error").textContent = `You were signed out: ${reason}. Sign in again with a valid token.`;
+      $("#sign-in-error").hidden = false;
     }
     return;
   }
+  whenSignedOut(signOutFor);
   $("#sign-in").hidden = true;
   $("#app").hidden = false;
   $("#who").textContent = `${me.name} · ${me.role}`;
