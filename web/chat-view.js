@@ -141,7 +141,7 @@
       bot ? el("bdi", { className: "sc-msg-name", text: name }) : null,
       kind === "greeting" ? null : el("time", { className: "sc-msg-time", datetime: when.toISOString(), text: formatTime(when) }),
     ].filter(Boolean));
-    var spoken = kind === "user" ? "You: " : kind === "agent" ? name + " (staff): " : "Support: ";
+    var spoken = kind === "user" ? "You: " : name + (kind === "agent" ? " (staff): " : ": ");
     var body = el("div", { className: "sc-msg-body" }, [el("span", { className: "sc-visually-hidden", text: spoken }), bubble, meta]);
     var row = el("div", { className: "sc-msg sc-msg--" + kind + (bot ? " sc-msg--bot" : "") }, bot ? [avatar(cfg, kind === "agent" ? name : null), body] : [body]);
     row.dataset.group = kind === "greeting" ? "assistant" : kind + ":" + (m.author || "");

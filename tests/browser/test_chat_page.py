@@ -457,6 +457,9 @@ def test_the_widget_on_a_shop_page_opens_and_chats(page: Any, site: str, env: En
     box.fill("Is shipping free?")
     box.press("Enter")
     expect(dialog.locator(ANSWERS).last).to_have_text("Hi! Shipping is free over 50 €.")
+    # A screen reader hears who speaks by the name the widget shows (data-agent-name).
+    spoken = dialog.locator(".sc-msg--assistant .sc-visually-hidden").last
+    expect(spoken).to_have_text("Ava: ")
     # The shop's CSS (pink 2rem buttons, uppercase paragraphs) does not reach the widget.
     send_font = dialog.get_by_role("button", name="Send", exact=True).evaluate(
         "b => getComputedStyle(b).fontSize"
