@@ -21,6 +21,10 @@ from common.knowledge.vocabulary import (
 )
 
 _NUMBER = re.compile(r"^\d+$")
+_WHERE_IS_YOUR = re.compile(
+    r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) "
+    r"(your|euer|eure|ihr|votre|vos|su|sus|vostro|vostra|jullie|uw)\b"
+)
 _DIGIT = re.compile(r"\d")
 # Phrases whose words mean something else alone ("as long as the order has not shipped").
 _NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
@@ -93,6 +97,12 @@ def terms(
     if {"refund", "track"} <= concepts:
         # "Where is my refund?": a refund is not tracked; the question is when it comes.
         concepts -= {"track"}
+        concepts.add("duration")
+    if "track" in from_phrases and _WHERE_IS_YOUR.search(" ".join(fold(w) for w in every)):
+        concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
+    if {"ship", "hours"} <= concepts and not concepts & {"contact", "phone", "email"}:
+        # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
+        concepts -= {"hours"}
         concepts.add("duration")
     found += sorted(f"@{c}" for c in concepts)
     if vocabulary and concepts and not from_phrases and _about_another_thing(folded, vocabulary, every):

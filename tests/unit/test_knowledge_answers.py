@@ -374,6 +374,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("I haven\u2019t received my order", "10 working days after shipping", "We refund"),
         ("Non ho ricevuto il mio ordine", "10 working days after shipping", "We ship to"),
         ("Where is my parcel?", "tracking link", "couldn't find"),
+        # The shop's warehouse is no parcel; a delivery day is no support hour.
+        ("Where is your warehouse?", "warehouse", "tracking link"),
+        ("Do you deliver on weekends?", "working days", "9:00-18:00"),
+        ("Is support open on Saturday?", "10:00-14:00", "working days within"),
         # Late is not yet arrived; "how late" is about the time of day.
         ("my package is late", "10 working days after shipping", "We ship to"),
         ("Ma commande est en retard", "10 working days after shipping", "couldn't find"),
