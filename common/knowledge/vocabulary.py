@@ -12,6 +12,11 @@ import functools
 import itertools
 from collections.abc import Iterable
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Late: a question about a parcel that is late asks what a missing one does, and about delays.
 _LATE = (
     "is-late are-late arrived-late late-delivery overdue verspat* retard* retras* ritard* vertraag* te-laat"
@@ -133,99 +138,18 @@ CONDITIONED_TOPICS = frozenset({"@return", "@refund"})
 # Words that name a shop concept only in context (to "call" the shop, not a taxi; a "free"
 # delivery, not a free sample), and any word that only asks a price: alone beside a thing the
 # shop never writes about, the question is about that thing (``analysis.terms``: ``OTHER``).
-IN_CONTEXT = frozenset({"available", "call", "calls", "mail", "mailing", "free", "gratis", "track"})
+IN_CONTEXT = _words("available call calls mail mailing free gratis track")
 OTHER = "@other"
 # Words that name no thing, beside such a word ("I'd like to know the price", "Ich möchte den
 # Preis wissen"), accent-free; nor does a word with a digit ("at 8pm").
-NOT_A_THING = frozenset(
-    {
-        "like",
-        "love",
-        "want",
-        "need",
-        "know",
-        "tell",
-        "wonder",
-        "wondering",
-        "ask",
-        "asking",
-        "help",
-        "today",
-        "now",
-        "tomorrow",
-        "exactly",
-        "usually",
-        "roughly",
-        "approximately",
-        "about",
-        "many",
-        "more",
-        "less",
-        "much",
-        "also",
-        "again",
-        "please",
-        "thanks",
-        "someone",
-        "somebody",
-        "anyone",
-        "anybody",
-        "morning",
-        "afternoon",
-        "evening",
-        "tonight",
-        "week",
-        "question",
-        "questions",
-        "purchase",
-        "purchases",
-        "stuff",
-        "things",
-        "thing",
-        "something",
-        "anything",
-        "everything",
-        "mochte",
-        "mochten",
-        "will",
-        "wollen",
-        "wissen",
-        "frage",
-        "fragen",
-        "bitte",
-        "gerne",
-        "heute",
-        "morgen",
-        "etwas",
-        "voudrais",
-        "veux",
-        "savoir",
-        "aujourd'hui",
-        "demain",
-        "quelque",
-        "chose",
-        "quiero",
-        "quisiera",
-        "saber",
-        "pregunta",
-        "hoy",
-        "manana",
-        "algo",
-        "vorrei",
-        "voglio",
-        "sapere",
-        "domanda",
-        "oggi",
-        "domani",
-        "qualcosa",
-        "wil",
-        "wilt",
-        "weten",
-        "vraag",
-        "graag",
-        "vandaag",
-        "iets",
-    }
+NOT_A_THING = _words(
+    "like love want need know tell wonder wondering ask asking help today now tomorrow exactly "
+    "usually roughly approximately about many more less much also again please thanks someone "
+    "somebody anyone anybody morning afternoon evening tonight week question questions purchase "
+    "purchases stuff things thing something anything everything mochte mochten will wollen wissen "
+    "frage fragen bitte gerne heute morgen etwas voudrais veux savoir aujourd'hui demain quelque "
+    "chose quiero quisiera saber pregunta hoy manana algo vorrei voglio sapere domanda oggi domani "
+    "qualcosa wil wilt weten vraag graag vandaag iets"
 )
 # "When", which every language's stopword list drops: a question about shipping that starts
 # with it ("When will my order arrive?") asks how long (``KnowledgeIndex.query``).

@@ -24,6 +24,7 @@ from tests.browser.test_chat_page import (
     expect,
     local_state,
     open_chat,
+    open_widget,
     wait_until_idle,
 )
 from tests.support import Env
@@ -197,10 +198,7 @@ def test_the_bubble_loads_light_and_without_blocking(page: Any, site: str) -> No
 
 def test_a_reply_while_the_bubble_is_closed_shows_an_unread_badge(page: Any, site: str, env: Env) -> None:
     env.fake.script(Behavior(chunks=["Your order ", "left our warehouse today."], first_delay=1.0))
-    page.goto(site + "/widget-demo.html")
-    launcher = page.get_by_role("button", name="Chat with us")
-    launcher.click()
-    dialog = page.get_by_role("dialog", name="Acme support")
+    launcher, dialog = open_widget(page, site)
     ask(dialog, "Where is my order?")
     expect(dialog.locator(".sc-typing")).to_be_visible()
     page.keyboard.press("Escape")
@@ -515,9 +513,7 @@ def test_escape_closes_the_conversation_list_and_only_then_the_widget(page: Any,
     expect(page.get_by_label("Your message")).to_be_focused()
     expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
 
-    page.goto(site + "/widget-demo.html")
-    page.get_by_role("button", name="Chat with us").click()
-    dialog = page.get_by_role("dialog", name="Acme support")
+    _, dialog = open_widget(page, site)
     dialog.get_by_role("button", name="Your conversations").click()
     expect(dialog.locator(".sc-list")).to_be_visible()
     page.keyboard.press("Escape")
@@ -531,11 +527,8 @@ def test_the_person_form_closes_on_escape_and_forgets_a_corrected_email(
     page: Any, site: str, env: Env
 ) -> None:
     env.fake.script(Behavior(chunks=["Your order left today."]))
-    page.goto(site + "/widget-demo.html")
-    page.get_by_role("button", name="Chat with us").click()
-    dialog = page.get_by_role("dialog", name="Acme support")
-    dialog.get_by_label("Your message").fill("Where is my order?")
-    dialog.get_by_label("Your message").press("Enter")
+    _, dialog = open_widget(page, site)
+    ask(dialog, "Where is my order?")
     expect(dialog.locator(ANSWERS).last).to_have_text("Your order left today.")
 
     dialog.get_by_role("button", name="Talk to a person").click()

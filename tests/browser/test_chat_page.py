@@ -30,6 +30,14 @@ def open_chat(page: Any, site: str, path: str = "/") -> None:
     page.evaluate("window.supportChat.ready")
 
 
+def open_widget(page: Any, site: str) -> tuple[Any, Any]:
+    """The widget's demo shop page with the chat opened: (its launcher, its dialog)."""
+    page.goto(site + "/widget-demo.html")
+    launcher = page.get_by_role("button", name="Chat with us")
+    launcher.click()
+    return launcher, page.get_by_role("dialog", name="Acme support")
+
+
 def ask(page: Any, text: str) -> None:
     box = page.get_by_label("Your message")
     box.fill(text)

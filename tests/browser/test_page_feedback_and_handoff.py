@@ -9,7 +9,7 @@ import httpx2
 
 from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
-from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat, wait_until_idle
+from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat, open_widget, wait_until_idle
 from tests.support import Env
 
 TOKEN = "handoff-owner-token"
@@ -268,6 +268,15 @@ def test_a_reload_after_a_hand_back_does_not_announce_it_again(page: Any, site: 
     expect(page.locator(".sc-msg--agent .sc-bubble").last).to_contain_text("tracking number")
 
 
+def _ask_for_a_person_then_close(page: Any, site: str, env: Env, question: str) -> tuple[Any, Any, Any]:
+    """In the widget: ask for a person, see it waiting, close it. (launcher, dialog, conversation id)"""
+    launcher, dialog = open_widget(page, site)
+    ask(dialog, question)
+    expect(dialog.get_by_text("Waiting for a person")).to_be_visible()
+    page.keyboard.press("Escape")
+    return launcher, dialog, env.query("SELECT id FROM conversations")[0][0]
+
+
 def test_the_closed_bubble_counts_staff_replies_across_reloads_and_visits(
     browser: Any, site: str, env: Env
 ) -> None:
@@ -275,14 +284,9 @@ def test_the_closed_bubble_counts_staff_replies_across_reloads_and_visits(
     context = browser.new_context()  # one shopper: their localStorage across tabs and visits
     try:
         page = context.new_page()
-        page.goto(site + "/widget-demo.html")
-        launcher = page.get_by_role("button", name="Chat with us")
-        launcher.click()
-        dialog = page.get_by_role("dialog", name="Acme support")
-        ask(dialog, "Can I talk to a human please?")
-        expect(dialog.get_by_text("Waiting for a person")).to_be_visible()
-        page.keyboard.press("Escape")
-        conversation = env.query("SELECT id FROM conversations")[0][0]
+        launcher, dialog, conversation = _ask_for_a_person_then_close(
+            page, site, env, "Can I talk to a human please?"
+        )
         badge = launcher.locator(".sc-badge")
 
         staff_reply(site, conversation, "Hi, Sam here.")
@@ -332,13 +336,9 @@ def test_a_reply_just_before_the_team_resolves_stays_unread_until_read(
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(site + "/widget-demo.html")
-        launcher = page.get_by_role("button", name="Chat with us")
-        launcher.click()
-        ask(page.get_by_role("dialog", name="Acme support"), "I want to speak to a manager")
-        expect(page.get_by_text("Waiting for a person")).to_be_visible()
-        page.keyboard.press("Escape")
-        conversation = env.query("SELECT id FROM conversations")[0][0]
+        launcher, _, conversation = _ask_for_a_person_then_close(
+            page, site, env, "I want to speak to a manager"
+        )
 
         staff_reply(site, conversation, "Your refund was issued today.")
         resolved = httpx2.post(
