@@ -343,6 +343,36 @@ def test_a_member_revoked_while_their_console_is_open_is_signed_out_and_told_why
     assert page.evaluate("sessionStorage.getItem('support-console-token')") is None
 
 
+def test_a_member_demoted_while_editing_sees_the_viewers_console_and_keeps_the_draft(
+    page: Any, site: str, console_env: Env
+) -> None:
+    created = post(page, f"{site}/policies/_staff", {"name": "Ed", "role": "editor"}, AUTH).json()
+    page.goto(f"{site}/admin/#knowledge")
+    page.get_by_label("Staff token").fill(created["token"])
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
+    form = page.locator("#entry-form")
+    form.locator("textarea[name=content]").fill("Returns within 60 days.")
+
+    demoted = page.request.patch(
+        f"{site}/policies/_staff/{created['staff']['id']}",
+        data=json.dumps({"role": "viewer"}),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert demoted.ok
+    form.get_by_role("button", name="Save").click()  # refused (403): the role changed meanwhile
+
+    expect(page.locator("#toast")).to_contain_text("Your role was changed to viewer")
+    expect(page.locator("#who")).to_have_text("Ed · viewer")
+    expect(form.get_by_role("button", name="Save")).to_be_disabled()
+    expect(form.locator("textarea[name=content]")).not_to_be_editable()
+    expect(form.locator("textarea[name=content]")).to_have_value("Returns within 60 days.")
+    expect(form.get_by_text("Viewers can read the knowledge")).to_be_visible()
+    expect(page.locator("#new-entry")).to_be_disabled()
+    stored = page.request.get(f"{site}/policies/returns", headers=AUTH).json()
+    assert "60 days" not in stored["content"]
+
+
 def test_a_viewer_reads_the_knowledge_and_unanswered_questions_without_edit_controls(
     page: Any, site: str, console_env: Env
 ) -> None:

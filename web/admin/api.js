@@ -23,6 +23,12 @@ export function whenSignedOut(handler) {
   onSignedOut = handler;
 }
 
+// Called when a signed-in request answers 403 (the member's role may have changed meanwhile).
+let onRefused = null;
+export function whenRefused(handler) {
+  onRefused = handler;
+}
+
 export async function api(path, { method = "GET", body, query, headers = {} } = {}) {
   const url = new URL(base + path, window.location.href);
   for (const [name, value] of Object.entries(query || {})) {
@@ -44,6 +50,7 @@ export async function api(path, { method = "GET", body, query, headers = {} } = 
   if (!response.ok) {
     const error = (data && data.error) || {};
     if (response.status === 401 && token && onSignedOut) onSignedOut(error.message || response.statusText);
+    if (response.status === 403 && token && onRefused) onRefused();
     throw new ApiError(response.status, error.code || "error", error.message || response.statusText);
   }
   return { data, etag: response.headers.get("ETag") };

@@ -43,17 +43,17 @@ function editorForm(draft, { isNew }) {
     if (!key.dataset.touched) key.value = base && (kind.value === "faq" ? "faq-" : "") + base;
   };
   if (isNew) for (const [input, on] of [[title, "input"], [kind, "change"]]) input.addEventListener(on, suggestKey);
-  for (const input of [title, content]) input.readOnly = !canEdit;
-  kind.disabled = !canEdit;
+  for (const input of [title, content]) Object.assign(input.dataset, { edit: "readOnly" });
+  kind.dataset.edit = "disabled";
   key.addEventListener("input", () => (key.dataset.touched = "1"));
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
     h("div", { class: "grid-2" }, field(isNew ? "Key" : "Key (fixed)", key), field("Kind", kind)),
     field(draft.kind === "faq" ? "Question (title)" : "Title", title),
     field("Content", content),
-    canEdit ? null : h("p", { class: "muted small" }, "Viewers can read the knowledge; editors and owners change it."),
+    h("p", { class: "muted small", dataset: { edit: "shown" } }, "Viewers can read the knowledge; editors and owners change it."),
     h("div", { class: "actions" },
-      h("button", { class: "primary", type: "submit", disabled: !canEdit }, isNew ? "Create" : "Save"),
-      isNew ? null : h("button", { type: "button", class: "danger", disabled: !canEdit, onclick: remove }, "Delete"),
+      h("button", { class: "primary", type: "submit", dataset: { edit: "disabled" } }, isNew ? "Create" : "Save"),
+      isNew ? null : h("button", { type: "button", class: "danger", dataset: { edit: "disabled" }, onclick: remove }, "Delete"),
       isNew ? null : h("button", { type: "button", onclick: () => showHistory(current.key) }, "History")),
     h("div", { id: "conflict" }));
   return form;
@@ -84,14 +84,14 @@ function previewPanel() {
     }
   };
   return h("form", { class: "preview", onsubmit: run }, h("h4", {}, "Try a question against the draft"),
-    h("div", { class: "inline" }, question, h("button", { type: "submit", disabled: !canEdit }, "Try it")), answer);
+    h("div", { class: "inline" }, question, h("button", { type: "submit", dataset: { edit: "disabled" } }, "Try it")), answer);
 }
 
 export async function openEntry(key) {
   const { data, etag } = await api(`/${key}`);
   current = { key, etag, saved: data };
-  clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
-    editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" }));
+  followRole(clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
+    editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" })));
   renderList();
 }
 
@@ -99,7 +99,7 @@ export function openNewEntry(prefill = {}) {
   current = null;
   const draft = { key: prefill.key || "", title: prefill.title || "", content: "", kind: prefill.kind || "policy" };
   if (draft.title && !draft.key) draft.key = (draft.kind === "faq" ? "faq-" : "") + slug(draft.title);
-  clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), editorForm(draft, { isNew: true }), previewPanel());
+  followRole(clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), editorForm(draft, { isNew: true }), previewPanel()));
   $("#entry-form").content.focus();
   renderList();
 }
@@ -167,16 +167,16 @@ const byWhom = (r) => (r.changed_by === BEFORE_REVISIONS ? "the text it started 
 async function showHistory(key) {
   const { revisions } = await get(`/${key}/revisions`);
   const box = $("#history");
-  clear(box, h("h4", {}, "History"), h("ol", { class: "history" }, revisions.map((r, index) => {
+  followRole(clear(box, h("h4", {}, "History"), h("ol", { class: "history" }, revisions.map((r, index) => {
     const before = revisions[index + 1];
     return h("li", { class: "revision", dataset: { revision: r.revision } },
       h("div", { class: "toolbar" }, h("strong", {}, `Revision ${r.revision}`),
         h("span", { class: "muted small" }, `${byWhom(r)} · ${when(r.changed_at)}`),
-        index > 0 && !r.deleted ? h("button", { class: "small-button", disabled: !canEdit, onclick: () => restore(key, r.revision) }, "Restore") : null),
+        index > 0 && !r.deleted ? h("button", { class: "small-button", dataset: { edit: "disabled" }, onclick: () => restore(key, r.revision) }, "Restore") : null),
       r.deleted ? h("p", { class: "muted" }, "The entry was deleted.") : h("div", {},
         before && before.title !== r.title ? h("p", { class: "small" }, "Title: ", renderDiff(before.title, r.title)) : h("p", { class: "small" }, h("strong", {}, r.title)),
         before && !before.deleted ? renderDiff(before.content, r.content) : h("p", { class: "diff" }, r.content)));
-  })));
+  }))));
   box.scrollIntoView({ block: "nearest" });
 }
 
@@ -192,9 +192,21 @@ async function restore(key, revision) {
   }
 }
 
+// What depends on the role is marked `data-edit`: "readOnly" or "disabled" for an edit control
+// (set for a viewer), "shown" for a viewer's note. Drawn for the role, and set again in place
+// when the role changes while an entry is open (the draft stays).
+function followRole(root) {
+  for (const node of root.querySelectorAll("[data-edit]")) {
+    if (node.dataset.edit === "shown") node.hidden = canEdit;
+    else node[node.dataset.edit] = !canEdit;
+  }
+  return root;
+}
+
 export function showKnowledge(role) {
   canEdit = role !== "viewer";
   $("#new-entry").disabled = !canEdit;
+  followRole($("#editor"));
   loadList().catch((e) => toast(e.message, "error"));
 }
 

@@ -1,5 +1,5 @@
 // The console: sign-in, tabs, and wiring the views together.
-import { get, session, whenSignedOut, ApiError } from "./api.js";
+import { get, session, whenSignedOut, whenRefused, ApiError } from "./api.js";
 import { $, toast } from "./dom.js";
 import { initDashboard, showDashboard } from "./dashboard.js";
 import { initConversations, showConversations } from "./conversations.js";
@@ -60,6 +60,24 @@ function signOutFor(reason) {
   window.location.reload();
 }
 
+// Who is signed in, and the tabs their role may open.
+function showMember() {
+  $("#who").textContent = `${me.name} · ${me.role}`;
+  for (const tab of document.querySelectorAll("[data-role=owner]")) tab.hidden = me.role !== "owner";
+}
+
+// A refused action (403) while the console is open: if an owner changed this member's role
+// meanwhile, the open view is drawn again for the new role (no edit controls a viewer cannot use).
+async function checkRole() {
+  const now = await get("/_me").catch(() => null);
+  if (!now || now.role === me.role) return;
+  me = now;
+  showMember();
+  const open = $(".tabs [aria-selected=true]").dataset.view;
+  select(open === "staff" && me.role !== "owner" ? "dashboard" : open);
+  toast(`Your role was changed to ${me.role}: the console now shows what a ${me.role} can do.`, "error");
+}
+
 async function start() {
   const reason = sessionStorage.getItem(SIGNED_OUT_KEY);
   sessionStorage.removeItem(SIGNED_OUT_KEY);
@@ -86,10 +104,10 @@ async function start() {
     return;
   }
   whenSignedOut(signOutFor);
+  whenRefused(checkRole);
   $("#sign-in").hidden = true;
   $("#app").hidden = false;
-  $("#who").textContent = `${me.name} · ${me.role}`;
-  for (const tab of document.querySelectorAll("[data-role=owner]")) tab.hidden = me.role !== "owner";
+  showMember();
   const wanted = window.location.hash.slice(1);
   select(VIEWS[wanted] && (wanted !== "staff" || me.role === "owner") ? wanted : "dashboard");
   watchInbox().catch(() => {});
