@@ -100,7 +100,7 @@ def parse_json(request: flask.Request, model: type[Model], *, max_bytes: int) ->
 
 
 # Body fields whose malformed value has an error code of its own (README, openapi.yaml).
-_FIELD_CODES = {"conversation_id": "invalid_conversation_id"}
+_FIELD_CODES = {"conversation_id": "invalid_conversation_id", "message_id": "invalid_message_id"}
 
 
 def _validation_code(exc: ValidationError) -> str:

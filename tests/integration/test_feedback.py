@@ -72,6 +72,9 @@ def test_invalid_feedback_is_400(
     response = _rate(history, meta["conversation_token"], **{**body, **change})
 
     assert response.status_code == 400
+    # A malformed message id has the code it has in a query (GET /chat_stream?message_id=).
+    expected = "invalid_message_id" if "message_id" in change else "invalid_request"
+    assert response.get_json()["error"]["code"] == expected
     assert env.count("feedback") == 0
 
 
