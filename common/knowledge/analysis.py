@@ -15,6 +15,7 @@ from common.knowledge.vocabulary import (
     OTHER,
     SHORTHAND,
     THINGS,
+    WAITING,
     concepts_of,
     known_words,
     phrase_concepts,
@@ -112,15 +113,20 @@ def terms(
 
 def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: list[str]) -> bool:
     """Whether every shop concept of the question's words comes from a word that needs a
-    context (a price alone, ``IN_CONTEXT``), and its other words name a thing the knowledge
-    never mentions at least as much as one it does ("the blue sofa", but not "gift wrapping for
-    a large box" where the shop writes about gift wrapping). A size is such a thing too; a
-    place one goes to ("to Oslo") is none, and "call you" or "email us" is the shop's."""
+    context (a price alone, a length of time unless one waits for a parcel, ``IN_CONTEXT``), and
+    its other words name a thing the knowledge never mentions at least as much as one it does
+    ("the blue sofa", "the warranty", but not "gift wrapping for a large box" where the shop
+    writes about gift wrapping). A size is such a thing too; a place one goes to ("to Oslo") is
+    none, and "call you" or "email us" is the shop's."""
     topical = {w: concepts_of(w) - THINGS for w in folded}
     named = [w for w, found in topical.items() if found]
-    if not named or not all(w in IN_CONTEXT or topical[w] == {"cost"} for w in named):
+    every = [fold(w) for w in every]
+    # "How long is the warranty?" is the warranty's; "How long for my jacket?" and "How long
+    # will the sofa take?" wait for a parcel.
+    alone = [_COST, _DURATION] if not WAITING.intersection(every) else [_COST]
+    if not named or not all(w in IN_CONTEXT or topical[w] in alone for w in named):
         return False  # a topic word ("shipping", "Lieferzeit"), or none but a size
-    following = dict(itertools.pairwise(fold(w) for w in every))
+    following = dict(itertools.pairwise(every))
     if any(following.get(w) in _THE_SHOP for w in named):
         return False
     destinations = {after for before, after in following.items() if before in _TOWARDS}
@@ -133,6 +139,8 @@ def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: 
     return unknown > 0 and unknown >= len(things) - unknown
 
 
+# Concepts that need a context when a word has no other: a price, a length of time.
+_COST, _DURATION = frozenset({"cost"}), frozenset({"duration"})
 # "Call you", "email us": the shop. "To Oslo", "nach Wien": where a parcel goes.
 _THE_SHOP = frozenset({"you", "us", "vous", "nous", "euch", "uns", "ihnen", "os", "vi", "ci", "jullie", "u"})
 _TOWARDS = frozenset({"to", "nach", "naar", "vers", "hacia", "verso"})

@@ -54,12 +54,13 @@ _CONCEPTS: dict[str, str] = {
     "phone": "phone* call* telephon* telefon* anruf* anrufen appel* appeler llam* chiam* bel bellen "
     "service-number support-number contact-number",
     "email": "email* e-mail mail* courriel* correo*",
-    "hours": "open opening* hour* available monday* tuesday* wednesday* thursday* friday* saturday* "
-    "sunday* weekend* geoffnet offnungszeit* erreichbar montag* samstag* sonntag* wochenende* "
-    "ouvert* horaire* heure* lundi samedi* dimanche* "
-    "horario* abiert* abre abren lunes sabado* domingo* "
-    "orari* apert* lunedi sabato domenica "
-    "geopend openingstijd* maandag zaterdag* zondag*",
+    "hours": "open opening* hour* available you-close shop-close store-close support-close closes "
+    "closing closed monday* tuesday* wednesday* thursday* friday* saturday* sunday* weekend* "
+    "geoffnet offnungszeit* erreichbar geschlossen schliess* montag* samstag* sonntag* wochenende* "
+    "ouvert* ferme fermez fermeture horaire* heure* lundi samedi* dimanche* "
+    "horario* abiert* abre abren cierra cierran cerrado cerrada lunes sabado* domingo* "
+    "orari* apert* chiude chiudete chiuso chiusa lunedi sabato domenica "
+    "geopend gesloten sluit* openingstijd* maandag zaterdag* zondag*",
     "track": "track* status where-is wo-ist ou-est donde-esta dov'e waar-is see-where know-where "
     "sendungsverfolgung verfolg* suivi* suivre seguimiento "
     "rastre* tracc* volg*",
@@ -140,6 +141,14 @@ CONDITIONED_TOPICS = frozenset({"@return", "@refund"})
 # shop never writes about, the question is about that thing (``analysis.terms``: ``OTHER``).
 IN_CONTEXT = _words("available call calls mail mailing free gratis track")
 OTHER = "@other"
+# One's own purchase, or waiting for one: a time beside such a word is a delivery time ("How
+# long for my jacket?"), not a thing's ("How long is the warranty?"). Accent-free.
+WAITING = _words(
+    "my mine our ours for take takes taking until till wait waiting get getting come comes coming "
+    "mein meine meinen meiner unser unsere fur bis warten mon ma mes notre nos pour attendre "
+    "mi mis nuestro nuestra para hasta esperar mio mia miei mie nostro nostra per fino aspettare "
+    "mijn onze voor tot wachten"
+)
 # Words that name no thing, beside such a word ("I'd like to know the price", "Ich möchte den
 # Preis wissen"), accent-free; nor does a word with a digit ("at 8pm").
 NOT_A_THING = _words(

@@ -444,6 +444,11 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("Do you sell shipping boxes?", "en"),
         ("Do you have this in stock?", "en"),
         ("How much does the charger cost?", "en"),
+        # How long a thing lasts is not how long a parcel takes.
+        ("How long is the warranty?", "en"),
+        ("How long does the battery last?", "en"),
+        ("How long is the sofa?", "en"),
+        ("Wie lange ist die Garantie?", "de"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
@@ -485,6 +490,14 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
         ("My postcode is 10115, do you deliver there?", "We ship to all addresses"),
         ("Do you ship to 80331 Munich?", "We ship to all addresses"),
         ("How long does shiping take?", "2-4 working days"),
+        # Waiting for one's own purchase is a delivery time; closing is the team's hours.
+        ("How long for my jacket?", "2-4 working days"),
+        ("How long will the sofa take?", "2-4 working days"),
+        ("How long for a sofa?", "2-4 working days"),
+        ("Combien de temps pour recevoir ma commande ?", "2-4 working days"),
+        ("What time do you close?", "9:00-18:00"),
+        ("When does the shop close on Saturday?", "10:00-14:00"),
+        ("¿A qué hora cierran?", "9:00-18:00"),
         ("Can I retrun my shoes?", "within 30 days"),
     ],
 )
