@@ -105,6 +105,15 @@ class HandoffBody(BaseModel):
         return None if value == "" else value
 
 
+class ClaimBody(BaseModel):
+    """``POST /policies/_inbox/<id>/claim`` (the body is optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # An owner takes the conversation from the member who has it (or from ADMIN_TOKEN).
+    take_over: bool = Field(default=False, strict=True)
+
+
 class ReplyBody(BaseModel):
     """``POST /policies/_inbox/<id>/reply``: a staff reply in the shopper's chat."""
 

@@ -18,6 +18,7 @@ StaffRoleName = Literal["viewer", "editor", "owner"]
 class WhoAmI(BaseModel):
     """``GET /policies/_me``: who is signed in, and how."""
 
+    id: uuid.UUID | None  # the staff member's; None for ADMIN_TOKEN
     name: str
     role: StaffRoleName
     email: str | None
@@ -209,6 +210,7 @@ class HandoffView(BaseModel):
     email: str | None
     note: str | None
     claimed_by: str | None
+    claimed_by_id: uuid.UUID | None  # the member's staff id; None for ADMIN_TOKEN's claim
     claimed_at: dt.datetime | None
 
 

@@ -6,6 +6,7 @@ id, not their name, which another member may share); a revoked member's claim ho
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 
 from common.auth import Principal
@@ -14,10 +15,12 @@ from common.console.staff import BOOTSTRAP_OWNER
 from common.errors import Conflict, NotFound
 from common.handoff import outbox
 from common.handoff.requests import HandoffSettings
-from common.models import Handoff, HandoffStatus, MessageStatus, Role
+from common.models import Handoff, HandoffStatus, MessageStatus, Role, StaffRole
 from common.responses import MessageView, StatusEventData
 from common.services.history import message_view
 from common.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 # A page that followed the conversation this recently still shows the reply; otherwise a
 # shopper who left an email gets it by email too.
@@ -40,12 +43,21 @@ def inbox(*, uow: UnitOfWorkFactory, now: dt.datetime, limit: int = 100) -> Inbo
     )
 
 
-def claim(*, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: Principal) -> HandoffView:
-    """Take the conversation; 409 when someone else has it (claiming it again is fine)."""
+def claim(
+    *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: Principal, take_over: bool = False
+) -> HandoffView:
+    """Take the conversation; 409 when someone else has it (claiming it again is fine), unless
+    an owner takes it over (a member gone home, or a claim made with a retired ADMIN_TOKEN)."""
+    if take_over:
+        who.require(StaffRole.OWNER)
     with uow() as tx:
         handoff = _open_handoff(tx, conversation_id)
-        _claim(tx, handoff, who, dt.datetime.now(dt.UTC))
-        return _view(handoff)
+        before = handoff.claimed_by if _held_by_another(tx, handoff, who) else None
+        _claim(tx, handoff, who, dt.datetime.now(dt.UTC), take_over=take_over)
+        view = _view(handoff)
+    if before is not None:
+        log.info("conversation %s taken over from %s by %s", conversation_id, before, who.name)
+    return view
 
 
 def reply(
@@ -116,8 +128,10 @@ def _open_handoff(tx: UnitOfWork, conversation_id: uuid.UUID) -> Handoff:
     return handoff
 
 
-def _claim(tx: UnitOfWork, handoff: Handoff, who: Principal, at: dt.datetime) -> None:
-    if _held_by_another(tx, handoff, who):
+def _claim(
+    tx: UnitOfWork, handoff: Handoff, who: Principal, at: dt.datetime, take_over: bool = False
+) -> None:
+    if not take_over and _held_by_another(tx, handoff, who):
         raise _claimed_by(handoff)
     if handoff.status == HandoffStatus.WITH_HUMAN and _holder(handoff) == _identity(who):
         return  # claiming it again is fine
@@ -169,6 +183,7 @@ def _view(handoff: Handoff) -> HandoffView:
             "email": handoff.email,
             "note": handoff.note,
             "claimed_by": handoff.claimed_by,
+            "claimed_by_id": handoff.claimed_by_staff_id,
             "claimed_at": handoff.claimed_at,
         }
     )

@@ -33,6 +33,7 @@ from common.models import HandoffStatus, StaffRole
 from common.repositories import ConversationFilter
 from common.schemas import (
     KNOWLEDGE_KEY_PATTERN,
+    ClaimBody,
     KnowledgeBody,
     PreviewBody,
     ReplyBody,
@@ -118,6 +119,7 @@ def who_am_i(request: flask.Request, principal: Principal, _: dict[str, str]) ->
     return json_response(
         WhoAmI.model_validate(
             {
+                "id": principal.staff_id,
                 "name": principal.name,
                 "role": principal.role.value,
                 "email": principal.email,
@@ -348,8 +350,17 @@ def read_inbox(request: flask.Request, principal: Principal, _: dict[str, str]) 
 @route("POST", r"_inbox/(?P<id>[^/]+)/claim", StaffRole.EDITOR)
 def claim_conversation(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
     conversation_id = _uuid(args["id"], "conversation_id")
+    max_bytes = get_settings().max_request_bytes
+    body = (
+        parse_json(request, ClaimBody, max_bytes=max_bytes) if request.get_data(cache=True) else ClaimBody()
+    )
     return json_response(
-        inbox.claim(uow=runtime.unit_of_work(), conversation_id=conversation_id, who=principal)
+        inbox.claim(
+            uow=runtime.unit_of_work(),
+            conversation_id=conversation_id,
+            who=principal,
+            take_over=body.take_over,
+        )
     )
 
 

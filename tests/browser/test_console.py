@@ -583,6 +583,34 @@ def test_a_shopper_waiting_for_a_person_shows_on_every_tab_until_claimed(
     expect(page).to_have_title("Support console")
 
 
+def test_an_owner_takes_over_a_conversation_someone_else_claimed_and_an_editor_is_not_offered_to(
+    page: Any, site: str, console_env: Env
+) -> None:
+    meta = chat(page, site, "I would like to talk to a person please")
+    assert post(page, f"{site}/policies/_inbox/{meta['conversation_id']}/claim", {}, AUTH).ok  # ADMIN_TOKEN's
+    olga = post(page, f"{site}/policies/_staff", {"name": "Olga", "role": "owner"}, AUTH).json()["token"]
+    ann = post(page, f"{site}/policies/_staff", {"name": "Ann", "role": "editor"}, AUTH).json()["token"]
+
+    page.goto(f"{site}/admin/#inbox")
+    page.get_by_label("Staff token").fill(ann)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#inbox-list .row").first.click()
+    expect(page.locator("#inbox-transcript")).to_contain_text("claimed by admin")
+    expect(page.get_by_role("button", name="Take over")).to_have_count(0)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Staff token").fill(olga)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#inbox-list .row").first.click()
+    page.get_by_role("button", name="Take over").click()
+
+    expect(page.locator("#inbox-transcript")).to_contain_text("claimed by Olga")
+    expect(page.get_by_role("button", name="Take over")).to_have_count(0)  # hers now
+    page.get_by_label("Reply to the shopper").fill("Olga here, I can help.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#inbox-messages")).to_contain_text("Olga here, I can help.")
+
+
 def test_a_long_conversation_opens_in_the_inbox_with_its_end_and_every_action_in_sight(
     page: Any, site: str, console_env: Env
 ) -> None:

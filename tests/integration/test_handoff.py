@@ -370,6 +370,51 @@ def test_a_revoked_members_claim_holds_nobody_back(
     assert _history(history, meta)["handoff_status"] == "resolved"
 
 
+def test_an_owner_takes_over_a_claim_and_an_editor_cannot(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta, url = _waiting_for_a_person(chat, history)
+    ed = add_member(staff, "editor", name="Ed")
+    ann = bearer(add_member(staff, "editor", name="Ann")["token"])
+    olga = add_member(staff, "owner", name="Olga")
+    # A claim made with ADMIN_TOKEN, which is then retired: only a take-over frees it.
+    assert staff.post(f"{url}/claim", headers=ADMIN).status_code == 200
+    assert staff.post(f"{url}/claim", headers=bearer(olga["token"])).status_code == 409
+
+    refused = staff.post(f"{url}/claim", headers=ann, json={"take_over": True})
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "forbidden"
+    assert _history(history, meta)["handoff_status"] == "with_human"
+
+    taken = staff.post(f"{url}/claim", headers=bearer(olga["token"]), json={"take_over": True})
+    assert taken.status_code == 200, taken.get_json()
+    assert taken.get_json()["claimed_by"] == "Olga"
+    assert taken.get_json()["claimed_by_id"] == olga["staff"]["id"]
+    assert staff.get("/_me", headers=ADMIN).get_json()["id"] is None  # ADMIN_TOKEN's claims have none
+    assert staff.post(f"{url}/claim", headers=ADMIN).get_json()["error"]["code"] == "already_claimed"
+    assert (
+        staff.post(f"{url}/reply", headers=bearer(olga["token"]), json={"content": "Olga here"}).status_code
+        == 201
+    )
+
+    # From a member too; the shopper's page hears who has the conversation now.
+    assert (
+        staff.post(f"{url}/claim", headers=bearer(ed["token"]), json={"take_over": False}).status_code == 409
+    )
+    statuses = env.query(
+        "SELECT data->>'status', data->>'author' FROM conversation_events WHERE kind = 'status' ORDER BY id"
+    )
+    assert [tuple(row) for row in statuses] == [
+        ("waiting_for_human", None),
+        ("with_human", TEAM_SIGNATURE),
+        ("with_human", "Olga"),
+    ]
+    assert (
+        staff.post(f"{url}/claim", headers=bearer(olga["token"]), json={"take_over": "yes"}).status_code
+        == 400
+    )
+
+
 def test_a_claim_made_before_claims_had_staff_ids_still_belongs_to_its_member(
     env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
 ) -> None:

@@ -56,7 +56,13 @@ def test_a_new_token_is_shown_once_and_stored_only_as_a_hash(env: Env, staff: Fl
     listed = staff.get("/_staff", headers=ADMIN).get_json()["staff"]
     assert "token" not in json.dumps(listed)
     me = staff.get("/_me", headers=bearer(token)).get_json()
-    assert me == {"name": "Ann", "role": "editor", "email": None, "via": "token"}
+    assert me == {
+        "id": created["staff"]["id"],
+        "name": "Ann",
+        "role": "editor",
+        "email": None,
+        "via": "token",
+    }
 
 
 @pytest.mark.parametrize(
@@ -341,7 +347,15 @@ def test_a_valid_iap_assertion_signs_in_the_listed_staff_member(iap: tuple[Flask
     me = client.get("/_me", headers=iap_header(keys.assertion()))
 
     assert me.status_code == 200
-    assert me.get_json() == {"name": "Ann", "role": "editor", "email": "ann@shop.example", "via": "iap"}
+    assert me.get_json() == {
+        "id": me.get_json()["id"],  # Ann's staff id
+        "name": "Ann",
+        "role": "editor",
+        "email": "ann@shop.example",
+        "via": "iap",
+    }
+    listed = client.get("/_staff", headers={"Authorization": "Bearer s3cret-admin"}).get_json()["staff"]
+    assert me.get_json()["id"] == next(m["id"] for m in listed if m["name"] == "Ann")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 import { api, get } from "./api.js";
 import { $, h, clear, when, toast, messageBody, shown } from "./dom.js";
 
-let role = "viewer";
+let member = { id: null, role: "viewer" }; // who is signed in (GET /_me)
 let selected = null;
 let timer = null;
 let closes = 0; // resolves and hand-backs so far: a poll begun before one shows an old list
@@ -53,7 +53,7 @@ async function act(item, action, body) {
 // The reply form (under the transcript) and the buttons that end or take the conversation (in
 // its header, always in sight however long the transcript).
 function actions(item) {
-  if (role === "viewer") return { form: h("p", { class: "muted small" }, "Viewers can read; editors and owners answer."), buttons: null };
+  if (member.role === "viewer") return { form: h("p", { class: "muted small" }, "Viewers can read; editors and owners answer."), buttons: null };
   const text = h("textarea", { rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", placeholder: "Write a reply; it appears in the shopper's chat" });
   const send = async (event) => {
     event.preventDefault();
@@ -74,10 +74,15 @@ function actions(item) {
       await load();
     }
   };
+  // Someone else's (by staff id; null is ADMIN_TOKEN's): an owner can take it over, say from a
+  // member gone home or from an ADMIN_TOKEN that has been retired.
+  const others = item.status === "with_human" && item.claimed_by_id !== member.id;
+  const take = async () => (await act(item, "claim", { take_over: true })) && refresh(item.conversation_id);
   return {
     form: h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
     buttons: [
       item.status === "waiting_for_human" ? h("button", { class: "primary", onclick: async () => (await act(item, "claim")) && refresh(item.conversation_id) }, "Claim") : null,
+      others && member.role === "owner" ? h("button", { class: "primary", onclick: take }, "Take over") : null,
       h("button", { onclick: close("resolve", "Resolved") }, "Resolve"),
       h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant"),
     ],
@@ -163,7 +168,7 @@ async function refresh(id) {
 }
 
 export function showInbox(me) {
-  role = me.role;
+  member = me;
   return load();
 }
 
