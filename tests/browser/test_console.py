@@ -415,6 +415,24 @@ def test_conversations_can_be_searched_read_and_deleted(page: Any, site: str, co
     assert console_env.count("conversations") == 1
 
 
+def test_the_conversation_list_follows_new_conversations_and_keeps_the_open_one_selected(
+    page: Any, site: str, console_env: Env
+) -> None:
+    chat(page, site, "Do you deliver to Iceland?")
+    sign_in(page, site, "conversations")
+    rows = page.locator("#conversation-list .row")
+    expect(rows).to_have_count(1)
+    rows.first.click()
+    expect(page.locator("#transcript")).to_contain_text("Iceland")
+
+    chat(page, site, "What are your support hours?")  # another shopper, meanwhile
+
+    expect(rows).to_have_count(2, timeout=15_000)  # no click on Filter
+    expect(rows.first).to_contain_text("support hours")  # by last activity
+    expect(page.locator("#conversation-list .row.selected")).to_contain_text("Iceland")
+    expect(page.locator("#transcript")).to_contain_text("Iceland")
+
+
 def test_a_status_filter_says_which_earlier_answer_matched(page: Any, site: str, console_env: Env) -> None:
     first = chat(page, site, "Do you deliver to Iceland?")
     chat(page, site, "What are your support hours?", first)

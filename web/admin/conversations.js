@@ -5,6 +5,11 @@ import { $, h, clear, when, ago, toast, messageBody, shown } from "./dom.js";
 let cursor = null;
 let filters = {};
 let role = "viewer";
+let selected = null; // the conversation whose transcript is open
+let paged = false; // more pages appended: a refresh of the first one would drop them
+let loads = 0; // a refresh begun before another load must not overwrite it
+let loading = 0; // loads under way: no refresh starts meanwhile
+let timer = null;
 
 // A day in the filters is the staff member's own day: from its local midnight to the next one.
 function midnight(day, later = 0) {
@@ -33,7 +38,7 @@ function earlier(wanted, last) {
 }
 
 function row(c) {
-  return h("li", { class: "row", tabindex: "0", dataset: { id: c.id }, onclick: () => show(c.id), onkeydown: (e) => e.key === "Enter" && show(c.id) },
+  return h("li", { class: `row${c.id === selected ? " selected" : ""}`, tabindex: "0", dataset: { id: c.id }, onclick: () => show(c.id), onkeydown: (e) => e.key === "Enter" && show(c.id) },
     h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
       // Listed by last activity: the row says when it last moved, and when it started on hover.
       h("span", { class: "muted small", title: `started ${when(c.created_at)}` }, `${c.message_count} messages · active ${ago(c.updated_at)}`)),
@@ -43,8 +48,17 @@ function row(c) {
 }
 
 async function load(append) {
-  const page = await get("/_conversations", { ...filters, cursor: append ? cursor : undefined, limit: 30 });
+  const begun = ++loads;
+  loading += 1;
+  let page;
+  try {
+    page = await get("/_conversations", { ...filters, cursor: append ? cursor : undefined, limit: 30 });
+  } finally {
+    loading -= 1;
+  }
+  if (begun !== loads) return;
   cursor = page.next_cursor;
+  paged = append;
   const list = $("#conversation-list");
   const rows = page.conversations.map(row);
   if (append) list.append(...rows);
@@ -88,6 +102,7 @@ function step(s) {
 }
 
 async function open(id) {
+  selected = id;
   for (const node of document.querySelectorAll("#conversation-list .row")) node.classList.toggle("selected", node.dataset.id === id);
   const pane = $("#transcript");
   const t = await get(`/_conversations/${id}`);
@@ -120,6 +135,16 @@ export function showConversations(staffRole) {
   if (staffRole) role = staffRole; // the filter form shows the list again without one
   filters = readFilters();
   load(false).catch((e) => toast(e.message, "error"));
+  watch();
+}
+
+// While the tab is shown, its first page follows new conversations and activity (every 10 s,
+// with the filters applied last), as the Inbox and the Dashboard follow theirs.
+function watch() {
+  clearInterval(timer);
+  timer = setInterval(() => {
+    if (!$("#view-conversations").hidden && !paged && !loading) load(false).catch(() => {});
+  }, 10000);
 }
 
 export function initConversations() {
