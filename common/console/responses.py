@@ -56,6 +56,23 @@ class KnowledgeRevisionView(BaseModel):
     changed_at: dt.datetime
 
 
+class DeletedEntry(BaseModel):
+    """A deleted entry as it was, and the revision that deleted it (restore the one before)."""
+
+    key: str
+    title: str
+    kind: Literal["policy", "faq"]
+    revision: int
+    deleted_by: str
+    deleted_at: dt.datetime
+
+
+class DeletedEntries(BaseModel):
+    """``GET /policies/_deleted``: entries deleted now, the latest deletion first."""
+
+    entries: list[DeletedEntry]
+
+
 class KnowledgeRevisions(BaseModel):
     """``GET /policies/<key>/revisions``: newest first."""
 

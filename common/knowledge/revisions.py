@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from common.console.responses import KnowledgeRevisions, KnowledgeRevisionView
+from common.console.responses import DeletedEntries, DeletedEntry, KnowledgeRevisions, KnowledgeRevisionView
 from common.errors import InvalidRequest, NotFound, PreconditionFailed
 from common.llm import Embedder
 from common.models import KnowledgeRecord, KnowledgeRevision, utcnow
@@ -133,6 +133,26 @@ def list_revisions(*, uow: UnitOfWorkFactory, key: str) -> KnowledgeRevisions:
     return KnowledgeRevisions(
         key=key, revisions=[KnowledgeRevisionView.model_validate(r, from_attributes=True) for r in rows]
     )
+
+
+def list_deleted(*, uow: UnitOfWorkFactory) -> DeletedEntries:
+    """Entries deleted now (at most 200), so that staff find them again to restore."""
+    with uow() as tx:
+        rows = tx.revisions.deleted()
+        entries = [
+            DeletedEntry.model_validate(
+                {
+                    "key": r.key,
+                    "title": r.title,
+                    "kind": r.kind,
+                    "revision": r.revision,
+                    "deleted_by": r.changed_by,
+                    "deleted_at": r.changed_at,
+                }
+            )
+            for r in rows
+        ]
+    return DeletedEntries(entries=entries)
 
 
 def restore(

@@ -47,6 +47,18 @@ class RevisionRepository:
             .limit(limit)
         ).all()
 
+    def deleted(self, *, limit: int = 200) -> Sequence[KnowledgeRevision]:
+        """The deletions of keys that are deleted now (their newest revision), latest first."""
+        row = KnowledgeRevision
+        newest = sa.select(row.key, sa.func.max(row.revision).label("revision")).group_by(row.key).subquery()
+        return self.session.scalars(
+            sa.select(row)
+            .join(newest, sa.and_(row.key == newest.c.key, row.revision == newest.c.revision))
+            .where(row.deleted)
+            .order_by(row.changed_at.desc(), row.key)
+            .limit(limit)
+        ).all()
+
     def get(self, key: str, revision: int) -> KnowledgeRevision | None:
         return self.session.scalars(
             sa.select(KnowledgeRevision).where(

@@ -210,6 +210,11 @@ def delete_entry(request: flask.Request, principal: Principal, args: dict[str, s
     return json_response(deleted)
 
 
+@route("GET", r"_deleted", StaffRole.VIEWER)
+def list_deleted(request: flask.Request, principal: Principal, _: dict[str, str]) -> flask.Response:
+    return json_response(revisions.list_deleted(uow=runtime.unit_of_work()))
+
+
 @route("GET", rf"{_ENTRY}/revisions", StaffRole.VIEWER)
 def list_revisions(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
     return json_response(revisions.list_revisions(uow=runtime.unit_of_work(), key=args["key"]))

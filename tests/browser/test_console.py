@@ -373,6 +373,24 @@ def test_a_member_demoted_while_editing_sees_the_viewers_console_and_keeps_the_d
     assert "60 days" not in stored["content"]
 
 
+def test_a_deleted_entry_is_found_again_under_deleted_entries_and_restored(
+    page: Any, site: str, console_env: Env
+) -> None:
+    deleted = page.request.delete(f"{site}/policies/returns", headers=AUTH)
+    assert deleted.ok, deleted.text()
+    sign_in(page, site, "knowledge")
+    expect(page.locator("#knowledge-list")).not_to_contain_text("Returns and refunds")
+
+    page.get_by_text("Deleted entries (1)").click()
+    page.locator("#deleted-list .row", has_text="Returns and refunds").click()
+    expect(page.locator("#editor")).to_contain_text("Deleted by admin")
+    page.locator("#history .revision").nth(1).get_by_role("button", name="Restore").click()
+
+    expect(page.locator("#knowledge-list")).to_contain_text("Returns and refunds")
+    expect(page.locator("#deleted-entries")).to_be_hidden()  # nothing deleted any more
+    assert page.request.get(f"{site}/policies/returns", headers=AUTH).ok
+
+
 def test_a_viewer_reads_the_knowledge_and_unanswered_questions_without_edit_controls(
     page: Any, site: str, console_env: Env
 ) -> None:

@@ -160,6 +160,28 @@ def test_a_deleted_entry_can_be_brought_back(admin: FlaskClient) -> None:
     assert admin.get("/returns", headers=ADMIN).get_json()["content"] == "Returns within 60 days."
 
 
+def test_deleted_entries_are_listed_until_restored_or_created_again(admin: FlaskClient) -> None:
+    assert admin.get("/_deleted", headers=ADMIN).get_json() == {"entries": []}
+    put(admin, "returns", "Returns within 60 days.", title="Returns and refunds")
+    admin.delete("/returns", headers=ADMIN)
+    put(admin, "gift-wrap", "We gift wrap for 3 EUR.", title="Gift wrap")
+    admin.delete("/gift-wrap", headers=ADMIN)
+    put(admin, "shipping", "Shipping is free.", title="Shipping")  # changed, not deleted
+
+    listed = admin.get("/_deleted", headers=ADMIN)
+
+    assert listed.status_code == 200
+    entries = listed.get_json()["entries"]
+    assert [(e["key"], e["title"], e["revision"], e["deleted_by"]) for e in entries] == [
+        ("gift-wrap", "Gift wrap", 2, "admin"),  # the latest deletion first
+        ("returns", "Returns and refunds", 3, "admin"),
+    ]
+    assert admin.post("/returns/revisions/2/restore", headers=ADMIN).status_code == 201
+    put(admin, "gift-wrap", "Gift wrap is free now.", etag='"0"', title="Gift wrap")
+    assert admin.get("/_deleted", headers=ADMIN).get_json() == {"entries": []}
+    assert admin.get("/_deleted").status_code == 401
+
+
 @pytest.mark.parametrize(
     ("path", "status", "code"),
     [

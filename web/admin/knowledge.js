@@ -1,6 +1,6 @@
 // Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
 import { api, get, ApiError } from "./api.js";
-import { $, h, clear, when, toast, renderDiff, messageBody } from "./dom.js";
+import { $, h, clear, when, ago, toast, renderDiff, messageBody } from "./dom.js";
 
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
@@ -13,8 +13,32 @@ function slug(text) {
 }
 
 async function loadList() {
-  entries = (await get("/")).entries;
+  const [list, gone] = await Promise.all([get("/"), get("/_deleted")]);
+  entries = list.entries;
   renderList();
+  renderDeleted(gone.entries);
+}
+
+// Deleted entries stay findable (latest deletion first): one opens on its history, to restore.
+function renderDeleted(deleted) {
+  $("#deleted-entries").hidden = !deleted.length;
+  $("#deleted-count").textContent = String(deleted.length);
+  clear($("#deleted-list"), deleted.map((e) => {
+    const open = () => openDeleted(e).catch((error) => toast(error.message, "error"));
+    return h("li", { class: "row", tabindex: "0", dataset: { key: e.key }, onclick: open, onkeydown: (ev) => ev.key === "Enter" && open() },
+      h("div", { class: "row-main" }, h("strong", {}, e.title),
+        h("span", { class: "muted small" }, `${e.key} · deleted by ${e.deleted_by} ${ago(e.deleted_at)}`)),
+      h("span", { class: `badge ${e.kind}` }, e.kind));
+  }));
+}
+
+async function openDeleted(entry) {
+  current = null;
+  renderList();
+  clear($("#editor"), h("h3", {}, entry.title),
+    h("p", { class: "muted" }, `Deleted by ${entry.deleted_by} ${when(entry.deleted_at)}. Restore a revision from its history:`),
+    h("div", { id: "history" }));
+  await showHistory(entry.key);
 }
 
 function renderList() {
@@ -120,7 +144,7 @@ async function save(force) {
 }
 
 async function remove() {
-  if (!window.confirm(`Delete "${current.saved.title}"? You can restore it from its history, shown next.`)) return;
+  if (!window.confirm(`Delete "${current.saved.title}"? You can restore it from its history, shown next, or later under "Deleted entries".`)) return;
   try {
     await api(`/${current.key}`, { method: "DELETE", headers: { "If-Match": current.etag } });
     toast("Deleted");
