@@ -103,8 +103,9 @@ def outcome(
             done_event(message_id, "safety", end.input_tokens, end.output_tokens),
         )
     if not answer.text.strip():
+        # Failed as any other (README: "error" for a failed answer), whatever the model said.
         fields = {"status": MessageStatus.FAILED, "content": answer.text, "error_code": "empty_answer"}
-        return {**fields, "finish_reason": end.finish_reason}, error_event("empty_answer")
+        return {**fields, "finish_reason": "error"}, error_event("empty_answer")
     sources = [{"key": s.key, "title": s.title} for s in end.sources]
     fields = {"status": MessageStatus.COMPLETE, "content": answer.text, "finish_reason": end.finish_reason}
     return (

@@ -147,7 +147,8 @@ def test_an_empty_answer_is_a_retryable_error(env: Env, strict_chat: FlaskClient
     assert turn.last.event == "error"
     assert turn.last.data["code"] == "empty_answer"
     assert turn.last.data["retryable"] is True
-    assert _answer_row(env).status == "failed"
+    row = _answer_row(env)
+    assert (row.status, row.finish_reason, row.error_code) == ("failed", "error", "empty_answer")
 
 
 def test_database_down_before_streaming_is_503_and_writes_nothing(env: Env) -> None:
