@@ -93,6 +93,7 @@
 
     function forgetConversation() {
       if (conversation) store.forget(conversation.id);
+      view.clearMessages();
       conversation = null;
       emailLeft = false;
       view.personButton.hidden = true;

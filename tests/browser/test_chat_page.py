@@ -156,6 +156,33 @@ def test_reload_restores_the_conversation(page: Any, site: str, env: Env) -> Non
     expect(page.locator(QUESTIONS)).to_have_count(0)
 
 
+def test_a_conversation_staff_erased_leaves_the_screen_and_the_message_starts_a_new_one(
+    page: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN="erasing-admin")
+    env.fake.script(Behavior(chunks=["Returns are free ", "within 30 days."]))
+    open_chat(page, site)
+    ask(page, "Can I return my tent?")
+    expect(page.locator(ANSWERS).last).to_have_text("Returns are free within 30 days.")
+    erased = page.request.delete(
+        f"{site}/policies/_conversations/{local_conversation(page)['id']}",
+        headers={"Authorization": "Bearer erasing-admin"},
+    )
+    assert erased.ok, erased.text()
+
+    ask(page, "And the shipping cost?")
+
+    expect(page.get_by_text("This conversation has expired")).to_be_visible()
+    expect(page.get_by_label("Your message")).to_have_value("And the shipping cost?")
+    expect(page.locator(QUESTIONS)).to_have_count(0)  # nothing of the erased one stays on screen
+    expect(page.locator(ANSWERS)).not_to_contain_text(["Returns are free within 30 days."])
+    env.fake.script(Behavior(chunks=["Shipping is 4.95 EUR."]))
+    page.get_by_label("Your message").press("Enter")
+    expect(page.locator(QUESTIONS)).to_have_text(["And the shipping cost?"])
+    expect(page.locator(ANSWERS).last).to_have_text("Shipping is 4.95 EUR.")
+    assert env.count("conversations") == 1  # a new one; the erased one is gone
+
+
 def test_reload_picks_up_an_answer_that_is_still_streaming(page: Any, site: str, env: Env) -> None:
     chunks = [f"part{i} " for i in range(1, 13)]
     env.fake.script(Behavior(chunks=chunks, gap=0.3))
