@@ -56,11 +56,17 @@ ANSWERS_LINE_PIXELS = """() => {
 }"""
 
 
-def sign_in(page: Any, site: str, view: str = "") -> None:
+def sign_in(page: Any, site: str, view: str = "", token: str = TOKEN) -> None:
     page.goto(f"{site}/admin/{'#' + view if view else ''}")
-    page.get_by_label("Staff token").fill(TOKEN)
+    page.get_by_label("Staff token").fill(token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#app")).to_be_visible()
+
+
+def member(page: Any, site: str, name: str, role: str) -> dict[str, Any]:
+    """A new member of staff, added by the owner: ``{"staff": {...}, "token": ...}``."""
+    created: dict[str, Any] = post(page, f"{site}/policies/_staff", {"name": name, "role": role}, AUTH).json()
+    return created
 
 
 def chat(page: Any, site: str, message: str, conversation: dict[str, str] | None = None) -> dict[str, str]:
@@ -296,11 +302,7 @@ def test_a_viewer_reads_conversations_with_who_replied_but_cannot_delete_them(
         page, f"{site}/policies/_inbox/{meta['conversation_id']}/reply", {"content": "Hi, Sam here."}, AUTH
     )
     assert reply.ok, reply.text()
-    viewer = post(page, f"{site}/policies/_staff", {"name": "Vic", "role": "viewer"}, AUTH).json()["token"]
-
-    page.goto(f"{site}/admin/#conversations")
-    page.get_by_label("Staff token").fill(viewer)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site, "conversations", member(page, site, "Vic", "viewer")["token"])
     page.get_by_role("button", name="Filter").click()  # the list shown again: still a viewer's
     page.locator("#conversation-list .row").first.click()
 
@@ -325,11 +327,8 @@ def test_the_console_has_no_serious_accessibility_problems(page: Any, site: str,
 def test_a_member_revoked_while_their_console_is_open_is_signed_out_and_told_why(
     page: Any, site: str, console_env: Env
 ) -> None:
-    created = post(page, f"{site}/policies/_staff", {"name": "Rae", "role": "editor"}, AUTH).json()
-    page.goto(f"{site}/admin/#inbox")
-    page.get_by_label("Staff token").fill(created["token"])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#app")).to_be_visible()
+    created = member(page, site, "Rae", "editor")
+    sign_in(page, site, "inbox", created["token"])
 
     revoked = page.request.delete(f"{site}/policies/_staff/{created['staff']['id']}", headers=AUTH)
     assert revoked.ok
@@ -346,10 +345,8 @@ def test_a_member_revoked_while_their_console_is_open_is_signed_out_and_told_why
 def test_a_member_demoted_while_editing_sees_the_viewers_console_and_keeps_the_draft(
     page: Any, site: str, console_env: Env
 ) -> None:
-    created = post(page, f"{site}/policies/_staff", {"name": "Ed", "role": "editor"}, AUTH).json()
-    page.goto(f"{site}/admin/#knowledge")
-    page.get_by_label("Staff token").fill(created["token"])
-    page.get_by_role("button", name="Sign in").click()
+    created = member(page, site, "Ed", "editor")
+    sign_in(page, site, "knowledge", created["token"])
     page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
     form = page.locator("#entry-form")
     form.locator("textarea[name=content]").fill("Returns within 60 days.")
@@ -395,10 +392,7 @@ def test_a_viewer_reads_the_knowledge_and_unanswered_questions_without_edit_cont
     page: Any, site: str, console_env: Env
 ) -> None:
     chat(page, site, "Do you sell gift cards?")  # not covered: an unanswered question
-    viewer = post(page, f"{site}/policies/_staff", {"name": "Vic", "role": "viewer"}, AUTH).json()["token"]
-    page.goto(f"{site}/admin/#knowledge")
-    page.get_by_label("Staff token").fill(viewer)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site, "knowledge", member(page, site, "Vic", "viewer")["token"])
 
     page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
     form = page.locator("#entry-form")
@@ -624,19 +618,14 @@ def test_an_owner_takes_over_a_conversation_someone_else_claimed_and_an_editor_i
 ) -> None:
     meta = chat(page, site, "I would like to talk to a person please")
     assert post(page, f"{site}/policies/_inbox/{meta['conversation_id']}/claim", {}, AUTH).ok  # ADMIN_TOKEN's
-    olga = post(page, f"{site}/policies/_staff", {"name": "Olga", "role": "owner"}, AUTH).json()["token"]
-    ann = post(page, f"{site}/policies/_staff", {"name": "Ann", "role": "editor"}, AUTH).json()["token"]
-
-    page.goto(f"{site}/admin/#inbox")
-    page.get_by_label("Staff token").fill(ann)
-    page.get_by_role("button", name="Sign in").click()
+    olga = member(page, site, "Olga", "owner")["token"]
+    sign_in(page, site, "inbox", member(page, site, "Ann", "editor")["token"])
     page.locator("#inbox-list .row").first.click()
     expect(page.locator("#inbox-transcript")).to_contain_text("claimed by admin")
     expect(page.get_by_role("button", name="Take over")).to_have_count(0)
 
     page.get_by_role("button", name="Sign out").click()
-    page.get_by_label("Staff token").fill(olga)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site, "inbox", olga)
     page.locator("#inbox-list .row").first.click()
     page.get_by_role("button", name="Take over").click()
 
@@ -736,11 +725,9 @@ def test_on_a_phone_the_open_tab_is_scrolled_into_view_and_hidden_tabs_are_hinte
 def test_an_owner_who_steps_down_is_asked_first_and_the_console_follows(
     page: Any, site: str, console_env: Env
 ) -> None:
-    olga = post(page, f"{site}/policies/_staff", {"name": "Olga", "role": "owner"}, AUTH).json()
-    post(page, f"{site}/policies/_staff", {"name": "Paul", "role": "owner"}, AUTH)
-    page.goto(f"{site}/admin/#staff")
-    page.get_by_label("Staff token").fill(olga["token"])
-    page.get_by_role("button", name="Sign in").click()
+    olga = member(page, site, "Olga", "owner")
+    member(page, site, "Paul", "owner")
+    sign_in(page, site, "staff", olga["token"])
     asked: list[str] = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.get_by_label("Role of Olga").select_option("editor")
