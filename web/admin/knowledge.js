@@ -67,7 +67,7 @@ function editorForm(draft, { isNew }) {
     if (!key.dataset.touched) key.value = base && (kind.value === "faq" ? "faq-" : "") + base;
   };
   if (isNew) for (const [input, on] of [[title, "input"], [kind, "change"]]) input.addEventListener(on, suggestKey);
-  for (const input of [title, content]) Object.assign(input.dataset, { edit: "readOnly" });
+  for (const input of [title, content]) input.dataset.edit = "readOnly";
   kind.dataset.edit = "disabled";
   key.addEventListener("input", () => (key.dataset.touched = "1"));
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
