@@ -11,6 +11,7 @@ from common.knowledge.language import Language, fold, is_common_word, is_stopwor
 from common.knowledge.vocabulary import (
     HOW_MUCH,
     IN_CONTEXT,
+    LASTING,
     NOT_A_THING,
     OTHER,
     SHORTHAND,
@@ -26,6 +27,8 @@ _WHERE_IS_YOUR = re.compile(
     r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) "
     r"(your|euer|eure|ihr|votre|vos|su|sus|vostro|vostra|jullie|uw)\b"
 )
+# "Can you close my ticket?": closing something, not the shop closing.
+_CLOSE_SOMETHING = re.compile(r"\bclose (my|the|this|that|our|a|an|it|them)\b")
 _DIGIT = re.compile(r"\d")
 # Phrases whose words mean something else alone ("as long as the order has not shipped").
 _NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
@@ -99,8 +102,15 @@ def terms(
         # "Where is my refund?": a refund is not tracked; the question is when it comes.
         concepts -= {"track"}
         concepts.add("duration")
-    if "track" in from_phrases and _WHERE_IS_YOUR.search(" ".join(fold(w) for w in every)):
+    joined = " ".join(fold(w) for w in every)
+    if "track" in from_phrases and _WHERE_IS_YOUR.search(joined):
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
+    if (
+        "hours" in from_phrases
+        and _CLOSE_SOMETHING.search(joined)
+        and not any("hours" in concepts_of(w) for w in folded)
+    ):
+        concepts -= {"hours"}
     if {"ship", "hours"} <= concepts and not concepts & {"contact", "phone", "email"}:
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
@@ -123,7 +133,8 @@ def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: 
     every = [fold(w) for w in every]
     # "How long is the warranty?" is the warranty's; "How long for my jacket?" and "How long
     # will the sofa take?" wait for a parcel.
-    alone = [_COST, _DURATION] if not WAITING.intersection(every) else [_COST]
+    waits = WAITING.intersection(every) and not LASTING.intersection(every)
+    alone = [_COST] if waits else [_COST, _DURATION]
     if not named or not all(w in IN_CONTEXT or topical[w] in alone for w in named):
         return False  # a topic word ("shipping", "Lieferzeit"), or none but a size
     following = dict(itertools.pairwise(every))

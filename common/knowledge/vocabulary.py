@@ -21,6 +21,14 @@ def _words(text: str) -> frozenset[str]:
 _LATE = (
     "is-late are-late arrived-late late-delivery overdue verspat* retard* retras* ritard* vertraag* te-laat"
 )
+# Closing, when the shop or its team closes (not a ticket, an order or an account).
+_CLOSING = (
+    "you-close you-closed shop-close shop-closes shop-closed store-close store-closes store-closed "
+    "support-close support-closes closing-time closing-times closing-hours "
+    "ihr-geschlossen sie-geschlossen schliesst-ihr schliessen-sie wann-schliesst wann-schliessen "
+    "fermez-vous vous-fermez etes-fermes heure-fermeture heures-fermeture "
+    "cierran cierra-tienda chiudete chiudono chiude-negozio sluiten-jullie jullie-dicht jullie-gesloten"
+)
 _CONCEPTS: dict[str, str] = {
     "ship": "ship* deliver* parcel* package* arriv* dispatch* courier* postage receiv* "
     "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* erhalten "
@@ -54,13 +62,12 @@ _CONCEPTS: dict[str, str] = {
     "phone": "phone* call* telephon* telefon* anruf* anrufen appel* appeler llam* chiam* bel bellen "
     "service-number support-number contact-number",
     "email": "email* e-mail mail* courriel* correo*",
-    "hours": "open opening* hour* available you-close shop-close store-close support-close closes "
-    "closing closed monday* tuesday* wednesday* thursday* friday* saturday* sunday* weekend* "
-    "geoffnet offnungszeit* erreichbar geschlossen schliess* montag* samstag* sonntag* wochenende* "
-    "ouvert* ferme fermez fermeture horaire* heure* lundi samedi* dimanche* "
-    "horario* abiert* abre abren cierra cierran cerrado cerrada lunes sabado* domingo* "
-    "orari* apert* chiude chiudete chiuso chiusa lunedi sabato domenica "
-    "geopend gesloten sluit* openingstijd* maandag zaterdag* zondag*",
+    "hours": "open opening* hour* available monday* tuesday* wednesday* thursday* friday* saturday* "
+    "sunday* weekend* geoffnet offnungszeit* erreichbar montag* samstag* sonntag* wochenende* "
+    "ouvert* horaire* heure* lundi samedi* dimanche* "
+    "horario* abiert* abre abren lunes sabado* domingo* "
+    "orari* apert* lunedi sabato domenica "
+    "geopend openingstijd* maandag zaterdag* zondag* " + _CLOSING,
     "track": "track* status where-is wo-ist ou-est donde-esta dov'e waar-is see-where know-where "
     "sendungsverfolgung verfolg* suivi* suivre seguimiento "
     "rastre* tracc* volg*",
@@ -144,10 +151,17 @@ OTHER = "@other"
 # One's own purchase, or waiting for one: a time beside such a word is a delivery time ("How
 # long for my jacket?"), not a thing's ("How long is the warranty?"). Accent-free.
 WAITING = _words(
-    "my mine our ours for take takes taking until till wait waiting get getting come comes coming "
-    "mein meine meinen meiner unser unsere fur bis warten mon ma mes notre nos pour attendre "
-    "mi mis nuestro nuestra para hasta esperar mio mia miei mie nostro nostra per fino aspettare "
-    "mijn onze voor tot wachten"
+    "my mine our ours for take takes taking need needs until till wait waiting get getting come "
+    "comes coming mein meine meinen meiner unser unsere fur dauert dauern braucht brauchen bis "
+    "warten mon ma mes notre nos pour prend prennent faut attendre mi mis nuestro nuestra para "
+    "tarda tardan tardara hasta esperar mio mia miei mie nostro nostra per mette mettono vuole "
+    "fino aspettare mijn onze voor duurt duren tot wachten"
+)
+# How long a thing lasts, whoever waits: "How long is the warranty on my sofa?".
+LASTING = _words(
+    "last lasts lasting valid validity warranty warranties guarantee guaranteed garantie garantien "
+    "gewahrleistung haltbar haltbarkeit gultig duree durable validite garantia garanzia valido "
+    "geldig houdbaar"
 )
 # Words that name no thing, beside such a word ("I'd like to know the price", "Ich möchte den
 # Preis wissen"), accent-free; nor does a word with a digit ("at 8pm").

@@ -449,6 +449,13 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("How long does the battery last?", "en"),
         ("How long is the sofa?", "en"),
         ("Wie lange ist die Garantie?", "de"),
+        ("How long is the warranty on my sofa?", "en"),  # the warranty's, though it is "my" sofa
+        ("How long does my battery last?", "en"),
+        # Closing a ticket or an account is not the shop closing.
+        ("Can you close my ticket?", "en"),
+        ("Why was my ticket closed?", "en"),
+        ("Wie schließe ich mein Konto?", "de"),
+        ("Ich möchte ausschließlich Bio-Baumwolle", "de"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
@@ -494,6 +501,12 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
         ("How long for my jacket?", "2-4 working days"),
         ("How long will the sofa take?", "2-4 working days"),
         ("How long for a sofa?", "2-4 working days"),
+        ("How long does the sofa need?", "2-4 working days"),
+        ("Wie lange dauert die Jacke?", "2-4 working days"),
+        ("¿Cuánto tarda la chaqueta?", "2-4 working days"),
+        ("Hoe lang duurt de bank?", "2-4 working days"),
+        ("Are you closed on Sunday?", "9:00-18:00"),
+        ("Wann schließt ihr?", "9:00-18:00"),
         ("Combien de temps pour recevoir ma commande ?", "2-4 working days"),
         ("What time do you close?", "9:00-18:00"),
         ("When does the shop close on Saturday?", "10:00-14:00"),
