@@ -94,6 +94,16 @@ def terms(
         found += (s for s in stem(kept, language) if not _NUMBER.match(s) or len(s) > 1)
     folded = [fold(w) for w in kept]
     from_phrases = phrase_concepts([fold(w) for w in every])
+    concepts = _concepts(folded, from_phrases, " ".join(fold(w) for w in every))
+    found += sorted(f"@{c}" for c in concepts)
+    if vocabulary and concepts and not from_phrases and _about_another_thing(folded, vocabulary, every):
+        found.append(OTHER)
+    return found
+
+
+def _concepts(folded: list[str], from_phrases: set[str], joined: str) -> set[str]:
+    """The shop concepts of a question's words (``folded``, without stopwords) and phrases, as
+    its whole text (``joined``, accent-free) reads them."""
     concepts = set(from_phrases)
     concepts.update(c for w in folded if w not in HOW_MUCH for c in concepts_of(w))
     if "duration" not in concepts:
@@ -102,7 +112,6 @@ def terms(
         # "Where is my refund?": a refund is not tracked; the question is when it comes.
         concepts -= {"track"}
         concepts.add("duration")
-    joined = " ".join(fold(w) for w in every)
     if "track" in from_phrases and _WHERE_IS_YOUR.search(joined):
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
     if (
@@ -115,10 +124,7 @@ def terms(
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
         concepts.add("duration")
-    found += sorted(f"@{c}" for c in concepts)
-    if vocabulary and concepts and not from_phrases and _about_another_thing(folded, vocabulary, every):
-        found.append(OTHER)
-    return found
+    return concepts
 
 
 def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: list[str]) -> bool:
