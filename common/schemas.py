@@ -7,7 +7,16 @@ import unicodedata
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictStr,
+    field_validator,
+)
 
 
 def _no_nul(value: str) -> str:
@@ -112,6 +121,8 @@ class ClaimBody(BaseModel):
 
     # An owner takes the conversation from the member who has it (or from ADMIN_TOKEN).
     take_over: bool = Field(default=False, strict=True)
+    # With take_over: the claim the owner saw (its ``claimed_at``); another claim since is a 409.
+    claimed_at: AwareDatetime | None = None
 
 
 class ReplyBody(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from common.chat.relay import AnswerChannel
 from common.errors import ModelError
 from common.llm import LLMClient, StreamEnd
 from common.models import MessageStatus
+
+log = logging.getLogger(__name__)
 
 SAFETY_REFUSAL = (
     "I'm sorry, I can't help with that request. I'm happy to answer questions about "
@@ -103,7 +106,8 @@ def outcome(
             done_event(message_id, "safety", end.input_tokens, end.output_tokens),
         )
     if not answer.text.strip():
-        # Failed as any other (README: "error" for a failed answer), whatever the model said.
+        # Failed as any other (README: "error" for a failed answer); the model's reason is logged.
+        log.warning("empty answer (the model's finish reason: %s)", end.finish_reason)
         fields = {"status": MessageStatus.FAILED, "content": answer.text, "error_code": "empty_answer"}
         return {**fields, "finish_reason": "error"}, error_event("empty_answer")
     sources = [{"key": s.key, "title": s.title} for s in end.sources]

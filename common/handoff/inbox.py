@@ -44,14 +44,26 @@ def inbox(*, uow: UnitOfWorkFactory, now: dt.datetime, limit: int = 100) -> Inbo
 
 
 def claim(
-    *, uow: UnitOfWorkFactory, conversation_id: uuid.UUID, who: Principal, take_over: bool = False
+    *,
+    uow: UnitOfWorkFactory,
+    conversation_id: uuid.UUID,
+    who: Principal,
+    take_over: bool = False,
+    seen_claim: dt.datetime | None = None,
 ) -> HandoffView:
     """Take the conversation; 409 when someone else has it (claiming it again is fine), unless
-    an owner takes it over (a member gone home, or a claim made with a retired ADMIN_TOKEN)."""
+    an owner takes it over (a member gone home, or a claim made with a retired ADMIN_TOKEN):
+    from the claim made at ``seen_claim`` if given (another claim since is a 409 too)."""
     if take_over:
         who.require(StaffRole.OWNER)
     with uow() as tx:
         handoff = _open_handoff(tx, conversation_id)
+        claimed = handoff.status == HandoffStatus.WITH_HUMAN
+        if take_over and seen_claim is not None and claimed and handoff.claimed_at != seen_claim:
+            raise Conflict(
+                f"{handoff.claimed_by} claimed this conversation meanwhile; look again before taking it over",
+                code="already_claimed",
+            )
         before = handoff.claimed_by if _held_by_another(tx, handoff, who) else None
         _claim(tx, handoff, who, dt.datetime.now(dt.UTC), take_over=take_over)
         view = _view(handoff)

@@ -355,16 +355,16 @@ def read_inbox(request: flask.Request, principal: Principal, _: dict[str, str]) 
 @route("POST", r"_inbox/(?P<id>[^/]+)/claim", StaffRole.EDITOR)
 def claim_conversation(request: flask.Request, principal: Principal, args: dict[str, str]) -> flask.Response:
     conversation_id = _uuid(args["id"], "conversation_id")
-    max_bytes = get_settings().max_request_bytes
-    body = (
-        parse_json(request, ClaimBody, max_bytes=max_bytes) if request.get_data(cache=True) else ClaimBody()
-    )
+    # The body is optional: none (no length, nothing chunked) is a plain claim.
+    sent = request.content_length or "chunked" in request.headers.get("Transfer-Encoding", "")
+    body = parse_json(request, ClaimBody, max_bytes=get_settings().max_request_bytes) if sent else ClaimBody()
     return json_response(
         inbox.claim(
             uow=runtime.unit_of_work(),
             conversation_id=conversation_id,
             who=principal,
             take_over=body.take_over,
+            seen_claim=body.claimed_at,
         )
     )
 

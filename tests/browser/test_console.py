@@ -388,6 +388,29 @@ def test_a_deleted_entry_is_found_again_under_deleted_entries_and_restored(
     assert page.request.get(f"{site}/policies/returns", headers=AUTH).ok
 
 
+def test_a_member_demoted_with_a_conversation_open_in_the_inbox_loses_its_reply_form(
+    page: Any, site: str, console_env: Env
+) -> None:
+    chat(page, site, "I would like to talk to a person please")
+    created = member(page, site, "Ed", "editor")
+    sign_in(page, site, "inbox", created["token"])
+    page.locator("#inbox-list .row").first.click()
+    page.get_by_label("Reply to the shopper").fill("Hello, Ed here")
+
+    demoted = page.request.patch(
+        f"{site}/policies/_staff/{created['staff']['id']}",
+        data=json.dumps({"role": "viewer"}),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert demoted.ok
+    page.get_by_role("button", name="Send reply").click()  # refused (403)
+
+    expect(page.locator("#toast")).to_contain_text("Your role was changed to viewer")
+    expect(page.locator("#inbox-transcript")).to_contain_text("Viewers can read; editors and owners answer.")
+    expect(page.get_by_role("button", name="Send reply")).to_have_count(0)
+    expect(page.get_by_role("button", name="Resolve")).to_have_count(0)
+
+
 def test_a_viewer_reads_the_knowledge_and_unanswered_questions_without_edit_controls(
     page: Any, site: str, console_env: Env
 ) -> None:
@@ -627,9 +650,12 @@ def test_an_owner_takes_over_a_conversation_someone_else_claimed_and_an_editor_i
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, site, "inbox", olga)
     page.locator("#inbox-list .row").first.click()
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Take over").click()
 
     expect(page.locator("#inbox-transcript")).to_contain_text("claimed by Olga")
+    assert asked == ["Take this conversation over from admin? They can no longer reply in it."]
     expect(page.get_by_role("button", name="Take over")).to_have_count(0)  # hers now
     page.get_by_label("Reply to the shopper").fill("Olga here, I can help.")
     page.get_by_role("button", name="Send reply").click()

@@ -412,6 +412,45 @@ def test_an_owner_takes_over_a_claim_and_an_editor_cannot(
     )
 
 
+def test_a_take_over_is_from_the_claim_the_owner_saw(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    _, url = _waiting_for_a_person(chat, history)
+    seen = staff.post(f"{url}/claim", headers=ADMIN).get_json()["claimed_at"]
+    olga = bearer(add_member(staff, "owner", name="Olga")["token"])
+    paul = bearer(add_member(staff, "owner", name="Paul")["token"])
+    took = staff.post(f"{url}/claim", headers=paul, json={"take_over": True, "claimed_at": seen})
+    assert took.status_code == 200
+
+    # Olga saw the ADMIN_TOKEN's claim too, but Paul took it since: she does not take it from him.
+    late = staff.post(f"{url}/claim", headers=olga, json={"take_over": True, "claimed_at": seen})
+    assert late.status_code == 409
+    assert late.get_json()["error"]["code"] == "already_claimed"
+    assert "Paul claimed this conversation meanwhile" in late.get_json()["error"]["message"]
+    assert staff.post(f"{url}/reply", headers=paul, json={"content": "Paul here"}).status_code == 201
+    naive = {"take_over": True, "claimed_at": "2026-01-01T10:00:00"}  # no zone: says nothing
+    assert staff.post(f"{url}/claim", headers=olga, json=naive).status_code == 400
+
+
+def test_a_claim_takes_an_optional_body_and_take_over_needs_an_open_handoff(
+    env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
+) -> None:
+    meta, url = _waiting_for_a_person(chat, history)
+    olga = bearer(add_member(staff, "owner", name="Olga")["token"])
+
+    as_text = staff.post(f"{url}/claim", headers=olga, data="take over", content_type="text/plain")
+    assert as_text.status_code == 415
+    # Nobody has it yet: a take-over is a plain claim; claiming one's own again changes nothing.
+    mine = staff.post(f"{url}/claim", headers=olga, json={"take_over": True})
+    assert mine.get_json()["claimed_by"] == "Olga"
+    assert staff.post(f"{url}/claim", headers=olga, json={"take_over": True}).status_code == 200
+    assert staff.post(f"{url}/hand-back", headers=olga).status_code == 200
+    gone = staff.post(f"{url}/claim", headers=olga, json={"take_over": True})
+    assert gone.status_code == 409
+    assert gone.get_json()["error"]["code"] == "not_handed_off"
+    assert _history(history, meta)["handoff_status"] == "assistant"
+
+
 def test_a_claim_made_before_claims_had_staff_ids_still_belongs_to_its_member(
     env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
 ) -> None:

@@ -23,7 +23,8 @@ export function whenSignedOut(handler) {
   onSignedOut = handler;
 }
 
-// Called when a signed-in request answers 403 (the member's role may have changed meanwhile).
+// Called when a request answers 403 `forbidden`, the role too low (it may have changed
+// meanwhile); not for `not_staff`, someone IAP signed in who is no member of staff.
 let onRefused = null;
 export function whenRefused(handler) {
   onRefused = handler;
@@ -50,7 +51,7 @@ export async function api(path, { method = "GET", body, query, headers = {} } = 
   if (!response.ok) {
     const error = (data && data.error) || {};
     if (response.status === 401 && token && onSignedOut) onSignedOut(error.message || response.statusText);
-    if (response.status === 403 && token && onRefused) onRefused();
+    if (response.status === 403 && error.code === "forbidden" && onRefused) onRefused();
     throw new ApiError(response.status, error.code || "error", error.message || response.statusText);
   }
   return { data, etag: response.headers.get("ETag") };

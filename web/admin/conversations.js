@@ -61,8 +61,12 @@ async function load(append) {
   paged = append;
   const list = $("#conversation-list");
   const rows = page.conversations.map(row);
+  // A refresh keeps the keyboard's place: the row that had the focus has it again.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
   if (append) list.append(...rows);
   else clear(list, rows.length ? rows : h("li", { class: "muted empty" }, "No conversations match."));
+  const again = focused && rows.find((r) => r.dataset.id === focused);
+  if (again) again.focus();
   $("#more-conversations").hidden = !cursor;
 }
 
@@ -132,6 +136,8 @@ function show(id) {
 }
 
 export function showConversations(staffRole) {
+  // A role changed while a transcript is open: it is drawn again (a viewer deletes nothing).
+  if (staffRole && staffRole !== role && selected) open(selected).catch((e) => toast(e.message, "error"));
   if (staffRole) role = staffRole; // the filter form shows the list again without one
   filters = readFilters();
   load(false).catch((e) => toast(e.message, "error"));
@@ -152,5 +158,6 @@ export function initConversations() {
     event.preventDefault();
     showConversations();
   });
-  $("#more-conversations").addEventListener("click", () => load(true).catch((e) => toast(e.message, "error")));
+  // Not while a list is loading: its cursor would be the one of the list it replaces.
+  $("#more-conversations").addEventListener("click", () => loading || load(true).catch((e) => toast(e.message, "error")));
 }

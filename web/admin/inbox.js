@@ -77,7 +77,12 @@ function actions(item) {
   // Someone else's (by staff id; null is ADMIN_TOKEN's): an owner can take it over, say from a
   // member gone home or from an ADMIN_TOKEN that has been retired.
   const others = item.status === "with_human" && item.claimed_by_id !== member.id;
-  const take = async () => (await act(item, "claim", { take_over: true })) && refresh(item.conversation_id);
+  // From the claim shown here: one made since answers 409, and the transcript shows who has it now.
+  const take = async () => {
+    if (!window.confirm(`Take this conversation over from ${item.claimed_by}? They can no longer reply in it.`)) return;
+    await act(item, "claim", { take_over: true, claimed_at: item.claimed_at });
+    await refresh(item.conversation_id);
+  };
   return {
     form: h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
     buttons: [
@@ -132,7 +137,7 @@ async function open(item) {
   clear($("#inbox-transcript"),
     h("div", { class: "toolbar inbox-head" }, h("h3", {}, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who), buttons),
     item.note ? h("p", { class: "notice" }, item.note) : null,
-    h("ol", { class: "transcript-list", id: "inbox-messages", dataset: { id: item.conversation_id, count: String(t.messages.length) } }, messages(t)),
+    h("ol", { class: "transcript-list", id: "inbox-messages", dataset: { id: item.conversation_id, count: String(t.messages.length), claim: item.claimed_at || "" } }, messages(t)),
     form);
   scrollToEnd(); // the latest messages and the reply box, as in a chat
 }
@@ -149,7 +154,9 @@ async function follow(items) {
   if (back) return open(back);
   const shown = document.getElementById("inbox-messages");
   const id = shown && shown.dataset.id;
-  if (!id || !items.some((i) => i.conversation_id === id)) return;
+  const item = id && items.find((i) => i.conversation_id === id);
+  if (!item) return;
+  if ((item.claimed_at || "") !== shown.dataset.claim) return reopen(item); // claimed meanwhile
   const t = await get(`/_conversations/${id}`);
   const now = document.getElementById("inbox-messages");
   // Another conversation may have been opened meanwhile: only the one fetched is updated.
@@ -161,15 +168,28 @@ async function follow(items) {
   if (atEnd) scrollToEnd(); // unless staff scrolled up to read
 }
 
+// Drawn again (who has it, and the actions that go with that), keeping a reply being typed.
+async function reopen(item) {
+  const typed = $("#inbox-transcript textarea");
+  const text = typed ? typed.value : "";
+  await open(item);
+  const box = $("#inbox-transcript textarea");
+  if (box) box.value = text;
+}
+
 async function refresh(id) {
   const items = await load();
   const item = items.find((i) => i.conversation_id === id);
   if (item) await open(item);
 }
 
-export function showInbox(me) {
+export async function showInbox(me) {
+  const changed = me.role !== member.role;
   member = me;
-  return load();
+  const items = await load();
+  // A role changed while a transcript is open: its actions are drawn again for the new one.
+  const item = changed && items.find((i) => i.conversation_id === selected);
+  if (item) await open(item);
 }
 
 // Polled from sign-in on (the list is small and the request cheap): the whole list and the open

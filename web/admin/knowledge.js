@@ -13,7 +13,8 @@ function slug(text) {
 }
 
 async function loadList() {
-  const [list, gone] = await Promise.all([get("/"), get("/_deleted")]);
+  // Deleted entries are a help, not the list: a policies function without them leaves them out.
+  const [list, gone] = await Promise.all([get("/"), get("/_deleted").catch(() => ({ entries: [] }))]);
   entries = list.entries;
   renderList();
   renderDeleted(gone.entries);
@@ -181,7 +182,8 @@ async function showConflict(mine, isNew) {
     theirs ? h("div", { class: "small" }, h("strong", {}, "What differs (yours → theirs): "), renderDiff(mine.content, theirs.content)) : null,
     h("div", { class: "actions" },
       h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : openNewEntry(mine)) }, taken ? "Open the existing entry" : "Discard mine, load theirs"),
-      h("button", { type: "button", class: "primary", onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, taken ? "Replace it with mine" : "Save mine over theirs"))));
+      h("button", { type: "button", class: "primary", dataset: { edit: "disabled" }, onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, taken ? "Replace it with mine" : "Save mine over theirs"))));
+  followRole(box);
 }
 
 // The seeded text, or an entry from before edits were recorded, was changed by nobody.
@@ -206,7 +208,8 @@ async function showHistory(key) {
 
 async function restore(key, revision) {
   try {
-    const { data } = await api(`/${key}/revisions/${revision}/restore`, { method: "POST", headers: current ? { "If-Match": current.etag } : {} });
+    // A deleted entry (none in the editor) is restored only while its key is still free.
+    const { data } = await api(`/${key}/revisions/${revision}/restore`, { method: "POST", headers: { "If-Match": current ? current.etag : '"0"' } });
     toast(`Revision ${revision} restored as revision ${data.revision}`);
     await loadList();
     await openEntry(key);

@@ -68,8 +68,13 @@ function showMember() {
 
 // A refused action (403) while the console is open: if an owner changed this member's role
 // meanwhile, the open view is drawn again for the new role (no edit controls a viewer cannot use).
+let checkingRole = false;
+
 async function checkRole() {
+  if (checkingRole) return;
+  checkingRole = true;
   const now = await get("/_me").catch(() => null);
+  checkingRole = false;
   if (!now || now.role === me.role) return;
   me = now;
   showMember();
