@@ -62,7 +62,7 @@
    */
   function mount(root, options) {
     var cfg = { title: "Customer support", agentName: "Support", variant: "page" };
-    // An option left unset (an embed without data-agent-name) keeps its default.
+    // An option left unset (no data-agent-name, say) keeps its default.
     Object.keys(options || {}).forEach(function (key) {
       if (options[key] !== undefined && options[key] !== null && options[key] !== "") cfg[key] = options[key];
     });
@@ -94,9 +94,11 @@
     function forgetConversation() {
       if (conversation) store.forget(conversation.id);
       view.clearMessages();
+      unfollow();
+      view.staffedMode(false);
       conversation = null;
       emailLeft = false;
-      view.personButton.hidden = true;
+      setWaiting(false);
     }
 
     function setComposer(text) {
@@ -110,7 +112,7 @@
     function newTurn(message) {
       var unsent = store.unsent(slot());
       return {
-        // Sending the same refused message again reuses its id: the server never stores it twice.
+        // The same refused message sent again reuses its id: the server never stores it twice.
         clientMessageId: unsent && unsent.message === message ? unsent.clientMessageId : transportLib.newClientMessageId(),
         // A first message proposes its conversation; sending it again proposes the same one.
         proposed: (unsent && unsent.message === message && unsent.proposed) || null,
@@ -219,8 +221,8 @@
         currentTurn = null;
         setBusy(false);
         if (outcome.finishReason === "handoff") {
-          // Asked for a person in the chat (or a person has the conversation): our team's
-          // replies and status now come through the events stream. A notice is not rated.
+          // Asked for a person (or a person has it): staff replies and status come through
+          // the events stream. A notice is not rated.
           if (!turn.text) turn.answerEl.remove(); // a person is chatting: no notice
           if (!following) setWaiting(true);
           follow();
@@ -261,7 +263,7 @@
       }
     }
 
-    /** Refused before it was stored: the question goes back to the composer (and survives a reload). */
+    /** Refused before it was stored: the question goes back to the composer (kept on reload). */
     function unsent(turn, outcome) {
       turn.answerEl.remove();
       turn.answerEl = null;
@@ -366,8 +368,8 @@
     }
 
     /**
-     * Follow /history/events while the page shows this conversation; reconnects with backoff.
-     * From `shownUpTo` (the history's `last_event_id`): what the restored page shows is not news.
+     * Follow /history/events while this conversation is shown; reconnects with backoff. From
+     * `shownUpTo` (the history's `last_event_id`): what a restored page shows is not news.
      */
     function follow(shownUpTo) {
       if (following || !conversation) return;
@@ -441,8 +443,8 @@
     // -- showing a conversation: a new one, or one restored from the server
 
     // Whether answers come from the knowledge base (the header says so): the warm start's
-    // ``mode`` decides; an answer's source only while that is unknown (an old conversation,
-    // or a FAQ answered directly, says nothing about the next answer).
+    // ``mode`` decides; an answer's source only while that is unknown (an old answer, or a FAQ
+    // answered directly, says nothing of the next).
     var modeKnown = false;
     function answeredFrom(source) {
       if (source === "model") view.knowledgeMode(false);

@@ -74,6 +74,35 @@ def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: s
     screenshot(page, "page-staff-reply-live")
 
 
+def test_a_conversation_erased_while_a_person_had_it_leaves_no_trace_of_them_on_the_page(
+    page: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN=TOKEN)
+    env.fake.script(Behavior(chunks=["I can help with that."]))
+    open_chat(page, site)
+    ask(page, "My parcel arrived damaged")
+    expect(page.locator(ANSWERS).last).to_have_text("I can help with that.")
+    ask_for_a_person(page)
+    conversation = env.query("SELECT id FROM conversations")[0][0]
+    staff_reply(site, conversation, "Hi, Sam here.")
+    expect(page.get_by_text("A person from our team is here")).to_be_visible()
+    erased = httpx2.delete(
+        f"{site}/policies/_conversations/{conversation}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert erased.status_code in (200, 204), erased.text
+
+    ask(page, "Hello?")
+
+    expect(page.get_by_text("This conversation has expired")).to_be_visible()
+    expect(page.locator(".sc-msg--agent")).to_have_count(0)
+    expect(page.get_by_text("A person from our team is here")).to_have_count(0)
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()  # nobody to ask yet
+    env.fake.script(Behavior(chunks=["Hello! How can I help?"]))
+    page.get_by_label("Your message").press("Enter")  # the kept message starts a new one
+    expect(page.locator(ANSWERS).last).to_have_text("Hello! How can I help?")
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+
+
 def test_asking_for_a_person_in_the_chat_waits_for_them_and_shows_their_reply_live(
     page: Any, site: str, env: Env
 ) -> None:
