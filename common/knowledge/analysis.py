@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import re
 from collections.abc import Collection, Iterable
@@ -96,7 +97,12 @@ def terms(
     from_phrases = phrase_concepts([fold(w) for w in every])
     concepts = _concepts(folded, from_phrases, " ".join(fold(w) for w in every))
     found += sorted(f"@{c}" for c in concepts)
-    if vocabulary and concepts and not from_phrases and _about_another_thing(folded, vocabulary, every):
+    if (
+        vocabulary
+        and concepts
+        and not from_phrases
+        and _about_another_thing(folded, vocabulary, every, languages)
+    ):
         found.append(OTHER)
     return found
 
@@ -127,9 +133,12 @@ def _concepts(folded: list[str], from_phrases: set[str], joined: str) -> set[str
     return concepts
 
 
-def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: list[str]) -> bool:
+def _about_another_thing(
+    folded: list[str], vocabulary: Collection[str], every: list[str], languages: tuple[Language, ...]
+) -> bool:
     """Whether every shop concept of the question's words comes from a word that needs a
-    context (a price alone, a length of time unless one waits for a parcel, ``IN_CONTEXT``), and
+    context (a price alone, selling, a length of time unless one waits for a parcel,
+    ``IN_CONTEXT``), and
     its other words name a thing the knowledge never mentions at least as much as one it does
     ("the blue sofa", "the warranty", but not "gift wrapping for a large box" where the shop
     writes about gift wrapping). A size is such a thing too; a place one goes to ("to Oslo") is
@@ -140,7 +149,7 @@ def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: 
     # "How long is the warranty?" is the warranty's; "How long for my jacket?" and "How long
     # will the sofa take?" wait for a parcel.
     waits = WAITING.intersection(every) and not LASTING.intersection(every)
-    alone = [_COST] if waits else [_COST, _DURATION]
+    alone = [_COST, _RANGE] if waits else [_COST, _RANGE, _DURATION]
     if not named or not all(w in IN_CONTEXT or topical[w] in alone for w in named):
         return False  # a topic word ("shipping", "Lieferzeit"), or none but a size
     following = dict(itertools.pairwise(every))
@@ -152,12 +161,26 @@ def _about_another_thing(folded: list[str], vocabulary: Collection[str], every: 
         for w, found in topical.items()
         if not found and w not in NOT_A_THING and w not in destinations and not _DIGIT.search(w)
     ]
-    unknown = sum(w not in vocabulary for w in things)
+    unknown = sum(not _named_in(w, vocabulary, languages) for w in things)
     return unknown > 0 and unknown >= len(things) - unknown
 
 
-# Concepts that need a context when a word has no other: a price, a length of time.
-_COST, _DURATION = frozenset({"cost"}), frozenset({"duration"})
+def _named_in(word: str, vocabulary: Collection[str], languages: tuple[Language, ...]) -> bool:
+    """Whether the knowledge names ``word`` (accent-free), also in another form of it ("gift
+    wrap" where the shop writes "gift wrapping")."""
+    if word in vocabulary:
+        return True
+    known = frozenset(vocabulary)
+    return any(stem([word], language)[0] in _stems(known, language) for language in languages)
+
+
+@functools.lru_cache(maxsize=32)
+def _stems(vocabulary: frozenset[str], language: Language) -> frozenset[str]:
+    return frozenset(stem(sorted(vocabulary), language))
+
+
+# Concepts that need a context when a word has no other: a price, a length of time, selling.
+_COST, _DURATION, _RANGE = frozenset({"cost"}), frozenset({"duration"}), frozenset({"range"})
 # "Call you", "email us": the shop. "To Oslo", "nach Wien": where a parcel goes.
 _THE_SHOP = frozenset({"you", "us", "vous", "nous", "euch", "uns", "ihnen", "os", "vi", "ci", "jullie", "u"})
 _TOWARDS = frozenset({"to", "nach", "naar", "vers", "hacia", "verso"})

@@ -64,7 +64,7 @@ def knowledge_answer(
         # Arabic, Cyrillic, Chinese...: not a question the pages fail to cover.
         return _team_reply(index, index.language, phrases.other_language(index.language))
     query = _following_up(
-        index, index.query(question, language=_language_before(index, question, before)), before
+        index, index.query(question, language=_language_before(index, question, before)), question, before
     )
     if _about_one_order(question):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
@@ -103,7 +103,7 @@ def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEnt
     return tuple(dict.fromkeys(c.passage.entry for c in chosen))
 
 
-def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
+def _following_up(index: KnowledgeIndex, query: Query, question: str, before: str) -> Query:
     """``query`` about the previous question's topic, if it names only a price, a time or a place:
     "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs.
     A kind of item alone follows up a question about returns: "What about sale items?" after
@@ -118,11 +118,11 @@ def _following_up(index: KnowledgeIndex, query: Query, before: str) -> Query:
     earlier = {t for t in previous.terms if t.startswith("@")}
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
     if not topic:
-        # A topic the shop's vocabulary has no concept for ("Do you gift wrap?"): its words.
-        topic_words = [t for t in previous.terms if not t.startswith("@")]
-        if not topic_words or earlier - _ASKS:
+        # A topic the shop's vocabulary has no concept for ("Do you gift wrap?"): both questions
+        # read as one, so that a price of a thing the pages never name is none of theirs.
+        if earlier - _ASKS or all(t.startswith("@") for t in previous.terms):
             return query
-        return Query(query.language, [*query.terms, *topic_words])
+        return index.query(f"{before} {question}", language=query.language)
     # "And to Switzerland?" also asks what the previous question asked (a price, a time).
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
     return Query(query.language, [*query.terms, *sorted(inherited - concepts)])

@@ -95,13 +95,15 @@ _CONCEPTS: dict[str, str] = {
     "personalised": "personali* personnalis* customis* customiz* engrav* monogram* gepersonaliseerd",
     "hygiene": "hygien* cosmetic* shampoo* makeup underwear earring* higiene* igien*",
     # Shop topics a shop may not write about: a question about them is not about payment.
-    # A discount code is a voucher, not a sale item ("Is there a discount code?").
-    # A gift card, not a gift: gift wrapping is not a voucher ("Do you gift-wrap?").
-    "voucher": "voucher* coupon* promo* gutschein* bon-cadeau buono* tegoedbon* cadeaubon* cadeaukaart* "
+    # A gift card, not a gift: gift wrapping is no gift card ("Do you gift-wrap?"); nor is a
+    # discount code, which is no sale item either ("Is there a discount code?"). A voucher may
+    # be either.
+    "giftcard": "voucher* gutschein* buono* bon-cadeau tegoedbon* cadeaubon* cadeaukaart* "
     "gift-card gift-cards giftcard* gift-voucher gift-vouchers gift-certificate gift-certificates "
     "geschenkkarte* carte-cadeau cartes-cadeaux cheque-cadeau tarjeta-regalo tarjetas-regalo carta-regalo "
-    "carte-regalo buoni-regalo "
-    "discount-code discount-codes rabattcode* code-promo cupon* codice-sconto kortingscode*",
+    "carte-regalo buoni-regalo",
+    "discount": "voucher* gutschein* buono* coupon* promo* discount-code discount-codes rabattcode* "
+    "code-promo cupon* codice-sconto kortingscode*",
     "pricematch": "price-match price-matching price-guarantee best-price preisgarantie* "
     "tiefpreisgarantie* bestpreis* garantie-de-prix meilleur-prix garantia-de-precio",
     # Collecting an order instead of having it delivered: a shop may not offer it.
@@ -111,8 +113,10 @@ _CONCEPTS: dict[str, str] = {
     # Sizes: counted only where the shop writes about them (``SOFT_CONCEPTS``).
     "size": "size sizes sizing grosse grossen taille tailles talla tallas taglia taglie maat maten",
     # What the shop sells: a shop may not write about its range ("Do you sell shipping boxes?").
-    "range": "sell sells selling sold stock stocked in-stock verkauft verkaufen vendez vendeis venden "
-    "vendete vendono vende verkopen verkoopt",
+    "range": "sell sells selling sold verkauft verkaufen vendez vendeis venden vendete vendono vende "
+    "verkopen verkoopt",
+    # Whether an item is there to buy now: no more the range than the range is stock.
+    "stock": "stock stocked in-stock out-of-stock lager vorratig lieferbar voorraad",
     "country": "country countries land pays pais paese",
 }
 # Countries: any of them is a ``@country``; the shop's own regions have their own concept too.

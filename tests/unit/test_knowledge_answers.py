@@ -254,6 +254,46 @@ def test_a_size_joins_languages_where_the_shop_writes_about_sizes_and_is_no_topi
     assert default.answer("Is this dress available in other sizes?").text.startswith("I couldn't find that")
 
 
+GIFT_CARDS = KnowledgeEntry(
+    "faq-do-you-sell-gift-cards",
+    "Do you sell gift cards?",
+    "Yes! Digital gift cards from 10 to 200 EUR are sold in our shop and arrive by email within minutes.",
+    "faq",
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the blue rain jacket in stock?",  # stock is not what the shop sells in general
+        "Do you have a discount code?",  # a discount code is no gift card
+        "Can I use a coupon?",
+        "Do you sell tents?",  # selling tents, not gift cards
+    ],
+)
+def test_an_faq_the_staff_added_answers_its_own_topic_and_no_other(question: str) -> None:
+    answerer = answerer_with(GIFT_CARDS)
+
+    assert answerer.answer(question).text.startswith("I couldn't find that")
+    assert answerer.answer("Can I buy a gift card?").text.startswith("Yes! Digital gift cards")
+
+
+def test_an_faq_answers_another_form_of_its_words_and_a_price_follow_up_stays_on_the_topic() -> None:
+    wrapping = KnowledgeEntry(
+        "faq-gift-wrapping",
+        "Do you offer gift wrapping?",
+        "Yes, gift wrapping costs 3.50 EUR per item.",
+        "faq",
+    )
+    with_wrapping, default = answerer_with(wrapping), KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+
+    for question in ("how much is gift wrap?", "gift wrap price"):  # "wrap", where it says "wrapping"
+        assert "3.50 EUR" in with_wrapping.answer(question).text, question
+    # Where the pages say nothing of gift wrapping, its price is not the shipping's.
+    follow_up = default.answer("And how much does it cost?", before="Do you gift wrap?").text
+    assert follow_up.startswith("I couldn't find that"), follow_up
+
+
 def test_a_kind_of_item_alone_follows_up_a_question_about_returns_and_nothing_else() -> None:
     answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 
