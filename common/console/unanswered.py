@@ -33,6 +33,7 @@ class _Group:
     words: frozenset[str]
     texts: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
+    asked: set[object] = field(default_factory=set)  # the questions (messages) counted
     last_seen: dt.datetime | None = None
     # Entries changed since the question was last asked that answer it now.
     answered_by: tuple[KnowledgeEntry, ...] = ()
@@ -41,8 +42,12 @@ class _Group:
     def question(self) -> str:
         return self.texts.most_common(1)[0][0]
 
-    def add(self, text: str, reason: str, seen_at: dt.datetime) -> None:
-        self.texts[text] += 1
+    def add(self, text: str, reason: str, seen_at: dt.datetime, asked: object) -> None:
+        """One reason for question ``asked``; a question not covered and rated down counts once,
+        under both reasons."""
+        if asked not in self.asked:
+            self.asked.add(asked)
+            self.texts[text] += 1
         self.reasons[reason] += 1
         if self.last_seen is None or seen_at > self.last_seen:
             self.last_seen = seen_at
@@ -60,7 +65,7 @@ def unanswered_questions(
     ``knowledge`` answers now (``answered_by``) last."""
     with uow() as tx:
         rows = tx.console.unanswered(since=since, limit=CANDIDATES)
-    groups = group_questions([(r.question, r.reason, r.seen_at) for r in rows])
+    groups = group_questions([(r.question, r.reason, r.seen_at, r.question_id) for r in rows])
     groups.sort(key=lambda g: (sum(g.texts.values()), g.last_seen), reverse=True)
     shown = groups[:limit]
     _mark_answered(shown, knowledge, uow)
@@ -86,14 +91,14 @@ def _mark_answered(groups: Sequence[_Group], knowledge: Knowledge, uow: UnitOfWo
         )
 
 
-def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group]:
+def group_questions(rows: Sequence[tuple[str, str, dt.datetime, object]]) -> list[_Group]:
     """Group questions of one language whose stemmed words overlap (Jaccard) by at least
-    ``SIMILARITY``."""
+    ``SIMILARITY``; each row is a question's text, a reason, when, and the question's id."""
     by_words: dict[tuple[str, frozenset[str]], _Group] = {}
     # The same wording comes back often: stem it once. Wordings group within one language only
     # (Spanish and Italian share stems, English and German do not).
     words_of: dict[str, tuple[str, frozenset[str]]] = {}
-    for text, reason, seen_at in rows:
+    for text, reason, seen_at, asked in rows:
         cleaned = " ".join(text.split())[:300]
         if not any(c.isalnum() for c in cleaned):
             continue  # "🙂", "???": no question the knowledge could answer
@@ -106,7 +111,7 @@ def group_questions(rows: Sequence[tuple[str, str, dt.datetime]]) -> list[_Group
         found = by_words.get(key) or _similar(same_language, key[1])
         if found is None:
             found = by_words[key] = _Group(key[1])
-        found.add(cleaned, reason, seen_at)
+        found.add(cleaned, reason, seen_at, asked)
     return list({id(g): g for g in by_words.values()}.values())
 
 

@@ -47,12 +47,12 @@ class ConversationFilter:
 # Each branch is ordered and limited on its own, so each walks its index newest first and stops.
 _UNANSWERED_CANDIDATES = sa.text(
     f"""
-    (SELECT q.content AS question, a.created_at AS seen_at, 'not_answered' AS reason
+    (SELECT q.content AS question, a.created_at AS seen_at, 'not_answered' AS reason, q.id AS question_id
      FROM messages a JOIN messages q ON q.id = a.reply_to_id
      WHERE {_UNANSWERED} AND a.created_at >= :since
      ORDER BY a.created_at DESC LIMIT :limit)
     UNION ALL
-    (SELECT q.content, f.created_at, 'thumbs_down'
+    (SELECT q.content, f.created_at, 'thumbs_down', q.id
      FROM feedback f
      JOIN messages a ON a.id = f.message_id
      JOIN messages q ON q.id = a.reply_to_id

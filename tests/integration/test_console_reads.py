@@ -282,6 +282,20 @@ def test_questions_the_knowledge_base_could_not_answer_are_listed_in_every_langu
     assert all(g["reasons"] == {"not_answered": 1} for g in groups)
 
 
+def test_a_question_not_covered_and_rated_down_counts_once_under_both_reasons(
+    env: Env, history: FlaskClient, console: FlaskClient
+) -> None:
+    env.set(GEMINI_API_KEY=None)
+    chat = make_client("chat_stream")
+    rate(history, send(chat, "Do you sell gift cards?").meta, "down")
+    send(chat, "do you sell gift cards")
+
+    (group,) = get(console, "/_unanswered")["groups"]
+
+    assert group["count"] == 2  # two questions asked, not three
+    assert group["reasons"] == {"not_answered": 2, "thumbs_down": 1}
+
+
 def test_a_question_answered_by_a_new_faq_says_so_and_moves_below_the_open_ones(
     env: Env, console: FlaskClient
 ) -> None:
