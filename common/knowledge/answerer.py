@@ -107,14 +107,17 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     """``query`` about the previous question's topic, if it names only a price, a time or a place:
     "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs.
     A kind of item alone follows up a question about returns: "What about sale items?" after
-    "Can I return my shoes?" asks how sale items are returned."""
+    "Can I return my shoes?" asks how sale items are returned. ``before`` may hold the questions
+    before it, oldest first, each after a blank line: a previous follow-up ("And to Norway?")
+    is read as about its own previous question's topic."""
     concepts = {t for t in query.terms if t.startswith("@")}
     if before and concepts and concepts <= ITEM_KINDS:
         returns = {t for t in index.query(before).terms if t in CONDITIONED_TOPICS}
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
     if not before or not concepts or concepts - _ASKS - _VARIANTS:
         return query  # a topic of its own, or a thing the pages never name ("the red sofa")
-    previous = index.query(before)
+    older, _, latest = before.rpartition("\n\n")
+    previous = _following_up(index, index.query(latest), latest, older)
     earlier = {t for t in previous.terms if t.startswith("@")}
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
     if not topic:
@@ -122,7 +125,7 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
         # read as one, so that a price of a thing the pages never name is none of theirs.
         if earlier - _ASKS or all(t.startswith("@") for t in previous.terms):
             return query
-        return index.query(f"{before} {question}", language=query.language)
+        return index.query(f"{latest} {question}", language=query.language)
     # "And to Switzerland?" also asks what the previous question asked (a price, a time).
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
     return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
@@ -181,11 +184,12 @@ class KnowledgeAnswerer:
 
 
 def _question_and_before(prompt: Prompt) -> tuple[str, str]:
-    """The shopper's new message, and the message before it (which a follow-up refers to)."""
-    asked = [t.text for t in reversed(prompt.turns) if t.role == "user"][:2]
+    """The shopper's new message, and the two before it, oldest first, each after a blank line
+    (a follow-up refers to them)."""
+    asked = [t.text for t in reversed(prompt.turns) if t.role == "user"][:3]
     last = asked[0] if asked else ""
     question = prompt.question or last
     if last != question and last.endswith(question):
         # Joined with earlier messages nobody answered: the newest of those came before.
         return question, last[: -len(question)].rstrip().rpartition("\n\n")[2]
-    return question, asked[1] if len(asked) > 1 else ""
+    return question, "\n\n".join(reversed(asked[1:]))

@@ -229,6 +229,21 @@ def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
     assert not_expected not in text
 
 
+def test_a_follow_up_of_a_follow_up_keeps_the_first_questions_topic() -> None:
+    turns = [
+        Turn("user", "What does shipping to Austria cost?"),
+        Turn("model", "(the answer)"),
+        Turn("user", "And to Norway?"),
+        Turn("model", "(the answer)"),
+        Turn("user", "and the USA?"),
+    ]
+    text = "".join(
+        getattr(e, "text", "") for e in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).stream(Prompt("", turns))
+    )
+
+    assert "We ship to all addresses in the EU, the UK, Switzerland and Norway" in text
+
+
 def test_a_follow_up_to_a_topic_without_a_concept_takes_its_words() -> None:
     wrapping = KnowledgeEntry("faq-gift-wrap", "Do you gift wrap?", "Yes, for 3.50 EUR per item.", "faq")
     answerer = answerer_with(wrapping)
