@@ -138,11 +138,10 @@ def _about_another_thing(
 ) -> bool:
     """Whether every shop concept of the question's words comes from a word that needs a
     context (a price alone, selling, a length of time unless one waits for a parcel,
-    ``IN_CONTEXT``), and
-    its other words name a thing the knowledge never mentions at least as much as one it does
-    ("the blue sofa", "the warranty", but not "gift wrapping for a large box" where the shop
-    writes about gift wrapping). A size is such a thing too; a place one goes to ("to Oslo") is
-    none, and "call you" or "email us" is the shop's."""
+    ``IN_CONTEXT``), and its other words name a thing the knowledge never mentions at least as
+    much as one it does ("the blue sofa", "the warranty", but not "gift wrapping for a large
+    box" where the shop writes about gift wrapping). A size is such a thing too; a place one
+    goes to ("to Oslo") is none, and "call you" or "email us" is the shop's."""
     topical = {w: concepts_of(w) - THINGS for w in folded}
     named = [w for w, found in topical.items() if found]
     every = [fold(w) for w in every]
