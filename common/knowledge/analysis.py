@@ -126,6 +126,8 @@ def _concepts(folded: list[str], from_phrases: set[str], joined: str) -> set[str
         and not any("hours" in concepts_of(w) for w in folded)
     ):
         concepts -= {"hours"}
+    if "giftcard" in from_phrases and not any("pay" in concepts_of(w) for w in folded if w not in _CARD):
+        concepts -= {"pay"}  # "gift cards": the card is no way to pay, unless the question says so
     if {"ship", "hours"} <= concepts and not concepts & {"contact", "phone", "email"}:
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
@@ -178,6 +180,9 @@ def _stems(vocabulary: frozenset[str], language: Language) -> frozenset[str]:
     return frozenset(stem(sorted(vocabulary), language))
 
 
+_CARD = frozenset(
+    {"card", "cards", "karte", "karten", "carte", "cartes", "tarjeta", "tarjetas", "carta", "kaart"}
+)
 # Concepts that need a context when a word has no other: a price, a length of time, selling.
 _COST, _DURATION, _RANGE = frozenset({"cost"}), frozenset({"duration"}), frozenset({"range"})
 # "Call you", "email us": the shop. "To Oslo", "nach Wien": where a parcel goes.

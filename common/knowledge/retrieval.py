@@ -40,6 +40,8 @@ _LEAD_BONUS = 0.1
 # topics: "Returns and refunds" for "How much does shipping to Switzerland cost?", although
 # its sentence on return costs names shipping, Switzerland and a cost.
 _OTHER_QUESTION_SHARE = 0.5
+# What a question asks about a thing (whether it is sold, its price, how long), not the thing.
+_ASKED_OF_A_THING = frozenset({"@range", "@cost", "@duration", "@free"})
 # How much of a passage's coverage comes from its whole entry: "We ship to Switzerland" and
 # "Standard shipping costs 4.95 EUR" each hold half of "What does shipping to Switzerland
 # cost?", their entry all of it.
@@ -186,17 +188,24 @@ class KnowledgeIndex:
             score *= self._topic_share(passage.entry.key, asked)
             if passage.entry.key in other_answers:
                 score *= _OTHER_ANSWER_SHARE
-            scored.append(ScoredPassage(passage, score, coverage))
+            if score > 0:  # an FAQ about another thing is no candidate at all
+                scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 
     def _topic_share(self, key: str, asked: set[str]) -> float:
         """How much an entry counts for a question about ``asked`` concepts: less for an FAQ
-        entry that answers another question, or a policy about none of the question's topics."""
+        entry that answers another question, or a policy about none of the question's topics;
+        nothing for an FAQ that shares only what is asked about a thing with the question, not
+        the thing ("Do you sell gift cards?" for "Do you sell shipping boxes?")."""
         if key in self._policy_topics:
             topics = self._policy_topics[key]
             return 1.0 if not topics or topics & asked else _OTHER_QUESTION_SHARE
-        return 1.0 if self._faq_topics.get(key, frozenset()) <= asked else _OTHER_QUESTION_SHARE
+        topics = self._faq_topics.get(key, frozenset())
+        if topics <= asked:
+            return 1.0
+        shared = topics & asked
+        return 0.0 if shared and shared <= _ASKED_OF_A_THING else _OTHER_QUESTION_SHARE
 
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)

@@ -284,6 +284,7 @@ GIFT_CARDS = KnowledgeEntry(
         "Do you have a discount code?",  # a discount code is no gift card
         "Can I use a coupon?",
         "Do you sell tents?",  # selling tents, not gift cards
+        "Do you sell shipping boxes?",  # the FAQ's "sold" and "arrive" are not about boxes
     ],
 )
 def test_an_faq_the_staff_added_answers_its_own_topic_and_no_other(question: str) -> None:
@@ -291,6 +292,13 @@ def test_an_faq_the_staff_added_answers_its_own_topic_and_no_other(question: str
 
     assert answerer.answer(question).text.startswith("I couldn't find that")
     assert answerer.answer("Can I buy a gift card?").text.startswith("Yes! Digital gift cards")
+
+
+def test_a_question_that_names_an_faqs_thing_about_another_topic_gets_that_topic() -> None:
+    reply = answerer_with(GIFT_CARDS).answer("Can I return items I paid for with a gift card?").text
+
+    assert "We refund to the original payment method" in reply  # "gift card" is no way to pay
+    assert "Yes! Digital gift cards" not in reply
 
 
 def test_an_faq_answers_another_form_of_its_words_and_a_price_follow_up_stays_on_the_topic() -> None:
