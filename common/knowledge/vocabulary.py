@@ -96,14 +96,14 @@ _CONCEPTS: dict[str, str] = {
     "hygiene": "hygien* cosmetic* shampoo* makeup underwear earring* higiene* igien*",
     # Shop topics a shop may not write about: a question about them is not about payment.
     # A gift card, not a gift: gift wrapping is no gift card ("Do you gift-wrap?"); nor is a
-    # discount code, which is no sale item either ("Is there a discount code?"). A voucher may
-    # be either.
-    "giftcard": "voucher* gutschein* buono* bon-cadeau tegoedbon* cadeaubon* cadeaukaart* "
+    # discount code, which is no sale item either ("Is there a discount code?"). A voucher is a
+    # gift card; a voucher code a discount.
+    "giftcard": "voucher* gutschein* buono* bon-cadeau bons-cadeaux tegoedbon* cadeaubon* cadeaukaart* "
     "gift-card gift-cards giftcard* gift-voucher gift-vouchers gift-certificate gift-certificates "
-    "geschenkkarte* carte-cadeau cartes-cadeaux cheque-cadeau tarjeta-regalo tarjetas-regalo carta-regalo "
-    "carte-regalo buoni-regalo",
-    "discount": "voucher* gutschein* buono* coupon* promo* discount-code discount-codes rabattcode* "
-    "code-promo cupon* codice-sconto kortingscode*",
+    "geschenkkarte* carte-cadeau cartes-cadeaux cheque-cadeau cheques-cadeaux tarjeta-regalo "
+    "tarjetas-regalo vale-regalo vales-regalo carta-regalo carte-regalo buoni-regalo",
+    "discount": "coupon* promo* discount-code discount-codes voucher-code voucher-codes rabattcode* "
+    "gutscheincode* code-promo cupon* codice-sconto kortingscode*",
     "pricematch": "price-match price-matching price-guarantee best-price preisgarantie* "
     "tiefpreisgarantie* bestpreis* garantie-de-prix meilleur-prix garantia-de-precio",
     # Collecting an order instead of having it delivered: a shop may not offer it.
@@ -176,7 +176,14 @@ NOT_A_THING = _words(
     "purchases stuff things thing something anything everything mochte mochten will wollen wissen "
     "frage fragen bitte gerne heute morgen etwas voudrais veux savoir aujourd'hui demain quelque "
     "chose quiero quisiera saber pregunta hoy manana algo vorrei voglio sapere domanda oggi domani "
-    "qualcosa wil wilt weten vraag graag vandaag iets"
+    "qualcosa wil wilt weten vraag graag vandaag iets "
+    # How long one has waited ("It's been 12 days", "Still nothing after two weeks").
+    "been still yet already ago since after nothing one two three four five six seven eight nine "
+    "ten eleven twelve weeks month months seit schon noch nichts immer wochen monat monate depuis "
+    "toujours rien deja semaines mois desde todavia nada ya semanas mes meses ancora niente gia "
+    "settimane mese mesi sinds nog niets al weken maand maanden zwei drei vier funf sechs sieben "
+    "acht zehn deux trois quatre cinq sept huit dix dos tres cuatro cinco seis siete ocho diez "
+    "due tre quattro cinque sei sette otto dieci twee drie vijf zes zeven tien ca fait hace fa"
 )
 # "When", which every language's stopword list drops: a question about shipping that starts
 # with it ("When will my order arrive?") asks how long (``KnowledgeIndex.query``).

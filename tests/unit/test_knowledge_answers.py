@@ -212,6 +212,9 @@ def _answer_after(before: str, question: str) -> str:
         ("How long does delivery take to Italy?", "and express?", "Express delivery takes 1-2", "Visa"),
         ("How long does shipping to France take?", "Is it free?", "free on orders over 50 EUR", "cancelled"),
         ("Can I cancel my order?", "Is it free?", "cancelled free of charge", "50 EUR"),
+        # How long one has waited is no thing the pages never name: the parcel's.
+        ("My order hasn't arrived", "It's been 12 days", "working days", "couldn't find"),
+        ("Ma commande n'est pas arrivée", "Ça fait deux semaines", "working days", "rien trouvé"),
         # A thing the pages never name, priced after a price: its own price, not shipping's.
         ("How much is shipping?", "How much is the red sofa?", "couldn't find", "4.95 EUR"),
         # Few words follow the previous question's language, not a guess at their own;
@@ -292,6 +295,17 @@ def test_an_faq_the_staff_added_answers_its_own_topic_and_no_other(question: str
 
     assert answerer.answer(question).text.startswith("I couldn't find that")
     assert answerer.answer("Can I buy a gift card?").text.startswith("Yes! Digital gift cards")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Can I buy a voucher?", "Habt ihr Gutscheine?", "Geschenkgutschein?", "Vendez-vous des bons cadeaux ?"],
+)
+def test_a_voucher_is_a_gift_card_and_a_voucher_code_a_discount(question: str) -> None:
+    answerer = answerer_with(GIFT_CARDS)
+
+    assert "Yes! Digital gift cards" in answerer.answer(question).text
+    assert answerer.answer("Do you have a voucher code?").text.startswith("I couldn't find that")
 
 
 def test_a_question_that_names_an_faqs_thing_about_another_topic_gets_that_topic() -> None:
