@@ -203,7 +203,10 @@ class KnowledgeIndex:
             return 1.0 if not topics or topics & asked else _OTHER_QUESTION_SHARE
         topics = self._faq_topics.get(key, frozenset())
         if topics <= asked:
-            return 1.0
+            # An FAQ whose question names no topic, only what it asks ("How much does gift
+            # wrapping cost?"), is no answer to one about a topic ("How much does shipping cost?").
+            named = asked - _ASKED_OF_A_THING - COUNTRY_CONCEPTS - {"@country", OTHER}
+            return 0.0 if topics <= _ASKED_OF_A_THING and named else 1.0
         shared = topics & asked
         return 0.0 if shared and shared <= _ASKED_OF_A_THING else _OTHER_QUESTION_SHARE
 

@@ -308,6 +308,20 @@ def test_a_voucher_is_a_gift_card_and_a_voucher_code_a_discount(question: str) -
     assert answerer.answer("Do you have a voucher code?").text.startswith("I couldn't find that")
 
 
+def test_an_faq_about_the_price_of_a_thing_without_a_topic_leaves_the_shops_prices_alone() -> None:
+    wrapping = KnowledgeEntry(
+        "faq-gift-wrap-cost",
+        "How much does gift wrapping cost?",
+        "Gift wrapping costs 3.50 EUR per item.",
+        "faq",
+    )
+    answerer = answerer_with(wrapping)
+
+    assert answerer.answer("How much does shipping cost?").text.startswith("Standard shipping costs 4.95 EUR")
+    assert answerer.answer("How much does express cost?").text.startswith("Express shipping costs 12.95 EUR")
+    assert answerer.answer("gift wrap price").text.startswith("Gift wrapping costs 3.50 EUR")
+
+
 def test_a_question_that_names_an_faqs_thing_about_another_topic_gets_that_topic() -> None:
     reply = answerer_with(GIFT_CARDS).answer("Can I return items I paid for with a gift card?").text
 
