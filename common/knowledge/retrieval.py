@@ -106,11 +106,12 @@ class KnowledgeIndex:
         # Concepts most entries use ("@ship" in a shop) name no particular topic.
         used = [{t for t in doc if t.startswith("@")} for doc in corpus]
         common = {c for c in set().union(*used) if sum(c in u for u in used) > len(used) / 2}
-        self._faq_topics = {
-            e.key: frozenset(t for t in titles[e.key] if t.startswith("@")) - common
+        self._faq_concepts = {
+            e.key: frozenset(t for t in titles[e.key] if t.startswith("@"))
             for e in self._entries
             if e.kind == "faq"
         }
+        self._faq_topics = {key: concepts - common for key, concepts in self._faq_concepts.items()}
         self._policy_topics = {
             e.key: frozenset(t for t in titles[e.key] if t.startswith("@"))
             for e in self._entries
@@ -205,8 +206,10 @@ class KnowledgeIndex:
         if topics <= asked:
             # An FAQ whose question names no topic, only what it asks ("How much does gift
             # wrapping cost?"), is no answer to one about a topic ("How much does shipping cost?").
-            named = asked - _ASKED_OF_A_THING - COUNTRY_CONCEPTS - {"@country", OTHER}
-            return 0.0 if topics <= _ASKED_OF_A_THING and named else 1.0
+            named = (
+                asked - _ASKED_OF_A_THING - COUNTRY_CONCEPTS - {"@country", OTHER} - self._faq_concepts[key]
+            )
+            return 0.0 if topics and topics <= _ASKED_OF_A_THING and named else 1.0
         shared = topics & asked
         return 0.0 if shared and shared <= _ASKED_OF_A_THING else _OTHER_QUESTION_SHARE
 

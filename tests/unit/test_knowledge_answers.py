@@ -320,6 +320,19 @@ def test_an_faq_about_the_price_of_a_thing_without_a_topic_leaves_the_shops_pric
     assert answerer.answer("How much does shipping cost?").text.startswith("Standard shipping costs 4.95 EUR")
     assert answerer.answer("How much does express cost?").text.startswith("Express shipping costs 12.95 EUR")
     assert answerer.answer("gift wrap price").text.startswith("Gift wrapping costs 3.50 EUR")
+    # An FAQ that names its topic still answers its own question, whatever else it asks.
+    boxes = KnowledgeEntry(
+        "faq-boxes", "Do you sell shipping boxes?", "No, we do not sell packaging material.", "faq"
+    )
+    store = KnowledgeEntry(
+        "faq-store",
+        "Do you have a physical store?",
+        "Yes, our showroom in Berlin is open Monday to Saturday.",
+        "faq",
+    )
+    answerer = answerer_with(boxes, store)
+    assert answerer.answer("Do you sell shipping boxes?").text.startswith("No, we do not sell packaging")
+    assert answerer.answer("When is your showroom open?").text.startswith("Yes, our showroom in Berlin")
 
 
 def test_a_question_that_names_an_faqs_thing_about_another_topic_gets_that_topic() -> None:
