@@ -63,6 +63,16 @@ def sign_in(page: Any, site: str, view: str = "", token: str = TOKEN) -> None:
     expect(page.locator("#app")).to_be_visible()
 
 
+def change_role(page: Any, site: str, created: dict[str, Any], role: str) -> None:
+    """The owner changes a member's role (``created``: as ``member`` returned it)."""
+    changed = page.request.patch(
+        f"{site}/policies/_staff/{created['staff']['id']}",
+        data=json.dumps({"role": role}),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert changed.ok, changed.text()
+
+
 def member(page: Any, site: str, name: str, role: str) -> dict[str, Any]:
     """A new member of staff, added by the owner: ``{"staff": {...}, "token": ...}``."""
     created: dict[str, Any] = post(page, f"{site}/policies/_staff", {"name": name, "role": role}, AUTH).json()
@@ -351,12 +361,7 @@ def test_a_member_demoted_while_editing_sees_the_viewers_console_and_keeps_the_d
     form = page.locator("#entry-form")
     form.locator("textarea[name=content]").fill("Returns within 60 days.")
 
-    demoted = page.request.patch(
-        f"{site}/policies/_staff/{created['staff']['id']}",
-        data=json.dumps({"role": "viewer"}),
-        headers={**AUTH, "Content-Type": "application/json"},
-    )
-    assert demoted.ok
+    change_role(page, site, created, "viewer")
     form.get_by_role("button", name="Save").click()  # refused (403): the role changed meanwhile
 
     expect(page.locator("#toast")).to_contain_text("Your role was changed to viewer")
@@ -397,12 +402,7 @@ def test_a_member_demoted_with_a_conversation_open_in_the_inbox_loses_its_reply_
     page.locator("#inbox-list .row").first.click()
     page.get_by_label("Reply to the shopper").fill("Hello, Ed here")
 
-    demoted = page.request.patch(
-        f"{site}/policies/_staff/{created['staff']['id']}",
-        data=json.dumps({"role": "viewer"}),
-        headers={**AUTH, "Content-Type": "application/json"},
-    )
-    assert demoted.ok
+    change_role(page, site, created, "viewer")
     page.get_by_role("button", name="Send reply").click()  # refused (403)
 
     expect(page.locator("#toast")).to_contain_text("Your role was changed to viewer")

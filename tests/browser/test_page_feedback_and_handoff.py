@@ -57,15 +57,19 @@ def test_feedback_is_sent_and_remembered_after_a_reload(page: Any, site: str, en
     expect(down).to_have_attribute("aria-pressed", "true")
 
 
-def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: str, env: Env) -> None:
+def waiting_after_an_answer(page: Any, site: str, env: Env) -> Any:
+    """A shopper who got an answer, then asked for a person: the conversation's id."""
     env.set(ADMIN_TOKEN=TOKEN)
     env.fake.script(Behavior(chunks=["I can help with that."]))
     open_chat(page, site)
     ask(page, "My parcel arrived damaged")
     expect(page.locator(ANSWERS).last).to_have_text("I can help with that.")
     ask_for_a_person(page)
+    return env.query("SELECT id FROM conversations")[0][0]
 
-    conversation = env.query("SELECT id FROM conversations")[0][0]
+
+def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: str, env: Env) -> None:
+    conversation = waiting_after_an_answer(page, site, env)
     staff_reply(site, conversation, "Hi, Sam here. I'm sending a replacement today.")
     staff = page.locator(".sc-msg--agent")
     expect(staff.locator(".sc-bubble")).to_have_text("Hi, Sam here. I'm sending a replacement today.")
@@ -77,13 +81,7 @@ def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: s
 def test_a_conversation_erased_while_a_person_had_it_leaves_no_trace_of_them_on_the_page(
     page: Any, site: str, env: Env
 ) -> None:
-    env.set(ADMIN_TOKEN=TOKEN)
-    env.fake.script(Behavior(chunks=["I can help with that."]))
-    open_chat(page, site)
-    ask(page, "My parcel arrived damaged")
-    expect(page.locator(ANSWERS).last).to_have_text("I can help with that.")
-    ask_for_a_person(page)
-    conversation = env.query("SELECT id FROM conversations")[0][0]
+    conversation = waiting_after_an_answer(page, site, env)
     staff_reply(site, conversation, "Hi, Sam here.")
     expect(page.get_by_text("A person from our team is here")).to_be_visible()
     erased = httpx2.delete(
