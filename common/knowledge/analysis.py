@@ -90,6 +90,9 @@ def terms(
     kept = [w for w in every if not any(is_stopword(w, lang) for lang in languages)]
     if vocabulary:
         kept = [_corrected(w, vocabulary, languages[0]) for w in kept]
+    if LASTING.intersection(fold(w) for w in kept):
+        # "How long is the warranty?" asks how long it lasts: no delivery time, the warranty.
+        kept = [w for w in kept if concepts_of(fold(w)) != _DURATION]
     found: list[str] = []
     for language in languages:
         found += (s for s in stem(kept, language) if not _NUMBER.match(s) or len(s) > 1)

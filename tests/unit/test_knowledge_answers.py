@@ -335,6 +335,19 @@ def test_an_faq_about_the_price_of_a_thing_without_a_topic_leaves_the_shops_pric
     assert answerer.answer("When is your showroom open?").text.startswith("Yes, our showroom in Berlin")
 
 
+def test_how_long_a_warranty_lasts_is_answered_by_a_warranty_faq_not_the_delivery_times() -> None:
+    warranty = KnowledgeEntry(
+        "faq-warranty",
+        "Do your products have a warranty?",
+        "Yes, all products come with a 2-year warranty.",
+        "faq",
+    )
+
+    reply = answerer_with(warranty).answer("How long is the warranty?").text
+
+    assert reply.startswith("Yes, all products come with a 2-year warranty"), reply
+
+
 def test_a_question_that_names_an_faqs_thing_about_another_topic_gets_that_topic() -> None:
     reply = answerer_with(GIFT_CARDS).answer("Can I return items I paid for with a gift card?").text
 
