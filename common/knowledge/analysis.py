@@ -96,40 +96,37 @@ def terms(
     found: list[str] = []
     for language in languages:
         found += (s for s in stem(kept, language) if not _NUMBER.match(s) or len(s) > 1)
-    folded = [fold(w) for w in kept]
-    from_phrases = phrase_concepts([fold(w) for w in every])
-    concepts = _concepts(folded, from_phrases, " ".join(fold(w) for w in every))
+    by_word = {w: concepts_of(w) for w in (fold(w) for w in kept)}
+    whole = [fold(w) for w in every]  # every word, stopwords too, accent-free
+    from_phrases = phrase_concepts(whole)
+    concepts = _concepts(by_word, from_phrases, " ".join(whole))
     found += sorted(f"@{c}" for c in concepts)
     if (
         vocabulary
         and concepts
         and not from_phrases
-        and _about_another_thing(folded, vocabulary, every, languages)
+        and _about_another_thing(by_word, vocabulary, whole, languages)
     ):
         found.append(OTHER)
     return found
 
 
-def _concepts(folded: list[str], from_phrases: set[str], joined: str) -> set[str]:
-    """The shop concepts of a question's words (``folded``, without stopwords) and phrases, as
-    its whole text (``joined``, accent-free) reads them."""
+def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined: str) -> set[str]:
+    """The shop concepts of a question's words (``by_word``: each accent-free word but the
+    stopwords, and its concepts) and phrases, as its whole text (``joined``) reads them."""
     concepts = set(from_phrases)
-    concepts.update(c for w in folded if w not in HOW_MUCH for c in concepts_of(w))
+    concepts.update(c for w, found in by_word.items() if w not in HOW_MUCH for c in found)
     if "duration" not in concepts:
-        concepts.update(c for w in folded if w in HOW_MUCH for c in concepts_of(w))
+        concepts.update(c for w, found in by_word.items() if w in HOW_MUCH for c in found)
     if {"refund", "track"} <= concepts:
         # "Where is my refund?": a refund is not tracked; the question is when it comes.
         concepts -= {"track"}
         concepts.add("duration")
     if "track" in from_phrases and _WHERE_IS_YOUR.search(joined):
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
-    if (
-        "hours" in from_phrases
-        and _CLOSE_SOMETHING.search(joined)
-        and not any("hours" in concepts_of(w) for w in folded)
-    ):
+    if "hours" in from_phrases and _CLOSE_SOMETHING.search(joined) and not _named_by_a_word("hours", by_word):
         concepts -= {"hours"}
-    if "giftcard" in from_phrases and not any("pay" in concepts_of(w) for w in folded if w not in _CARD):
+    if "giftcard" in from_phrases and not _named_by_a_word("pay", by_word, but=_CARD):
         concepts -= {"pay"}  # "gift cards": the card is no way to pay, unless the question says so
     if {"ship", "hours"} <= concepts and not concepts & {"contact", "phone", "email"}:
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
@@ -138,8 +135,18 @@ def _concepts(folded: list[str], from_phrases: set[str], joined: str) -> set[str
     return concepts
 
 
+def _named_by_a_word(
+    concept: str, by_word: dict[str, frozenset[str]], but: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a word of the question, other than those in ``but``, stands for ``concept``."""
+    return any(concept in found for w, found in by_word.items() if w not in but)
+
+
 def _about_another_thing(
-    folded: list[str], vocabulary: Collection[str], every: list[str], languages: tuple[Language, ...]
+    by_word: dict[str, frozenset[str]],
+    vocabulary: Collection[str],
+    every: list[str],
+    languages: tuple[Language, ...],
 ) -> bool:
     """Whether every shop concept of the question's words comes from a word that needs a
     context (a price alone, selling, a length of time unless one waits for a parcel,
@@ -147,9 +154,8 @@ def _about_another_thing(
     much as one it does ("the blue sofa", "the warranty", but not "gift wrapping for a large
     box" where the shop writes about gift wrapping). A size is such a thing too; a place one
     goes to ("to Oslo") is none, and "call you" or "email us" is the shop's."""
-    topical = {w: concepts_of(w) - THINGS for w in folded}
+    topical = {w: found - THINGS for w, found in by_word.items()}
     named = [w for w, found in topical.items() if found]
-    every = [fold(w) for w in every]
     # "How long is the warranty?" is the warranty's; "How long for my jacket?" and "How long
     # will the sofa take?" wait for a parcel.
     waits = WAITING.intersection(every) and not LASTING.intersection(every)
