@@ -17,6 +17,11 @@ from common.llm import Prompt, StreamEnd, Turn
 from scripts.fake_gemini import embedding_vector
 
 
+def faq(title: str, content: str) -> KnowledgeEntry:
+    """An FAQ entry as staff add it: its question, its answer."""
+    return KnowledgeEntry("faq-" + "-".join(title.lower().strip("?").split()), title, content, "faq")
+
+
 def answerer_with(*entries: KnowledgeEntry) -> KnowledgeAnswerer:
     """An answerer for the default knowledge and ``entries`` a shop added."""
     return KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, *entries)))
@@ -272,11 +277,9 @@ def test_a_size_joins_languages_where_the_shop_writes_about_sizes_and_is_no_topi
     assert default.answer("Is this dress available in other sizes?").text.startswith("I couldn't find that")
 
 
-GIFT_CARDS = KnowledgeEntry(
-    "faq-do-you-sell-gift-cards",
+GIFT_CARDS = faq(
     "Do you sell gift cards?",
     "Yes! Digital gift cards from 10 to 200 EUR are sold in our shop and arrive by email within minutes.",
-    "faq",
 )
 
 
@@ -309,39 +312,22 @@ def test_a_voucher_is_a_gift_card_and_a_voucher_code_a_discount(question: str) -
 
 
 def test_an_faq_about_the_price_of_a_thing_without_a_topic_leaves_the_shops_prices_alone() -> None:
-    wrapping = KnowledgeEntry(
-        "faq-gift-wrap-cost",
-        "How much does gift wrapping cost?",
-        "Gift wrapping costs 3.50 EUR per item.",
-        "faq",
-    )
+    wrapping = faq("How much does gift wrapping cost?", "Gift wrapping costs 3.50 EUR per item.")
     answerer = answerer_with(wrapping)
 
     assert answerer.answer("How much does shipping cost?").text.startswith("Standard shipping costs 4.95 EUR")
     assert answerer.answer("How much does express cost?").text.startswith("Express shipping costs 12.95 EUR")
     assert answerer.answer("gift wrap price").text.startswith("Gift wrapping costs 3.50 EUR")
     # An FAQ that names its topic still answers its own question, whatever else it asks.
-    boxes = KnowledgeEntry(
-        "faq-boxes", "Do you sell shipping boxes?", "No, we do not sell packaging material.", "faq"
-    )
-    store = KnowledgeEntry(
-        "faq-store",
-        "Do you have a physical store?",
-        "Yes, our showroom in Berlin is open Monday to Saturday.",
-        "faq",
-    )
+    boxes = faq("Do you sell shipping boxes?", "No, we do not sell packaging material.")
+    store = faq("Do you have a physical store?", "Yes, our showroom in Berlin is open Monday to Saturday.")
     answerer = answerer_with(boxes, store)
     assert answerer.answer("Do you sell shipping boxes?").text.startswith("No, we do not sell packaging")
     assert answerer.answer("When is your showroom open?").text.startswith("Yes, our showroom in Berlin")
 
 
 def test_how_long_a_warranty_lasts_is_answered_by_a_warranty_faq_not_the_delivery_times() -> None:
-    warranty = KnowledgeEntry(
-        "faq-warranty",
-        "Do your products have a warranty?",
-        "Yes, all products come with a 2-year warranty.",
-        "faq",
-    )
+    warranty = faq("Do your products have a warranty?", "Yes, all products come with a 2-year warranty.")
 
     reply = answerer_with(warranty).answer("How long is the warranty?").text
 
@@ -356,12 +342,7 @@ def test_a_question_that_names_an_faqs_thing_about_another_topic_gets_that_topic
 
 
 def test_an_faq_answers_another_form_of_its_words_and_a_price_follow_up_stays_on_the_topic() -> None:
-    wrapping = KnowledgeEntry(
-        "faq-gift-wrapping",
-        "Do you offer gift wrapping?",
-        "Yes, gift wrapping costs 3.50 EUR per item.",
-        "faq",
-    )
+    wrapping = faq("Do you offer gift wrapping?", "Yes, gift wrapping costs 3.50 EUR per item.")
     with_wrapping, default = answerer_with(wrapping), KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 
     for question in ("how much is gift wrap?", "gift wrap price"):  # "wrap", where it says "wrapping"
