@@ -645,7 +645,11 @@ def test_an_owner_takes_over_a_conversation_someone_else_claimed_and_an_editor_i
     sign_in(page, site, "inbox", member(page, site, "Ann", "editor")["token"])
     page.locator("#inbox-list .row").first.click()
     expect(page.locator("#inbox-transcript")).to_contain_text("claimed by admin")
-    expect(page.get_by_role("button", name="Take over")).to_have_count(0)
+    expect(page.locator("#inbox-transcript")).to_contain_text(
+        "admin has this conversation: only they can reply"
+    )
+    for action in ("Take over", "Resolve", "Hand back to the assistant", "Send reply"):
+        expect(page.get_by_role("button", name=action)).to_have_count(0)  # each would be a 409
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, site, "inbox", olga)
@@ -660,6 +664,22 @@ def test_an_owner_takes_over_a_conversation_someone_else_claimed_and_an_editor_i
     page.get_by_label("Reply to the shopper").fill("Olga here, I can help.")
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator("#inbox-messages")).to_contain_text("Olga here, I can help.")
+
+
+def test_a_conversation_claimed_by_someone_else_while_a_reply_is_typed_says_the_reply_was_not_sent(
+    page: Any, site: str, console_env: Env
+) -> None:
+    meta = chat(page, site, "I would like to talk to a person please")
+    sign_in(page, site, "inbox", member(page, site, "Ann", "editor")["token"])
+    page.locator("#inbox-list .row").first.click()
+    page.get_by_label("Reply to the shopper").fill("Hi, Ann here")
+
+    olga = {"Authorization": f"Bearer {member(page, site, 'Olga', 'owner')['token']}"}
+    assert post(page, f"{site}/policies/_inbox/{meta['conversation_id']}/claim", {}, olga).ok
+
+    expect(page.locator("#inbox-transcript")).to_contain_text("Olga has this conversation", timeout=8_000)
+    expect(page.locator("#toast")).to_have_text("Olga has this conversation now; your reply was not sent")
+    expect(page.get_by_label("Reply to the shopper")).to_have_count(0)
 
 
 def test_a_long_conversation_opens_in_the_inbox_with_its_end_and_every_action_in_sight(

@@ -83,11 +83,15 @@ function actions(item) {
     await act(item, "claim", { take_over: true, claimed_at: item.claimed_at });
     await refresh(item.conversation_id);
   };
+  // Only the one who has it replies, resolves or hands back (anyone else gets a 409).
+  if (others) {
+    return { form: h("p", { class: "muted small" }, `${item.claimed_by} has this conversation: only they can reply, resolve it or hand it back.`),
+      buttons: member.role === "owner" ? h("button", { class: "primary", onclick: take }, "Take over") : null };
+  }
   return {
     form: h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
     buttons: [
       item.status === "waiting_for_human" ? h("button", { class: "primary", onclick: async () => (await act(item, "claim")) && refresh(item.conversation_id) }, "Claim") : null,
-      others && member.role === "owner" ? h("button", { class: "primary", onclick: take }, "Take over") : null,
       h("button", { onclick: close("resolve", "Resolved") }, "Resolve"),
       h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant"),
     ],
@@ -175,6 +179,7 @@ async function reopen(item) {
   await open(item);
   const box = $("#inbox-transcript textarea");
   if (box) box.value = text;
+  else if (text.trim()) toast(`${item.claimed_by} has this conversation now; your reply was not sent`, "error");
 }
 
 async function refresh(id) {
