@@ -386,10 +386,8 @@
         }).then(function (result) {
           lastEventId = result.lastEventId;
           if (controller.signal.aborted || destroyed) return;
-          if (result.status === 404 || result.status === 401 || result.status === 403) {
-            following = null; // nothing to follow here
-            return;
-          }
+          if (result.status === 404) return forgetConversation(), showEmpty(); // erased meanwhile
+          if (result.status === 401 || result.status === 403) return following = null;
           setTimeout(connect, delay);
           delay = Math.min(delay * 2, 30000);
         });

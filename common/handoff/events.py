@@ -62,7 +62,11 @@ def open_events(
 
 
 def _follow(stream: EventStream, conversation_id: uuid.UUID, after: int) -> Iterator[str]:
+    """Events as they come, and a ping on a quiet connection. The stream ends when the
+    conversation is erased (its erasure wakes it; a heartbeat finds it too), so that the page
+    reconnects, gets a 404 and lets it go."""
     started = last_sent = time.monotonic()
+    woken = False
     with stream.hub.subscribe(conversation_id) as wake:
         yield sse.comment("ping")  # the response starts now, not with the first event
         while time.monotonic() - started < stream.max_seconds:
@@ -71,15 +75,18 @@ def _follow(stream: EventStream, conversation_id: uuid.UUID, after: int) -> Iter
                 rows = [
                     (e.id, e.kind, e.data) for e in tx.handoffs.events_after(conversation_id, after_id=after)
                 ]
+                if woken and not rows and not tx.conversations.exists(conversation_id):
+                    return
             for event_id, kind, data in rows:
                 yield sse.event(kind, json.dumps(data, ensure_ascii=False), event_id=str(event_id))
                 after, last_sent = event_id, time.monotonic()
             poll = stream.poll_seconds if stream.hub.listening else POLL_WITHOUT_LISTENER_SECONDS
             quiet = time.monotonic() - last_sent
-            if not wake.wait(max(0.0, min(poll, stream.heartbeat_seconds - quiet))) and (
-                time.monotonic() - last_sent >= stream.heartbeat_seconds
-            ):
+            woken = wake.wait(max(0.0, min(poll, stream.heartbeat_seconds - quiet)))
+            if not woken and time.monotonic() - last_sent >= stream.heartbeat_seconds:
                 yield sse.comment("ping")
                 last_sent = time.monotonic()
                 with stream.uow() as tx:
+                    if not tx.conversations.exists(conversation_id):
+                        return
                     tx.handoffs.mark_seen(conversation_id, dt.datetime.now(dt.UTC))

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from common.models import Conversation, ErasedConversation, Feedback, Handoff, Message, MessageStatus
+from common.repositories.handoffs import notify_followers
 
 # Postgres full-text search configuration of the GIN index ix_messages_content_fts, which
 # covers finished messages only (migration 0009: a streaming answer's text changes per chunk).
@@ -112,6 +113,7 @@ class ConsoleRepository:
         self.session.execute(
             postgresql.insert(ErasedConversation).values(id=conversation_id).on_conflict_do_nothing()
         )
+        notify_followers(self.session, conversation_id)  # a page following it lets it go
         return True
 
     def delete_inactive_since(self, cutoff: dt.datetime, *, batch: int = 1000) -> int:

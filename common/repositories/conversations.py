@@ -137,6 +137,10 @@ class ConversationRepository:
             query = query.with_for_update()
         return self.session.scalars(query).one_or_none()
 
+    def exists(self, conversation_id: uuid.UUID) -> bool:
+        """Whether the conversation is still there (not erased)."""
+        return self.session.scalar(sa.select(sa.exists().where(Conversation.id == conversation_id))) is True
+
     def add_message(self, conversation: Conversation, **fields: Any) -> Message:
         """Append a message at the conversation's next position (the caller holds the row lock)."""
         conversation.message_count += 1

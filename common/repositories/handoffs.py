@@ -18,6 +18,11 @@ EVENTS_CHANNEL = "conversation_events"
 _OPEN = (HandoffStatus.WAITING.value, HandoffStatus.WITH_HUMAN.value)
 
 
+def notify_followers(session: Session, conversation_id: uuid.UUID) -> None:
+    """Wake every instance's streams of the conversation (delivered when the transaction commits)."""
+    session.execute(sa.select(sa.func.pg_notify(EVENTS_CHANNEL, str(conversation_id))))
+
+
 class HandoffRepository:
     """A conversation's handoff state and its events."""
 
@@ -45,7 +50,7 @@ class HandoffRepository:
         )
         self.session.add(event)
         self.session.flush()
-        self.session.execute(sa.select(sa.func.pg_notify(EVENTS_CHANNEL, str(conversation_id))))
+        notify_followers(self.session, conversation_id)
         return event.id
 
     def events_after(

@@ -101,6 +101,25 @@ def test_a_conversation_erased_while_a_person_had_it_leaves_no_trace_of_them_on_
     expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
 
 
+def test_a_conversation_erased_while_the_page_follows_it_leaves_the_screen_before_any_send(
+    page: Any, site: str, env: Env
+) -> None:
+    conversation = waiting_after_an_answer(page, site, env)
+    staff_reply(site, conversation, "Hi, Sam here.")
+    expect(page.get_by_text("A person from our team is here")).to_be_visible()
+
+    erased = httpx2.delete(
+        f"{site}/policies/_conversations/{conversation}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert erased.status_code in (200, 204), erased.text
+
+    # Its events stream ends, and the page's reconnect is a 404: nothing of it stays on screen.
+    expect(page.locator(ANSWERS)).to_have_count(0, timeout=8_000)
+    expect(page.locator(".sc-msg--agent")).to_have_count(0)
+    expect(page.get_by_text("A person from our team is here")).to_have_count(0)
+    expect(page.get_by_text("Waiting for a person")).to_have_count(0)
+
+
 def test_asking_for_a_person_in_the_chat_waits_for_them_and_shows_their_reply_live(
     page: Any, site: str, env: Env
 ) -> None:

@@ -1,4 +1,5 @@
-"""The events stream without its LISTEN connection: it polls, and nothing is lost."""
+"""The events stream on its own: without its LISTEN connection it polls, and nothing is lost;
+when its conversation is erased, it ends, so that the page's reconnect gets a 404."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
+import pytest
 from flask.testing import FlaskClient
 
 from common import runtime
 from common.auth import Principal
+from common.console.conversations import delete_conversation
 from common.handoff import inbox
 from common.handoff.events import EventStream, open_events
 from common.handoff.listener import EventHub
@@ -61,3 +65,34 @@ def test_a_reply_reaches_the_stream_by_polling_when_the_listener_is_down(
         pass
     assert chunk.startswith("id: ") and "event: message" in chunk
     assert time.monotonic() - sent < 2.5  # the fallback polls every second
+
+
+@pytest.mark.parametrize(
+    ("hub", "noticed_within"), [(runtime.event_hub, 2.0), (lambda: EventHub(_no_database_listener), 3.5)]
+)
+def test_the_stream_of_an_erased_conversation_ends(
+    env: Env, chat: FlaskClient, hub: Callable[[], EventHub], noticed_within: float
+) -> None:
+    """Woken by the erasure where the listener runs, at the next heartbeat (1 s here) where not."""
+    meta = send(chat, "Broken item").meta
+    conversation_id = uuid.UUID(meta["conversation_id"])
+    stream = EventStream(
+        uow=runtime.unit_of_work(), hub=hub(), heartbeat_seconds=1, poll_seconds=30, max_seconds=20
+    )
+    events = open_events(
+        stream=stream,
+        keys=runtime.token_keys(),
+        conversation_id=conversation_id,
+        conversation_token=meta["conversation_token"],
+        last_event_id=None,
+    )
+    ended = threading.Event()
+    threading.Thread(target=lambda: ([None for _ in events], ended.set()), daemon=True).start()
+    time.sleep(1.5)
+    assert not ended.is_set()  # pings on a quiet conversation: the stream goes on
+
+    erased = time.monotonic()
+    delete_conversation(uow=runtime.unit_of_work(), conversation_id=conversation_id, deleted_by="test")
+
+    assert ended.wait(10)
+    assert time.monotonic() - erased < noticed_within
