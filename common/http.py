@@ -261,8 +261,14 @@ def _serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.R
     return response
 
 
+def answered_as(request: flask.Request) -> str:
+    """The method whose route answers: a ``HEAD`` is a ``GET`` without its body (werkzeug drops
+    the body), as a monitor or ``curl -I`` expects."""
+    return "GET" if request.method == "HEAD" else request.method
+
+
 def _dispatch(request: flask.Request, routes: Mapping[str, View]) -> flask.Response:
-    view = routes.get(request.method)
+    view = routes.get(answered_as(request))
     try:
         if view is None:
             allowed = ", ".join([*routes, "OPTIONS"])

@@ -25,7 +25,7 @@ from common.console import conversations, preview, retention, staff, unanswered
 from common.console.responses import WhoAmI
 from common.errors import Conflict, InvalidRequest, NotFound
 from common.handoff import inbox
-from common.http import json_response, parse_json, parse_uuid, serve, serve_unrouted_paths
+from common.http import answered_as, json_response, parse_json, parse_uuid, serve, serve_unrouted_paths
 from common.knowledge import revisions
 from common.knowledge import store as knowledge
 from common.logs import configure_logging
@@ -96,7 +96,7 @@ def dispatch(request: flask.Request) -> flask.Response:
     )
     path = request.path.strip("/")
     for found in ROUTES:
-        if found.method == request.method and (match := found.path.fullmatch(path)):
+        if found.method == answered_as(request) and (match := found.path.fullmatch(path)):
             principal.require(found.role)
             key = match.groupdict().get("key")
             if key is not None and not _KEY.fullmatch(key):

@@ -124,3 +124,20 @@ def test_each_path_takes_its_own_methods(
     assert response.status_code == status
     assert response.get_json()["error"]["code"] == ("not_found" if status == 404 else "method_not_allowed")
     assert response.headers.get("Allow") == allow
+
+
+def test_a_head_request_answers_as_its_get_without_a_body(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    """For uptime monitors and ``curl -I``; a path without GET still says which methods it takes."""
+    meta = send(chat, "Hello").meta
+    query = f"?conversation_id={meta['conversation_id']}"
+    headers = {"X-Conversation-Token": meta["conversation_token"]}
+
+    head = history.head(f"/{query}", headers=headers)
+    wrong_token = history.head(f"/{query}", headers={"X-Conversation-Token": "x" * 43})
+    no_get = history.head(f"/feedback{query}", headers=headers)
+
+    assert (head.status_code, head.content_type, head.data) == (200, "application/json", b"")
+    assert wrong_token.status_code == 404
+    assert (no_get.status_code, no_get.headers["Allow"]) == (405, "POST, OPTIONS")

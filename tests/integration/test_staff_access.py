@@ -478,3 +478,12 @@ def test_a_forged_key_id_cannot_make_every_sign_in_fetch_the_keys() -> None:
             verifier.email(keys.assertion(kid="made-up"))
 
     assert server.fetches == 1
+
+
+def test_a_head_request_answers_as_its_get_after_sign_in(staff: FlaskClient) -> None:
+    assert staff.head("/_me").status_code == 401
+    head = staff.head("/_me", headers={"Authorization": "Bearer s3cret-admin"})
+    assert (head.status_code, head.data) == (200, b"")
+    assert (
+        staff.head("/_inbox/5d8c/claim", headers={"Authorization": "Bearer s3cret-admin"}).status_code == 405
+    )
