@@ -132,6 +132,10 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
         concepts.add("duration")
+    if "wrong" in concepts and concepts & {"cancel", "return", "refund"}:
+        # "I ordered the wrong thing, can I cancel?": the shopper's own choice, which the
+        # cancel and returns rules cover; the wrong item alone was the shop's mistake.
+        concepts -= {"wrong"}
     return concepts
 
 

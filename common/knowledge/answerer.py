@@ -42,6 +42,12 @@ _CONTACT_QUERY = ("@phone", "@email", "@contact")
 _ASKS = frozenset({"@cost", "@duration", "@free"})
 _VARIANTS = COUNTRY_CONCEPTS | {"@country", "@express"}
 _SHORT_FOLLOW_UP_WORDS = 3
+# "What if it already shipped?" after "Can I cancel my order?": a case of the previous
+# question's topic, whatever it names itself. Accent-free.
+_WHAT_IF = re.compile(
+    r"^\W*(and |but |so )?(what if|what about if|and if|but if|if so|(und |aber )?(was )?(ist )?wenn"
+    r"|et si|mais si|(y |pero )?(que pasa )?si|(e |ma )?se|(en |maar )?(wat )?als)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -110,15 +116,22 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     "Can I return my shoes?" asks how sale items are returned. ``before`` may hold the questions
     before it, oldest first, each after a blank line: a previous follow-up ("And to Norway?")
     is read as about its own previous question's topic."""
-    concepts = {t for t in query.terms if t.startswith("@")}
+    concepts = _concepts(query)
     if before and concepts and concepts <= ITEM_KINDS:
         returns = {t for t in index.query(before).terms if t in CONDITIONED_TOPICS}
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
-    if not before or not concepts or concepts - _ASKS - _VARIANTS:
-        return query  # a topic of its own, or a thing the pages never name ("the red sofa")
+    if not before:
+        return query
     older, _, latest = before.rpartition("\n\n")
+    if _WHAT_IF.match(fold(question)):
+        topic = (
+            _concepts(_following_up(index, index.query(latest), latest, older)) - _ASKS - _VARIANTS - {OTHER}
+        )
+        return Query(query.language, [*query.terms, *sorted(topic - concepts)])
+    if not concepts or concepts - _ASKS - _VARIANTS:
+        return query  # a topic of its own, or a thing the pages never name ("the red sofa")
     previous = _following_up(index, index.query(latest), latest, older)
-    earlier = {t for t in previous.terms if t.startswith("@")}
+    earlier = _concepts(previous)
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
     if not topic:
         # A topic the shop's vocabulary has no concept for ("Do you gift wrap?"): both questions
@@ -129,6 +142,10 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     # "And to Switzerland?" also asks what the previous question asked (a price, a time).
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
     return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
+
+
+def _concepts(query: Query) -> set[str]:
+    return {t for t in query.terms if t.startswith("@")}
 
 
 def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -> KnowledgeReply:

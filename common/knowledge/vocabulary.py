@@ -73,7 +73,7 @@ _CONCEPTS: dict[str, str] = {
     "rastre* tracc* volg*",
     "pay": "pay* paid card cards creditcard* credit visa mastercard amex klarna paypal "
     "zahl* bezahl* karte* kreditkarte* paiement* payer carte* pago pagar pagare pagament* tarjeta* carta "
-    "betal* kaart*",
+    "betal* betaal* kaart*",
     "damage": "damag* broke broken crack* faulty defect* shatter* smash* "
     "beschadig* kaputt* defekt* zerbroch* endommag* abim* casse* defectu* danad* roto rota "
     "danneggi* rotto rotta difettos* kapot* not-work not-working stopped-working funktioniert-nicht "
@@ -90,6 +90,10 @@ _CONCEPTS: dict[str, str] = {
     "niet-aangekomen niet-ontvangen niet-geleverd kwijt",
     "late": _LATE + " delay*",
     "express": "express* expres* espress*",
+    # When an order must be in to leave the same day.
+    "cutoff": "cut-off cutoff cut-offs same-day order-by bestellschluss annahmeschluss selben-tag "
+    "gleichen-tag heure-limite meme-jour mismo-dia hora-limite stesso-giorno orario-limite "
+    "dezelfde-dag besteltijd noch-heute heute-verschickt heute-versendet",
     "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* "
     "rebaj* oferta* saldi scont* uitverkoop korting*",
     "personalised": "personali* personnalis* customis* customiz* engrav* monogram* gepersonaliseerd",
@@ -110,6 +114,17 @@ _CONCEPTS: dict[str, str] = {
     "pickup": "pickup pick-up click-and-collect click-collect abhol* selbstabhol* "
     "retrait* recoger recogida ritir* afhal* ophalen",
     "customs": "customs zoll* douane* aduana* dogan*",
+    # Nobody in when the courier comes, and an item that is not the one ordered: a shop may not
+    # write about either, and neither is a delivery time or the returns policy (a size that
+    # does not fit is: "I ordered the wrong size").
+    "absent": "not-home nobody-home noone-home away-when missed-delivery "
+    "nicht-zuhause nicht-zu-hause nicht-daheim niemand-da niemand-zuhause pas-chez absent absente "
+    "no-estoy nadie-en-casa non-sono-a-casa nessuno-a-casa niet-thuis niemand-thuis",
+    "wrong": "wrong-item wrong-items wrong-product wrong-products wrong-article wrong-thing "
+    "wrong-order wrong-colour wrong-color wrong-one falscher-artikel falsche-artikel "
+    "falsches-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "
+    "articulo-equivocado producto-equivocado articolo-sbagliato "
+    "prodotto-sbagliato verkeerde-artikel verkeerd-artikel verkeerde-product",
     # Sizes: counted only where the shop writes about them (``SOFT_CONCEPTS``).
     "size": "size sizes sizing grosse grossen taille tailles talla tallas taglia taglie maat maten",
     # What the shop sells: a shop may not write about its range ("Do you sell shipping boxes?").

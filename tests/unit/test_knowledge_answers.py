@@ -226,6 +226,10 @@ def _answer_after(before: str, question: str) -> str:
         # Austria ("Österreich") holds no "erreich" (reach).
         ("Is return shipping free from the EU?", "And Switzerland?", "6.95 EUR", "Quelle"),
         ("Wie lange dauert der Versand nach Deutschland?", "Und nach Österreich?", "3-7 working", "return"),
+        # "What if ...?" asks about a case of the previous question's topic, whatever it names.
+        ("Can I cancel my order?", "What if it already shipped?", "until they ship", "tracking link"),
+        ("Kann ich stornieren?", "Und wenn sie schon verschickt wurde?", "until they ship", "tracking link"),
+        ("How long does delivery take?", "What if it doesn't arrive?", "10 working days", "couldn't"),
     ],
 )
 def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
@@ -507,6 +511,13 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("What's your email address?", "support@example-shop.com", "new address"),
         ("Quelle est votre adresse e-mail ?", "support@example-shop.com", "new address"),
         ("Was kostet das?", "4.95 EUR", "cancelled"),
+        # The cut-off time is a passage of the shipping policy, not the delivery times.
+        ("What's the cut-off time for same-day dispatch?", "before 14:00", "2-4 working days"),
+        ("What time do I need to order by for same day shipping?", "before 14:00", "Visa"),
+        ("Welke betaalmethoden accepteren jullie?", "PayPal", "niets"),
+        # One's own wrong choice is for the cancel and returns rules.
+        ("I ordered the wrong thing by mistake, can I still cancel it?", "free of charge", "couldn't"),
+        ("I ordered the wrong size, can I exchange it?", "within 30 days", "couldn't"),
     ],
 )
 def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
@@ -554,6 +565,13 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("Why was my ticket closed?", "en"),
         ("Wie schließe ich mein Konto?", "de"),
         ("Ich möchte ausschließlich Bio-Baumwolle", "de"),
+        # Nobody at home, or an item that is not the one ordered: no delivery time, and no
+        # returns policy (a wrong item is the shop's mistake, for the team to put right).
+        ("What happens if I'm not home when the parcel comes?", "en"),
+        ("Was passiert, wenn ich nicht zu Hause bin?", "de"),
+        ("I received the wrong item", "en"),
+        ("You sent the wrong colour", "en"),
+        ("Ich habe den falschen Artikel bekommen", "de"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
@@ -667,3 +685,15 @@ def test_a_gift_is_not_a_gift_card() -> None:
         assert "3 EUR" not in answerer.answer(question).text, question
     # So the console does not call a gift card question answered by the wrapping FAQ.
     assert covering_entries(knowledge_index(knowledge), "Do you sell gift cards for mugs?") == ()
+
+
+def test_a_shop_that_writes_about_wrong_items_answers_with_that() -> None:
+    answerer = answerer_with(
+        faq(
+            "What if I received the wrong item?",
+            "Sorry! Email us a photo; we send the right one and a free return label.",
+        )
+    )
+
+    assert "free return label" in answerer.answer("You sent me the wrong item").text
+    assert "free return label" not in answerer.answer("Can I return my shoes?").text
