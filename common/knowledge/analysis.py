@@ -132,10 +132,12 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
         concepts.add("duration")
-    if "wrong" in concepts and concepts & {"cancel", "return", "refund"}:
+    if "wrong" in concepts and concepts & {"cancel", "return", "refund", "damage"}:
         # "I ordered the wrong thing, can I cancel?": the shopper's own choice, which the
         # cancel and returns rules cover; the wrong item alone was the shop's mistake.
         concepts -= {"wrong"}
+    if "absent" in concepts and concepts & {"address", "return", "refund", "cancel"}:
+        concepts -= {"absent"}  # "I'm not home, can I change the address?": the address
     return concepts
 
 

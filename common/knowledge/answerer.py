@@ -43,11 +43,13 @@ _ASKS = frozenset({"@cost", "@duration", "@free"})
 _VARIANTS = COUNTRY_CONCEPTS | {"@country", "@express"}
 _SHORT_FOLLOW_UP_WORDS = 3
 # "What if it already shipped?" after "Can I cancel my order?": a case of the previous
-# question's topic, whatever it names itself. Accent-free.
+# question's topic (``_CASES``: what became of the order), or none ("What if I opened it?").
+# Accent-free; a bare "si", "se" or "als" may be a "yes" or start a question of its own.
 _WHAT_IF = re.compile(
-    r"^\W*(and |but |so )?(what if|what about if|and if|but if|if so|(und |aber )?(was )?(ist )?wenn"
-    r"|et si|mais si|(y |pero )?(que pasa )?si|(e |ma )?se|(en |maar )?(wat )?als)\b"
+    r"^\W*(and |but |so )?(what if|what about if|and if|but if|(und|aber|was|was ist) wenn"
+    r"|et si|mais si|(y|pero|que pasa) si|(e|ma) se|(en|maar|wat) als)\b"
 )
+_CASES = frozenset({"@ship", "@late", "@missing"})
 
 
 @dataclass(frozen=True)
@@ -115,21 +117,18 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     A kind of item alone follows up a question about returns: "What about sale items?" after
     "Can I return my shoes?" asks how sale items are returned. ``before`` may hold the questions
     before it, oldest first, each after a blank line: a previous follow-up ("And to Norway?")
-    is read as about its own previous question's topic."""
+    is read as about its own previous question's topic. "What if ...?" with no topic but what
+    became of the order ("What if it already shipped?") is a case of the previous topic."""
     concepts = _concepts(query)
     if before and concepts and concepts <= ITEM_KINDS:
         returns = {t for t in index.query(before).terms if t in CONDITIONED_TOPICS}
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
     if not before:
         return query
-    older, _, latest = before.rpartition("\n\n")
-    if _WHAT_IF.match(fold(question)):
-        topic = (
-            _concepts(_following_up(index, index.query(latest), latest, older)) - _ASKS - _VARIANTS - {OTHER}
-        )
-        return Query(query.language, [*query.terms, *sorted(topic - concepts)])
-    if not concepts or concepts - _ASKS - _VARIANTS:
+    own = concepts - _ASKS - _VARIANTS
+    if (not concepts or own) and not (own <= _CASES and _WHAT_IF.match(fold(question))):
         return query  # a topic of its own, or a thing the pages never name ("the red sofa")
+    older, _, latest = before.rpartition("\n\n")
     previous = _following_up(index, index.query(latest), latest, older)
     earlier = _concepts(previous)
     topic = earlier - _ASKS - _VARIANTS - {OTHER}

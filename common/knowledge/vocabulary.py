@@ -19,7 +19,8 @@ def _words(text: str) -> frozenset[str]:
 
 # Late: a question about a parcel that is late asks what a missing one does, and about delays.
 _LATE = (
-    "is-late are-late arrived-late late-delivery overdue verspat* retard* retras* ritard* vertraag* te-laat"
+    "is-late are-late it's-late its-late arrived-late late-delivery overdue "
+    "verspat* retard* retras* ritard* vertraag* te-laat"
 )
 # Closing, when the shop or its team closes (not a ticket, an order or an account).
 _CLOSING = (
@@ -91,7 +92,7 @@ _CONCEPTS: dict[str, str] = {
     "late": _LATE + " delay*",
     "express": "express* expres* espress*",
     # When an order must be in to leave the same day.
-    "cutoff": "cut-off cutoff cut-offs same-day order-by bestellschluss annahmeschluss selben-tag "
+    "cutoff": "cut-off cutoff cut-offs same-day bestellschluss annahmeschluss selben-tag "
     "gleichen-tag heure-limite meme-jour mismo-dia hora-limite stesso-giorno orario-limite "
     "dezelfde-dag besteltijd noch-heute heute-verschickt heute-versendet",
     "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* "
@@ -117,9 +118,9 @@ _CONCEPTS: dict[str, str] = {
     # Nobody in when the courier comes, and an item that is not the one ordered: a shop may not
     # write about either, and neither is a delivery time or the returns policy (a size that
     # does not fit is: "I ordered the wrong size").
-    "absent": "not-home nobody-home noone-home away-when missed-delivery "
-    "nicht-zuhause nicht-zu-hause nicht-daheim niemand-da niemand-zuhause pas-chez absent absente "
-    "no-estoy nadie-en-casa non-sono-a-casa nessuno-a-casa niet-thuis niemand-thuis",
+    "absent": "not-home nobody-home noone-home away-when missed-delivery nicht-zuhause nicht-hause "
+    "nicht-daheim niemand-da niemand-zuhause pas-chez absent absente nadie-casa estoy-casa fuera-casa "
+    "ausente nessuno-casa sono-casa fuori-casa niet-thuis niemand-thuis",
     "wrong": "wrong-item wrong-items wrong-product wrong-products wrong-article wrong-thing "
     "wrong-order wrong-colour wrong-color wrong-one falscher-artikel falsche-artikel "
     "falsches-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "
@@ -254,6 +255,9 @@ def concepts_of(word: str) -> frozenset[str]:
     """The concepts an accent-free lower-case word stands for (empty: none)."""
     exact, prefixes = _tables()
     found = set(exact.get(word, ()))
+    head, apostrophe, tail = word.partition("'")
+    if apostrophe and not found and len(head) <= 2 and len(tail) >= 3:
+        return concepts_of(tail)  # elided: "l'adresse", "d'expedition", "dell'ordine"
     for length in _prefix_lengths():
         hit = prefixes.get(word[:length]) if length <= len(word) else None
         if hit:

@@ -230,6 +230,15 @@ def _answer_after(before: str, question: str) -> str:
         ("Can I cancel my order?", "What if it already shipped?", "until they ship", "tracking link"),
         ("Kann ich stornieren?", "Und wenn sie schon verschickt wurde?", "until they ship", "tracking link"),
         ("How long does delivery take?", "What if it doesn't arrive?", "10 working days", "couldn't"),
+        ("When will my order arrive?", "And what if it's late?", "10 working days", "couldn't"),
+        ("Can I return my shoes?", "What if I opened it?", "within 30 days", "Monday to Friday"),
+        # ... but one with a topic of its own is about that topic, and a bare "Sí", "Se" or
+        # "Als" (yes, if) starts a question of its own.
+        ("Can I cancel my order?", "What if I want to change my address?", "new address", "cancelled"),
+        ("Can I return my shoes?", "What if it arrives damaged?", "photo of the damage", "within 30 days"),
+        ("How much is shipping?", "What if I'm in Switzerland?", "4.95 EUR", "couldn't"),
+        ("¿Cómo devuelvo un artículo?", "Sí, ¿y cuánto cuesta el envío a Suiza?", "4.95 EUR", "6.95"),
+        ("Come faccio un reso?", "Se spedite in Norvegia, quanto costa?", "4.95 EUR", "6.95"),
     ],
 )
 def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
@@ -518,6 +527,11 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         # One's own wrong choice is for the cancel and returns rules.
         ("I ordered the wrong thing by mistake, can I still cancel it?", "free of charge", "couldn't"),
         ("I ordered the wrong size, can I exchange it?", "within 30 days", "couldn't"),
+        # Beside a topic the pages cover, a wrong item or nobody at home is that topic's case.
+        ("I was sent the wrong item and it's damaged", "photo of the damage", "couldn't"),
+        ("Je ne suis pas chez moi, puis-je changer l'adresse de livraison ?", "new address", "rien trouvé"),
+        ("No estoy seguro de la talla, ¿puedo devolverlo?", "within 30 days", "nada"),
+        ("Can I order by credit card?", "PayPal", "14:00"),
     ],
 )
 def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
