@@ -1,7 +1,5 @@
 /*
- * The chat's DOM: builds the layout once and draws messages, answers and notices.
- * It never fetches and never stores; chat.js tells it what to show.
- * Defines window.SupportChat.view.
+ * The chat's DOM, drawn as chat.js says (it never fetches or stores). Defines window.SupportChat.view.
  */
 (function () {
   "use strict";
@@ -300,15 +298,16 @@
           up: iconButton("up", "Helpful", "sc-rate"),
           down: iconButton("down", "Not helpful", "sc-rate"),
         };
+        var saved = extras.rating;
         var show = function (rating) {
           thumbs.up.setAttribute("aria-pressed", String(rating === "up"));
           thumbs.down.setAttribute("aria-pressed", String(rating === "down"));
         };
-        show(extras.rating);
+        show(saved);
         Object.keys(thumbs).forEach(function (rating) {
           thumbs[rating].addEventListener("click", function () {
             show(rating);
-            extras.rate(rating);
+            extras.rate(rating).then(function (ok) { show(saved = ok ? rating : saved); });
             var form = body.querySelector(".sc-comment");
             if (form) form.remove();
             if (rating === "down") commentForm(body, extras.rate);

@@ -1,7 +1,6 @@
 /*
- * The support chat of the page and the widget: loaded last of the classic scripts (widget.js
- * lists them), it wires them up: a turn's lifecycle, retries, conversations on this
- * device, feedback and the handoff to a person. Defines window.SupportChat.mount.
+ * The chat, wired up (loaded last; widget.js lists the scripts): turns, retries, this device's
+ * conversations, feedback, handoff. Defines window.SupportChat.mount.
  */
 (function () {
   "use strict";
@@ -298,7 +297,7 @@
         sources: (sources || []).filter(function (s) { return text().indexOf(s.title || s.key) < 0; }),
         copy: function () { return copyText(text()); },
         rating: messageId ? store.rating(messageId) : null,
-        rate: messageId && conversation ? function (rating, comment) { rate(messageId, rating, comment); } : null,
+        rate: messageId && conversation ? function (rating, comment) { return rate(messageId, rating, comment); } : null,
       });
     }
 
@@ -313,11 +312,12 @@
       return Promise.resolve();
     }
 
+    /** Kept here once the server has it; resolves whether it does. */
     function rate(messageId, rating, comment) {
-      var forConversation = conversation;
-      store.saveRating(messageId, rating);
-      transport.feedback(forConversation, messageId, rating, comment).then(function (ok) {
-        view.announce(ok ? "Thanks for your feedback." : "Your feedback could not be sent. Please try again later.");
+      return transport.feedback(conversation, messageId, rating, comment).then(function (ok) {
+        if (ok) store.saveRating(messageId, rating);
+        view[ok ? "announce" : "notice"](ok ? "Thanks for your feedback." : "Your feedback could not be sent. Please try again later.");
+        return ok;
       });
     }
 

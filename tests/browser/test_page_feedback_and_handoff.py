@@ -57,6 +57,30 @@ def test_feedback_is_sent_and_remembered_after_a_reload(page: Any, site: str, en
     expect(down).to_have_attribute("aria-pressed", "true")
 
 
+def test_a_rating_the_server_did_not_get_is_not_shown_as_given(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Refunds take ", "5 working days."]))
+    open_chat(page, site)
+    ask(page, "How long do refunds take?")
+    answer = page.locator(".sc-msg--assistant").last
+    expect(answer.locator(".sc-bubble")).to_have_text("Refunds take 5 working days.")
+    helpful = answer.get_by_role("button", name="Helpful", exact=True)
+    page.route("**/history/feedback", lambda route: route.abort())  # the shop's server is down
+
+    helpful.click()
+
+    expect(page.get_by_text("Your feedback could not be sent. Please try again later.")).to_be_visible()
+    expect(helpful).to_have_attribute("aria-pressed", "false")
+    page.unroute("**/history/feedback")
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+    helpful = page.locator(".sc-msg--assistant").last.get_by_role("button", name="Helpful", exact=True)
+    expect(helpful).to_have_attribute("aria-pressed", "false")  # nothing kept on the device either
+    with page.expect_response("**/history/feedback") as sent:
+        helpful.click()  # and it can be given again
+    assert sent.value.status == 204
+    expect(helpful).to_have_attribute("aria-pressed", "true")
+
+
 def waiting_after_an_answer(page: Any, site: str, env: Env) -> Any:
     """A shopper who got an answer, then asked for a person: the conversation's id."""
     env.set(ADMIN_TOKEN=TOKEN)
