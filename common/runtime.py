@@ -6,6 +6,7 @@ and services receive what they need as arguments.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import threading
 
@@ -150,11 +151,16 @@ def rate_limiter() -> RateLimiter:
 @functools.cache
 def checkpointer() -> Checkpointer:
     settings = chat_settings()
-    return Checkpointer(
+    writer = Checkpointer(
         ProgressConnection(engine()),
         lease_seconds=settings.lease_seconds,
         renew_seconds=settings.lease_renew_seconds,
     )
+    # When the instance stops (a worker exiting, Ctrl+C on `make dev`), the answers it still
+    # writes are let go of at once. Registered after the engine's (embedded Postgres) exit
+    # handler, so it runs before it.
+    atexit.register(writer.let_go)
+    return writer
 
 
 @functools.cache
@@ -239,6 +245,7 @@ def reset() -> None:
     if lease_sweeper.cache_info().currsize:
         lease_sweeper().stop()
     if checkpointer.cache_info().currsize:
+        atexit.unregister(checkpointer().let_go)
         checkpointer().stop()  # its writer keeps a connection while it has work
     if engine.cache_info().currsize:
         # Background writers of the old 'instance' may outlive it: close its idle connections.

@@ -88,6 +88,7 @@ class Checkpointer:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._gone = False  # let go of (the instance stops): no writer starts again
 
     def save(self, message_id: uuid.UUID, text: str, shown: Shown | None = None) -> None:
         """Queue ``text`` as the answer's progress; an older queued text is replaced.
@@ -137,8 +138,30 @@ class Checkpointer:
         if thread is not None:
             thread.join(timeout)
 
+    def let_go(self, timeout: float = 2.0) -> None:
+        """The instance stops (its answers with it): write what is queued, end the writer, then
+        end the lease of every answer still held, so that whoever meets one resolves it at once
+        (``answer_lost``; a retry answers again) instead of after the lease runs out."""
+        self.stop(timeout)
+        with self._cond:
+            if self._thread is not None and self._thread.is_alive():
+                return  # a write that hangs: those leases run out on their own
+            self._gone = True
+            held, self._held = set(self._held), set()
+        if not held:
+            return
+        try:
+            self._store.write({}, held, 0.0)
+            log.info("let go of %d answer(s) still being written", len(held))
+        except Exception as exc:
+            log.warning("could not let go of %d answer(s): %s", len(held), type(exc).__name__)
+        finally:
+            self._store.close()
+
     def _wake(self) -> None:
         """Start the writer if it is not running, and tell it there is work (lock held)."""
+        if self._gone:
+            return
         self._stopping = False
         if self._thread is None or not self._thread.is_alive():
             try:

@@ -229,3 +229,21 @@ def test_a_stopped_writer_lets_go_of_its_connection(env: Env) -> None:
     assert _content(env, turn) == "Saved again"
     checkpoints.stop()
     engine.dispose()
+
+
+def test_letting_go_saves_the_queued_text_and_ends_the_leases_of_the_answers_held(env: Env) -> None:
+    turn = _streaming_answer(env)
+    checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+    checkpoints.hold(turn.assistant_message_id)
+    checkpoints.save(turn.assistant_message_id, "Half an ans")
+
+    checkpoints.let_go()
+
+    assert _content(env, turn) == "Half an ans"
+    with runtime.unit_of_work()() as tx:  # whoever meets it next resolves it, at once
+        assert tx.conversations.expire_leases(conversation_id=turn.conversation_id) == [
+            turn.assistant_message_id
+        ]
+    checkpoints.save(turn.assistant_message_id, "Half an answer")  # the instance is stopping
+    assert not checkpoints.flush(timeout=0.2)  # no writer starts again
+    assert _content(env, turn) == "Half an ans"
