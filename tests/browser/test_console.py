@@ -682,6 +682,51 @@ def test_a_conversation_claimed_by_someone_else_while_a_reply_is_typed_says_the_
     expect(page.get_by_label("Reply to the shopper")).to_have_count(0)
 
 
+def test_the_console_is_used_with_the_keyboard_alone(page: Any, site: str, console_env: Env) -> None:
+    chat(page, site, "How long does shipping take?")
+    page.goto(f"{site}/admin/")
+    expect(page.get_by_label("Staff token")).to_be_focused()
+    page.keyboard.type(TOKEN)
+    page.keyboard.press("Enter")
+    dashboard = page.get_by_role("tab", name="Dashboard")
+    expect(dashboard).to_be_focused()  # not left on the page's body
+
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Inbox")).to_be_focused()
+    page.keyboard.press("End")
+    expect(page.get_by_role("tab", name="Staff")).to_be_focused()
+    page.keyboard.press("ArrowRight")  # round to the first
+    expect(dashboard).to_be_focused()
+    page.keyboard.press("ArrowLeft")  # and back to the last
+    expect(page.get_by_role("tab", name="Staff")).to_be_focused()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    conversations = page.get_by_role("tabpanel", name="Conversations")
+    expect(conversations).to_be_visible()
+    expect(page.get_by_role("tab", name="Conversations")).to_have_attribute("aria-selected", "true")
+
+    row = page.locator("#conversation-list .row").first
+    row.focus()
+    page.keyboard.press(" ")  # Space opens a row as Enter does
+    expect(page.locator("#transcript")).to_contain_text("How long does shipping take?")
+    expect(row).to_have_attribute("aria-current", "true")
+
+
+def test_the_signed_in_console_has_its_heading_and_landmarks(page: Any, site: str, console_env: Env) -> None:
+    page.goto(f"{site}/admin/")
+    expect(page.get_by_role("main")).to_be_visible()  # the sign-in form is the page's main part
+    sign_in(page, site)
+    expect(page.get_by_role("heading", level=1, name="Support console")).to_be_visible()
+    expect(page.get_by_role("main")).to_be_visible()
+    for tab in page.get_by_role("tab").all():
+        if tab.is_visible():
+            panel = page.locator(f"#{tab.get_attribute('aria-controls')}")
+            assert panel.get_attribute("role") == "tabpanel"
+            assert panel.get_attribute("aria-labelledby") == tab.get_attribute("id")
+
+
 def test_a_long_conversation_opens_in_the_inbox_with_its_end_and_every_action_in_sight(
     page: Any, site: str, console_env: Env
 ) -> None:

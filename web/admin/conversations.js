@@ -1,6 +1,6 @@
 // Conversations: filters, full-text search, keyset pages, the transcript, erasure.
 import { api, get } from "./api.js";
-import { $, h, clear, when, ago, toast, messageBody, shown } from "./dom.js";
+import { $, h, clear, when, ago, toast, messageBody, shown, opener, markOpen } from "./dom.js";
 
 let cursor = null;
 let filters = {};
@@ -38,7 +38,7 @@ function earlier(wanted, last) {
 }
 
 function row(c) {
-  return h("li", { class: `row${c.id === selected ? " selected" : ""}`, tabindex: "0", dataset: { id: c.id }, onclick: () => show(c.id), onkeydown: (e) => e.key === "Enter" && show(c.id) },
+  return h("li", { class: `row${c.id === selected ? " selected" : ""}`, "aria-current": c.id === selected ? "true" : null, dataset: { id: c.id }, ...opener(() => show(c.id)) },
     h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
       // Listed by last activity: the row says when it last moved, and when it started on hover.
       h("span", { class: "muted small", title: `started ${when(c.created_at)}` }, `${c.message_count} messages · active ${ago(c.updated_at)}`)),
@@ -107,7 +107,7 @@ function step(s) {
 
 async function open(id) {
   selected = id;
-  for (const node of document.querySelectorAll("#conversation-list .row")) node.classList.toggle("selected", node.dataset.id === id);
+  for (const node of document.querySelectorAll("#conversation-list .row")) markOpen(node, node.dataset.id === id);
   const pane = $("#transcript");
   const t = await get(`/_conversations/${id}`);
   // A claim by a reply happened at the reply's time: at the same time, the step comes first.

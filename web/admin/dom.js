@@ -22,6 +22,23 @@ export function clear(node, ...children) {
 
 export const $ = (selector) => document.querySelector(selector);
 
+// A list row that opens something: in the Tab order, and opened by Enter or Space as by a click.
+export function opener(open) {
+  const keys = (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault(); // Space would scroll the list
+    open();
+  };
+  return { tabindex: "0", onclick: open, onkeydown: keys };
+}
+
+// The row whose item is open: highlighted, and said to be the current one.
+export function markOpen(row, open) {
+  row.classList.toggle("selected", open);
+  if (open) row.setAttribute("aria-current", "true");
+  else row.removeAttribute("aria-current");
+}
+
 // Whether a transcript shows a message: not the empty acknowledgement of a shopper's message
 // while a person chats (the shopper saw none either); a failed answer's "(empty)" does show.
 export const shown = (m) => Boolean(m.content) || m.role !== "assistant" || m.status !== "complete";

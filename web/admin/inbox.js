@@ -1,6 +1,6 @@
 // Inbox: conversations waiting for a person, oldest first; claim, reply, resolve, hand back.
 import { api, get } from "./api.js";
-import { $, h, clear, when, toast, messageBody, shown } from "./dom.js";
+import { $, h, clear, when, toast, messageBody, shown, opener, markOpen } from "./dom.js";
 
 let member = { id: null, role: "viewer" }; // who is signed in (GET /_me)
 let selected = null;
@@ -15,8 +15,8 @@ function waited(seconds) {
 
 function row(item) {
   const status = item.status === "with_human" ? `with ${item.claimed_by}` : "waiting";
-  return h("li", { class: `row${item.conversation_id === selected ? " selected" : ""}`, tabindex: "0", dataset: { id: item.conversation_id },
-    onclick: () => show(item), onkeydown: (e) => e.key === "Enter" && show(item) },
+  const open = item.conversation_id === selected;
+  return h("li", { class: `row${open ? " selected" : ""}`, "aria-current": open ? "true" : null, dataset: { id: item.conversation_id }, ...opener(() => show(item)) },
     h("div", { class: "row-main" }, h("strong", {}, item.last_question || "(no question)"),
       h("span", { class: "muted small" }, `${item.status === "with_human" ? `asked ${waited(item.waiting_seconds)} ago` : `waiting ${waited(item.waiting_seconds)}`} · ${item.language || "?"}${item.email ? ` · ${item.email}` : ""}`)),
     h("div", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
@@ -135,7 +135,7 @@ function messages(t) {
 async function open(item) {
   const t = await get(`/_conversations/${item.conversation_id}`);
   selected = item.conversation_id;
-  for (const node of document.querySelectorAll("#inbox-list .row")) node.classList.toggle("selected", node.dataset.id === selected);
+  for (const node of document.querySelectorAll("#inbox-list .row")) markOpen(node, node.dataset.id === selected);
   const who = item.status === "with_human" ? `claimed by ${item.claimed_by}` : "waiting for a person";
   const { form, buttons } = actions(item);
   clear($("#inbox-transcript"),

@@ -1,6 +1,6 @@
 // Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
 import { api, get, ApiError } from "./api.js";
-import { $, h, clear, when, ago, toast, renderDiff, messageBody } from "./dom.js";
+import { $, h, clear, when, ago, toast, renderDiff, messageBody, opener } from "./dom.js";
 
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
@@ -26,7 +26,7 @@ function renderDeleted(deleted) {
   $("#deleted-count").textContent = String(deleted.length);
   clear($("#deleted-list"), deleted.map((e) => {
     const open = () => openDeleted(e).catch((error) => toast(error.message, "error"));
-    return h("li", { class: "row", tabindex: "0", dataset: { key: e.key }, onclick: open, onkeydown: (ev) => ev.key === "Enter" && open() },
+    return h("li", { class: "row", dataset: { key: e.key }, ...opener(open) },
       h("div", { class: "row-main" }, h("strong", {}, e.title),
         h("span", { class: "muted small" }, `${e.key} · deleted by ${e.deleted_by} ${ago(e.deleted_at)}`)),
       h("span", { class: `badge ${e.kind}` }, e.kind));
@@ -46,8 +46,8 @@ function renderList() {
   const term = $("#knowledge-search").value.trim().toLowerCase();
   const shown = entries.filter((e) => !term || `${e.key} ${e.title} ${e.content}`.toLowerCase().includes(term));
   clear($("#knowledge-list"), shown.map((e) =>
-    h("li", { class: `row${current && current.key === e.key ? " selected" : ""}`, tabindex: "0", dataset: { key: e.key },
-      onclick: () => openEntry(e.key), onkeydown: (ev) => ev.key === "Enter" && openEntry(e.key) },
+    h("li", { class: `row${current && current.key === e.key ? " selected" : ""}`, "aria-current": current && current.key === e.key ? "true" : null,
+      dataset: { key: e.key }, ...opener(() => openEntry(e.key)) },
       h("div", { class: "row-main" }, h("strong", {}, e.title), h("span", { class: "muted small" }, e.key)),
       h("span", { class: `badge ${e.kind}` }, e.kind))));
 }

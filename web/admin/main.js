@@ -41,12 +41,26 @@ function showOpenTab() {
 }
 
 function select(view, run = view !== "knowledge") {
-  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+  for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
+    tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+    tab.tabIndex = tab.dataset.view === view ? 0 : -1; // one Tab stop; the arrows move among them
+  }
   showOpenTab();
   for (const name of Object.keys(VIEWS)) $(`#view-${name}`).hidden = name !== view;
   if (view === "knowledge" && !run) showKnowledge(me.role);
   if (run) Promise.resolve(VIEWS[view]()).catch((error) => toast(error.message, "error"));
   history.replaceState(null, "", `#${view}`);
+}
+
+// The tabs as a keyboard user expects them: the arrow keys, Home and End move the focus among
+// them; Enter or Space opens the one focused.
+function moveAmongTabs(event) {
+  const tabs = [...document.querySelectorAll(".tabs [role=tab]")].filter((tab) => !tab.hidden);
+  const at = tabs.indexOf(document.activeElement);
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+  if (at < 0 || to === undefined) return;
+  event.preventDefault();
+  tabs[(to + tabs.length) % tabs.length].focus();
 }
 
 // A token revoked while the console is open: every view and poll stops at once (a reload),
@@ -83,7 +97,7 @@ async function checkRole() {
   toast(`Your role was changed to ${me.role}: the console now shows what a ${me.role} can do.`, "error");
 }
 
-async function start() {
+async function start({ signingIn = false } = {}) {
   const reason = sessionStorage.getItem(SIGNED_OUT_KEY);
   sessionStorage.removeItem(SIGNED_OUT_KEY);
   try {
@@ -106,6 +120,7 @@ async function start() {
       $("#sign-in-error").textContent = `You were signed out: ${reason}. Sign in again with a valid token.`;
       $("#sign-in-error").hidden = false;
     }
+    $("#token").focus();
     return;
   }
   whenSignedOut(signOutFor);
@@ -115,6 +130,7 @@ async function start() {
   showMember();
   const wanted = window.location.hash.slice(1);
   select(VIEWS[wanted] && (wanted !== "staff" || me.role === "owner") ? wanted : "dashboard");
+  if (signingIn) $(".tabs [aria-selected=true]").focus(); // not left on the page's body
   watchInbox().catch(() => {});
 }
 
@@ -124,13 +140,14 @@ function init() {
   initKnowledge();
   initStaff();
   for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventListener("click", () => select(tab.dataset.view));
+  $(".tabs").addEventListener("keydown", moveAmongTabs);
   $(".tabs").addEventListener("scroll", markTabsOverflow, { passive: true });
   window.addEventListener("resize", markTabsOverflow);
   new MutationObserver(showOpenTab).observe($(".tabs"), { subtree: true, childList: true, characterData: true, attributeFilter: ["hidden"] });
   $("#sign-in-form").addEventListener("submit", (event) => {
     event.preventDefault();
     session.set($("#token").value.trim());
-    start();
+    start({ signingIn: true });
   });
   $("#sign-out").addEventListener("click", () => {
     session.clear();
