@@ -24,7 +24,7 @@
     answer_not_saved: "This answer may be missing if you reload the page.",
     resume_unavailable: "We can't show the rest of this answer right now. Please reload in a moment.",
     internal_error: "Something went wrong on our side. Please try again.",
-    network: "The connection was lost. Check your internet connection and try again.",
+    network: "The connection to the chat was lost. Please try again in a moment.",
     rate_limited: "You're sending messages a little fast. Please wait a moment, then send again.",
     unavailable: "We can't reach the chat right now. Your message is kept below: try again in a moment.",
     message_too_long: "This message is too long. Please shorten it to 4,000 characters or fewer.",

@@ -470,6 +470,24 @@ def test_a_question_refused_with_503_stays_and_is_sent_once_the_chat_is_back(
     assert len(env.query("SELECT id FROM messages WHERE role = 'user'")) == 1
 
 
+def test_a_server_that_cannot_be_reached_is_not_blamed_on_the_shoppers_internet(
+    page: Any, site: str, env: Env
+) -> None:
+    env.fake.script(Behavior(chunks=["We are back."]))
+    open_chat(page, site)
+    page.route("**/chat_stream", lambda route: route.abort())  # the shop's server is down
+
+    ask(page, "Is anyone there?")
+
+    expect(page.locator(".sc-failure")).to_contain_text(
+        "The connection to the chat was lost. Please try again"
+    )
+    expect(page.locator(".sc-chat")).not_to_contain_text("internet")
+    page.unroute("**/chat_stream")
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator(ANSWERS).last).to_have_text("We are back.")
+
+
 # ---------------------------------------------------------------- several conversations
 
 
