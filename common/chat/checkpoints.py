@@ -139,19 +139,25 @@ class Checkpointer:
             thread.join(timeout)
 
     def let_go(self, timeout: float = 2.0) -> None:
-        """The instance stops (its answers with it): write what is queued, end the writer, then
-        end the lease of every answer still held, so that whoever meets one resolves it at once
-        (``answer_lost``; a retry answers again) instead of after the lease runs out."""
-        self.stop(timeout)
+        """The instance stops (its answers with it): the writer ends after the pass it is in, and
+        no other starts; then one last write saves the text still queued and ends the lease of
+        every answer still held, so that whoever meets one resolves it at once (``answer_lost``;
+        a retry answers again) instead of after the lease runs out."""
+        with self._cond:
+            self._gone = self._stopping = True
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
         with self._cond:
             if self._thread is not None and self._thread.is_alive():
                 return  # a write that hangs: those leases run out on their own
-            self._gone = True
-            held, self._held = set(self._held), set()
-        if not held:
+            tails = self._tails(self._pending)
+            held, self._pending, self._held = set(self._held), {}, set()
+        if not tails and not held:
             return
         try:
-            self._store.write({}, held, 0.0)
+            self._store.write(tails, held, 0.0)
             log.info("let go of %d answer(s) still being written", len(held))
         except Exception as exc:
             log.warning("could not let go of %d answer(s): %s", len(held), type(exc).__name__)
@@ -180,16 +186,17 @@ class Checkpointer:
     def _next_pass(self) -> tuple[dict[uuid.UUID, tuple[str, Shown | None]], set[uuid.UUID]] | None:
         """Wait for text to save or a lease to renew; take both (lock held). None: idle for a
         while, the thread may end (``_wake`` starts another)."""
-        while not self._pending and not self._renewal_due():
+        while not self._gone and not self._pending and not self._renewal_due():
             wait = (
                 self._renew_every - (time.monotonic() - self._renewed_at) if self._held else IDLE_EXIT_SECONDS
             )
             idle = not self._cond.wait(wait) and not self._held and not self._pending
             if idle or (self._stopping and not self._pending):
-                self._thread = None
-                # Under the lock: a writer started meanwhile uses the store only after this.
-                self._store.close()
+                self._end()
                 return None
+        if self._gone:
+            self._end()  # ``let_go`` writes what is left
+            return None
         # Passes start at most every PASS_SPACING_SECONDS: under load one pass carries the
         # chunks of many answers (one statement), instead of a pass per chunk.
         not_before = self._pass_started + PASS_SPACING_SECONDS
@@ -200,6 +207,19 @@ class Checkpointer:
         self._writing = len(batch) + len(renew)
         self._pass_started = time.monotonic()
         return batch, renew
+
+    def _end(self) -> None:
+        """The writer thread ends (lock held: a writer started meanwhile uses the store only after this)."""
+        self._thread = None
+        self._store.close()
+
+    def _tails(self, batch: Mapping[uuid.UUID, tuple[str, Shown | None]]) -> dict[uuid.UUID, Tail]:
+        """What a pass sends of each answer: its text after what an earlier pass saved (lock held)."""
+        tails = {}
+        for message_id, (text, _) in batch.items():
+            kept = min(self._saved.get(message_id, 0), len(text))
+            tails[message_id] = Tail(kept, text[kept:])
+        return tails
 
     def _run(self) -> None:
         while True:
@@ -221,10 +241,7 @@ class Checkpointer:
     def _write(self, batch: dict[uuid.UUID, tuple[str, Shown | None]], renew: set[uuid.UUID]) -> bool:
         """One statement for every answer that moved (and one for the leases due) since the last pass."""
         with self._cond:
-            tails = {}
-            for message_id, (text, _) in batch.items():
-                kept = min(self._saved.get(message_id, 0), len(text))
-                tails[message_id] = Tail(kept, text[kept:])
+            tails = self._tails(batch)
         try:
             self._store.write(tails, renew, self._lease)
         except DatabaseUnavailable:

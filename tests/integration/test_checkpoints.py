@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
@@ -247,3 +248,47 @@ def test_letting_go_saves_the_queued_text_and_ends_the_leases_of_the_answers_hel
     checkpoints.save(turn.assistant_message_id, "Half an answer")  # the instance is stopping
     assert not checkpoints.flush(timeout=0.2)  # no writer starts again
     assert _content(env, turn) == "Half an ans"
+
+
+def test_letting_go_while_answers_keep_streaming_ends_every_lease(env: Env) -> None:
+    """At exit the answers' threads go on saving until the process ends: none of it may hold the
+    writer up, nor keep a lease running."""
+    turns = [_streaming_answer(env) for _ in range(6)]
+    for _ in range(3):
+        checkpoints = Checkpointer(ProgressConnection(runtime.engine()))
+        streaming = threading.Event()
+        streaming.set()
+
+        for turn in turns:
+            checkpoints.hold(turn.assistant_message_id)
+        threads = [
+            threading.Thread(target=_keep_saving, args=(checkpoints, t.assistant_message_id, streaming))
+            for t in turns
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.2)
+
+        started = time.monotonic()
+        checkpoints.let_go()
+        took = time.monotonic() - started
+        streaming.clear()
+        for thread in threads:
+            thread.join()
+
+        assert took < 1.0
+        running = env.query(
+            "SELECT count(*) AS n FROM messages WHERE id = ANY(:ids) AND lease_expires_at > now()",
+            ids=[t.assistant_message_id for t in turns],
+        )
+        assert running[0].n == 0
+        with runtime.engine().begin() as connection:  # a lease for the next round
+            connection.execute(sa.text("UPDATE messages SET lease_expires_at = now() + interval '15 s'"))
+
+
+def _keep_saving(checkpoints: Checkpointer, message_id: Any, streaming: threading.Event) -> None:
+    text = ""
+    while streaming.is_set():
+        text += "word "
+        checkpoints.save(message_id, text)
+        time.sleep(0.002)
