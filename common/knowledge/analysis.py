@@ -46,6 +46,8 @@ _ONE_MEANING = (
     (re.compile(r"\bfree of charge\b"), " free "),
     # A card brand, not express shipping.
     (re.compile(r"\bamerican express\b"), " amex "),
+    # Nobody at home, in three or four words (the vocabulary's phrases have two).
+    (re.compile(r"\bno (?:estoy|estar[eé]|hay nadie) en casa\b|\bnon (?:sono|sar[oò]) a casa\b"), " absent "),
 )
 # A typo is corrected only to a word this similar (difflib's ratio), and only in words this long.
 _TYPO_CUTOFF = 0.8
@@ -136,7 +138,7 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         # "I ordered the wrong thing, can I cancel?": the shopper's own choice, which the
         # cancel and returns rules cover; the wrong item alone was the shop's mistake.
         concepts -= {"wrong"}
-    if "absent" in concepts and concepts & {"address", "return", "refund", "cancel"}:
+    if "absent" in concepts and concepts & {"address", "return", "refund", "cancel", "duration", "track"}:
         concepts -= {"absent"}  # "I'm not home, can I change the address?": the address
     return concepts
 

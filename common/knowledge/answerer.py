@@ -50,6 +50,9 @@ _WHAT_IF = re.compile(
     r"|et si|mais si|(y|pero|que pasa) si|(e|ma) se|(en|maar|wat) als)\b"
 )
 _CASES = frozenset({"@ship", "@late", "@missing"})
+# Topics an order's case belongs to: "What if it never arrives?" after a payment question is
+# about the parcel, not the payment.
+_ORDER_TOPICS = frozenset({"@cancel", "@address", "@return", "@refund", "@ship", "@track", "@damage"})
 
 
 @dataclass(frozen=True)
@@ -126,12 +129,15 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     if not before:
         return query
     own = concepts - _ASKS - _VARIANTS
-    if (not concepts or own) and not (own <= _CASES and _WHAT_IF.match(fold(question))):
+    what_if = not concepts or bool(own)  # past here only as "What if ...?"
+    if what_if and not (own <= _CASES and _WHAT_IF.match(fold(question))):
         return query  # a topic of its own, or a thing the pages never name ("the red sofa")
     older, _, latest = before.rpartition("\n\n")
     previous = _following_up(index, index.query(latest), latest, older)
     earlier = _concepts(previous)
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
+    if what_if and not topic & _ORDER_TOPICS:
+        return query  # the previous question was not about an order
     if not topic:
         # A topic the shop's vocabulary has no concept for ("Do you gift wrap?"): both questions
         # read as one, so that a price of a thing the pages never name is none of theirs.

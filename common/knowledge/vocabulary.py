@@ -119,8 +119,8 @@ _CONCEPTS: dict[str, str] = {
     # write about either, and neither is a delivery time or the returns policy (a size that
     # does not fit is: "I ordered the wrong size").
     "absent": "not-home nobody-home noone-home away-when missed-delivery nicht-zuhause nicht-hause "
-    "nicht-daheim niemand-da niemand-zuhause pas-chez absent absente nadie-casa estoy-casa fuera-casa "
-    "ausente nessuno-casa sono-casa fuori-casa niet-thuis niemand-thuis",
+    "nicht-daheim niemand-da niemand-zuhause pas-chez absent absente nadie-casa fuera-casa "
+    "ausente nessuno-casa fuori-casa niet-thuis niemand-thuis",
     "wrong": "wrong-item wrong-items wrong-product wrong-products wrong-article wrong-thing "
     "wrong-order wrong-colour wrong-color wrong-one falscher-artikel falsche-artikel "
     "falsches-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "

@@ -239,6 +239,7 @@ def _answer_after(before: str, question: str) -> str:
         ("How much is shipping?", "What if I'm in Switzerland?", "4.95 EUR", "couldn't"),
         ("¿Cómo devuelvo un artículo?", "Sí, ¿y cuánto cuesta el envío a Suiza?", "4.95 EUR", "6.95"),
         ("Come faccio un reso?", "Se spedite in Norvegia, quanto costa?", "4.95 EUR", "6.95"),
+        ("Can I pay with PayPal?", "What if it never arrives?", "10 working days", "Klarna"),
     ],
 )
 def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
@@ -532,6 +533,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("Je ne suis pas chez moi, puis-je changer l'adresse de livraison ?", "new address", "rien trouvé"),
         ("No estoy seguro de la talla, ¿puedo devolverlo?", "within 30 days", "nada"),
         ("Can I order by credit card?", "PayPal", "14:00"),
+        # Being at home, or away while waiting for a parcel, is no reason not to say how long.
+        ("Estoy en casa mañana, ¿cuánto tarda el envío?", "working days", "nada"),
+        ("Sono a casa domani, quando arriva il pacco?", "working days", "niente"),
+        ("I'm away when the parcel arrives, how long does delivery take?", "working days", "couldn't"),
     ],
 )
 def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
@@ -586,6 +591,8 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("I received the wrong item", "en"),
         ("You sent the wrong colour", "en"),
         ("Ich habe den falschen Artikel bekommen", "de"),
+        ("No estoy en casa cuando llega el paquete", "es"),
+        ("Non sono a casa quando arriva il corriere", "it"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
