@@ -200,7 +200,8 @@ def serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.Re
     context = logs.begin(entry)
     try:
         response = _serve(request, routes)
-        if response.mimetype == "text/event-stream" and response.response is not None:
+        streamed = response.mimetype == "text/event-stream" and request.method != "HEAD"  # HEAD: no body
+        if streamed and response.response is not None:
             response.response = _log_at_end(response.response, entry, response.status_code)
         else:
             logs.write_request_line(entry, response.status_code)

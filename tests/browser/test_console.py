@@ -695,6 +695,8 @@ def test_the_console_is_used_with_the_keyboard_alone(page: Any, site: str, conso
     expect(page.get_by_role("tab", name="Inbox")).to_be_focused()
     page.keyboard.press("End")
     expect(page.get_by_role("tab", name="Staff")).to_be_focused()
+    page.keyboard.press("Control+Home")  # the browser's, not the tabs'
+    expect(page.get_by_role("tab", name="Staff")).to_be_focused()
     page.keyboard.press("ArrowRight")  # round to the first
     expect(dashboard).to_be_focused()
     page.keyboard.press("ArrowLeft")  # and back to the last

@@ -113,3 +113,27 @@ def test_admin_requests_log_without_the_admin_token(env: Env, tmp_path: Path) ->
     text = log_file.read_text()
     for secret in ("very-secret-admin", "wrong-guess", "secret-policy-text"):
         assert secret not in text
+
+
+def test_a_head_request_for_a_stream_is_logged_too(env: Env, tmp_path: Path) -> None:
+    """A HEAD gets the GET's headers and no body: its stream never runs, and its line is written
+    at once rather than when a stream would end."""
+    env.fake.script(Behavior(chunks=ANSWER))
+    log_file = tmp_path / "history.log"
+    server_env = {"DATABASE_URL": env.database_url, "GEMINI_API_KEY": "k", "GEMINI_BASE_URL": env.fake.url}
+    with (
+        function_server("chat_stream", server_env) as chat,
+        function_server("history", server_env, stdout=log_file) as history,
+    ):
+        meta = parse_sse(httpx2.post(chat, json={"message": "Hello"}, timeout=30).text)[0][0].data
+        head = httpx2.head(
+            f"{history}/events",
+            params={"conversation_id": meta["conversation_id"]},
+            headers={"X-Conversation-Token": meta["conversation_token"]},
+            timeout=10,
+        )
+
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"].startswith("text/event-stream")
+    requests = [line["httpRequest"] for line in _lines(log_file) if "httpRequest" in line]
+    assert [(r["requestMethod"], r["status"]) for r in requests] == [("HEAD", 200)]

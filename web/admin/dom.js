@@ -25,7 +25,7 @@ export const $ = (selector) => document.querySelector(selector);
 // A list row that opens something: in the Tab order, and opened by Enter or Space as by a click.
 export function opener(open) {
   const keys = (event) => {
-    if (event.key !== "Enter" && event.key !== " ") return;
+    if ((event.key !== "Enter" && event.key !== " ") || event.repeat) return;
     event.preventDefault(); // Space would scroll the list
     open();
   };

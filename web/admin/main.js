@@ -58,7 +58,7 @@ function moveAmongTabs(event) {
   const tabs = [...document.querySelectorAll(".tabs [role=tab]")].filter((tab) => !tab.hidden);
   const at = tabs.indexOf(document.activeElement);
   const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
-  if (at < 0 || to === undefined) return;
+  if (at < 0 || to === undefined || event.altKey || event.ctrlKey || event.metaKey) return; // Alt+Left: back
   event.preventDefault();
   tabs[(to + tabs.length) % tabs.length].focus();
 }
