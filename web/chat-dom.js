@@ -11,8 +11,6 @@
 (function () {
   "use strict";
 
-  // ---------------------------------------------------------------- small DOM helpers
-
   function el(tag, props, children) {
     var node = document.createElement(tag);
     Object.keys(props || {}).forEach(function (key) {
@@ -69,8 +67,6 @@
     idCounter += 1;
     return prefix + "-" + idCounter + "-" + Math.random().toString(36).slice(2, 7);
   }
-
-  // ---------------------------------------------------------------- markdown → DOM
 
   var INLINE = new RegExp(
     [

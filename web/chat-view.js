@@ -307,10 +307,12 @@
         Object.keys(thumbs).forEach(function (rating) {
           thumbs[rating].addEventListener("click", function () {
             show(rating);
-            extras.rate(rating).then(function (ok) { show(saved = ok ? rating : saved); });
             var form = body.querySelector(".sc-comment");
             if (form) form.remove();
-            if (rating === "down") commentForm(body, extras.rate);
+            extras.rate(rating).then(function (ok) {
+              show(saved = ok ? rating : saved);
+              if (ok && rating === "down") commentForm(body, extras.rate);
+            });
           });
           actions.appendChild(thumbs[rating]);
         });
@@ -329,8 +331,9 @@
       ]);
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        if (field.value.trim()) rate("down", field.value.trim());
-        form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." }));
+        (field.value.trim() ? rate("down", field.value.trim()) : Promise.resolve(1)).then(function (ok) {
+          if (ok) form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." }));
+        });
       });
       body.appendChild(form);
       field.focus();

@@ -80,6 +80,20 @@ def test_a_rating_the_server_did_not_get_is_not_shown_as_given(page: Any, site: 
     assert sent.value.status == 204
     expect(helpful).to_have_attribute("aria-pressed", "true")
 
+    page.route("**/history/feedback", lambda route: route.abort())
+    answer = page.locator(".sc-msg--assistant").last
+    answer.get_by_role("button", name="Not helpful").click()  # not saved: nothing to comment on
+    expect(answer.get_by_role("button", name="Not helpful")).to_have_attribute("aria-pressed", "false")
+    expect(answer.get_by_label("What could be better?")).to_have_count(0)
+    page.unroute("**/history/feedback")
+    answer.get_by_role("button", name="Not helpful").click()
+    answer.get_by_label("What could be better?").fill("Too vague")
+    page.route("**/history/feedback", lambda route: route.abort())
+    answer.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_text("Your feedback could not be sent. Please try again later.").last).to_be_visible()
+    expect(answer.locator(".sc-thanks")).to_have_count(0)  # the comment stays, to send again
+    expect(answer.get_by_label("What could be better?")).to_have_value("Too vague")
+
 
 def waiting_after_an_answer(page: Any, site: str, env: Env) -> Any:
     """A shopper who got an answer, then asked for a person: the conversation's id."""
