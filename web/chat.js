@@ -98,6 +98,7 @@
       conversation = null;
       emailLeft = false;
       setWaiting(false);
+      people();
     }
 
     function setComposer(text) {

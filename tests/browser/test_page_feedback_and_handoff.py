@@ -158,6 +158,30 @@ def test_a_conversation_erased_while_the_page_follows_it_leaves_the_screen_befor
     expect(page.get_by_text("Waiting for a person")).to_have_count(0)
 
 
+def test_the_widget_stops_following_a_conversation_erased_while_a_person_had_it(
+    page: Any, site: str, env: Env
+) -> None:
+    env.set(ADMIN_TOKEN=TOKEN)
+    env.fake.script(Behavior(chunks=["I can help with that."]))
+    _, dialog = open_widget(page, site)
+    ask(page, "My parcel arrived damaged")
+    expect(dialog.locator(ANSWERS).last).to_have_text("I can help with that.")
+    ask_for_a_person(page)
+    conversation = env.query("SELECT id FROM conversations")[0][0]
+    staff_reply(site, conversation, "Hi, Sam here.")
+    people = "() => localStorage.getItem('support-chat:widget-people')"
+    expect(dialog.get_by_text("A person from our team is here")).to_be_visible()
+    assert page.evaluate(people) == "1"  # a reload loads the chat at once, to show replies
+
+    erased = httpx2.delete(
+        f"{site}/policies/_conversations/{conversation}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert erased.status_code in (200, 204), erased.text
+
+    expect(dialog.locator(".sc-msg--agent")).to_have_count(0, timeout=8_000)
+    assert not page.evaluate(people)  # nobody's replies to wait for any more
+
+
 def test_asking_for_a_person_in_the_chat_waits_for_them_and_shows_their_reply_live(
     page: Any, site: str, env: Env
 ) -> None:
