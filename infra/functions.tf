@@ -1,6 +1,8 @@
 # The functions, one resource for all of them (local.functions), each built from its own zip
 # (dist/<name>.zip from `make package`: main.py at the root, the common/ package and the
 # pinned requirements.txt) by the build service account, into the bootstrap's image repository.
+# Cloud Functions copies the zip into a bucket of its own before building: the build account's
+# read access to it is a project role, granted by infra/bootstrap.
 
 locals {
   dist = "${path.module}/../dist"
@@ -25,13 +27,6 @@ resource "google_storage_bucket" "sources" {
   }
 
   depends_on = [google_project_service.apis]
-}
-
-# The build reads the uploaded zip, and nothing else of this project's storage.
-resource "google_storage_bucket_iam_member" "build_reads_sources" {
-  bucket = google_storage_bucket.sources.name
-  role   = "roles/storage.objectViewer"
-  member = "serviceAccount:${data.google_service_account.app["build"].email}"
 }
 
 resource "google_storage_bucket_object" "source" {
@@ -93,11 +88,21 @@ resource "google_cloudfunctions2_function" "function" {
     # refuse a plan whose worst case exceeds what the database accepts.
     precondition {
       condition     = local.db_connections_at_most <= var.database_max_connections - var.database_reserved_connections
-      error_message = "Connection budget exceeded: max_instances x functions x workers (= cpu) x (db_pool_size + db_max_overflow) + 1 must stay within database_max_connections - database_reserved_connections (see infra/README.md, Connection budget)."
+      error_message = "Connection budget exceeded: max_instances x workers (= cpu) x (functions x (db_pool_size + db_max_overflow) + 1) + 1 must stay within database_max_connections - database_reserved_connections (see infra/README.md, Connection budget)."
+    }
+    # Cloud Run takes at most 1000 requests at once per instance, and 4 vCPU need 2 GiB of
+    # memory, 6 or 8 vCPU 4 GiB.
+    precondition {
+      condition     = local.concurrency <= 1000
+      error_message = "streams_per_vcpu x cpu is the instance's concurrency, which Cloud Run caps at 1000."
+    }
+    precondition {
+      condition     = local.memory_mib >= (tonumber(var.cpu) >= 6 ? 4096 : tonumber(var.cpu) >= 4 ? 2048 : 0)
+      error_message = "memory: 4 vCPU need at least 2Gi, 6 or 8 vCPU at least 4Gi."
     }
   }
 
-  depends_on = [google_project_service.apis, google_storage_bucket_iam_member.build_reads_sources]
+  depends_on = [google_project_service.apis]
 }
 
 # --- Who may invoke what. A gen2 function is a Cloud Run service of the same name, and

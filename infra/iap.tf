@@ -55,12 +55,23 @@ resource "google_iap_web_cloud_run_service_iam_member" "console" {
     var.console_iap_members,
     local.console_retention ? ["serviceAccount:${data.google_service_account.app["retention"].email}"] : [],
   )) : toset([])
-  project                = var.project_id
-  location               = var.region
-  cloud_run_service_name = local.console_service
+  project  = var.project_id
+  location = var.region
+  # The function's service, by reference: created first on a fresh project.
+  cloud_run_service_name = google_cloudfunctions2_function.function["policies"].name
   role                   = "roles/iap.httpsResourceAccessor"
   member                 = each.value
   depends_on             = [google_project_service.apis]
+}
+
+# IAP's service agent, which a fresh project does not have until something asks for it.
+resource "google_project_service_identity" "iap" {
+  count    = var.console_iap_enabled ? 1 : 0
+  provider = google-beta
+  project  = var.project_id
+  service  = "iap.googleapis.com"
+
+  depends_on = [google_project_service.apis]
 }
 
 # IAP's service agent invokes the service on the signed-in user's behalf.
@@ -68,9 +79,9 @@ resource "google_cloud_run_service_iam_member" "console_iap_agent" {
   count    = var.console_iap_enabled ? 1 : 0
   project  = var.project_id
   location = var.region
-  service  = local.console_service
+  service  = google_cloudfunctions2_function.function["policies"].name
   role     = "roles/run.invoker"
-  member   = "serviceAccount:service-${data.google_project.console[0].number}@gcp-sa-iap.iam.gserviceaccount.com"
+  member   = "serviceAccount:${google_project_service_identity.iap[0].email}"
 
   depends_on = [google_project_service.apis]
 }
@@ -83,7 +94,7 @@ resource "google_cloud_scheduler_job" "console_retention" {
   description = "Deletes conversations inactive for ${var.retention_days} days."
   schedule    = var.retention_schedule
   time_zone   = "Europe/Berlin"
-  depends_on  = [google_project_service.apis]
+  depends_on  = [google_project_service.apis, google_cloudfunctions2_function.function]
 
   http_target {
     http_method = "POST"

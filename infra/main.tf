@@ -10,6 +10,7 @@ locals {
   # stream waiting for a thread would wait for a whole answer. Idle threads cost nothing:
   # gunicorn starts them on demand.
   workers     = floor(tonumber(var.cpu))
+  memory_mib  = tonumber(regex("^[0-9]+", var.memory)) * (endswith(var.memory, "Gi") ? 1024 : endswith(var.memory, "G") ? 1000 : 1)
   concurrency = var.streams_per_vcpu * local.workers
   threads     = local.concurrency
 
@@ -27,8 +28,10 @@ locals {
       env             = {}
     }
     history = {
-      description     = "Return a conversation so the page can restore it."
-      timeout_seconds = 60
+      description = "Return a conversation so the page can restore it."
+      # /history/events streams end on their own after 10 minutes (the page reconnects);
+      # a request timeout below that would cut every page's live replies short.
+      timeout_seconds = 630
       min_instances   = var.min_instances
       public          = true
       # GEMINI_API_KEY: the page's warm start says whether the model answers, and the
@@ -37,8 +40,9 @@ locals {
       env     = {}
     }
     policies = {
-      description     = "Shop admins manage the policies and the FAQ bank."
-      timeout_seconds = 60
+      description = "Shop admins manage the policies and the FAQ bank."
+      # The retention route deletes in batches until it is done.
+      timeout_seconds = 300
       min_instances   = 0
       public          = false
       # GEMINI_API_KEY: the console's Try it asks the model, and a saved entry is embedded.
@@ -61,10 +65,11 @@ locals {
   # function may open db_pool_size + db_max_overflow connections, the migration job one, and the
   # database keeps database_reserved_connections for admins and maintenance.
   # Each worker process has its own pool.
+  # history's workers each keep one more: the LISTEN connection of the live events.
   db_connections_per_instance = local.workers * (var.db_pool_size + var.db_max_overflow)
   db_connections_at_most = sum([
     for f in local.functions : var.max_instances * local.db_connections_per_instance
-  ]) + 1
+  ]) + var.max_instances * local.workers + 1
 
   site_url = (
     !local.host_site ? "" :

@@ -15,8 +15,8 @@ variable "name_prefix" {
   default     = "support-chat"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{2,20}$", var.name_prefix))
-    error_message = "name_prefix: 3-21 lower-case letters, digits or dashes, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{2,19}$", var.name_prefix))
+    error_message = "name_prefix: 3-20 lower-case letters, digits or dashes, starting with a letter (\"<prefix>-retention\" is a service account id, at most 30 characters)."
   }
 }
 
@@ -80,9 +80,14 @@ variable "cpu" {
 }
 
 variable "memory" {
-  description = "Memory per instance."
+  description = "Memory per instance (Mi or Gi; 4 vCPU need 2Gi, 6 or 8 vCPU 4Gi)."
   type        = string
   default     = "512Mi"
+
+  validation {
+    condition     = can(regex("^[0-9]+(Mi|Gi|M|G)$", var.memory))
+    error_message = "memory: a number of Mi or Gi, e.g. 512Mi or 2Gi."
+  }
 }
 
 variable "min_instances" {

@@ -110,12 +110,15 @@ resource "google_project_iam_member" "cloud_sql_client" {
   member   = "serviceAccount:${google_service_account.app[each.key].email}"
 }
 
-# The build account: only what a function build needs (it reads the source zip through a
-# grant on the sources bucket, made in infra/functions.tf).
-resource "google_project_iam_member" "build_writes_logs" {
-  project = var.project_id
-  role    = "roles/logging.logWriter"
-  member  = "serviceAccount:${google_service_account.app["build"].email}"
+# The build account: only what a function build needs. Cloud Functions copies each uploaded
+# zip into a bucket of its own (gcf-v2-sources-<project number>-<region>) and builds from
+# there, so reading the source takes object read access across the project's storage, not on
+# our sources bucket alone (Cloud Functions, "Custom service account for Cloud Build").
+resource "google_project_iam_member" "build" {
+  for_each = toset(["roles/logging.logWriter", "roles/storage.objectViewer"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.app["build"].email}"
 }
 
 resource "google_artifact_registry_repository_iam_member" "writers" {
@@ -156,16 +159,19 @@ resource "google_project_iam_member" "deploy" {
     "roles/run.admin",                      # invoker bindings, the invoker check, the migration job
     "roles/storage.admin",                  # sources and site buckets, the state
     "roles/compute.loadBalancerAdmin",      # the site's load balancer and certificate
-    "roles/serviceusage.serviceUsageAdmin", # API enablement in infra/main.tf
+    "roles/serviceusage.serviceUsageAdmin", # API enablement in infra/main.tf, IAP's service agent
+    "roles/iap.admin",                      # who may pass IAP to the console (infra/iap.tf)
+    "roles/cloudscheduler.admin",           # the retention job (infra/iap.tf)
   ])
   project = var.project_id
   role    = each.value
   member  = "serviceAccount:${google_service_account.app["deploy"].email}"
 }
 
-# Deploying a function or a job "as" an account takes actAs on that account, and only these.
+# Deploying a function or a job "as" an account (or a Scheduler job calling with its OIDC token)
+# takes actAs on that account, and only these.
 resource "google_service_account_iam_member" "deploy_acts_as" {
-  for_each           = toset(["runtime", "build", "migrate"])
+  for_each           = toset(["runtime", "build", "migrate", "retention"])
   service_account_id = google_service_account.app[each.key].name
   role               = "roles/iam.serviceAccountUser"
   member             = "serviceAccount:${google_service_account.app["deploy"].email}"

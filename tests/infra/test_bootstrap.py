@@ -61,7 +61,9 @@ def test_deploy_identity_has_no_basic_role_and_acts_only_as_the_apps_accounts(bo
     assert not roles & {"roles/viewer", "roles/editor", "roles/owner"}
     acts_as = boot.resources[("google_service_account_iam_member", "deploy_acts_as")]
     assert acts_as["role"] == "roles/iam.serviceAccountUser"
-    assert set(_list_literal(acts_as["for_each"])) == {'"runtime"', '"build"', '"migrate"'}
+    assert set(_list_literal(acts_as["for_each"])) == {'"runtime"', '"build"', '"migrate"', '"retention"'}
+    # What infra/ creates with IAP and retention on: the IAP bindings and the Scheduler job.
+    assert {"roles/iap.admin", "roles/cloudscheduler.admin"} <= roles
 
 
 def test_apply_only_from_main_in_the_protected_environment(boot: TerraformConfig) -> None:
@@ -94,8 +96,9 @@ def test_each_identity_is_reachable_only_through_its_own_pool(boot: TerraformCon
 
 
 def test_build_account_gets_only_what_builds_need(boot: TerraformConfig) -> None:
-    logs = boot.resources[("google_project_iam_member", "build_writes_logs")]
-    assert logs["role"] == "roles/logging.logWriter"
+    # Logs, and the source zip, which Cloud Functions copies into a bucket of its own
+    # (gcf-v2-sources-...) before the build reads it: object read access project-wide.
+    assert _project_roles(boot, "build") == {"roles/logging.logWriter", "roles/storage.objectViewer"}
     writers = boot.resources[("google_artifact_registry_repository_iam_member", "writers")]
     assert writers["role"] == "roles/artifactregistry.writer"
     build_grants = [
@@ -103,9 +106,7 @@ def test_build_account_gets_only_what_builds_need(boot: TerraformConfig) -> None
         for (kind, _), body in boot.resources.items()
         if "iam_member" in kind and 'app["build"]' in body.get("member", "")
     ]
-    assert (
-        len(build_grants) == 1
-    )  # logWriter; the repository grant is by for_each, the sources grant in infra/
+    assert len(build_grants) == 1  # the project roles; the repository grant is by for_each
 
 
 def test_both_roots_agree_on_accounts_secrets_and_repository(

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from common.config import REPO_ROOT, Settings
+from common.handoff.events import EventStream
 from tests.infra.terraform import INFRA_DIR, TerraformConfig, only, parse_file, strings, unwrap
 
 FUNCTION_NAMES = sorted(p.parent.name for p in (REPO_ROOT / "functions").glob("*/main.py"))
@@ -224,6 +225,13 @@ def test_chat_stream_outlives_the_longest_answer(tf: TerraformConfig) -> None:
     assert timeout <= 3600
 
 
+def test_history_outlives_the_longest_live_events_stream(tf: TerraformConfig) -> None:
+    """A page's /history/events stream ends on its own (the page reconnects), not cut by Cloud Run."""
+    timeout = tf.resolve(function_locals(tf)["history"]["timeout_seconds"])
+    assert timeout > EventStream.__dataclass_fields__["max_seconds"].default
+    assert timeout <= 3600
+
+
 def test_only_the_shopper_functions_are_public_and_only_with_all_users(tf: TerraformConfig) -> None:
     public_flags = {name: f["public"] for name, f in function_locals(tf).items()}
     assert {name for name, public in public_flags.items() if public} == PUBLIC_FUNCTIONS
@@ -301,14 +309,11 @@ def test_global_names_carry_the_prefix(tf: TerraformConfig) -> None:
     assert "var.name_prefix" in tf.locals["secret_ids"]
 
 
-def test_builds_run_as_their_own_account_reading_only_the_sources(tf: TerraformConfig) -> None:
+def test_builds_run_as_their_own_account(tf: TerraformConfig) -> None:
+    # Its read access to the sources is a project role from infra/bootstrap (test_bootstrap.py).
     build = only(tf.resources[FUNCTION]["build_config"])
     assert build["service_account"] == '${data.google_service_account.app["build"].name}'
     assert build["docker_repository"] == "${local.docker_repository}"
-    grant = tf.resources[("google_storage_bucket_iam_member", "build_reads_sources")]
-    assert grant["bucket"] == "${google_storage_bucket.sources.name}"
-    assert grant["role"] == "roles/storage.objectViewer"
-    assert "build" in grant["member"]
 
 
 def test_this_root_grants_no_project_roles(tf: TerraformConfig) -> None:
@@ -324,21 +329,31 @@ def test_connection_budget_is_enforced_and_the_defaults_fit(tf: TerraformConfig)
     assert unwrap(env["DB_POOL_SIZE"]) == "var.db_pool_size"
     assert unwrap(env["DB_MAX_OVERFLOW"]) == "var.db_max_overflow"
     assert {"DB_POOL_SIZE", "DB_MAX_OVERFLOW"} <= SETTINGS_ENV_NAMES
-    precondition = only(only(tf.resources[FUNCTION]["lifecycle"])["precondition"])
-    assert "local.db_connections_at_most" in precondition["condition"]
-    assert "var.database_max_connections" in precondition["condition"]
+    preconditions = only(tf.resources[FUNCTION]["lifecycle"])["precondition"]
+    (budget,) = [p for p in preconditions if "local.db_connections_at_most" in p["condition"]]
+    assert "var.database_max_connections" in budget["condition"]
     assert "var.max_instances" in tf.locals["db_connections_at_most"]
     assert "local.workers" in tf.locals["db_connections_per_instance"], "each worker has its own pool"
+    assert "var.max_instances * local.workers" in tf.locals["db_connections_at_most"], "history's LISTEN"
 
     default = {name: body.get("default") for name, body in tf.variables.items()}
+    workers = int(default["cpu"])
     worst_case = (
         len(FUNCTION_NAMES)
         * default["max_instances"]
-        * int(default["cpu"])  # workers
+        * workers
         * (default["db_pool_size"] + default["db_max_overflow"])
+        + default["max_instances"] * workers  # history keeps one LISTEN connection per worker
         + 1
     )
     assert worst_case <= default["database_max_connections"] - default["database_reserved_connections"]
+
+
+def test_instance_sizes_cloud_run_refuses_are_refused_at_plan_time(tf: TerraformConfig) -> None:
+    conditions = [p["condition"] for p in only(tf.resources[FUNCTION]["lifecycle"])["precondition"]]
+    assert "${local.concurrency <= 1000}" in conditions
+    assert any("local.memory_mib" in c and "2048" in c and "4096" in c for c in conditions)
+    assert "Gi" in tf.locals["memory_mib"]
 
 
 def test_migrations_run_as_a_job_inside_the_databases_network(tf: TerraformConfig) -> None:
