@@ -1,8 +1,10 @@
 """``make package``: one deployable zip per function in ``dist/``.
 
 Each ``dist/<name>.zip`` holds what Cloud Functions builds from: the function's ``main.py`` at
-the root, the ``common/`` package and the repository's pinned ``requirements.txt``. Nothing
-else: no tests, no scripts, no caches. The zips are byte-for-byte reproducible (sorted
+the root, the ``common/`` package, the repository's pinned ``requirements.txt`` with a line that
+applies ``constraints.txt`` (also in the zip), so that the build installs the dependencies of
+dependencies at the versions the tests ran with, as the migration image does. Nothing else: no
+tests, no scripts, no caches. The zips are byte-for-byte reproducible (sorted
 entries, fixed timestamps and modes), so Terraform's content hash changes only when the code
 does and an unchanged function is not redeployed.
 """
@@ -19,6 +21,11 @@ from scripts.local import FUNCTIONS_DIR, function_names
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_PACKAGE = REPO_ROOT / "common"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
+CONSTRAINTS = REPO_ROOT / "constraints.txt"
+# Appended to the zip's requirements.txt: pip reads options in a requirements file.
+CONSTRAINED = (
+    b"\n# Every dependency of a dependency at its tested version (make package)\n-c constraints.txt\n"
+)
 DEFAULT_OUT = REPO_ROOT / "dist"
 
 # The earliest timestamp a zip entry can carry; any fixed value keeps builds reproducible.
@@ -32,7 +39,7 @@ def package_entries(name: str) -> list[tuple[str, Path]]:
     main = FUNCTIONS_DIR / name / "main.py"
     if not main.is_file():
         raise FileNotFoundError(f"no function named {name!r} (expected {main})")
-    entries = [("main.py", main), ("requirements.txt", REQUIREMENTS)]
+    entries = [("main.py", main), ("requirements.txt", REQUIREMENTS), ("constraints.txt", CONSTRAINTS)]
     entries += [(path.relative_to(REPO_ROOT).as_posix(), path) for path in _package_files(SHARED_PACKAGE)]
     return sorted(entries)
 
@@ -47,7 +54,8 @@ def build_package(name: str, out_dir: Path = DEFAULT_OUT) -> Path:
             info = zipfile.ZipInfo(arcname, date_time=_FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, source.read_bytes())
+            content = source.read_bytes() + (CONSTRAINED if source == REQUIREMENTS else b"")
+            archive.writestr(info, content)
     partial.replace(target)
     return target
 

@@ -64,10 +64,14 @@ def test_zip_holds_main_common_and_the_pinned_requirements(packages: dict[str, P
     with zipfile.ZipFile(packages[function]) as archive:
         names = archive.namelist()
         assert archive.read("main.py") == (REPO_ROOT / "functions" / function / "main.py").read_bytes()
-        assert archive.read("requirements.txt") == (REPO_ROOT / "requirements.txt").read_bytes()
+        requirements = archive.read("requirements.txt").decode()
+        assert requirements.startswith((REPO_ROOT / "requirements.txt").read_text())
+        # The build pins every dependency of a dependency too, as the tests and the migration ran.
+        assert requirements.splitlines()[-1] == "-c constraints.txt"
+        assert archive.read("constraints.txt") == (REPO_ROOT / "constraints.txt").read_bytes()
     assert "common/__init__.py" in names
     assert "common/config.py" in names
-    others = [n for n in names if n not in ("main.py", "requirements.txt")]
+    others = [n for n in names if n not in ("main.py", "requirements.txt", "constraints.txt")]
     assert all(n.startswith("common/") for n in others), others
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
 
@@ -101,6 +105,32 @@ def test_unpacked_zip_imports_its_function_in_a_clean_interpreter(
     needed = _distributions_of(probe["modules"], exclude=first_party)
     allowed = _requirement_closure((folder / "requirements.txt").read_text())
     assert needed <= allowed, f"imports outside requirements.txt: {sorted(needed - allowed)}"
+
+
+def test_the_zips_requirements_are_what_the_tests_ran_with(packages: dict[str, Path], tmp_path: Path) -> None:
+    """pip reads the zip's requirements.txt and its constraints as the build will, and finds
+    every pin already installed here: no other version can reach the deploy."""
+    with zipfile.ZipFile(packages["chat_stream"]) as archive:
+        archive.extractall(tmp_path)
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-index",
+            "-r",
+            str(tmp_path / "requirements.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Would install" not in result.stdout, result.stdout[-2000:]
 
 
 def _probe(folder: Path, function: str) -> dict[str, Any]:
@@ -138,7 +168,7 @@ def _requirement_closure(requirements_txt: str) -> set[str]:
     pending = [
         Requirement(line.split("#")[0].strip())
         for line in requirements_txt.splitlines()
-        if line.split("#")[0].strip()
+        if line.split("#")[0].strip() and not line.startswith("-")  # an option: "-c constraints.txt"
     ]
     seen: set[str] = set()
     while pending:
