@@ -169,13 +169,14 @@ def test_migrations_run_in_the_cloud_job_before_the_apply(workflow: dict[str, An
     text = WORKFLOW.read_text()
     assert "common.migrate" not in text, "migrations never run on the runner"
     execute = _step_index(deploy, "gcloud run jobs execute")
-    apply = _step_index(deploy, "terraform apply")
+    apply = _step_index(deploy, "terraform apply tfplan")
     assert execute < apply
     assert "--wait" in deploy["steps"][execute]["run"]
-    # The first deploy creates the job in the apply and runs it right after.
-    first = deploy["steps"][apply + 1]
-    assert "gcloud run jobs execute" in first["run"] and "--wait" in first["run"]
-    assert first["if"] == "steps.migrate.outputs.done != 'true'"
+    # The first deploy creates the job alone, before any function, and runs it before the apply.
+    migrate = deploy["steps"][execute]["run"]
+    assert "terraform apply -auto-approve -target=google_cloud_run_v2_job.migrate" in migrate
+    assert migrate.index("-target=google_cloud_run_v2_job.migrate") < migrate.index("gcloud run jobs execute")
+    assert not [step for step in deploy["steps"][apply:] if "gcloud run jobs execute" in step.get("run", "")]
     assert deploy["steps"][execute]["id"] == "migrate"
     # The job is the one Terraform declares, with the image this commit pushed.
     job_name = TerraformConfig.load().resources[("google_cloud_run_v2_job", "migrate")]["name"]
