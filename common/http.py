@@ -155,18 +155,23 @@ def client_address(request: flask.Request, trusted_proxy_count: int) -> str:
     return request.remote_addr or "unknown"
 
 
-def _cors_headers(request: flask.Request) -> dict[str, str]:
+def _cors_headers(request: flask.Request, credentialed: bool) -> dict[str, str]:
     origin = (request.headers.get("Origin") or "").rstrip("/")
     allowed = get_settings().origins
     if not origin or not ("*" in allowed or origin in allowed):
         if origin:
             _tell_of_refused_origin(origin, request.host)
         return {"Vary": "Origin"}  # a cache must not hand this answer to an allowed origin
-    return {
+    headers = {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Expose-Headers": "Retry-After, ETag",
         "Vary": "Origin",
     }
+    if credentialed and origin in allowed:
+        # The console on another origin sends IAP's session cookie: only to an origin named in
+        # ALLOWED_ORIGINS, never to any origin through "*".
+        headers["Access-Control-Allow-Credentials"] = "true"
+    return headers
 
 
 # Origins refused so far, each told once per instance (a bounded set: any page can send any Origin).
@@ -192,14 +197,17 @@ def serve_paths(request: flask.Request, paths: Mapping[str, Mapping[str, View]])
     return serve(request, paths.get(request.path.rstrip("/")))
 
 
-def serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.Response:
+def serve(
+    request: flask.Request, routes: Mapping[str, View] | None, *, credentialed: bool = False
+) -> flask.Response:
     """Dispatch by method, answer CORS preflights, turn errors into JSON responses, and write
     one structured log line per request (for a stream, when it ends). ``routes`` None: the
-    path does not exist (404 whatever the method)."""
+    path does not exist (404 whatever the method). ``credentialed``: a page on an origin
+    named in ALLOWED_ORIGINS may send cookies (the staff console's, behind Cloud IAP)."""
     entry = _request_log(request)
     context = logs.begin(entry)
     try:
-        response = _serve(request, routes)
+        response = _serve(request, routes, credentialed)
         streamed = response.mimetype == "text/event-stream" and request.method != "HEAD"  # HEAD: no body
         if streamed and response.response is not None:
             response.response = _log_at_end(response.response, entry, response.status_code)
@@ -239,9 +247,9 @@ def _log_at_end(body: Iterable[Any], entry: logs.RequestLog, status: int) -> Ite
         logs.end(context)
 
 
-def _serve(request: flask.Request, routes: Mapping[str, View] | None) -> flask.Response:
+def _serve(request: flask.Request, routes: Mapping[str, View] | None, credentialed: bool) -> flask.Response:
     try:
-        cors = _cors_headers(request)
+        cors = _cors_headers(request, credentialed)
     except ConfigError as exc:
         return error_response(NotConfigured(str(exc)))
     if routes is None:

@@ -73,7 +73,8 @@ def route(method: str, path: str, role: StaffRole) -> Callable[[View], View]:
 def policies(request: flask.Request) -> flask.Response:
     # A path answers its own methods (its 405's Allow and its preflight say which); a path no
     # route has takes any, so that sign-in comes first there too (401, then 404).
-    return serve(request, dict.fromkeys(_methods_at(request.path.strip("/")) or _ANY_METHOD, dispatch))
+    routes = dict.fromkeys(_methods_at(request.path.strip("/")) or _ANY_METHOD, dispatch)
+    return serve(request, routes, credentialed=True)  # IAP's cookie, from the console's origin
 
 
 serve_unrouted_paths(policies)

@@ -178,3 +178,24 @@ def test_cors_preflight_and_allowlist(env: Env) -> None:
     assert "Access-Control-Allow-Methods" not in foreign_preflight.headers
     # Each answer depends on the Origin, so a shared cache keeps them apart.
     assert allowed.headers["Vary"] == foreign.headers["Vary"] == "Origin"
+
+
+@pytest.mark.parametrize("allowed_origins", ["https://shop.example", "*"])
+def test_only_the_staff_function_takes_cookies_and_only_from_a_named_origin(
+    env: Env, allowed_origins: str
+) -> None:
+    """The console on the shop's site calls the staff function behind Cloud IAP with IAP's
+    session cookie; the shopper's functions never need cookies, and "*" never grants them."""
+    env.set(ALLOWED_ORIGINS=allowed_origins, ADMIN_TOKEN="s3cret-admin")
+    origin = {"Origin": "https://shop.example"}
+    staff = make_client("policies").get("/_me", headers={**origin, "Authorization": "Bearer s3cret-admin"})
+    preflight = make_client("policies").options(
+        "/_me", headers={**origin, "Access-Control-Request-Method": "GET"}
+    )
+    chat = make_client("chat_stream").post("/", json={"message": "hi"}, headers=origin)
+
+    named = allowed_origins != "*"
+    assert staff.headers["Access-Control-Allow-Origin"] == "https://shop.example"
+    assert (staff.headers.get("Access-Control-Allow-Credentials") == "true") is named
+    assert (preflight.headers.get("Access-Control-Allow-Credentials") == "true") is named
+    assert "Access-Control-Allow-Credentials" not in chat.headers

@@ -39,12 +39,13 @@ export async function api(path, { method = "GET", body, query, headers = {} } = 
   const all = { ...headers };
   if (token) all.Authorization = `Bearer ${token}`;
   if (body !== undefined) all["Content-Type"] = "application/json";
-  // credentials: IAP's session cookie, when the console and the function share an origin.
+  // credentials: IAP's session cookie, also when the deploy points the console at the
+  // function's own URL (another origin; the function allows it for ALLOWED_ORIGINS).
   const response = await fetch(url, {
     method,
     headers: all,
     body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: "same-origin",
+    credentials: "include",
   });
   if (response.status === 204) return { data: null, etag: null };
   const data = await response.json().catch(() => null);
