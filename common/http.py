@@ -168,8 +168,7 @@ def _cors_headers(request: flask.Request, credentialed: bool) -> dict[str, str]:
         "Vary": "Origin",
     }
     if credentialed and origin in allowed:
-        # The console on another origin sends IAP's session cookie: only to an origin named in
-        # ALLOWED_ORIGINS, never to any origin through "*".
+        # IAP's session cookie, from the console: only for a named origin, never through "*".
         headers["Access-Control-Allow-Credentials"] = "true"
     return headers
 

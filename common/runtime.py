@@ -244,6 +244,8 @@ def reset() -> None:
         event_hub().close()
     if lease_sweeper.cache_info().currsize:
         lease_sweeper().stop()
+    if webhook_relay.cache_info().currsize and (relay := webhook_relay()) is not None:
+        relay.stop()
     if checkpointer.cache_info().currsize:
         atexit.unregister(checkpointer().let_go)
         checkpointer().stop()  # its writer keeps a connection while it has work

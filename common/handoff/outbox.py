@@ -121,16 +121,27 @@ class WebhookRelay:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def kick(self) -> None:
         with self._lock:
-            if self._thread is None:
+            if self._thread is None and not self._stopped:
                 self._thread = threading.Thread(target=self._run, name="webhook-relay", daemon=True)
                 self._thread.start()
         self._wake.set()
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """End the thread after its current delivery (the instance is replaced or stopping);
+        undelivered events stay in the outbox for another instance."""
+        with self._lock:
+            self._stopped = True
+            thread = self._thread
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout)
+
     def _run(self) -> None:
-        while True:
+        while not self._stopped:
             self._wake.clear()
             try:
                 next_due = deliver_due(uow=self._uow, webhook=self._webhook)

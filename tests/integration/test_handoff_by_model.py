@@ -4,6 +4,7 @@ function calling) and the turn becomes a handoff, as if the shopper had typed th
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -259,3 +260,17 @@ def test_a_handoff_that_cannot_be_stored_ends_the_answer_as_a_crash(env: Env) ->
         thread.join(10)
     row = env.query("SELECT status, error_code FROM messages WHERE id = :id", id=turn.assistant_message_id)[0]
     assert (row.status, row.error_code) == ("interrupted", "internal_error")
+
+
+def test_an_instance_that_is_replaced_stops_its_webhook_relay(env: Env, open_hours: None) -> None:
+    """Its thread would go on reading the outbox of a database that may be gone."""
+    relay = runtime.webhook_relay()
+    assert relay is not None
+    relay.kick()
+    assert [t for t in threading.enumerate() if t.name == "webhook-relay"]
+
+    runtime.reset()
+
+    assert not [t for t in threading.enumerate() if t.name == "webhook-relay" and t.is_alive()]
+    relay.kick()  # a late commit of the old instance starts nothing
+    assert not [t for t in threading.enumerate() if t.name == "webhook-relay" and t.is_alive()]
