@@ -106,6 +106,22 @@ def waiting_after_an_answer(page: Any, site: str, env: Env) -> Any:
     return env.query("SELECT id FROM conversations")[0][0]
 
 
+def a_person_replied(page: Any, site: str, env: Env) -> Any:
+    """A shopper who asked for a person after an answer, and a person who replied: its id."""
+    conversation = waiting_after_an_answer(page, site, env)
+    staff_reply(site, conversation, "Hi, Sam here.")
+    expect(page.get_by_text("A person from our team is here")).to_be_visible()
+    return conversation
+
+
+def erase(site: str, conversation_id: Any) -> None:
+    """Staff erase the conversation (a shopper's erasure request)."""
+    erased = httpx2.delete(
+        f"{site}/policies/_conversations/{conversation_id}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert erased.status_code in (200, 204), erased.text
+
+
 def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: str, env: Env) -> None:
     conversation = waiting_after_an_answer(page, site, env)
     staff_reply(site, conversation, "Hi, Sam here. I'm sending a replacement today.")
@@ -119,13 +135,8 @@ def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: s
 def test_a_conversation_erased_while_a_person_had_it_leaves_no_trace_of_them_on_the_page(
     page: Any, site: str, env: Env
 ) -> None:
-    conversation = waiting_after_an_answer(page, site, env)
-    staff_reply(site, conversation, "Hi, Sam here.")
-    expect(page.get_by_text("A person from our team is here")).to_be_visible()
-    erased = httpx2.delete(
-        f"{site}/policies/_conversations/{conversation}", headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert erased.status_code in (200, 204), erased.text
+    conversation = a_person_replied(page, site, env)
+    erase(site, conversation)
 
     ask(page, "Hello?")
 
@@ -142,14 +153,9 @@ def test_a_conversation_erased_while_a_person_had_it_leaves_no_trace_of_them_on_
 def test_a_conversation_erased_while_the_page_follows_it_leaves_the_screen_before_any_send(
     page: Any, site: str, env: Env
 ) -> None:
-    conversation = waiting_after_an_answer(page, site, env)
-    staff_reply(site, conversation, "Hi, Sam here.")
-    expect(page.get_by_text("A person from our team is here")).to_be_visible()
+    conversation = a_person_replied(page, site, env)
 
-    erased = httpx2.delete(
-        f"{site}/policies/_conversations/{conversation}", headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert erased.status_code in (200, 204), erased.text
+    erase(site, conversation)
 
     # Its events stream ends, and the page's reconnect is a 404: nothing of it stays on screen.
     expect(page.locator(ANSWERS)).to_have_count(0, timeout=8_000)
@@ -173,10 +179,7 @@ def test_the_widget_stops_following_a_conversation_erased_while_a_person_had_it(
     expect(dialog.get_by_text("A person from our team is here")).to_be_visible()
     assert page.evaluate(people) == "1"  # a reload loads the chat at once, to show replies
 
-    erased = httpx2.delete(
-        f"{site}/policies/_conversations/{conversation}", headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert erased.status_code in (200, 204), erased.text
+    erase(site, conversation)
 
     expect(dialog.locator(".sc-msg--agent")).to_have_count(0, timeout=8_000)
     assert not page.evaluate(people)  # nobody's replies to wait for any more
