@@ -22,7 +22,7 @@ $(CHECKOV_VENV)/bin/checkov: requirements-checkov.txt
 
 ## Serve all functions and the chat page on http://localhost:$(PORT)/
 dev: $(BIN)/.installed
-	PORT=$(PORT) $(BIN)/python -m scripts.devserver
+	PORT=$(PORT) exec $(BIN)/python -m scripts.devserver
 
 ## Run the whole test suite against real Postgres (TEST_DATABASE_URL, or an embedded one)
 test: $(BIN)/.installed $(CHECKOV_VENV)/bin/checkov

@@ -17,6 +17,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, NoReturn
@@ -126,6 +127,22 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def _stop_with_make(server: BaseWSGIServer) -> None:
+    """Under `make dev`, stop when make stops: `kill <make's pid>` (a supervisor, a script's
+    `kill $!`) signals make alone, not the server it runs, which would go on holding the port
+    (and the embedded Postgres). The Makefile execs the server, so make is its parent."""
+    if "MAKELEVEL" not in os.environ:
+        return
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        server.shutdown()  # as Ctrl+C: serve_forever returns, then everything stops in order
+
+    threading.Thread(target=watch, name="stop-with-make", daemon=True).start()
+
+
 def _stop_on_sigterm(_signum: int, _frame: object) -> NoReturn:
     # Leave like Ctrl+C does, so exit handlers stop the embedded Postgres.
     raise KeyboardInterrupt
@@ -150,6 +167,7 @@ def main() -> None:
         except (ConfigError, DatabaseNotUsable) as exc:
             # A deployed function answers 503 not_configured; here, say so before serving.
             sys.exit(f"Not started: {exc}")
+        _stop_with_make(server)
         server.serve_forever()
     _quiet_the_streams_left(server)
     print("Stopped.", flush=True)

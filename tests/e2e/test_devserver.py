@@ -152,6 +152,54 @@ def test_make_dev_starts_quietly_answers_json_and_stops_its_postgres(tmp_path: P
                 process.wait()
 
 
+def test_make_dev_stops_its_server_when_make_is_killed_alone(tmp_path: Path) -> None:
+    """`kill <make's pid>` (a supervisor, `kill $!`) signals make, not the server it runs: the
+    server notices and stops with its embedded Postgres, so the port is free again."""
+    port = free_port()
+    unset = ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT", "ADMIN_TOKEN", "MAKELEVEL", "MAKEFLAGS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(DATA_DIR=str(tmp_path), PORT=str(port))
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "dev"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: only make gets the signal below
+    )
+    try:
+        _wait_for_port(port)
+        assert _postgres_running(tmp_path)
+
+        make.send_signal(signal.SIGTERM)
+        make.wait(timeout=10)
+
+        until = time.monotonic() + 15
+        while (_port_in_use(port) or _postgres_running(tmp_path)) and time.monotonic() < until:
+            time.sleep(0.1)
+        assert not _port_in_use(port)
+        assert not _postgres_running(tmp_path)
+    finally:
+        if _group_alive(make.pid):  # a server left behind: the next test's port and data stay free
+            os.killpg(make.pid, signal.SIGKILL)
+
+
+def _port_in_use(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def test_a_command_that_starts_the_embedded_postgres_stops_it_when_done(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     made = subprocess.run(
