@@ -28,6 +28,10 @@ _WHERE_IS_YOUR = re.compile(
     r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) "
     r"(your|euer|eure|ihr|votre|vos|su|sus|vostro|vostra|jullie|uw)\b"
 )
+# An order or a parcel today asks when an order must be in to leave today: the cut-off.
+_TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
+_AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")
+_WHEN_IT_SHIPS = frozenset({"ship", "duration", "express", "hours", "cutoff"})
 # "Can you close my ticket?": closing something, not the shop closing.
 _CLOSE_SOMETHING = re.compile(r"\bclose (my|the|this|that|our|a|an|it|them)\b")
 _DIGIT = re.compile(r"\d")
@@ -134,6 +138,12 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
         concepts.add("duration")
+    if (
+        _TODAY.search(joined)
+        and ("ship" in concepts or _AN_ORDER.search(joined))
+        and concepts <= _WHEN_IT_SHIPS
+    ):
+        concepts.add("cutoff")  # not "I ordered today, can I change the address?"
     if "wrong" in concepts and concepts & {"cancel", "return", "refund", "damage"}:
         # "I ordered the wrong thing, can I cancel?": the shopper's own choice, which the
         # cancel and returns rules cover; the wrong item alone was the shop's mistake.

@@ -36,7 +36,7 @@ _CONCEPTS: dict[str, str] = {
     "livr* expedi* envoi* envoy* colis recu recue "
     "envio* envia* enviar entreg* paquete* llega* recibi* "
     "spedi* consegn* pacco pacchi arriva* ricevut* "
-    "verzend* lever* pakket* bezorg* aankom* verstuur* verstuurd ontvang*",
+    "verzend* verzond* lever* pakket* bezorg* aankom* verstuur* verstuurd ontvang*",
     "duration": "long day days week* fast quick* soon time times "
     "lange dauer* dauert tage* woche* schnell* wann zeit* frist* "
     "temps delai* jour jours semaine* rapide* quand "
@@ -94,7 +94,7 @@ _CONCEPTS: dict[str, str] = {
     # When an order must be in to leave the same day.
     "cutoff": "cut-off cutoff cut-offs same-day bestellschluss annahmeschluss selben-tag "
     "gleichen-tag heure-limite meme-jour mismo-dia hora-limite stesso-giorno orario-limite "
-    "dezelfde-dag besteltijd noch-heute heute-verschickt heute-versendet",
+    "dezelfde-dag besteltijd noch-heute heute-verschickt heute-versendet jour-meme in-giornata",
     "sale": "sale sales reduced discount* clearance reduziert* rabatt* ausverkauf* solde* "
     "rebaj* oferta* saldi scont* uitverkoop korting*",
     "personalised": "personali* personnalis* customis* customiz* engrav* monogram* gepersonaliseerd",
@@ -280,11 +280,11 @@ def concepts_of_prefix(rest: str) -> frozenset[str]:
 
 
 def phrase_concepts(folded_words: list[str]) -> set[str]:
-    """Concepts of two-word patterns ("united kingdom", "where is") in accent-free words, also
-    with one word between ("non ho ricevuto", "no he recibido"), and of English phrasal verbs
-    ("send the item back")."""
+    """Concepts of two-word patterns ("united kingdom", "l'heure limite") in accent-free words, also
+    with one word between ("non ho ricevuto"), and of English phrasal verbs ("send the item back")."""
     exact, _ = _tables()
-    pairs = [*itertools.pairwise(folded_words), *zip(folded_words, folded_words[2:], strict=False)]
+    words = [w.partition("'")[2] if 0 < w.find("'") <= 2 < len(w) - 3 else w for w in folded_words]  # l'heure
+    pairs = [*itertools.pairwise(words), *zip(words, words[2:], strict=False)]
     found = {c for pair in pairs for c in exact.get(" ".join(pair), ())}
     if "back" in folded_words and _BACK_VERBS & set(folded_words):
         found.add("return")

@@ -524,6 +524,12 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         # The cut-off time is a passage of the shipping policy, not the delivery times.
         ("What's the cut-off time for same-day dispatch?", "before 14:00", "2-4 working days"),
         ("What time do I need to order by for same day shipping?", "before 14:00", "Visa"),
+        ("What time do I need to order by for it to go out today?", "before 14:00", "2-4 working days"),
+        ("Quelle est l'heure limite pour une expédition le jour même ?", "before 14:00", "2-4 working days"),
+        ("¿Hasta qué hora puedo pedir para que se envíe hoy?", "before 14:00", "EU, the UK"),
+        ("Qual è l'orario limite per la spedizione in giornata?", "before 14:00", "2-4 working days"),
+        ("Tot hoe laat kan ik bestellen zodat het vandaag nog verzonden wordt?", "before 14:00", "niets"),
+        ("I ordered today and want to change the address", "new address", "14:00"),
         ("Welke betaalmethoden accepteren jullie?", "PayPal", "niets"),
         # One's own wrong choice is for the cancel and returns rules.
         ("I ordered the wrong thing by mistake, can I still cancel it?", "free of charge", "couldn't"),
