@@ -138,6 +138,10 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
         concepts.add("duration")
+    if "hours" in concepts and _AN_ORDER.search(joined) and not concepts & {"contact", "phone", "email"}:
+        # "What if I order on Friday evening?": when an order leaves, not when support is open.
+        concepts -= {"hours"}
+        concepts.add("cutoff")
     if (
         _TODAY.search(joined)
         and ("ship" in concepts or _AN_ORDER.search(joined))

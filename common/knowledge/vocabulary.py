@@ -88,7 +88,7 @@ _CONCEPTS: dict[str, str] = {
     "pas-arrive pas-recu jamais-recu pas-livre perdu* "
     "no-llego no-recibi no-recibido perdido* "
     "non-arrivato non-ricevuto perso smarrit* "
-    "niet-aangekomen niet-ontvangen niet-geleverd kwijt",
+    "niet-aangekomen niet-ontvangen niet-geleverd niet-aankomt niet-komt kwijt",
     "late": _LATE + " delay*",
     "express": "express* expres* espress*",
     # When an order must be in to leave the same day.
@@ -120,7 +120,7 @@ _CONCEPTS: dict[str, str] = {
     # does not fit is: "I ordered the wrong size").
     "absent": "not-home nobody-home noone-home away-when missed-delivery nicht-zuhause nicht-hause "
     "nicht-daheim niemand-da niemand-zuhause pas-chez absent absente nadie-casa fuera-casa "
-    "ausente nessuno-casa fuori-casa niet-thuis niemand-thuis",
+    "ausente nessuno-casa fuori-casa niet-thuis niemand-thuis out-when",
     "wrong": "wrong-item wrong-items wrong-product wrong-products wrong-article wrong-thing "
     "wrong-order wrong-colour wrong-color wrong-one falscher-artikel falsche-artikel "
     "falsches-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "

@@ -530,6 +530,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("Qual è l'orario limite per la spedizione in giornata?", "before 14:00", "2-4 working days"),
         ("Tot hoe laat kan ik bestellen zodat het vandaag nog verzonden wordt?", "before 14:00", "niets"),
         ("I ordered today and want to change the address", "new address", "14:00"),
+        # When an order leaves on a given day, not when support is open; by phone it is support.
+        ("What if I order on Friday evening?", "next working day", "Monday to Friday"),
+        ("Can I order by phone on Saturday?", "Monday to Friday", "warehouse"),
+        ("Wat als mijn pakket niet aankomt?", "10 working days", "Express shipping"),
         ("Welke betaalmethoden accepteren jullie?", "PayPal", "niets"),
         # One's own wrong choice is for the cancel and returns rules.
         ("I ordered the wrong thing by mistake, can I still cancel it?", "free of charge", "couldn't"),
@@ -598,6 +602,7 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("You sent the wrong colour", "en"),
         ("Ich habe den falschen Artikel bekommen", "de"),
         ("No estoy en casa cuando llega el paquete", "es"),
+        ("What if I'm out when it arrives?", "en"),
         ("Non sono a casa quando arriva il corriere", "it"),
     ],
 )
