@@ -79,6 +79,7 @@
     var rendered = {}; // message id -> its row, so nothing is shown twice
     var suggestions = [];
     var following = null; // the open /history/events stream
+    var refused = null;
 
     function slot() {
       return conversation ? conversation.id : "new";
@@ -151,6 +152,7 @@
       text = String(text || "").trim();
       if (busy || coolingDown || !text) return false;
       var turn = newTurn(text);
+      if (refused) clearFailure(refused);
       view.disableOldRetries();
       view.chips.hidden = true;
       turn.userEl = view.append(view.row("user", { text: text }));
@@ -272,6 +274,7 @@
       if (outcome.status === 404 && conversation) forgetConversation();
       if (!view.input.value.trim()) setComposer(turn.message);
       store.saveUnsent(slot(), turn);
+      refused = turn;
       var retry = outcome.status === 413 || (outcome.status < 500 && outcome.status !== 429 && outcome.status !== 404 && outcome.status !== 408) ? null : submitComposer;
       if (outcome.status === 429) {
         var wait = outcome.retryAfter || 5;

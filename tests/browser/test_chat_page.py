@@ -180,6 +180,7 @@ def test_a_conversation_staff_erased_leaves_the_screen_and_the_message_starts_a_
     page.get_by_label("Your message").press("Enter")
     expect(page.locator(QUESTIONS)).to_have_text(["And the shipping cost?"])
     expect(page.locator(ANSWERS).last).to_have_text("Shipping is 4.95 EUR.")
+    expect(page.get_by_text("This conversation has expired")).to_have_count(0)  # sent: no longer so
     assert env.count("conversations") == 1  # a new one; the erased one is gone
 
 
