@@ -134,6 +134,9 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts -= {"hours"}
     if "giftcard" in from_phrases and not _named_by_a_word("pay", by_word, but=_CARD):
         concepts -= {"pay"}  # "gift cards": the card is no way to pay, unless the question says so
+    only_available = "hours" not in from_phrases and not _named_by_a_word("hours", by_word, but=_AVAILABLE)
+    if "hours" in concepts and only_available and concepts - {"hours", "contact"}:
+        concepts -= {"hours"}  # "Is express available to the UK?": offered, not open
     if {"ship", "hours"} <= concepts and not concepts & {"contact", "phone", "email"}:
         # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
         concepts -= {"hours"}
@@ -214,6 +217,7 @@ def _stems(vocabulary: frozenset[str], language: Language) -> frozenset[str]:
 _CARD = frozenset(
     {"card", "cards", "karte", "karten", "carte", "cartes", "tarjeta", "tarjetas", "carta", "kaart"}
 )
+_AVAILABLE = frozenset({"available"})
 # Concepts that need a context when a word has no other: a price, a length of time, selling.
 _COST, _DURATION, _RANGE = frozenset({"cost"}), frozenset({"duration"}), frozenset({"range"})
 # "Call you", "email us": the shop. "To Oslo", "nach Wien": where a parcel goes.

@@ -240,6 +240,8 @@ def _answer_after(before: str, question: str) -> str:
         ("¿Cómo devuelvo un artículo?", "Sí, ¿y cuánto cuesta el envío a Suiza?", "4.95 EUR", "6.95"),
         ("Come faccio un reso?", "Se spedite in Norvegia, quanto costa?", "4.95 EUR", "6.95"),
         ("Can I pay with PayPal?", "What if it never arrives?", "10 working days", "Klarna"),
+        # "Available" beside a thing the shop offers is offered, not open.
+        ("Is express available to the UK?", "How much?", "12.95 EUR", "Monday to Friday"),
     ],
 )
 def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
