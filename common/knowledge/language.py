@@ -82,6 +82,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def unelided(word: str) -> str:
+    """A word without its elided article or preposition ("l'heure": "heure", "dell'ordine":
+    "ordine"); any other word as it is ("it's", "dov'e")."""
+    head, apostrophe, tail = word.partition("'")
+    return tail if apostrophe and 0 < len(head) <= 4 and len(tail) >= 3 else word
+
+
 def words(text: str) -> list[str]:
     """The words of ``text``, lower case, accents kept (stemmers need them)."""
     return [w.replace("\u2019", "'") for w in _WORD.findall(text.lower())]

@@ -12,6 +12,8 @@ import functools
 import itertools
 from collections.abc import Iterable
 
+from common.knowledge.language import unelided
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -115,9 +117,8 @@ _CONCEPTS: dict[str, str] = {
     "pickup": "pickup pick-up click-and-collect click-collect abhol* selbstabhol* "
     "retrait* recoger recogida ritir* afhal* ophalen",
     "customs": "customs zoll* douane* aduana* dogan*",
-    # Nobody in when the courier comes, and an item that is not the one ordered: a shop may not
-    # write about either, and neither is a delivery time or the returns policy (a size that
-    # does not fit is: "I ordered the wrong size").
+    # Nobody in when the courier comes; an item not the one ordered (not a size that does not
+    # fit): a shop may not write about either, nor is it a delivery time or the returns policy.
     "absent": "not-home nobody-home noone-home away-when missed-delivery nicht-zuhause nicht-hause "
     "nicht-daheim niemand-da niemand-zuhause pas-chez absent absente nadie-casa fuera-casa "
     "ausente nessuno-casa fuori-casa niet-thuis niemand-thuis out-when",
@@ -255,9 +256,8 @@ def concepts_of(word: str) -> frozenset[str]:
     """The concepts an accent-free lower-case word stands for (empty: none)."""
     exact, prefixes = _tables()
     found = set(exact.get(word, ()))
-    head, apostrophe, tail = word.partition("'")
-    if apostrophe and not found and len(head) <= 2 and len(tail) >= 3:
-        return concepts_of(tail)  # elided: "l'adresse", "d'expedition", "dell'ordine"
+    if not found and (bare := unelided(word)) != word:
+        return concepts_of(bare)  # "l'adresse", "d'expedition", "dell'ordine"
     for length in _prefix_lengths():
         hit = prefixes.get(word[:length]) if length <= len(word) else None
         if hit:
@@ -283,7 +283,7 @@ def phrase_concepts(folded_words: list[str]) -> set[str]:
     """Concepts of two-word patterns ("united kingdom", "l'heure limite") in accent-free words, also
     with one word between ("non ho ricevuto"), and of English phrasal verbs ("send the item back")."""
     exact, _ = _tables()
-    words = [w.partition("'")[2] if 0 < w.find("'") <= 2 < len(w) - 3 else w for w in folded_words]  # l'heure
+    words = [unelided(w) for w in folded_words]
     pairs = [*itertools.pairwise(words), *zip(words, words[2:], strict=False)]
     found = {c for pair in pairs for c in exact.get(" ".join(pair), ())}
     if "back" in folded_words and _BACK_VERBS & set(folded_words):

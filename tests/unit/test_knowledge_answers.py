@@ -9,7 +9,7 @@ from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
 from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
 from common.knowledge.grounding import build_system_instruction
 from common.knowledge.hybrid import ground, top_entries
-from common.knowledge.language import detect_language
+from common.knowledge.language import detect_language, unelided
 from common.knowledge.passages import joined, split_passages
 from common.knowledge.retrieval import knowledge_index
 from common.knowledge.smalltalk import small_talk
@@ -731,3 +731,17 @@ def test_a_shop_that_writes_about_wrong_items_answers_with_that() -> None:
 
     assert "free return label" in answerer.answer("You sent me the wrong item").text
     assert "free return label" not in answerer.answer("Can I return my shoes?").text
+
+
+@pytest.mark.parametrize(
+    ("word", "bare"),
+    [
+        ("l'heure", "heure"),
+        ("dell'ordine", "ordine"),
+        ("d'expedition", "expedition"),
+        ("it's", "it's"),
+        ("dov'e", "dov'e"),
+    ],
+)
+def test_an_elided_article_is_dropped_and_a_contraction_kept(word: str, bare: str) -> None:
+    assert unelided(word) == bare

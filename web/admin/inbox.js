@@ -15,8 +15,8 @@ function waited(seconds) {
 
 function row(item) {
   const status = item.status === "with_human" ? `with ${item.claimed_by}` : "waiting";
-  const open = item.conversation_id === selected;
-  return h("li", { class: `row${open ? " selected" : ""}`, "aria-current": open ? "true" : null, dataset: { id: item.conversation_id }, ...opener(() => show(item)) },
+  const isOpen = item.conversation_id === selected; // not ``open``, the function that opens it
+  return h("li", { class: `row${isOpen ? " selected" : ""}`, "aria-current": isOpen ? "true" : null, dataset: { id: item.conversation_id }, ...opener(() => show(item)) },
     h("div", { class: "row-main" }, h("strong", {}, item.last_question || "(no question)"),
       h("span", { class: "muted small" }, `${item.status === "with_human" ? `asked ${waited(item.waiting_seconds)} ago` : `waiting ${waited(item.waiting_seconds)}`} · ${item.language || "?"}${item.email ? ` · ${item.email}` : ""}`)),
     h("div", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
