@@ -50,6 +50,17 @@ _WHAT_IF = re.compile(
     r"|et si|mais si|(y|pero|que pasa) si|(e|ma) se|(en|maar|wat) als)\b"
 )
 _CASES = frozenset({"@ship", "@late", "@missing"})
+# "It's been two weeks" or "Still nothing" after "Where is my parcel?": the parcel is late.
+_UNIT = (
+    r"(days?|weeks?|tage?n?|wochen?|jours?|semaines?|dias?|semanas?|giorn[oi]|settiman[ae]|dag(en)?|weken)"
+)
+_ELAPSED = re.compile(
+    rf"\b(been|already|since|schon|bereits|seit|fait|deja|depuis|ya|hace|llevo|gia|passat[eio]|al|sinds)\b.*\b{_UNIT}\b"
+    rf"|\b{_UNIT}\b.*\b(ago|now|already|later|her|geleden|fa|deja)\b"
+    r"|\b(still (nothing|not|no|waiting)|(immer )?noch (nichts|nicht|kein\w*)|toujours (rien|pas)"
+    r"|(todavia|aun) (nada|no)|ancora (niente|nulla|non)|nog (steeds |altijd )?(niets|niks|niet|geen))\b"
+)
+_WAITING_TOPICS = frozenset({"@track", "@ship", "@late", "@missing"})
 # Topics an order's case belongs to: "What if it never arrives?" after a payment question is
 # about the parcel, not the payment.
 _ORDER_TOPICS = frozenset({"@cancel", "@address", "@return", "@refund", "@ship", "@track", "@damage"})
@@ -129,13 +140,18 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     if not before:
         return query
     own = concepts - _ASKS - _VARIANTS
+    # "It's been two weeks": a time, and words the pages never use ("her"), is no thing of its own.
+    waiting = not own - {OTHER} and bool(_ELAPSED.search(fold(question)))
     what_if = not concepts or bool(own)  # past here only as "What if ...?"
-    if what_if and not (own <= _CASES and _WHAT_IF.match(fold(question))):
+    if what_if and not waiting and not (own <= _CASES and _WHAT_IF.match(fold(question))):
         return query  # a topic of its own, or a thing the pages never name ("the red sofa")
     older, _, latest = before.rpartition("\n\n")
     previous = _following_up(index, index.query(latest), latest, older)
     earlier = _concepts(previous)
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
+    if waiting and topic & _WAITING_TOPICS:
+        # Its words say only how long ("zwei Wochen", "todavia nada"): a parcel sent has not come.
+        return Query(query.language, ["@missing", "@ship"])
     if what_if and not topic & _ORDER_TOPICS:
         return query  # the previous question was not about an order
     if not topic:

@@ -73,7 +73,7 @@ _CONCEPTS: dict[str, str] = {
     "geopend openingstijd* maandag zaterdag* zondag* " + _CLOSING,
     "track": "track* status where-is wo-ist ou-est donde-esta dov'e waar-is see-where know-where "
     "sendungsverfolgung verfolg* suivi* suivre seguimiento "
-    "rastre* tracc* volg*",
+    "rastre* tracc* volg* wo-bleibt",
     "pay": "pay* paid card cards creditcard* credit visa mastercard amex klarna paypal "
     "zahl* bezahl* karte* kreditkarte* paiement* payer carte* pago pagar pagare pagament* tarjeta* carta "
     "betal* betaal* kaart*",

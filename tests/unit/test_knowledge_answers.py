@@ -220,6 +220,15 @@ def _answer_after(before: str, question: str) -> str:
         # How long one has waited is no thing the pages never name: the parcel's.
         ("My order hasn't arrived", "It's been 12 days", "working days", "couldn't find"),
         ("Ma commande n'est pas arrivée", "Ça fait deux semaines", "working days", "rien trouvé"),
+        # ... and after asking where the parcel is, "It's been two weeks" or "Still nothing"
+        # says it has not come: what to do then, not the tracking link or the dispatch times again.
+        ("Where is my parcel?", "It's been two weeks", "10 working days", "14:00"),
+        ("Where is my order?", "Still nothing after 12 days", "10 working days", "couldn't find"),
+        ("Wo bleibt meine Bestellung?", "Immer noch nichts", "10 working days", "nichts gefunden"),
+        ("¿Dónde está mi pedido?", "Ya son dos semanas", "10 working days", "No he encontrado"),
+        ("Dov'è il mio pacco?", "Sono già passate due settimane", "10 working days", "Non ho trovato"),
+        ("Waar is mijn pakket?", "nog steeds niks", "10 working days", "tracking link"),
+        ("Where is my parcel?", "Can I already return it?", "within 30 days", "10 working days"),
         # A thing the pages never name, priced after a price: its own price, not shipping's.
         ("How much is shipping?", "How much is the red sofa?", "couldn't find", "4.95 EUR"),
         # Few words follow the previous question's language, not a guess at their own;
