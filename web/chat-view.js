@@ -172,6 +172,10 @@
     function scrollToBottom() {
       messages.scrollTop = messages.scrollHeight;
     }
+    // A shorter panel (a phone turned, a keyboard opened) keeps the newest message in view.
+    var atBottom = true;
+    messages.addEventListener("scroll", function () { atBottom = nearBottom(); });
+    if (window.ResizeObserver) new ResizeObserver(function () { if (atBottom) scrollToBottom(); }).observe(messages);
 
     /** Add a node at the end; consecutive messages of one author are grouped. */
     function append(node) {
@@ -311,7 +315,7 @@
             if (form) form.remove();
             extras.rate(rating).then(function (ok) {
               show(saved = ok ? rating : saved);
-              if (ok && rating === "down") commentForm(body, extras.rate);
+              if (ok && rating === "down") commentForm(body, extras.rate, thumbs.down);
             });
           });
           actions.appendChild(thumbs[rating]);
@@ -322,7 +326,7 @@
     }
 
     /** After a thumbs down: an optional short comment. */
-    function commentForm(body, rate) {
+    function commentForm(body, rate, back) {
       var id = dom.uniqueId("sc-comment");
       var field = el("input", { id: id, className: "sc-field", maxlength: "500", dir: "auto", placeholder: "What was missing?" });
       var form = el("form", { className: "sc-comment", "aria-label": "Feedback" }, [
@@ -332,7 +336,7 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         (field.value.trim() ? rate("down", field.value.trim()) : Promise.resolve(1)).then(function (ok) {
-          if (ok) form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." }));
+          if (ok) form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." })), back.focus();
         });
       });
       body.appendChild(form);
@@ -449,6 +453,8 @@
         parts.email.required = value;
       },
       notice: function (text) { return append(el("p", { className: "sc-event", text: text })); },
+      // An earlier answer's failure, as restored: no alert, no Retry.
+      failed: function (text) { return el("div", { className: "sc-failure" }, [el("span", { className: "sc-failure-text", text: text })]); },
       loading: function () { return append(el("p", { className: "sc-loading", text: "Loading your conversation…" })); },
     });
   }

@@ -366,9 +366,13 @@
         view.staffedMode(false);
         setWaiting(false);
         // The shopper is told a person has left, not only by a changed subtitle.
-        if (live && hadPeople) view.notice(/resolved/.test(status) ? WORDS.resolved : WORDS.handedBack);
+        if (live && hadPeople) leftNotice(status);
       }
       people();
+    }
+
+    function leftNotice(status) {
+      view.notice(/resolved/.test(status) ? WORDS.resolved : WORDS.handedBack);
     }
 
     /**
@@ -473,15 +477,22 @@
       return row;
     }
 
-    function renderAll(messages) {
+    /** Rows for stored messages; ``older``: a page before the newest (whose last turn
+     * continueLastTurn shows). An earlier answer cut off or failed keeps its notice. */
+    function renderAll(messages, older) {
       // An attempt answered again (Retry) gives way to its question's latest answer.
       var latest = {};
+      var rows = [];
       messages.forEach(function (m) { if (m.reply_to_id) latest[m.reply_to_id] = m.id; });
-      return messages.map(function (message) {
-        var row = (latest[message.reply_to_id] || message.id) === message.id ? renderStored(message) : null;
-        if (row) rendered[message.id] = row;
-        return row;
-      }).filter(Boolean);
+      messages.forEach(function (message, i) {
+        if ((latest[message.reply_to_id] || message.id) !== message.id) return;
+        var row = renderStored(message);
+        if (row) rows.push(rendered[message.id] = row);
+        if (/failed|interrupted/.test(message.status) && (older || i < messages.length - 1)) {
+          rows.push(view.failed(words(message.error_code || "answer_lost")));
+        }
+      });
+      return rows;
     }
 
     /** One page of history; forgets the conversation when the server no longer knows it. */
@@ -535,6 +546,9 @@
           unsentNote();
           var status = page.status || page.handoff_status;
           showStatus({ status: status });
+          // Handed back or resolved with nothing since: the shopper is still told so.
+          var last = page.messages[page.messages.length - 1];
+          if (last && last.role === "agent" && /resolved|assistant/.test(status)) leftNotice(status);
           if (/waiting|human/.test(String(status || "")) || page.messages.some(function (m) { return m.role === "agent"; })) follow(page.last_event_id);
         })
         .catch(function () {
@@ -556,7 +570,7 @@
       fetchHistory(nextBefore)
         .then(function (page) {
           if (!page) return;
-          view.prepend(renderAll(page.messages));
+          view.prepend(renderAll(page.messages, 1));
           showEarlier(page);
         })
         .catch(function () {})

@@ -234,6 +234,54 @@ def test_a_broken_stream_is_retried_without_a_duplicate_message(page: Any, site:
     expect(page.locator(ANSWERS)).to_have_text(["Our support hours are 9 to 5, Monday to Friday."])
 
 
+def test_an_earlier_answer_that_was_cut_off_keeps_its_notice_after_a_reload(
+    page: Any, site: str, env: Env
+) -> None:
+    env.fake.script(
+        Behavior(kind="break", chunks=["Our support ", "hours are ", "9 to 5."], break_after=2),
+        Behavior(chunks=["Express costs 12.95 EUR."]),
+    )
+    open_chat(page, site)
+    ask(page, "When are you open?")
+    expect(page.locator(".sc-failure")).to_contain_text("cut off", timeout=15_000)
+    ask(page, "How much is express?")
+    expect(page.locator(ANSWERS).last).to_have_text("Express costs 12.95 EUR.")
+    wait_until_idle(page)
+
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+
+    expect(page.locator(ANSWERS)).to_have_text(["Our support hours are", "Express costs 12.95 EUR."])
+    failure = page.locator(".sc-failure")
+    expect(failure).to_have_count(1)
+    expect(failure).to_contain_text("cut off")
+    expect(failure.get_by_role("button")).to_have_count(0)  # Retry belongs to the last turn only
+    shown = page.evaluate(
+        "[...document.querySelectorAll('.sc-msg--user, .sc-msg--assistant, .sc-failure')]"
+        ".map(e => e.className.includes('failure') ? 'notice' : e.className.includes('user') ? 'q' : 'a')"
+    )
+    assert shown[-5:] == ["q", "a", "notice", "q", "a"], shown  # in its place, under its answer
+
+
+def test_a_shorter_window_keeps_the_newest_answer_in_view(page: Any, site: str, env: Env) -> None:
+    page.set_viewport_size({"width": 375, "height": 667})
+    env.fake.script(
+        *[
+            Behavior(chunks=[f"Answer {n}: standard delivery takes 2-4 working days in Germany."])
+            for n in range(4)
+        ]
+    )
+    open_chat(page, site)
+    for n in range(4):
+        ask(page, f"Question {n} about delivery")
+        expect(page.locator(ANSWERS).last).to_contain_text(f"Answer {n}:")
+        wait_until_idle(page)
+
+    page.set_viewport_size({"width": 375, "height": 380})  # a phone's keyboard opened
+
+    expect(page.locator(ANSWERS).last).to_be_in_viewport(ratio=1)
+
+
 def test_a_lost_connection_resumes_the_answer_where_it_stopped(page: Any, site: str, env: Env) -> None:
     chunks = [f"word{i} " for i in range(1, 11)]
     env.fake.script(Behavior(chunks=chunks, gap=0.3))

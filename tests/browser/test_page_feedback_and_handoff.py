@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx2
+import pytest
 
 from scripts.fake_gemini import Behavior
 from tests.browser.conftest import screenshot
@@ -55,6 +56,26 @@ def test_feedback_is_sent_and_remembered_after_a_reload(page: Any, site: str, en
     page.evaluate("window.supportChat.ready")
     down = page.locator(".sc-msg--assistant").last.get_by_role("button", name="Not helpful")
     expect(down).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_comment_sent_from_the_keyboard_leaves_focus_on_the_rating(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Refunds take ", "5 working days."]))
+    open_chat(page, site)
+    ask(page, "How long do refunds take?")
+    answer = page.locator(".sc-msg--assistant").last
+    expect(answer.locator(".sc-bubble")).to_have_text("Refunds take 5 working days.")
+    down = answer.get_by_role("button", name="Not helpful")
+    down.focus()
+    page.keyboard.press("Enter")
+    expect(answer.get_by_placeholder("What was missing?")).to_be_focused()
+    page.keyboard.type("How do I send it back?")
+
+    with page.expect_response("**/history/feedback") as sent:
+        page.keyboard.press("Enter")
+
+    assert sent.value.status == 204
+    expect(answer.get_by_text("Thanks for your feedback.")).to_be_visible()
+    expect(down).to_be_focused()  # not the page's top, where a keyboard would start over
 
 
 def test_a_rating_the_server_did_not_get_is_not_shown_as_given(page: Any, site: str, env: Env) -> None:
@@ -130,6 +151,31 @@ def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: s
     # The bootstrap ADMIN_TOKEN is nobody in particular: its replies are signed by the team.
     expect(staff.locator(".sc-msg-name")).to_have_text("Support team")
     screenshot(page, "page-staff-reply-live")
+
+
+@pytest.mark.parametrize(
+    ("action", "told"),
+    [("resolve", "marked this conversation as resolved"), ("hand-back", "handed this conversation back")],
+)
+def test_a_person_leaving_is_still_told_after_a_reload(
+    page: Any, site: str, env: Env, action: str, told: str
+) -> None:
+    conversation = a_person_replied(page, site, env)
+    done = httpx2.post(
+        f"{site}/policies/_inbox/{conversation}/{action}",
+        json={},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
+    )
+    assert done.status_code == 200, done.text
+    expect(page.get_by_text(told)).to_be_visible()
+
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+
+    expect(page.get_by_text(told)).to_have_count(1)
+    expect(page.get_by_text("A person from our team is here")).to_be_hidden()
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
 
 
 def test_a_conversation_erased_while_a_person_had_it_leaves_no_trace_of_them_on_the_page(
