@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 
 from common.knowledge.language import Language, fold, is_common_word, is_stopword, stem, words
 from common.knowledge.vocabulary import (
+    COUNTRY_CONCEPTS,
     HOW_MUCH,
     IN_CONTEXT,
     LASTING,
@@ -185,7 +186,7 @@ def _about_another_thing(
     # will the sofa take?" wait for a parcel.
     waits = WAITING.intersection(every) and not LASTING.intersection(every)
     alone = [_COST, _RANGE] if waits else [_COST, _RANGE, _DURATION]
-    if not named or not all(w in IN_CONTEXT or topical[w] in alone for w in named):
+    if not named or not all(w in IN_CONTEXT or topical[w] in alone or topical[w] <= _PLACES for w in named):
         return False  # a topic word ("shipping", "Lieferzeit"), or none but a size
     following = dict(itertools.pairwise(every))
     if any(following.get(w) in _THE_SHOP for w in named):
@@ -194,7 +195,7 @@ def _about_another_thing(
     things = [
         w
         for w, found in topical.items()
-        if not found and w not in NOT_A_THING and w not in destinations and not _DIGIT.search(w)
+        if not found and w not in NOT_A_THING | _TOWARDS and w not in destinations and not _DIGIT.search(w)
     ]
     unknown = sum(not _named_in(w, vocabulary, languages) for w in things)
     return unknown > 0 and unknown >= len(things) - unknown
@@ -220,6 +221,9 @@ _CARD = frozenset(
 _AVAILABLE = frozenset({"available"})
 # Concepts that need a context when a word has no other: a price, a length of time, selling.
 _COST, _DURATION, _RANGE = frozenset({"cost"}), frozenset({"duration"}), frozenset({"range"})
+# A place alone is where a parcel might go, beside a thing never named the thing's ("What is
+# the capital of France?").
+_PLACES = frozenset(c.removeprefix("@") for c in COUNTRY_CONCEPTS) | {"country"}
 # "Call you", "email us": the shop. "To Oslo", "nach Wien": where a parcel goes.
 _THE_SHOP = frozenset({"you", "us", "vous", "nous", "euch", "uns", "ihnen", "os", "vi", "ci", "jullie", "u"})
 _TOWARDS = frozenset({"to", "nach", "naar", "vers", "hacia", "verso"})

@@ -8,6 +8,7 @@ to small talk, speaks the shopper's language, and says what it can help with oth
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -19,7 +20,14 @@ from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
-from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER
+from common.knowledge.vocabulary import (
+    CONDITIONED_TOPICS,
+    COUNTRY_CONCEPTS,
+    ITEM_KINDS,
+    OTHER,
+    concepts_of,
+    phrase_concepts,
+)
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.
@@ -93,7 +101,8 @@ def knowledge_answer(
     chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
-    return _reply([c.passage for c in chosen], index, query.language)
+    place = _unnamed_place(index, query, [question, before.rpartition("\n\n")[2]])
+    return _reply([c.passage for c in chosen], index, query.language, place)
 
 
 def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:
@@ -162,16 +171,40 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
         return index.query(f"{latest} {question}", language=query.language)
     # "And to Switzerland?" also asks what the previous question asked (a price, a time).
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
+    if not concepts & _VARIANTS:  # "How much?" after "Do you ship to Canada?": to Canada
+        inherited |= earlier & (COUNTRY_CONCEPTS | {"@country"})
     return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
+
+
+def _unnamed_place(index: KnowledgeIndex, query: Query, texts: list[str]) -> str | None:
+    """The place asked about ("Canada", from the question or the one it follows up) when the
+    shop's pages name neither it nor its region: their answer alone would read as covering it."""
+    unnamed = {c[1:] for c in query.terms if c in COUNTRY_CONCEPTS and not index.names(c)}
+    for text in texts if unnamed else []:
+        found = list(re.finditer(r"\w+", text))
+        # Two words first ("United States", "Stati Uniti", "États-Unis"), then one ("Canada").
+        spans = [*itertools.pairwise(found), *((w, w) for w in found)]
+        for first, last in spans:
+            a, b = fold(first[0]), fold(last[0])
+            named = (
+                concepts_of(a)
+                if first is last
+                else phrase_concepts([a, b]) | (concepts_of(a) & concepts_of(b))
+            )
+            if unnamed & named:
+                return text[first.start() : last.end()]
+    return None
 
 
 def _concepts(query: Query) -> set[str]:
     return {t for t in query.terms if t.startswith("@")}
 
 
-def _reply(passages: list[Passage], index: KnowledgeIndex, language: Language) -> KnowledgeReply:
+def _reply(
+    passages: list[Passage], index: KnowledgeIndex, language: Language, place: str | None = None
+) -> KnowledgeReply:
     sources = tuple(dict.fromkeys(Source(p.entry.key, p.entry.title) for p in passages))
-    parts = []
+    parts = [phrases.not_named(language, place)] if place else []
     if language != index.language:
         parts.append(phrases.written_in(language, index.language))
     parts.append(joined(passages))

@@ -118,6 +118,20 @@ _REACH_TEAM: dict[Language, str] = {
     "nl": "Ons team helpt je graag verder:",
 }
 
+# A place the shop's pages never name ("Do you ship to Canada?"): said before what they say.
+_NOT_NAMED: dict[Language, str] = {
+    "en": "Our help pages don't mention “{place}”.",
+    "de": "„{place}“ wird auf unseren Hilfeseiten nicht erwähnt.",
+    "fr": "Nos pages d'aide ne mentionnent pas « {place} ».",
+    "es": "Nuestras páginas de ayuda no mencionan «{place}».",
+    "it": "Le nostre pagine di aiuto non menzionano «{place}».",
+    "nl": "Onze hulppagina's noemen „{place}” niet.",
+}
+
+
+def not_named(language: Language, place: str) -> str:
+    return _NOT_NAMED[language].format(place=place)
+
 
 def written_in(shopper: Language, shop: Language) -> str:
     """Says, in the shopper's language, that the facts follow in the shop's."""

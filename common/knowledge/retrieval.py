@@ -213,6 +213,10 @@ class KnowledgeIndex:
         shared = topics & asked
         return 0.0 if shared and shared <= _ASKED_OF_A_THING else _OTHER_QUESTION_SHARE
 
+    def names(self, concept: str) -> bool:
+        """Whether the knowledge names ``concept`` ("@eu"), or the region it lies in."""
+        return concept in self._idf or _REGION_OF.get(concept, concept) in self._idf
+
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
 

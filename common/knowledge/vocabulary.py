@@ -151,7 +151,7 @@ _COUNTRIES: dict[str, str] = {
     "switzerland": "switzerland swiss schweiz suisse suiza svizzera zwitserland",
     "norway": "norway norwegen norvege noruega norvegia noorwegen",
     "abroad": "usa us america canada australia japan china brazil mexico amerika kanada "
-    "etats-unis estados unidos stati uniti verenigde staten",
+    "etats-unis estados unidos stati uniti verenigde staten united-states the-us",
 }
 COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
 # Concepts that join a question to the shop's text in another language ("Welche Größe?" and a
@@ -193,7 +193,7 @@ NOT_A_THING = _words(
     "purchases stuff things thing something anything everything mochte mochten will wollen wissen "
     "frage fragen bitte gerne heute morgen etwas voudrais veux savoir aujourd'hui demain quelque "
     "chose quiero quisiera saber pregunta hoy manana algo vorrei voglio sapere domanda oggi domani "
-    "qualcosa wil wilt weten vraag graag vandaag iets "
+    "qualcosa wil wilt weten vraag graag vandaag iets live living based wohne habite vivo abito woon "
     # How long one has waited ("It's been 12 days", "Still nothing after two weeks").
     "been still yet already ago since after nothing one two three four five six seven eight nine "
     "ten eleven twelve weeks month months seit schon noch nichts immer wochen monat monate depuis "

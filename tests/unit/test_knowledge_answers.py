@@ -615,6 +615,10 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("No estoy en casa cuando llega el paquete", "es"),
         ("What if I'm out when it arrives?", "en"),
         ("Non sono a casa quando arriva il corriere", "it"),
+        # A place beside a thing the pages never name is that thing's, not where parcels go.
+        ("What's the capital of France?", "en"),
+        ("Was ist die Hauptstadt von Frankreich?", "de"),
+        ("Quelle est la capitale de l'Espagne ?", "fr"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
@@ -624,6 +628,47 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
 
     assert reply.text.startswith(phrases.not_covered(language)), reply.text
     assert [s.key for s in reply.sources] == ["support-hours"]  # how to reach the team
+
+
+@pytest.mark.parametrize(
+    ("conversation", "place"),
+    [
+        (["Do you ship to Canada?"], "Our help pages don't mention “Canada”."),
+        (["Do you ship to the United States?"], "Our help pages don't mention “United States”."),
+        (["Liefert ihr nach Kanada?"], "„Kanada“ wird auf unseren Hilfeseiten nicht erwähnt."),
+        (["Livrez-vous aux États-Unis ?"], "Nos pages d'aide ne mentionnent pas « États-Unis »."),
+        # A follow-up about the same place is told so too, not given a price that reads as its.
+        (["Do you ship to Japan?", "How much?"], "Our help pages don't mention “Japan”."),
+        (["How long does shipping take?", "And to Canada?"], "Our help pages don't mention “Canada”."),
+    ],
+)
+def test_a_place_the_pages_never_name_is_said_to_be_unnamed_before_where_the_shop_ships(
+    conversation: list[str], place: str
+) -> None:
+    answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+    text = answerer.answer(conversation[-1], before="\n\n".join(conversation[:-1])).text
+
+    assert text.startswith(place), text
+    assert (
+        "We ship to all addresses in the EU, the UK, Switzerland and Norway" in text or "working days" in text
+    )
+
+
+@pytest.mark.parametrize(
+    "conversation",
+    [
+        ["Do you ship to France?"],
+        ["Versand nach Österreich?"],
+        ["Do you ship to Norway?", "How much?"],
+        ["I live in France"],
+    ],
+)
+def test_a_place_the_pages_name_or_lie_in_is_answered_plainly(conversation: list[str]) -> None:
+    answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+    reply = answerer.answer(conversation[-1], before="\n\n".join(conversation[:-1]))
+
+    assert "mention" not in reply.text and "erwähnt" not in reply.text, reply.text
+    assert [s.key for s in reply.sources] == ["shipping"]
 
 
 @pytest.mark.parametrize(
