@@ -144,7 +144,9 @@ def _stop_with_make(server: BaseWSGIServer) -> None:
 
 
 def _stop_on_sigterm(_signum: int, _frame: object) -> NoReturn:
-    # Leave like Ctrl+C does, so exit handlers stop the embedded Postgres.
+    # Leave like Ctrl+C does, so exit handlers stop the embedded Postgres. Once: a group's stop
+    # signal comes again from make passing it on, and must not cut those handlers short.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

@@ -184,6 +184,39 @@ def test_make_dev_stops_its_server_when_make_is_killed_alone(tmp_path: Path) -> 
             os.killpg(make.pid, signal.SIGKILL)
 
 
+def test_make_dev_stopped_with_its_whole_process_group_says_stopped_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """`kill -TERM -<pgid>` (a terminal closing, a supervisor stopping the group): the server gets
+    SIGTERM from it and again from make passing it on, and stops once, cleanly."""
+    port = free_port()
+    unset = ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT", "ADMIN_TOKEN", "MAKELEVEL", "MAKEFLAGS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(DATA_DIR=str(tmp_path), PORT=str(port))
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "dev"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_port(port)
+
+        os.killpg(make.pid, signal.SIGTERM)
+        time.sleep(0.05)
+        os.killpg(make.pid, signal.SIGTERM)  # as a second stop would, while it stops
+        output, _ = make.communicate(timeout=30)
+
+        assert "Stopped." in output and "Traceback" not in output, output
+        assert not _postgres_running(tmp_path)
+    finally:
+        if _group_alive(make.pid):
+            os.killpg(make.pid, signal.SIGKILL)
+
+
 def _port_in_use(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
