@@ -32,12 +32,14 @@ _PHRASES: dict[Kind, dict[Language, str]] = {
         "nl": "dank je|dank u|bedankt|dankjewel|dank je wel",
     },
     "goodbye": {
-        "en": "bye|goodbye|bye bye|see you|see ya|have a nice day|have a good day",
-        "de": "tschuss|auf wiedersehen|bis bald|schonen tag",
-        "fr": "au revoir|a bientot|bonne journee|bonne soiree",
-        "es": "adios|hasta luego|hasta pronto|buen dia",
-        "it": "arrivederci|a presto|buona giornata",
-        "nl": "doei|tot ziens|fijne dag|tot later",
+        # Also "that's all": nothing more to ask.
+        "en": "bye|goodbye|bye bye|see you|see ya|have a nice day|have a good day|that's all|thats all"
+        "|that is all|that's it|nothing else",
+        "de": "tschuss|auf wiedersehen|bis bald|schonen tag|das wars|das war's|das war es|das ist alles",
+        "fr": "au revoir|a bientot|bonne journee|bonne soiree|c'est tout|rien d'autre",
+        "es": "adios|hasta luego|hasta pronto|buen dia|eso es todo|nada mas",
+        "it": "arrivederci|a presto|buona giornata|e tutto|nient'altro|niente altro",
+        "nl": "doei|tot ziens|fijne dag|tot later|dat was het|dat is alles|verder niets",
     },
     "bot": {
         "en": "bot|robot|chatbot|human|a real person|ai",
@@ -111,8 +113,9 @@ _REPLIES: dict[Kind, dict[Language, str]] = {
         "nl": "Goed, dank je! Waarmee kan ik helpen?",
     },
 }
-# Which kind answers when a message holds several ("hi, are you a bot?": the bot question).
-_PRIORITY: tuple[Kind, ...] = ("bot", "wellbeing", "thanks", "goodbye", "greeting")
+# Which kind answers when a message holds several ("hi, are you a bot?": the bot question;
+# "thanks, bye": the goodbye, not "anything else?").
+_PRIORITY: tuple[Kind, ...] = ("bot", "wellbeing", "goodbye", "thanks", "greeting")
 # Longer than this, a message is a question that happens to start politely.
 _MAX_WORDS = 8
 

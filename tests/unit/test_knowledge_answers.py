@@ -60,6 +60,11 @@ def test_the_shoppers_language_is_detected(text: str, language: str) -> None:
         # "so much" is thanks, not a price question.
         ("Thank you so much!", "thanks", "en"),
         ("Thanks so much for your help", "thanks", "en"),
+        # Thanks with a goodbye, or "that's all", ends the chat: no "anything else?".
+        ("Danke, tschüss", "goodbye", "de"),
+        ("Thank you, that's all", "goodbye", "en"),
+        ("Gracias, eso es todo", "goodbye", "es"),
+        ("Bedankt, dat was het", "goodbye", "nl"),
     ],
 )
 def test_small_talk_is_recognised_in_the_shoppers_language(message: str, kind: str, language: str) -> None:
