@@ -48,7 +48,8 @@ _CONTACT_QUERY = ("@phone", "@email", "@contact")
 # it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and
 # follows up the one before it.
 _ASKS = frozenset({"@cost", "@duration", "@free"})
-_VARIANTS = COUNTRY_CONCEPTS | {"@country", "@express"}
+_PLACES = COUNTRY_CONCEPTS | {"@country"}
+_VARIANTS = _PLACES | {"@express"}
 _SHORT_FOLLOW_UP_WORDS = 3
 # "What if it already shipped?" after "Can I cancel my order?": a case of the previous
 # question's topic (``_CASES``: what became of the order), or none ("What if I opened it?").
@@ -60,13 +61,14 @@ _WHAT_IF = re.compile(
 _CASES = frozenset({"@ship", "@late", "@missing"})
 # "It's been two weeks" or "Still nothing" after "Where is my parcel?": the parcel is late.
 _UNIT = (
-    r"(days?|weeks?|tage?n?|wochen?|jours?|semaines?|dias?|semanas?|giorn[oi]|settiman[ae]|dag(en)?|weken)"
+    r"(days?|weeks?|months?|tage?n?|wochen?|monate?n?|jours?|semaines?|mois|dias?|semanas?|mes(es)?"
+    r"|giorn[oi]|settiman[ae]|mes[ei]|dag(en)?|weken|maand(en)?)"
 )
 _ELAPSED = re.compile(
     rf"\b(been|already|since|schon|bereits|seit|fait|deja|depuis|ya|hace|llevo|gia|passat[eio]|al|sinds)\b.*\b{_UNIT}\b"
-    rf"|\b{_UNIT}\b.*\b(ago|now|already|later|her|geleden|fa|deja)\b"
-    r"|\b(still (nothing|not|no|waiting)|(immer )?noch (nichts|nicht|kein\w*)|toujours (rien|pas)"
-    r"|(todavia|aun) (nada|no)|ancora (niente|nulla|non)|nog (steeds |altijd )?(niets|niks|niet|geen))\b"
+    rf"|\b{_UNIT}\b.*\b(ago|already|her|geleden|fa|deja)\b"
+    r"|\b(still (nothing|waiting|not here)|(immer )?noch (nichts|nicht da)|toujours rien|(todavia|aun) nada"
+    r"|ancora (niente|nulla)|nog (steeds |altijd )?(niets|niks))\b"
 )
 _WAITING_TOPICS = frozenset({"@track", "@ship", "@late", "@missing"})
 # Topics an order's case belongs to: "What if it never arrives?" after a payment question is
@@ -101,7 +103,7 @@ def knowledge_answer(
     chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
-    place = _unnamed_place(index, query, [question, before.rpartition("\n\n")[2]])
+    place = _unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
     return _reply([c.passage for c in chosen], index, query.language, place)
 
 
@@ -159,8 +161,9 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     earlier = _concepts(previous)
     topic = earlier - _ASKS - _VARIANTS - {OTHER}
     if waiting and topic & _WAITING_TOPICS:
-        # Its words say only how long ("zwei Wochen", "todavia nada"): a parcel sent has not come.
-        return Query(query.language, ["@missing", "@ship"])
+        # Its words say only how long ("zwei Wochen", "todavia nada"): a parcel sent has not
+        # come. How long delivery takes comes with what to do then, as the wait may be short.
+        return Query(query.language, ["@duration", "@missing", "@ship"])
     if what_if and not topic & _ORDER_TOPICS:
         return query  # the previous question was not about an order
     if not topic:
@@ -171,8 +174,8 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
         return index.query(f"{latest} {question}", language=query.language)
     # "And to Switzerland?" also asks what the previous question asked (a price, a time).
     inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
-    if not concepts & _VARIANTS:  # "How much?" after "Do you ship to Canada?": to Canada
-        inherited |= earlier & (COUNTRY_CONCEPTS | {"@country"})
+    if not concepts & _PLACES:  # "How much?" or "And express?" after "Do you ship to Canada?": to Canada
+        inherited |= earlier & _PLACES
     return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
 
 
@@ -185,6 +188,8 @@ def _unnamed_place(index: KnowledgeIndex, query: Query, texts: list[str]) -> str
         # Two words first ("United States", "Stati Uniti", "États-Unis"), then one ("Canada").
         spans = [*itertools.pairwise(found), *((w, w) for w in found)]
         for first, last in spans:
+            if first is last and first[0] == "us":
+                continue  # "Can you tell us ...": the shop's "us"; "the US" and "US" are a place
             a, b = fold(first[0]), fold(last[0])
             named = (
                 concepts_of(a)

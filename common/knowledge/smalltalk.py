@@ -32,14 +32,12 @@ _PHRASES: dict[Kind, dict[Language, str]] = {
         "nl": "dank je|dank u|bedankt|dankjewel|dank je wel",
     },
     "goodbye": {
-        # Also "that's all": nothing more to ask.
-        "en": "bye|goodbye|bye bye|see you|see ya|have a nice day|have a good day|that's all|thats all"
-        "|that is all|that's it|nothing else",
-        "de": "tschuss|auf wiedersehen|bis bald|schonen tag|das wars|das war's|das war es|das ist alles",
-        "fr": "au revoir|a bientot|bonne journee|bonne soiree|c'est tout|rien d'autre",
-        "es": "adios|hasta luego|hasta pronto|buen dia|eso es todo|nada mas",
-        "it": "arrivederci|a presto|buona giornata|e tutto|nient'altro|niente altro",
-        "nl": "doei|tot ziens|fijne dag|tot later|dat was het|dat is alles|verder niets",
+        "en": "bye|goodbye|bye bye|see you|see ya|have a nice day|have a good day",
+        "de": "tschuss|auf wiedersehen|bis bald|schonen tag",
+        "fr": "au revoir|a bientot|bonne journee|bonne soiree",
+        "es": "adios|hasta luego|hasta pronto|buen dia",
+        "it": "arrivederci|a presto|buona giornata",
+        "nl": "doei|tot ziens|fijne dag|tot later",
     },
     "bot": {
         "en": "bot|robot|chatbot|human|a real person|ai",
@@ -136,6 +134,19 @@ def _pattern(phrases: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {kind: {lang: _pattern(p) for lang, p in by_lang.items()} for kind, by_lang in _PHRASES.items()}
+# "Thanks, that's all" ends the chat like a goodbye; "That's all?" or "That's all you know?"
+# doubts the answer: only at the end of a message that asks nothing.
+_DONE = {
+    lang: re.compile(rf"\b(?:{phrases})$")
+    for lang, phrases in {
+        "en": "that's all|thats all|that is all|that's it|thats it",
+        "de": "das war's|das wars|das war es|das ist alles",
+        "fr": "c'est tout",
+        "es": "eso es todo",
+        "it": "e tutto",
+        "nl": "dat was het|dat is alles",
+    }.items()
+}
 
 
 def small_talk(message: str) -> SmallTalk | None:
@@ -145,7 +156,8 @@ def small_talk(message: str) -> SmallTalk | None:
     if not text or len(text.split()) > _MAX_WORDS:
         return None
     for kind in _PRIORITY:
-        for language, pattern in _PATTERNS[kind].items():
+        done = _DONE.items() if kind == "goodbye" and "?" not in message else ()
+        for language, pattern in [*_PATTERNS[kind].items(), *done]:
             if pattern.search(text) is None:
                 continue
             rest = pattern.sub(" ", text)

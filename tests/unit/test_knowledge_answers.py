@@ -48,6 +48,16 @@ def test_the_shoppers_language_is_detected(text: str, language: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "message",
+    ["That's it?", "That's all you know?", "Das war's?", "¿Eso es todo?", "E tutto ok?", "Nothing else?"],
+)
+def test_a_message_that_doubts_the_answer_is_no_goodbye(message: str) -> None:
+    talk = small_talk(message)
+
+    assert talk is None or talk.kind != "goodbye", talk
+
+
+@pytest.mark.parametrize(
     ("message", "kind", "language"),
     [
         ("hi", "greeting", "en"),
@@ -234,6 +244,9 @@ def _answer_after(before: str, question: str) -> str:
         ("Dov'è il mio pacco?", "Sono già passate due settimane", "10 working days", "Non ho trovato"),
         ("Waar is mijn pakket?", "nog steeds niks", "10 working days", "tracking link"),
         ("Where is my parcel?", "Can I already return it?", "within 30 days", "10 working days"),
+        ("Where is my parcel?", "It's been a month", "10 working days", "couldn't find"),
+        ("Where is my parcel?", "I'm still not sure what you mean", "couldn't find", "10 working days"),
+        ("Wo ist mein Paket?", "Ich habe noch nicht bestellt", "nichts gefunden", "10 working days"),
         # A thing the pages never name, priced after a price: its own price, not shipping's.
         ("How much is shipping?", "How much is the red sofa?", "couldn't find", "4.95 EUR"),
         # Few words follow the previous question's language, not a guess at their own;
@@ -645,6 +658,9 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
         # A follow-up about the same place is told so too, not given a price that reads as its.
         (["Do you ship to Japan?", "How much?"], "Our help pages don't mention “Japan”."),
         (["How long does shipping take?", "And to Canada?"], "Our help pages don't mention “Canada”."),
+        (["Do you ship to Canada?", "And express?"], "Our help pages don't mention “Canada”."),
+        (["Do you ship to Canada?", "How much?", "How long?"], "Our help pages don't mention “Canada”."),
+        (["Can you tell us if you ship to Canada?"], "Our help pages don't mention “Canada”."),
     ],
 )
 def test_a_place_the_pages_never_name_is_said_to_be_unnamed_before_where_the_shop_ships(
