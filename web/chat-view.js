@@ -336,7 +336,10 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         (field.value.trim() ? rate("down", field.value.trim()) : Promise.resolve(1)).then(function (ok) {
-          if (ok) form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." })), back.focus();
+          if (!ok) return;
+          var inside = form.contains(document.activeElement); // not taken from where the shopper went
+          form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." }));
+          if (inside) back.focus();
         });
       });
       body.appendChild(form);

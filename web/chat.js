@@ -77,6 +77,7 @@
     var destroyed = false;
     var nextBefore = null;
     var rendered = {}; // message id -> its row, so nothing is shown twice
+    var latest = {}; // question id -> its latest answer's id, over every page shown
     var suggestions = [];
     var following = null; // the open /history/events stream
     var refused = null;
@@ -480,16 +481,18 @@
     /** Rows for stored messages; ``older``: a page before the newest (whose last turn
      * continueLastTurn shows). An earlier answer cut off or failed keeps its notice. */
     function renderAll(messages, older) {
-      // An attempt answered again (Retry) gives way to its question's latest answer.
-      var latest = {};
+      // An attempt answered again (Retry) gives way to its question's latest answer, also
+      // when that answer is on a newer page (shown first).
       var rows = [];
-      messages.forEach(function (m) { if (m.reply_to_id) latest[m.reply_to_id] = m.id; });
+      var here = {};
+      messages.forEach(function (m) { if (m.reply_to_id) here[m.reply_to_id] = m.id; });
+      Object.keys(here).forEach(function (q) { if (!older || !latest[q]) latest[q] = here[q]; });
       messages.forEach(function (message, i) {
         if ((latest[message.reply_to_id] || message.id) !== message.id) return;
         var row = renderStored(message);
         if (row) rows.push(rendered[message.id] = row);
         if (/failed|interrupted/.test(message.status) && (older || i < messages.length - 1)) {
-          rows.push(view.failed(words(message.error_code || "answer_lost")));
+          rows.push(view.failed("This answer was not finished."));
         }
       });
       return rows;
@@ -514,6 +517,7 @@
       conversation = store.active();
       emailLeft = false;
       rendered = {};
+      latest = {};
       nextBefore = null;
       view.clearMessages();
       setWaiting(false);

@@ -254,7 +254,7 @@ def test_an_earlier_answer_that_was_cut_off_keeps_its_notice_after_a_reload(
     expect(page.locator(ANSWERS)).to_have_text(["Our support hours are", "Express costs 12.95 EUR."])
     failure = page.locator(".sc-failure")
     expect(failure).to_have_count(1)
-    expect(failure).to_contain_text("cut off")
+    expect(failure).to_have_text("This answer was not finished.")  # no "try again" without a Retry
     expect(failure.get_by_role("button")).to_have_count(0)  # Retry belongs to the last turn only
     shown = page.evaluate(
         "[...document.querySelectorAll('.sc-msg--user, .sc-msg--assistant, .sc-failure')]"
@@ -476,6 +476,60 @@ def test_knowledge_base_answers_are_announced(page: Any, site: str) -> None:
     page.evaluate("window.supportChat.ready")
     expect(page.locator(ANSWERS)).to_have_text(["Returns: 30 days, free."])
     expect(page.get_by_text("Answers come from the shop's knowledge base")).to_be_visible()
+
+
+def test_an_attempt_answered_again_on_a_newer_page_stays_hidden_when_earlier_messages_load(
+    page: Any, site: str
+) -> None:
+    route_an_answer_from_knowledge(page)
+    open_chat(page, site)
+    ask(page, "Returns?")
+    expect(page.locator(ANSWERS).last).to_have_text("Returns: 30 days, free.")
+
+    def message(
+        id_: str, role: str, content: str, status: str = "complete", reply_to: str | None = None
+    ) -> Any:
+        return {
+            "id": id_,
+            "role": role,
+            "content": content,
+            "status": status,
+            "source": "model",
+            "reply_to_id": reply_to,
+        }
+
+    # The cut-off attempt ends the older page; the answer Retry gave starts the newer one.
+    newest = {
+        "conversation_id": KNOWLEDGE_CONVERSATION,
+        "messages": [
+            message("a2", "assistant", "Our support hours are 9 to 5.", reply_to="q1"),
+            message("q2", "user", "Returns?"),
+            message(KNOWLEDGE_ANSWER, "assistant", "Returns: 30 days, free.", reply_to="q2"),
+        ],
+        "has_more": True,
+        "next_before": 3,
+    }
+    older = {
+        "conversation_id": KNOWLEDGE_CONVERSATION,
+        "messages": [
+            message("q1", "user", "When are you open?"),
+            message("a1", "assistant", "Our support", status="interrupted", reply_to="q1"),
+        ],
+        "has_more": False,
+        "next_before": None,
+    }
+    page.route(
+        "**/history?*",
+        lambda route: route.fulfill(status=200, json=older if "before=" in route.request.url else newest),
+    )
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+
+    page.get_by_role("button", name="Show earlier messages").click()
+
+    expect(page.locator(QUESTIONS)).to_have_text(["When are you open?", "Returns?"])
+    expect(page.locator(ANSWERS)).to_have_text(["Our support hours are 9 to 5.", "Returns: 30 days, free."])
+    expect(page.locator(".sc-failure")).to_have_count(0)
 
 
 def test_with_a_model_configured_a_knowledge_answer_does_not_set_the_header_to_knowledge_mode(
