@@ -465,6 +465,7 @@ def test_the_conversation_list_follows_new_conversations_and_keeps_the_open_one_
     expect(rows).to_have_count(2, timeout=15_000)  # no click on Filter
     expect(rows.first).to_contain_text("support hours")  # by last activity
     expect(page.locator("#conversation-list .row.selected")).to_contain_text("Iceland")
+    expect(page.locator("#conversation-list .row.selected")).to_be_focused()  # drawn again, still focused
     expect(page.locator("#transcript")).to_contain_text("Iceland")
 
 

@@ -61,12 +61,9 @@ async function load(append) {
   paged = append;
   const list = $("#conversation-list");
   const rows = page.conversations.map(row);
-  // A refresh keeps the keyboard's place: the row that had the focus has it again.
-  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+  // A refresh keeps the keyboard's place: clear() gives the focus back to the row that had it.
   if (append) list.append(...rows);
   else clear(list, rows.length ? rows : h("li", { class: "muted empty" }, "No conversations match."));
-  const again = focused && rows.find((r) => r.dataset.id === focused);
-  if (again) again.focus();
   $("#more-conversations").hidden = !cursor;
 }
 
