@@ -1,4 +1,5 @@
-"""The staff console from the keyboard: the focus stays where the work goes on after each action."""
+"""The staff console from the keyboard: the focus stays where the work goes on after each action,
+and the reply box sends with Ctrl+Enter."""
 
 from __future__ import annotations
 
@@ -105,3 +106,27 @@ def test_an_inbox_row_keeps_the_focus_while_the_list_is_polled(
     chat(page, site, PERSON)  # a second shopper: the next poll draws the list again
     expect(page.locator("#inbox-list .row")).to_have_count(2, timeout=8_000)
     expect(row).to_be_focused()
+
+
+def test_ctrl_enter_sends_a_reply_and_enter_starts_a_new_line(page: Any, site: str, console_env: Env) -> None:
+    chat(page, site, PERSON)
+    sign_in(page, site, "inbox")
+    page.locator("#inbox-list .row").first.click()
+    reply = page.get_by_label("Reply to the shopper")
+    expect(page.locator("#inbox-transcript")).to_contain_text("Ctrl+Enter sends")  # said where it is used
+
+    reply.press_sequentially("Hello,")
+    reply.press("Enter")
+    reply.press_sequentially("Sam here.")
+    expect(reply).to_have_value("Hello,\nSam here.")  # a new line, nothing sent
+    expect(page.locator("#inbox-transcript .msg.agent")).to_have_count(0)
+
+    reply.press("Control+Enter")
+    expect(page.locator("#inbox-transcript .msg.agent")).to_contain_text("Sam here.")
+    expect(reply).to_have_value("")
+    expect(reply).to_be_focused()
+
+    reply.press_sequentially("And on a Mac?")
+    reply.press("Meta+Enter")  # Cmd+Enter
+    expect(page.locator("#inbox-transcript .msg.agent")).to_have_count(2)
+    expect(page.locator("#inbox-transcript .msg.agent").last).to_contain_text("And on a Mac?")

@@ -54,6 +54,15 @@ function focusRow(id) {
   (row || list).focus();
 }
 
+// Ctrl+Enter (Cmd+Enter on a Mac) sends, as in most chat tools; Enter alone is a new line.
+const MAC = /Mac|iPhone|iPad/.test(navigator.platform);
+
+function sendOnCtrlEnter(event) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.repeat) return;
+  event.preventDefault();
+  event.target.form.requestSubmit();
+}
+
 async function act(item, action, body) {
   try {
     await api(`/_inbox/${item.conversation_id}/${action}`, { method: "POST", body });
@@ -68,7 +77,8 @@ async function act(item, action, body) {
 // its header, always in sight however long the transcript).
 function actions(item) {
   if (member.role === "viewer") return { form: h("p", { class: "muted small" }, "Viewers can read; editors and owners answer."), buttons: null };
-  const text = h("textarea", { id: "inbox-reply", rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", placeholder: "Write a reply; it appears in the shopper's chat" });
+  const text = h("textarea", { id: "inbox-reply", rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", "aria-describedby": "inbox-reply-hint",
+    placeholder: "Write a reply; it appears in the shopper's chat", onkeydown: sendOnCtrlEnter });
   const send = async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
@@ -111,7 +121,9 @@ function actions(item) {
       buttons: member.role === "owner" ? h("button", { class: "primary", onclick: take }, "Take over") : null };
   }
   return {
-    form: h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
+    form: h("form", { class: "form reply-form", onsubmit: send }, text,
+      h("div", { class: "reply-actions" }, h("button", { class: "primary" }, "Send reply"),
+        h("span", { class: "muted small", id: "inbox-reply-hint" }, `${MAC ? "⌘" : "Ctrl"}+Enter sends`))),
     buttons: [
       item.status === "waiting_for_human" ? h("button", { class: "primary", onclick: claim }, "Claim") : null,
       h("button", { onclick: close("resolve", "Resolved") }, "Resolve"),
