@@ -1,5 +1,5 @@
-"""The staff console from the keyboard: the focus stays where the work goes on after each action,
-and the reply box sends with Ctrl+Enter."""
+"""The staff console from the keyboard and the address bar: the focus stays where the work goes
+on after each action, the reply box sends with Ctrl+Enter, and the tabs follow the address."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console import TOKEN, chat, expect, sign_in
+from tests.browser.test_console import TOKEN, chat, expect, open_tab, rate_down, sign_in
 from tests.support import Env
 
 PERSON = "I would like to talk to a person please"
@@ -130,3 +130,47 @@ def test_ctrl_enter_sends_a_reply_and_enter_starts_a_new_line(page: Any, site: s
     reply.press("Meta+Enter")  # Cmd+Enter
     expect(page.locator("#inbox-transcript .msg.agent")).to_have_count(2)
     expect(page.locator("#inbox-transcript .msg.agent").last).to_contain_text("And on a Mac?")
+
+
+def selected_tab(page: Any) -> Any:
+    return page.locator(".tabs [role=tab][aria-selected=true]")
+
+
+def test_the_tabs_follow_the_address_bar_and_back_and_forward(page: Any, site: str, console_env: Env) -> None:
+    sign_in(page, site, "knowledge")
+    expect(selected_tab(page)).to_have_text("Knowledge")
+
+    page.evaluate("window.location.hash = '#conversations'")  # typed in the address bar
+    expect(selected_tab(page)).to_have_text("Conversations")
+    expect(page.locator("#view-conversations")).to_be_visible()
+    expect(page.locator("#view-knowledge")).to_be_hidden()
+
+    open_tab(page, "Unanswered")
+    expect(page).to_have_url(f"{site}/admin/#unanswered")
+    page.go_back()
+    expect(selected_tab(page)).to_have_text("Conversations")
+    expect(page.locator("#view-conversations")).to_be_visible()
+    page.go_back()
+    expect(selected_tab(page)).to_have_text("Knowledge")
+    page.go_forward()
+    expect(selected_tab(page)).to_have_text("Conversations")
+    expect(page).to_have_url(f"{site}/admin/#conversations")
+
+    page.evaluate("window.location.hash = '#nonsense'")  # no such tab: the open one stays
+    expect(selected_tab(page)).to_have_text("Conversations")
+
+
+def test_back_after_create_faq_returns_to_the_unanswered_questions(
+    page: Any, site: str, console_env: Env
+) -> None:
+    rate_down(page, site, chat(page, site, "Can I pay with bitcoin?"), "No answer about crypto")
+    sign_in(page, site, "unanswered")
+    page.locator("#unanswered-rows tr", has_text="bitcoin").get_by_role("button", name="Create FAQ").click()
+    title = page.locator("#entry-form input[name=title]")
+    expect(title).to_have_value("Can I pay with bitcoin?")
+    expect(page).to_have_url(f"{site}/admin/#knowledge")
+    page.wait_for_timeout(300)  # a late hashchange would draw the editor again
+    expect(title).to_have_value("Can I pay with bitcoin?")
+
+    page.go_back()
+    expect(selected_tab(page)).to_have_text("Unanswered")
