@@ -294,6 +294,28 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     screenshot(page, "console-unanswered-answered")
 
 
+def test_a_rating_on_the_dashboard_opens_its_conversation(page: Any, site: str, console_env: Env) -> None:
+    meta = chat(page, site, "Can I pay with bitcoin?")
+    rate_down(page, site, meta, "No answer about crypto")
+    chat(page, site, "How long does delivery take?")  # another conversation, listed first
+
+    sign_in(page, site)
+    item = page.locator("#feedback-list li", has_text="No answer about crypto")
+    opens = item.get_by_role("button", name="Can I pay with bitcoin?")
+    expect(opens).to_be_visible()
+    opens.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("tab", name="Conversations")).to_have_attribute("aria-selected", "true")
+    expect(page).to_have_url(f"{site}/admin/#conversations")
+    transcript = page.locator("#transcript")
+    expect(transcript).to_contain_text("Can I pay with bitcoin?")
+    expect(transcript).to_contain_text("No answer about crypto")  # the rating, beside its answer
+    expect(transcript.locator("h3")).to_be_focused()  # the keyboard goes on where the eyes go
+    row = page.locator(f"#conversation-list .row[data-id='{meta['conversation_id']}']")
+    expect(row).to_have_attribute("aria-current", "true")
+
+
 def test_without_staff_sign_in_set_up_the_console_says_how_to_sign_in(page: Any, site: str, env: Env) -> None:
     env.set(ADMIN_TOKEN=None)
 

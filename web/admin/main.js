@@ -2,7 +2,7 @@
 import { get, session, whenSignedOut, whenRefused, ApiError } from "./api.js";
 import { $, toast } from "./dom.js";
 import { initDashboard, showDashboard } from "./dashboard.js";
-import { initConversations, showConversations } from "./conversations.js";
+import { initConversations, showConversations, showConversation } from "./conversations.js";
 import { initKnowledge, showKnowledge, openNewEntry } from "./knowledge.js";
 import { showUnanswered } from "./unanswered.js";
 import { showInbox, watchInbox } from "./inbox.js";
@@ -13,6 +13,11 @@ let me = null;
 function createFaq(question) {
   select("knowledge", { push: true }); // Back returns to the question
   openNewEntry({ title: question, kind: "faq" });
+}
+
+function openConversation(id) {
+  select("conversations", { push: true }); // Back returns to the Dashboard
+  showConversation(id);
 }
 
 const VIEWS = {
@@ -154,7 +159,7 @@ async function start({ signingIn = false } = {}) {
 }
 
 function init() {
-  initDashboard();
+  initDashboard(openConversation);
   initConversations();
   initKnowledge();
   initStaff();
