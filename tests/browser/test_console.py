@@ -176,8 +176,14 @@ def test_a_wrong_token_is_refused_on_the_sign_in_page(page: Any, site: str, cons
     page.get_by_label("Staff token").fill("not-the-token")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.locator("#sign-in-error")).to_be_visible()
+    # In plain words, not the API's ("this bearer token is not valid"), which other clients read.
+    expect(page.locator("#sign-in-error")).to_have_text(
+        "That token is not valid. Ask an owner for a new one, or check for a typo."
+    )
     assert page.evaluate("sessionStorage.length") == 0
+    refused = page.request.get(f"{site}/policies/_me", headers={"Authorization": "Bearer not-the-token"})
+    assert refused.status == 401
+    assert refused.json()["error"]["message"] == "this bearer token is not valid (unknown or revoked)"
 
 
 def test_an_edited_policy_reaches_the_chat_and_an_old_revision_can_be_restored(

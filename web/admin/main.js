@@ -122,6 +122,15 @@ async function checkRole() {
   toast(`Your role was changed to ${me.role}: the console now shows what a ${me.role} can do.`, "error");
 }
 
+// Why signing in failed, for the person at the form: a 401 here is a token mistyped or
+// revoked, in plain words (the API's own message, "this bearer token is not valid (unknown or
+// revoked)", is for programs and stays as it is).
+function refusal(error) {
+  if (!(error instanceof ApiError)) return `The staff function cannot be reached (${error.message}).`;
+  if (error.status === 401) return "That token is not valid. Ask an owner for a new one, or check for a typo.";
+  return error.message;
+}
+
 async function start({ signingIn = false } = {}) {
   const reason = sessionStorage.getItem(SIGNED_OUT_KEY);
   sessionStorage.removeItem(SIGNED_OUT_KEY);
@@ -139,7 +148,7 @@ async function start({ signingIn = false } = {}) {
     $("#sign-in-hint").textContent = hint ? `To sign in here: ${error.message}.` : "";
     $("#sign-in-hint").hidden = !hint;
     if (!refused || error.status === 403 || $("#token").value) {
-      $("#sign-in-error").textContent = error instanceof ApiError ? error.message : `The staff function cannot be reached (${error.message}).`;
+      $("#sign-in-error").textContent = refusal(error);
       $("#sign-in-error").hidden = false;
     } else if (reason) {
       $("#sign-in-error").textContent = `You were signed out: ${reason}. Sign in again with a valid token.`;
