@@ -56,12 +56,17 @@ function build() {
   ], { scales: { x: { stacked: true, ticks: { maxTicksLimit: 8 } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } });
 }
 
-function label(iso, bucketSeconds) {
+// In the browser's locale. Times alone where the window spans days (the last 24 hours) read
+// "11:47" at both ends: they name their day then ("Mon 11:47").
+function label(iso, bucketSeconds, spansDays) {
   const date = new Date(iso);
   if (bucketSeconds >= 86400) return date.toLocaleDateString(undefined, { month: "short", day: "numeric" });
   if (bucketSeconds >= 3 * 3600) return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit" });
-  return date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const time = { hour: "2-digit", minute: "2-digit" };
+  return date.toLocaleString(undefined, spansDays ? { weekday: "short", ...time } : time);
 }
+
+const day = (iso) => new Date(iso).toDateString(); // the browser's local day
 
 function fill(id, labels, ...series) {
   const chart = charts[id];
@@ -104,7 +109,8 @@ async function refresh() {
   ]);
   build();
   const points = series.points;
-  const labels = points.map((p) => label(p.start, series.bucket_seconds));
+  const spansDays = points.length > 0 && day(points[0].start) !== day(points[points.length - 1].start);
+  const labels = points.map((p) => label(p.start, series.bucket_seconds, spansDays));
   fill("chart-traffic", labels, points.map((p) => p.conversations), points.map((p) => p.questions), points.map((p) => p.answers));
   fill("chart-latency", labels, points.map((p) => p.ttft_p50_ms), points.map((p) => p.ttft_p95_ms));
   fill("chart-errors", labels, points.map((p) => +(p.error_rate * 100).toFixed(2)), points.map((p) => +(p.fallback_rate * 100).toFixed(2)));
