@@ -171,13 +171,40 @@ def test_one_answered_question_shows_on_the_latency_chart_not_only_in_the_totals
     assert painted > 10, painted  # drawn in the plot, not a blank chart beside the total
 
 
+def test_the_last_24_hours_chart_names_the_day_of_each_time(page: Any, site: str, console_env: Env) -> None:
+    sign_in(page, site)
+    page.wait_for_function("(c => c && c.data.labels.length)(window.consoleCharts['chart-traffic'])")
+    labels = page.evaluate("window.consoleCharts['chart-traffic'].data.labels")
+    series = page.request.get(f"{site}/policies/_analytics/series?hours=24", headers=AUTH).json()
+    # The browser's own weekday names, for the first and the last bucket of the window.
+    first, last = page.evaluate(
+        "starts => starts.map(s => new Date(s).toLocaleDateString(undefined, {weekday: 'short'}))",
+        [series["points"][0]["start"], series["points"][-1]["start"]],
+    )
+    same_day = page.evaluate(
+        "starts => new Date(starts[0]).toDateString() === new Date(starts[1]).toDateString()",
+        [series["points"][0]["start"], series["points"][-1]["start"]],
+    )
+    if same_day:  # just after midnight the whole window is yesterday's: the times alone are clear
+        pytest.skip("the 24 hours' buckets fall on one day right now")
+    assert labels[0].startswith(first), labels  # "Mon 11:47", not "11:47 AM" at both ends
+    assert labels[-1].startswith(last), labels
+    assert labels[0] != labels[-1]
+
+
 def test_a_wrong_token_is_refused_on_the_sign_in_page(page: Any, site: str, console_env: Env) -> None:
     page.goto(f"{site}/admin/")
     page.get_by_label("Staff token").fill("not-the-token")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.locator("#sign-in-error")).to_be_visible()
+    # In plain words, not the API's ("this bearer token is not valid"), which other clients read.
+    expect(page.locator("#sign-in-error")).to_have_text(
+        "That token is not valid. Ask an owner for a new one, or check for a typo."
+    )
     assert page.evaluate("sessionStorage.length") == 0
+    refused = page.request.get(f"{site}/policies/_me", headers={"Authorization": "Bearer not-the-token"})
+    assert refused.status == 401
+    assert refused.json()["error"]["message"] == "this bearer token is not valid (unknown or revoked)"
 
 
 def test_an_edited_policy_reaches_the_chat_and_an_old_revision_can_be_restored(
@@ -292,6 +319,28 @@ def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_fa
     expect(group).to_contain_text("Answered now by “Can I pay with bitcoin?”")
     expect(group.get_by_role("button", name="Create FAQ")).to_have_count(0)
     screenshot(page, "console-unanswered-answered")
+
+
+def test_a_rating_on_the_dashboard_opens_its_conversation(page: Any, site: str, console_env: Env) -> None:
+    meta = chat(page, site, "Can I pay with bitcoin?")
+    rate_down(page, site, meta, "No answer about crypto")
+    chat(page, site, "How long does delivery take?")  # another conversation, listed first
+
+    sign_in(page, site)
+    item = page.locator("#feedback-list li", has_text="No answer about crypto")
+    opens = item.get_by_role("button", name="Can I pay with bitcoin?")
+    expect(opens).to_be_visible()
+    opens.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("tab", name="Conversations")).to_have_attribute("aria-selected", "true")
+    expect(page).to_have_url(f"{site}/admin/#conversations")
+    transcript = page.locator("#transcript")
+    expect(transcript).to_contain_text("Can I pay with bitcoin?")
+    expect(transcript).to_contain_text("No answer about crypto")  # the rating, beside its answer
+    expect(transcript.locator("h3")).to_be_focused()  # the keyboard goes on where the eyes go
+    row = page.locator(f"#conversation-list .row[data-id='{meta['conversation_id']}']")
+    expect(row).to_have_attribute("aria-current", "true")
 
 
 def test_without_staff_sign_in_set_up_the_console_says_how_to_sign_in(page: Any, site: str, env: Env) -> None:
@@ -465,6 +514,7 @@ def test_the_conversation_list_follows_new_conversations_and_keeps_the_open_one_
     expect(rows).to_have_count(2, timeout=15_000)  # no click on Filter
     expect(rows.first).to_contain_text("support hours")  # by last activity
     expect(page.locator("#conversation-list .row.selected")).to_contain_text("Iceland")
+    expect(page.locator("#conversation-list .row.selected")).to_be_focused()  # drawn again, still focused
     expect(page.locator("#transcript")).to_contain_text("Iceland")
 
 

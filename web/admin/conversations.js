@@ -61,12 +61,9 @@ async function load(append) {
   paged = append;
   const list = $("#conversation-list");
   const rows = page.conversations.map(row);
-  // A refresh keeps the keyboard's place: the row that had the focus has it again.
-  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+  // A refresh keeps the keyboard's place: clear() gives the focus back to the row that had it.
   if (append) list.append(...rows);
   else clear(list, rows.length ? rows : h("li", { class: "muted empty" }, "No conversations match."));
-  const again = focused && rows.find((r) => r.dataset.id === focused);
-  if (again) again.focus();
   $("#more-conversations").hidden = !cursor;
 }
 
@@ -116,7 +113,7 @@ async function open(id) {
     ...t.messages.filter(shown).map((m) => ({ at: Date.parse(m.created_at), node: message(m) })),
   ].sort((a, b) => a.at - b.at);
   clear(pane,
-    h("div", { class: "toolbar" }, h("h3", {}, `Conversation of ${when(t.created_at)}`),
+    h("div", { class: "toolbar" }, h("h3", { tabindex: "-1" }, `Conversation of ${when(t.created_at)}`),
       role === "viewer" ? null : h("button", { class: "danger", onclick: () => erase(id).catch((e) => toast(e.message, "error")) }, "Delete conversation")),
     h("ol", { class: "transcript-list" }, items.map((item) => item.node)));
 }
@@ -133,6 +130,12 @@ function show(id) {
   // On a narrow screen the transcript is below the list: bring it into view.
   const below = window.matchMedia("(max-width: 900px)").matches;
   open(id).then(() => below && $("#transcript").scrollIntoView({ block: "start" }), (e) => toast(e.message, "error"));
+}
+
+// A conversation opened from another tab (a rating on the Dashboard), listed or not on the
+// first page: the keyboard goes on at its transcript, as the eyes do.
+export function showConversation(id) {
+  open(id).then(() => $("#transcript h3").focus(), (e) => toast(e.message, "error"));
 }
 
 export function showConversations(staffRole) {

@@ -5,6 +5,7 @@ import { $, h, clear, ago } from "./dom.js";
 const charts = {};
 window.consoleCharts = charts; // for people poking around in devtools, and for the browser tests
 let timer = null;
+let openConversation = () => {}; // main.js's: the Conversations tab with one transcript open
 
 const COLORS = { blue: "#2563eb", teal: "#0d9488", amber: "#d97706", red: "#dc2626", slate: "#64748b", green: "#16a34a" };
 
@@ -55,12 +56,17 @@ function build() {
   ], { scales: { x: { stacked: true, ticks: { maxTicksLimit: 8 } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } });
 }
 
-function label(iso, bucketSeconds) {
+// In the browser's locale. Times alone where the window spans days (the last 24 hours) read
+// "11:47" at both ends: they name their day then ("Mon 11:47").
+function label(iso, bucketSeconds, spansDays) {
   const date = new Date(iso);
   if (bucketSeconds >= 86400) return date.toLocaleDateString(undefined, { month: "short", day: "numeric" });
   if (bucketSeconds >= 3 * 3600) return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit" });
-  return date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const time = { hour: "2-digit", minute: "2-digit" };
+  return date.toLocaleString(undefined, spansDays ? { weekday: "short", ...time } : time);
 }
+
+const day = (iso) => new Date(iso).toDateString(); // the browser's local day
 
 function fill(id, labels, ...series) {
   const chart = charts[id];
@@ -84,6 +90,16 @@ function totals(series, summary) {
   clear($("#totals"), cards.map(([name, value]) => h("div", { class: "total card" }, h("span", { class: "muted small" }, name), h("strong", {}, String(value)))));
 }
 
+// A rating is read in its conversation (what came before, what the answer said): its question
+// opens the transcript. data-id: the focus stays on it when the list is drawn again.
+function feedbackItem(f) {
+  return h("li", { class: `feedback ${f.rating}` },
+    h("span", { class: "rating", "aria-label": f.rating === "up" ? "thumbs up" : "thumbs down" }, f.rating === "up" ? "▲" : "▼"),
+    h("div", {}, h("button", { class: "link feedback-open", title: "Open the conversation", dataset: { id: f.conversation_id }, onclick: () => openConversation(f.conversation_id) },
+      f.question || "(question deleted)"), f.comment ? h("p", { class: "comment" }, `“${f.comment}”`) : null,
+    h("span", { class: "muted small" }, ago(f.updated_at))));
+}
+
 async function refresh() {
   const hours = $("#window").value;
   const [series, summary, feedback] = await Promise.all([
@@ -93,18 +109,15 @@ async function refresh() {
   ]);
   build();
   const points = series.points;
-  const labels = points.map((p) => label(p.start, series.bucket_seconds));
+  const spansDays = points.length > 0 && day(points[0].start) !== day(points[points.length - 1].start);
+  const labels = points.map((p) => label(p.start, series.bucket_seconds, spansDays));
   fill("chart-traffic", labels, points.map((p) => p.conversations), points.map((p) => p.questions), points.map((p) => p.answers));
   fill("chart-latency", labels, points.map((p) => p.ttft_p50_ms), points.map((p) => p.ttft_p95_ms));
   fill("chart-errors", labels, points.map((p) => +(p.error_rate * 100).toFixed(2)), points.map((p) => +(p.fallback_rate * 100).toFixed(2)));
   fill("chart-cost", labels, points.map((p) => p.input_tokens + p.output_tokens), points.map((p) => p.cost_usd));
   fill("chart-satisfaction", labels, points.map((p) => p.thumbs_up), points.map((p) => p.thumbs_down));
   totals(series, summary);
-  clear($("#feedback-list"), feedback.feedback.length ? feedback.feedback.map((f) =>
-    h("li", { class: `feedback ${f.rating}` },
-      h("span", { class: "rating", "aria-label": f.rating === "up" ? "thumbs up" : "thumbs down" }, f.rating === "up" ? "▲" : "▼"),
-      h("div", {}, h("strong", {}, f.question || "(question deleted)"), f.comment ? h("p", { class: "comment" }, `“${f.comment}”`) : null,
-        h("span", { class: "muted small" }, ago(f.updated_at))))) : h("li", { class: "muted" }, "No ratings in this window yet."));
+  clear($("#feedback-list"), feedback.feedback.length ? feedback.feedback.map(feedbackItem) : h("li", { class: "muted" }, "No ratings in this window yet."));
   $("#refreshed").textContent = `updated ${new Date().toLocaleTimeString()}`;
 }
 
@@ -117,6 +130,8 @@ export function showDashboard() {
   }, seconds * 1000);
 }
 
-export function initDashboard() {
+/** open: shows a conversation's transcript (by its id) in the Conversations tab. */
+export function initDashboard(open) {
+  openConversation = open;
   $("#window").addEventListener("change", () => refresh());
 }

@@ -15,9 +15,31 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Draws `node` again with `children`. The views are drawn again after nearly every action and
+// poll, and replaceChildren removes the focused element with the rest, which leaves a keyboard
+// user on the page's body: the equivalent element of the new content gets the focus instead.
 export function clear(node, ...children) {
+  const focused = document.activeElement;
+  const inside = focused && focused !== node && node.contains(focused) ? focused : null;
   node.replaceChildren(...children.flat().filter(Boolean));
+  if (inside && document.activeElement !== inside) focusAgain(node, inside);
   return node;
+}
+
+// What makes an element drawn again the same one: its id, its name in a form, the data-id or
+// data-key of a row, or else a button's words ("Save").
+function sameAs(old) {
+  if (old.id) return (node) => node.id === old.id;
+  if (old.name) return (node) => node.name === old.name;
+  if (old.dataset.id || old.dataset.key) return (node) => node.dataset.id === old.dataset.id && node.dataset.key === old.dataset.key;
+  if (old.tagName === "BUTTON") return (node) => node.textContent === old.textContent;
+  return null;
+}
+
+function focusAgain(node, old) {
+  const same = sameAs(old);
+  const again = node.contains(old) ? old : same && [...node.querySelectorAll(old.tagName)].find(same);
+  if (again) again.focus({ preventScroll: true }); // a poll must not scroll the page either
 }
 
 export const $ = (selector) => document.querySelector(selector);

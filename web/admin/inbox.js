@@ -40,6 +40,29 @@ async function load() {
   return inbox.items;
 }
 
+// Where the keyboard goes on after an action that draws the transcript or the list again: the
+// reply box after a claim or a reply; after a resolve or a hand-back, the conversation's row if
+// the shopper is listed again, else the list (Tab goes on to its first row).
+function focusReply() {
+  const box = document.getElementById("inbox-reply");
+  if (box) box.focus();
+}
+
+function focusRow(id) {
+  const list = $("#inbox-list");
+  const row = [...list.querySelectorAll(".row")].find((node) => node.dataset.id === id);
+  (row || list).focus();
+}
+
+// Ctrl+Enter (Cmd+Enter on a Mac) sends, as in most chat tools; Enter alone is a new line.
+const MAC = /Mac|iPhone|iPad/.test(navigator.platform);
+
+function sendOnCtrlEnter(event) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.repeat) return;
+  event.preventDefault();
+  event.target.form.requestSubmit();
+}
+
 async function act(item, action, body) {
   try {
     await api(`/_inbox/${item.conversation_id}/${action}`, { method: "POST", body });
@@ -54,7 +77,8 @@ async function act(item, action, body) {
 // its header, always in sight however long the transcript).
 function actions(item) {
   if (member.role === "viewer") return { form: h("p", { class: "muted small" }, "Viewers can read; editors and owners answer."), buttons: null };
-  const text = h("textarea", { rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", placeholder: "Write a reply; it appears in the shopper's chat" });
+  const text = h("textarea", { id: "inbox-reply", rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", "aria-describedby": "inbox-reply-hint",
+    placeholder: "Write a reply; it appears in the shopper's chat", onkeydown: sendOnCtrlEnter });
   const send = async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
@@ -62,6 +86,7 @@ function actions(item) {
       text.value = "";
       toast("Reply sent");
       await refresh(item.conversation_id);
+      focusReply(); // emptied, for the next one
     }
   };
   const close = (action, done) => async () => {
@@ -72,6 +97,7 @@ function actions(item) {
       selected = null;
       clear($("#inbox-transcript"), h("p", { class: "muted", dataset: { closed: item.conversation_id } }, done));
       await load();
+      focusRow(item.conversation_id);
     }
   };
   // Someone else's (by staff id; null is ADMIN_TOKEN's): an owner can take it over, say from a
@@ -80,8 +106,14 @@ function actions(item) {
   // From the claim shown here: one made since answers 409, and the transcript shows who has it now.
   const take = async () => {
     if (!window.confirm(`Take this conversation over from ${item.claimed_by}? They can no longer reply in it.`)) return;
-    await act(item, "claim", { take_over: true, claimed_at: item.claimed_at });
+    const took = await act(item, "claim", { take_over: true, claimed_at: item.claimed_at });
+    await refresh(item.conversation_id); // refused too: the transcript shows who has it now
+    if (took) focusReply();
+  };
+  const claim = async () => {
+    if (!(await act(item, "claim"))) return;
     await refresh(item.conversation_id);
+    focusReply();
   };
   // Only the one who has it replies, resolves or hands back (anyone else gets a 409).
   if (others) {
@@ -89,9 +121,11 @@ function actions(item) {
       buttons: member.role === "owner" ? h("button", { class: "primary", onclick: take }, "Take over") : null };
   }
   return {
-    form: h("form", { class: "form reply-form", onsubmit: send }, text, h("button", { class: "primary" }, "Send reply")),
+    form: h("form", { class: "form reply-form", onsubmit: send }, text,
+      h("div", { class: "reply-actions" }, h("button", { class: "primary" }, "Send reply"),
+        h("span", { class: "muted small", id: "inbox-reply-hint" }, `${MAC ? "⌘" : "Ctrl"}+Enter sends`))),
     buttons: [
-      item.status === "waiting_for_human" ? h("button", { class: "primary", onclick: async () => (await act(item, "claim")) && refresh(item.conversation_id) }, "Claim") : null,
+      item.status === "waiting_for_human" ? h("button", { class: "primary", onclick: claim }, "Claim") : null,
       h("button", { onclick: close("resolve", "Resolved") }, "Resolve"),
       h("button", { onclick: close("hand-back", "Handed back to the assistant") }, "Hand back to the assistant"),
     ],

@@ -115,8 +115,12 @@ function previewPanel() {
 export async function openEntry(key) {
   const { data, etag } = await api(`/${key}`);
   current = { key, etag, saved: data };
-  followRole(clear($("#editor"), h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
+  const editor = $("#editor");
+  followRole(clear(editor, h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
     editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" })));
+  // Opened from the list (or by a button drawn away with the old editor): the keyboard goes on
+  // in the entry's text. A save from a field or the Save button keeps its place (clear()).
+  if (!editor.contains(document.activeElement)) $("#entry-form").title.focus();
   renderList();
 }
 

@@ -2,7 +2,7 @@
 import { get, session, whenSignedOut, whenRefused, ApiError } from "./api.js";
 import { $, toast } from "./dom.js";
 import { initDashboard, showDashboard } from "./dashboard.js";
-import { initConversations, showConversations } from "./conversations.js";
+import { initConversations, showConversations, showConversation } from "./conversations.js";
 import { initKnowledge, showKnowledge, openNewEntry } from "./knowledge.js";
 import { showUnanswered } from "./unanswered.js";
 import { showInbox, watchInbox } from "./inbox.js";
@@ -11,8 +11,13 @@ import { initStaff, showStaff } from "./staff.js";
 let me = null;
 
 function createFaq(question) {
-  select("knowledge");
+  select("knowledge", { push: true }); // Back returns to the question
   openNewEntry({ title: question, kind: "faq" });
+}
+
+function openConversation(id) {
+  select("conversations", { push: true }); // Back returns to the Dashboard
+  showConversation(id);
 }
 
 const VIEWS = {
@@ -40,16 +45,37 @@ function showOpenTab() {
   markTabsOverflow();
 }
 
-function select(view, run = view !== "knowledge") {
+// The tab a view's name asks for: one this member may open, else null.
+function allowed(view) {
+  return VIEWS[view] && (view !== "staff" || me.role === "owner") ? view : null;
+}
+
+// The open tab is in the address (#knowledge): a tab chosen here is a new history entry
+// (`push`), so Back returns to the previous tab; a tab chosen from the address replaces it.
+function select(view, { push = false } = {}) {
   for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
     tab.setAttribute("aria-selected", String(tab.dataset.view === view));
     tab.tabIndex = tab.dataset.view === view ? 0 : -1; // one Tab stop; the arrows move among them
   }
   showOpenTab();
   for (const name of Object.keys(VIEWS)) $(`#view-${name}`).hidden = name !== view;
-  if (view === "knowledge" && !run) showKnowledge(me.role);
-  if (run) Promise.resolve(VIEWS[view]()).catch((error) => toast(error.message, "error"));
-  history.replaceState(null, "", `#${view}`);
+  Promise.resolve(VIEWS[view]()).catch((error) => toast(error.message, "error"));
+  if (window.location.hash !== `#${view}`) history[push ? "pushState" : "replaceState"](null, "", `#${view}`);
+}
+
+const openView = () => $(".tabs [aria-selected=true]").dataset.view;
+
+// The address changed (typed, a link, Back or Forward): the tab follows it. Not for the tab
+// already open (select() wrote it there itself, or pushState's Back fired both events), and an
+// unknown view leaves the open tab and puts its name back in the address.
+function followAddress() {
+  if (!me || $("#app").hidden) return;
+  const view = allowed(window.location.hash.slice(1)) || openView();
+  const focused = document.activeElement;
+  if (view !== openView()) select(view);
+  else history.replaceState(null, "", `#${view}`);
+  // On a tab, or in the view just hidden (it would drop to the body): on the open tab now.
+  if (focused && focused.closest(".tabs, .view[hidden]")) $(".tabs [aria-selected=true]").focus();
 }
 
 // The tabs as a keyboard user expects them: the arrow keys, Home and End move the focus among
@@ -92,9 +118,17 @@ async function checkRole() {
   if (!now || now.role === me.role) return;
   me = now;
   showMember();
-  const open = $(".tabs [aria-selected=true]").dataset.view;
-  select(open === "staff" && me.role !== "owner" ? "dashboard" : open);
+  select(allowed(openView()) || "dashboard");
   toast(`Your role was changed to ${me.role}: the console now shows what a ${me.role} can do.`, "error");
+}
+
+// Why signing in failed, for the person at the form: a 401 here is a token mistyped or
+// revoked, in plain words (the API's own message, "this bearer token is not valid (unknown or
+// revoked)", is for programs and stays as it is).
+function refusal(error) {
+  if (!(error instanceof ApiError)) return `The staff function cannot be reached (${error.message}).`;
+  if (error.status === 401) return "That token is not valid. Ask an owner for a new one, or check for a typo.";
+  return error.message;
 }
 
 async function start({ signingIn = false } = {}) {
@@ -114,7 +148,7 @@ async function start({ signingIn = false } = {}) {
     $("#sign-in-hint").textContent = hint ? `To sign in here: ${error.message}.` : "";
     $("#sign-in-hint").hidden = !hint;
     if (!refused || error.status === 403 || $("#token").value) {
-      $("#sign-in-error").textContent = error instanceof ApiError ? error.message : `The staff function cannot be reached (${error.message}).`;
+      $("#sign-in-error").textContent = refusal(error);
       $("#sign-in-error").hidden = false;
     } else if (reason) {
       $("#sign-in-error").textContent = `You were signed out: ${reason}. Sign in again with a valid token.`;
@@ -128,19 +162,20 @@ async function start({ signingIn = false } = {}) {
   $("#sign-in").hidden = true;
   $("#app").hidden = false;
   showMember();
-  const wanted = window.location.hash.slice(1);
-  select(VIEWS[wanted] && (wanted !== "staff" || me.role === "owner") ? wanted : "dashboard");
+  select(allowed(window.location.hash.slice(1)) || "dashboard");
   if (signingIn) $(".tabs [aria-selected=true]").focus(); // not left on the page's body
   watchInbox().catch(() => {});
 }
 
 function init() {
-  initDashboard();
+  initDashboard(openConversation);
   initConversations();
   initKnowledge();
   initStaff();
-  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventListener("click", () => select(tab.dataset.view));
+  for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventListener("click", () => select(tab.dataset.view, { push: true }));
   $(".tabs").addEventListener("keydown", moveAmongTabs);
+  window.addEventListener("hashchange", followAddress);
+  window.addEventListener("popstate", followAddress); // Back to an entry pushState made
   $(".tabs").addEventListener("scroll", markTabsOverflow, { passive: true });
   window.addEventListener("resize", markTabsOverflow);
   new MutationObserver(showOpenTab).observe($(".tabs"), { subtree: true, childList: true, characterData: true, attributeFilter: ["hidden"] });

@@ -1,0 +1,176 @@
+"""The staff console from the keyboard and the address bar: the focus stays where the work goes
+on after each action, the reply box sends with Ctrl+Enter, and the tabs follow the address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.test_console import TOKEN, chat, expect, open_tab, rate_down, sign_in
+from tests.support import Env
+
+PERSON = "I would like to talk to a person please"
+
+
+@pytest.fixture
+def console_env(env: Env) -> Env:
+    """Staff sign-in on, answers from the knowledge base (as in test_console)."""
+    env.set(ADMIN_TOKEN=TOKEN, GEMINI_API_KEY=None, POLICY_CACHE_TTL_SECONDS="1", RATE_LIMIT_PER_CLIENT="")
+    return env
+
+
+def test_an_entry_opened_with_enter_puts_the_focus_in_its_editor(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").focus()
+    page.keyboard.press("Enter")
+
+    title = page.locator("#entry-form input[name=title]")
+    expect(title).to_have_value("Returns and refunds")
+    expect(title).to_be_focused()  # not left on the page's body
+
+
+def test_saving_with_enter_in_the_title_keeps_the_focus_on_the_title(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").focus()
+    page.keyboard.press("Enter")
+    title = page.locator("#entry-form input[name=title]")
+    expect(title).to_be_focused()
+
+    page.keyboard.press("End")
+    page.keyboard.type(" (2024)")
+    page.keyboard.press("Enter")
+    expect(page.locator("#editor")).to_contain_text("revision 2")
+    expect(title).to_have_value("Returns and refunds (2024)")
+    expect(title).to_be_focused()
+
+    # The Save button too keeps the focus: saving again from it leaves it on it.
+    page.keyboard.press("Tab")  # Content
+    page.keyboard.press("End")
+    page.keyboard.type(" Ask us.")
+    save = page.get_by_role("button", name="Save", exact=True)
+    save.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#editor")).to_contain_text("revision 3")
+    expect(save).to_be_focused()
+
+
+def test_the_inbox_is_answered_resolved_and_handed_back_with_the_keyboard_alone(
+    page: Any, site: str, console_env: Env
+) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())  # hand back while the shopper waits: asked first
+    chat(page, site, PERSON)
+    sign_in(page, site, "inbox")
+    rows = page.locator("#inbox-list .row")
+    rows.first.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Claim").focus()
+    page.keyboard.press("Enter")
+
+    reply = page.get_by_label("Reply to the shopper")
+    expect(page.locator("#inbox-transcript")).to_contain_text("claimed by admin")
+    expect(reply).to_be_focused()  # what comes after a claim: the answer
+    page.keyboard.type("Hi, Sam here. How can I help?")
+    page.get_by_role("button", name="Send reply").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#inbox-transcript .msg.agent")).to_contain_text("How can I help?")
+    expect(reply).to_be_focused()  # ready for the next one
+    expect(reply).to_have_value("")
+
+    page.get_by_role("button", name="Resolve").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#inbox-transcript")).to_contain_text("Resolved")
+    expect(page.locator("#inbox-list")).to_be_focused()  # the conversation left the list: the list
+
+    chat(page, site, PERSON)
+    expect(rows).to_have_count(1, timeout=8_000)
+    rows.first.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Hand back to the assistant").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#inbox-transcript")).to_contain_text("Handed back to the assistant")
+    expect(page.locator("#inbox-list")).to_be_focused()
+
+
+def test_an_inbox_row_keeps_the_focus_while_the_list_is_polled(
+    page: Any, site: str, console_env: Env
+) -> None:
+    chat(page, site, PERSON)
+    sign_in(page, site, "inbox")
+    row = page.locator("#inbox-list .row").first
+    row.focus()
+    chat(page, site, PERSON)  # a second shopper: the next poll draws the list again
+    expect(page.locator("#inbox-list .row")).to_have_count(2, timeout=8_000)
+    expect(row).to_be_focused()
+
+
+def test_ctrl_enter_sends_a_reply_and_enter_starts_a_new_line(page: Any, site: str, console_env: Env) -> None:
+    chat(page, site, PERSON)
+    sign_in(page, site, "inbox")
+    page.locator("#inbox-list .row").first.click()
+    reply = page.get_by_label("Reply to the shopper")
+    expect(page.locator("#inbox-transcript")).to_contain_text("Ctrl+Enter sends")  # said where it is used
+
+    reply.press_sequentially("Hello,")
+    reply.press("Enter")
+    reply.press_sequentially("Sam here.")
+    expect(reply).to_have_value("Hello,\nSam here.")  # a new line, nothing sent
+    expect(page.locator("#inbox-transcript .msg.agent")).to_have_count(0)
+
+    reply.press("Control+Enter")
+    expect(page.locator("#inbox-transcript .msg.agent")).to_contain_text("Sam here.")
+    expect(reply).to_have_value("")
+    expect(reply).to_be_focused()
+
+    reply.press_sequentially("And on a Mac?")
+    reply.press("Meta+Enter")  # Cmd+Enter
+    expect(page.locator("#inbox-transcript .msg.agent")).to_have_count(2)
+    expect(page.locator("#inbox-transcript .msg.agent").last).to_contain_text("And on a Mac?")
+
+
+def selected_tab(page: Any) -> Any:
+    return page.locator(".tabs [role=tab][aria-selected=true]")
+
+
+def test_the_tabs_follow_the_address_bar_and_back_and_forward(page: Any, site: str, console_env: Env) -> None:
+    sign_in(page, site, "knowledge")
+    expect(selected_tab(page)).to_have_text("Knowledge")
+
+    page.evaluate("window.location.hash = '#conversations'")  # typed in the address bar
+    expect(selected_tab(page)).to_have_text("Conversations")
+    expect(page.locator("#view-conversations")).to_be_visible()
+    expect(page.locator("#view-knowledge")).to_be_hidden()
+
+    open_tab(page, "Unanswered")
+    expect(page).to_have_url(f"{site}/admin/#unanswered")
+    page.go_back()
+    expect(selected_tab(page)).to_have_text("Conversations")
+    expect(page.locator("#view-conversations")).to_be_visible()
+    page.go_back()
+    expect(selected_tab(page)).to_have_text("Knowledge")
+    page.go_forward()
+    expect(selected_tab(page)).to_have_text("Conversations")
+    expect(page).to_have_url(f"{site}/admin/#conversations")
+
+    page.evaluate("window.location.hash = '#nonsense'")  # no such tab: the open one stays
+    expect(selected_tab(page)).to_have_text("Conversations")
+
+
+def test_back_after_create_faq_returns_to_the_unanswered_questions(
+    page: Any, site: str, console_env: Env
+) -> None:
+    rate_down(page, site, chat(page, site, "Can I pay with bitcoin?"), "No answer about crypto")
+    sign_in(page, site, "unanswered")
+    page.locator("#unanswered-rows tr", has_text="bitcoin").get_by_role("button", name="Create FAQ").click()
+    title = page.locator("#entry-form input[name=title]")
+    expect(title).to_have_value("Can I pay with bitcoin?")
+    expect(page).to_have_url(f"{site}/admin/#knowledge")
+    page.wait_for_timeout(300)  # a late hashchange would draw the editor again
+    expect(title).to_have_value("Can I pay with bitcoin?")
+
+    page.go_back()
+    expect(selected_tab(page)).to_have_text("Unanswered")
