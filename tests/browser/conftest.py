@@ -80,6 +80,19 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     assert not errors, f"uncaught errors in the page: {errors}"
 
 
+CONSOLE_TOKEN = "console-owner-token"
+
+
+@pytest.fixture
+def console_env(env: Env) -> Env:
+    """Staff sign-in on (``CONSOLE_TOKEN``), answers from the knowledge base, a 1-second
+    knowledge cache."""
+    env.set(
+        ADMIN_TOKEN=CONSOLE_TOKEN, GEMINI_API_KEY=None, POLICY_CACHE_TTL_SECONDS="1", RATE_LIMIT_PER_CLIENT=""
+    )
+    return env
+
+
 @pytest.fixture
 def page(context: Any) -> Any:
     """A page of the fresh profile."""

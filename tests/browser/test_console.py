@@ -3,6 +3,7 @@ chat, restores, conflicts, and a thumbs down that becomes an FAQ entry."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import os
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from scripts.fake_gemini import Behavior
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import CONSOLE_TOKEN, screenshot
 from tests.browser.test_accessibility_and_looks import serious_violations
 from tests.support import Env
 
@@ -22,15 +23,8 @@ if os.environ.get("CI"):
 else:
     expect = pytest.importorskip("playwright.sync_api").expect
 
-TOKEN = "console-owner-token"
+TOKEN = CONSOLE_TOKEN
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-def console_env(env: Env) -> Env:
-    """Staff sign-in on, answers from the knowledge base, a 1-second knowledge cache."""
-    env.set(ADMIN_TOKEN=TOKEN, GEMINI_API_KEY=None, POLICY_CACHE_TTL_SECONDS="1", RATE_LIMIT_PER_CLIENT="")
-    return env
 
 
 @pytest.fixture
@@ -171,25 +165,29 @@ def test_one_answered_question_shows_on_the_latency_chart_not_only_in_the_totals
     assert painted > 10, painted  # drawn in the plot, not a blank chart beside the total
 
 
-def test_the_last_24_hours_chart_names_the_day_of_each_time(page: Any, site: str, console_env: Env) -> None:
-    sign_in(page, site)
-    page.wait_for_function("(c => c && c.data.labels.length)(window.consoleCharts['chart-traffic'])")
-    labels = page.evaluate("window.consoleCharts['chart-traffic'].data.labels")
-    series = page.request.get(f"{site}/policies/_analytics/series?hours=24", headers=AUTH).json()
-    # The browser's own weekday names, for the first and the last bucket of the window.
-    first, last = page.evaluate(
-        "starts => starts.map(s => new Date(s).toLocaleDateString(undefined, {weekday: 'short'}))",
-        [series["points"][0]["start"], series["points"][-1]["start"]],
-    )
-    same_day = page.evaluate(
-        "starts => new Date(starts[0]).toDateString() === new Date(starts[1]).toDateString()",
-        [series["points"][0]["start"], series["points"][-1]["start"]],
-    )
-    if same_day:  # just after midnight the whole window is yesterday's: the times alone are clear
-        pytest.skip("the 24 hours' buckets fall on one day right now")
-    assert labels[0].startswith(first), labels  # "Mon 11:47", not "11:47 AM" at both ends
-    assert labels[-1].startswith(last), labels
-    assert labels[0] != labels[-1]
+def test_the_last_24_hours_chart_names_the_day_of_each_time(
+    browser: Any, site: str, console_env: Env
+) -> None:
+    # A browser where it is about noon now: its last 24 hours span two days, whatever the hour here.
+    offset = 12 - dt.datetime.now(dt.UTC).hour  # hours east of UTC
+    zone = "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"  # POSIX signs
+    context = browser.new_context(viewport={"width": 1024, "height": 760}, timezone_id=zone)
+    try:
+        page = context.new_page()
+        sign_in(page, site)
+        page.wait_for_function("(c => c && c.data.labels.length)(window.consoleCharts['chart-traffic'])")
+        labels = page.evaluate("window.consoleCharts['chart-traffic'].data.labels")
+        series = page.request.get(f"{site}/policies/_analytics/series?hours=24", headers=AUTH).json()
+        # The browser's own weekday names, for the first and the last bucket of the window.
+        first, last = page.evaluate(
+            "starts => starts.map(s => new Date(s).toLocaleDateString(undefined, {weekday: 'short'}))",
+            [series["points"][0]["start"], series["points"][-1]["start"]],
+        )
+        assert first != last
+        assert labels[0].startswith(first), labels  # "Mon 11:47", not "11:47 AM" at both ends
+        assert labels[-1].startswith(last), labels
+    finally:
+        context.close()
 
 
 def test_a_wrong_token_is_refused_on_the_sign_in_page(page: Any, site: str, console_env: Env) -> None:

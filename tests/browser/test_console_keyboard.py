@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.browser.test_console import TOKEN, chat, expect, open_tab, rate_down, sign_in
+from tests.browser.test_console import chat, expect, open_tab, rate_down, sign_in
 from tests.support import Env
 
 PERSON = "I would like to talk to a person please"
-
-
-@pytest.fixture
-def console_env(env: Env) -> Env:
-    """Staff sign-in on, answers from the knowledge base (as in test_console)."""
-    env.set(ADMIN_TOKEN=TOKEN, GEMINI_API_KEY=None, POLICY_CACHE_TTL_SECONDS="1", RATE_LIMIT_PER_CLIENT="")
-    return env
 
 
 def test_an_entry_opened_with_enter_puts_the_focus_in_its_editor(
