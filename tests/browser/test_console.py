@@ -560,6 +560,25 @@ def test_a_days_filter_means_the_staff_members_own_day(
         context.close()
 
 
+def test_a_from_day_after_the_to_day_is_named_as_why_nothing_matches(
+    page: Any, site: str, console_env: Env
+) -> None:
+    chat(page, site, "Do you deliver to Iceland?")
+    sign_in(page, site, "conversations")
+    expect(page.locator("#conversation-list .row")).to_have_count(1)
+
+    page.get_by_label("From", exact=True).fill("2026-03-10")
+    page.get_by_label("To", exact=True).fill("2026-03-01")
+    page.get_by_role("button", name="Filter").click()
+
+    expect(page.locator("#conversation-list")).to_have_text(
+        "No conversations match: the From day is after the To day."
+    )
+    page.get_by_label("From", exact=True).fill("2026-02-01")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#conversation-list")).to_have_text("No conversations match.")  # in order, only none
+
+
 def test_conversations_a_person_resolved_or_handed_back_can_be_listed(
     page: Any, site: str, console_env: Env
 ) -> None:

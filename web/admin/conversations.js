@@ -27,6 +27,12 @@ function readFilters() {
   return out;
 }
 
+// Nothing matched: a From day after the To day is the likelier reason, and easy to miss.
+function emptyText() {
+  const backwards = filters.since && filters.until && filters.since >= filters.until;
+  return backwards ? "No conversations match: the From day is after the To day." : "No conversations match.";
+}
+
 function badge(text, kind) {
   return text ? h("span", { class: `badge ${kind || text}` }, text) : null;
 }
@@ -63,7 +69,7 @@ async function load(append) {
   const rows = page.conversations.map(row);
   // A refresh keeps the keyboard's place: clear() gives the focus back to the row that had it.
   if (append) list.append(...rows);
-  else clear(list, rows.length ? rows : h("li", { class: "muted empty" }, "No conversations match."));
+  else clear(list, rows.length ? rows : h("li", { class: "muted empty" }, emptyText()));
   $("#more-conversations").hidden = !cursor;
 }
 
