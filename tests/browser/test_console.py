@@ -277,6 +277,24 @@ def test_a_second_editor_gets_a_conflict_that_shows_both_versions(
     assert stored["content"] == "Their edit: shipping costs 3.95 EUR."
 
 
+def test_an_faq_made_from_several_wordings_asks_for_the_general_question(
+    page: Any, site: str, console_env: Env
+) -> None:
+    for item in ("mugs", "backpacks"):
+        chat(page, site, f"Do you sell gift cards for {item}?")  # not in the pages: unanswered
+    sign_in(page, site, "unanswered")
+    group = page.locator("#unanswered-rows tr", has_text="gift cards")
+    expect(group).to_have_count(1)  # one question, two wordings
+
+    group.get_by_role("button", name="Create FAQ").click()
+
+    hint = page.locator("#asked-as")
+    expect(hint).to_contain_text("“Do you sell gift cards for mugs?”")
+    expect(hint).to_contain_text("“Do you sell gift cards for backpacks?”")
+    expect(hint).to_contain_text("word it as the general question")
+    expect(page.locator("#entry-form input[name=title]")).to_be_focused()  # the title first
+
+
 def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_faq(
     page: Any, site: str, console_env: Env
 ) -> None:

@@ -128,8 +128,15 @@ export function openNewEntry(prefill = {}) {
   current = null;
   const draft = { key: prefill.key || "", title: prefill.title || "", content: "", kind: prefill.kind || "policy" };
   if (draft.title && !draft.key) draft.key = (draft.kind === "faq" ? "faq-" : "") + slug(draft.title);
-  followRole(clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), editorForm(draft, { isNew: true }), previewPanel()));
-  $("#entry-form").content.focus();
+  // Several wordings of one unanswered question: its title, shown to shoppers as the answer's
+  // source, should be the general question, not the first wording ("... for backpacks?").
+  const asked = prefill.asked && prefill.asked.length > 1
+    ? h("p", { class: "muted small", id: "asked-as" }, `Shoppers asked: ${prefill.asked.map((q) => `“${q}”`).join(" · ")}. Shoppers see the title as the answer's source: word it as the general question.`)
+    : null;
+  followRole(clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), asked, editorForm(draft, { isNew: true }), previewPanel()));
+  const form = $("#entry-form");
+  if (asked) form.title.setAttribute("aria-describedby", "asked-as");
+  (asked ? form.title : form.content).focus();
   renderList();
 }
 

@@ -10,9 +10,9 @@ import { initStaff, showStaff } from "./staff.js";
 
 let me = null;
 
-function createFaq(question) {
+function createFaq(question, asked = []) {
   select("knowledge", { push: true }); // Back returns to the question
-  openNewEntry({ title: question, kind: "faq" });
+  openNewEntry({ title: question, kind: "faq", asked });
 }
 
 function openConversation(id) {

@@ -4,7 +4,7 @@ import { $, h, clear, ago, toast } from "./dom.js";
 
 const REASONS = { not_answered: "not covered", thumbs_down: "rated down" };
 
-/** createFaq: null for a viewer, who reads but does not write the knowledge. */
+/** createFaq(question, wordings): null for a viewer, who reads but does not write the knowledge. */
 export async function showUnanswered(createFaq) {
   try {
     const { groups } = await get("/_unanswered", { hours: 720 });
@@ -17,7 +17,7 @@ export async function showUnanswered(createFaq) {
         h("td", {}, Object.entries(g.reasons).map(([reason, count]) => h("span", { class: `badge ${reason}` }, `${REASONS[reason] || reason} ×${count}`))),
         h("td", { class: "muted small" }, ago(g.last_seen)),
         h("td", {}, answered ? h("span", { class: "badge answered" }, answered) :
-          createFaq ? h("button", { class: "small-button primary", onclick: () => createFaq(g.question) }, "Create FAQ") : null));
+          createFaq ? h("button", { class: "small-button primary", onclick: () => createFaq(g.question, g.examples) }, "Create FAQ") : null));
     }) :
       h("tr", {}, h("td", { colspan: "5", class: "muted" }, "Nothing unanswered in the last 30 days.")));
   } catch (error) {
