@@ -187,6 +187,8 @@ class KnowledgeRevision(Base):
     deleted: Mapped[bool] = mapped_column(default=False)
     changed_by: Mapped[str] = mapped_column(sa.String(200))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The revision a restore brought back (None: an edit, a creation or a deletion).
+    restored_from: Mapped[int | None] = mapped_column(default=None)
 
 
 class Feedback(Base):

@@ -54,6 +54,7 @@ class KnowledgeRevisionView(BaseModel):
     deleted: bool
     changed_by: str
     changed_at: dt.datetime
+    restored_from: int | None  # the revision a restore brought back
 
 
 class DeletedEntry(BaseModel):

@@ -7,6 +7,7 @@ and its revision are one atomic change. An entry's ETag is its newest revision n
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -24,12 +25,14 @@ BEFORE_REVISIONS = "(before revisions)"
 
 @dataclass(frozen=True)
 class Edit:
-    """Who makes a change, the ``If-Match`` it is based on (None: unconditional), and the
-    model that embeds the saved text for retrieval (None: no embedding)."""
+    """Who makes a change, the ``If-Match`` it is based on (None: unconditional), the model
+    that embeds the saved text for retrieval (None: no embedding), and the revision it restores
+    (None: an edit)."""
 
     changed_by: str = "admin"
     if_match: str | None = None
     embedder: Embedder | None = None
+    restored_from: int | None = None
 
 
 def etag(revision: int) -> str:
@@ -169,4 +172,5 @@ def restore(
             f"revision {revision} of {key!r} is its deletion; restore an earlier revision",
             code="revision_is_deletion",
         )
+    edit = dataclasses.replace(edit, restored_from=revision)
     return store.put_entry(uow=uow, key=key, title=old.title, content=old.content, kind=old.kind, edit=edit)

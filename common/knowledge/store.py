@@ -101,7 +101,12 @@ def put_entry(
             tx,
             current=current,
             after=KnowledgeRevision(
-                key=key, title=title, content=content, kind=kind, changed_by=edit.changed_by
+                key=key,
+                title=title,
+                content=content,
+                kind=kind,
+                changed_by=edit.changed_by,
+                restored_from=edit.restored_from,
             ),
         )
         version = tx.knowledge.bump_version()

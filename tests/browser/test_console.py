@@ -234,6 +234,9 @@ def test_an_edited_policy_reaches_the_chat_and_an_old_revision_can_be_restored(
 
     expect(page.locator("#editor")).to_contain_text("revision 3")
     assert content.input_value() == original
+    page.get_by_role("button", name="History").click()
+    expect(revisions).to_have_count(3)
+    expect(revisions.first).to_contain_text("revision 1 restored by admin")  # a rollback, not an edit
 
 
 def test_a_deleted_entry_can_be_restored_from_the_console(page: Any, site: str, console_env: Env) -> None:

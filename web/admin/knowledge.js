@@ -199,7 +199,8 @@ async function showConflict(mine, isNew) {
 
 // The seeded text, or an entry from before edits were recorded, was changed by nobody.
 const BEFORE_REVISIONS = "(before revisions)";
-const byWhom = (r) => (r.changed_by === BEFORE_REVISIONS ? "the text it started with" : `${r.deleted ? "deleted" : "changed"} by ${r.changed_by}`);
+const byWhom = (r) => (r.changed_by === BEFORE_REVISIONS ? "the text it started with"
+  : r.restored_from ? `revision ${r.restored_from} restored by ${r.changed_by}` : `${r.deleted ? "deleted" : "changed"} by ${r.changed_by}`);
 
 async function showHistory(key) {
   const { revisions } = await get(`/${key}/revisions`);
