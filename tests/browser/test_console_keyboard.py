@@ -23,6 +23,23 @@ def test_an_entry_opened_with_enter_puts_the_focus_in_its_editor(
     expect(title).to_be_focused()  # not left on the page's body
 
 
+def test_an_entry_deleted_from_the_keyboard_leaves_the_focus_by_its_history(
+    page: Any, site: str, console_env: Env
+) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Delete").focus()
+
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#history").get_by_role("button", name="Restore").first).to_be_visible()
+    expect(page.get_by_text("Deleted. Restore it from its history:")).to_be_focused()
+    page.keyboard.press("Tab")  # on to the history, not back at the page's top
+    assert page.evaluate("document.activeElement.closest('#editor') !== null")
+
+
 def test_saving_with_enter_in_the_title_keeps_the_focus_on_the_title(
     page: Any, site: str, console_env: Env
 ) -> None:

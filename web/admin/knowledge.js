@@ -162,10 +162,13 @@ async function remove() {
     toast("Deleted");
     const key = current.key;
     current = null;
-    // Its history stays here, with a Restore on the revision it was deleted from.
-    clear($("#editor"), h("p", { class: "muted" }, "Deleted. Restore it from its history:"), h("div", { id: "history" }));
+    // Its history stays here, with a Restore on the revision it was deleted from; the keyboard
+    // goes on from the words that say so, not from the page's top.
+    const note = h("p", { class: "muted", tabindex: "-1" }, "Deleted. Restore it from its history:");
+    clear($("#editor"), note, h("div", { id: "history" }));
     await loadList();
     await showHistory(key);
+    if (document.activeElement === document.body) note.focus();
   } catch (error) {
     if (error instanceof ApiError && error.status === 412) return showConflict(readDraft(), false);
     toast(error.message, "error");
