@@ -150,7 +150,7 @@ _COUNTRIES: dict[str, str] = {
     "inghilterra engeland united-kingdom",
     "switzerland": "switzerland swiss schweiz suisse suiza svizzera zwitserland",
     "norway": "norway norwegen norvege noruega norvegia noorwegen",
-    "abroad": "usa us america canada australia japan china brazil mexico amerika kanada "
+    "abroad": "usa us america canada australia japan china brazil mexico amerika kanada giappone japon "
     "etats-unis estados unidos stati uniti verenigde staten united-states the-us",
 }
 COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
@@ -197,7 +197,7 @@ NOT_A_THING = _words(
     # How long one has waited ("It's been 12 days", "Still nothing after two weeks").
     "been still yet already ago since after nothing one two three four five six seven eight nine "
     "ten eleven twelve weeks month months seit schon noch nichts immer wochen monat monate depuis "
-    "toujours rien deja semaines mois desde todavia nada ya semanas mes meses ancora niente gia "
+    "toujours rien deja semaines mois desde todavia nada ya semanas mes meses ancora niente gia viel wieviel "
     "settimane mese mesi sinds nog niets al weken maand maanden zwei drei vier funf sechs sieben "
     "acht zehn deux trois quatre cinq sept huit dix dos tres cuatro cinco seis siete ocho diez "
     "due tre quattro cinque sei sette otto dieci twee drie vijf zes zeven tien ca fait hace fa"

@@ -245,6 +245,8 @@ def _answer_after(before: str, question: str) -> str:
         ("Waar is mijn pakket?", "nog steeds niks", "10 working days", "tracking link"),
         ("Where is my parcel?", "Can I already return it?", "within 30 days", "10 working days"),
         ("Where is my parcel?", "It's been a month", "10 working days", "couldn't find"),
+        # "Wie viel" asks a price like "was": no thing of its own.
+        ("Liefert ihr nach Frankreich?", "Wie viel kostet das?", "4.95 EUR", "nichts gefunden"),
         ("Where is my parcel?", "I'm still not sure what you mean", "couldn't find", "10 working days"),
         ("Wo ist mein Paket?", "Ich habe noch nicht bestellt", "nichts gefunden", "10 working days"),
         # A thing the pages never name, priced after a price: its own price, not shipping's.
@@ -661,6 +663,7 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
         (["Do you ship to Canada?", "And express?"], "Our help pages don't mention “Canada”."),
         (["Do you ship to Canada?", "How much?", "How long?"], "Our help pages don't mention “Canada”."),
         (["Can you tell us if you ship to Canada?"], "Our help pages don't mention “Canada”."),
+        (["Livrez-vous au Japon ?"], "Nos pages d'aide ne mentionnent pas « Japon »."),
     ],
 )
 def test_a_place_the_pages_never_name_is_said_to_be_unnamed_before_where_the_shop_ships(
