@@ -550,9 +550,10 @@
           unsentNote();
           var status = page.status || page.handoff_status;
           showStatus({ status: status });
-          // Handed back or resolved with nothing since: the shopper is still told so.
+          // Handed back or resolved with nothing since (a person's reply, or the notice that one
+          // was asked for): the shopper is still told so.
           var last = page.messages[page.messages.length - 1];
-          if (last && last.role === "agent" && /resolved|assistant/.test(status)) leftNotice(status);
+          if (last && (last.role === "agent" || last.source === "handoff") && /resolved|assistant/.test(status)) leftNotice(status);
           if (/waiting|human/.test(String(status || "")) || page.messages.some(function (m) { return m.role === "agent"; })) follow(page.last_event_id);
         })
         .catch(function () {

@@ -154,13 +154,17 @@ def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: s
 
 
 @pytest.mark.parametrize(
-    ("action", "told"),
-    [("resolve", "marked this conversation as resolved"), ("hand-back", "handed this conversation back")],
+    ("action", "told", "replied"),
+    [
+        ("resolve", "marked this conversation as resolved", True),
+        ("hand-back", "handed this conversation back", True),
+        ("hand-back", "handed this conversation back", False),  # nobody wrote: handed back unread
+    ],
 )
 def test_a_person_leaving_is_still_told_after_a_reload(
-    page: Any, site: str, env: Env, action: str, told: str
+    page: Any, site: str, env: Env, action: str, told: str, replied: bool
 ) -> None:
-    conversation = a_person_replied(page, site, env)
+    conversation = a_person_replied(page, site, env) if replied else waiting_after_an_answer(page, site, env)
     done = httpx2.post(
         f"{site}/policies/_inbox/{conversation}/{action}",
         json={},
