@@ -40,6 +40,15 @@ def test_an_entry_deleted_from_the_keyboard_leaves_the_focus_by_its_history(
     assert page.evaluate("document.activeElement.closest('#editor') !== null")
 
 
+def test_a_new_entry_starts_in_its_first_field(page: Any, site: str, console_env: Env) -> None:
+    sign_in(page, site, "knowledge")
+    page.get_by_role("button", name="New entry").focus()
+
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#entry-form input[name=key]")).to_be_focused()  # not three fields down
+
+
 def test_saving_with_enter_in_the_title_keeps_the_focus_on_the_title(
     page: Any, site: str, console_env: Env
 ) -> None:

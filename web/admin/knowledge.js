@@ -136,7 +136,8 @@ export function openNewEntry(prefill = {}) {
   followRole(clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), asked, editorForm(draft, { isNew: true }), previewPanel()));
   const form = $("#entry-form");
   if (asked) form.title.setAttribute("aria-describedby", "asked-as");
-  (asked ? form.title : form.content).focus();
+  // The first field to write: the key of a blank entry, the title to reword, else the answer.
+  (asked ? form.title : draft.key ? form.content : form.key).focus();
   renderList();
 }
 
