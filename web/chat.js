@@ -78,6 +78,7 @@
     var nextBefore = null;
     var rendered = {}; // message id -> its row, so nothing is shown twice
     var latest = {}; // question id -> its latest answer's id, over every page shown
+    var unsentShown = null; // the restored "wasn't sent" notice, until it is sent
     var suggestions = [];
     var following = null; // the open /history/events stream
     var refused = null;
@@ -154,6 +155,7 @@
       if (busy || coolingDown || !text) return false;
       var turn = newTurn(text);
       if (refused) clearFailure(refused);
+      if (unsentShown) unsentShown.remove(), (unsentShown = null); // sent now
       view.disableOldRetries();
       view.chips.hidden = true;
       turn.userEl = view.append(view.row("user", { text: text }));
@@ -526,7 +528,7 @@
       view.autosize();
       var unsentNote = function () {
         var pending = store.unsent(slot());
-        if (pending && view.input.value.trim() === pending.message) view.notice(WORDS.unsent);
+        if (pending && view.input.value.trim() === pending.message) unsentShown = view.notice(WORDS.unsent);
       };
       if (!conversation) {
         showEmpty();

@@ -419,6 +419,12 @@ def test_rate_limited_send_waits_with_a_countdown_and_keeps_the_message(
     expect(box).to_have_value("Second question")  # survives a reload
     expect(page.get_by_text("Your last message wasn't sent")).to_be_visible()
 
+    env.set(RATE_LIMIT_PER_CLIENT="")
+    env.fake.script(Behavior(chunks=["Second answer."]))
+    box.press("Enter")
+    expect(page.locator(ANSWERS).last).to_have_text("Second answer.")
+    expect(page.get_by_text("Your last message wasn't sent")).to_have_count(0)  # it was, now
+
 
 def test_a_message_over_the_limit_is_kept_whole_and_the_shopper_told_to_shorten_it(
     page: Any, site: str, env: Env
