@@ -11,12 +11,17 @@ from tests.support import Env
 PERSON = "I would like to talk to a person please"
 
 
-def test_an_entry_opened_with_enter_puts_the_focus_in_its_editor(
-    page: Any, site: str, console_env: Env
-) -> None:
+def open_returns(page: Any, site: str) -> None:
+    """Signed in, the Returns entry opened from the list with the keyboard."""
     sign_in(page, site, "knowledge")
     page.locator("#knowledge-list .row", has_text="Returns and refunds").focus()
     page.keyboard.press("Enter")
+
+
+def test_an_entry_opened_with_enter_puts_the_focus_in_its_editor(
+    page: Any, site: str, console_env: Env
+) -> None:
+    open_returns(page, site)
 
     title = page.locator("#entry-form input[name=title]")
     expect(title).to_have_value("Returns and refunds")
@@ -27,9 +32,7 @@ def test_an_entry_deleted_from_the_keyboard_leaves_the_focus_by_its_history(
     page: Any, site: str, console_env: Env
 ) -> None:
     page.on("dialog", lambda dialog: dialog.accept())
-    sign_in(page, site, "knowledge")
-    page.locator("#knowledge-list .row", has_text="Returns and refunds").focus()
-    page.keyboard.press("Enter")
+    open_returns(page, site)
     page.get_by_role("button", name="Delete").focus()
 
     page.keyboard.press("Enter")
@@ -52,9 +55,7 @@ def test_a_new_entry_starts_in_its_first_field(page: Any, site: str, console_env
 def test_saving_with_enter_in_the_title_keeps_the_focus_on_the_title(
     page: Any, site: str, console_env: Env
 ) -> None:
-    sign_in(page, site, "knowledge")
-    page.locator("#knowledge-list .row", has_text="Returns and refunds").focus()
-    page.keyboard.press("Enter")
+    open_returns(page, site)
     title = page.locator("#entry-form input[name=title]")
     expect(title).to_be_focused()
 

@@ -58,12 +58,18 @@ def test_feedback_is_sent_and_remembered_after_a_reload(page: Any, site: str, en
     expect(down).to_have_attribute("aria-pressed", "true")
 
 
-def test_a_comment_sent_from_the_keyboard_leaves_focus_on_the_rating(page: Any, site: str, env: Env) -> None:
+def refunds_answered(page: Any, site: str, env: Env) -> Any:
+    """The page asked about refunds and answered: the answer's row."""
     env.fake.script(Behavior(chunks=["Refunds take ", "5 working days."]))
     open_chat(page, site)
     ask(page, "How long do refunds take?")
     answer = page.locator(".sc-msg--assistant").last
     expect(answer.locator(".sc-bubble")).to_have_text("Refunds take 5 working days.")
+    return answer
+
+
+def test_a_comment_sent_from_the_keyboard_leaves_focus_on_the_rating(page: Any, site: str, env: Env) -> None:
+    answer = refunds_answered(page, site, env)
     down = answer.get_by_role("button", name="Not helpful")
     down.focus()
     page.keyboard.press("Enter")
@@ -79,11 +85,7 @@ def test_a_comment_sent_from_the_keyboard_leaves_focus_on_the_rating(page: Any, 
 
 
 def test_a_rating_the_server_did_not_get_is_not_shown_as_given(page: Any, site: str, env: Env) -> None:
-    env.fake.script(Behavior(chunks=["Refunds take ", "5 working days."]))
-    open_chat(page, site)
-    ask(page, "How long do refunds take?")
-    answer = page.locator(".sc-msg--assistant").last
-    expect(answer.locator(".sc-bubble")).to_have_text("Refunds take 5 working days.")
+    answer = refunds_answered(page, site, env)
     helpful = answer.get_by_role("button", name="Helpful", exact=True)
     page.route("**/history/feedback", lambda route: route.abort())  # the shop's server is down
 

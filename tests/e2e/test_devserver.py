@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -156,17 +157,7 @@ def test_make_dev_stops_its_server_when_make_is_killed_alone(tmp_path: Path) -> 
     """`kill <make's pid>` (a supervisor, `kill $!`) signals make, not the server it runs: the
     server notices and stops with its embedded Postgres, so the port is free again."""
     port = free_port()
-    unset = ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT", "ADMIN_TOKEN", "MAKELEVEL", "MAKEFLAGS")
-    env = {k: v for k, v in os.environ.items() if k not in unset}
-    env.update(DATA_DIR=str(tmp_path), PORT=str(port))
-    make = subprocess.Popen(
-        ["make", "--no-print-directory", "dev"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: only make gets the signal below
-    )
+    make = _make_dev(tmp_path, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for_port(port)
         assert _postgres_running(tmp_path)
@@ -190,18 +181,7 @@ def test_make_dev_stopped_with_its_whole_process_group_says_stopped_without_a_tr
     """`kill -TERM -<pgid>` (a terminal closing, a supervisor stopping the group): the server gets
     SIGTERM from it and again from make passing it on, and stops once, cleanly."""
     port = free_port()
-    unset = ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT", "ADMIN_TOKEN", "MAKELEVEL", "MAKEFLAGS")
-    env = {k: v for k, v in os.environ.items() if k not in unset}
-    env.update(DATA_DIR=str(tmp_path), PORT=str(port))
-    make = subprocess.Popen(
-        ["make", "--no-print-directory", "dev"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    make = _make_dev(tmp_path, port, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         _wait_for_port(port)
 
@@ -215,6 +195,17 @@ def test_make_dev_stopped_with_its_whole_process_group_says_stopped_without_a_tr
     finally:
         if _group_alive(make.pid):
             os.killpg(make.pid, signal.SIGKILL)
+
+
+def _make_dev(tmp_path: Path, port: int, **output: Any) -> subprocess.Popen[Any]:
+    """`make dev` as a newcomer runs it (embedded Postgres in ``tmp_path``), in a process group of
+    its own, so that a signal to make alone, or to its whole group, reaches nothing else."""
+    unset = ("DATABASE_URL", "GEMINI_API_KEY", "LOG_FORMAT", "ADMIN_TOKEN", "MAKELEVEL", "MAKEFLAGS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(DATA_DIR=str(tmp_path), PORT=str(port))
+    return subprocess.Popen(
+        ["make", "--no-print-directory", "dev"], cwd=REPO_ROOT, env=env, start_new_session=True, **output
+    )
 
 
 def _port_in_use(port: int) -> bool:
