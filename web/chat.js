@@ -155,7 +155,10 @@
       if (busy || coolingDown || !text) return false;
       var turn = newTurn(text);
       if (refused) clearFailure(refused);
-      if (unsentShown) unsentShown.remove(), (unsentShown = null); // sent now
+      if (unsentShown) { // sent now
+        unsentShown.remove();
+        unsentShown = null;
+      }
       view.disableOldRetries();
       view.chips.hidden = true;
       turn.userEl = view.append(view.row("user", { text: text }));

@@ -7,9 +7,8 @@ and its revision are one atomic change. An entry's ETag is its newest revision n
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from common.console.responses import DeletedEntries, DeletedEntry, KnowledgeRevisions, KnowledgeRevisionView
 from common.errors import InvalidRequest, NotFound, PreconditionFailed
@@ -172,5 +171,5 @@ def restore(
             f"revision {revision} of {key!r} is its deletion; restore an earlier revision",
             code="revision_is_deletion",
         )
-    edit = dataclasses.replace(edit, restored_from=revision)
+    edit = replace(edit, restored_from=revision)
     return store.put_entry(uow=uow, key=key, title=old.title, content=old.content, kind=old.kind, edit=edit)
