@@ -29,6 +29,11 @@ _WHERE_IS_YOUR = re.compile(
     r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) "
     r"(your|euer|eure|ihr|votre|vos|su|sus|vostro|vostra|jullie|uw)\b"
 )
+# "Your address", "votre adresse", "your returns address": the shop's, not a delivery address.
+_YOUR_ADDRESS = re.compile(
+    r"\b(your|euer|eure|ihre|votre|vos|su|sus|vostro|vostra|jullie|uw)( \w+)? "
+    r"(address|adresse|direccion|indirizzo|adres)\b"
+)
 # An order or a parcel today asks when an order must be in to leave today: the cut-off.
 _TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
 _AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")
@@ -66,12 +71,15 @@ def expand_shorthand(text: str) -> list[str]:
     for word in words(text):
         if word.endswith("n't") and len(word) > 3:
             expanded += [_NEGATED.get(word[:-3], word[:-3]), "not"]
+        elif word in _IS_SHORT:
+            expanded += [word[:-2], "is"]
         else:
             expanded += SHORTHAND.get(word, word).split()
     return expanded
 
 
 _NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}  # can't, won't, shan't
+_IS_SHORT = frozenset({"where's", "what's", "how's", "who's", "when's"})
 
 
 def terms(
@@ -131,6 +139,8 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts.add("duration")
     if "track" in from_phrases and _WHERE_IS_YOUR.search(joined):
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
+    if _YOUR_ADDRESS.search(joined):
+        concepts -= {"address"}
     if "hours" in from_phrases and _CLOSE_SOMETHING.search(joined) and not _named_by_a_word("hours", by_word):
         concepts -= {"hours"}
     if "giftcard" in from_phrases and not _named_by_a_word("pay", by_word, but=_CARD):
@@ -159,6 +169,22 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     if "absent" in concepts and concepts & {"address", "return", "refund", "cancel", "duration", "track"}:
         concepts -= {"absent"}  # "I'm not home, can I change the address?": the address
     return concepts
+
+
+def asks_where_the_shop_is(question: str) -> bool:
+    """Whether ``question`` asks where a thing of the shop's is ("Where is your store?", "Wo
+    ist euer Lager?", "What is your address?"), which only a text that says where answers."""
+    joined = _folded(question)
+    return bool(_WHERE_IS_YOUR.search(joined) or _YOUR_ADDRESS.search(joined))
+
+
+def asks_the_shops_address(question: str) -> bool:
+    """Whether ``question`` asks for the shop's address ("What is your address?")."""
+    return bool(_YOUR_ADDRESS.search(_folded(question)))
+
+
+def _folded(question: str) -> str:
+    return " ".join(fold(w) for w in expand_shorthand(question.lower()))
 
 
 def _named_by_a_word(

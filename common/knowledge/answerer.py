@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from common.knowledge import phrases
+from common.knowledge.analysis import asks_the_shops_address, asks_where_the_shop_is
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
-from common.knowledge.passages import Passage, choose, joined, tidy
+from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
 from common.knowledge.vocabulary import (
@@ -44,6 +45,16 @@ _OTHER_NUMBER = re.compile(
     r"|\b(to|nach|in|naar|a|en)\s+\d{4,5}\b"
 )
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
+# The words (stems) of asking where, which a text that says where need not repeat.
+_ASKING_WHERE = frozenset("where wo ou donde dove waar locat based situat befind liegt".split())
+# A text that says where something is: located, a street, a postcode and a town.
+_SAYS_WHERE = re.compile(
+    r"\b(located|based in|situated|find us|visit us|street|road|avenue|befindet|finden sie uns"
+    r"|se trouve|se encuentra|si trova|gevestigd)\b"
+    r"|(stra(ss|ß)e|str\.|weg|platz|laan|gracht)\b|\b(rue|calle|piazza|plaza) \w"
+    r"|\b\d{4,5} (?-i:[A-ZÄÖÜ][a-zäöüéèà]+)",
+    re.IGNORECASE,
+)
 # What a question asks for, and where or which way: a question naming only these ("How much is
 # it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and
 # follows up the one before it.
@@ -100,11 +111,28 @@ def knowledge_answer(
     )
     if _about_one_order(question):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
-    chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
+    if not _concepts(query) and asks_where_the_shop_is(question):
+        chosen = _saying_where(index, query, question)
+    else:
+        chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     place = _unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
     return _reply([c.passage for c in chosen], index, query.language, place)
+
+
+def _saying_where(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPassage]:
+    """The passages that say where the thing asked about is ("Where is your store?" is not
+    answered by "store credit"); for the shop's address, the one entry that says where."""
+    thing = Query(query.language, [t for t in query.terms if t not in _ASKING_WHERE])
+    ranked = [r for r in index.rank_passages(thing) if _SAYS_WHERE.search(r.passage.text)]
+    chosen = choose(ranked, min_coverage=MIN_COVERAGE)
+    if chosen or not asks_the_shops_address(question):
+        return chosen
+    where = [p for p in index.passages if _SAYS_WHERE.search(p.text)]
+    if len({p.entry.key for p in where}) != 1:
+        return []
+    return [ScoredPassage(p, 1.0, 1.0) for p in where]
 
 
 def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:

@@ -517,8 +517,9 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("I haven\u2019t received my order", "10 working days after shipping", "We refund"),
         ("Non ho ricevuto il mio ordine", "10 working days after shipping", "We ship to"),
         ("Where is my parcel?", "tracking link", "couldn't find"),
-        # The shop's warehouse is no parcel; a delivery day is no support hour.
-        ("Where is your warehouse?", "warehouse", "tracking link"),
+        # The shop's warehouse is no parcel (and where it is, the pages do not say); a
+        # delivery day is no support hour.
+        ("Where is your warehouse?", "couldn't find", "tracking link"),
         ("Do you deliver on weekends?", "working days", "9:00-18:00"),
         ("Is support open on Saturday?", "10:00-14:00", "working days within"),
         # Late is not yet arrived; "how late" is about the time of day.
@@ -639,6 +640,13 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("What's the capital of France?", "en"),
         ("Was ist die Hauptstadt von Frankreich?", "de"),
         ("Quelle est la capitale de l'Espagne ?", "fr"),
+        # Where the shop's store or warehouse is: only a text that says where answers, not
+        # "store credit" or the warehouse's dispatch times; the shop's address is no delivery address.
+        ("Where is your store?", "en"),
+        ("Where's ur warehouse?", "en"),
+        ("Wo ist euer Lager?", "de"),
+        ("What is your address?", "en"),
+        ("Quelle est votre adresse ?", "fr"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
@@ -648,6 +656,24 @@ def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_
 
     assert reply.text.startswith(phrases.not_covered(language)), reply.text
     assert [s.key for s in reply.sources] == ["support-hours"]  # how to reach the team
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Where is your showroom?", "Where is your store?", "What is your address?", "Where's ur store located?"],
+)
+def test_where_the_shop_is_is_answered_by_the_entry_that_says_where(question: str) -> None:
+    answerer = answerer_with(
+        faq(
+            "Can I visit you?",
+            "Our store and showroom is at Torstraße 12, 10119 Berlin, open Monday to Saturday.",
+        )
+    )
+
+    reply = answerer.answer(question)
+
+    assert "Torstraße 12, 10119 Berlin" in reply.text, reply.text
+    assert "store credit" not in reply.text
 
 
 @pytest.mark.parametrize(
