@@ -915,16 +915,21 @@ def _burst_level(
 
 def _cpu_per_turn_and_chunk(options: Options, pid: int, url: str, fake_url: str) -> dict[str, Any]:
     """Server CPU per turn for answers of n and 3n chunks (8 streams at a time, no contention
-    to speak of): the difference is the cost of 2n chunks, the rest the cost of a turn."""
-    measured: dict[int, float] = {}
-    for chunks in (options.chunks, 3 * options.chunks):
-        script_fake(fake_url, chunk_texts(chunks, options.chunk_chars), ttft=options.ttft, gap=options.gap)
-        streams = min(8, options.cpu_turns)
-        turns = max(1, options.cpu_turns // streams)
-        before = _cpu_seconds(pid)
-        done = run_concurrently(streams, turns, lambda: _chat_turner(url))
-        measured[chunks] = (_cpu_seconds(pid) - before) / max(len(done), 1)
+    to speak of): the difference is the cost of 2n chunks, the rest the cost of a turn. The
+    two lengths alternate for three rounds and each takes its median, so one noisy round
+    cannot make the split (a turn without its chunks) come out negative."""
     small, large = options.chunks, 3 * options.chunks
+    rounds: dict[int, list[float]] = {small: [], large: []}
+    streams = min(8, options.cpu_turns)
+    turns = max(1, options.cpu_turns // (3 * streams))
+    for _ in range(3):
+        for chunks in (small, large):
+            answer = chunk_texts(chunks, options.chunk_chars)
+            script_fake(fake_url, answer, ttft=options.ttft, gap=options.gap)
+            before = _cpu_seconds(pid)
+            done = run_concurrently(streams, turns, lambda: _chat_turner(url))
+            rounds[chunks].append((_cpu_seconds(pid) - before) / max(len(done), 1))
+    measured = {chunks: statistics.median(values) for chunks, values in rounds.items()}
     per_chunk = max(0.0, (measured[large] - measured[small]) / (large - small))
     return {
         "chunks": small,
