@@ -45,9 +45,10 @@ _OTHER_NUMBER = re.compile(
     r"|\b(to|nach|in|naar|a|en)\s+\d{4,5}\b"
 )
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
-# The words (stems) of asking where, which a text that says where need not repeat.
-_ASKING_WHERE = frozenset("where wo ou donde dove waar locat based situat befind liegt".split())
-# A text that says where something is: located, a street, a postcode and a town.
+# Asking where (stems, which a text that says where need not repeat); a text that says where.
+_ASKING_WHERE = frozenset(
+    {"where", "wo", "ou", "donde", "dove", "waar", "locat", "based", "situat", "befind"}
+)
 _SAYS_WHERE = re.compile(
     r"\b(located|based in|situated|find us|visit us|street|road|avenue|befindet|finden sie uns"
     r"|se trouve|se encuentra|si trova|gevestigd)\b"
@@ -100,7 +101,7 @@ def knowledge_answer(
     passages (``before``: the shopper's previous question, which a follow-up refers to)."""
     if entry is not None:
         return _reply([Passage(entry, 0, tidy(entry.content))], index, index.language)
-    talk = small_talk(question)
+    talk = small_talk(question, before=before)
     if talk is not None:
         return KnowledgeReply(talk.reply)
     if _in_another_script(question):

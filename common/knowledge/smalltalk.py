@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from common.knowledge.language import Language, detect_language, fold, words
-from common.knowledge.vocabulary import concepts_of
+from common.knowledge.vocabulary import SHORTHAND, concepts_of
 
-Kind = Literal["greeting", "thanks", "goodbye", "bot", "wellbeing"]
+Kind = Literal["greeting", "thanks", "goodbye", "bot", "wellbeing", "help", "ok", "no"]
 
 # Accent-free phrases, by kind and language. A shared word ("ciao", "hallo") belongs to one.
 _PHRASES: dict[Kind, dict[Language, str]] = {
@@ -54,6 +54,34 @@ _PHRASES: dict[Kind, dict[Language, str]] = {
         "es": "como estas|que tal",
         "it": "come stai|come va",
         "nl": "hoe gaat het|hoe is het",
+    },
+    "help": {
+        "en": "help|what can you do|what can you help with|what do you know|what can i ask"
+        "|how does this work",
+        "de": "hilfe|was kannst du|was konnen sie|wobei kannst du helfen|was kann ich fragen",
+        "fr": "aide|que peux tu faire|que pouvez vous faire|tu peux faire quoi",
+        "es": "ayuda|que puedes hacer|que sabes hacer|en que me puedes ayudar",
+        "it": "aiuto|cosa puoi fare|cosa sai fare|in cosa puoi aiutarmi",
+        "nl": "help mij|wat kun je|wat kan je|waarmee kun je helpen",
+    },
+    # A word of agreement or a reply alone; a word many languages share belongs to one, and
+    # the conversation's language answers it (``knowledge_answer``).
+    "ok": {
+        "en": "ok|okay|k|yes|yeah|yep|yes please|great|cool|alright|all right|fine|nice|perfect|got it"
+        "|i see|understood|sure|good|awesome",
+        "de": "ja|alles klar|gut|super|prima|genau|verstanden|achso|ach so",
+        "fr": "oui|d'accord|daccord|parfait|compris|entendu|tres bien|bien",
+        "es": "si|vale|genial|perfecto|entendido|de acuerdo|bueno|claro",
+        "it": "va bene|perfetto|capito|certo|ottimo|bene",
+        "nl": "oke|prima|top|goed|begrepen|duidelijk|helder",
+    },
+    "no": {
+        "en": "no|nope|no thanks|no thank you|nothing else|that's all for now",
+        "de": "nein|nein danke|nichts weiter",
+        "fr": "non|non merci|rien d'autre",
+        "es": "no gracias|nada mas",
+        "it": "no grazie|nient'altro|niente altro",
+        "nl": "nee|nee dank je|nee bedankt|verder niets",
     },
 }
 
@@ -110,10 +138,55 @@ _REPLIES: dict[Kind, dict[Language, str]] = {
         "it": "Benissimo, grazie! Come posso aiutarti?",
         "nl": "Goed, dank je! Waarmee kan ik helpen?",
     },
+    "help": {
+        "en": "I'm the shop's virtual assistant. I can answer questions about shipping, delivery "
+        "times, returns and refunds, payment and our support hours, and put you in touch with our team.",
+        "de": "Ich bin der virtuelle Assistent des Shops. Ich beantworte Fragen zu Versand, "
+        "Lieferzeiten, Rückgabe und Erstattung, Zahlung und unseren Servicezeiten und verbinde Sie "
+        "mit unserem Team.",
+        "fr": "Je suis l'assistant virtuel de la boutique. Je réponds à vos questions sur la "
+        "livraison, les délais, les retours et remboursements, le paiement et nos horaires, et je "
+        "peux vous mettre en contact avec notre équipe.",
+        "es": "Soy el asistente virtual de la tienda. Respondo preguntas sobre envíos, plazos de "
+        "entrega, devoluciones y reembolsos, pagos y nuestro horario, y te pongo en contacto con "
+        "nuestro equipo.",
+        "it": "Sono l'assistente virtuale del negozio. Rispondo a domande su spedizioni, tempi di "
+        "consegna, resi e rimborsi, pagamenti e i nostri orari, e posso metterti in contatto con il "
+        "nostro team.",
+        "nl": "Ik ben de virtuele assistent van de winkel. Ik beantwoord vragen over verzending, "
+        "levertijden, retouren en terugbetalingen, betalen en onze openingstijden, en breng je in "
+        "contact met ons team.",
+    },
+    "ok": {
+        "en": "Is there anything else I can help with? Ask me about shipping, delivery times, "
+        "returns or our support hours.",
+        "de": "Kann ich sonst noch helfen? Fragen Sie mich zu Versand, Lieferzeiten, Rückgabe oder "
+        "unseren Servicezeiten.",
+        "fr": "Puis-je vous aider pour autre chose ? Posez-moi vos questions sur la livraison, les "
+        "retours ou nos horaires.",
+        "es": "¿Puedo ayudarte en algo más? Pregúntame por envíos, plazos de entrega, devoluciones "
+        "o nuestro horario.",
+        "it": "Posso aiutarti con qualcos'altro? Chiedimi di spedizioni, tempi di consegna, resi o "
+        "dei nostri orari.",
+        "nl": "Kan ik nog ergens mee helpen? Vraag me naar verzending, levertijden, retouren of "
+        "onze openingstijden.",
+    },
+    "no": {
+        "en": "All right. If anything else comes up, just ask here. Have a nice day!",
+        "de": "Alles klar. Wenn noch etwas ist, fragen Sie einfach hier. Einen schönen Tag!",
+        "fr": "Très bien. Si vous avez une autre question, posez-la ici. Bonne journée !",
+        "es": "De acuerdo. Si surge algo más, pregunta aquí. ¡Que tengas un buen día!",
+        "it": "Va bene. Se ti serve altro, chiedi pure qui. Buona giornata!",
+        "nl": "Prima. Als er nog iets is, vraag het gewoon hier. Fijne dag!",
+    },
 }
 # Which kind answers when a message holds several ("hi, are you a bot?": the bot question;
 # "thanks, bye": the goodbye, not "anything else?").
-_PRIORITY: tuple[Kind, ...] = ("bot", "wellbeing", "goodbye", "thanks", "greeting")
+_PRIORITY: tuple[Kind, ...] = ("bot", "wellbeing", "goodbye", "no", "thanks", "help", "greeting", "ok")
+# Kinds that are the whole message ("ok", "no thanks"), not a word of one.
+_ALONE: frozenset[Kind] = frozenset({"ok", "no"})
+# A message of symbols alone ("👍"), not of punctuation ("?").
+_SYMBOLS = re.compile(r"[\u2600-\u27bf\U0001f300-\U0001faff]")
 # Longer than this, a message is a question that happens to start politely.
 _MAX_WORDS = 8
 
@@ -149,10 +222,14 @@ _DONE = {
 }
 
 
-def small_talk(message: str) -> SmallTalk | None:
+def small_talk(message: str, *, before: str = "") -> SmallTalk | None:
     """The small talk ``message`` is, or None when it asks about something (a shop concept
-    outside the small-talk phrases) or is too long to be small talk."""
-    text = " ".join(fold(w) for w in words(message))
+    outside the small-talk phrases) or is too long to be small talk. A word many languages
+    share ("ok", "ja", "si", "no") is answered in the language of ``before`` (the shopper's
+    earlier messages), if given."""
+    text = " ".join(fold(SHORTHAND.get(w, w)) for w in words(message))
+    if not text and _SYMBOLS.search(message):
+        return SmallTalk("ok", "en")  # "👍", "🙂"
     if not text or len(text.split()) > _MAX_WORDS:
         return None
     for kind in _PRIORITY:
@@ -163,7 +240,11 @@ def small_talk(message: str) -> SmallTalk | None:
             rest = pattern.sub(" ", text)
             if any(concepts_of(w) for w in rest.split()):
                 return None  # "hi, is shipping free?" is a question
+            if kind in _ALONE and rest.strip():
+                continue  # "I no longer want my order" is no "no"
             if len(text.split()) >= 3:  # enough words to tell the language
                 language = detect_language(message, default=language)
+            elif kind in _ALONE and before:
+                language = detect_language(before, default=language)
             return SmallTalk(kind, language)
     return None

@@ -75,6 +75,21 @@ def test_a_message_that_doubts_the_answer_is_no_goodbye(message: str) -> None:
         ("Thank you, that's all", "goodbye", "en"),
         ("Gracias, eso es todo", "goodbye", "es"),
         ("Bedankt, dat was het", "goodbye", "nl"),
+        # Chat shorthand is the word it stands for.
+        ("thx", "thanks", "en"),
+        ("ty!", "thanks", "en"),
+        # A word of agreement, a "no" or a thumbs-up alone is small talk too, not a question.
+        ("ok", "ok", "en"),
+        ("yes please", "ok", "en"),
+        ("great", "ok", "en"),
+        ("👍", "ok", "en"),
+        ("d'accord", "ok", "fr"),
+        ("va bene", "ok", "it"),
+        ("no thanks", "no", "en"),
+        ("Nein danke", "no", "de"),
+        ("what can you do?", "help", "en"),
+        ("Was kannst du?", "help", "de"),
+        ("¿Qué puedes hacer?", "help", "es"),
     ],
 )
 def test_small_talk_is_recognised_in_the_shoppers_language(message: str, kind: str, language: str) -> None:
@@ -82,6 +97,36 @@ def test_small_talk_is_recognised_in_the_shoppers_language(message: str, kind: s
 
     assert talk is not None
     assert (talk.kind, talk.language) == (kind, language)
+
+
+@pytest.mark.parametrize(
+    ("before", "message", "said"),
+    [
+        ("", "yes", "anything else I can help with?"),
+        ("Can I return my shoes?", "ok", "anything else I can help with?"),
+        ("Verzenden jullie naar Noorwegen?", "ja", "Kan ik nog ergens mee helpen?"),
+        ("¿Hacéis envíos a Noruega?", "vale", "¿Puedo ayudarte en algo más?"),
+        ("How much is shipping?", "no", "Have a nice day!"),
+    ],
+)
+def test_a_yes_or_no_alone_is_answered_in_the_conversations_language_not_with_an_faq(
+    before: str, message: str, said: str
+) -> None:
+    reply = (
+        _answer_after(before, message)
+        if before
+        else KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(message).text
+    )
+
+    assert said in reply
+    assert "as long as the order has not shipped" not in reply  # the FAQ that starts with "Yes"
+
+
+def test_a_message_that_only_contains_a_no_is_still_a_question() -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("I no longer want my order, can I cancel?").text
+
+    assert "cancel" in reply.lower()
+    assert "Have a nice day" not in reply
 
 
 @pytest.mark.parametrize(
@@ -269,6 +314,10 @@ def _answer_after(before: str, question: str) -> str:
         ("¿Cómo devuelvo un artículo?", "Sí, ¿y cuánto cuesta el envío a Suiza?", "4.95 EUR", "6.95"),
         ("Come faccio un reso?", "Se spedite in Norvegia, quanto costa?", "4.95 EUR", "6.95"),
         ("Can I pay with PayPal?", "What if it never arrives?", "10 working days", "Klarna"),
+        # A filler before the follow-up ("ok", "but", "great") is no thing of its own.
+        ("Do you ship to Norway?", "ok how much?", "4.95 EUR", "couldn't"),
+        ("Do you ship to Norway?", "great, but how much does it cost?", "4.95 EUR", "couldn't"),
+        ("Versendet ihr nach Norwegen?", "Okay, aber wie lange dauert das?", "working days", "nichts gefunden"),
         # "Available" beside a thing the shop offers is offered, not open.
         ("Is express available to the UK?", "How much?", "12.95 EUR", "Monday to Friday"),
     ],
