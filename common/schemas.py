@@ -81,7 +81,8 @@ class KnowledgeBody(BaseModel):
 
     title: Line = Field(min_length=1, max_length=200)
     content: Text = Field(min_length=1, max_length=5000)
-    kind: Literal["policy", "faq"] = "policy"
+    # None: the entry's kind as it is (a policy for a new entry).
+    kind: Literal["policy", "faq"] | None = None
 
 
 class FeedbackBody(BaseModel):

@@ -80,20 +80,31 @@ def put_entry(
     key: str,
     title: str,
     content: str,
-    kind: str,
+    kind: str | None = None,
     edit: revisions.Edit = revisions.Edit(),  # noqa: B008 (a frozen value)
 ) -> tuple[KnowledgeEntryWritten, bool]:
     """Create or replace an entry, record the revision and bump the version, atomically.
-    Returns (entry, created); a stale ``if_match`` raises ``PreconditionFailed``.
+    Returns (entry, created); a stale ``if_match`` raises ``PreconditionFailed``. ``kind``
+    None keeps the entry's kind (a policy for a new entry). Text and kind as they are stored
+    already change nothing: no revision, no new version (a Save without an edit, a retry).
 
     With ``edit.embedder`` the entry's embedding is computed first (outside the transaction);
     if that fails the edit is saved all the same, its embedding marked missing for a later retry.
     """
-    embedder = edit.embedder
+    embedder = None if _as_stored(uow, key, title, content, kind) else edit.embedder
     vectors = embed_entries(embedder, [KnowledgeEntry(key, title, content)])
     embedding = (vectors[0], embedder.embedding_model) if vectors and embedder else None
     with uow() as tx:
         current = revisions.before_write(tx, key, edit.if_match)
+        existing = tx.knowledge.get(key)
+        kind = kind or (existing.kind if existing is not None else "policy")
+        if existing is not None and (existing.title, existing.content, existing.kind) == (
+            title,
+            content,
+            kind,
+        ):
+            view = entry_view(existing).model_dump()
+            return KnowledgeEntryWritten(**view, version=tx.knowledge.version(), revision=current), False
         record, created = tx.knowledge.put(
             key=key, title=title, content=content, kind=kind, embedding=embedding
         )
@@ -112,6 +123,17 @@ def put_entry(
         version = tx.knowledge.bump_version()
         written = KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version, revision=revision)
         return written, created
+
+
+def _as_stored(uow: UnitOfWorkFactory, key: str, title: str, content: str, kind: str | None) -> bool:
+    """Whether ``key`` holds this text (and kind) already: nothing to embed."""
+    with uow() as tx:
+        existing = tx.knowledge.get(key)
+    return (
+        existing is not None
+        and (existing.title, existing.content) == (title, content)
+        and kind in (None, existing.kind)
+    )
 
 
 def delete_entry(

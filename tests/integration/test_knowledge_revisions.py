@@ -225,3 +225,37 @@ def test_an_untouched_entry_is_edited_with_the_revision_its_list_shows(admin: Fl
     assert tag == f'"{listed}"'
     assert (status, written) == (200, '"2"')
     assert put(admin, "shipping", "Ships in 3 days.", etag=tag, title="Shipping")[0] == 412  # now stale
+
+
+def test_a_save_that_changes_nothing_makes_no_revision_and_no_new_version(admin: FlaskClient) -> None:
+    put(admin, "returns", "Returns within 60 days.")
+    before = admin.get("/", headers=ADMIN).get_json()["version"]
+
+    status, etag = put(admin, "returns", "  Returns within 60 days.  ")  # the same text, trimmed
+
+    assert (status, etag) == (200, '"2"')
+    assert admin.get("/", headers=ADMIN).get_json()["version"] == before
+    assert [
+        r["revision"] for r in admin.get("/returns/revisions", headers=ADMIN).get_json()["revisions"]
+    ] == [2, 1]
+    # A stale If-Match is still a conflict, even for a save that would change nothing.
+    assert put(admin, "returns", "Returns within 60 days.", etag='"1"')[0] == 412
+
+
+def test_a_put_without_a_kind_keeps_the_entrys_kind(admin: FlaskClient) -> None:
+    response = admin.put(
+        "/faq-cancel-order",
+        headers=ADMIN,
+        json={"title": "Can I cancel my order?", "content": "Yes, within 2 hours."},
+    )
+
+    assert response.status_code == 200
+    assert response.get_json()["kind"] == "faq"
+    created = admin.put(
+        "/gift-wrap", headers=ADMIN, json={"title": "Gift wrap", "content": "3 EUR at checkout."}
+    )
+    assert (created.status_code, created.get_json()["kind"]) == (201, "policy")
+    changed = admin.put(
+        "/gift-wrap", headers=ADMIN, json={"title": "Gift wrap", "content": "3 EUR.", "kind": "faq"}
+    )
+    assert changed.get_json()["kind"] == "faq"
