@@ -124,7 +124,10 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"{where}: {_plain_words(first['type'], first.get('ctx') or {}) or first['msg']}"
 
 
-_PATTERN_WORDS = {"email": "must be an email address, such as name@example.com"}
+_PATTERN_WORDS = {
+    "email": "must be an email address, such as name@example.com",
+    "client_message_id": "must be letters, digits and . _ : - only (no spaces)",
+}
 
 
 def _plain_words(kind: str, ctx: dict[str, Any]) -> str | None:
@@ -137,10 +140,14 @@ def _plain_words(kind: str, ctx: dict[str, Any]) -> str | None:
         return f"must be at most {ctx.get('max_length')} characters"
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # our validators' own words, without "Value error, "
+    if kind == "literal_error" and "expected" in ctx:
+        return f"must be {ctx['expected']}"  # "must be 'up' or 'down'"
     return {
         "missing": "is required",
         "extra_forbidden": "is not a field this request takes",
         "string_type": "must be a string",
+        "model_type": "must be a JSON object",
+        "uuid_type": "must be a UUID in a string, such as 0b7c9a52-8d1e-4a57-9c5e-3f0f7f4b8a11",
     }.get(kind)
 
 
@@ -252,7 +259,9 @@ def _serve(request: flask.Request, routes: Mapping[str, View] | None, credential
     except ConfigError as exc:
         return error_response(NotConfigured(str(exc)))
     if routes is None:
-        response = error_response(NotFound(f"no such path: {request.path[:80]}", code="not_found"))
+        # The path as the caller wrote it: under make dev, with the function's prefix.
+        path = (request.script_root + request.path)[:80]
+        response = error_response(NotFound(f"no such path: {path}", code="not_found"))
     elif request.method == "OPTIONS":
         response = no_content()
         if "Access-Control-Allow-Origin" in cors:  # a refused origin's preflight learns nothing

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pydantic import ValidationError
+
 from common import runtime
 from common.console.staff import create_staff
+from common.errors import AppError
+from common.http import describe_validation_error
 from common.migrate import DatabaseNotUsable, migrate
 from common.models import StaffRole
+from common.schemas import StaffBody
 
 
 def main() -> None:
@@ -23,16 +28,25 @@ def main() -> None:
     if options.role not in roles:
         parser.error(f'ROLE must be one of {", ".join(roles)}: make staff-token NAME="Ann" ROLE=editor')
     try:
+        # The checks POST /policies/_staff makes: a name of one line, an email address.
+        body = StaffBody(name=options.name, role=options.role, email=options.email)
+    except ValidationError as error:
+        field = str(error.errors()[0]["loc"][0]).upper()
+        parser.error(f"{field} {describe_validation_error(error).partition(': ')[2]}")
+    try:
         database = migrate(runtime.database_url())
     except DatabaseNotUsable as error:
         sys.exit(f"No token made: {error}")
-    created = create_staff(
-        uow=runtime.unit_of_work(),
-        name=options.name.strip(),
-        role=StaffRole(options.role),
-        email=options.email,
-        created_by="make staff-token",
-    )
+    try:
+        created = create_staff(
+            uow=runtime.unit_of_work(),
+            name=body.name,
+            role=StaffRole(body.role),
+            email=body.email,
+            created_by="make staff-token",
+        )
+    except AppError as error:
+        sys.exit(f"No token made: {error.message}")
     print(f"{created.staff.name} ({created.staff.role}), id {created.staff.id}")
     print(f"token (shown once, store it now): {created.token}")
     # It signs in where the functions use this database (make dev with the same DATABASE_URL).

@@ -106,7 +106,7 @@ def dispatch(request: flask.Request) -> flask.Response:
                     code="invalid_key",
                 )
             return found.view(request, principal, match.groupdict())
-    raise NotFound(f"no such path: /{path[:80]}", code="not_found")
+    raise NotFound(f"no such path: {(request.script_root + '/' + path)[:80]}", code="not_found")
 
 
 _ENTRY = r"(?P<key>[^/_][^/]*)"

@@ -239,12 +239,23 @@ def test_bad_input_gets_a_json_error_and_writes_nothing(
         ({"message": "hello\x00there"}, "message: must not contain NUL characters"),
         ({"message": 42}, "message: must be a string"),
         ({}, "message: is required"),
+        ({"message": "hi", "conversation_id": 123}, "conversation_id: must be a UUID in a string"),
+        ({"message": "hi", "client_message_id": "has space"}, "client_message_id: must be letters, digits"),
+        ([1, 2], "body: must be a JSON object"),
     ],
 )
-def test_bad_input_is_told_in_plain_words(chat: FlaskClient, body: dict[str, object], message: str) -> None:
+def test_bad_input_is_told_in_plain_words(chat: FlaskClient, body: object, message: str) -> None:
     error = chat.post("/", json=body).get_json()["error"]
 
     assert error["message"].startswith(message), error  # not pydantic's "Value error, ..."
+
+
+def test_an_unknown_path_is_named_as_the_caller_wrote_it(chat: FlaskClient) -> None:
+    # Mounted under /chat_stream, as make dev mounts it (and as a proxy may).
+    response = chat.get("/foo", base_url="http://localhost/chat_stream")
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["message"] == "no such path: /chat_stream/foo"
 
 
 def test_oversized_message_is_413(env: Env, chat: FlaskClient) -> None:

@@ -51,6 +51,39 @@ def test_make_staff_token_without_name_or_role_says_what_to_give(
     assert env.count("staff") == 0
 
 
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--name", "x" * 101], "NAME must be at most 100 characters"),
+        (["--email", "not-an-email"], "EMAIL must be an email address"),
+    ],
+)
+def test_make_staff_token_checks_what_the_console_checks(
+    env: Env, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], extra: list[str], said: str
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["staff_token", "--name", "Dana", "--role", "viewer", *extra])
+
+    with pytest.raises(SystemExit):
+        staff_token.main()
+
+    assert said in capsys.readouterr().err
+    assert env.count("staff") == 0
+
+
+def test_make_staff_token_for_an_email_on_the_list_says_so_in_one_line(
+    env: Env, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["staff_token", "--name", "Dana", "--role", "viewer", "--email", "dana@shop.example"]
+    monkeypatch.setattr(sys, "argv", argv)
+    staff_token.main()
+
+    with pytest.raises(SystemExit) as stopped:
+        staff_token.main()
+
+    assert stopped.value.code == "No token made: dana@shop.example is already on the staff list"
+    assert env.count("staff") == 1
+
+
 def test_make_migrate_names_the_database_and_why_it_could_not(
     env: Env, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -76,6 +76,8 @@ def test_invalid_feedback_is_400(
     expected = "invalid_message_id" if "message_id" in change else "invalid_request"
     assert response.get_json()["error"]["code"] == expected
     assert env.count("feedback") == 0
+    if "rating" in change:
+        assert response.get_json()["error"]["message"] == "rating: must be 'up' or 'down'"
 
 
 def test_a_malformed_conversation_id_in_feedback_is_400_invalid_conversation_id(

@@ -317,7 +317,12 @@ def _answer_after(before: str, question: str) -> str:
         # A filler before the follow-up ("ok", "but", "great") is no thing of its own.
         ("Do you ship to Norway?", "ok how much?", "4.95 EUR", "couldn't"),
         ("Do you ship to Norway?", "great, but how much does it cost?", "4.95 EUR", "couldn't"),
-        ("Versendet ihr nach Norwegen?", "Okay, aber wie lange dauert das?", "working days", "nichts gefunden"),
+        (
+            "Versendet ihr nach Norwegen?",
+            "Okay, aber wie lange dauert das?",
+            "working days",
+            "nichts gefunden",
+        ),
         # "Available" beside a thing the shop offers is offered, not open.
         ("Is express available to the UK?", "How much?", "12.95 EUR", "Monday to Friday"),
     ],
