@@ -75,6 +75,8 @@
       "\\*(?=[^\\s*])([^*\\n]+?)\\*", // 3: italic
       "\\[([^\\]\\n]+)\\]\\(\\s*([^)\\s]+)\\s*\\)", // 4, 5: [text](url)
       "(https?:\\/\\/[^\\s<>\"'`]+)", // 6: bare URL
+      "([\\w.%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})", // 7: email address
+      "(\\+\\d[\\d ()\\/-]{6,}\\d)", // 8: international phone number
     ].join("|"),
     "g"
   );
@@ -82,14 +84,16 @@
   function safeUrl(href) {
     try {
       var url = new URL(href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+      return /^(https?|mailto|tel):$/.test(url.protocol) ? url.href : null;
     } catch (e) {
       return null;
     }
   }
 
   function link(href, children) {
-    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer nofollow" }, children);
+    // An email address or a phone number opens the mail or phone app, not a new tab.
+    var away = /^https?:/.test(href) ? { target: "_blank", rel: "noopener noreferrer nofollow" } : {};
+    return el("a", Object.assign({ href: href }, away), children);
   }
 
   function appendInline(parent, text) {
@@ -120,6 +124,10 @@
         re.lastIndex = end;
         var safe = safeUrl(url);
         if (safe) node = link(safe, [url]);
+      } else if (match[7] !== undefined) {
+        node = link("mailto:" + match[7], [match[7]]);
+      } else if (match[8] !== undefined) {
+        node = link("tel:" + match[8].replace(/[^\d+]/g, ""), [match[8]]);
       }
       if (node === null) continue; // not a safe construct: stays literal text
       if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
@@ -210,6 +218,16 @@
     return fragment;
   }
 
+  /** The answer as the shopper reads it, for the clipboard: no asterisks or backticks. */
+  function plainText(text) {
+    return clean(text)
+      .replace(/\[([^\]\n]+)\]\(\s*([^)\s]+)\s*\)/g, "$1 ($2)")
+      .replace(/\*\*(?=\S)([^\n]+?)\*\*|\*(?=[^\s*])([^*\n]+?)\*|`([^`\n]+)`/g, "$1$2$3")
+      .replace(/^\s*#{1,6}\s+/gm, "");
+  }
+
   var SupportChat = (window.SupportChat = window.SupportChat || {});
-  SupportChat.dom = { el: el, uniqueId: uniqueId, renderMarkdown: renderMarkdown, clean: clean, icon: icon };
+  SupportChat.dom = {
+    el: el, uniqueId: uniqueId, renderMarkdown: renderMarkdown, plainText: plainText, clean: clean, icon: icon,
+  };
 })();

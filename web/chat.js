@@ -305,7 +305,7 @@
         // The shop's knowledge base names its sources in the answer, in the shopper's language:
         // list them again only when the text does not already.
         sources: (sources || []).filter(function (s) { return text().indexOf(s.title || s.key) < 0; }),
-        copy: function () { return copyText(text()); },
+        copy: function () { return copyText(SupportChat.dom.plainText(text())); },
         rating: messageId ? store.rating(messageId) : null,
         rate: messageId && conversation ? function (rating, comment) { return rate(messageId, rating, comment); } : null,
       });

@@ -379,6 +379,25 @@ def test_markdown_is_basic_and_safe(page: Any, site: str) -> None:
     assert "&lt;i&gt;x&lt;/i&gt;" in html
 
 
+def test_an_email_address_and_a_phone_number_in_an_answer_can_be_tapped(page: Any, site: str) -> None:
+    open_chat(page, site)
+    links = page.evaluate(
+        """() => {
+          const box = document.createElement("div");
+          box.appendChild(window.SupportChat.renderMarkdown(
+            "Email support@example-shop.com or call +49 30 1234 5678 during support hours. " +
+            "[Write to us](mailto:help@example-shop.com). Orders from 50 EUR, 2-4 days."
+          ));
+          return [...box.querySelectorAll("a")].map(a => [a.textContent, a.getAttribute("href"), a.target]);
+        }"""
+    )
+    assert links == [
+        ["support@example-shop.com", "mailto:support@example-shop.com", ""],
+        ["+49 30 1234 5678", "tel:+493012345678", ""],
+        ["Write to us", "mailto:help@example-shop.com", ""],
+    ]
+
+
 def test_rate_limit_says_when_to_retry(page: Any, site: str, env: Env) -> None:
     env.fake.script(Behavior(chunks=["Hello ", "again."]))
     open_chat(page, site)
