@@ -10,10 +10,10 @@ from pydantic import ValidationError
 from common import runtime
 from common.console.staff import create_staff
 from common.errors import AppError
-from common.http import describe_validation_error
 from common.migrate import DatabaseNotUsable, migrate
 from common.models import StaffRole
 from common.schemas import StaffBody
+from common.validation import describe_validation_error
 
 
 def main() -> None:
