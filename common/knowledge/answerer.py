@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from common.knowledge import phrases
-from common.knowledge.analysis import asks_the_shops_address, asks_where_the_shop_is
+from common.knowledge.analysis import asks_where_the_shop_is
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
-from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
+from common.knowledge.location import saying_where
+from common.knowledge.passages import Passage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
 from common.knowledge.vocabulary import (
@@ -45,17 +46,6 @@ _OTHER_NUMBER = re.compile(
     r"|\b(to|nach|in|naar|a|en)\s+\d{4,5}\b"
 )
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
-# Asking where (stems, which a text that says where need not repeat); a text that says where.
-_ASKING_WHERE = frozenset(
-    {"where", "wo", "ou", "donde", "dove", "waar", "locat", "based", "situat", "befind"}
-)
-_SAYS_WHERE = re.compile(
-    r"\b(located|based in|situated|find us|visit us|street|road|avenue|befindet|finden sie uns"
-    r"|se trouve|se encuentra|si trova|gevestigd)\b"
-    r"|(stra(ss|ß)e|str\.|weg|platz|laan|gracht)\b|\b(rue|calle|piazza|plaza) \w"
-    r"|\b\d{4,5} (?-i:[A-ZÄÖÜ][a-zäöüéèà]+)",
-    re.IGNORECASE,
-)
 # What a question asks for, and where or which way: a question naming only these ("How much is
 # it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and
 # follows up the one before it.
@@ -71,6 +61,8 @@ _WHAT_IF = re.compile(
     r"|et si|mais si|(y|pero|que pasa) si|(e|ma) se|(en|maar|wat) als)\b"
 )
 _CASES = frozenset({"@ship", "@late", "@missing"})
+# "It has already shipped", "Es ist schon unterwegs": the case told, not asked.
+_ALREADY = re.compile(r"\b(already|schon|bereits|deja|ya|gia|inmiddels|al (verzonden|onderweg|verstuurd))\b")
 # "It's been two weeks" or "Still nothing" after "Where is my parcel?": the parcel is late.
 _UNIT = (
     r"(days?|weeks?|months?|tage?n?|wochen?|monate?n?|jours?|semaines?|mois|dias?|semanas?|mes(es)?"
@@ -113,27 +105,13 @@ def knowledge_answer(
     if _about_one_order(question):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
     if not _concepts(query) and asks_where_the_shop_is(question):
-        chosen = _saying_where(index, query, question)
+        chosen = saying_where(index, query, question, min_coverage=MIN_COVERAGE)
     else:
         chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     place = _unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
     return _reply([c.passage for c in chosen], index, query.language, place)
-
-
-def _saying_where(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPassage]:
-    """The passages that say where the thing asked about is ("Where is your store?" is not
-    answered by "store credit"); for the shop's address, the one entry that says where."""
-    thing = Query(query.language, [t for t in query.terms if t not in _ASKING_WHERE])
-    ranked = [r for r in index.rank_passages(thing) if _SAYS_WHERE.search(r.passage.text)]
-    chosen = choose(ranked, min_coverage=MIN_COVERAGE)
-    if chosen or not asks_the_shops_address(question):
-        return chosen
-    where = [p for p in index.passages if _SAYS_WHERE.search(p.text)]
-    if len({p.entry.key for p in where}) != 1:
-        return []
-    return [ScoredPassage(p, 1.0, 1.0) for p in where]
 
 
 def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:
@@ -183,7 +161,8 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     # "It's been two weeks": a time, and words the pages never use ("her"), is no thing of its own.
     waiting = not own - {OTHER} and bool(_ELAPSED.search(fold(question)))
     what_if = not concepts or bool(own)  # past here only as "What if ...?"
-    if what_if and not waiting and not (own <= _CASES and _WHAT_IF.match(fold(question))):
+    case = _WHAT_IF.match(fold(question)) or (own and _ALREADY.search(fold(question)))
+    if what_if and not waiting and not (own <= _CASES and case):
         return query  # a topic of its own, or a thing the pages never name ("the red sofa")
     older, _, latest = before.rpartition("\n\n")
     previous = _following_up(index, index.query(latest), latest, older)

@@ -314,6 +314,10 @@ def _answer_after(before: str, question: str) -> str:
         ("¿Cómo devuelvo un artículo?", "Sí, ¿y cuánto cuesta el envío a Suiza?", "4.95 EUR", "6.95"),
         ("Come faccio un reso?", "Se spedite in Norvegia, quanto costa?", "4.95 EUR", "6.95"),
         ("Can I pay with PayPal?", "What if it never arrives?", "10 working days", "Klarna"),
+        # What became of the order, told rather than asked, is a case of the previous topic.
+        ("Can I cancel my order?", "It has already shipped", "until they ship", "We ship to all"),
+        ("Can I change my address?", "it was shipped already", "not shipped yet", "We ship to all"),
+        ("Puis-je annuler ma commande ?", "Elle est déjà expédiée", "until they ship", "We ship to all"),
         # A filler before the follow-up ("ok", "but", "great") is no thing of its own.
         ("Do you ship to Norway?", "ok how much?", "4.95 EUR", "couldn't"),
         ("Do you ship to Norway?", "great, but how much does it cost?", "4.95 EUR", "couldn't"),
