@@ -31,11 +31,26 @@ class RevisionRepository:
         ).first()
 
     def last_changed(self, keys: Collection[str]) -> dict[str, dt.datetime]:
-        """When each of ``keys`` last changed (keys without revisions are left out)."""
+        """When each of ``keys`` last changed what it answers (keys without revisions are left
+        out): its content, an FAQ's question (its title), its kind, or whether it exists; not a
+        policy's title alone ("Shipping (kbd)" for "Shipping")."""
+        r = KnowledgeRevision
+        columns = (r.content, r.title, r.kind, r.deleted)
+        before = [
+            sa.func.lag(c).over(partition_by=r.key, order_by=r.revision).label(f"was_{c.key}")
+            for c in columns
+        ]
+        history = sa.select(r.key, r.changed_at, *columns, *before).where(r.key.in_(list(keys))).subquery()
+        now, was = history.c, {c.key: history.c[f"was_{c.key}"] for c in columns}
+        answers_anew = sa.or_(
+            was["content"].is_(None),  # the first revision
+            was["content"] != now.content,
+            was["kind"] != now.kind,
+            was["deleted"] != now.deleted,
+            sa.and_(now.kind == "faq", was["title"] != now.title),
+        )
         rows = self.session.execute(
-            sa.select(KnowledgeRevision.key, sa.func.max(KnowledgeRevision.changed_at))
-            .where(KnowledgeRevision.key.in_(list(keys)))
-            .group_by(KnowledgeRevision.key)
+            sa.select(now.key, sa.func.max(now.changed_at)).where(answers_anew).group_by(now.key)
         ).all()
         return {key: changed_at for key, changed_at in rows}
 

@@ -334,6 +334,26 @@ def test_an_entry_that_was_there_before_the_question_does_not_count_as_its_answe
     assert [(g["question"], g["answered_by"]) for g in groups] == [("How long does shipping take?", [])]
 
 
+def test_a_rated_down_answer_counts_as_answered_once_its_entrys_text_changes_not_its_title(
+    env: Env, console: FlaskClient
+) -> None:
+    env.set(GEMINI_API_KEY=None)
+    chat, history = make_client("chat_stream"), make_client("history")
+    rate(history, send(chat, "How long does delivery take?").meta, "down")
+    delivery = get(console, "/delivery")
+
+    def answered_by() -> list[str]:
+        (group,) = get(console, "/_unanswered")["groups"]
+        return [entry["key"] for entry in group["answered_by"]]
+
+    retitled = {**{k: delivery[k] for k in ("content", "kind")}, "title": delivery["title"] + " (EU)"}
+    assert console.put("/delivery", json=retitled, headers=ADMIN).status_code == 200
+    assert answered_by() == []  # a policy's title is not what answers
+    rewritten = {**retitled, "content": delivery["content"] + " Tracking comes by email."}
+    assert console.put("/delivery", json=rewritten, headers=ADMIN).status_code == 200
+    assert answered_by() == ["delivery"]
+
+
 def test_the_unanswered_index_has_the_lists_own_predicate(env: Env) -> None:
     """The planner uses the partial index only when the query repeats its predicate."""
     from common.repositories.console import UNANSWERED_PATTERN
