@@ -5,6 +5,7 @@ import { $, h, clear, when, ago, toast, renderDiff, messageBody, opener } from "
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
 let canEdit = false;
+let drawn = null; // the form's draft as it was drawn: what its unsaved changes are measured from
 
 function slug(text) {
   // "Österreich" → "osterreich": accents go (NFKD splits them off), the letters stay.
@@ -25,7 +26,7 @@ function renderDeleted(deleted) {
   $("#deleted-entries").hidden = !deleted.length;
   $("#deleted-count").textContent = String(deleted.length);
   clear($("#deleted-list"), deleted.map((e) => {
-    const open = () => openDeleted(e).catch((error) => toast(error.message, "error"));
+    const open = afterLeaving(() => openDeleted(e).catch((error) => toast(error.message, "error")));
     return h("li", { class: "row", dataset: { key: e.key }, ...opener(open) },
       h("div", { class: "row-main" }, h("strong", {}, e.title),
         h("span", { class: "muted small" }, `${e.key} · deleted by ${e.deleted_by} ${ago(e.deleted_at)}`)),
@@ -35,6 +36,7 @@ function renderDeleted(deleted) {
 
 async function openDeleted(entry) {
   current = null;
+  drawn = null;
   renderList();
   clear($("#editor"), h("h3", {}, entry.title),
     h("p", { class: "muted" }, `Deleted by ${entry.deleted_by} ${when(entry.deleted_at)}. Restore a revision from its history:`),
@@ -47,7 +49,7 @@ function renderList() {
   const shown = entries.filter((e) => !term || `${e.key} ${e.title} ${e.content}`.toLowerCase().includes(term));
   clear($("#knowledge-list"), shown.map((e) =>
     h("li", { class: `row${current && current.key === e.key ? " selected" : ""}`, "aria-current": current && current.key === e.key ? "true" : null,
-      dataset: { key: e.key }, ...opener(() => openEntry(e.key)) },
+      dataset: { key: e.key }, ...opener(afterLeaving(() => openEntry(e.key))) },
       h("div", { class: "row-main" }, h("strong", {}, e.title), h("span", { class: "muted small" }, e.key)),
       h("span", { class: `badge ${e.kind}` }, e.kind))));
 }
@@ -89,6 +91,26 @@ function readDraft() {
   return { key: form.key.value.trim(), title: form.title.value.trim(), content: form.content.value.trim(), kind: form.kind.value };
 }
 
+const sameDraft = (a, b) => a.key === b.key && a.title === b.title && a.content === b.content && a.kind === b.kind;
+
+// Changes in the form that leaving it would lose (a viewer's form has none: they cannot save).
+function unsaved() {
+  return Boolean(canEdit && drawn && $("#entry-form") && !sameDraft(readDraft(), drawn));
+}
+
+// Before anything that draws another form or leaves the page (another entry, New entry, Create
+// FAQ, a restore, Sign out): unsaved changes are discarded only when the editor says so.
+export function mayLeaveEntry() {
+  if (!unsaved()) return true;
+  const title = current ? current.saved.title : readDraft().title;
+  const what = current ? `your unsaved changes to “${title}”` : `your new entry${title ? ` “${title}”` : ""}`;
+  if (!window.confirm(`Discard ${what}?`)) return false;
+  drawn = null; // discarded: the page may go without asking again
+  return true;
+}
+
+const afterLeaving = (go) => () => mayLeaveEntry() && go();
+
 function previewPanel() {
   const question = h("input", { id: "preview-question", placeholder: "e.g. Can I return a sale item?", "aria-label": "Question to try" });
   const answer = h("div", { id: "preview-answer", class: "preview-answer muted" }, "Ask a question to see how the assistant would answer with this draft (nothing is saved).");
@@ -118,6 +140,7 @@ export async function openEntry(key) {
   const editor = $("#editor");
   followRole(clear(editor, h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
     editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" })));
+  drawn = readDraft();
   // Opened from the list (or by a button drawn away with the old editor): the keyboard goes on
   // in the entry's text. A save from a field or the Save button keeps its place (clear()).
   if (!editor.contains(document.activeElement)) $("#entry-form").title.focus();
@@ -135,6 +158,7 @@ export function openNewEntry(prefill = {}) {
     : null;
   followRole(clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), asked, editorForm(draft, { isNew: true }), previewPanel()));
   const form = $("#entry-form");
+  drawn = readDraft();
   if (asked) form.title.setAttribute("aria-describedby", "asked-as");
   // The first field to write: the key of a blank entry, the title to reword, else the answer.
   (asked ? form.title : draft.key ? form.content : form.key).focus();
@@ -163,6 +187,7 @@ async function remove() {
     toast("Deleted");
     const key = current.key;
     current = null;
+    drawn = null;
     // Its history stays here, with a Restore on the revision it was deleted from; the keyboard
     // goes on from the words that say so, not from the page's top.
     const note = h("p", { class: "muted", tabindex: "-1" }, "Deleted. Restore it from its history:");
@@ -214,7 +239,7 @@ async function showHistory(key) {
     return h("li", { class: "revision", dataset: { revision: r.revision } },
       h("div", { class: "toolbar" }, h("strong", {}, `Revision ${r.revision}`),
         h("span", { class: "muted small" }, `${byWhom(r)} · ${when(r.changed_at)}`),
-        index > 0 && !r.deleted ? h("button", { class: "small-button", dataset: { edit: "disabled" }, onclick: () => restore(key, r.revision) }, "Restore") : null),
+        index > 0 && !r.deleted ? h("button", { class: "small-button", dataset: { edit: "disabled" }, onclick: afterLeaving(() => restore(key, r.revision)) }, "Restore") : null),
       r.deleted ? h("p", { class: "muted" }, "The entry was deleted.") : h("div", {},
         before && before.title !== r.title ? h("p", { class: "small" }, "Title: ", renderDiff(before.title, r.title)) : h("p", { class: "small" }, h("strong", {}, r.title)),
         before && !before.deleted ? renderDiff(before.content, r.content) : h("p", { class: "diff" }, r.content)));
@@ -255,5 +280,11 @@ export function showKnowledge(role) {
 
 export function initKnowledge() {
   $("#knowledge-search").addEventListener("input", renderList);
-  $("#new-entry").addEventListener("click", () => openNewEntry());
+  $("#new-entry").addEventListener("click", afterLeaving(() => openNewEntry()));
+  // A reload, a closed tab or a typed address: the browser asks before the changes are lost.
+  window.addEventListener("beforeunload", (event) => {
+    if (!unsaved()) return;
+    event.preventDefault();
+    event.returnValue = ""; // what browsers before Chrome 119 ask for
+  });
 }

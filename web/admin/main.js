@@ -3,7 +3,7 @@ import { get, session, whenSignedOut, whenRefused, ApiError } from "./api.js";
 import { $, toast } from "./dom.js";
 import { initDashboard, showDashboard } from "./dashboard.js";
 import { initConversations, showConversations, showConversation } from "./conversations.js";
-import { initKnowledge, showKnowledge, openNewEntry } from "./knowledge.js";
+import { initKnowledge, showKnowledge, openNewEntry, mayLeaveEntry } from "./knowledge.js";
 import { showUnanswered } from "./unanswered.js";
 import { showInbox, watchInbox } from "./inbox.js";
 import { initStaff, showStaff } from "./staff.js";
@@ -11,6 +11,7 @@ import { initStaff, showStaff } from "./staff.js";
 let me = null;
 
 function createFaq(question, asked = []) {
+  if (!mayLeaveEntry()) return; // an entry being edited is not replaced unasked
   select("knowledge", { push: true }); // Back returns to the question
   openNewEntry({ title: question, kind: "faq", asked });
 }
@@ -185,6 +186,7 @@ function init() {
     start({ signingIn: true });
   });
   $("#sign-out").addEventListener("click", () => {
+    if (!mayLeaveEntry()) return;
     session.clear();
     window.location.reload();
   });

@@ -1,0 +1,80 @@
+"""Knowledge edits in the staff console are not lost unasked: leaving a changed form asks first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.test_console import AUTH, expect, open_tab, sign_in
+from tests.support import Env
+
+CHANGED = "Returns within 60 days, no questions asked."
+
+
+def edit_returns(page: Any, site: str) -> Any:
+    """Signed in, the Returns entry open with its content changed; returns the form."""
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
+    form = page.locator("#entry-form")
+    expect(form.get_by_label("Title")).to_have_value("Returns and refunds")
+    content = form.locator("textarea[name=content]")
+    content.fill("")
+    content.press_sequentially(CHANGED)  # typed: the page has had a user's gesture
+    return form
+
+
+def test_leaving_a_changed_entry_asks_first_and_cancel_keeps_the_text(
+    page: Any, site: str, console_env: Env
+) -> None:
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    form = edit_returns(page, site)
+    content = form.locator("textarea[name=content]")
+
+    open_tab(page, "Dashboard")  # another tab keeps the draft, unasked
+    open_tab(page, "Knowledge")
+    expect(content).to_have_value(CHANGED)
+    assert asked == []
+
+    page.locator("#knowledge-list .row", has_text="Shipping").first.click()
+    page.get_by_role("button", name="New entry").click()
+    page.get_by_role("button", name="Sign out").click()
+
+    assert asked == ["Discard your unsaved changes to “Returns and refunds”?"] * 3
+    expect(page.locator("#app")).to_be_visible()  # still signed in
+    expect(form.get_by_label("Title")).to_have_value("Returns and refunds")
+    expect(content).to_have_value(CHANGED)
+    assert "60 days" not in page.request.get(f"{site}/policies/returns", headers=AUTH).json()["content"]
+
+
+def test_discarding_the_changes_opens_the_other_entry(page: Any, site: str, console_env: Env) -> None:
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    form = edit_returns(page, site)
+
+    page.locator("#knowledge-list .row", has_text="Shipping").first.click()
+
+    expect(form.get_by_label("Title")).to_have_value("Shipping")
+    assert asked == ["Discard your unsaved changes to “Returns and refunds”?"]
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()  # unchanged: unasked
+    expect(form.get_by_label("Title")).to_have_value("Returns and refunds")
+    assert len(asked) == 1
+
+
+def test_closing_the_page_with_unsaved_changes_asks_the_browser_first(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form = edit_returns(page, site)
+
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # stay: the text is still there
+    expect(form.locator("textarea[name=content]")).to_have_value(CHANGED)
+    form.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#editor")).to_contain_text("revision 2")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    with page.expect_event("close"):  # saved: nothing to lose, nothing asked
+        page.close(run_before_unload=True)
+    assert dialogs == []
