@@ -1,4 +1,5 @@
-"""Knowledge edits in the staff console are not lost unasked: leaving a changed form asks first."""
+"""Knowledge edits in the staff console are not lost unasked: leaving a changed form asks
+first, and a Save without a change sends nothing."""
 
 from __future__ import annotations
 
@@ -78,3 +79,18 @@ def test_closing_the_page_with_unsaved_changes_asks_the_browser_first(
     with page.expect_event("close"):  # saved: nothing to lose, nothing asked
         page.close(run_before_unload=True)
     assert dialogs == []
+
+
+def test_save_without_a_change_sends_nothing_and_says_so(page: Any, site: str, console_env: Env) -> None:
+    sign_in(page, site, "knowledge")
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
+    form = page.locator("#entry-form")
+    expect(form.get_by_label("Title")).to_have_value("Returns and refunds")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.method) if request.method == "PUT" else None)
+
+    form.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator("#toast")).to_have_text("No changes to save")
+    expect(page.locator("#editor")).to_contain_text("revision 1")
+    assert sent == []

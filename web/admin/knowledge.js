@@ -168,6 +168,8 @@ export function openNewEntry(prefill = {}) {
 async function save(force) {
   const draft = readDraft();
   const isNew = current === null;
+  // Nothing to send (a conflict's "Save mine" is sent as it is: theirs differs from it).
+  if (!isNew && !force && !unsaved()) return toast("No changes to save");
   const etag = force || (isNew ? '"0"' : current.etag);
   try {
     const { data } = await api(`/${draft.key}`, { method: "PUT", body: { title: draft.title, content: draft.content, kind: draft.kind }, headers: { "If-Match": etag } });
