@@ -1,5 +1,5 @@
 """Knowledge edits in the staff console are not lost unasked: leaving a changed form asks
-first, and a Save without a change sends nothing."""
+first, a Save without a change sends nothing, and a conflict says plainly what happened."""
 
 from __future__ import annotations
 
@@ -94,3 +94,39 @@ def test_save_without_a_change_sends_nothing_and_says_so(page: Any, site: str, c
     expect(page.locator("#toast")).to_have_text("No changes to save")
     expect(page.locator("#editor")).to_contain_text("revision 1")
     assert sent == []
+
+
+def test_an_entry_deleted_while_i_edit_it_is_created_again_with_my_text(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form = edit_returns(page, site)
+    assert page.request.delete(f"{site}/policies/returns", headers=AUTH).ok  # someone else deletes it
+
+    form.get_by_role("button", name="Save", exact=True).click()
+
+    alert = page.locator("#conflict [role=alert]")
+    expect(alert).to_contain_text("admin deleted this entry while you were editing")
+    alert.get_by_role("button", name="Keep mine (create it again)").click()
+    expect(page.locator("#toast")).to_contain_text("Created again as revision")
+    expect(form.locator("textarea[name=content]")).to_have_value(CHANGED)
+    expect(form.get_by_label("Title")).to_have_value("Returns and refunds")
+    stored = page.request.get(f"{site}/policies/returns", headers=AUTH).json()
+    assert stored["content"] == CHANGED
+
+
+def test_discarding_my_text_after_a_deletion_returns_to_the_list(
+    page: Any, site: str, console_env: Env
+) -> None:
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    form = edit_returns(page, site)
+    assert page.request.delete(f"{site}/policies/returns", headers=AUTH).ok
+    form.get_by_role("button", name="Save", exact=True).click()
+
+    page.locator("#conflict").get_by_role("button", name="Discard mine").click()
+
+    expect(page.locator("#editor")).to_contain_text("Your text was discarded. Pick an entry, or create one.")
+    expect(form).to_have_count(0)  # no empty New entry form with my title
+    expect(page.locator("#knowledge-list")).not_to_contain_text("Returns and refunds")
+    expect(page.get_by_text("Deleted entries (1)")).to_be_visible()
+    assert asked == []  # discarding was the choice: nothing more to ask

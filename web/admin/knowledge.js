@@ -173,7 +173,7 @@ async function save(force) {
   const etag = force || (isNew ? '"0"' : current.etag);
   try {
     const { data } = await api(`/${draft.key}`, { method: "PUT", body: { title: draft.title, content: draft.content, kind: draft.kind }, headers: { "If-Match": etag } });
-    toast(isNew ? "Created" : `Saved as revision ${data.revision}`);
+    toast(isNew ? "Created" : `${force === '"0"' ? "Created again" : "Saved"} as revision ${data.revision}`);
     await loadList();
     await openEntry(draft.key);
   } catch (error) {
@@ -203,6 +203,39 @@ async function remove() {
   }
 }
 
+// Who deleted an entry (its newest revision is the deletion), to say so in plain words.
+async function deletedBy(key) {
+  const { revisions } = await get(`/${key}/revisions`).catch(() => ({ revisions: [] }));
+  return revisions.length && revisions[0].deleted ? revisions[0].changed_by : "Someone else";
+}
+
+// What the conflict says and offers: a key already in use (a new entry; nobody changed
+// anything), an entry deleted meanwhile (theirs is null), or an entry saved meanwhile.
+async function conflictWords(mine, theirs, isNew) {
+  if (isNew && theirs) {
+    return { heading: `An entry with the key “${mine.key}” already exists`, theirsLabel: "The existing entry",
+      advice: "Nothing was overwritten. Choose another key, open that entry to edit it, or replace it with yours:",
+      discard: "Open the existing entry", keep: "Replace it with mine" };
+  }
+  if (!theirs) {
+    return { heading: `${await deletedBy(mine.key)} deleted this entry while you were editing`,
+      advice: "Nothing was saved. Create it again with your text, or discard your text:",
+      discard: "Discard mine", keep: "Keep mine (create it again)" };
+  }
+  return { heading: "Someone else changed this entry while you were editing", theirsLabel: "Saved now",
+    advice: "Nothing was overwritten. Compare and choose:", discard: "Discard mine, load theirs", keep: "Save mine over theirs" };
+}
+
+// Back to the list, the draft discarded (its entry is gone: there is nothing to load).
+function discardToList() {
+  current = null;
+  drawn = null;
+  const note = h("p", { class: "muted", tabindex: "-1" }, "Your text was discarded. Pick an entry, or create one.");
+  clear($("#editor"), note);
+  note.focus();
+  loadList().catch((error) => toast(error.message, "error"));
+}
+
 async function showConflict(mine, isNew) {
   let theirs = null;
   let etag = null;
@@ -211,20 +244,20 @@ async function showConflict(mine, isNew) {
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
   }
+  const words = await conflictWords(mine, theirs, isNew);
   const box = $("#conflict");
-  // A new entry whose key is taken: nobody changed anything, the key is simply in use.
-  const taken = isNew && theirs;
   clear(box, h("div", { class: "conflict", role: "alert" },
-    h("h4", {}, taken ? `An entry with the key “${mine.key}” already exists` : "Someone else changed this entry while you were editing"),
-    h("p", { class: "small" }, taken ? "Nothing was overwritten. Choose another key, open that entry to edit it, or replace it with yours:" : "Nothing was overwritten. Compare and choose:"),
+    h("h4", {}, words.heading),
+    h("p", { class: "small" }, words.advice),
     h("div", { class: "grid-2" },
       h("div", { class: "version mine" }, h("h5", {}, "Your draft"), h("strong", {}, mine.title), h("p", {}, mine.content)),
-      h("div", { class: "version theirs" }, h("h5", {}, theirs ? `${taken ? "The existing entry" : "Saved now"} (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
+      h("div", { class: "version theirs" }, h("h5", {}, theirs ? `${words.theirsLabel} (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
         theirs ? h("strong", {}, theirs.title) : null, theirs ? h("p", {}, theirs.content) : null)),
     theirs ? h("div", { class: "small" }, h("strong", {}, "What differs (yours → theirs): "), renderDiff(mine.content, theirs.content)) : null,
     h("div", { class: "actions" },
-      h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : openNewEntry(mine)) }, taken ? "Open the existing entry" : "Discard mine, load theirs"),
-      h("button", { type: "button", class: "primary", dataset: { edit: "disabled" }, onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, taken ? "Replace it with mine" : "Save mine over theirs"))));
+      h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : discardToList()) }, words.discard),
+      // '"0"' for a deleted entry: it must not exist when it is created again.
+      h("button", { type: "button", class: "primary", dataset: { edit: "disabled" }, onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, words.keep))));
   followRole(box);
 }
 
