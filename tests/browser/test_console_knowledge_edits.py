@@ -1,8 +1,10 @@
 """Knowledge edits in the staff console are not lost unasked: leaving a changed form asks
-first, a Save without a change sends nothing, and a conflict says plainly what happened."""
+first, a Save without a change sends nothing, and a conflict says plainly what happened and
+what differs."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.browser.test_console import AUTH, expect, open_tab, sign_in
@@ -130,3 +132,22 @@ def test_discarding_my_text_after_a_deletion_returns_to_the_list(
     expect(page.locator("#knowledge-list")).not_to_contain_text("Returns and refunds")
     expect(page.get_by_text("Deleted entries (1)")).to_be_visible()
     assert asked == []  # discarding was the choice: nothing more to ask
+
+
+def test_a_conflict_shows_a_changed_title_under_what_differs(page: Any, site: str, console_env: Env) -> None:
+    stored = page.request.get(f"{site}/policies/returns", headers=AUTH).json()
+    form = edit_returns(page, site)
+    theirs = {"title": "Returns and exchanges", "content": stored["content"], "kind": stored["kind"]}
+    saved = page.request.put(
+        f"{site}/policies/returns",
+        data=json.dumps(theirs),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert saved.ok, saved.text()
+
+    form.get_by_role("button", name="Save", exact=True).click()
+
+    differs = page.locator(".conflict .differs")
+    expect(differs).to_contain_text("Title:")
+    expect(differs.locator("del", has_text="refunds")).to_be_visible()
+    expect(differs.locator("ins", has_text="exchanges")).to_be_visible()

@@ -226,6 +226,14 @@ async function conflictWords(mine, theirs, isNew) {
     advice: "Nothing was overwritten. Compare and choose:", discard: "Discard mine, load theirs", keep: "Save mine over theirs" };
 }
 
+// Title, kind and content, each only where the two versions differ.
+function differences(mine, theirs) {
+  return h("div", { class: "small differs" }, h("strong", {}, "What differs (yours → theirs):"),
+    mine.title !== theirs.title ? h("div", {}, "Title: ", renderDiff(mine.title, theirs.title)) : null,
+    mine.kind !== theirs.kind ? h("div", {}, `Kind: ${mine.kind} → ${theirs.kind}`) : null,
+    mine.content !== theirs.content ? h("div", {}, "Content: ", renderDiff(mine.content, theirs.content)) : h("div", {}, "Content: the same"));
+}
+
 // Back to the list, the draft discarded (its entry is gone: there is nothing to load).
 function discardToList() {
   current = null;
@@ -253,7 +261,7 @@ async function showConflict(mine, isNew) {
       h("div", { class: "version mine" }, h("h5", {}, "Your draft"), h("strong", {}, mine.title), h("p", {}, mine.content)),
       h("div", { class: "version theirs" }, h("h5", {}, theirs ? `${words.theirsLabel} (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
         theirs ? h("strong", {}, theirs.title) : null, theirs ? h("p", {}, theirs.content) : null)),
-    theirs ? h("div", { class: "small" }, h("strong", {}, "What differs (yours → theirs): "), renderDiff(mine.content, theirs.content)) : null,
+    theirs ? differences(mine, theirs) : null,
     h("div", { class: "actions" },
       h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : discardToList()) }, words.discard),
       // '"0"' for a deleted entry: it must not exist when it is created again.
