@@ -90,7 +90,7 @@ function actions(item) {
     }
   };
   const close = (action, done) => async () => {
-    if (action === "hand-back" && !(await handBackAnyway(item))) return;
+    if (!(await closeAnyway(item, action))) return;
     if (await act(item, action)) {
       closes += 1;
       toast(done);
@@ -140,9 +140,10 @@ function unanswered(t) {
   return at < 0 || answered ? null : t.messages[at].content;
 }
 
-// The assistant answers the shopper's next message, not one already sent: a hand-back would
-// leave that one unanswered, so the person is asked first.
-async function handBackAnyway(item) {
+// After a resolve or a hand-back the assistant answers the shopper's next message, not one
+// already sent: that one would stay unanswered, so the person is asked first. From the
+// conversation as it is now, not as the transcript last polled it (a message may have come since).
+async function closeAnyway(item, action) {
   let question = null;
   try {
     question = unanswered(await get(`/_conversations/${item.conversation_id}`));
@@ -151,7 +152,8 @@ async function handBackAnyway(item) {
     return false;
   }
   const quoted = question && question.length > 300 ? `${question.slice(0, 300)}…` : question;
-  return question === null || window.confirm(`The shopper's last message has no reply yet:\n\n“${quoted}”\n\nThe assistant will not answer it on its own. Hand back anyway?`);
+  const anyway = action === "resolve" ? "Resolve anyway?" : "Hand back anyway?";
+  return question === null || window.confirm(`The shopper's last message has no reply yet:\n\n“${quoted}”\n\nThe assistant will not answer it on its own. ${anyway}`);
 }
 
 function scrollToEnd() {
