@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.test_console import chat, expect, member, post, sign_in
+from tests.browser.test_console import change_role, chat, expect, member, post, sign_in
 from tests.support import Env
 
 PERSON = "I would like to talk to a person please"
@@ -91,3 +91,30 @@ def test_a_reply_refused_because_someone_else_claimed_first_stays_in_the_box(
     expect(page.get_by_label("Your reply, not sent")).to_have_value("Hi, Ann here")
     assert refused == [409]
     assert console_env.query("SELECT count(*) FROM messages WHERE role = 'agent'") == [(0,)]
+
+
+def test_a_viewer_promoted_while_the_console_is_open_sees_it_when_the_window_has_the_focus_again(
+    page: Any, site: str, console_env: Env
+) -> None:
+    vic = member(page, site, "Vic", "viewer")
+    sign_in(page, site, "knowledge", vic["token"])
+    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
+    form = page.locator("#entry-form")
+    expect(form.get_by_role("button", name="Save")).to_be_disabled()
+
+    change_role(page, site, vic, "editor")
+    page.evaluate("window.dispatchEvent(new Event('focus'))")  # back from the other window
+
+    expect(page.locator("#who")).to_have_text("Vic · editor")
+    expect(page.locator("#toast")).to_have_text(
+        "Your role was changed to editor: the console now shows what an editor can do."
+    )
+    expect(form.get_by_role("button", name="Save")).to_be_enabled()
+    expect(form.locator("textarea[name=content]")).to_be_editable()
+    expect(page.locator("#new-entry")).to_be_enabled()
+    expect(page.get_by_role("tab", name="Staff")).to_be_hidden()
+
+    change_role(page, site, vic, "owner")
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(page.get_by_role("tab", name="Staff")).to_be_visible()
+    expect(page.locator("#who")).to_have_text("Vic · owner")
