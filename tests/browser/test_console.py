@@ -754,7 +754,7 @@ def test_an_owner_takes_over_a_conversation_someone_else_claimed_and_an_editor_i
     expect(page.locator("#inbox-messages")).to_contain_text("Olga here, I can help.")
 
 
-def test_a_conversation_claimed_by_someone_else_while_a_reply_is_typed_says_the_reply_was_not_sent(
+def test_a_conversation_claimed_by_someone_else_while_a_reply_is_typed_keeps_the_unsent_reply(
     page: Any, site: str, console_env: Env
 ) -> None:
     meta = chat(page, site, "I would like to talk to a person please")
@@ -766,8 +766,11 @@ def test_a_conversation_claimed_by_someone_else_while_a_reply_is_typed_says_the_
     assert post(page, f"{site}/policies/_inbox/{meta['conversation_id']}/claim", {}, olga).ok
 
     expect(page.locator("#inbox-transcript")).to_contain_text("Olga has this conversation", timeout=8_000)
-    expect(page.locator("#toast")).to_have_text("Olga has this conversation now; your reply was not sent")
+    expect(page.locator("#toast")).to_have_text(
+        "Olga took this conversation; your reply was not sent and is still in the box"
+    )
     expect(page.get_by_label("Reply to the shopper")).to_have_count(0)
+    expect(page.get_by_label("Your reply, not sent")).to_have_value("Hi, Ann here")
 
 
 def test_the_console_is_used_with_the_keyboard_alone(page: Any, site: str, console_env: Env) -> None:

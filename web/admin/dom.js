@@ -74,6 +74,11 @@ export function messageBody(m) {
   return h("div", { class: `bubble${rich ? " rich" : ""}` }, rich ? markdown.renderMarkdown(text) : text);
 }
 
+// "an editor", "a viewer".
+export function article(word) {
+  return /^[aeiou]/.test(word) ? "an" : "a";
+}
+
 export function when(iso) {
   const date = new Date(iso);
   return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

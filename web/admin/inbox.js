@@ -6,6 +6,9 @@ let member = { id: null, role: "viewer" }; // who is signed in (GET /_me)
 let selected = null;
 let timer = null;
 let closes = 0; // resolves and hand-backs so far: a poll begun before one shows an old list
+// Replies being written, by conversation id (this tab's memory): opening another conversation
+// and coming back, or a transcript drawn again, keeps each.
+const drafts = new Map();
 
 function waited(seconds) {
   if (seconds < 60) return `${seconds} s`;
@@ -63,6 +66,14 @@ function sendOnCtrlEnter(event) {
   event.target.form.requestSubmit();
 }
 
+function keepDraft(id, text) {
+  if (text.trim()) drafts.set(id, text);
+  else drafts.delete(id);
+}
+
+// Someone else's (by staff id; null is ADMIN_TOKEN's).
+const othersHave = (item) => item.status === "with_human" && item.claimed_by_id !== member.id;
+
 async function act(item, action, body) {
   try {
     await api(`/_inbox/${item.conversation_id}/${action}`, { method: "POST", body });
@@ -77,21 +88,23 @@ async function act(item, action, body) {
 // its header, always in sight however long the transcript).
 function actions(item) {
   if (member.role === "viewer") return { form: h("p", { class: "muted small" }, "Viewers can read; editors and owners answer."), buttons: null };
+  const id = item.conversation_id;
   const text = h("textarea", { id: "inbox-reply", rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", "aria-describedby": "inbox-reply-hint",
-    placeholder: "Write a reply; it appears in the shopper's chat", onkeydown: sendOnCtrlEnter });
+    placeholder: "Write a reply; it appears in the shopper's chat", onkeydown: sendOnCtrlEnter, oninput: () => keepDraft(id, text.value) });
+  text.value = drafts.get(id) || "";
   const send = async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
-    if (await act(item, "reply", { content: text.value.trim() })) {
-      text.value = "";
-      toast("Reply sent");
-      await refresh(item.conversation_id);
-      focusReply(); // emptied, for the next one
-    }
+    if (!(await act(item, "reply", { content: text.value.trim() }))) return notSent(id);
+    drafts.delete(id);
+    toast("Reply sent");
+    await refresh(id);
+    focusReply(); // emptied, for the next one
   };
   const close = (action, done) => async () => {
-    if (action === "hand-back" && !(await handBackAnyway(item))) return;
+    if (!(await closeAnyway(item, action))) return;
     if (await act(item, action)) {
+      drafts.delete(id);
       closes += 1;
       toast(done);
       selected = null;
@@ -100,9 +113,6 @@ function actions(item) {
       focusRow(item.conversation_id);
     }
   };
-  // Someone else's (by staff id; null is ADMIN_TOKEN's): an owner can take it over, say from a
-  // member gone home or from an ADMIN_TOKEN that has been retired.
-  const others = item.status === "with_human" && item.claimed_by_id !== member.id;
   // From the claim shown here: one made since answers 409, and the transcript shows who has it now.
   const take = async () => {
     if (!window.confirm(`Take this conversation over from ${item.claimed_by}? They can no longer reply in it.`)) return;
@@ -115,10 +125,10 @@ function actions(item) {
     await refresh(item.conversation_id);
     focusReply();
   };
-  // Only the one who has it replies, resolves or hands back (anyone else gets a 409).
-  if (others) {
-    return { form: h("p", { class: "muted small" }, `${item.claimed_by} has this conversation: only they can reply, resolve it or hand it back.`),
-      buttons: member.role === "owner" ? h("button", { class: "primary", onclick: take }, "Take over") : null };
+  // Only the one who has it replies, resolves or hands back (anyone else gets a 409). An owner
+  // can take it over, say from a member gone home or from an ADMIN_TOKEN that has been retired.
+  if (othersHave(item)) {
+    return { form: unsentReply(item), buttons: member.role === "owner" ? h("button", { class: "primary", onclick: take }, "Take over") : null };
   }
   return {
     form: h("form", { class: "form reply-form", onsubmit: send }, text,
@@ -132,6 +142,23 @@ function actions(item) {
   };
 }
 
+// Someone else has the conversation: a reply written here stays in view, to copy (or to send
+// after a Take over), never silently dropped.
+function unsentReply(item) {
+  const said = h("p", { class: "muted small" }, `${item.claimed_by} has this conversation: only they can reply, resolve it or hand it back.`);
+  const unsent = drafts.get(item.conversation_id);
+  if (!unsent) return said;
+  return h("div", { class: "form reply-form" }, said,
+    h("textarea", { id: "inbox-unsent", rows: "3", readonly: true, "aria-label": "Your reply, not sent" }, unsent));
+}
+
+// A reply refused: when someone else took the conversation meanwhile, the transcript says who
+// has it now and the reply stays in its box; another refusal keeps its own message.
+async function notSent(id) {
+  const item = (await load()).find((i) => i.conversation_id === id);
+  if (item && othersHave(item)) await reopen(item);
+}
+
 // What the shopper wrote to a person and nobody has answered yet: the newest shopper message
 // with no staff reply or answer after it (a handoff notice is no answer), or null.
 function unanswered(t) {
@@ -140,9 +167,10 @@ function unanswered(t) {
   return at < 0 || answered ? null : t.messages[at].content;
 }
 
-// The assistant answers the shopper's next message, not one already sent: a hand-back would
-// leave that one unanswered, so the person is asked first.
-async function handBackAnyway(item) {
+// After a resolve or a hand-back the assistant answers the shopper's next message, not one
+// already sent: that one would stay unanswered, so the person is asked first. From the
+// conversation as it is now, not as the transcript last polled it (a message may have come since).
+async function closeAnyway(item, action) {
   let question = null;
   try {
     question = unanswered(await get(`/_conversations/${item.conversation_id}`));
@@ -151,7 +179,8 @@ async function handBackAnyway(item) {
     return false;
   }
   const quoted = question && question.length > 300 ? `${question.slice(0, 300)}…` : question;
-  return question === null || window.confirm(`The shopper's last message has no reply yet:\n\n“${quoted}”\n\nThe assistant will not answer it on its own. Hand back anyway?`);
+  const anyway = action === "resolve" ? "Resolve anyway?" : "Hand back anyway?";
+  return question === null || window.confirm(`The shopper's last message has no reply yet:\n\n“${quoted}”\n\nThe assistant will not answer it on its own. ${anyway}`);
 }
 
 function scrollToEnd() {
@@ -206,14 +235,12 @@ async function follow(items) {
   if (atEnd) scrollToEnd(); // unless staff scrolled up to read
 }
 
-// Drawn again (who has it, and the actions that go with that), keeping a reply being typed.
+// Drawn again (who has it, and the actions that go with that); a reply being typed stays.
 async function reopen(item) {
-  const typed = $("#inbox-transcript textarea");
-  const text = typed ? typed.value : "";
   await open(item);
-  const box = $("#inbox-transcript textarea");
-  if (box) box.value = text;
-  else if (text.trim()) toast(`${item.claimed_by} has this conversation now; your reply was not sent`, "error");
+  if (othersHave(item) && drafts.has(item.conversation_id)) {
+    toast(`${item.claimed_by} took this conversation; your reply was not sent and is still in the box`, "error");
+  }
 }
 
 async function refresh(id) {

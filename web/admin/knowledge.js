@@ -5,6 +5,7 @@ import { $, h, clear, when, ago, toast, renderDiff, messageBody, opener } from "
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
 let canEdit = false;
+let drawn = null; // the form's draft as it was drawn: what its unsaved changes are measured from
 
 function slug(text) {
   // "Österreich" → "osterreich": accents go (NFKD splits them off), the letters stay.
@@ -25,7 +26,7 @@ function renderDeleted(deleted) {
   $("#deleted-entries").hidden = !deleted.length;
   $("#deleted-count").textContent = String(deleted.length);
   clear($("#deleted-list"), deleted.map((e) => {
-    const open = () => openDeleted(e).catch((error) => toast(error.message, "error"));
+    const open = afterLeaving(() => openDeleted(e).catch((error) => toast(error.message, "error")));
     return h("li", { class: "row", dataset: { key: e.key }, ...opener(open) },
       h("div", { class: "row-main" }, h("strong", {}, e.title),
         h("span", { class: "muted small" }, `${e.key} · deleted by ${e.deleted_by} ${ago(e.deleted_at)}`)),
@@ -35,6 +36,7 @@ function renderDeleted(deleted) {
 
 async function openDeleted(entry) {
   current = null;
+  drawn = null;
   renderList();
   clear($("#editor"), h("h3", {}, entry.title),
     h("p", { class: "muted" }, `Deleted by ${entry.deleted_by} ${when(entry.deleted_at)}. Restore a revision from its history:`),
@@ -47,7 +49,7 @@ function renderList() {
   const shown = entries.filter((e) => !term || `${e.key} ${e.title} ${e.content}`.toLowerCase().includes(term));
   clear($("#knowledge-list"), shown.map((e) =>
     h("li", { class: `row${current && current.key === e.key ? " selected" : ""}`, "aria-current": current && current.key === e.key ? "true" : null,
-      dataset: { key: e.key }, ...opener(() => openEntry(e.key)) },
+      dataset: { key: e.key }, ...opener(afterLeaving(() => openEntry(e.key))) },
       h("div", { class: "row-main" }, h("strong", {}, e.title), h("span", { class: "muted small" }, e.key)),
       h("span", { class: `badge ${e.kind}` }, e.kind))));
 }
@@ -89,6 +91,26 @@ function readDraft() {
   return { key: form.key.value.trim(), title: form.title.value.trim(), content: form.content.value.trim(), kind: form.kind.value };
 }
 
+const sameDraft = (a, b) => a.key === b.key && a.title === b.title && a.content === b.content && a.kind === b.kind;
+
+// Changes in the form that leaving it would lose (a viewer's form has none: they cannot save).
+function unsaved() {
+  return Boolean(canEdit && drawn && $("#entry-form") && !sameDraft(readDraft(), drawn));
+}
+
+// Before anything that draws another form or leaves the page (another entry, New entry, Create
+// FAQ, a restore, Sign out): unsaved changes are discarded only when the editor says so.
+export function mayLeaveEntry() {
+  if (!unsaved()) return true;
+  const title = current ? current.saved.title : readDraft().title;
+  const what = current ? `your unsaved changes to “${title}”` : `your new entry${title ? ` “${title}”` : ""}`;
+  if (!window.confirm(`Discard ${what}?`)) return false;
+  drawn = null; // discarded: the page may go without asking again
+  return true;
+}
+
+const afterLeaving = (go) => () => mayLeaveEntry() && go();
+
 function previewPanel() {
   const question = h("input", { id: "preview-question", placeholder: "e.g. Can I return a sale item?", "aria-label": "Question to try" });
   const answer = h("div", { id: "preview-answer", class: "preview-answer muted" }, "Ask a question to see how the assistant would answer with this draft (nothing is saved).");
@@ -118,6 +140,7 @@ export async function openEntry(key) {
   const editor = $("#editor");
   followRole(clear(editor, h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
     editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" })));
+  drawn = readDraft();
   // Opened from the list (or by a button drawn away with the old editor): the keyboard goes on
   // in the entry's text. A save from a field or the Save button keeps its place (clear()).
   if (!editor.contains(document.activeElement)) $("#entry-form").title.focus();
@@ -135,6 +158,7 @@ export function openNewEntry(prefill = {}) {
     : null;
   followRole(clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), asked, editorForm(draft, { isNew: true }), previewPanel()));
   const form = $("#entry-form");
+  drawn = readDraft();
   if (asked) form.title.setAttribute("aria-describedby", "asked-as");
   // The first field to write: the key of a blank entry, the title to reword, else the answer.
   (asked ? form.title : draft.key ? form.content : form.key).focus();
@@ -144,10 +168,12 @@ export function openNewEntry(prefill = {}) {
 async function save(force) {
   const draft = readDraft();
   const isNew = current === null;
+  // Nothing to send (a conflict's "Save mine" is sent as it is: theirs differs from it).
+  if (!isNew && !force && !unsaved()) return toast("No changes to save");
   const etag = force || (isNew ? '"0"' : current.etag);
   try {
     const { data } = await api(`/${draft.key}`, { method: "PUT", body: { title: draft.title, content: draft.content, kind: draft.kind }, headers: { "If-Match": etag } });
-    toast(isNew ? "Created" : `Saved as revision ${data.revision}`);
+    toast(isNew ? "Created" : `${force === '"0"' ? "Created again" : "Saved"} as revision ${data.revision}`);
     await loadList();
     await openEntry(draft.key);
   } catch (error) {
@@ -163,6 +189,7 @@ async function remove() {
     toast("Deleted");
     const key = current.key;
     current = null;
+    drawn = null;
     // Its history stays here, with a Restore on the revision it was deleted from; the keyboard
     // goes on from the words that say so, not from the page's top.
     const note = h("p", { class: "muted", tabindex: "-1" }, "Deleted. Restore it from its history:");
@@ -176,6 +203,47 @@ async function remove() {
   }
 }
 
+// Who deleted an entry (its newest revision is the deletion), to say so in plain words.
+async function deletedBy(key) {
+  const { revisions } = await get(`/${key}/revisions`).catch(() => ({ revisions: [] }));
+  return revisions.length && revisions[0].deleted ? revisions[0].changed_by : "Someone else";
+}
+
+// What the conflict says and offers: a key already in use (a new entry; nobody changed
+// anything), an entry deleted meanwhile (theirs is null), or an entry saved meanwhile.
+async function conflictWords(mine, theirs, isNew) {
+  if (isNew && theirs) {
+    return { heading: `An entry with the key “${mine.key}” already exists`, theirsLabel: "The existing entry",
+      advice: "Nothing was overwritten. Choose another key, open that entry to edit it, or replace it with yours:",
+      discard: "Open the existing entry", keep: "Replace it with mine" };
+  }
+  if (!theirs) {
+    return { heading: `${await deletedBy(mine.key)} deleted this entry while you were editing`,
+      advice: "Nothing was saved. Create it again with your text, or discard your text:",
+      discard: "Discard mine", keep: "Keep mine (create it again)" };
+  }
+  return { heading: "Someone else changed this entry while you were editing", theirsLabel: "Saved now",
+    advice: "Nothing was overwritten. Compare and choose:", discard: "Discard mine, load theirs", keep: "Save mine over theirs" };
+}
+
+// Title, kind and content, each only where the two versions differ.
+function differences(mine, theirs) {
+  return h("div", { class: "small differs" }, h("strong", {}, "What differs (yours → theirs):"),
+    mine.title !== theirs.title ? h("div", {}, "Title: ", renderDiff(mine.title, theirs.title)) : null,
+    mine.kind !== theirs.kind ? h("div", {}, `Kind: ${mine.kind} → ${theirs.kind}`) : null,
+    mine.content !== theirs.content ? h("div", {}, "Content: ", renderDiff(mine.content, theirs.content)) : h("div", {}, "Content: the same"));
+}
+
+// Back to the list, the draft discarded (its entry is gone: there is nothing to load).
+function discardToList() {
+  current = null;
+  drawn = null;
+  const note = h("p", { class: "muted", tabindex: "-1" }, "Your text was discarded. Pick an entry, or create one.");
+  clear($("#editor"), note);
+  note.focus();
+  loadList().catch((error) => toast(error.message, "error"));
+}
+
 async function showConflict(mine, isNew) {
   let theirs = null;
   let etag = null;
@@ -184,20 +252,20 @@ async function showConflict(mine, isNew) {
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
   }
+  const words = await conflictWords(mine, theirs, isNew);
   const box = $("#conflict");
-  // A new entry whose key is taken: nobody changed anything, the key is simply in use.
-  const taken = isNew && theirs;
   clear(box, h("div", { class: "conflict", role: "alert" },
-    h("h4", {}, taken ? `An entry with the key “${mine.key}” already exists` : "Someone else changed this entry while you were editing"),
-    h("p", { class: "small" }, taken ? "Nothing was overwritten. Choose another key, open that entry to edit it, or replace it with yours:" : "Nothing was overwritten. Compare and choose:"),
+    h("h4", {}, words.heading),
+    h("p", { class: "small" }, words.advice),
     h("div", { class: "grid-2" },
       h("div", { class: "version mine" }, h("h5", {}, "Your draft"), h("strong", {}, mine.title), h("p", {}, mine.content)),
-      h("div", { class: "version theirs" }, h("h5", {}, theirs ? `${taken ? "The existing entry" : "Saved now"} (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
+      h("div", { class: "version theirs" }, h("h5", {}, theirs ? `${words.theirsLabel} (revision ${etag.replaceAll('"', "")})` : "Deleted meanwhile"),
         theirs ? h("strong", {}, theirs.title) : null, theirs ? h("p", {}, theirs.content) : null)),
-    theirs ? h("div", { class: "small" }, h("strong", {}, "What differs (yours → theirs): "), renderDiff(mine.content, theirs.content)) : null,
+    theirs ? differences(mine, theirs) : null,
     h("div", { class: "actions" },
-      h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : openNewEntry(mine)) }, taken ? "Open the existing entry" : "Discard mine, load theirs"),
-      h("button", { type: "button", class: "primary", dataset: { edit: "disabled" }, onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, taken ? "Replace it with mine" : "Save mine over theirs"))));
+      h("button", { type: "button", onclick: () => (theirs ? openEntry(mine.key) : discardToList()) }, words.discard),
+      // '"0"' for a deleted entry: it must not exist when it is created again.
+      h("button", { type: "button", class: "primary", dataset: { edit: "disabled" }, onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, words.keep))));
   followRole(box);
 }
 
@@ -214,7 +282,7 @@ async function showHistory(key) {
     return h("li", { class: "revision", dataset: { revision: r.revision } },
       h("div", { class: "toolbar" }, h("strong", {}, `Revision ${r.revision}`),
         h("span", { class: "muted small" }, `${byWhom(r)} · ${when(r.changed_at)}`),
-        index > 0 && !r.deleted ? h("button", { class: "small-button", dataset: { edit: "disabled" }, onclick: () => restore(key, r.revision) }, "Restore") : null),
+        index > 0 && !r.deleted ? h("button", { class: "small-button", dataset: { edit: "disabled" }, onclick: afterLeaving(() => restore(key, r.revision)) }, "Restore") : null),
       r.deleted ? h("p", { class: "muted" }, "The entry was deleted.") : h("div", {},
         before && before.title !== r.title ? h("p", { class: "small" }, "Title: ", renderDiff(before.title, r.title)) : h("p", { class: "small" }, h("strong", {}, r.title)),
         before && !before.deleted ? renderDiff(before.content, r.content) : h("p", { class: "diff" }, r.content)));
@@ -255,5 +323,11 @@ export function showKnowledge(role) {
 
 export function initKnowledge() {
   $("#knowledge-search").addEventListener("input", renderList);
-  $("#new-entry").addEventListener("click", () => openNewEntry());
+  $("#new-entry").addEventListener("click", afterLeaving(() => openNewEntry()));
+  // A reload, a closed tab or a typed address: the browser asks before the changes are lost.
+  window.addEventListener("beforeunload", (event) => {
+    if (!unsaved()) return;
+    event.preventDefault();
+    event.returnValue = ""; // what browsers before Chrome 119 ask for
+  });
 }

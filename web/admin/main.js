@@ -1,9 +1,9 @@
 // The console: sign-in, tabs, and wiring the views together.
 import { get, session, whenSignedOut, whenRefused, ApiError } from "./api.js";
-import { $, toast } from "./dom.js";
+import { $, toast, article } from "./dom.js";
 import { initDashboard, showDashboard } from "./dashboard.js";
 import { initConversations, showConversations, showConversation } from "./conversations.js";
-import { initKnowledge, showKnowledge, openNewEntry } from "./knowledge.js";
+import { initKnowledge, showKnowledge, openNewEntry, mayLeaveEntry } from "./knowledge.js";
 import { showUnanswered } from "./unanswered.js";
 import { showInbox, watchInbox } from "./inbox.js";
 import { initStaff, showStaff } from "./staff.js";
@@ -11,6 +11,7 @@ import { initStaff, showStaff } from "./staff.js";
 let me = null;
 
 function createFaq(question, asked = []) {
+  if (!mayLeaveEntry()) return; // an entry being edited is not replaced unasked
   select("knowledge", { push: true }); // Back returns to the question
   openNewEntry({ title: question, kind: "faq", asked });
 }
@@ -106,20 +107,30 @@ function showMember() {
   for (const tab of document.querySelectorAll("[data-role=owner]")) tab.hidden = me.role !== "owner";
 }
 
-// A refused action (403) while the console is open: if an owner changed this member's role
-// meanwhile, the open view is drawn again for the new role (no edit controls a viewer cannot use).
+// An owner changed this member's role while the console is open: found after a refused action
+// (403), when the window has the focus again, and every minute. The open view is drawn again for
+// the new role (no edit controls a viewer cannot use; Save for someone made an editor).
 let checkingRole = false;
+let roleTimer = null;
+const RANK = { viewer: 0, editor: 1, owner: 2 };
 
 async function checkRole() {
-  if (checkingRole) return;
+  if (checkingRole || !me) return;
   checkingRole = true;
   const now = await get("/_me").catch(() => null);
   checkingRole = false;
   if (!now || now.role === me.role) return;
+  const lower = RANK[now.role] < RANK[me.role];
   me = now;
   showMember();
   select(allowed(openView()) || "dashboard");
-  toast(`Your role was changed to ${me.role}: the console now shows what a ${me.role} can do.`, "error");
+  toast(`Your role was changed to ${me.role}: the console now shows what ${article(me.role)} ${me.role} can do.`, lower ? "error" : "info");
+}
+
+function watchRole() {
+  window.addEventListener("focus", checkRole);
+  clearInterval(roleTimer);
+  roleTimer = setInterval(checkRole, 60_000);
 }
 
 // Why signing in failed, for the person at the form: a 401 here is a token mistyped or
@@ -159,6 +170,7 @@ async function start({ signingIn = false } = {}) {
   }
   whenSignedOut(signOutFor);
   whenRefused(checkRole);
+  watchRole();
   $("#sign-in").hidden = true;
   $("#app").hidden = false;
   showMember();
@@ -185,6 +197,7 @@ function init() {
     start({ signingIn: true });
   });
   $("#sign-out").addEventListener("click", () => {
+    if (!mayLeaveEntry()) return;
     session.clear();
     window.location.reload();
   });

@@ -1,6 +1,6 @@
 // Staff (owners): who may sign in, with which role; tokens are shown once.
 import { api, get } from "./api.js";
-import { $, h, clear, when, toast } from "./dom.js";
+import { $, h, clear, when, toast, article } from "./dom.js";
 
 export async function showStaff() {
   const { staff } = await get("/_staff");
@@ -44,10 +44,6 @@ async function changeRole(member, role) {
   }
   toast(`${member.name} is now ${article(role)} ${role}`);
   await showStaff();
-}
-
-function article(role) {
-  return /^[aeiou]/.test(role) ? "an" : "a";
 }
 
 async function revoke(member) {
