@@ -7,6 +7,7 @@ import datetime as dt
 import importlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -1025,6 +1026,17 @@ def test_an_owner_promotes_a_viewer_in_the_staff_list(page: Any, site: str, cons
     me = page.request.get(f"{site}/policies/_me", headers={"Authorization": f"Bearer {vic['token']}"})
     assert me.json()["role"] == "editor"
     expect(page.get_by_label("Role of Vic")).to_have_value("editor")
+
+
+def test_a_revoked_member_stays_listed_with_when_access_ended(page: Any, site: str, console_env: Env) -> None:
+    post(page, f"{site}/policies/_staff", {"name": "Vic", "role": "viewer"}, AUTH)
+    sign_in(page, site, "staff")
+    page.once("dialog", lambda dialog: dialog.accept())
+
+    page.locator("#staff-rows tr", has_text="Vic").get_by_role("button", name="Revoke").click()
+
+    status = page.locator("#staff-rows tr", has_text="Vic").locator("td").last
+    expect(status).to_have_text(re.compile(r"^revoked \w.*\d"))  # when access ended, not only that it did
 
 
 def test_the_staff_list_keeps_roles_and_actions_on_one_line_at_1280px(

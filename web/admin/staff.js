@@ -9,7 +9,7 @@ export async function showStaff() {
       h("td", {}, s.name), h("td", {}, s.email || "–"),
       h("td", {}, s.revoked_at ? h("span", { class: "badge" }, s.role) : roleSelect(s)),
       h("td", { class: "muted small" }, `${when(s.created_at)} by ${s.created_by}`),
-      h("td", {}, s.revoked_at ? h("span", { class: "muted small" }, "revoked") :
+      h("td", {}, s.revoked_at ? h("span", { class: "muted small" }, `revoked ${when(s.revoked_at)}`) :
         h("button", { class: "small-button danger", onclick: () => revoke(s) }, "Revoke")))) :
     // Signed in with ADMIN_TOKEN, the bootstrap owner, who is not a member.
     h("tr", {}, h("td", { colspan: "5", class: "muted" }, "No staff yet: only the ADMIN_TOKEN signs in. Add people here, each with their own token.")));
