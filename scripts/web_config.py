@@ -24,7 +24,7 @@ from typing import Any
 _KEYS = {"chat_stream_url": "chatStreamUrl", "history_url": "historyUrl"}
 # What web/brand.json may set (see web/config.js); all strings.
 BRAND_KEYS = frozenset(
-    {"title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode"}
+    {"title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode", "lang"}
 )
 DEFAULT_BRAND = Path(__file__).resolve().parent.parent / "web" / "brand.json"
 

@@ -1,8 +1,9 @@
 /*
  * The shop's brand on the chat: colour (with a text colour that stays readable on it),
- * light or dark theme, and the side of the screen. Loaded by the page and by the widget
- * before the chat itself, so the launcher wears the brand from the start.
- * Defines window.SupportChat.brand = {apply, readableOn, contrast}.
+ * light or dark theme, the side of the screen, and the language the chat speaks. Loaded by
+ * the page and by the widget before the chat itself, so the launcher wears the brand (and
+ * speaks the shop's language) from the start.
+ * Defines window.SupportChat.brand = {apply, readableOn, contrast} and SupportChat.i18n.
  */
 (function () {
   "use strict";
@@ -74,6 +75,33 @@
     scope.classList.toggle("sc-left", cfg.position === "left");
   }
 
+  var LANGUAGES = ["en", "de", "fr", "es", "it", "nl"]; // those the answers come in too
+
+  /** The chat's language: the shop's choice (data-lang, config lang), else the page's
+   * <html lang>, else the browser's; English for any other. */
+  function language(chosen, pageLang) {
+    var tag = String(chosen || pageLang || navigator.language || "").toLowerCase().split(/[-_]/)[0];
+    return LANGUAGES.indexOf(tag) > 0 ? tag : "en";
+  }
+
+  /**
+   * t(text, values): the English `text` in `lang`, from the translations web/i18n/<lang>.js
+   * adds (English when they are not loaded), with {name} filled from `values`.
+   * t.lang: the language it speaks; t.locale: for dates (the browser's own variant of it).
+   */
+  function translator(lang) {
+    var table = (SupportChat.translations || {})[lang];
+    var t = function (text, values) {
+      return String((table && table[text]) || text).replace(/\{(\w+)\}/g, function (all, name) {
+        return values && name in values ? String(values[name]) : all;
+      });
+    };
+    t.lang = table ? lang : "en";
+    t.locale = String(navigator.language).split("-")[0] === t.lang ? navigator.language : t.lang;
+    return t;
+  }
+
   var SupportChat = (window.SupportChat = window.SupportChat || {});
+  SupportChat.i18n = { language: language, translator: translator };
   SupportChat.brand = { apply: apply, readableOn: readableOn, contrast: contrast, parseColor: parseColor };
 })();

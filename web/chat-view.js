@@ -9,14 +9,18 @@
   var icon = dom.icon;
   var renderMarkdown = dom.renderMarkdown;
 
-  var KNOWLEDGE_NOTICE = "Answers come from the shop's knowledge base.";
-  var DEFAULT_SUBTITLE = "We usually answer right away";
-  var WAITING_SUBTITLE = "Waiting for a person from our team";
-  var STAFFED_SUBTITLE = "A person from our team is here";
+  // Every text the chat shows goes through cfg.t (chat-brand.js), keyed by its English text;
+  // web/i18n/<lang>.js holds the other languages. Shop-given texts (title, greeting) never do.
+  var KNOWLEDGE_NOTICE = "Answers come from the shop's knowledge base."; // in English, for SupportChat
+  function knowledgeNotice(t) {
+    return t("Answers come from the shop's knowledge base.");
+  }
   // The person link and its form: asking for a person, or (asked) leaving an email.
-  var ASK = ["Talk to a person", "We'll pass this chat to our team, who reply here. Leave your email if you may not stay.", "Ask for a person", "Email (optional)"];
-  var LEAVE = ["Leave your email", "Our team can also reply by email, in case you can't stay.", "Save email", "Email"];
-  var DEFAULT_GREETING = "Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours.";
+  function personWords(t, leave) {
+    return leave
+      ? [t("Leave your email"), t("Our team can also reply by email, in case you can't stay."), t("Save email"), t("Email")]
+      : [t("Talk to a person"), t("We'll pass this chat to our team, who reply here. Leave your email if you may not stay."), t("Ask for a person"), t("Email (optional)")];
+  }
   var GROUP_MS = 5 * 60 * 1000; // messages from one author this close together form a group
   var LONG_ANSWER_CHARS = 4000; // beyond this, re-render at most every LONG_RENDER_MS
   var LONG_RENDER_MS = 120;
@@ -36,10 +40,10 @@
     return el("span", { className: "sc-avatar" + (author ? " sc-avatar--staff" : ""), "aria-hidden": "true", text: initials(author || cfg.agentName) });
   }
 
-  function formatTime(date) {
+  function formatTime(date, locale) {
     var sameDay = date.toDateString() === new Date().toDateString();
     var options = sameDay ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
-    return date.toLocaleString([], options);
+    return date.toLocaleString(locale, options);
   }
 
   function layout(cfg) {
@@ -47,13 +51,15 @@
     var hintId = dom.uniqueId("sc-hint");
     var titleId = dom.uniqueId("sc-title");
     var listId = dom.uniqueId("sc-list");
+    var t = cfg.t;
+    var ask = personWords(t);
     var p = {};
-    p.subtitle = el("p", { className: "sc-subtitle", text: cfg.mode === "knowledge" ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE });
-    p.listButton = iconButton("list", "Your conversations", "sc-list-toggle");
+    p.subtitle = el("p", { className: "sc-subtitle", text: cfg.mode === "knowledge" ? knowledgeNotice(t) : cfg.subtitle || t("We usually answer right away") });
+    p.listButton = iconButton("list", t("Your conversations"), "sc-list-toggle");
     p.listButton.setAttribute("aria-expanded", "false");
     p.listButton.setAttribute("aria-controls", listId);
-    p.newButton = iconButton("plus", "New conversation", "sc-new");
-    p.closeButton = cfg.variant === "widget" ? iconButton("close", "Close chat", "sc-close") : null;
+    p.newButton = iconButton("plus", t("New conversation"), "sc-new");
+    p.closeButton = cfg.variant === "widget" ? iconButton("close", t("Close chat"), "sc-close") : null;
     var header = el("header", { className: "sc-header" }, [
       avatar(cfg),
       el("div", { className: "sc-head-text" }, [
@@ -64,34 +70,34 @@
     ]);
 
     p.list = el("ul", { className: "sc-list-items" });
-    p.startButton = el("button", { type: "button", className: "sc-button sc-start", text: "Start a new conversation" });
+    p.startButton = el("button", { type: "button", className: "sc-button sc-start", text: t("Start a new conversation") });
     p.listPanel = el("div", { className: "sc-list", id: listId, hidden: true }, [
-      el("h3", { className: "sc-list-title", text: "Your conversations" }),
+      el("h3", { className: "sc-list-title", text: t("Your conversations") }),
       p.startButton,
       p.list,
     ]);
 
-    p.greeting = messageRow(cfg, "greeting", { text: cfg.greeting || DEFAULT_GREETING, markdown: true });
-    p.chips = el("div", { className: "sc-chips", role: "group", "aria-label": "Suggested questions", hidden: true });
-    p.earlierButton = el("button", { type: "button", className: "sc-button sc-earlier", hidden: true, text: "Show earlier messages" });
+    p.greeting = messageRow(cfg, "greeting", { text: cfg.greeting || t("Hi! Ask us about shipping, delivery times, returns and refunds, or our support hours."), markdown: true });
+    p.chips = el("div", { className: "sc-chips", role: "group", "aria-label": t("Suggested questions"), hidden: true });
+    p.earlierButton = el("button", { type: "button", className: "sc-button sc-earlier", hidden: true, text: t("Show earlier messages") });
     p.messages = el("div", {
       className: "sc-messages",
       role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions text",
-      "aria-label": "Conversation",
+      "aria-label": t("Conversation"),
       tabindex: "0",
     }, [p.earlierButton, p.greeting, p.chips]);
     p.status = el("div", { className: "sc-visually-hidden", role: "status", "aria-live": "polite" });
 
     var emailId = dom.uniqueId("sc-email");
     p.email = el("input", { id: emailId, className: "sc-field", type: "email", autocomplete: "email", placeholder: "you@example.com" });
-    p.handoffSend = el("button", { type: "submit", className: "sc-button sc-primary", text: ASK[2] });
-    p.handoffCancel = el("button", { type: "button", className: "sc-button", text: "Cancel" });
-    p.handoffIntro = el("p", { text: ASK[1] });
-    p.handoffForm = el("form", { className: "sc-handoff", hidden: true, "aria-label": ASK[0] }, [
+    p.handoffSend = el("button", { type: "submit", className: "sc-button sc-primary", text: ask[2] });
+    p.handoffCancel = el("button", { type: "button", className: "sc-button", text: t("Cancel") });
+    p.handoffIntro = el("p", { text: ask[1] });
+    p.handoffForm = el("form", { className: "sc-handoff", hidden: true, "aria-label": ask[0] }, [
       p.handoffIntro,
-      p.emailLabel = el("label", { for: emailId, text: ASK[3] }),
+      p.emailLabel = el("label", { for: emailId, text: ask[3] }),
       p.email,
       el("div", { className: "sc-row" }, [p.handoffSend, p.handoffCancel]),
     ]);
@@ -100,23 +106,23 @@
       id: inputId,
       className: "sc-input",
       rows: "1",
-      placeholder: "Type your question…",
+      placeholder: t("Type your question…"),
       "aria-describedby": hintId,
       autocomplete: "off",
       dir: "auto",
     });
-    p.sendButton = el("button", { type: "submit", className: "sc-button sc-send", text: "Send" });
-    p.form = el("form", { className: "sc-composer", "aria-label": "Send a message" }, [
-      el("label", { className: "sc-visually-hidden", for: inputId, text: "Your message" }),
+    p.sendButton = el("button", { type: "submit", className: "sc-button sc-send", text: t("Send") });
+    p.form = el("form", { className: "sc-composer", "aria-label": t("Send a message") }, [
+      el("label", { className: "sc-visually-hidden", for: inputId, text: t("Your message") }),
       p.input,
       p.sendButton,
     ]);
-    p.personLabel = el("span", { text: ASK[0] });
+    p.personLabel = el("span", { text: ask[0] });
     p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), p.personLabel]);
     p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
-    p.hint = el("p", { className: "sc-hint", id: hintId, text: "Shift+Enter for a new line" });
+    p.hint = el("p", { className: "sc-hint", id: hintId, text: t("Shift+Enter for a new line") });
     p.footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);
-    p.container = el("section", { className: "sc-chat sc-chat--" + cfg.variant, "aria-labelledby": titleId }, [
+    p.container = el("section", { className: "sc-chat sc-chat--" + cfg.variant, "aria-labelledby": titleId, lang: t.lang }, [
       header, p.listPanel, p.messages, p.status, p.handoffForm, p.form, p.footer,
     ]);
     return p;
@@ -127,8 +133,9 @@
    * m: {text, markdown, author, time (Date)}.
    */
   function messageRow(cfg, kind, m) {
+    var t = cfg.t;
     var bot = kind !== "user";
-    var name = kind === "agent" ? m.author || "Staff" : cfg.agentName;
+    var name = kind === "agent" ? m.author || t("Staff") : cfg.agentName;
     var bubble = el("div", { className: "sc-bubble" + (bot ? " sc-markdown" : ""), dir: "auto" });
     if (m.text) {
       if (m.markdown) bubble.appendChild(renderMarkdown(m.text));
@@ -137,9 +144,9 @@
     var when = m.time || new Date();
     var meta = el("div", { className: "sc-msg-meta" }, [
       bot ? el("bdi", { className: "sc-msg-name", text: name }) : null,
-      kind === "greeting" ? null : el("time", { className: "sc-msg-time", datetime: when.toISOString(), text: formatTime(when) }),
+      kind === "greeting" ? null : el("time", { className: "sc-msg-time", datetime: when.toISOString(), text: formatTime(when, t.locale) }),
     ].filter(Boolean));
-    var spoken = kind === "user" ? "You: " : name + (kind === "agent" ? " (staff): " : ": ");
+    var spoken = (kind === "user" ? t("You:") : kind === "agent" ? t("{name} (staff):", { name: name }) : t("{name}:", { name: name })) + " ";
     var body = el("div", { className: "sc-msg-body" }, [el("span", { className: "sc-visually-hidden", text: spoken }), bubble, meta]);
     var row = el("div", { className: "sc-msg sc-msg--" + kind + (bot ? " sc-msg--bot" : "") }, bot ? [avatar(cfg, kind === "agent" ? name : null), body] : [body]);
     row.dataset.group = kind === "greeting" ? "assistant" : kind + ":" + (m.author || "");
@@ -147,9 +154,9 @@
     return row;
   }
 
-  function typingIndicator() {
+  function typingIndicator(t) {
     return el("div", { className: "sc-typing" }, [
-      el("span", { className: "sc-visually-hidden", text: "The agent is typing…" }),
+      el("span", { className: "sc-visually-hidden", text: t("The agent is typing…") }),
       el("span", { className: "sc-dot", "aria-hidden": "true" }),
       el("span", { className: "sc-dot", "aria-hidden": "true" }),
       el("span", { className: "sc-dot", "aria-hidden": "true" }),
@@ -163,6 +170,7 @@
   /** Build the chat inside `root`; returns its parts and the drawing functions chat.js uses. */
   function createView(root, cfg) {
     var parts = layout(cfg);
+    var t = cfg.t;
     var messages = parts.messages;
     root.appendChild(parts.container);
 
@@ -198,7 +206,7 @@
       var stick = nearBottom();
       var bubble = bubbleOf(turn.answerEl);
       if (turn.text) bubble.replaceChildren(renderMarkdown(turn.text));
-      else bubble.replaceChildren(typingIndicator());
+      else bubble.replaceChildren(typingIndicator(t));
       turn.lastRender = Date.now();
       if (stick) scrollToBottom();
     }
@@ -246,7 +254,7 @@
     function showFailure(text, retry, waitSeconds) {
       var countdown = null;
       var button = retry
-        ? el("button", { type: "button", className: "sc-button sc-retry", text: "Retry", onclick: retry })
+        ? el("button", { type: "button", className: "sc-button sc-retry", text: t("Retry"), onclick: retry })
         : null;
       var node = el("div", { className: "sc-failure", role: "alert" }, [el("span", { className: "sc-failure-text", text: text })].concat(button ? [button] : []));
       append(node);
@@ -254,7 +262,7 @@
         var left = waitSeconds;
         var tick = function () {
           button.disabled = left > 0;
-          button.textContent = left > 0 ? "Retry in " + left + " s" : "Retry";
+          button.textContent = left > 0 ? t("Retry in {s} s", { s: left }) : t("Retry");
           if (left-- <= 0) clearInterval(countdown);
         };
         tick();
@@ -277,30 +285,30 @@
       if (old) old.remove();
       if (extras.sources && extras.sources.length) {
         var names = extras.sources.map(function (s) { return el("bdi", { className: "sc-source", text: s.title || s.key }); });
-        body.insertBefore(el("p", { className: "sc-sources" }, [names.length === 1 ? "Source: " : "Sources: "].concat(names.reduce(function (all, n, i) {
+        body.insertBefore(el("p", { className: "sc-sources" }, [(names.length === 1 ? t("Source:") : t("Sources:")) + " "].concat(names.reduce(function (all, n, i) {
           return i ? all.concat([", ", n]) : [n];
         }, []))), meta);
       }
       var actions = meta.querySelector(".sc-actions");
       if (actions) actions.remove();
       actions = el("span", { className: "sc-actions" });
-      var copy = iconButton("copy", "Copy answer", "sc-copy");
+      var copy = iconButton("copy", t("Copy answer"), "sc-copy");
       copy.addEventListener("click", function () {
         extras.copy().then(function () {
           copy.replaceChildren(icon("check"));
-          copy.setAttribute("aria-label", "Copied");
-          announce("Answer copied.");
+          copy.setAttribute("aria-label", t("Copied"));
+          announce(t("Answer copied."));
           setTimeout(function () {
             copy.replaceChildren(icon("copy"));
-            copy.setAttribute("aria-label", "Copy answer");
+            copy.setAttribute("aria-label", t("Copy answer"));
           }, 1500);
         });
       });
       actions.appendChild(copy);
       if (extras.rate) {
         var thumbs = {
-          up: iconButton("up", "Helpful", "sc-rate"),
-          down: iconButton("down", "Not helpful", "sc-rate"),
+          up: iconButton("up", t("Helpful"), "sc-rate"),
+          down: iconButton("down", t("Not helpful"), "sc-rate"),
         };
         var saved = extras.rating;
         var show = function (rating) {
@@ -328,17 +336,17 @@
     /** After a thumbs down: an optional short comment. */
     function commentForm(body, rate, back) {
       var id = dom.uniqueId("sc-comment");
-      var field = el("input", { id: id, className: "sc-field", maxlength: "500", dir: "auto", placeholder: "What was missing?" });
-      var form = el("form", { className: "sc-comment", "aria-label": "Feedback" }, [
-        el("label", { for: id, text: "Thanks. What could be better? (optional)" }),
-        el("div", { className: "sc-row" }, [field, el("button", { type: "submit", className: "sc-button", text: "Send feedback" })]),
+      var field = el("input", { id: id, className: "sc-field", maxlength: "500", dir: "auto", placeholder: t("What was missing?") });
+      var form = el("form", { className: "sc-comment", "aria-label": t("Feedback") }, [
+        el("label", { for: id, text: t("Thanks. What could be better? (optional)") }),
+        el("div", { className: "sc-row" }, [field, el("button", { type: "submit", className: "sc-button", text: t("Send feedback") })]),
       ]);
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         (field.value.trim() ? rate("down", field.value.trim()) : Promise.resolve(1)).then(function (ok) {
           if (!ok) return;
           var inside = form.contains(document.activeElement); // not taken from where the shopper went
-          form.replaceWith(el("p", { className: "sc-thanks", text: "Thanks for your feedback." }));
+          form.replaceWith(el("p", { className: "sc-thanks", text: t("Thanks for your feedback.") }));
           if (inside) back.focus();
         });
       });
@@ -360,13 +368,13 @@
       parts.list.replaceChildren();
       conversations.forEach(function (c) {
         var button = el("button", { type: "button", className: "sc-list-item", onclick: function () { pick(c.id); } }, [
-          el("bdi", { className: "sc-list-name", dir: "auto", text: c.title || "Earlier conversation" }),
-          el("span", { className: "sc-list-when", text: formatTime(new Date(c.updatedAt)) }),
+          el("bdi", { className: "sc-list-name", dir: "auto", text: c.title || t("Earlier conversation") }),
+          el("span", { className: "sc-list-when", text: formatTime(new Date(c.updatedAt), t.locale) }),
         ]);
         if (c.id === activeId) button.setAttribute("aria-current", "true");
         parts.list.appendChild(el("li", {}, [button]));
       });
-      if (!conversations.length) parts.list.appendChild(el("li", { className: "sc-list-empty", text: "No earlier conversations on this device." }));
+      if (!conversations.length) parts.list.appendChild(el("li", { className: "sc-list-empty", text: t("No earlier conversations on this device.") }));
     }
 
     function toggleConversations(open) {
@@ -399,7 +407,7 @@
       var left = seconds;
       var tick = function () {
         parts.cooldown.hidden = left <= 0;
-        parts.cooldown.textContent = "You can send again in " + left + " s";
+        parts.cooldown.textContent = t("You can send again in {s} s", { s: left });
         if (left-- <= 0) {
           clearInterval(parts.cooldownTimer);
           done();
@@ -413,7 +421,9 @@
     var waiting = false;
     var staffed = false; // a person from the team has the conversation
     function subtitle() {
-      parts.subtitle.textContent = waiting ? WAITING_SUBTITLE : staffed ? STAFFED_SUBTITLE : knowledge ? KNOWLEDGE_NOTICE : cfg.subtitle || DEFAULT_SUBTITLE;
+      parts.subtitle.textContent = waiting
+        ? t("Waiting for a person from our team")
+        : staffed ? t("A person from our team is here") : knowledge ? knowledgeNotice(t) : cfg.subtitle || t("We usually answer right away");
       parts.subtitle.title = parts.subtitle.textContent; // in full, if cut
     }
 
@@ -447,7 +457,7 @@
       withPeople: function () { return waiting || staffed; },
       waitingOnly: function () { return waiting && !staffed; },
       offerEmail: function (value) {
-        var words = value ? LEAVE : ASK;
+        var words = personWords(t, value);
         parts.personLabel.textContent = words[0];
         parts.handoffForm.setAttribute("aria-label", words[0]);
         parts.handoffIntro.textContent = words[1];
@@ -458,7 +468,7 @@
       notice: function (text) { return append(el("p", { className: "sc-event", text: text })); },
       // An earlier answer's failure, as restored: no alert, no Retry.
       failed: function (text) { return el("div", { className: "sc-failure" }, [el("span", { className: "sc-failure-text", text: text })]); },
-      loading: function () { return append(el("p", { className: "sc-loading", text: "Loading your conversation…" })); },
+      loading: function () { return append(el("p", { className: "sc-loading", text: t("Loading your conversation…") })); },
     });
   }
 

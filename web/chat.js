@@ -10,43 +10,46 @@
   var HISTORY_PAGE = 50;
   var AUTO_RESUMES = 2; // silent reconnects after a dropped stream before asking the shopper
 
-  // What the shopper is told, per error code: plain words, never the server's own text.
-  var WORDS = {
-    model_rate_limited: "Our assistant is very busy right now. Please try again in a moment.",
-    model_unavailable: "Our assistant is unavailable right now. Please try again in a moment.",
-    model_timeout: "The answer took too long. Please try again.",
-    model_stream_broken: "The answer was cut off. Please try again.",
-    model_auth_failed: "The chat is not set up correctly on our side. Please contact us another way.",
-    model_not_configured: "The chat is not set up correctly on our side. Please contact us another way.",
-    model_rejected: "We couldn't answer this message. Try asking it another way.",
-    empty_answer: "We couldn't find an answer this time. Please try again.",
-    answer_lost: "This answer was interrupted. Please try again.",
-    answer_not_saved: "This answer may be missing if you reload the page.",
-    resume_unavailable: "We can't show the rest of this answer right now. Please reload in a moment.",
-    internal_error: "Something went wrong on our side. Please try again.",
-    network: "The connection to the chat was lost. Please try again in a moment.",
-    rate_limited: "You're sending messages a little fast. Please wait a moment, then send again.",
-    unavailable: "We can't reach the chat right now. Your message is kept below: try again in a moment.",
-    message_too_long: "This message is too long. Please shorten it to 4,000 characters or fewer.",
-    conversation_not_found: "This conversation has expired. Your message is kept below: send it to start a new conversation.",
-    refused: "This message couldn't be sent. Please check it and try again.",
-    history: "We couldn't load your conversation.",
-    unsent: "Your last message wasn't sent. It is in the box below.",
-    handedBack: "Our team has handed this conversation back to the assistant.",
-    resolved: "Our team has marked this conversation as resolved. The assistant answers from here on.",
-  };
+  /** What the shopper is told, per error code, in the chat's language: plain words, never the
+   * server's own text. */
+  function wordsIn(t) {
+    return {
+      model_rate_limited: t("Our assistant is very busy right now. Please try again in a moment."),
+      model_unavailable: t("Our assistant is unavailable right now. Please try again in a moment."),
+      model_timeout: t("The answer took too long. Please try again."),
+      model_stream_broken: t("The answer was cut off. Please try again."),
+      model_auth_failed: t("The chat is not set up correctly on our side. Please contact us another way."),
+      model_not_configured: t("The chat is not set up correctly on our side. Please contact us another way."),
+      model_rejected: t("We couldn't answer this message. Try asking it another way."),
+      empty_answer: t("We couldn't find an answer this time. Please try again."),
+      answer_lost: t("This answer was interrupted. Please try again."),
+      answer_not_saved: t("This answer may be missing if you reload the page."),
+      resume_unavailable: t("We can't show the rest of this answer right now. Please reload in a moment."),
+      internal_error: t("Something went wrong on our side. Please try again."),
+      network: t("The connection to the chat was lost. Please try again in a moment."),
+      rate_limited: t("You're sending messages a little fast. Please wait a moment, then send again."),
+      unavailable: t("We can't reach the chat right now. Your message is kept below: try again in a moment."),
+      message_too_long: t("This message is too long. Please shorten it to 4,000 characters or fewer."),
+      conversation_not_found: t("This conversation has expired. Your message is kept below: send it to start a new conversation."),
+      refused: t("This message couldn't be sent. Please check it and try again."),
+      history: t("We couldn't load your conversation."),
+      unsent: t("Your last message wasn't sent. It is in the box below."),
+      handedBack: t("Our team has handed this conversation back to the assistant."),
+      resolved: t("Our team has marked this conversation as resolved. The assistant answers from here on."),
+    };
+  }
   var HTTP_WORDS = {
     429: "rate_limited", 408: "unavailable", 413: "message_too_long", 404: "conversation_not_found",
   };
 
-  function words(code) {
-    return WORDS[code] || WORDS.internal_error;
+  function words(said, code) {
+    return said[code] || said.internal_error;
   }
 
-  function httpWords(outcome) {
-    if (WORDS[outcome.code]) return WORDS[outcome.code];
-    if (HTTP_WORDS[outcome.status]) return WORDS[HTTP_WORDS[outcome.status]];
-    return outcome.status >= 500 ? WORDS.unavailable : WORDS.refused;
+  function httpWords(said, outcome) {
+    if (said[outcome.code]) return said[outcome.code];
+    if (HTTP_WORDS[outcome.status]) return said[HTTP_WORDS[outcome.status]];
+    return outcome.status >= 500 ? said.unavailable : said.refused;
   }
 
   function timeOf(message) {
@@ -57,14 +60,18 @@
   /**
    * Build the chat inside `root` (an element or a shadow root).
    * options: chatStreamUrl, historyUrl, mode ("knowledge"?), title, agentName, avatar, greeting,
-   * subtitle, variant ("page"|"widget"), onClose, onReply and onPeople (widget only).
+   * subtitle, lang (its texts come from web/i18n/<lang>.js, loaded before), variant
+   * ("page"|"widget"), onClose, onReply and onPeople (widget only).
    */
   function mount(root, options) {
-    var cfg = { title: "Customer support", agentName: "Support", variant: "page" };
+    var t = SupportChat.i18n.translator((options || {}).lang);
+    var cfg = { title: t("Customer support"), agentName: t("Support"), variant: "page" };
     // An option left unset (no data-agent-name, say) keeps its default.
     Object.keys(options || {}).forEach(function (key) {
       if (options[key] !== undefined && options[key] !== null && options[key] !== "") cfg[key] = options[key];
     });
+    cfg.t = t;
+    var WORDS = wordsIn(t);
     if (!cfg.chatStreamUrl || !cfg.historyUrl) throw new Error("SupportChat: chatStreamUrl and historyUrl are required");
     var transport = transportLib.createTransport(cfg);
     var store = SupportChat.store.createStore(cfg.chatStreamUrl);
@@ -185,7 +192,7 @@
       view.renderAnswer(turn);
       currentTurn = turn;
       setBusy(true);
-      if (!turn.text) view.announce("The agent is typing…");
+      if (!turn.text) view.announce(t("The agent is typing…"));
       var controller = new AbortController();
       turn.controller = controller;
       var handlers = answerHandlers(turn);
@@ -267,7 +274,7 @@
       if (outcome.kind === "network") {
         showFailure(turn, WORDS.network, again(turn.answerId ? "resume" : "post"));
       } else {
-        showFailure(turn, words(outcome.code), outcome.retryable ? again("post") : null);
+        showFailure(turn, words(WORDS, outcome.code), outcome.retryable ? again("post") : null);
       }
     }
 
@@ -276,7 +283,7 @@
       turn.answerEl.remove();
       turn.answerEl = null;
       if (turn.userEl) turn.userEl.remove();
-      var text = httpWords(outcome);
+      var text = httpWords(WORDS, outcome);
       if (outcome.status === 404 && conversation) forgetConversation();
       if (!view.input.value.trim()) setComposer(turn.message);
       store.saveUnsent(slot(), turn);
@@ -326,7 +333,7 @@
     function rate(messageId, rating, comment) {
       return transport.feedback(conversation, messageId, rating, comment).then(function (ok) {
         if (ok) store.saveRating(messageId, rating);
-        view[ok ? "announce" : "notice"](ok ? "Thanks for your feedback." : "Your feedback could not be sent. Please try again later.");
+        view[ok ? "announce" : "notice"](ok ? t("Thanks for your feedback.") : t("Your feedback could not be sent. Please try again later."));
         return ok;
       });
     }
@@ -356,7 +363,7 @@
       if (!message || !message.id || rendered[message.id]) return;
       if (message.role !== "agent") return; // the rest comes through chat_stream
       rendered[message.id] = view.append(view.row("agent", { text: message.content, markdown: true, author: message.author, time: timeOf(message) }));
-      view.announce((message.author || "Staff") + " replied.");
+      view.announce(t("{name} replied.", { name: message.author || t("Staff") }));
       if (cfg.onReply) cfg.onReply(timeOf(message).getTime(), true);
     }
 
@@ -433,18 +440,18 @@
         view.handoffSend.disabled = false;
         var error = result.body.error || {};
         if (result.status === 400 && /^email\b/.test(error.message || "")) {
-          badEmail = view.notice("That email address doesn't look right. Please check it, or leave it empty.");
+          badEmail = view.notice(t("That email address doesn't look right. Please check it, or leave it empty."));
           view.email.focus();
           return;
         }
         if (result.status < 200 || result.status >= 300) {
-          view.notice("We couldn't reach our team just now. Please try again in a moment.");
+          view.notice(t("We couldn't reach our team just now. Please try again in a moment."));
           return;
         }
         view.handoffForm.hidden = true;
         emailLeft = !!email;
         setWaiting(true);
-        if (onlyEmail) view.notice("Thanks. Our team will also reply to " + email + ".");
+        if (onlyEmail) view.notice(t("Thanks. Our team will also reply to {email}.", { email: email }));
         // The server's words (with the hours when the team is away), as a reload shows them.
         else if (result.body.message) view.append(view.row("assistant", { text: result.body.message, markdown: true }));
         view.input.focus();
@@ -497,7 +504,7 @@
         var row = renderStored(message);
         if (row) rows.push(rendered[message.id] = row);
         if (/failed|interrupted/.test(message.status) && (older || i < messages.length - 1)) {
-          rows.push(view.failed("This answer was not finished."));
+          rows.push(view.failed(t("This answer was not finished.")));
         }
       });
       return rows;
@@ -607,7 +614,7 @@
         var canRetry = question && question.client_message_id;
         showFailure(
           turn,
-          answer.error_code ? words(answer.error_code) : WORDS.answer_lost,
+          answer.error_code ? words(WORDS, answer.error_code) : WORDS.answer_lost,
           canRetry ? function () { startTurn(turn, "post"); } : null
         );
       }
@@ -629,7 +636,7 @@
       leaveCurrent();
       store.setActive(null);
       var ready = restore();
-      view.announce("Started a new conversation.");
+      view.announce(t("Started a new conversation."));
       view.input.focus();
       return ready;
     }

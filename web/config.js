@@ -7,7 +7,8 @@
 // color (any CSS colour; the text on it is chosen for contrast), theme ("light" | "dark";
 // default: the visitor's setting), position ("left" | "right", the widget's side),
 // mode ("knowledge" says from the start that answers come from the shop's knowledge base;
-// otherwise the server says so through /history/suggestions).
+// otherwise the server says so through /history/suggestions), lang (the chat's own texts: en,
+// de, fr, es, it or nl; default: the widget's host page's <html lang>, else the browser's).
 window.SUPPORT_CHAT_CONFIG = {
   chatStreamUrl: "/chat_stream",
   historyUrl: "/history",

@@ -17,7 +17,7 @@
   var PEOPLE_KEY = "support-chat:widget-people"; // followed: our team has it, or unread replies
   // In the order they depend on each other, as index.html lists them.
   var CHAT_SCRIPTS = ["chat-dom.js", "chat-brand.js", "chat-transport.js", "chat-store.js", "chat-view.js", "chat.js"];
-  var BRAND_KEYS = ["title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode"];
+  var BRAND_KEYS = ["title", "agentName", "avatar", "greeting", "subtitle", "color", "theme", "position", "mode", "lang"];
   var CHAT_ICON = "M21 11.5a8.4 8.4 0 0 1-9 8.4 9 9 0 0 1-3.9-.9L3 20.5l1.5-4.6A8.4 8.4 0 0 1 3 11.5 8.5 8.5 0 0 1 12 3a8.5 8.5 0 0 1 9 8.5z";
 
   /** ordered: run in insertion order (async = false) while still downloading in parallel. */
@@ -60,9 +60,17 @@
       BRAND_KEYS.forEach(function (key) {
         config[key] = data[key] || fileConfig[key];
       });
-      config.title = config.title || "Customer support";
       return config;
     });
+  }
+
+  /** The chat's language (chat-brand.js decides) and, when it is not English, its texts: loaded
+   * with the brand, before the launcher shows, so the bubble speaks it from the start. */
+  function loadLanguage(config) {
+    config.lang = window.SupportChat.i18n.language(config.lang, document.documentElement.lang);
+    if (config.lang === "en") return config; // English shops load no translations
+    var texts = loadScript(base + "i18n/" + config.lang + ".js").catch(function () {}); // missing: English
+    return texts.then(function () { return config; });
   }
 
   /** Read (no value) or write (empty: remove) a key. */
@@ -109,11 +117,12 @@
     });
     shadow.appendChild(style);
 
+    var t = function (text) { return text; }; // English until the language is known
     var panel = document.createElement("div");
     panel.className = "sc-panel";
     panel.id = "sc-panel";
     panel.setAttribute("role", "dialog");
-    panel.setAttribute("aria-label", data.title || "Customer support");
+    panel.setAttribute("aria-label", data.title || t("Customer support"));
     panel.hidden = true;
 
     var launcher = document.createElement("button");
@@ -124,7 +133,7 @@
     launcher.setAttribute("aria-expanded", "false");
     var label = document.createElement("span");
     label.className = "sc-visually-hidden";
-    label.textContent = "Chat with us";
+    label.textContent = t("Chat with us");
     var badge = document.createElement("span");
     badge.className = "sc-badge";
     badge.hidden = true;
@@ -140,9 +149,15 @@
     var unread = 0;
     var newest = 0;
     var configured = Promise.all([loadConfig(), loadScript(base + "chat-brand.js")]).then(function (results) {
-      var config = results[0];
+      return loadLanguage(results[0]);
+    }).then(function (config) {
       window.SupportChat.brand.apply(host, config);
+      t = window.SupportChat.i18n.translator(config.lang);
+      host.lang = t.lang; // the launcher and the panel are read out in the chat's language
+      config.title = config.title || t("Customer support");
       panel.setAttribute("aria-label", config.title);
+      label.textContent = t("Chat with us");
+      showUnread();
       return config;
     });
     // Shown once styled, unless the panel is open by then: on a phone it would cover Send.
@@ -153,7 +168,7 @@
       badge.replaceChildren(document.createTextNode(String(unread)));
       var words = document.createElement("span");
       words.className = "sc-visually-hidden";
-      words.textContent = unread === 1 ? " new reply" : " new replies";
+      words.textContent = " " + (unread === 1 ? t("new reply") : t("new replies"));
       badge.appendChild(words);
     }
 
@@ -184,7 +199,7 @@
         });
         loading.catch(function () {
           loading = null;
-          panel.textContent = "The chat could not be loaded. Please try again later.";
+          panel.textContent = t("The chat could not be loaded. Please try again later.");
         });
       }
       return loading;

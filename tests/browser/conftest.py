@@ -65,8 +65,10 @@ def site(env: Env) -> Iterator[str]:
 
 @pytest.fixture
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser profile (empty localStorage) per test; a screenshot of each page at the end."""
-    context = browser.new_context(viewport={"width": 1024, "height": 760})
+    """A fresh English profile (empty localStorage) per test; a screenshot of each page at the end."""
+    # The chat page speaks the browser's language unless config.js names one: English here,
+    # whatever the machine's locale.
+    context = browser.new_context(viewport={"width": 1024, "height": 760}, locale="en-US")
     context.set_default_timeout(10_000)
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))

@@ -78,6 +78,11 @@ def test_the_shops_brand_survives_a_deploy(tmp_path: Path) -> None:
     assert config["chatStreamUrl"] == OUTPUTS["chat_stream_url"]["value"]
 
 
+def test_the_shops_language_survives_a_deploy() -> None:
+    # The chat's own texts in German for a German shop, also on the hosted page.
+    assert _config_object(web_config(OUTPUTS, {"lang": "de"}))["lang"] == "de"
+
+
 def test_a_misspelt_brand_key_is_an_error_not_a_silent_default() -> None:
     with pytest.raises(ValueError, match="colour"):
         web_config(OUTPUTS, {"colour": "#123456"})
