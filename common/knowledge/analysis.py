@@ -8,7 +8,15 @@ import itertools
 import re
 from collections.abc import Collection, Iterable
 
-from common.knowledge.language import Language, fold, is_common_word, is_stopword, stem, words
+from common.knowledge.language import (
+    LEADING_FILLERS,
+    Language,
+    fold,
+    is_common_word,
+    is_stopword,
+    stem,
+    words,
+)
 from common.knowledge.vocabulary import (
     COUNTRY_CONCEPTS,
     HOW_MUCH,
@@ -102,6 +110,8 @@ def terms(
     for phrase, meaning in _ONE_MEANING:
         text = phrase.sub(meaning, text)
     every = expand_shorthand(text)
+    while every and fold(every[0]) in LEADING_FILLERS:
+        every = every[1:]  # "Great, but how much?": a question of its own words
     kept = [w for w in every if not any(is_stopword(w, lang) for lang in languages)]
     if vocabulary:
         kept = [_corrected(w, vocabulary, languages[0]) for w in kept]
@@ -171,19 +181,13 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     return concepts
 
 
-def asks_where_the_shop_is(question: str) -> bool:
-    """Whether ``question`` asks where a thing of the shop's is ("Where is your store?", "Wo
-    ist euer Lager?", "What is your address?"), which only a text that says where answers."""
-    joined = _folded(question)
-    return bool(_WHERE_IS_YOUR.search(joined) or _YOUR_ADDRESS.search(joined))
-
-
 def asks_the_shops_address(question: str) -> bool:
     """Whether ``question`` asks for the shop's address ("What is your address?")."""
-    return bool(_YOUR_ADDRESS.search(_folded(question)))
+    return bool(_YOUR_ADDRESS.search(folded(question)))
 
 
-def _folded(question: str) -> str:
+def folded(question: str) -> str:
+    """``question``'s words, shorthand written out, accent-free, one space apart."""
     return " ".join(fold(w) for w in expand_shorthand(question.lower()))
 
 

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from common.knowledge import phrases
-from common.knowledge.analysis import asks_where_the_shop_is
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
-from common.knowledge.location import saying_where
-from common.knowledge.passages import Passage, choose, joined, tidy
+from common.knowledge.location import asks_where_the_shop_is, saying_where
+from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
 from common.knowledge.vocabulary import (
@@ -104,10 +103,7 @@ def knowledge_answer(
     )
     if _about_one_order(question):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
-    if not _concepts(query) and asks_where_the_shop_is(question):
-        chosen = saying_where(index, query, question, min_coverage=MIN_COVERAGE)
-    else:
-        chosen = choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
+    chosen = _chosen(index, query, question)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     place = _unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
@@ -139,8 +135,14 @@ def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEnt
     small talk, a question about one order, or one the knowledge base does not cover)."""
     if small_talk(question) is not None or _about_one_order(question):
         return ()
-    chosen = choose(index.rank_passages(index.query(question)), min_coverage=MIN_COVERAGE)
+    chosen = _chosen(index, index.query(question), question)
     return tuple(dict.fromkeys(c.passage.entry for c in chosen))
+
+
+def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPassage]:
+    if not _concepts(query) and asks_where_the_shop_is(question):
+        return saying_where(index, query, question, min_coverage=MIN_COVERAGE)
+    return choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
 
 
 def _following_up(index: KnowledgeIndex, query: Query, question: str, before: str) -> Query:

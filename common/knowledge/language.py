@@ -45,36 +45,40 @@ _STOPWORDS: dict[Language, frozenset[str]] = {
         "a an and are as at be by can could do does did for from how i i'm i'd i've i'll if in is it it's "
         "my of on or our so the to what what's whats when where which who why will with would you your me "
         "we us this that there please just still any some have has had am was get hi hey should shall "
-        "must might "
-        # Fillers before a question ("ok how much?", "yes but how long?").
-        "but ok okay yes yeah yep great cool alright fine nice perfect sure"
+        "must might but ok okay"
     ),
     "de": _set(
         "der die das den dem des ein eine einen einem einer und oder ist sind wie was wann wo welche "
         "welcher welches ich mich mir mein meine meinen du dich dir ihr euch euer eure sie es wir uns "
         "kann können könnt koennen man zu zum zur für von mit bei auf in im an am ob bitte noch auch "
-        "habe hast hat haben wird werden aber ok okay ja gut super prima klar"
+        "habe hast hat haben wird werden aber ok okay"
     ),
     "fr": _set(
         "le la les l un une des du de d et ou est sont comment quoi quand où quel quelle quels quelles "
         "je j me m moi mon ma mes vous votre vos tu te il elle on nous ce c ça qu que qui à au aux en "
-        "pour par avec sur dans est-ce puis peux peut pouvez s'il plait plaît mais ok oui super parfait"
+        "pour par avec sur dans est-ce puis peux peut pouvez s'il plait plaît mais ok"
     ),
     "es": _set(
         "el la los las un una unos unas y o es son cómo como qué que cuándo cuando dónde donde cuál "
         "cual yo me mi mis tu tus su sus usted ustedes vosotros vuestro vuestra nos nuestro de del a al "
-        "en por para con se lo le puedo puede pueden hay pero vale sí ok genial perfecto bueno"
+        "en por para con se lo le puedo puede pueden hay pero ok"
     ),
     "it": _set(
         "il lo la i gli le un uno una e o è sono come cosa quando dove quale quali quanto io mi mio mia "
         "miei mie tu ti tuo vostro vostra voi ci noi di del della dei delle a al alla da dal in nel "
-        "nella per con su posso può potete si ma ok sì perfetto ottimo"
+        "nella per con su posso può potete si ma ok"
     ),
     "nl": _set(
         "de het een en of is zijn hoe wat wanneer waar welke ik mij me mijn jij je jou jullie u uw wij "
-        "we ons onze van voor met bij op in aan naar te kan kun kunnen er dat dit die maar ok oke ja prima"
+        "we ons onze van voor met bij op in aan naar te kan kun kunnen er dat dit die maar ok oke"
     ),
 }
+# Words of agreement before a question ("Great, but how much?"), accent-free; within a question
+# they may mean a thing ("a nice box", "un vale"), so they are no stopwords.
+LEADING_FILLERS = _set(
+    "yes yeah yep great cool alright fine nice perfect sure well so ja gut super prima klar also oui "
+    "parfait bon alors si vale genial perfecto bueno entonces perfetto ottimo bene allora top goed dus"
+)
 _local = threading.local()
 
 

@@ -4,21 +4,41 @@ from __future__ import annotations
 
 import re
 
-from common.knowledge.analysis import asks_the_shops_address
+from common.knowledge.analysis import asks_the_shops_address, folded
 from common.knowledge.passages import ScoredPassage, choose
 from common.knowledge.retrieval import KnowledgeIndex, Query
 
-# Asking where (stems, which a text that says where need not repeat); a text that says where.
+# "Where is your (nearest) store?", "Wo ist euer Lager?": a place of the shop's, by name (not
+# "Where is your tracking link?"), accent-free.
+_WHERE_IS_YOUR_PLACE = re.compile(
+    r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) "
+    r"(your|euer|eure|ihr|votre|vos|su|sus|vostro|vostra|jullie|uw)( \w+)? "
+    r"(stores?|shops?|warehouses?|showroom|office|outlet|branch|headquarters|hq|boutique|premises"
+    r"|laden|geschaft|lager|filiale|buro|sitz|standort|magasin|entrepot|bureau|siege|tienda|almacen"
+    r"|oficina|sede|local|negozio|magazzino|ufficio|winkel|magazijn|kantoor|vestiging)\b"
+)
+# Asking where (stems, which a text that says where need not repeat).
 _ASKING_WHERE = frozenset(
     {"where", "wo", "ou", "donde", "dove", "waar", "locat", "based", "situat", "befind"}
 )
+# A text that says where: "located", "visit us", or a street with its number ("Torstraße 12",
+# "Lagerweg 3", "12 rue de Rivoli", "5 Main Street", "Via Roma 5"); a number beside a word
+# ("1000 Euro", "since 2015 Acme", "onderweg") is none.
 _SAYS_WHERE = re.compile(
-    r"\b(located|based in|situated|find us|visit us|street|road|avenue|befindet|finden sie uns"
-    r"|se trouve|se encuentra|si trova|gevestigd)\b"
-    r"|(stra(ss|ß)e|str\.|weg|platz|laan|gracht)\b|\b(rue|calle|piazza|plaza) \w"
-    r"|\b\d{4,5} (?-i:[A-ZÄÖÜ][a-zäöüéèà]+)",
+    r"\b(located|based in|situated|find us|visit us|befindet sich|finden sie uns|se trouve"
+    r"|se encuentra|si trova|gevestigd)\b"
+    r"|(stra(ss|ß)e|str\.|weg|platz|allee|gasse|damm|straat|laan|gracht|plein) \d{1,4}\b"
+    r"|\b\d{1,4}[a-z]?,? (rue|avenue|boulevard|chemin|place|street|road|lane)\b"
+    r"|\b\d{1,4}[a-z]? (?-i:[A-Z]\w+) (street|road|avenue|lane|st|rd)\b"
+    r"|(?-i:\b(Calle|Avenida|Plaza|Via|Viale|Piazza|Corso) )[^\W\d]+( [^\W\d]+){0,4},? \d",
     re.IGNORECASE,
 )
+
+
+def asks_where_the_shop_is(question: str) -> bool:
+    """Whether ``question`` asks where a place of the shop's is ("Where is your store?", "Wo
+    ist euer Lager?", "What is your address?"), which only a text that says where answers."""
+    return bool(_WHERE_IS_YOUR_PLACE.search(folded(question))) or asks_the_shops_address(question)
 
 
 def saying_where(

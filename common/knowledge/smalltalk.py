@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from common.knowledge.language import Language, detect_language, fold, words
+from common.knowledge.language import Language, detect_language, fold, is_stopword, words
 from common.knowledge.vocabulary import SHORTHAND, concepts_of
 
 Kind = Literal["greeting", "thanks", "goodbye", "bot", "wellbeing", "help", "ok", "no"]
@@ -56,8 +56,7 @@ _PHRASES: dict[Kind, dict[Language, str]] = {
         "nl": "hoe gaat het|hoe is het",
     },
     "help": {
-        "en": "help|what can you do|what can you help with|what do you know|what can i ask"
-        "|how does this work",
+        "en": "help|what can you do|what can you help with|what do you know|what can i ask",
         "de": "hilfe|was kannst du|was konnen sie|wobei kannst du helfen|was kann ich fragen",
         "fr": "aide|que peux tu faire|que pouvez vous faire|tu peux faire quoi",
         "es": "ayuda|que puedes hacer|que sabes hacer|en que me puedes ayudar",
@@ -185,8 +184,13 @@ _REPLIES: dict[Kind, dict[Language, str]] = {
 _PRIORITY: tuple[Kind, ...] = ("bot", "wellbeing", "goodbye", "no", "thanks", "help", "greeting", "ok")
 # Kinds that are the whole message ("ok", "no thanks"), not a word of one.
 _ALONE: frozenset[Kind] = frozenset({"ok", "no"})
-# A message of symbols alone ("👍"), not of punctuation ("?").
-_SYMBOLS = re.compile(r"[\u2600-\u27bf\U0001f300-\U0001faff]")
+# A thumbs-up or a smile alone is an "ok"; an angry face or a thumbs-down is no such thing.
+_GOOD = re.compile("[\U0001f44d\U0001f44c\U0001f44f\U0001f64f\u2705\u2764\U0001f642\U0001f600-\U0001f60a]")
+_BAD = re.compile("[\U0001f44e\U0001f620-\U0001f62f\U0001f61e\U0001f641\u2753\u2754]")
+# Words beside "help" that ask for nothing else ("Can you help me, please?", "I need help").
+_ASKING_FOR_HELP = frozenset(
+    {"need", "brauche", "besoin", "necesito", "bisogno", "nodig", "please", "urgent"}
+)
 # Longer than this, a message is a question that happens to start politely.
 _MAX_WORDS = 8
 
@@ -228,8 +232,8 @@ def small_talk(message: str, *, before: str = "") -> SmallTalk | None:
     share ("ok", "ja", "si", "no") is answered in the language of ``before`` (the shopper's
     earlier messages), if given."""
     text = " ".join(fold(SHORTHAND.get(w, w)) for w in words(message))
-    if not text and _SYMBOLS.search(message):
-        return SmallTalk("ok", "en")  # "👍", "🙂"
+    if not text and _GOOD.search(message) and not _BAD.search(message):
+        return SmallTalk("ok", detect_language(before, default="en") if before else "en")  # "👍"
     if not text or len(text.split()) > _MAX_WORDS:
         return None
     for kind in _PRIORITY:
@@ -242,6 +246,10 @@ def small_talk(message: str, *, before: str = "") -> SmallTalk | None:
                 return None  # "hi, is shipping free?" is a question
             if kind in _ALONE and rest.strip():
                 continue  # "I no longer want my order" is no "no"
+            if kind == "help" and not all(
+                w in _ASKING_FOR_HELP or is_stopword(w, language) for w in rest.split()
+            ):
+                return None  # "Help, I can't log in to my account" asks about the account
             if len(text.split()) >= 3:  # enough words to tell the language
                 language = detect_language(message, default=language)
             elif kind in _ALONE and before:

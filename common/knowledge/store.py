@@ -86,7 +86,8 @@ def put_entry(
     """Create or replace an entry, record the revision and bump the version, atomically.
     Returns (entry, created); a stale ``if_match`` raises ``PreconditionFailed``. ``kind``
     None keeps the entry's kind (a policy for a new entry). Text and kind as they are stored
-    already change nothing: no revision, no new version (a Save without an edit, a retry).
+    already change nothing: no revision, no new version (a Save without an edit, a retry); a
+    restore of the current text is a new revision all the same (its history says who restored it).
 
     With ``edit.embedder`` the entry's embedding is computed first (outside the transaction);
     if that fails the edit is saved all the same, its embedding marked missing for a later retry.
@@ -98,11 +99,8 @@ def put_entry(
         current = revisions.before_write(tx, key, edit.if_match)
         existing = tx.knowledge.get(key)
         kind = kind or (existing.kind if existing is not None else "policy")
-        if existing is not None and (existing.title, existing.content, existing.kind) == (
-            title,
-            content,
-            kind,
-        ):
+        # A restore of the current text is a revision all the same: its history says who restored it.
+        if existing is not None and edit.restored_from is None and _holds(existing, title, content, kind):
             view = entry_view(existing).model_dump()
             return KnowledgeEntryWritten(**view, version=tx.knowledge.version(), revision=current), False
         record, created = tx.knowledge.put(
@@ -123,6 +121,10 @@ def put_entry(
         version = tx.knowledge.bump_version()
         written = KnowledgeEntryWritten(**entry_view(record).model_dump(), version=version, revision=revision)
         return written, created
+
+
+def _holds(record: KnowledgeRecord, title: str, content: str, kind: str) -> bool:
+    return (record.title, record.content, record.kind) == (title, content, kind)
 
 
 def _as_stored(uow: UnitOfWorkFactory, key: str, title: str, content: str, kind: str | None) -> bool:

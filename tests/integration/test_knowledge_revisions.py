@@ -152,6 +152,19 @@ def test_restoring_a_revision_makes_it_current_as_a_new_revision(env: Env, admin
     assert [r["restored_from"] for r in revisions] == [2, None, None, None]
 
 
+def test_restoring_the_text_an_entry_has_now_is_a_new_revision_all_the_same(admin: FlaskClient) -> None:
+    put(admin, "returns", "Returns within 60 days.")
+    put(admin, "returns", "Returns within 90 days.")
+    put(admin, "returns", "Returns within 60 days.")
+
+    restored = admin.post("/returns/revisions/2/restore", headers=ADMIN)
+
+    assert restored.status_code == 200
+    assert restored.get_json()["revision"] == 5  # "as a new revision" (mission.md), not a no-op
+    revisions = admin.get("/returns/revisions", headers=ADMIN).get_json()["revisions"]
+    assert [r["restored_from"] for r in revisions][:2] == [2, None]
+
+
 def test_a_deleted_entry_can_be_brought_back(admin: FlaskClient) -> None:
     put(admin, "returns", "Returns within 60 days.")
     admin.delete("/returns", headers=ADMIN)

@@ -107,6 +107,7 @@ def test_small_talk_is_recognised_in_the_shoppers_language(message: str, kind: s
         ("Verzenden jullie naar Noorwegen?", "ja", "Kan ik nog ergens mee helpen?"),
         ("¿Hacéis envíos a Noruega?", "vale", "¿Puedo ayudarte en algo más?"),
         ("How much is shipping?", "no", "Have a nice day!"),
+        ("Versendet ihr nach Norwegen?", "👍", "Kann ich sonst noch helfen?"),
     ],
 )
 def test_a_yes_or_no_alone_is_answered_in_the_conversations_language_not_with_an_faq(
@@ -120,6 +121,26 @@ def test_a_yes_or_no_alone_is_answered_in_the_conversations_language_not_with_an
 
     assert said in reply
     assert "as long as the order has not shipped" not in reply  # the FAQ that starts with "Yes"
+
+
+@pytest.mark.parametrize("message", ["😡", "👎", "❓"])
+def test_an_angry_or_puzzled_face_is_no_ok(message: str) -> None:
+    assert small_talk(message) is None
+
+
+def test_a_number_beside_a_word_is_no_address() -> None:
+    """Only a text that says where answers where the shop is: not "1000 Euro" or "since 2015"."""
+    decoys = (
+        faq("Do gift cards expire?", "Gift cards from 10 to 1000 Euro never expire."),
+        faq("Who are you?", "Since 2015 Acme has sold lamps; your Zahlungsweg is up to you."),
+    )
+    knowledge = Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, *decoys))
+
+    for question in ("What is your address?", "Where is your store?"):
+        reply = KnowledgeAnswerer(knowledge).answer(question).text
+        assert reply.startswith(phrases.not_covered("en")), reply
+        # The console's "Answered now" reads the same: no entry answers it (not "store credit").
+        assert covering_entries(knowledge_index(knowledge), question) == ()
 
 
 def test_a_message_that_only_contains_a_no_is_still_a_question() -> None:
@@ -575,6 +596,8 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("I haven\u2019t received my order", "10 working days after shipping", "We refund"),
         ("Non ho ricevuto il mio ordine", "10 working days after shipping", "We ship to"),
         ("Where is my parcel?", "tracking link", "couldn't find"),
+        # The shop's tracking link is no place of the shop's: the tracking FAQ answers it.
+        ("Where is your tracking link?", "tracking link", "couldn't find"),
         # The shop's warehouse is no parcel (and where it is, the pages do not say); a
         # delivery day is no support hour.
         ("Where is your warehouse?", "couldn't find", "tracking link"),
@@ -705,6 +728,11 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("Wo ist euer Lager?", "de"),
         ("What is your address?", "en"),
         ("Quelle est votre adresse ?", "fr"),
+        # A word of agreement within a question is a word of the question ("nice" packaging).
+        ("Is the packaging nice?", "en"),
+        # "Help" beside a problem the pages do not cover is that problem, not small talk.
+        ("Help, I can't log in to my account", "en"),
+        ("Hilfe, mein Konto ist gesperrt", "de"),
     ],
 )
 def test_a_question_about_something_the_pages_never_name_is_not_answered_with_a_word_they_share(
