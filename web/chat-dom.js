@@ -76,7 +76,7 @@
       "\\[([^\\]\\n]+)\\]\\(\\s*([^)\\s]+)\\s*\\)", // 4, 5: [text](url)
       "(https?:\\/\\/[^\\s<>\"'`]+)", // 6: bare URL
       "([\\w.%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})", // 7: email address
-      "(\\+\\d[\\d ()\\/-]{6,}\\d)", // 8: international phone number
+      "(\\+\\d{1,3}(?:[ -]?(?:\\(0\\)[ -]?)?\\d{1,5}){2,5})", // 8: phone number with its country code
     ].join("|"),
     "g"
   );
@@ -96,7 +96,8 @@
     return el("a", Object.assign({ href: href }, away), children);
   }
 
-  function appendInline(parent, text) {
+  // Inside a link's text (`inLink`), a URL, an email address or a number is no second link.
+  function appendInline(parent, text, inLink) {
     var re = new RegExp(INLINE.source, "g");
     var last = 0;
     var match;
@@ -107,16 +108,18 @@
         node = el("code", { text: match[1] });
       } else if (match[2] !== undefined) {
         node = el("strong");
-        appendInline(node, match[2]);
+        appendInline(node, match[2], inLink);
       } else if (match[3] !== undefined) {
         node = el("em");
-        appendInline(node, match[3]);
+        appendInline(node, match[3], inLink);
       } else if (match[4] !== undefined) {
-        var href = safeUrl(match[5]);
+        var href = inLink ? null : safeUrl(match[5]);
         if (href) {
           node = link(href, []);
-          appendInline(node, match[4]);
+          appendInline(node, match[4], true);
         }
+      } else if (inLink) {
+        continue;
       } else if (match[6] !== undefined) {
         // Sentence punctuation right after a URL is not part of it.
         var url = match[6].replace(/[.,;:!?)\]]+$/, "");
@@ -127,7 +130,8 @@
       } else if (match[7] !== undefined) {
         node = link("mailto:" + match[7], [match[7]]);
       } else if (match[8] !== undefined) {
-        node = link("tel:" + match[8].replace(/[^\d+]/g, ""), [match[8]]);
+        var number = match[8].replace("(0)", "").replace(/[^\d+]/g, "");
+        if (number.length <= 16) node = link("tel:" + number, [match[8]]); // + and at most 15 digits
       }
       if (node === null) continue; // not a safe construct: stays literal text
       if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
@@ -223,7 +227,7 @@
     return clean(text)
       .replace(/\[([^\]\n]+)\]\(\s*([^)\s]+)\s*\)/g, "$1 ($2)")
       .replace(/\*\*(?=\S)([^\n]+?)\*\*|\*(?=[^\s*])([^*\n]+?)\*|`([^`\n]+)`/g, "$1$2$3")
-      .replace(/^\s*#{1,6}\s+/gm, "");
+      .replace(/^[ \t]*#{1,6}[ \t]+/gm, "");
   }
 
   var SupportChat = (window.SupportChat = window.SupportChat || {});

@@ -385,17 +385,31 @@ def test_an_email_address_and_a_phone_number_in_an_answer_can_be_tapped(page: An
         """() => {
           const box = document.createElement("div");
           box.appendChild(window.SupportChat.renderMarkdown(
-            "Email support@example-shop.com or call +49 30 1234 5678 during support hours. " +
-            "[Write to us](mailto:help@example-shop.com). Orders from 50 EUR, 2-4 days."
+            "Email support@example-shop.com or call +49 30 1234 5678 (9-18 Uhr). " +
+            "[Write to us](mailto:help@example-shop.com), [help@example-shop.com](mailto:help@example-shop.com). " +
+            "UK: +44 20 7946 0958 - 24/7, Berlin +49 (0)30 1234 5678. Orders from 50 EUR, 2-4 days, +10 / 20 EUR."
           ));
           return [...box.querySelectorAll("a")].map(a => [a.textContent, a.getAttribute("href"), a.target]);
         }"""
     )
     assert links == [
         ["support@example-shop.com", "mailto:support@example-shop.com", ""],
-        ["+49 30 1234 5678", "tel:+493012345678", ""],
+        ["+49 30 1234 5678", "tel:+493012345678", ""],  # not the opening hours after it
         ["Write to us", "mailto:help@example-shop.com", ""],
+        ["help@example-shop.com", "mailto:help@example-shop.com", ""],  # one link, none inside it
+        ["+44 20 7946 0958", "tel:+442079460958", ""],
+        ["+49 (0)30 1234 5678", "tel:+493012345678", ""],  # the (0) is dialled only at home
     ]
+
+
+def test_a_copied_answer_is_its_text_as_shown(page: Any, site: str) -> None:
+    open_chat(page, site)
+    copied = page.evaluate(
+        """() => window.SupportChat.dom.plainText(
+          "Intro\\n\\n## Shipping\\n**Free** over *50 EUR*, see [the page](https://shop.example/s) or `FAQ`."
+        )"""
+    )
+    assert copied == "Intro\n\nShipping\nFree over 50 EUR, see the page (https://shop.example/s) or FAQ."
 
 
 def test_rate_limit_says_when_to_retry(page: Any, site: str, env: Env) -> None:
