@@ -30,6 +30,21 @@ def database_url() -> Iterator[str]:
         runtime.reset()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_embedded_postgres_for_the_functions() -> Iterator[None]:
+    """The functions in this process never start ``make dev``'s embedded Postgres. A browser
+    page's late request, served between two tests (``DATABASE_URL`` unset until the next test
+    sets it), would otherwise start one, and its engine, cached while the next test runs, would
+    send that test's requests to an empty database."""
+
+    def refuse(*_: object, **__: object) -> str:
+        raise RuntimeError("DATABASE_URL is unset: a request served outside a test")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runtime, "start_embedded_postgres", refuse)
+        yield
+
+
 @pytest.fixture(scope="session")
 def fake_gemini() -> Iterator[FakeGemini]:
     """The fake Gemini server, shared by the run; reset for each test by ``env``."""
