@@ -64,7 +64,7 @@ _PHRASES: dict[Kind, dict[Language, str]] = {
         "nl": "help mij|wat kun je|wat kan je|waarmee kun je helpen",
     },
     # A word of agreement or a reply alone; a word many languages share belongs to one, and
-    # the conversation's language answers it (``knowledge_answer``).
+    # the conversation's language answers it (``small_talk``'s ``before``).
     "ok": {
         "en": "ok|okay|k|yes|yeah|yep|yes please|great|cool|alright|all right|fine|nice|perfect|got it"
         "|i see|understood|sure|good|awesome",

@@ -92,7 +92,7 @@ def put_entry(
     With ``edit.embedder`` the entry's embedding is computed first (outside the transaction);
     if that fails the edit is saved all the same, its embedding marked missing for a later retry.
     """
-    embedder = None if _as_stored(uow, key, title, content, kind) else edit.embedder
+    embedder = None if _as_stored(uow, key, title, content) else edit.embedder
     vectors = embed_entries(embedder, [KnowledgeEntry(key, title, content)])
     embedding = (vectors[0], embedder.embedding_model) if vectors and embedder else None
     with uow() as tx:
@@ -127,15 +127,11 @@ def _holds(record: KnowledgeRecord, title: str, content: str, kind: str) -> bool
     return (record.title, record.content, record.kind) == (title, content, kind)
 
 
-def _as_stored(uow: UnitOfWorkFactory, key: str, title: str, content: str, kind: str | None) -> bool:
-    """Whether ``key`` holds this text (and kind) already: nothing to embed."""
+def _as_stored(uow: UnitOfWorkFactory, key: str, title: str, content: str) -> bool:
+    """Whether ``key`` holds this title and content already: its stored embedding still fits."""
     with uow() as tx:
         existing = tx.knowledge.get(key)
-    return (
-        existing is not None
-        and (existing.title, existing.content) == (title, content)
-        and kind in (None, existing.kind)
-    )
+    return existing is not None and (existing.title, existing.content) == (title, content)
 
 
 def delete_entry(
