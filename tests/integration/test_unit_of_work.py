@@ -70,8 +70,9 @@ QUOTED = "SELECT '%s is text', $$ %s $$, \"col%s\" FROM t WHERE a = %s AND b LIK
 
 
 @pytest.mark.parametrize("statement", ["START_CONVERSATION", "CONTINUE_CONVERSATION", "QUOTED"])
-def test_cached_placeholder_rewriting_matches_pg8000s_own(statement: str) -> None:
-    """The cache in front of pg8000's placeholder rewriting gives exactly pg8000's result."""
+def test_cached_placeholder_rewriting_matches_pg8000s_own(env: Env, statement: str) -> None:
+    """The cache in front of pg8000's placeholder rewriting gives exactly pg8000's result (the
+    statements compiled by the test database's engine: ``env``)."""
     import pg8000.dbapi
     import pg8000.legacy
 
