@@ -33,15 +33,14 @@ from common.knowledge.vocabulary import (
 )
 
 _NUMBER = re.compile(r"^\d+$")
-_WHERE_IS_YOUR = re.compile(
-    r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) "
-    r"(your|euer|eure|ihr|votre|vos|su|sus|vostro|vostra|jullie|uw)\b"
+# The shop's ("your", "euer", "votre"...), and "Where is your ...?", accent-free (``folded``).
+_YOUR = r"\b(your|euer|eure|ihr|ihre|votre|vos|su|sus|vostro|vostra|jullie|uw)"
+WHERE_IS_YOUR = (
+    r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) " + _YOUR
 )
+_WHERE_IS_YOUR = re.compile(WHERE_IS_YOUR + r"\b")
 # "Your address", "votre adresse", "your returns address": the shop's, not a delivery address.
-_YOUR_ADDRESS = re.compile(
-    r"\b(your|euer|eure|ihre|votre|vos|su|sus|vostro|vostra|jullie|uw)( \w+)? "
-    r"(address|adresse|direccion|indirizzo|adres)\b"
-)
+_YOUR_ADDRESS = re.compile(_YOUR + r"( \w+)? (address|adresse|direccion|indirizzo|adres)\b")
 # An order or a parcel today asks when an order must be in to leave today: the cut-off.
 _TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
 _AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-from common.knowledge.analysis import asks_the_shops_address, folded
+from common.knowledge.analysis import WHERE_IS_YOUR, asks_the_shops_address, folded
 from common.knowledge.passages import ScoredPassage, choose
 from common.knowledge.retrieval import KnowledgeIndex, Query
 
 # "Where is your (nearest) store?", "Wo ist euer Lager?": a place of the shop's, by name (not
 # "Where is your tracking link?"), accent-free.
 _WHERE_IS_YOUR_PLACE = re.compile(
-    r"\b(where|wo|ou|donde|dove|waar) (is|are|ist|sind|est|sont|esta|estan|e|sono|zijn|ligt) "
-    r"(your|euer|eure|ihr|votre|vos|su|sus|vostro|vostra|jullie|uw)( \w+)? "
+    WHERE_IS_YOUR + r"( \w+)? "
     r"(stores?|shops?|warehouses?|showroom|office|outlet|branch|headquarters|hq|boutique|premises"
     r"|laden|geschaft|lager|filiale|buro|sitz|standort|magasin|entrepot|bureau|siege|tienda|almacen"
     r"|oficina|sede|local|negozio|magazzino|ufficio|winkel|magazijn|kantoor|vestiging)\b"

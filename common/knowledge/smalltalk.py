@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from common.knowledge.language import Language, detect_language, fold, is_stopword, words
-from common.knowledge.vocabulary import SHORTHAND, concepts_of
+from common.knowledge.analysis import folded
+from common.knowledge.language import Language, detect_language, is_stopword
+from common.knowledge.vocabulary import concepts_of
 
 Kind = Literal["greeting", "thanks", "goodbye", "bot", "wellbeing", "help", "ok", "no"]
 
@@ -231,7 +232,7 @@ def small_talk(message: str, *, before: str = "") -> SmallTalk | None:
     outside the small-talk phrases) or is too long to be small talk. A word many languages
     share ("ok", "ja", "si", "no") is answered in the language of ``before`` (the shopper's
     earlier messages), if given."""
-    text = " ".join(fold(SHORTHAND.get(w, w)) for w in words(message))
+    text = folded(message)
     if not text and _GOOD.search(message) and not _BAD.search(message):
         return SmallTalk("ok", detect_language(before, default="en") if before else "en")  # "👍"
     if not text or len(text.split()) > _MAX_WORDS:

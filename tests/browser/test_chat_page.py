@@ -357,17 +357,25 @@ def test_html_and_script_in_messages_stay_inert(page: Any, site: str, env: Env) 
     screenshot(page, "page-injection")
 
 
+def rendered(page: Any, markdown: str, read: str = "box => box.innerHTML") -> Any:
+    """What the chat's markdown renderer makes of ``markdown``, as ``read`` (a JS function of
+    the element it is drawn in) returns it."""
+    return page.evaluate(
+        f"""markdown => {{
+          const box = document.createElement("div");
+          box.appendChild(window.SupportChat.renderMarkdown(markdown));
+          return ({read})(box);
+        }}""",
+        markdown,
+    )
+
+
 def test_markdown_is_basic_and_safe(page: Any, site: str) -> None:
     open_chat(page, site)
-    html = page.evaluate(
-        """() => {
-          const box = document.createElement("div");
-          box.appendChild(window.SupportChat.renderMarkdown(
-            "**Bold** and *it* and `a<b>`\\n- one\\n- two [site](https://shop.example/x?a=1&b=2)\\n\\n" +
-            "1. first\\n2. see https://shop.example/returns.\\n\\n[bad](javascript:alert(1)) <i>x</i>"
-          ));
-          return box.innerHTML;
-        }"""
+    html = rendered(
+        page,
+        "**Bold** and *it* and `a<b>`\n- one\n- two [site](https://shop.example/x?a=1&b=2)\n\n"
+        "1. first\n2. see https://shop.example/returns.\n\n[bad](javascript:alert(1)) <i>x</i>",
     )
     assert "<strong>Bold</strong>" in html
     assert "<em>it</em>" in html
@@ -381,16 +389,12 @@ def test_markdown_is_basic_and_safe(page: Any, site: str) -> None:
 
 def test_an_email_address_and_a_phone_number_in_an_answer_can_be_tapped(page: Any, site: str) -> None:
     open_chat(page, site)
-    links = page.evaluate(
-        """() => {
-          const box = document.createElement("div");
-          box.appendChild(window.SupportChat.renderMarkdown(
-            "Email support@example-shop.com or call +49 30 1234 5678 (9-18 Uhr). " +
-            "[Write to us](mailto:help@example-shop.com), [help@example-shop.com](mailto:help@example-shop.com). " +
-            "UK: +44 20 7946 0958 - 24/7, Berlin +49 (0)30 1234 5678. Orders from 50 EUR, 2-4 days, +10 / 20 EUR."
-          ));
-          return [...box.querySelectorAll("a")].map(a => [a.textContent, a.getAttribute("href"), a.target]);
-        }"""
+    links = rendered(
+        page,
+        "Email support@example-shop.com or call +49 30 1234 5678 (9-18 Uhr). "
+        "[Write to us](mailto:help@example-shop.com), [help@example-shop.com](mailto:help@example-shop.com). "
+        "UK: +44 20 7946 0958 - 24/7, Berlin +49 (0)30 1234 5678. Orders from 50 EUR, 2-4 days, +10 / 20 EUR.",
+        read='box => [...box.querySelectorAll("a")].map(a => [a.textContent, a.getAttribute("href"), a.target])',
     )
     assert links == [
         ["support@example-shop.com", "mailto:support@example-shop.com", ""],
