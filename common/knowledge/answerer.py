@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from common.knowledge import phrases
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
-from common.knowledge.location import asks_where_the_shop_is, saying_where
+from common.knowledge.location import (
+    asks_where_it_ships_from,
+    asks_where_the_shop_is,
+    saying_where,
+    saying_where_from,
+)
 from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
@@ -140,8 +145,11 @@ def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEnt
 
 
 def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPassage]:
-    if not _concepts(query) and asks_where_the_shop_is(question):
+    concepts = _concepts(query)
+    if not concepts and asks_where_the_shop_is(question):
         return saying_where(index, query, question, min_coverage=MIN_COVERAGE)
+    if "@ship" in concepts and concepts <= _PLACES | {"@ship"} and asks_where_it_ships_from(question):
+        return saying_where_from(index, query, min_coverage=MIN_COVERAGE)
     return choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
 
 

@@ -1,4 +1,5 @@
-"""Where the shop's store, warehouse or address is: only a text that says where answers it."""
+"""Where the shop's store, warehouse or address is, and where it ships from: only a text that
+says where answers it."""
 
 from __future__ import annotations
 
@@ -32,6 +33,44 @@ _SAYS_WHERE = re.compile(
     r"|(?-i:\b(Calle|Avenida|Plaza|Via|Viale|Piazza|Corso) )[^\W\d]+( [^\W\d]+){0,4},? \d",
     re.IGNORECASE,
 )
+
+
+# "Where do you ship from?", "Where are your products shipped from?", "D'où expédiez-vous ?",
+# "Aus welchem Land versendet ihr?" (accent-free): where parcels leave from, not where they go.
+_ASKS_WHERE_FROM = re.compile(
+    r"\b(ship|ships|shipped|shipping|send|sends|sent|dispatch|dispatches|dispatched|post|posted)"
+    r"( \w+){0,3} from\b"
+    r"|\b(woher|von wo|aus welchem land|d'ou|desde donde|de donde|da dove|vanwaar|waarvandaan)\b.*"
+    r"\b(versend|verschick|liefer|expedi|envoy|envi|spedi|invia|verzend|verstuur)"
+    r"|\bwaar\b.*\b(verzend|verstuur)\w* .*\bvandaan\b"
+)
+# A text that says where parcels leave from: "We ship from our warehouse in Leipzig", "Versand
+# aus Berlin", "Expédié depuis Lyon"; not "shipped from Monday to Friday".
+_SAYS_FROM = re.compile(
+    r"\b(ship|ships|shipped|dispatch|dispatches|dispatched|send|sends|sent)( \w+){0,3} from"
+    r"(?! (mon|tue|wed|thu|fri|sat|sun|the day|\d))\b"
+    r"|\bfrom our (warehouse|store|shop|studio|workshop)\b"
+    r"|\b(versand|versendet|versenden|verschicken|liefern)( \w+){0,3} (aus|ab)\b(?! \d)"
+    r"|\b(exp[eé]di\w*|envoy\w*) depuis\b|\b(enviamos|enviado|enviados) desde\b"
+    r"|\b(spediamo|spedito|spediti|spedizione) da\b(?! \d)|\b(verzonden|versturen|verzenden) vanuit\b",
+    re.IGNORECASE,
+)
+_FROM_WORDS = frozenset({"where", "wo", "woher", "ou", "donde", "desd", "dove", "waar", "vanwaar", "vandaan"})
+
+
+def asks_where_it_ships_from(question: str) -> bool:
+    """Whether ``question`` asks where the shop's parcels leave from ("Where do you ship from?"),
+    which "We ship to the EU" does not answer."""
+    return bool(_ASKS_WHERE_FROM.search(folded(question)))
+
+
+def saying_where_from(index: KnowledgeIndex, query: Query, *, min_coverage: float) -> list[ScoredPassage]:
+    """The passages that say where parcels leave from (none: the pages do not say)."""
+    thing = Query(query.language, [t for t in query.terms if t not in _FROM_WORDS])
+    return choose(
+        [r for r in index.rank_passages(thing) if _SAYS_FROM.search(r.passage.text)],
+        min_coverage=min_coverage,
+    )
 
 
 def asks_where_the_shop_is(question: str) -> bool:

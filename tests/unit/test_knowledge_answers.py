@@ -763,6 +763,45 @@ def test_where_the_shop_is_is_answered_by_the_entry_that_says_where(question: st
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Where do you ship from?",
+        "Where are your products shipped from?",
+        "Which country do you ship from?",
+        "Do you ship from Germany?",
+        "Aus welchem Land versendet ihr?",
+        "D'où expédiez-vous ?",
+        "¿Desde dónde envían?",
+    ],
+)
+def test_where_parcels_leave_from_is_answered_only_by_a_text_that_says_so(question: str) -> None:
+    """ "We ship to the EU" is where parcels go, and "shipped from Monday to Friday" is when."""
+    told = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question)
+    leaving = answerer_with(
+        faq("When do you ship?", "Orders are shipped from Monday to Friday."),
+        faq("Where do you ship from?", "We ship every order from our warehouse in Leipzig, Germany."),
+    ).answer(question)
+
+    assert told.text.startswith(phrases.not_covered(detect_language(question))), told.text
+    assert "We ship to all addresses" not in told.text
+    assert "warehouse in Leipzig" in leaving.text, leaving.text
+    assert "Monday to Friday" not in leaving.text
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("How much is shipping from Germany to Austria?", "Standard shipping costs 4.95 EUR"),
+        ("Can I send my return from Austria?", "within 30 days of delivery"),
+    ],
+)
+def test_a_question_about_a_cost_or_a_return_from_a_place_is_no_question_where_parcels_leave(
+    question: str, said: str
+) -> None:
+    assert said in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+
+@pytest.mark.parametrize(
     ("conversation", "place"),
     [
         (["Do you ship to Canada?"], "Our help pages don't mention “Canada”."),
