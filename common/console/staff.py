@@ -26,6 +26,18 @@ class SignIn:
     iap: IapVerifier | None
 
 
+# With neither ADMIN_TOKEN nor IAP set up, only `make staff-token`'s tokens sign in.
+_HOW_TO_SIGN_IN = (
+    "sign in with a staff member's token (make staff-token); "
+    "ADMIN_TOKEN (or IAP_AUDIENCE) is not set on this function"
+)
+
+
+def _how_to_sign_in(sign_in: SignIn) -> str:
+    """What a rejected token's message adds: how to sign in, if only staff tokens can."""
+    return f"; {_HOW_TO_SIGN_IN}" if sign_in.admin_token is None and sign_in.iap is None else ""
+
+
 def authenticate(
     *, uow: UnitOfWorkFactory, sign_in: SignIn, authorization: str | None, iap_assertion: str | None
 ) -> Principal:
@@ -43,13 +55,12 @@ def authenticate(
         # A bearer that is no staff token may be the one IAP itself checked (a Cloud Scheduler
         # job's OIDC token, if IAP passes the header on): then IAP's signed header decides.
         if not behind_iap:
-            raise Unauthorized("this bearer token is not valid (unknown or revoked)")
+            raise Unauthorized(
+                "this bearer token is not valid (unknown or revoked)" + _how_to_sign_in(sign_in)
+            )
     if sign_in.admin_token is None and sign_in.iap is None:
         # Not signed in is a 401 whatever is set up; the message says how to sign in here.
-        raise Unauthorized(
-            "sign in with a staff member's token (make staff-token); "
-            "ADMIN_TOKEN (or IAP_AUDIENCE) is not set on this function"
-        )
+        raise Unauthorized(_HOW_TO_SIGN_IN)
     if iap_assertion and sign_in.iap is not None:
         email = sign_in.iap.email(iap_assertion)
         with uow() as tx:

@@ -72,8 +72,12 @@ def route(method: str, path: str, role: StaffRole) -> Callable[[View], View]:
 @functions_framework.http
 def policies(request: flask.Request) -> flask.Response:
     # A path answers its own methods (its 405's Allow and its preflight say which); a path no
-    # route has takes any, so that sign-in comes first there too (401, then 404).
-    routes = dict.fromkeys(_methods_at(request.path.strip("/")) or _ANY_METHOD, dispatch)
+    # route has takes any, PATCH too, so that sign-in comes first there too (401, then 404).
+    methods = _methods_at(request.path.strip("/"))
+    if not methods:
+        asked = () if request.method == "OPTIONS" else (answered_as(request),)
+        methods = tuple(dict.fromkeys((*_ANY_METHOD, *asked)))
+    routes = dict.fromkeys(methods, dispatch)
     return serve(request, routes, credentialed=True)  # IAP's cookie, from the console's origin
 
 

@@ -152,6 +152,21 @@ def test_a_staff_token_signs_in_without_admin_token_set(env: Env, staff: FlaskCl
     assert "ADMIN_TOKEN" in nobody.get_json()["error"]["message"]
     assert stranger.status_code == 401  # a token that is none: the console forgets it
     assert "not valid" in stranger.get_json()["error"]["message"]
+    # A token typed as if ADMIN_TOKEN were set ("secret") is told that it is not.
+    assert "ADMIN_TOKEN (or IAP_AUDIENCE) is not set" in stranger.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("method", ["PATCH", "TRACE", "GET", "DELETE"])
+@pytest.mark.parametrize("path", ["/_nothing-here", "/shipping/and/more"])
+def test_a_path_no_route_has_is_401_then_404_whatever_the_method(
+    staff: FlaskClient, method: str, path: str
+) -> None:
+    """openapi.yaml: a path it does not list answers 404 whatever the method, after sign-in."""
+    anonymous = staff.open(path, method=method)
+    signed_in = staff.open(path, method=method, headers=ADMIN)
+
+    assert anonymous.status_code == 401
+    assert (signed_in.status_code, signed_in.get_json()["error"]["code"]) == (404, "not_found")
 
 
 def test_the_last_owner_cannot_be_revoked(env: Env, staff: FlaskClient) -> None:
