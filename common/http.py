@@ -100,6 +100,12 @@ def parse_json(request: flask.Request, model: type[Model], *, max_bytes: int) ->
         raise InvalidRequest(describe_validation_error(exc), code=validation_code(exc)) from exc
 
 
+def conversation_token(request: flask.Request) -> str | None:
+    """The ``X-Conversation-Token`` header, without the spaces HTTP allows around a value."""
+    value = request.headers.get("X-Conversation-Token")
+    return None if value is None else value.strip()
+
+
 def client_address(request: flask.Request, trusted_proxy_count: int) -> str:
     """The caller's IP: the entry our trusted proxies appended to X-Forwarded-For.
 

@@ -20,6 +20,7 @@ from common.config import get_settings
 from common.errors import InvalidRequest, PayloadTooLarge, RateLimited, conversation_not_found
 from common.http import (
     client_address,
+    conversation_token,
     parse_json,
     parse_uuid,
     serve_paths,
@@ -55,7 +56,7 @@ def send_message(request: flask.Request) -> flask.Response:
         raise PayloadTooLarge(
             f"message is longer than {settings.max_message_chars} characters", code="message_too_long"
         )
-    token = request.headers.get("X-Conversation-Token")
+    token = conversation_token(request)
     if body.conversation_id is not None:
         # The id may be one the client proposes: it must be unguessable like the server's own.
         if body.conversation_id.version != 4:
@@ -108,7 +109,7 @@ def resume_answer(request: flask.Request) -> flask.Response:
     last_event_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     stream = runtime.chat_service().resume(
         message_id,
-        token=request.headers.get("X-Conversation-Token"),
+        token=conversation_token(request),
         offset=sse.parse_last_event_id(last_event_id, str(message_id)),
     )
     return sse_response(sse.encode(stream))

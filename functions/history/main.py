@@ -14,6 +14,7 @@ from common.errors import InvalidRequest
 from common.handoff import events as handoff_events
 from common.handoff import requests as handoff_requests
 from common.http import (
+    conversation_token,
     json_response,
     no_content,
     parse_json,
@@ -58,7 +59,7 @@ def post_handoff(request: flask.Request) -> flask.Response:
     accepted = handoff_requests.request_handoff(
         uow=runtime.unit_of_work(),
         keys=runtime.token_keys(),
-        conversation_token=request.headers.get("X-Conversation-Token"),
+        conversation_token=conversation_token(request),
         body=body,
         settings=runtime.handoff_settings(),
         knowledge=runtime.knowledge(),
@@ -72,7 +73,7 @@ def get_events(request: flask.Request) -> flask.Response:
         stream=runtime.event_stream(),
         keys=runtime.token_keys(),
         conversation_id=_uuid_arg(request, "conversation_id"),
-        conversation_token=request.headers.get("X-Conversation-Token"),
+        conversation_token=conversation_token(request),
         last_event_id=handoff_events.parse_event_id(request.headers.get("Last-Event-ID")),
     )
     return sse_response(stream)
@@ -84,7 +85,7 @@ def post_feedback(request: flask.Request) -> flask.Response:
     feedback.rate_answer(
         uow=runtime.unit_of_work(),
         keys=runtime.token_keys(),
-        conversation_token=request.headers.get("X-Conversation-Token"),
+        conversation_token=conversation_token(request),
         body=body,
     )
     return no_content()
@@ -102,7 +103,7 @@ def get_history(request: flask.Request) -> flask.Response:
         uow=runtime.unit_of_work(),
         keys=runtime.token_keys(),
         conversation_id=conversation_id,
-        conversation_token=request.headers.get("X-Conversation-Token"),
+        conversation_token=conversation_token(request),
         limit=_int_arg(request, "limit", default=settings.history_page_size, low=1, high=500),
         before_position=_int_arg(request, "before", default=None, low=1, high=MAX_POSITION),
     )

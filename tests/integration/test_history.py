@@ -60,6 +60,22 @@ def test_long_conversations_are_paginated_oldest_first(
     assert positions == list(range(1, 11))
 
 
+def test_spaces_around_the_token_header_are_no_part_of_it(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    """HTTP allows whitespace around a header's value (RFC 9110, 5.5); a client that adds some
+    still reaches its conversation."""
+    turn = send(chat, "hi")
+    env.wait_for_answers()
+    cid, token = turn.meta["conversation_id"], turn.meta["conversation_token"]
+
+    restored = history.get(f"/?conversation_id={cid}", headers={"X-Conversation-Token": f"{token} "})
+    followed = send(chat, "and returns?", conversation_id=cid, token=f"\t{token}  ")
+
+    assert restored.status_code == 200
+    assert followed.meta["conversation_id"] == cid
+
+
 @pytest.mark.parametrize("token", ["wrong", None])
 def test_wrong_or_missing_token_looks_like_no_conversation(
     env: Env, chat: FlaskClient, history: FlaskClient, token: str | None
