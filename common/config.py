@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +11,10 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# What a browser sends as its Origin: "https://shop.example", "http://localhost:8080".
+_ORIGIN = re.compile(r"https?://[^/\s?#,]+")
 
 
 class ConfigError(RuntimeError):
@@ -175,6 +180,15 @@ class Settings(BaseSettings):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _valid_origins(cls, value: str) -> str:
+        for origin in (o.strip().rstrip("/") for o in value.split(",")):
+            if origin and origin != "*" and not _ORIGIN.fullmatch(origin):
+                # A browser's Origin is scheme://host[:port]: anything else never matches.
+                raise ValueError(f"{origin!r} is no origin: write scheme://host[:port], no path")
         return value
 
     @property

@@ -150,6 +150,23 @@ def test_a_refused_origin_is_named_in_the_log_once(env: Env, caplog: pytest.LogC
     assert "https://new-shop.example" in refused[0] and "ALLOWED_ORIGINS" in refused[0]
 
 
+@pytest.mark.parametrize(
+    "origins", ["https://shop.example/chat", "shop.example", "https://a.example,ftp://b.example"]
+)
+def test_an_allowed_origin_that_no_browser_sends_is_refused_at_start(env: Env, origins: str) -> None:
+    """A browser's Origin has no path: "https://shop.example/chat" would never match, so every
+    shop page would be refused without a word. The function says so instead (503 not_configured,
+    and make dev does not start)."""
+    env.set(ALLOWED_ORIGINS=origins)
+
+    response = make_client("chat_stream").post("/", json={"message": "hi"})
+
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "not_configured"
+    assert "ALLOWED_ORIGINS" in response.get_json()["error"]["message"]
+    assert "no origin" in response.get_json()["error"]["message"]
+
+
 def test_cors_preflight_and_allowlist(env: Env) -> None:
     env.set(ALLOWED_ORIGINS="https://shop.example, https://www.shop.example")
     chat = make_client("chat_stream")
