@@ -32,6 +32,12 @@ variable "extra_allowed_origins" {
   description = "Origins allowed by CORS besides the site's own URL (e.g. the shop's domain)."
   type        = list(string)
   default     = []
+
+  validation {
+    # As a browser sends its Origin; the functions refuse to start with anything else.
+    condition     = alltrue([for o in var.extra_allowed_origins : o == "*" || can(regex("^https?://[^/?#,\\s]+/?$", o))])
+    error_message = "Each origin is scheme://host[:port] with no path, e.g. https://shop.example."
+  }
 }
 
 variable "policy_cache_ttl_seconds" {

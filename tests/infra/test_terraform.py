@@ -266,6 +266,20 @@ def test_public_access_has_an_alternative_to_all_users(tf: TerraformConfig) -> N
     assert tf.outputs["public_services"] and tf.outputs["public_access"]
 
 
+def test_an_extra_origin_must_be_one_a_browser_sends(tf: TerraformConfig) -> None:
+    """The functions refuse to start with an origin that has a path: plan says so first."""
+    condition = only(tf.variables["extra_allowed_origins"]["validation"])["condition"]
+    quoted = re.search(r'regex\("((?:[^"\\]|\\.)*)"', condition)
+    assert quoted is not None, condition
+    pattern = re.compile(quoted.group(1).replace("\\\\", "\\"))  # HCL's escapes, as Terraform reads them
+
+    for origin in ("https://shop.example", "http://localhost:8080", "https://www.shop.example/"):
+        assert pattern.search(origin), origin
+    for origin in ("https://shop.example/chat", "shop.example", "https://a.example,https://b.example"):
+        assert not pattern.search(origin), origin
+    assert 'o == "*"' in condition
+
+
 def _references(body: Any) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for text in strings(body):
