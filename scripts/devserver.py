@@ -112,7 +112,23 @@ def build_app() -> DispatcherMiddleware:
         return Response(json.dumps(missing), status=404, mimetype="application/json")
 
     root = SharedDataMiddleware(fallback, {"/": str(WEB_DIR)}, cache=False)
-    return DispatcherMiddleware(root, mounts)
+    return DispatcherMiddleware(_read_only(root), mounts)
+
+
+def _read_only(app: WSGIApplication) -> WSGIApplication:
+    """The pages are files to read: another method is a 405, as on the functions."""
+
+    def files(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"]
+        if method in ("GET", "HEAD"):
+            return app(environ, start_response)
+        message = f"{method} is not allowed here; the pages take GET and HEAD"
+        refused = {"error": {"code": "method_not_allowed", "message": message}}
+        return Response(
+            json.dumps(refused), status=405, mimetype="application/json", headers={"Allow": "GET, HEAD"}
+        )(environ, start_response)
+
+    return files
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -328,3 +328,20 @@ def test_make_fuzz_writes_to_a_throwaway_database_not_the_shops(env: Env, databa
     assert env.query("SELECT key, title, content FROM knowledge_entries ORDER BY key") == before
     assert env.query("SELECT name, role, revoked_at FROM staff") == [("Ann", "owner", None)]
     assert env.query("SELECT 1 FROM pg_database WHERE datname = :name", name=used[1]) == []
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("path", ["/", "/openapi.yaml", "/widget.js", "/admin/"])
+def test_the_pages_are_read_only_other_methods_are_a_405(method: str, path: str) -> None:
+    from werkzeug.test import Client
+
+    from scripts.devserver import build_app
+
+    client = Client(build_app())
+    refused = client.open(path, method=method)
+    served = client.get(path)
+
+    assert refused.status_code == 405
+    assert refused.headers["Allow"] == "GET, HEAD"
+    assert json.loads(refused.get_data())["error"]["code"] == "method_not_allowed"
+    assert served.status_code == 200
