@@ -168,5 +168,5 @@ class PreviewBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    question: Text = Field(min_length=1, max_length=1000)
+    question: Text = Field(min_length=1, max_length=4000)  # as long as a shopper's message may be
     draft: DraftBody | None = None

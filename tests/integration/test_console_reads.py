@@ -383,6 +383,19 @@ def test_a_preview_answers_with_the_draft_without_saving_it(env: Env, console: F
     assert client.get("/faq-gift-cards", headers=ADMIN).status_code == 404
 
 
+def test_a_preview_takes_a_question_as_long_as_a_shoppers_message(env: Env, console: FlaskClient) -> None:
+    """Staff paste a shopper's long message (up to 4000 characters) to see how it is answered."""
+    env.set(GEMINI_API_KEY=None, ADMIN_TOKEN="s3cret-admin")
+    client = make_client("policies")
+    long_question = "How long does shipping take? " + "x" * (4000 - 29)
+
+    answered = client.post("/_preview", headers=ADMIN, json={"question": long_question})
+    too_long = client.post("/_preview", headers=ADMIN, json={"question": long_question + "x"})
+
+    assert answered.status_code == 200, answered.get_json()
+    assert too_long.status_code == 400
+
+
 def test_a_preview_with_the_model_grounds_it_in_the_draft(env: Env, console: FlaskClient) -> None:
     draft = {
         "key": "returns",
