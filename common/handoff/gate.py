@@ -12,7 +12,7 @@ from common.chat.events import done_event
 from common.chat.following import AnswerReader, StoredAnswer
 from common.chat.turns import TurnStarted
 from common.handoff import outbox
-from common.handoff.phrases import asks_for_a_person, held_notice, language_of
+from common.handoff.phrases import accepts_the_offer, asks_for_a_person, held_notice, language_of
 from common.handoff.requests import HANDOFF_SOURCE, HandoffSettings, open_handoff, pending_notice_now
 from common.knowledge.entries import Knowledge
 from common.models import Handoff, HandoffStatus, MessageStatus, utcnow
@@ -30,6 +30,9 @@ class HandoffGate:
 
     def __call__(self, turn: TurnStarted) -> AnswerReader | None:
         asked = asks_for_a_person(turn.question)
+        # "Yes" to the assistant's offer of a person just before: in the offer's language.
+        accepted = not asked and accepts_the_offer(turn.question, turn.history)
+        asked = asked or accepted
         if turn.handoff_open is False and not asked:
             return None  # the turn's own statement saw no handoff: no transaction needed
         with self.uow() as tx:
@@ -37,7 +40,7 @@ class HandoffGate:
             if handoff is not None and handoff.open:
                 text = self._held(tx, turn, handoff)
             elif asked:
-                text = self._hand_over(tx, turn)
+                text = self._hand_over(tx, turn, turn.history[-1].text if accepted else turn.question)
             else:
                 return None
             _store_answer(tx, turn, text)
@@ -55,7 +58,7 @@ class HandoffGate:
         tokens, cost), so the call is accounted for. Returns the text that follows ``said``.
         """
         with self.uow() as tx:
-            notice = self._hand_over(tx, turn)
+            notice = self._hand_over(tx, turn, turn.question)
             added = f"\n\n{notice}" if said.strip() else notice
             _store_answer(tx, turn, said + added, **figures)
         self.settings.kick_outbox()
@@ -78,8 +81,9 @@ class HandoffGate:
             return ""
         return held_notice(handoff.language or language_of(turn.question))
 
-    def _hand_over(self, tx: UnitOfWork, turn: TurnStarted) -> str:
-        language = language_of(turn.question)
+    def _hand_over(self, tx: UnitOfWork, turn: TurnStarted, said: str) -> str:
+        """Open the handoff, in the language of what the shopper ``said`` (or agreed to)."""
+        language = language_of(said)
         request = HandoffBody(conversation_id=turn.conversation_id)
         open_handoff(tx, turn.conversation_id, request=request, language=language, settings=self.settings)
         return pending_notice_now(self.settings, self.knowledge(), language)[1]

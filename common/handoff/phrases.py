@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from common.knowledge.language import Language, detect_language, fold, words
+from common.knowledge.smalltalk import offers_a_person
+from common.llm import Turn
 
 # Accent-free patterns over the folded message: asking for a person, not asking whether the
 # assistant is one ("are you human?" is small talk).
@@ -14,9 +16,15 @@ _REQUESTS: dict[Language, str] = {
     r"(real |live )?(human|person|agent|someone|somebody|representative|operator|staff|team|employee"
     r"|manager|supervisor|customer service|customer support)\b"
     r"|\b(a |an )?(real |live )?(human|person|agent|representative|operator) (please|pls)\b"
-    r"|\b(want|need|like) (a |an |to talk to a |to speak to a )?(real |live )?(human|person|agent)\b",
+    r"|\b(want|need|like) (a |an |to talk to a |to speak to a )?(real |live )?(human|person|agent)\b"
+    r"|\b(get|give|find) me (a |an |the |some )?(real |live )?(human|person|agent|someone|somebody"
+    r"|representative|operator|manager|supervisor)\b"
+    r"|\b(connect|transfer) me( now| please| pls| through)*$|\bput me through\b"
+    r"|\b(connect|transfer|put) me (through )?to (your |the )?support\b"
+    r"|\b(someone|somebody|anyone) (from|in|at) (your |the )?(customer service|customer support|support"
+    r"|team)\b|^(a |an )?(real |live )?(human|person|agent|operator|representative)( please| pls| now)?$",
     "de": r"\b(mit )?(einem |einer )?(menschen|mensch|mitarbeiter|mitarbeiterin|person|kundenservice)\b.*"
-    r"\b(sprechen|reden|chatten|verbinden)\b|\bmensch bitte\b"
+    r"\b(sprechen|reden|chatten|verbinden)\b|\bmensch bitte\b|\bverbinden sie mich\b|\bverbinde mich\b"
     r"|\bmit (ihrem |dem |einem )?(vorgesetzten|chef|manager)\b.*\b(sprechen|reden)\b",
     "fr": r"\b(parler|discuter)\b.*\b(humain|personne|conseiller|conseillere|agent|quelqu'un)\b"
     r"|\b(parler|discuter) (a|au|avec) (un |une |le |la |votre )?(responsable|service client)\b"
@@ -30,6 +38,12 @@ _REQUESTS: dict[Language, str] = {
     r"|\b(mens|medewerker|iemand|manager|leidinggevende)\b.*\b(spreken|praten)\b",
 }
 _PATTERNS = {language: re.compile(pattern) for language, pattern in _REQUESTS.items()}
+# Saying yes to "Would you like to talk to someone from our team? Just say yes." (accent-free).
+_YES = re.compile(
+    r"^(yes|yeah|yep|sure|ok|okay|please|please do|go ahead|yes please|ja|gerne|bitte|oui|si|claro"
+    r"|vale|certo|graag|jawel)( (please|pls|bitte|gerne|graag|por favor|per favore|s'il vous plait"
+    r"|s'il te plait|merci|thanks|thank you|danke|gracias|grazie|dank je))*$"
+)
 
 _PENDING: dict[Language, tuple[str, str]] = {
     "en": (
@@ -78,6 +92,16 @@ def asks_for_a_person(message: str) -> bool:
     """Whether ``message`` asks to talk to a person (not whether the assistant is one)."""
     text = " ".join(fold(w) for w in words(message))
     return any(pattern.search(text) for pattern in _PATTERNS.values())
+
+
+def accepts_the_offer(message: str, history: list[Turn]) -> bool:
+    """Whether ``message`` says yes to the assistant's offer of a person, made in the answer
+    just before it ("Would you like to talk to someone from our team? Just say yes.")."""
+    last = history[-1] if history else None
+    if last is None or last.role != "model" or not offers_a_person(last.text):
+        return False
+    text = " ".join(fold(w) for w in words(message))
+    return bool(_YES.match(text)) or message.strip() in ("\U0001f44d", "\U0001f44c")  # 👍 👌
 
 
 def language_of(message: str) -> Language:

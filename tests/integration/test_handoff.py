@@ -177,6 +177,42 @@ def test_saying_so_in_the_chat_hands_the_conversation_over_without_asking_the_mo
     assert _history(history, turn.meta)["handoff_status"] == "waiting_for_human"
 
 
+@pytest.mark.parametrize(
+    ("offered", "yes", "notice"),
+    [
+        ("Are you a bot?", "yes please", "I've asked a person from our team to join."),
+        ("this is useless", "ok", "I've asked a person from our team to join."),
+        ("Bist du ein Roboter?", "ja", "Ich habe eine Person aus unserem Team dazugeholt."),
+    ],
+)
+def test_yes_to_the_assistants_offer_of_a_person_hands_the_conversation_over(
+    env: Env, chat: FlaskClient, history: FlaskClient, offered: str, yes: str, notice: str
+) -> None:
+    env.set(GEMINI_API_KEY=None, SUPPORT_HOURS="mon-sun 00:00-24:00")
+    chat = make_client("chat_stream")
+    first = send(chat, offered)
+    meta = first.meta
+    assert first.text.endswith(("Just say yes.", "Sagen Sie einfach ja."))
+
+    accepted = send(chat, yes, conversation_id=meta["conversation_id"], token=meta["conversation_token"])
+
+    assert accepted.text.startswith(notice)
+    assert _history(history, meta)["handoff_status"] == "waiting_for_human"
+
+
+def test_yes_after_any_other_answer_is_no_request_for_a_person(
+    env: Env, chat: FlaskClient, history: FlaskClient
+) -> None:
+    env.set(GEMINI_API_KEY=None)
+    chat = make_client("chat_stream")
+    meta = send(chat, "How long does shipping take?").meta
+
+    said = send(chat, "yes", conversation_id=meta["conversation_id"], token=meta["conversation_token"])
+
+    assert "anything else" in said.text
+    assert _history(history, meta)["handoff_status"] is None
+
+
 def test_while_a_person_has_it_the_assistant_stays_quiet_until_handed_back(
     env: Env, chat: FlaskClient, history: FlaskClient, staff: FlaskClient
 ) -> None:

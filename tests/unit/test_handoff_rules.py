@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from common.handoff.phrases import asks_for_a_person, pending_notice
+from common.handoff.phrases import accepts_the_offer, asks_for_a_person, pending_notice
 from common.handoff.schedule import SupportSchedule
+from common.knowledge.smalltalk import small_talk
+from common.llm import Turn
 
 
 def test_the_schedule_is_open_within_its_hours_in_its_time_zone() -> None:
@@ -56,10 +58,52 @@ def test_a_schedule_it_cannot_read_is_refused(text: str) -> None:
         ("are you a human?", False),
         ("How long does shipping take?", False),
         ("Can I return a person-sized teddy bear?", False),
+        # Blunt or one-word requests, as shoppers type them to a bot.
+        ("human", True),
+        ("agent please", True),
+        ("this bot is useless, get me someone from customer service", True),
+        ("get me a human", True),
+        ("yes please connect me", True),
+        ("connect me to support", True),
+        ("put me through", True),
+        ("Verbinden Sie mich bitte", True),
+        ("get me a refund", False),
+        ("Can you transfer me my refund?", False),
+        ("Is a human reading this?", False),
     ],
 )
 def test_a_request_for_a_person_is_recognised_in_every_language(message: str, asks: bool) -> None:
     assert asks_for_a_person(message) is asks
+
+
+def _answer_to(question: str) -> Turn:
+    talk = small_talk(question)
+    assert talk is not None
+    return Turn("model", talk.reply)
+
+
+_OFFER = _answer_to("Are you a bot?")  # "... Would you like to talk to someone from our team? Just say yes."
+_GERMAN_OFFER = _answer_to("Bist du ein Roboter?")
+
+
+@pytest.mark.parametrize(
+    ("message", "history", "accepts"),
+    [
+        ("yes", [Turn("user", "Are you a bot?"), _OFFER], True),
+        ("Yes please", [_OFFER], True),
+        ("ok", [_OFFER], True),
+        ("👍", [_OFFER], True),
+        ("ja bitte", [_GERMAN_OFFER], True),
+        ("yes", [], False),  # nothing was offered
+        ("yes", [Turn("model", "Standard shipping takes 2-4 working days.")], False),
+        ("yes", [_OFFER, Turn("user", "How long does shipping take?")], False),  # not just before
+        ("How long does shipping take?", [_OFFER], False),
+    ],
+)
+def test_yes_to_the_offer_of_a_person_just_made_is_asking_for_one(
+    message: str, history: list[Turn], accepts: bool
+) -> None:
+    assert accepts_the_offer(message, history) is accepts
 
 
 def test_the_notice_says_someone_replies_here_or_when_the_team_is_back() -> None:

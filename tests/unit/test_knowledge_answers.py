@@ -123,9 +123,33 @@ def test_a_yes_or_no_alone_is_answered_in_the_conversations_language_not_with_an
     assert "as long as the order has not shipped" not in reply  # the FAQ that starts with "Yes"
 
 
-@pytest.mark.parametrize("message", ["😡", "👎", "❓"])
-def test_an_angry_or_puzzled_face_is_no_ok(message: str) -> None:
-    assert small_talk(message) is None
+@pytest.mark.parametrize(
+    ("message", "kind"), [("😡", "upset"), ("😡😡", "upset"), ("👎", "upset"), ("❓", None)]
+)
+def test_an_angry_or_puzzled_face_is_no_ok(message: str, kind: str | None) -> None:
+    """Anger is offered a person; a question mark alone is no small talk at all."""
+    talk = small_talk(message)
+    assert (talk.kind if talk else None) == kind
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("👋", "Hi! I'm the shop's virtual assistant."),
+        ("this bot is useless", "Would you like to talk to someone from our team? Just say yes."),
+        ("stupid", "Would you like to talk to someone from our team?"),
+        ("Das hilft mir nicht", "Möchten Sie mit jemandem aus unserem Team sprechen?"),
+        ("no me ayuda", "¿Quieres hablar con alguien de nuestro equipo?"),
+    ],
+)
+def test_a_wave_is_hello_and_frustration_is_offered_a_person(message: str, said: str) -> None:
+    assert said in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(message).text
+
+
+def test_frustration_that_names_its_topic_is_a_question_about_it() -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("The tracking link is useless").text
+
+    assert "Would you like to talk to someone" not in reply
 
 
 def test_a_number_beside_a_word_is_no_address() -> None:
