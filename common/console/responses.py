@@ -193,10 +193,12 @@ class FeedbackList(BaseModel):
 
 class UnansweredGroup(BaseModel):
     """Questions of similar wording that were not answered (or were rated down).
-    ``answered_by``: the entries, changed since the question was last asked, that answer it now
-    (empty: still open)."""
+    ``after``: for a question of a few words ("How much?"), the shopper's question it followed
+    up. ``answered_by``: the entries, changed since the question was last asked, that answer it
+    now (empty: still open)."""
 
     question: str
+    after: str | None
     count: int
     last_seen: dt.datetime
     examples: list[str]

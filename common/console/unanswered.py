@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from common.console.responses import UnansweredGroup, UnansweredList
 from common.knowledge.analysis import terms
-from common.knowledge.answerer import covering_entries
+from common.knowledge.answerer import covering_entries, follows_up
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import detect_language
 from common.knowledge.retrieval import knowledge_index
@@ -34,20 +34,31 @@ class _Group:
     texts: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     asked: set[object] = field(default_factory=set)  # the questions (messages) counted
+    # For a question of a few words ("How much?"): the shopper's questions it followed up.
+    befores: dict[str, Counter[str]] = field(default_factory=dict)
     last_seen: dt.datetime | None = None
     # Entries changed since the question was last asked that answer it now.
     answered_by: tuple[KnowledgeEntry, ...] = ()
 
     @property
     def question(self) -> str:
-        return self.texts.most_common(1)[0][0]
+        """The most frequent wording; of equally frequent ones, a question that stands alone."""
+        return max(self.texts, key=lambda text: (self.texts[text], text not in self.befores))
 
-    def add(self, text: str, reason: str, seen_at: dt.datetime, asked: object) -> None:
+    @property
+    def after(self) -> str | None:
+        """The question ``question`` followed up, if it did ("And to Canada?" before "How much?")."""
+        befores = self.befores.get(self.question)
+        return befores.most_common(1)[0][0] if befores else None
+
+    def add(self, row: _Row, reason: str, seen_at: dt.datetime, asked: object) -> None:
         """One reason for question ``asked``; a question not covered and rated down counts once,
         under both reasons."""
         if asked not in self.asked:
             self.asked.add(asked)
-            self.texts[text] += 1
+            self.texts[row.text] += 1
+            if row.before:
+                self.befores.setdefault(row.text, Counter())[row.before] += 1
         self.reasons[reason] += 1
         if self.last_seen is None or seen_at > self.last_seen:
             self.last_seen = seen_at
@@ -65,7 +76,7 @@ def unanswered_questions(
     ``knowledge`` answers now (``answered_by``) last."""
     with uow() as tx:
         rows = tx.console.unanswered(since=since, limit=CANDIDATES)
-    groups = group_questions([(r.question, r.reason, r.seen_at, r.question_id) for r in rows])
+    groups = group_questions([(r.question, r.before, r.reason, r.seen_at, r.question_id) for r in rows])
     groups.sort(key=lambda g: (sum(g.texts.values()), g.last_seen), reverse=True)
     shown = groups[:limit]
     _mark_answered(shown, knowledge, uow)
@@ -77,7 +88,7 @@ def _mark_answered(groups: Sequence[_Group], knowledge: Knowledge, uow: UnitOfWo
     """Set ``answered_by`` of the groups whose question the knowledge answers now with an entry
     changed after the question was last asked; an entry that was there already did not help."""
     index = knowledge_index(knowledge)
-    covering = {id(g): covering_entries(index, g.question) for g in groups}
+    covering = {id(g): covering_entries(index, g.question, before=g.after or "") for g in groups}
     keys = {entry.key for entries in covering.values() for entry in entries}
     if not keys:
         return
@@ -91,27 +102,37 @@ def _mark_answered(groups: Sequence[_Group], knowledge: Knowledge, uow: UnitOfWo
         )
 
 
-def group_questions(rows: Sequence[tuple[str, str, dt.datetime, object]]) -> list[_Group]:
+@dataclass(frozen=True)
+class _Row:
+    text: str
+    before: str | None  # the question it followed up, for one of a few words ("How much?")
+
+
+def group_questions(rows: Sequence[tuple[str, str | None, str, dt.datetime, object]]) -> list[_Group]:
     """Group questions of one language whose stemmed words overlap (Jaccard) by at least
-    ``SIMILARITY``; each row is a question's text, a reason, when, and the question's id."""
+    ``SIMILARITY``; each row is a question's text, the shopper's question before it, a reason,
+    when, and the question's id. A question of a few words is read with the one before it:
+    "How much?" after "And to Canada?" is not "How much is the blue sofa?"."""
     by_words: dict[tuple[str, frozenset[str]], _Group] = {}
     # The same wording comes back often: stem it once. Wordings group within one language only
     # (Spanish and Italian share stems, English and German do not).
-    words_of: dict[str, tuple[str, frozenset[str]]] = {}
-    for text, reason, seen_at, asked in rows:
+    words_of: dict[_Row, tuple[str, frozenset[str]]] = {}
+    for text, before, reason, seen_at, asked in rows:
         cleaned = " ".join(text.split())[:300]
         if not any(c.isalnum() for c in cleaned):
             continue  # "🙂", "???": no question the knowledge could answer
-        if cleaned not in words_of:
-            language = detect_language(cleaned)
-            stems = frozenset(terms(cleaned, (language,))) or frozenset([cleaned.lower()])
-            words_of[cleaned] = (language, stems)
-        key = words_of[cleaned]
+        row = _Row(cleaned, " ".join(before.split())[:300] if before and follows_up(cleaned) else None)
+        if row not in words_of:
+            read = f"{row.before} {cleaned}" if row.before else cleaned
+            language = detect_language(read)
+            stems = frozenset(terms(read, (language,))) or frozenset([read.lower()])
+            words_of[row] = (language, stems)
+        key = words_of[row]
         same_language = (group for (lang, _), group in by_words.items() if lang == key[0])
         found = by_words.get(key) or _similar(same_language, key[1])
         if found is None:
             found = by_words[key] = _Group(key[1])
-        found.add(cleaned, reason, seen_at, asked)
+        found.add(row, reason, seen_at, asked)
     return list({id(g): g for g in by_words.values()}.values())
 
 
@@ -128,9 +149,13 @@ def _view(group: _Group) -> UnansweredGroup:
     assert group.last_seen is not None
     return UnansweredGroup(
         question=group.question,
+        after=group.after,
         count=sum(group.texts.values()),
         last_seen=group.last_seen,
-        examples=[text for text, _ in group.texts.most_common(3)],
+        examples=[
+            group.question,
+            *[text for text, _ in group.texts.most_common() if text != group.question][:2],
+        ],
         reasons=dict(group.reasons),
         answered_by=[SourceRef(key=e.key, title=e.title) for e in group.answered_by],
     )

@@ -8,7 +8,6 @@ to small talk, speaks the shopper's language, and says what it can help with oth
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from common.knowledge.location import (
     asks_where_the_shop_is,
     saying_where,
     saying_where_from,
+    unnamed_place,
 )
 from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
@@ -31,8 +31,6 @@ from common.knowledge.vocabulary import (
     COUNTRY_CONCEPTS,
     ITEM_KINDS,
     OTHER,
-    concepts_of,
-    phrase_concepts,
 )
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
@@ -103,22 +101,33 @@ def knowledge_answer(
     if _in_another_script(question):
         # Arabic, Cyrillic, Chinese...: not a question the pages fail to cover.
         return _team_reply(index, index.language, phrases.other_language(index.language))
-    query = _following_up(
-        index, index.query(question, language=_language_before(index, question, before)), question, before
-    )
+    query = _query(index, question, before)
     if _about_one_order(question):
         return _team_reply(index, query.language, phrases.order_lookup(query.language))
     chosen = _chosen(index, query, question)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
-    place = _unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
+    place = unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
     return _reply([c.passage for c in chosen], index, query.language, place)
+
+
+def _query(index: KnowledgeIndex, question: str, before: str) -> Query:
+    """What ``question`` asks, read with the questions ``before`` it that it follows up."""
+    return _following_up(
+        index, index.query(question, language=_language_before(index, question, before)), question, before
+    )
+
+
+def follows_up(question: str) -> bool:
+    """Whether ``question`` is too short to stand alone ("How much?", "And to Canada?"): it is
+    read with the shopper's question before it."""
+    return len(words(question)) <= _SHORT_FOLLOW_UP_WORDS
 
 
 def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:
     """The previous question's language for a follow-up of a few words ("And Switzerland?"),
     too short to tell its own; None: detect it."""
-    if not before or len(words(question)) > _SHORT_FOLLOW_UP_WORDS:
+    if not before or not follows_up(question):
         return None
     return detect_language(before, default=index.language)
 
@@ -135,13 +144,17 @@ def _in_another_script(text: str) -> bool:
     return bool(letters) and not any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
 
 
-def covering_entries(index: KnowledgeIndex, question: str) -> tuple[KnowledgeEntry, ...]:
-    """The entries whose passages answer ``question`` as ``knowledge_answer`` would (none for
-    small talk, a question about one order, or one the knowledge base does not cover)."""
-    if small_talk(question) is not None or _about_one_order(question):
+def covering_entries(index: KnowledgeIndex, question: str, *, before: str = "") -> tuple[KnowledgeEntry, ...]:
+    """The entries whose passages answer ``question`` (after ``before``, as for
+    ``knowledge_answer``) as ``knowledge_answer`` would: none for small talk, a question about
+    one order, one the knowledge base does not cover, or one about a place its pages never name
+    ("Do you ship to Canada?" is not answered by where the shop ships)."""
+    if small_talk(question, before=before) is not None or _about_one_order(question):
         return ()
-    chosen = _chosen(index, index.query(question), question)
-    return tuple(dict.fromkeys(c.passage.entry for c in chosen))
+    query = _query(index, question, before)
+    if unnamed_place(index, query, [question, *reversed(before.split("\n\n"))]) is not None:
+        return ()
+    return tuple(dict.fromkeys(c.passage.entry for c in _chosen(index, query, question)))
 
 
 def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPassage]:
@@ -195,28 +208,6 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     if not concepts & _PLACES:  # "How much?" or "And express?" after "Do you ship to Canada?": to Canada
         inherited |= earlier & _PLACES
     return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
-
-
-def _unnamed_place(index: KnowledgeIndex, query: Query, texts: list[str]) -> str | None:
-    """The place asked about ("Canada", from the question or the one it follows up) when the
-    shop's pages name neither it nor its region: their answer alone would read as covering it."""
-    unnamed = {c[1:] for c in query.terms if c in COUNTRY_CONCEPTS and not index.names(c)}
-    for text in texts if unnamed else []:
-        found = list(re.finditer(r"\w+", text))
-        # Two words first ("United States", "Stati Uniti", "États-Unis"), then one ("Canada").
-        spans = [*itertools.pairwise(found), *((w, w) for w in found)]
-        for first, last in spans:
-            if first is last and first[0] == "us":
-                continue  # "Can you tell us ...": the shop's "us"; "the US" and "US" are a place
-            a, b = fold(first[0]), fold(last[0])
-            named = (
-                concepts_of(a)
-                if first is last
-                else phrase_concepts([a, b]) | (concepts_of(a) & concepts_of(b))
-            )
-            if unnamed & named:
-                return text[first.start() : last.end()]
-    return None
 
 
 def _concepts(query: Query) -> set[str]:

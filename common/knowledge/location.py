@@ -1,13 +1,16 @@
-"""Where the shop's store, warehouse or address is, and where it ships from: only a text that
-says where answers it."""
+"""Places: where the shop's store, warehouse or address is and where it ships from (only a text
+that says where answers it), and a country the shop's pages never name."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from common.knowledge.analysis import WHERE_IS_YOUR, asks_the_shops_address, folded
+from common.knowledge.language import fold
 from common.knowledge.passages import ScoredPassage, choose
 from common.knowledge.retrieval import KnowledgeIndex, Query
+from common.knowledge.vocabulary import COUNTRY_CONCEPTS, concepts_of, phrase_concepts
 
 # "Where is your (nearest) store?", "Wo ist euer Lager?": a place of the shop's, by name (not
 # "Where is your tracking link?"), accent-free.
@@ -93,3 +96,25 @@ def saying_where(
     if len({p.entry.key for p in where}) != 1:
         return []
     return [ScoredPassage(p, 1.0, 1.0) for p in where]
+
+
+def unnamed_place(index: KnowledgeIndex, query: Query, texts: list[str]) -> str | None:
+    """The place asked about ("Canada", from the question or the one it follows up) when the
+    shop's pages name neither it nor its region: their answer alone would read as covering it."""
+    unnamed = {c[1:] for c in query.terms if c in COUNTRY_CONCEPTS and not index.names(c)}
+    for text in texts if unnamed else []:
+        found = list(re.finditer(r"\w+", text))
+        # Two words first ("United States", "Stati Uniti", "États-Unis"), then one ("Canada").
+        spans = [*itertools.pairwise(found), *((w, w) for w in found)]
+        for first, last in spans:
+            if first is last and first[0] == "us":
+                continue  # "Can you tell us ...": the shop's "us"; "the US" and "US" are a place
+            a, b = fold(first[0]), fold(last[0])
+            named = (
+                concepts_of(a)
+                if first is last
+                else phrase_concepts([a, b]) | (concepts_of(a) & concepts_of(b))
+            )
+            if unnamed & named:
+                return text[first.start() : last.end()]
+    return None

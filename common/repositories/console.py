@@ -22,12 +22,15 @@ SEARCH_CONFIG = "english"
 # Answers saying the shop's knowledge does not cover a question: the assistant's own words, in
 # each language it answers in ("I couldn't find", "nichts gefunden", "rien trouvé", ...), not a
 # shop's text it quotes ("if you cannot find it"). The same predicate defines the partial index
-# ix_messages_unanswered (migration 0011); keep the two identical. No quotes: it sits in SQL.
+# ix_messages_unanswered (migration 0015); keep the two identical. No quotes: it sits in SQL.
 UNANSWERED_PATTERN = (
     "i (could ?n.t|can ?n.t|cannot|was unable to|am unable to) find|i.m unable to find|not covered"
     "|n.t have (any )?information|no information|nichts gefunden|keine informationen|rien trouv"
     "|pas d.informations?|no he encontrado|no tengo informaci|non ho trovato|non ho informazioni"
     "|niets gevonden|vond ik niets|geen informatie"
+    # "Our help pages don't mention “Canada”": where the shop ships, but not to the place asked.
+    "|help pages don.t mention|hilfeseiten nicht erw|pages d.aide ne mentionnent"
+    "|ayuda no mencionan|aiuto non menzionano|hulppagina.s noemen"
 )
 _UNANSWERED = f"a.status <> 'streaming' AND a.role = 'assistant' AND a.content ~* '{UNANSWERED_PATTERN}'"
 
@@ -48,19 +51,27 @@ class ConversationFilter:
 # Each branch is ordered and limited on its own, so each walks its index newest first and stops.
 _UNANSWERED_CANDIDATES = sa.text(
     f"""
-    (SELECT q.content AS question, a.created_at AS seen_at, 'not_answered' AS reason, q.id AS question_id
-     FROM messages a JOIN messages q ON q.id = a.reply_to_id
-     WHERE {_UNANSWERED} AND a.created_at >= :since
-     ORDER BY a.created_at DESC LIMIT :limit)
-    UNION ALL
-    (SELECT q.content, f.created_at, 'thumbs_down', q.id
-     FROM feedback f
-     JOIN messages a ON a.id = f.message_id
-     JOIN messages q ON q.id = a.reply_to_id
-     WHERE f.rating = 'down' AND f.created_at >= :since
-     ORDER BY f.created_at DESC LIMIT :limit)
-    ORDER BY seen_at DESC
-    LIMIT :limit
+    SELECT c.question, c.seen_at, c.reason, c.question_id,
+           (SELECT p.content FROM messages p
+            WHERE p.conversation_id = c.conversation_id AND p.role = 'user' AND p.position < c.position
+            ORDER BY p.position DESC LIMIT 1) AS before
+    FROM (
+      (SELECT q.content AS question, a.created_at AS seen_at, 'not_answered' AS reason,
+              q.id AS question_id, q.conversation_id, q.position
+       FROM messages a JOIN messages q ON q.id = a.reply_to_id
+       WHERE {_UNANSWERED} AND a.created_at >= :since
+       ORDER BY a.created_at DESC LIMIT :limit)
+      UNION ALL
+      (SELECT q.content, f.created_at, 'thumbs_down', q.id, q.conversation_id, q.position
+       FROM feedback f
+       JOIN messages a ON a.id = f.message_id
+       JOIN messages q ON q.id = a.reply_to_id
+       WHERE f.rating = 'down' AND f.created_at >= :since
+       ORDER BY f.created_at DESC LIMIT :limit)
+      ORDER BY seen_at DESC
+      LIMIT :limit
+    ) c
+    ORDER BY c.seen_at DESC
     """  # noqa: S608 (constants only; values are bound)
 )
 
@@ -125,7 +136,8 @@ class ConsoleRepository:
         return int(getattr(result, "rowcount", 0))
 
     def unanswered(self, *, since: dt.datetime, limit: int) -> Sequence[sa.Row[Any]]:
-        """Questions whose answer said it was not covered, or got a thumbs down, newest first."""
+        """Questions whose answer said it was not covered, or got a thumbs down, newest first,
+        each with the shopper's question before it in its conversation (``before``)."""
         return self.session.execute(_UNANSWERED_CANDIDATES, {"since": since, "limit": limit}).all()
 
 

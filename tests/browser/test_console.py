@@ -299,6 +299,21 @@ def test_an_faq_made_from_several_wordings_asks_for_the_general_question(
     expect(page.locator("#entry-form input[name=title]")).to_be_focused()  # the title first
 
 
+def test_a_short_follow_up_is_listed_with_the_question_it_followed(
+    page: Any, site: str, console_env: Env
+) -> None:
+    first = chat(page, site, "How long does shipping take?")
+    chat(page, site, "And to Japan?", first)  # "Our help pages don't mention “Japan”."
+    sign_in(page, site, "unanswered")
+    group = page.locator("#unanswered-rows tr", has_text="And to Japan?")
+
+    expect(group).to_contain_text("after “How long does shipping take?”")
+    group.get_by_role("button", name="Create FAQ").click()
+    expect(page.locator("#entry-form input[name=title]")).to_have_value(
+        "How long does shipping take? And to Japan?"
+    )
+
+
 def test_a_thumbs_down_appears_in_the_dashboard_and_unanswered_and_becomes_an_faq(
     page: Any, site: str, console_env: Env
 ) -> None:

@@ -354,6 +354,55 @@ def test_a_rated_down_answer_counts_as_answered_once_its_entrys_text_changes_not
     assert answered_by() == ["delivery"]
 
 
+def test_a_place_the_pages_never_name_is_listed_and_a_short_follow_up_with_its_topic(
+    env: Env, console: FlaskClient
+) -> None:
+    """ "Do you ship to Canada?" got where the shop ships and "Our help pages don't mention
+    “Canada”": a gap staff want to see. "How much?" after it is about Canada, not the sofa."""
+    env.set(GEMINI_API_KEY=None)
+    chat = make_client("chat_stream")
+
+    def conversation(*questions: str) -> None:
+        meta = send(chat, questions[0]).meta
+        for question in questions[1:]:
+            send(chat, question, conversation_id=meta["conversation_id"], token=meta["conversation_token"])
+
+    conversation("Do you ship to Canada?", "How much?")
+    conversation("How long does shipping take?", "And to Japan?")
+    conversation("Liefert ihr nach Kanada?")
+    conversation("How much is the blue sofa?")
+
+    groups = {g["question"]: g for g in get(console, "/_unanswered")["groups"]}
+
+    assert set(groups) == {
+        "Do you ship to Canada?",
+        "And to Japan?",
+        "Liefert ihr nach Kanada?",
+        "How much is the blue sofa?",
+    }
+    assert groups["Do you ship to Canada?"]["examples"] == ["Do you ship to Canada?", "How much?"]
+    assert groups["How much is the blue sofa?"]["examples"] == ["How much is the blue sofa?"]
+    assert groups["And to Japan?"]["after"] == "How long does shipping take?"
+    assert groups["Do you ship to Canada?"]["after"] is None  # a whole question stands alone
+
+
+def test_a_place_counts_as_answered_only_while_the_pages_name_it(env: Env, console: FlaskClient) -> None:
+    env.set(GEMINI_API_KEY=None)
+    send(make_client("chat_stream"), "Do you ship to Canada?")
+    shipping = get(console, "/shipping")
+    body = {k: shipping[k] for k in ("title", "content", "kind")}
+
+    def answered_by() -> list[str]:
+        (group,) = get(console, "/_unanswered")["groups"]
+        return [entry["key"] for entry in group["answered_by"]]
+
+    named = {**body, "content": shipping["content"] + " We also ship to Canada for 19.95 EUR."}
+    assert console.put("/shipping", json=named, headers=ADMIN).status_code == 200
+    assert answered_by() == ["shipping"]
+    assert console.put("/shipping", json=body, headers=ADMIN).status_code == 200  # taken back
+    assert answered_by() == []  # changed after the question, but no longer names Canada
+
+
 def test_the_unanswered_index_has_the_lists_own_predicate(env: Env) -> None:
     """The planner uses the partial index only when the query repeats its predicate."""
     from common.repositories.console import UNANSWERED_PATTERN
