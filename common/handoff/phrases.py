@@ -48,33 +48,29 @@ _YES = re.compile(
 _PENDING: dict[Language, tuple[str, str]] = {
     "en": (
         "I've asked a person from our team to join. Someone will reply here shortly.",
-        "I've passed this to our team. They're away right now and will reply here when the team "
-        "is back. {hours}",
+        "I've passed this to our team. They're away right now and will reply here when the team is back.",
     ),
     "de": (
         "Ich habe eine Person aus unserem Team dazugeholt. Jemand antwortet gleich hier.",
-        "Ich habe das an unser Team weitergegeben. Es ist gerade nicht da und antwortet hier, "
-        "sobald es zurück ist. {hours}",
+        "Ich habe das an unser Team weitergegeben. Gerade ist niemand erreichbar; wir antworten "
+        "hier, sobald das Team zurück ist.",
     ),
     "fr": (
         "J'ai demandé à une personne de notre équipe de vous rejoindre. Quelqu'un vous répondra ici.",
         "J'ai transmis votre demande à notre équipe. Elle est absente pour le moment et vous "
-        "répondra ici dès son retour. {hours}",
+        "répondra ici dès son retour.",
     ),
     "es": (
         "He pedido a una persona de nuestro equipo que se una. Alguien responderá aquí en breve.",
-        "He pasado tu consulta a nuestro equipo. Ahora no está disponible y responderá aquí "
-        "cuando vuelva. {hours}",
+        "He pasado tu consulta a nuestro equipo. Ahora no está disponible y responderá aquí cuando vuelva.",
     ),
     "it": (
         "Ho chiesto a una persona del nostro team di unirsi. Qualcuno risponderà qui a breve.",
-        "Ho passato la richiesta al nostro team. Ora non è disponibile e risponderà qui appena "
-        "torna. {hours}",
+        "Ho passato la richiesta al nostro team. Ora non è disponibile e risponderà qui appena torna.",
     ),
     "nl": (
         "Ik heb iemand van ons team gevraagd mee te lezen. Er wordt hier snel gereageerd.",
-        "Ik heb dit aan ons team doorgegeven. Ze zijn er nu niet en reageren hier zodra ze terug "
-        "zijn. {hours}",
+        "Ik heb dit aan ons team doorgegeven. Ze zijn er nu niet en reageren hier zodra ze terug zijn.",
     ),
 }
 
@@ -111,7 +107,9 @@ def language_of(message: str) -> Language:
 def pending_notice(language: str, *, support_open: bool, hours: str) -> str:
     """What happens next: someone replies here (open), or when the team is back (closed)."""
     during, outside = _PENDING[_language(language)]
-    return during if support_open else outside.format(hours=hours).strip()
+    if support_open:
+        return during
+    return f"{outside}\n\n{hours.strip()}" if hours.strip() else outside
 
 
 def held_notice(language: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,7 +55,31 @@ def support_hours_text(knowledge: Knowledge, language: Language = "en") -> str:
     if entry is None:
         return ""
     shop = shop_language(knowledge)  # not the whole retrieval index: no BM25 for a notice
-    return entry.content if language == shop else f"{written_in(language, shop)} {entry.content}"
+    hours = _when_open(entry.content)
+    return hours if language == shop else f"{written_in(language, shop)} {hours}"
+
+
+# A sentence that says when: a time ("9:00", "9 am", "18 Uhr") or a weekday, in the languages
+# the assistant speaks.
+_SAYS_WHEN = re.compile(
+    r"\d{1,2}[:.]\d{2}|\b\d{1,2} ?(am|pm|uhr|h)\b"
+    r"|\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day)?\b|\bwednesday\b|\bthursday\b|\bsaturday\b"
+    r"|\b(mo|di|mi|do|fr|sa|so) ?[-\u2013] ?(mo|di|mi|do|fr|sa|so)\b"
+    r"|\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|mi[eé]rcoles|jueves|viernes"
+    r"|s[aá]bado|domingo|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica"
+    r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _when_open(content: str) -> str:
+    """The sentences of the support-hours entry that say when the team is in: the notice has
+    already said the team replies here, so the entry's "email us" or "leave a message" would
+    contradict it. The whole text if no sentence says when."""
+    when = [sentence for sentence in _SENTENCE.split(content.strip()) if _SAYS_WHEN.search(sentence)]
+    return " ".join(when) or content
 
 
 def pending_notice_now(

@@ -351,7 +351,8 @@ def test_asking_for_a_person_out_of_hours_says_when_the_team_is_back(page: Any, 
     accepted = handed.value.json()
     assert handed.value.status == 202 and accepted["support_open"] is False
     # The server's words, with the hours, shown as the conversation keeps them: a reply.
-    notice = page.locator(".sc-msg--assistant").filter(has_text=accepted["message"])
+    said, hours = accepted["message"].split("\n\n")  # two paragraphs: what happens, and when
+    notice = page.locator(".sc-msg--assistant").filter(has_text=said).filter(has_text=hours)
     expect(notice).to_have_count(1)
     expect(notice.get_by_role("button", name="Helpful", exact=True)).to_have_count(0)  # not rated
 

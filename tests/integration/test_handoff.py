@@ -143,6 +143,12 @@ def test_outside_support_hours_the_shopper_is_told_the_team_replies_when_back(
     assert "when the team is back" in accepted["message"]
     assert "Monday to Friday" in accepted["message"]  # the shop's support-hours entry
     assert "Englisch" not in accepted["message"]  # an English question, an English shop
+    # Only when the team is in, on its own line: the entry's "email us" or "leave a message"
+    # would contradict "the team replies here".
+    notice, hours = accepted["message"].split("\n\n")
+    assert notice.endswith("when the team is back.")
+    assert hours.startswith("Our support team is open Monday to Friday")
+    assert "leave a message" not in hours and "Email" not in hours
 
 
 def test_outside_support_hours_a_german_shopper_is_told_the_hours_are_the_shops_english_words(
@@ -152,7 +158,7 @@ def test_outside_support_hours_a_german_shopper_is_told_the_hours_are_the_shops_
     turn = send(chat, "Kann ich bitte mit einem Menschen sprechen?")
     assert turn.text.startswith("Ich habe das an unser Team weitergegeben.")
     notice, hours = turn.text.split("Unsere Hilfeseiten gibt es nur auf Englisch; dort steht: ")
-    assert "sobald es zurück ist." in notice
+    assert notice.endswith("sobald das Team zurück ist.\n\n")  # a paragraph of its own
     assert hours.startswith("Our support team")
 
 

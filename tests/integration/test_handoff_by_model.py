@@ -119,7 +119,7 @@ def test_outside_support_hours_the_shopper_is_told_in_their_language_the_team_re
     turn = send(make_client("chat_stream"), ASKS_IN_GERMAN)
 
     assert turn.text.startswith("Ich habe das an unser Team weitergegeben.")
-    assert "sobald es zurück ist" in turn.text
+    assert "sobald das Team zurück ist" in turn.text
     assert _handoff_status(history, turn.meta) == "waiting_for_human"
     assert env.query("SELECT language FROM handoffs") == [("de",)]
 

@@ -109,4 +109,4 @@ def test_yes_to_the_offer_of_a_person_just_made_is_asking_for_one(
 def test_the_notice_says_someone_replies_here_or_when_the_team_is_back() -> None:
     assert "reply here shortly" in pending_notice("en", support_open=True, hours="Mon-Fri")
     closed = pending_notice("de", support_open=False, hours="Mo-Fr 9-18 Uhr.")
-    assert "sobald es zurück ist" in closed and closed.endswith("Mo-Fr 9-18 Uhr.")
+    assert "sobald das Team zurück ist" in closed and closed.endswith("Mo-Fr 9-18 Uhr.")
