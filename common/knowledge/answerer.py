@@ -108,7 +108,16 @@ def knowledge_answer(
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     place = unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
-    return _reply([c.passage for c in chosen], index, query.language, place)
+    told = _asked_before_in(before, query.language)
+    return _reply([c.passage for c in chosen], index, query.language, place, told_of_language=told)
+
+
+def _asked_before_in(before: str, language: Language) -> bool:
+    """Whether the shopper asked a question in ``language`` earlier in the conversation (not
+    small talk): its answer already said the shop's pages are in another language."""
+    return any(
+        detect_language(q) == language and small_talk(q) is None for q in before.split("\n\n") if q.strip()
+    )
 
 
 def _query(index: KnowledgeIndex, question: str, before: str) -> Query:
@@ -215,11 +224,17 @@ def _concepts(query: Query) -> set[str]:
 
 
 def _reply(
-    passages: list[Passage], index: KnowledgeIndex, language: Language, place: str | None = None
+    passages: list[Passage],
+    index: KnowledgeIndex,
+    language: Language,
+    place: str | None = None,
+    *,
+    told_of_language: bool = False,
 ) -> KnowledgeReply:
+    """The passages as the answer; in another language than the shopper's, said so once."""
     sources = tuple(dict.fromkeys(Source(p.entry.key, p.entry.title) for p in passages))
     parts = [phrases.not_named(language, place)] if place else []
-    if language != index.language:
+    if language != index.language and not told_of_language:
         parts.append(phrases.written_in(language, index.language))
     parts.append(joined(passages))
     parts.append(phrases.sources_line(language, [s.title for s in sources]))

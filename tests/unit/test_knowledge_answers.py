@@ -538,6 +538,30 @@ def test_a_question_in_another_language_says_the_pages_are_english() -> None:
     assert "*Quelle: Delivery times*" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("before", "told"),
+    [
+        ("", True),  # the first question in German
+        ("Hallo", True),  # a greeting got no facts, so no word about their language
+        ("Wie lange dauert der Versand?", False),  # said with the answer before
+        ("How long does shipping take?", True),  # the earlier answer was in English
+    ],
+)
+def test_the_pages_language_is_said_once_per_conversation(before: str, told: bool) -> None:
+    """A German shopper reads "our help pages are in English" with their first answer, not
+    before every answer (a trial counted it five times in a row)."""
+    question = "Kann ich meine Bestellung zurückgeben?"
+    text = (
+        _answer_after(before, question)
+        if before
+        else KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+    )
+
+    assert text.startswith("Unsere Hilfeseiten gibt es nur auf Englisch") is told, text
+    assert "within 30 days" in text
+    assert "*Quelle: Returns and refunds*" in text
+
+
 def test_off_topic_and_order_lookups_say_what_the_assistant_can_do_and_how_to_reach_the_team() -> None:
     answerer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 
