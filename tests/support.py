@@ -154,7 +154,20 @@ class Env:
         return int(self.query(f"SELECT count(*) FROM {table}")[0][0])
 
     def truncate(self) -> None:
-        """Empty conversations; put the knowledge base back to the seeded defaults (version 1)."""
+        """Empty conversations; put the knowledge base back to the seeded defaults (version 1).
+
+        A page's late request (its events stream, say) may still hold a table that TRUNCATE
+        locks after another; Postgres then breaks the deadlock by failing one of the two: if
+        it is TRUNCATE, it runs again."""
+        for attempt in range(3):
+            try:
+                self._truncate()
+                return
+            except sa.exc.DBAPIError as exc:
+                if "40P01" not in str(exc.orig) or attempt == 2:  # deadlock_detected
+                    raise
+
+    def _truncate(self) -> None:
         with runtime.engine().begin() as conn:
             conn.execute(
                 sa.text(
