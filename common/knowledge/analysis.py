@@ -41,6 +41,8 @@ WHERE_IS_YOUR = (
 _WHERE_IS_YOUR = re.compile(WHERE_IS_YOUR + r"\b")
 # "Your address", "votre adresse", "your returns address": the shop's, not a delivery address.
 _YOUR_ADDRESS = re.compile(_YOUR + r"( \w+)? (address|adresse|direccion|indirizzo|adres)\b")
+# "Ordered by mistake" asks to cancel; a mistake in something else asks to change that.
+_MISTAKE = frozenset({"mistake", "mistakes"})
 # An order or a parcel today asks when an order must be in to leave today: the cut-off.
 _TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
 _AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")
@@ -150,6 +152,8 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
     if _YOUR_ADDRESS.search(joined):
         concepts -= {"address"}
+    if {"cancel", "address"} <= concepts and not _named_by_a_word("cancel", by_word, but=_MISTAKE):
+        concepts -= {"cancel"}  # "a mistake in the address": the address to change, not the order
     if "hours" in from_phrases and _CLOSE_SOMETHING.search(joined) and not _named_by_a_word("hours", by_word):
         concepts -= {"hours"}
     if "giftcard" in from_phrases and not _named_by_a_word("pay", by_word, but=_CARD):

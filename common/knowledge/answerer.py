@@ -23,6 +23,7 @@ from common.knowledge.location import (
     saying_where_from,
     unnamed_place,
 )
+from common.knowledge.orders import about_one_order
 from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
@@ -38,15 +39,6 @@ from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, Tex
 KNOWLEDGE_MODEL = "knowledge-base"
 # A passage answers when it holds at least this share of what the question asks about.
 MIN_COVERAGE = 0.5
-# "Where is my order 12345?", "Bestellung #4711": a question about one order.
-_ORDER_NUMBER = re.compile(r"(#\s*\d{3,}|\b(order|bestellung|commande|pedido|ordine|bestelling)\b\D*\d{3,})")
-# A long number alone is an order's ("Where is 4711234?"), unless it is a postcode or a phone
-# number: "My postcode is 10115", "Do you ship to 80331 Munich?", "call me on 0176 5551234".
-_BARE_NUMBER = re.compile(r"\b\d{5,}\b")
-_OTHER_NUMBER = re.compile(
-    r"\b(post ?codes?|postal|zip|plz|postleitzahl|phone|telephone|telefon|mobile|handy|call|tel)\b"
-    r"|\b(to|nach|in|naar|a|en)\s+\d{4,5}\b"
-)
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
 # What a question asks for, and where or which way: a question naming only these ("How much is
 # it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and
@@ -80,6 +72,8 @@ _WAITING_TOPICS = frozenset({"@track", "@ship", "@late", "@missing"})
 # Topics an order's case belongs to: "What if it never arrives?" after a payment question is
 # about the parcel, not the payment.
 _ORDER_TOPICS = frozenset({"@cancel", "@address", "@return", "@refund", "@ship", "@track", "@damage"})
+# What the pages say for any order, asked about one: cancelling, returning, changing its address.
+_RULES_FOR_AN_ORDER = _ORDER_TOPICS - {"@ship", "@track"}
 
 
 @dataclass(frozen=True)
@@ -102,8 +96,12 @@ def knowledge_answer(
         # Arabic, Cyrillic, Chinese...: not a question the pages fail to cover.
         return _team_reply(index, index.language, phrases.other_language(index.language))
     query = _query(index, question, before)
-    if _about_one_order(question):
-        return _team_reply(index, query.language, phrases.order_lookup(query.language))
+    if about_one_order(question):
+        # "I want to cancel my order #12345": the order is the team's; the rule is the pages'.
+        rule = _chosen(index, query, question) if _concepts(query) & _RULES_FOR_AN_ORDER else []
+        return _team_reply(
+            index, query.language, phrases.order_lookup(query.language), [c.passage for c in rule]
+        )
     chosen = _chosen(index, query, question)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
@@ -141,11 +139,6 @@ def _language_before(index: KnowledgeIndex, question: str, before: str) -> Langu
     return detect_language(before, default=index.language)
 
 
-def _about_one_order(question: str) -> bool:
-    text = fold(question)
-    return bool(_ORDER_NUMBER.search(text) or (_BARE_NUMBER.search(text) and not _OTHER_NUMBER.search(text)))
-
-
 def _in_another_script(text: str) -> bool:
     """Whether ``text`` has letters and none of them is Latin (the script of every language the
     answerer reads)."""
@@ -158,7 +151,7 @@ def covering_entries(index: KnowledgeIndex, question: str, *, before: str = "") 
     ``knowledge_answer``) as ``knowledge_answer`` would: none for small talk, a question about
     one order, one the knowledge base does not cover, or one about a place its pages never name
     ("Do you ship to Canada?" is not answered by where the shop ships)."""
-    if small_talk(question, before=before) is not None or _about_one_order(question):
+    if small_talk(question, before=before) is not None or about_one_order(question):
         return ()
     query = _query(index, question, before)
     if unnamed_place(index, query, [question, *reversed(before.split("\n\n"))]) is not None:
@@ -241,16 +234,22 @@ def _reply(
     return KnowledgeReply("\n\n".join(parts), sources)
 
 
-def _team_reply(index: KnowledgeIndex, language: Language, opening: str) -> KnowledgeReply:
-    """``opening``, then how to reach the team, as the shop wrote it (if it did), with its
-    source named as every other answer names its own."""
+def _team_reply(
+    index: KnowledgeIndex, language: Language, opening: str, passages: list[Passage] | None = None
+) -> KnowledgeReply:
+    """``opening`` (and the ``passages`` that answer what it can), then how to reach the team,
+    as the shop wrote it (if it did), with the sources named as every other answer names them."""
     ranked = index.rank_passages(Query(index.language, list(_CONTACT_QUERY)), limit=1)
     if not ranked:
         return KnowledgeReply(opening)
     contact = ranked[0].passage
-    parts = [f"{opening} {phrases.reach_team(language)}", contact.text]
-    parts.append(phrases.sources_line(language, [contact.entry.title]))
-    return KnowledgeReply("\n\n".join(parts), (Source(contact.entry.key, contact.entry.title),))
+    if passages:
+        parts = [opening, joined(passages), f"{phrases.reach_team(language)} {contact.text}"]
+    else:
+        parts = [f"{opening} {phrases.reach_team(language)}", contact.text]
+    sources = tuple(dict.fromkeys(Source(p.entry.key, p.entry.title) for p in [*(passages or []), contact]))
+    parts.append(phrases.sources_line(language, [s.title for s in sources]))
+    return KnowledgeReply("\n\n".join(parts), sources)
 
 
 class KnowledgeAnswerer:

@@ -165,11 +165,17 @@ def _identifier() -> Any:
 _identify_lock = threading.Lock()
 
 
+# Only Spanish opens a question or an exclamation with a turned mark.
+_SPANISH_MARKS = re.compile("[\u00bf\u00a1]")
+
+
 def detect_language(text: str, *, default: Language = "en") -> Language:
     """The language of ``text`` among those we speak; ``default`` when too short to tell."""
     count = len(words(text))
     if count == 0:
         return default
+    if _SPANISH_MARKS.search(text):
+        return "es"  # "¿Aceptan PayPal?": too short to tell but by its opening mark
     with _identify_lock:  # the identifier is not documented as thread-safe
         (language, confidence), (_, runner_up) = _identifier().rank(text)[:2]
     clear_lead = (

@@ -579,6 +579,48 @@ def test_off_topic_and_order_lookups_say_what_the_assistant_can_do_and_how_to_re
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        ("I want to cancel my order #12345", "cancelled free of charge until they ship"),
+        ("Can I return order 55123?", "within 30 days of delivery"),
+        ("Ich möchte Bestellung 12345 stornieren", "cancelled free of charge until they ship"),
+    ],
+)
+def test_a_question_about_one_order_gets_the_pages_rule_with_the_teams_contact(
+    question: str, rule: str
+) -> None:
+    """The order is the team's to look up; whether it can be cancelled is in the pages."""
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question)
+
+    assert reply.text.startswith(phrases.order_lookup(detect_language(question)))
+    assert rule in reply.text
+    assert "+49 30 1234 5678" in reply.text
+    assert [s.key for s in reply.sources][-1] == "support-hours"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I made a mistake in the address",
+        "Hi, I ordered yesterday but made a mistake in the address, what can I do?",
+    ],
+)
+def test_a_mistake_in_the_address_asks_to_change_it_not_to_cancel(question: str) -> None:
+    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question)
+
+    assert [s.key for s in reply.sources] == ["faq-change-address"], reply.text
+
+
+def test_a_spanish_question_too_short_to_tell_is_spanish_by_its_opening_mark() -> None:
+    assert detect_language("¿Aceptan PayPal?") == "es"
+    assert (
+        KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+        .answer("¿Aceptan PayPal?")
+        .text.startswith("Nuestras páginas de ayuda están en inglés")
+    )
+
+
 def _with_embeddings(entries: tuple[KnowledgeEntry, ...]) -> Knowledge:
     vectors = [pack(embedding_vector(entry_text(e.title, e.content), 64)) for e in entries]
     return Knowledge(version=3, entries=entries, embeddings=EmbeddingMatrix.build("fake", vectors))
