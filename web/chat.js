@@ -34,6 +34,7 @@
       refused: t("This message couldn't be sent. Please check it and try again."),
       history: t("We couldn't load your conversation."),
       unsent: t("Your last message wasn't sent. It is in the box below."),
+      gone: t("This conversation is no longer available. Ask a question to start a new one."),
       handedBack: t("Our team has handed this conversation back to the assistant."),
       resolved: t("Our team has marked this conversation as resolved. The assistant answers from here on."),
     };
@@ -85,7 +86,7 @@
     var nextBefore = null;
     var rendered = {}; // message id -> its row, so nothing is shown twice
     var latest = {}; // question id -> its latest answer's id, over every page shown
-    var unsentShown = null; // the restored "wasn't sent" notice, until it is sent
+    var unsentShown = null; // a restored notice ("wasn't sent", "no longer available"), until a send
     var suggestions = [];
     var following = null; // the open /history/events stream
     var refused = null;
@@ -553,7 +554,10 @@
       return fetchHistory(null)
         .then(function (page) {
           loading.remove();
-          if (!page) return showEmpty();
+          if (!page) { // erased by staff, or expired, since the shopper was here
+            unsentShown = view.notice(WORDS.gone);
+            return showEmpty();
+          }
           renderAll(page.messages).forEach(view.append);
           showEarlier(page);
           view.scrollToBottom();

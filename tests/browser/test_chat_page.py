@@ -156,6 +156,30 @@ def test_reload_restores_the_conversation(page: Any, site: str, env: Env) -> Non
     expect(page.locator(QUESTIONS)).to_have_count(0)
 
 
+def test_a_conversation_erased_since_the_last_visit_says_so_on_reload(page: Any, site: str, env: Env) -> None:
+    env.set(ADMIN_TOKEN="erasing-admin")
+    env.fake.script(Behavior(chunks=["Returns are free within 30 days."]))
+    open_chat(page, site)
+    ask(page, "Can I return my tent?")
+    expect(page.locator(ANSWERS).last).to_have_text("Returns are free within 30 days.")
+    erased = page.request.delete(
+        f"{site}/policies/_conversations/{local_conversation(page)['id']}",
+        headers={"Authorization": "Bearer erasing-admin"},
+    )
+    assert erased.ok, erased.text()
+
+    page.reload()
+    page.evaluate("window.supportChat.ready")
+
+    gone = page.get_by_text("This conversation is no longer available. Ask a question to start a new one.")
+    expect(gone).to_be_visible()  # not a silent empty chat
+    expect(page.locator(QUESTIONS)).to_have_count(0)
+    env.fake.script(Behavior(chunks=["Shipping is 4.95 EUR."]))
+    ask(page, "And the shipping cost?")
+    expect(page.locator(ANSWERS).last).to_have_text("Shipping is 4.95 EUR.")
+    expect(gone).to_have_count(0)  # a new conversation has started
+
+
 def test_a_conversation_staff_erased_leaves_the_screen_and_the_message_starts_a_new_one(
     page: Any, site: str, env: Env
 ) -> None:

@@ -73,6 +73,7 @@ window.SupportChat.translations.de = {
   "This message couldn't be sent. Please check it and try again.": "Diese Nachricht konnte nicht gesendet werden. Bitte prüfen Sie sie und versuchen Sie es noch einmal.",
   "We couldn't load your conversation.": "Ihre Unterhaltung konnte nicht geladen werden.",
   "Your last message wasn't sent. It is in the box below.": "Ihre letzte Nachricht wurde nicht gesendet. Sie steht unten im Eingabefeld.",
+  "This conversation is no longer available. Ask a question to start a new one.": "Diese Unterhaltung ist nicht mehr verfügbar. Stellen Sie eine Frage, um eine neue zu beginnen.",
   "Our team has handed this conversation back to the assistant.": "Unser Team hat diese Unterhaltung an den Assistenten zurückgegeben.",
   "Our team has marked this conversation as resolved. The assistant answers from here on.": "Unser Team hat diese Unterhaltung als erledigt markiert. Ab jetzt antwortet wieder der Assistent.",
   "Customer support": "Kundenservice",

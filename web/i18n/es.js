@@ -73,6 +73,7 @@ window.SupportChat.translations.es = {
   "This message couldn't be sent. Please check it and try again.": "No se ha podido enviar este mensaje. Revísalo e inténtalo de nuevo.",
   "We couldn't load your conversation.": "No hemos podido cargar tu conversación.",
   "Your last message wasn't sent. It is in the box below.": "Tu último mensaje no se ha enviado. Está en el cuadro de abajo.",
+  "This conversation is no longer available. Ask a question to start a new one.": "Esta conversación ya no está disponible. Haz una pregunta para empezar una nueva.",
   "Our team has handed this conversation back to the assistant.": "Nuestro equipo ha devuelto esta conversación al asistente.",
   "Our team has marked this conversation as resolved. The assistant answers from here on.": "Nuestro equipo ha marcado esta conversación como resuelta. A partir de ahora responde el asistente.",
   "Customer support": "Atención al cliente",

@@ -73,6 +73,7 @@ window.SupportChat.translations.fr = {
   "This message couldn't be sent. Please check it and try again.": "Ce message n'a pas pu être envoyé. Veuillez le vérifier et réessayer.",
   "We couldn't load your conversation.": "Nous n'avons pas pu charger votre conversation.",
   "Your last message wasn't sent. It is in the box below.": "Votre dernier message n'a pas été envoyé. Il se trouve dans la zone de saisie ci-dessous.",
+  "This conversation is no longer available. Ask a question to start a new one.": "Cette conversation n'est plus disponible. Posez une question pour en commencer une nouvelle.",
   "Our team has handed this conversation back to the assistant.": "Notre équipe a rendu cette conversation à l'assistant.",
   "Our team has marked this conversation as resolved. The assistant answers from here on.": "Notre équipe a marqué cette conversation comme résolue. L'assistant répond à partir de maintenant.",
   "Customer support": "Service client",

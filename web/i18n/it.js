@@ -73,6 +73,7 @@ window.SupportChat.translations.it = {
   "This message couldn't be sent. Please check it and try again.": "Non è stato possibile inviare questo messaggio. Controllalo e riprova.",
   "We couldn't load your conversation.": "Non siamo riusciti a caricare la tua conversazione.",
   "Your last message wasn't sent. It is in the box below.": "Il tuo ultimo messaggio non è stato inviato. Lo trovi nella casella qui sotto.",
+  "This conversation is no longer available. Ask a question to start a new one.": "Questa conversazione non è più disponibile. Fai una domanda per iniziarne una nuova.",
   "Our team has handed this conversation back to the assistant.": "Il nostro team ha riaffidato questa conversazione all'assistente.",
   "Our team has marked this conversation as resolved. The assistant answers from here on.": "Il nostro team ha segnato questa conversazione come risolta. D'ora in poi risponde l'assistente.",
   "Customer support": "Assistenza clienti",

@@ -73,6 +73,7 @@ window.SupportChat.translations.nl = {
   "This message couldn't be sent. Please check it and try again.": "Dit bericht kon niet worden verstuurd. Controleer het en probeer het opnieuw.",
   "We couldn't load your conversation.": "We konden je gesprek niet laden.",
   "Your last message wasn't sent. It is in the box below.": "Je laatste bericht is niet verstuurd. Het staat in het vak hieronder.",
+  "This conversation is no longer available. Ask a question to start a new one.": "Dit gesprek is niet meer beschikbaar. Stel een vraag om een nieuw gesprek te beginnen.",
   "Our team has handed this conversation back to the assistant.": "Ons team heeft dit gesprek teruggegeven aan de assistent.",
   "Our team has marked this conversation as resolved. The assistant answers from here on.": "Ons team heeft dit gesprek als opgelost gemarkeerd. Vanaf nu antwoordt de assistent weer.",
   "Customer support": "Klantenservice",
