@@ -17,6 +17,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 _ORIGIN = re.compile(r"https?://[^/\s?#,]+")
 
 
+def _as_sent(origin: str) -> str:
+    """An allowed origin as a browser sends its Origin: lower case, no default port, no slash."""
+    origin = origin.strip().rstrip("/").lower()
+    for scheme, port in (("https://", ":443"), ("http://", ":80")):
+        if origin.startswith(scheme) and origin.endswith(port):
+            return origin.removesuffix(port)
+    return origin
+
+
 class ConfigError(RuntimeError):
     """The environment does not describe a usable configuration."""
 
@@ -193,7 +202,7 @@ class Settings(BaseSettings):
 
     @property
     def origins(self) -> frozenset[str]:
-        return frozenset(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
+        return frozenset(_as_sent(o) for o in self.allowed_origins.split(",") if o.strip())
 
     @property
     def model_configured(self) -> bool:

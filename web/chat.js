@@ -515,7 +515,7 @@
     function fetchHistory(before) {
       var forConversation = conversation;
       return transport.history(forConversation, before, HISTORY_PAGE).then(function (page) {
-        if (forConversation !== conversation) return null; // switched away meanwhile
+        if (forConversation !== conversation) return undefined; // switched away meanwhile (null: gone)
         if (!page) forgetConversation();
         return page;
       });
@@ -554,8 +554,9 @@
       return fetchHistory(null)
         .then(function (page) {
           loading.remove();
-          if (!page) { // erased by staff, or expired, since the shopper was here
-            unsentShown = view.notice(WORDS.gone);
+          if (!page) {
+            // Erased by staff, or expired, since the shopper was here (not switched away).
+            if (page === null) unsentShown = view.notice(WORDS.gone);
             return showEmpty();
           }
           renderAll(page.messages).forEach(view.append);

@@ -18,11 +18,11 @@ _REQUESTS: dict[Language, str] = {
     r"|\b(a |an )?(real |live )?(human|person|agent|representative|operator) (please|pls)\b"
     r"|\b(want|need|like) (a |an |to talk to a |to speak to a )?(real |live )?(human|person|agent)\b"
     r"|\b(get|give|find) me (a |an |the |some )?(real |live )?(human|person|agent|someone|somebody"
-    r"|representative|operator|manager|supervisor)\b"
+    r"|representative|operator|manager|supervisor)\b(?!')"  # not "give me the manager's email"
     r"|\b(connect|transfer) me( now| please| pls| through)*$|\bput me through\b"
     r"|\b(connect|transfer|put) me (through )?to (your |the )?support\b"
-    r"|\b(someone|somebody|anyone) (from|in|at) (your |the )?(customer service|customer support|support"
-    r"|team)\b|^(a |an )?(real |live )?(human|person|agent|operator|representative)( please| pls| now)?$",
+    r"|\b(want|need) (to talk to |to speak to |to speak with |to talk with )?(someone|somebody) (from|in|at)"
+    r" (your |the )?(customer service|customer support|support|team)\b",
     "de": r"\b(mit )?(einem |einer )?(menschen|mensch|mitarbeiter|mitarbeiterin|person|kundenservice)\b.*"
     r"\b(sprechen|reden|chatten|verbinden)\b|\bmensch bitte\b|\bverbinden sie mich\b|\bverbinde mich\b"
     r"|\bmit (ihrem |dem |einem )?(vorgesetzten|chef|manager)\b.*\b(sprechen|reden)\b",
@@ -38,11 +38,16 @@ _REQUESTS: dict[Language, str] = {
     r"|\b(mens|medewerker|iemand|manager|leidinggevende)\b.*\b(spreken|praten)\b",
 }
 _PATTERNS = {language: re.compile(pattern) for language, pattern in _REQUESTS.items()}
+# A word for a person alone, as shoppers type it to a bot.
+_ONE_WORD = re.compile(
+    r"^(a |an )?(real |live )?(human|person|agent|operator|representative)( please| pls| now)?$"
+)
 # Saying yes to "Would you like to talk to someone from our team? Just say yes." (accent-free).
 _YES = re.compile(
-    r"^(yes|yeah|yep|sure|ok|okay|please|please do|go ahead|yes please|ja|gerne|bitte|oui|si|claro"
-    r"|vale|certo|graag|jawel)( (please|pls|bitte|gerne|graag|por favor|per favore|s'il vous plait"
-    r"|s'il te plait|merci|thanks|thank you|danke|gracias|grazie|dank je))*$"
+    r"^(yes|yeah|yep|yup|sure|of course|ok|okay|please|please do|go ahead|yes please|ja|gerne|bitte|oui"
+    r"|d'accord|si|claro|claro que si|vale|certo|va bene|graag|jawel)"
+    r"( (please|pls|bitte|gerne|graag|por favor|per favore|s'il vous plait|s'il te plait|merci|thanks"
+    r"|thank you|danke|gracias|grazie|dank je))*$"
 )
 
 _PENDING: dict[Language, tuple[str, str]] = {
@@ -87,6 +92,8 @@ _HELD: dict[Language, str] = {
 def asks_for_a_person(message: str) -> bool:
     """Whether ``message`` asks to talk to a person (not whether the assistant is one)."""
     text = " ".join(fold(w) for w in words(message))
+    if _ONE_WORD.match(text) and "?" not in message:
+        return True  # "human", "agent please"; "Human?" asks what the assistant is
     return any(pattern.search(text) for pattern in _PATTERNS.values())
 
 

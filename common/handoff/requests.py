@@ -13,6 +13,7 @@ from common.handoff.phrases import pending_notice
 from common.handoff.schedule import SupportSchedule
 from common.knowledge.entries import Knowledge
 from common.knowledge.language import Language
+from common.knowledge.passages import sentences
 from common.models import Handoff, HandoffStatus, MessageStatus, Role, utcnow
 from common.responses import HandoffAccepted, StatusEventData
 from common.schemas import HandoffBody
@@ -59,27 +60,33 @@ def support_hours_text(knowledge: Knowledge, language: Language = "en") -> str:
     return hours if language == shop else f"{written_in(language, shop)} {hours}"
 
 
-# A sentence that says when: a time ("9:00", "9 am", "18 Uhr") or a weekday, in the languages
-# the assistant speaks.
+# A sentence that says when: a time ("9:00", "9 am", "18 Uhr"; not a phone number's "01.23")
+# or a weekday, in the languages the assistant speaks.
 _SAYS_WHEN = re.compile(
-    r"\d{1,2}[:.]\d{2}|\b\d{1,2} ?(am|pm|uhr|h)\b"
+    r"(?<![\d.])\d{1,2}[:.]\d{2}(?![\d.])|\b\d{1,2} ?(am|pm|uhr|h)\b"
     r"|\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day)?\b|\bwednesday\b|\bthursday\b|\bsaturday\b"
-    r"|\b(mo|di|mi|do|fr|sa|so) ?[-\u2013] ?(mo|di|mi|do|fr|sa|so)\b"
+    r"|\b(mo|di|mi|do|fr|sa|so)\.? ?[-\u2013] ?(mo|di|mi|do|fr|sa|so)\b"
     r"|\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|mi[eé]rcoles|jueves|viernes"
     r"|s[aá]bado|domingo|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica"
     r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# A sentence that says how to get in touch instead: an address, a number, "email", "call",
+# "leave a message".
+_SAYS_HOW_TO_REACH = re.compile(
+    r"@|\+?\d[\d ()/.-]{6,}\d|\b(e-?mail|call|phone|ring|write|leave a message|contact|schreib|ruf|anruf"
+    r"|nachricht|appel|ecriv|écriv|message|llam|escrib|mensaje|chiam|scriv|messaggio|bel|bericht)",
+    re.IGNORECASE,
+)
 
 
 def _when_open(content: str) -> str:
-    """The sentences of the support-hours entry that say when the team is in: the notice has
-    already said the team replies here, so the entry's "email us" or "leave a message" would
-    contradict it. The whole text if no sentence says when."""
-    when = [sentence for sentence in _SENTENCE.split(content.strip()) if _SAYS_WHEN.search(sentence)]
-    return " ".join(when) or content
+    """The support-hours entry without its sentences on how to get in touch: the notice has
+    already said the team replies here, so "email us" or "leave a message" would contradict it.
+    A sentence that also says when stays."""
+    kept = [s for s in sentences(content) if _SAYS_WHEN.search(s) or not _SAYS_HOW_TO_REACH.search(s)]
+    return " ".join(kept) or content
 
 
 def pending_notice_now(

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from common.knowledge import phrases
+from common.knowledge.analysis import terms
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.location import (
@@ -106,15 +107,17 @@ def knowledge_answer(
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     place = unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
-    told = _asked_before_in(before, query.language)
+    told = _told_before(index, before, query.language)
     return _reply([c.passage for c in chosen], index, query.language, place, told_of_language=told)
 
 
-def _asked_before_in(before: str, language: Language) -> bool:
-    """Whether the shopper asked a question in ``language`` earlier in the conversation (not
-    small talk): its answer already said the shop's pages are in another language."""
-    return any(
-        detect_language(q) == language and small_talk(q) is None for q in before.split("\n\n") if q.strip()
+def _told_before(index: KnowledgeIndex, before: str, language: Language) -> bool:
+    """Whether an earlier question of the conversation, in ``language``, was answered from the
+    pages: that answer said they are written in another language."""
+    return language != index.language and any(
+        detect_language(q) == language and covering_entries(index, q)
+        for q in before.split("\n\n")
+        if q.strip()
     )
 
 
@@ -126,15 +129,17 @@ def _query(index: KnowledgeIndex, question: str, before: str) -> Query:
 
 
 def follows_up(question: str) -> bool:
-    """Whether ``question`` is too short to stand alone ("How much?", "And to Canada?"): it is
-    read with the shopper's question before it."""
-    return len(words(question)) <= _SHORT_FOLLOW_UP_WORDS
+    """Whether ``question`` is a few words with no topic of their own, only a price, a time or
+    a place ("How much?", "And to Canada?"): it is read with the shopper's question before it
+    (not "Gift wrapping?", which has a topic of its own)."""
+    concepts = {t for t in terms(question, (detect_language(question),)) if t.startswith("@")}
+    return len(words(question)) <= _SHORT_FOLLOW_UP_WORDS and bool(concepts) and concepts <= _ASKS | _VARIANTS
 
 
 def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:
     """The previous question's language for a follow-up of a few words ("And Switzerland?"),
     too short to tell its own; None: detect it."""
-    if not before or not follows_up(question):
+    if not before or len(words(question)) > _SHORT_FOLLOW_UP_WORDS:
         return None
     return detect_language(before, default=index.language)
 
@@ -244,7 +249,8 @@ def _team_reply(
         return KnowledgeReply(opening)
     contact = ranked[0].passage
     if passages:
-        parts = [opening, joined(passages), f"{phrases.reach_team(language)} {contact.text}"]
+        framed = [phrases.written_in(language, index.language)] if language != index.language else []
+        parts = [opening, *framed, joined(passages), f"{phrases.reach_team(language)} {contact.text}"]
     else:
         parts = [f"{opening} {phrases.reach_team(language)}", contact.text]
     sources = tuple(dict.fromkeys(Source(p.entry.key, p.entry.title) for p in [*(passages or []), contact]))

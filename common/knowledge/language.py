@@ -174,13 +174,12 @@ def detect_language(text: str, *, default: Language = "en") -> Language:
     count = len(words(text))
     if count == 0:
         return default
-    if _SPANISH_MARKS.search(text):
-        return "es"  # "¿Aceptan PayPal?": too short to tell but by its opening mark
     with _identify_lock:  # the identifier is not documented as thread-safe
         (language, confidence), (_, runner_up) = _identifier().rank(text)[:2]
     clear_lead = (
         count > 1 and confidence >= _CLEAR_LEAD_CONFIDENCE and confidence >= _CLEAR_LEAD_RATIO * runner_up
     )
     if (confidence < _MIN_CONFIDENCE and not clear_lead) or language not in LANGUAGES:
-        return default
+        # Too short to tell ("¿Aceptan PayPal?"), but for Spanish's opening marks.
+        return "es" if _SPANISH_MARKS.search(text) else default
     return language  # type: ignore[no-any-return]

@@ -45,8 +45,11 @@ _ASKS_WHERE_FROM = re.compile(
     r"( \w+){0,3} from\b"
     r"|\b(woher|von wo|aus welchem land|d'ou|desde donde|de donde|da dove|vanwaar|waarvandaan)\b.*"
     r"\b(versend|verschick|liefer|expedi|envoy|envi|spedi|invia|verzend|verstuur)"
-    r"|\bwaar\b.*\b(verzend|verstuur)\w* .*\bvandaan\b"
+    r"|\bwaar\b.*\b(verzend|verstuur|verzond)\w* .*\bvandaan\b"
+    r"|\bwaar\b.*\bvandaan\b.*\b(verzend|verstuur|verzond)"
 )
+# A destination named too ("Can you ship from Germany to Norway?"): where parcels go.
+_TO_A_PLACE = re.compile(r"\b(to|nach|naar|vers|verso)\b")
 # A text that says where parcels leave from: "We ship from our warehouse in Leipzig", "Versand
 # aus Berlin", "Expédié depuis Lyon"; not "shipped from Monday to Friday".
 _SAYS_FROM = re.compile(
@@ -64,7 +67,8 @@ _FROM_WORDS = frozenset({"where", "wo", "woher", "ou", "donde", "desd", "dove", 
 def asks_where_it_ships_from(question: str) -> bool:
     """Whether ``question`` asks where the shop's parcels leave from ("Where do you ship from?"),
     which "We ship to the EU" does not answer."""
-    return bool(_ASKS_WHERE_FROM.search(folded(question)))
+    text = folded(question)
+    return bool(_ASKS_WHERE_FROM.search(text)) and not _TO_A_PLACE.search(text)
 
 
 def saying_where_from(index: KnowledgeIndex, query: Query, *, min_coverage: float) -> list[ScoredPassage]:

@@ -46,10 +46,7 @@ def split_passages(entry: KnowledgeEntry) -> list[Passage]:
         return [Passage(entry, 0, tidy(entry.content))]
     passages: list[Passage] = []
     for block, (is_list, lines) in enumerate(_blocks(entry.content)):
-        if is_list:
-            units = ["\n".join(lines)]
-        else:
-            units = [s.strip() for s in _SENTENCE_END.split(" ".join(lines)) if s.strip()]
+        units = ["\n".join(lines)] if is_list else sentences(" ".join(lines))
         passages += [Passage(entry, len(passages) + n, unit, block) for n, unit in enumerate(units)]
     return passages
 
@@ -93,6 +90,11 @@ def _blocks(text: str) -> list[tuple[bool, list[str]]]:
         else:
             blocks.append((is_list, [line]))
     return [b for b in blocks if b[1]]
+
+
+def sentences(text: str) -> list[str]:
+    """``text``'s sentences: one ends at . ! or ? before a capital, a digit or a quote."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def _last_sentence(lines: list[str]) -> str:

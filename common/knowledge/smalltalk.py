@@ -50,14 +50,14 @@ _PHRASES: dict[Kind, dict[Language, str]] = {
     # Frustration with the assistant: offered a person (unless it names what went wrong, "the
     # tracking link is useless", which is a question).
     "upset": {
-        "en": "useless|this is useless|you are useless|you're useless|not helpful|unhelpful|stupid"
-        "|terrible|rubbish|that didn't help|that did not help|that doesn't help|wrong answer"
-        "|you don't understand|you dont understand|not what i asked",
-        "de": "nutzlos|bringt nichts|hilft nicht|hilft mir nicht|blod|dumm|falsche antwort"
+        "en": "useless|this is useless|you are useless|you're useless|not helpful|unhelpful|stupid bot"
+        "|dumb bot|that did not help|that does not help|this does not help|wrong answer"
+        "|you do not understand|that is not what i asked|not what i asked",
+        "de": "nutzlos|du bist nutzlos|bringt nichts|hilft nicht|hilft mir nicht|falsche antwort"
         "|du verstehst mich nicht",
-        "fr": "inutile|nul|ca ne m'aide pas|ca n'aide pas|mauvaise reponse|tu ne comprends pas",
-        "es": "inutil|no sirve|no me ayuda|no ayuda|respuesta equivocada|no entiendes",
-        "it": "non serve|non mi aiuta|non aiuta|risposta sbagliata|non capisci",
+        "fr": "inutile|ca ne m'aide pas|ca n'aide pas|mauvaise reponse|tu ne comprends pas",
+        "es": "inutil|no sirve de nada|no me ayuda|no ayuda|respuesta equivocada|no entiendes",
+        "it": "non mi aiuta|non aiuta|risposta sbagliata|non capisci",
         "nl": "nutteloos|waardeloos|helpt niet|helpt me niet|slecht antwoord|je begrijpt me niet",
     },
     "wellbeing": {
@@ -121,6 +121,30 @@ _WAVE = "\U0001f44b"
 # Words beside "help" that ask for nothing else ("Can you help me, please?", "I need help").
 _ASKING_FOR_HELP = frozenset(
     {"need", "brauche", "besoin", "necesito", "bisogno", "nodig", "please", "urgent"}
+)
+# Words beside frustration that name the assistant or its answer ("this bot is useless").
+_THE_ASSISTANT = frozenset(
+    {
+        "bot",
+        "chatbot",
+        "assistant",
+        "chat",
+        "answer",
+        "answers",
+        "reply",
+        "so",
+        "really",
+        "totally",
+        "completely",
+        "just",
+        "honestly",
+        "seriously",
+        "omg",
+        "ugh",
+        "wow",
+        "sorry",
+        "but",
+    }
 )
 # Longer than this, a message is a question that happens to start politely.
 _MAX_WORDS = 8
@@ -196,6 +220,10 @@ def small_talk(message: str, *, before: str = "") -> SmallTalk | None:
                 w in _ASKING_FOR_HELP or is_stopword(w, language) for w in rest.split()
             ):
                 return None  # "Help, I can't log in to my account" asks about the account
+            if kind == "upset" and not all(
+                w in _THE_ASSISTANT or is_stopword(w, language) for w in rest.split()
+            ):
+                return None  # "The zipper is useless": about a thing, not the assistant
             if len(text.split()) >= 3:  # enough words to tell the language
                 language = detect_language(message, default=language)
             elif kind in _ALONE and before:

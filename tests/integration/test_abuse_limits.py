@@ -167,6 +167,16 @@ def test_an_allowed_origin_that_no_browser_sends_is_refused_at_start(env: Env, o
     assert "no origin" in response.get_json()["error"]["message"]
 
 
+def test_an_allowed_origin_is_compared_as_a_browser_sends_it(env: Env) -> None:
+    """Browsers send a lower-case host and leave the default port out."""
+    env.set(ALLOWED_ORIGINS="https://Shop.Example:443/, http://localhost:80")
+    chat = make_client("chat_stream")
+
+    for origin in ("https://shop.example", "http://localhost"):
+        preflight = chat.options("/", headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+        assert preflight.headers.get("Access-Control-Allow-Origin") == origin
+
+
 def test_cors_preflight_and_allowlist(env: Env) -> None:
     env.set(ALLOWED_ORIGINS="https://shop.example, https://www.shop.example")
     chat = make_client("chat_stream")

@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 
 from common.handoff.phrases import accepts_the_offer, asks_for_a_person, pending_notice
+from common.handoff.requests import SUPPORT_HOURS_KEY, support_hours_text
 from common.handoff.schedule import SupportSchedule
+from common.knowledge import Knowledge, KnowledgeEntry
+from common.knowledge.language import detect_language
 from common.knowledge.smalltalk import small_talk
 from common.llm import Turn
 
@@ -70,6 +73,13 @@ def test_a_schedule_it_cannot_read_is_refused(text: str) -> None:
         ("get me a refund", False),
         ("Can you transfer me my refund?", False),
         ("Is a human reading this?", False),
+        ("Human?", False),  # what the assistant is: small talk
+        ("I need someone from customer service", True),
+        # Someone from the team named in a question is no request for one.
+        ("Somebody at support told me returns are free, is that right?", False),
+        ("Someone from your team promised me a refund, when will it come?", False),
+        ("Did someone from customer service call me?", False),
+        ("Can you give me the manager's email address?", False),
     ],
 )
 def test_a_request_for_a_person_is_recognised_in_every_language(message: str, asks: bool) -> None:
@@ -94,6 +104,8 @@ _GERMAN_OFFER = _answer_to("Bist du ein Roboter?")
         ("ok", [_OFFER], True),
         ("👍", [_OFFER], True),
         ("ja bitte", [_GERMAN_OFFER], True),
+        ("d'accord", [_OFFER], True),
+        ("va bene", [_OFFER], True),
         ("yes", [], False),  # nothing was offered
         ("yes", [Turn("model", "Standard shipping takes 2-4 working days.")], False),
         ("yes", [_OFFER, Turn("user", "How long does shipping take?")], False),  # not just before
@@ -110,3 +122,31 @@ def test_the_notice_says_someone_replies_here_or_when_the_team_is_back() -> None
     assert "reply here shortly" in pending_notice("en", support_open=True, hours="Mon-Fri")
     closed = pending_notice("de", support_open=False, hours="Mo-Fr 9-18 Uhr.")
     assert "sobald das Team zurück ist" in closed and closed.endswith("Mo-Fr 9-18 Uhr.")
+
+
+@pytest.mark.parametrize(
+    ("written", "quoted"),
+    [
+        (
+            "Wir sind Mo. bis Fr. von 9 bis 18 Uhr erreichbar. Schreiben Sie uns an hilfe@shop.de.",
+            "Wir sind Mo. bis Fr. von 9 bis 18 Uhr erreichbar.",
+        ),
+        (
+            "Support is open Mon. - Fri., 9 to 6. Sat. 10 to 2. Outside these hours, leave a message.",
+            "Support is open Mon. - Fri., 9 to 6. Sat. 10 to 2.",
+        ),
+        (
+            "Nous sommes là du lundi au vendredi. Appelez le 01.23.45.67.89.",
+            "Nous sommes là du lundi au vendredi.",
+        ),
+        ("Mo. - Fr. 9-18 Uhr. Rufen Sie an: 030 1234567.", "Mo. - Fr. 9-18 Uhr."),
+    ],
+)
+def test_out_of_hours_the_notice_quotes_when_the_team_is_in_not_how_to_write_to_it(
+    written: str, quoted: str
+) -> None:
+    """The notice says the team replies here; the entry's "email us" would contradict it."""
+    entry = KnowledgeEntry(SUPPORT_HOURS_KEY, "Support hours", written)
+    shop = Knowledge(version=1, entries=(entry,))
+
+    assert support_hours_text(shop, detect_language(written)) == quoted

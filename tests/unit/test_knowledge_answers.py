@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry, phrases
@@ -137,7 +139,7 @@ def test_an_angry_or_puzzled_face_is_no_ok(message: str, kind: str | None) -> No
     [
         ("👋", "Hi! I'm the shop's virtual assistant."),
         ("this bot is useless", "Would you like to talk to someone from our team? Just say yes."),
-        ("stupid", "Would you like to talk to someone from our team?"),
+        ("useless", "Would you like to talk to someone from our team?"),
         ("Das hilft mir nicht", "Möchten Sie mit jemandem aus unserem Team sprechen?"),
         ("no me ayuda", "¿Quieres hablar con alguien de nuestro equipo?"),
     ],
@@ -146,10 +148,27 @@ def test_a_wave_is_hello_and_frustration_is_offered_a_person(message: str, said:
     assert said in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(message).text
 
 
-def test_frustration_that_names_its_topic_is_a_question_about_it() -> None:
-    reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("The tracking link is useless").text
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The tracking link is useless",
+        "The zipper is useless",
+        "Sorry, stupid question",
+        "I am so stupid, I forgot my password",
+        "Is that terrible?",
+        "Non serve un account per ordinare?",
+    ],
+)
+def test_frustration_with_a_thing_or_a_word_in_a_question_is_not_with_the_assistant(message: str) -> None:
+    assert small_talk(message) is None
 
-    assert "Would you like to talk to someone" not in reply
+
+@pytest.mark.parametrize(
+    "message", ["That doesn't help", "You don't understand", "Du bist nutzlos", "wrong answer"]
+)
+def test_frustration_with_the_assistant_is_offered_a_person(message: str) -> None:
+    talk = small_talk(message)
+    assert talk is not None and talk.kind == "upset"
 
 
 def test_a_number_beside_a_word_is_no_address() -> None:
@@ -543,6 +562,7 @@ def test_a_question_in_another_language_says_the_pages_are_english() -> None:
     [
         ("", True),  # the first question in German
         ("Hallo", True),  # a greeting got no facts, so no word about their language
+        ("Habt ihr einen Laden in Berlin?", True),  # not covered: no facts quoted either
         ("Wie lange dauert der Versand?", False),  # said with the answer before
         ("How long does shipping take?", True),  # the earlier answer was in English
     ],
@@ -593,8 +613,11 @@ def test_a_question_about_one_order_gets_the_pages_rule_with_the_teams_contact(
     """The order is the team's to look up; whether it can be cancelled is in the pages."""
     reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question)
 
-    assert reply.text.startswith(phrases.order_lookup(detect_language(question)))
+    language = detect_language(question)
+    assert reply.text.startswith(phrases.order_lookup(language))
     assert rule in reply.text
+    # The rule is the pages' words, said to be in English when the shopper writes in another.
+    assert (phrases.written_in(language, "en") in reply.text) is (language != "en")
     assert "+49 30 1234 5678" in reply.text
     assert [s.key for s in reply.sources][-1] == "support-hours"
 
@@ -614,6 +637,8 @@ def test_a_mistake_in_the_address_asks_to_change_it_not_to_cancel(question: str)
 
 def test_a_spanish_question_too_short_to_tell_is_spanish_by_its_opening_mark() -> None:
     assert detect_language("¿Aceptan PayPal?") == "es"
+    # A mark inside a text long enough to tell is no Spanish text.
+    assert detect_language("We ship everywhere. ¡Hablamos español! Our team answers within a day.") == "en"
     assert (
         KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
         .answer("¿Aceptan PayPal?")
@@ -862,6 +887,7 @@ def test_where_the_shop_is_is_answered_by_the_entry_that_says_where(question: st
         "Aus welchem Land versendet ihr?",
         "D'où expédiez-vous ?",
         "¿Desde dónde envían?",
+        "Waar worden de pakketten vandaan verzonden?",
     ],
 )
 def test_where_parcels_leave_from_is_answered_only_by_a_text_that_says_so(question: str) -> None:
@@ -883,6 +909,9 @@ def test_where_parcels_leave_from_is_answered_only_by_a_text_that_says_so(questi
     [
         ("How much is shipping from Germany to Austria?", "Standard shipping costs 4.95 EUR"),
         ("Can I send my return from Austria?", "within 30 days of delivery"),
+        # A destination named too: where parcels go, which the pages say.
+        ("Can you ship from Germany to Norway?", "working days"),
+        ("Do you ship to Austria from Germany?", "working days"),
     ],
 )
 def test_a_question_about_a_cost_or_a_return_from_a_place_is_no_question_where_parcels_leave(
@@ -1064,3 +1093,23 @@ def test_a_shop_that_writes_about_wrong_items_answers_with_that() -> None:
 )
 def test_an_elided_article_is_dropped_and_a_contraction_kept(word: str, bare: str) -> None:
     assert unelided(word) == bare
+
+
+def test_a_short_question_with_a_topic_of_its_own_is_grouped_without_what_came_before() -> None:
+    """ "Gift wrapping?" is the same question after "Hi" and after an order number; "How much?"
+    after a question about Canada is about Canada."""
+    from common.console.unanswered import group_questions
+
+    seen = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    groups = group_questions(
+        [
+            ("Gift wrapping?", "Hi", "not_answered", seen, 1),
+            ("Gift wrapping?", "Where is my order 12345?", "not_answered", seen, 2),
+            ("How much?", "Do you ship to Canada?", "not_answered", seen, 3),
+        ]
+    )
+
+    by_question = {g.question: g for g in groups}
+    assert sum(by_question["Gift wrapping?"].texts.values()) == 2
+    assert by_question["Gift wrapping?"].after is None
+    assert by_question["How much?"].after == "Do you ship to Canada?"
