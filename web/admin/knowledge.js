@@ -1,17 +1,12 @@
 // Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
 import { api, get, ApiError } from "./api.js";
 import { $, h, clear, when, ago, toast, renderDiff, messageBody, opener } from "./dom.js";
+import { followTitle, suggestedKey } from "./entry-key.js";
 
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
 let canEdit = false;
 let drawn = null; // the form's draft as it was drawn: what its unsaved changes are measured from
-
-function slug(text) {
-  // "Österreich" → "osterreich": accents go (NFKD splits them off), the letters stay.
-  return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "").slice(0, 56) || "entry";
-}
 
 async function loadList() {
   // Deleted entries are a help, not the list: a policies function without them leaves them out.
@@ -64,15 +59,9 @@ function editorForm(draft, { isNew }) {
   const kind = h("select", { name: "kind" }, ["policy", "faq"].map((k) => h("option", { value: k, selected: draft.kind === k }, k)));
   const content = h("textarea", { name: "content", rows: "9", required: true, maxlength: "5000" });
   content.value = draft.content;
-  // A new entry's key follows its title and kind until the editor types one of their own.
-  const suggestKey = () => {
-    const base = slug(title.value);
-    if (!key.dataset.touched) key.value = base && (kind.value === "faq" ? "faq-" : "") + base;
-  };
-  if (isNew) for (const [input, on] of [[title, "input"], [kind, "change"]]) input.addEventListener(on, suggestKey);
+  if (isNew) followTitle({ title, kind, key });
   for (const input of [title, content]) input.dataset.edit = "readOnly";
   kind.dataset.edit = "disabled";
-  key.addEventListener("input", () => (key.dataset.touched = "1"));
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
     h("div", { class: "grid-2" }, field(isNew ? "Key" : "Key (fixed)", key), field("Kind", kind)),
     field(draft.kind === "faq" ? "Question (title)" : "Title", title),
@@ -150,7 +139,7 @@ export async function openEntry(key) {
 export function openNewEntry(prefill = {}) {
   current = null;
   const draft = { key: prefill.key || "", title: prefill.title || "", content: "", kind: prefill.kind || "policy" };
-  if (draft.title && !draft.key) draft.key = (draft.kind === "faq" ? "faq-" : "") + slug(draft.title);
+  if (draft.title && !draft.key) draft.key = suggestedKey(draft.title, draft.kind);
   // Several wordings of one unanswered question: its title, shown to shoppers as the answer's
   // source, should be the general question, not the first wording ("... for backpacks?").
   const asked = prefill.asked && prefill.asked.length > 1
