@@ -1,13 +1,14 @@
 """Knowledge edits in the staff console are not lost unasked: leaving a changed form asks
 first, a Save without a change sends nothing, and a conflict says plainly what happened and
-what differs."""
+what differs. A new entry's key says its rules in plain words."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from tests.browser.test_console import AUTH, expect, open_tab, sign_in
+from tests.browser.test_console import AUTH, expect, new_entry, open_tab, sign_in
 from tests.support import Env
 
 CHANGED = "Returns within 60 days, no questions asked."
@@ -151,3 +152,25 @@ def test_a_conflict_shows_a_changed_title_under_what_differs(page: Any, site: st
     expect(differs).to_contain_text("Title:")
     expect(differs.locator("del", has_text="refunds")).to_be_visible()
     expect(differs.locator("ins", has_text="exchanges")).to_be_visible()
+
+
+def test_a_new_entrys_key_says_its_rules_and_what_is_wrong_in_plain_words(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form, key = new_entry(page, site)
+    expect(key).to_have_accessible_description(re.compile("^1 to 64 lowercase letters, digits or dashes"))
+    expect(form.get_by_text("1 to 64 lowercase letters, digits or dashes")).to_be_visible()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "PUT" else None)
+
+    key.fill("Gift Wrap")
+    form.get_by_label("Title").fill("Gift wrapping")
+    form.locator("textarea[name=content]").fill("We wrap any order for 3 EUR.")
+    form.get_by_role("button", name="Create").click()
+
+    problem = "Use only lowercase letters, digits and dashes, starting with a letter or digit: for example “gift-wrap”."
+    expect(form.get_by_text(problem)).to_be_visible()
+    assert key.evaluate("input => input.validationMessage") == problem  # the browser's bubble, too
+    assert sent == []
+    key.fill("gift-wrap")
+    expect(form.get_by_text(problem)).to_be_hidden()

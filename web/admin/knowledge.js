@@ -1,7 +1,7 @@
 // Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
 import { api, get, ApiError } from "./api.js";
 import { $, h, clear, when, ago, toast, renderDiff, messageBody, opener } from "./dom.js";
-import { followTitle, suggestedKey } from "./entry-key.js";
+import { followTitle, keyField, suggestedKey } from "./entry-key.js";
 
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
@@ -54,7 +54,7 @@ function field(labelText, input) {
 }
 
 function editorForm(draft, { isNew }) {
-  const key = h("input", { name: "key", value: draft.key || "", required: true, pattern: "[a-z0-9][a-z0-9\\-]{0,63}", disabled: !isNew });
+  const { key, field: keyCell } = keyField(draft.key || "", isNew);
   const title = h("input", { name: "title", value: draft.title, required: true, maxlength: "200" });
   const kind = h("select", { name: "kind" }, ["policy", "faq"].map((k) => h("option", { value: k, selected: draft.kind === k }, k)));
   const content = h("textarea", { name: "content", rows: "9", required: true, maxlength: "5000" });
@@ -63,7 +63,7 @@ function editorForm(draft, { isNew }) {
   for (const input of [title, content]) input.dataset.edit = "readOnly";
   kind.dataset.edit = "disabled";
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
-    h("div", { class: "grid-2" }, field(isNew ? "Key" : "Key (fixed)", key), field("Kind", kind)),
+    h("div", { class: "grid-2" }, keyCell, field("Kind", kind)),
     field(draft.kind === "faq" ? "Question (title)" : "Title", title),
     field("Content", content),
     h("p", { class: "muted small", dataset: { edit: "shown" } }, "Viewers can read the knowledge; editors and owners change it."),
