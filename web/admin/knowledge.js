@@ -63,8 +63,9 @@ function editorForm(draft, { isNew }) {
   for (const input of [title, content]) input.dataset.edit = "readOnly";
   kind.dataset.edit = "disabled";
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
-    h("div", { class: "grid-2" }, keyCell, field("Kind", kind)),
+    // The title first: a new entry's key (and kind) follow it.
     field(draft.kind === "faq" ? "Question (title)" : "Title", title),
+    h("div", { class: "grid-2" }, keyCell, field("Kind", kind)),
     field("Content", content),
     h("p", { class: "muted small", dataset: { edit: "shown" } }, "Viewers can read the knowledge; editors and owners change it."),
     h("div", { class: "actions" },
@@ -149,8 +150,9 @@ export function openNewEntry(prefill = {}) {
   const form = $("#entry-form");
   drawn = readDraft();
   if (asked) form.title.setAttribute("aria-describedby", "asked-as");
-  // The first field to write: the key of a blank entry, the title to reword, else the answer.
-  (asked ? form.title : draft.key ? form.content : form.key).focus();
+  // The first field to write: the title of a blank entry (its key follows), the title to
+  // reword, else the answer.
+  (draft.key && !asked ? form.content : form.title).focus();
   renderList();
 }
 
