@@ -1,6 +1,7 @@
 """Knowledge edits in the staff console are not lost unasked: leaving a changed form asks
 first, a Save without a change sends nothing, and a conflict says plainly what happened and
-what differs. A new entry's key says its rules in plain words."""
+what differs. A new entry's key says its rules in plain words, and a question is suggested as
+an FAQ."""
 
 from __future__ import annotations
 
@@ -174,3 +175,19 @@ def test_a_new_entrys_key_says_its_rules_and_what_is_wrong_in_plain_words(
     assert sent == []
     key.fill("gift-wrap")
     expect(form.get_by_text(problem)).to_be_hidden()
+
+
+def test_a_new_entry_titled_as_a_question_is_suggested_as_an_faq(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form, key = new_entry(page, site)
+    title, kind = form.get_by_label("Title"), form.get_by_label("Kind")
+
+    title.fill("Do you gift-wrap orders?")
+
+    expect(kind).to_have_value("faq")
+    expect(key).to_have_value("faq-do-you-gift-wrap-orders")
+    kind.select_option("policy")  # the editor's choice stays
+    title.fill("Do you gift-wrap parcels?")
+    expect(kind).to_have_value("policy")
+    expect(key).to_have_value("do-you-gift-wrap-parcels")

@@ -17,13 +17,22 @@ export function suggestedKey(title, kind) {
   return base && (kind === "faq" ? "faq-" : "") + base;
 }
 
-/** A new entry's key follows its title and kind until the editor types one of their own. */
+/**
+ * A new entry's key follows its title and kind until the editor types one of their own, and its
+ * kind the title (a question is an FAQ) until the editor picks one (kind.dataset.touched).
+ */
 export function followTitle({ title, kind, key }) {
   const suggest = () => {
     if (!key.dataset.touched) key.value = suggestedKey(title.value, kind.value);
   };
-  title.addEventListener("input", suggest);
-  kind.addEventListener("change", suggest);
+  title.addEventListener("input", () => {
+    if (!kind.dataset.touched) kind.value = /[?？]\s*$/.test(title.value) ? "faq" : "policy";
+    suggest();
+  });
+  kind.addEventListener("change", () => {
+    kind.dataset.touched = "1";
+    suggest();
+  });
   key.addEventListener("input", () => (key.dataset.touched = "1"));
 }
 

@@ -150,6 +150,7 @@ export function openNewEntry(prefill = {}) {
   const form = $("#entry-form");
   drawn = readDraft();
   if (asked) form.title.setAttribute("aria-describedby", "asked-as");
+  if (prefill.kind) form.kind.dataset.touched = "1"; // Create FAQ's: a reworded title keeps it
   // The first field to write: the title of a blank entry (its key follows), the title to
   // reword, else the answer.
   (draft.key && !asked ? form.content : form.title).focus();
