@@ -191,3 +191,19 @@ def test_a_new_entry_titled_as_a_question_is_suggested_as_an_faq(
     title.fill("Do you gift-wrap parcels?")
     expect(kind).to_have_value("policy")
     expect(key).to_have_value("do-you-gift-wrap-parcels")
+
+
+def test_a_long_titles_key_uses_the_64_characters_a_key_may_have(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form, key = new_entry(page, site)
+
+    form.get_by_label("Title").fill(
+        "Returns of opened cosmetics, perfume and underwear: a hygiene law in detail"
+    )
+
+    expect(key).to_have_value(
+        "returns-of-opened-cosmetics-perfume-and-underwear-a-hygiene-law"
+    )  # no dash at the end
+    form.get_by_label("Title").fill("")
+    expect(key).to_have_value("")  # no title, no key made up

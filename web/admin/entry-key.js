@@ -8,13 +8,14 @@ const RULES = "1 to 64 lowercase letters, digits or dashes, starting with a lett
 // "Österreich" → "osterreich": accents go (NFKD splits them off), the letters stay.
 function slug(text) {
   return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "").slice(0, 56) || "entry";
+    .replace(/^-+|-+$/g, "");
 }
 
-/** The key a title suggests; an FAQ's starts with "faq-". */
+/** The key a title suggests ("" for no title): an FAQ's starts with "faq-"; 64 characters at most. */
 export function suggestedKey(title, kind) {
-  const base = slug(title);
-  return base && (kind === "faq" ? "faq-" : "") + base;
+  if (!title.trim()) return "";
+  const key = (kind === "faq" ? "faq-" : "") + (slug(title) || "entry");
+  return key.slice(0, 64).replace(/-+$/, ""); // cut after a word: no dash left dangling
 }
 
 /**
