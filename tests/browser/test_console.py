@@ -273,7 +273,7 @@ def test_a_second_editor_gets_a_conflict_that_shows_both_versions(
     page.get_by_role("button", name="Save", exact=True).click()
 
     conflict = page.locator(".conflict")
-    expect(conflict).to_contain_text("Someone else changed this entry")
+    expect(conflict).to_contain_text("admin changed this entry")  # who saved theirs
     expect(conflict.locator(".mine")).to_contain_text("My edit")
     expect(conflict.locator(".theirs")).to_contain_text("3.95 EUR")
     screenshot(page, "console-conflict")

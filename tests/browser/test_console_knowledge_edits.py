@@ -9,7 +9,7 @@ import json
 import re
 from typing import Any
 
-from tests.browser.test_console import AUTH, expect, new_entry, open_tab, sign_in
+from tests.browser.test_console import AUTH, expect, member, new_entry, open_tab, sign_in
 from tests.support import Env
 
 CHANGED = "Returns within 60 days, no questions asked."
@@ -134,6 +134,25 @@ def test_discarding_my_text_after_a_deletion_returns_to_the_list(
     expect(page.locator("#knowledge-list")).not_to_contain_text("Returns and refunds")
     expect(page.get_by_text("Deleted entries (1)")).to_be_visible()
     assert asked == []  # discarding was the choice: nothing more to ask
+
+
+def test_a_conflict_says_who_changed_the_entry(page: Any, site: str, console_env: Env) -> None:
+    ann = member(page, site, "Ann", "editor")
+    form = edit_returns(page, site)
+    saved = page.request.put(
+        f"{site}/policies/returns",
+        data=json.dumps(
+            {"title": "Returns and refunds", "content": "Returns within 14 days.", "kind": "policy"}
+        ),
+        headers={"Authorization": f"Bearer {ann['token']}", "Content-Type": "application/json"},
+    )
+    assert saved.ok, saved.text()
+
+    form.get_by_role("button", name="Save", exact=True).click()
+
+    alert = page.locator("#conflict [role=alert]")
+    expect(alert.locator("h4")).to_have_text("Ann changed this entry while you were editing")
+    expect(alert.locator(".theirs")).to_contain_text("Returns within 14 days.")
 
 
 def test_a_conflict_shows_a_changed_title_under_what_differs(page: Any, site: str, console_env: Env) -> None:

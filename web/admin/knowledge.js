@@ -195,26 +195,30 @@ async function remove() {
   }
 }
 
-// Who deleted an entry (its newest revision is the deletion), to say so in plain words.
-async function deletedBy(key) {
+// Who made the entry's newest revision when it is the one `expected` (the deletion, or the
+// revision shown as theirs), to say so by name; "Someone else" when that is not known.
+async function newestBy(key, expected) {
   const { revisions } = await get(`/${key}/revisions`).catch(() => ({ revisions: [] }));
-  return revisions.length && revisions[0].deleted ? revisions[0].changed_by : "Someone else";
+  const newest = revisions[0];
+  return newest && expected(newest) && newest.changed_by !== BEFORE_REVISIONS ? newest.changed_by : "Someone else";
 }
 
 // What the conflict says and offers: a key already in use (a new entry; nobody changed
-// anything), an entry deleted meanwhile (theirs is null), or an entry saved meanwhile.
-async function conflictWords(mine, theirs, isNew) {
+// anything), an entry deleted meanwhile (theirs is null), or an entry saved meanwhile (as
+// revision `etag`).
+async function conflictWords(mine, theirs, etag, isNew) {
   if (isNew && theirs) {
     return { heading: `An entry with the key “${mine.key}” already exists`, theirsLabel: "The existing entry",
       advice: "Nothing was overwritten. Choose another key, open that entry to edit it, or replace it with yours:",
       discard: "Open the existing entry", keep: "Replace it with mine" };
   }
   if (!theirs) {
-    return { heading: `${await deletedBy(mine.key)} deleted this entry while you were editing`,
+    return { heading: `${await newestBy(mine.key, (r) => r.deleted)} deleted this entry while you were editing`,
       advice: "Nothing was saved. Create it again with your text, or discard your text:",
       discard: "Discard mine", keep: "Keep mine (create it again)" };
   }
-  return { heading: "Someone else changed this entry while you were editing", theirsLabel: "Saved now",
+  const savedBy = await newestBy(mine.key, (r) => etag.endsWith(`"${r.revision}"`));
+  return { heading: `${savedBy} changed this entry while you were editing`, theirsLabel: "Saved now",
     advice: "Nothing was overwritten. Compare and choose:", discard: "Discard mine, load theirs", keep: "Save mine over theirs" };
 }
 
@@ -244,7 +248,7 @@ async function showConflict(mine, isNew) {
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
   }
-  const words = await conflictWords(mine, theirs, isNew);
+  const words = await conflictWords(mine, theirs, etag, isNew);
   const box = $("#conflict");
   clear(box, h("div", { class: "conflict", role: "alert" },
     h("h4", {}, words.heading),
