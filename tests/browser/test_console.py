@@ -273,7 +273,7 @@ def test_a_second_editor_gets_a_conflict_that_shows_both_versions(
     page.get_by_role("button", name="Save", exact=True).click()
 
     conflict = page.locator(".conflict")
-    expect(conflict).to_contain_text("Someone else changed this entry")
+    expect(conflict).to_contain_text("admin changed this entry")  # who saved theirs
     expect(conflict.locator(".mine")).to_contain_text("My edit")
     expect(conflict.locator(".theirs")).to_contain_text("3.95 EUR")
     screenshot(page, "console-conflict")
@@ -1029,6 +1029,23 @@ def test_a_new_members_token_is_copied_with_one_click_and_signs_them_in(
     page.get_by_label("Staff token").fill(copied)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Ann · viewer")).to_be_visible()
+
+
+def test_an_error_adding_a_member_stays_by_the_form_until_the_member_is_added(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "staff")
+    form = page.locator("#staff-form")
+    form.locator("input[name=name]").fill("Lena")
+    form.locator("input[name=email]").fill("lena@shop")  # the browser lets it by; the server does not
+    form.get_by_role("button", name="Add and show token").click()
+    expect(form.get_by_role("alert")).to_contain_text("email: must be an email address")
+
+    form.locator("input[name=email]").fill("lena@shop.example")
+    form.get_by_role("button", name="Add and show token").click()
+
+    expect(page.locator("#new-token")).to_contain_text("Token for Lena")
+    expect(page.get_by_text("must be an email address")).to_have_count(0)  # no old error beside the token
 
 
 def test_an_owner_promotes_a_viewer_in_the_staff_list(page: Any, site: str, console_env: Env) -> None:

@@ -43,13 +43,18 @@ def test_an_entry_deleted_from_the_keyboard_leaves_the_focus_by_its_history(
     assert page.evaluate("document.activeElement.closest('#editor') !== null")
 
 
-def test_a_new_entry_starts_in_its_first_field(page: Any, site: str, console_env: Env) -> None:
+def test_a_new_entry_starts_in_its_title_which_fills_in_the_key(
+    page: Any, site: str, console_env: Env
+) -> None:
     sign_in(page, site, "knowledge")
     page.get_by_role("button", name="New entry").focus()
 
     page.keyboard.press("Enter")
+    page.keyboard.type("Gift Wrap")
 
-    expect(page.locator("#entry-form input[name=key]")).to_be_focused()  # not three fields down
+    form = page.locator("#entry-form")
+    expect(form.get_by_label("Title")).to_have_value("Gift Wrap")  # not typed into the key
+    expect(form.locator("input[name=key]")).to_have_value("gift-wrap")
 
 
 def test_saving_with_enter_in_the_title_keeps_the_focus_on_the_title(

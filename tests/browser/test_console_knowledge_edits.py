@@ -1,13 +1,15 @@
 """Knowledge edits in the staff console are not lost unasked: leaving a changed form asks
 first, a Save without a change sends nothing, and a conflict says plainly what happened and
-what differs."""
+what differs. A new entry's key says its rules in plain words, and a question is suggested as
+an FAQ."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from tests.browser.test_console import AUTH, expect, open_tab, sign_in
+from tests.browser.test_console import AUTH, expect, member, new_entry, open_tab, sign_in
 from tests.support import Env
 
 CHANGED = "Returns within 60 days, no questions asked."
@@ -134,6 +136,25 @@ def test_discarding_my_text_after_a_deletion_returns_to_the_list(
     assert asked == []  # discarding was the choice: nothing more to ask
 
 
+def test_a_conflict_says_who_changed_the_entry(page: Any, site: str, console_env: Env) -> None:
+    ann = member(page, site, "Ann", "editor")
+    form = edit_returns(page, site)
+    saved = page.request.put(
+        f"{site}/policies/returns",
+        data=json.dumps(
+            {"title": "Returns and refunds", "content": "Returns within 14 days.", "kind": "policy"}
+        ),
+        headers={"Authorization": f"Bearer {ann['token']}", "Content-Type": "application/json"},
+    )
+    assert saved.ok, saved.text()
+
+    form.get_by_role("button", name="Save", exact=True).click()
+
+    alert = page.locator("#conflict [role=alert]")
+    expect(alert.locator("h4")).to_have_text("Ann changed this entry while you were editing")
+    expect(alert.locator(".theirs")).to_contain_text("Returns within 14 days.")
+
+
 def test_a_conflict_shows_a_changed_title_under_what_differs(page: Any, site: str, console_env: Env) -> None:
     stored = page.request.get(f"{site}/policies/returns", headers=AUTH).json()
     form = edit_returns(page, site)
@@ -151,3 +172,57 @@ def test_a_conflict_shows_a_changed_title_under_what_differs(page: Any, site: st
     expect(differs).to_contain_text("Title:")
     expect(differs.locator("del", has_text="refunds")).to_be_visible()
     expect(differs.locator("ins", has_text="exchanges")).to_be_visible()
+
+
+def test_a_new_entrys_key_says_its_rules_and_what_is_wrong_in_plain_words(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form, key = new_entry(page, site)
+    expect(key).to_have_accessible_description(re.compile("^1 to 64 lowercase letters, digits or dashes"))
+    expect(form.get_by_text("1 to 64 lowercase letters, digits or dashes")).to_be_visible()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "PUT" else None)
+
+    key.fill("Gift Wrap")
+    form.get_by_label("Title").fill("Gift wrapping")
+    form.locator("textarea[name=content]").fill("We wrap any order for 3 EUR.")
+    form.get_by_role("button", name="Create").click()
+
+    problem = "Use only lowercase letters, digits and dashes, starting with a letter or digit: for example “gift-wrap”."
+    expect(form.get_by_text(problem)).to_be_visible()
+    assert key.evaluate("input => input.validationMessage") == problem  # the browser's bubble, too
+    assert sent == []
+    key.fill("gift-wrap")
+    expect(form.get_by_text(problem)).to_be_hidden()
+
+
+def test_a_new_entry_titled_as_a_question_is_suggested_as_an_faq(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form, key = new_entry(page, site)
+    title, kind = form.get_by_label("Title"), form.get_by_label("Kind")
+
+    title.fill("Do you gift-wrap orders?")
+
+    expect(kind).to_have_value("faq")
+    expect(key).to_have_value("faq-do-you-gift-wrap-orders")
+    kind.select_option("policy")  # the editor's choice stays
+    title.fill("Do you gift-wrap parcels?")
+    expect(kind).to_have_value("policy")
+    expect(key).to_have_value("do-you-gift-wrap-parcels")
+
+
+def test_a_long_titles_key_uses_the_64_characters_a_key_may_have(
+    page: Any, site: str, console_env: Env
+) -> None:
+    form, key = new_entry(page, site)
+
+    form.get_by_label("Title").fill(
+        "Returns of opened cosmetics, perfume and underwear: a hygiene law in detail"
+    )
+
+    expect(key).to_have_value(
+        "returns-of-opened-cosmetics-perfume-and-underwear-a-hygiene-law"
+    )  # no dash at the end
+    form.get_by_label("Title").fill("")
+    expect(key).to_have_value("")  # no title, no key made up

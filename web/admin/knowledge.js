@@ -1,17 +1,13 @@
 // Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
 import { api, get, ApiError } from "./api.js";
 import { $, h, clear, when, ago, toast, renderDiff, messageBody, opener } from "./dom.js";
+import { followTitle, keyField, suggestedKey } from "./entry-key.js";
+import { byWhom, conflictWords, differences } from "./revision-words.js";
 
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
 let canEdit = false;
 let drawn = null; // the form's draft as it was drawn: what its unsaved changes are measured from
-
-function slug(text) {
-  // "Österreich" → "osterreich": accents go (NFKD splits them off), the letters stay.
-  return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "").slice(0, 56) || "entry";
-}
 
 async function loadList() {
   // Deleted entries are a help, not the list: a policies function without them leaves them out.
@@ -59,23 +55,18 @@ function field(labelText, input) {
 }
 
 function editorForm(draft, { isNew }) {
-  const key = h("input", { name: "key", value: draft.key || "", required: true, pattern: "[a-z0-9][a-z0-9\\-]{0,63}", disabled: !isNew });
+  const { key, field: keyCell } = keyField(draft.key || "", isNew);
   const title = h("input", { name: "title", value: draft.title, required: true, maxlength: "200" });
   const kind = h("select", { name: "kind" }, ["policy", "faq"].map((k) => h("option", { value: k, selected: draft.kind === k }, k)));
   const content = h("textarea", { name: "content", rows: "9", required: true, maxlength: "5000" });
   content.value = draft.content;
-  // A new entry's key follows its title and kind until the editor types one of their own.
-  const suggestKey = () => {
-    const base = slug(title.value);
-    if (!key.dataset.touched) key.value = base && (kind.value === "faq" ? "faq-" : "") + base;
-  };
-  if (isNew) for (const [input, on] of [[title, "input"], [kind, "change"]]) input.addEventListener(on, suggestKey);
+  if (isNew) followTitle({ title, kind, key });
   for (const input of [title, content]) input.dataset.edit = "readOnly";
   kind.dataset.edit = "disabled";
-  key.addEventListener("input", () => (key.dataset.touched = "1"));
   const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
-    h("div", { class: "grid-2" }, field(isNew ? "Key" : "Key (fixed)", key), field("Kind", kind)),
+    // The title first: a new entry's key (and kind) follow it.
     field(draft.kind === "faq" ? "Question (title)" : "Title", title),
+    h("div", { class: "grid-2" }, keyCell, field("Kind", kind)),
     field("Content", content),
     h("p", { class: "muted small", dataset: { edit: "shown" } }, "Viewers can read the knowledge; editors and owners change it."),
     h("div", { class: "actions" },
@@ -150,7 +141,7 @@ export async function openEntry(key) {
 export function openNewEntry(prefill = {}) {
   current = null;
   const draft = { key: prefill.key || "", title: prefill.title || "", content: "", kind: prefill.kind || "policy" };
-  if (draft.title && !draft.key) draft.key = (draft.kind === "faq" ? "faq-" : "") + slug(draft.title);
+  if (draft.title && !draft.key) draft.key = suggestedKey(draft.title, draft.kind);
   // Several wordings of one unanswered question: its title, shown to shoppers as the answer's
   // source, should be the general question, not the first wording ("... for backpacks?").
   const asked = prefill.asked && prefill.asked.length > 1
@@ -160,8 +151,10 @@ export function openNewEntry(prefill = {}) {
   const form = $("#entry-form");
   drawn = readDraft();
   if (asked) form.title.setAttribute("aria-describedby", "asked-as");
-  // The first field to write: the key of a blank entry, the title to reword, else the answer.
-  (asked ? form.title : draft.key ? form.content : form.key).focus();
+  if (prefill.kind) form.kind.dataset.touched = "1"; // Create FAQ's: a reworded title keeps it
+  // The first field to write: the title of a blank entry (its key follows), the title to
+  // reword, else the answer.
+  (draft.key && !asked ? form.content : form.title).focus();
   renderList();
 }
 
@@ -203,37 +196,6 @@ async function remove() {
   }
 }
 
-// Who deleted an entry (its newest revision is the deletion), to say so in plain words.
-async function deletedBy(key) {
-  const { revisions } = await get(`/${key}/revisions`).catch(() => ({ revisions: [] }));
-  return revisions.length && revisions[0].deleted ? revisions[0].changed_by : "Someone else";
-}
-
-// What the conflict says and offers: a key already in use (a new entry; nobody changed
-// anything), an entry deleted meanwhile (theirs is null), or an entry saved meanwhile.
-async function conflictWords(mine, theirs, isNew) {
-  if (isNew && theirs) {
-    return { heading: `An entry with the key “${mine.key}” already exists`, theirsLabel: "The existing entry",
-      advice: "Nothing was overwritten. Choose another key, open that entry to edit it, or replace it with yours:",
-      discard: "Open the existing entry", keep: "Replace it with mine" };
-  }
-  if (!theirs) {
-    return { heading: `${await deletedBy(mine.key)} deleted this entry while you were editing`,
-      advice: "Nothing was saved. Create it again with your text, or discard your text:",
-      discard: "Discard mine", keep: "Keep mine (create it again)" };
-  }
-  return { heading: "Someone else changed this entry while you were editing", theirsLabel: "Saved now",
-    advice: "Nothing was overwritten. Compare and choose:", discard: "Discard mine, load theirs", keep: "Save mine over theirs" };
-}
-
-// Title, kind and content, each only where the two versions differ.
-function differences(mine, theirs) {
-  return h("div", { class: "small differs" }, h("strong", {}, "What differs (yours → theirs):"),
-    mine.title !== theirs.title ? h("div", {}, "Title: ", renderDiff(mine.title, theirs.title)) : null,
-    mine.kind !== theirs.kind ? h("div", {}, `Kind: ${mine.kind} → ${theirs.kind}`) : null,
-    mine.content !== theirs.content ? h("div", {}, "Content: ", renderDiff(mine.content, theirs.content)) : h("div", {}, "Content: the same"));
-}
-
 // Back to the list, the draft discarded (its entry is gone: there is nothing to load).
 function discardToList() {
   current = null;
@@ -252,7 +214,7 @@ async function showConflict(mine, isNew) {
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
   }
-  const words = await conflictWords(mine, theirs, isNew);
+  const words = await conflictWords(mine, theirs, etag, isNew);
   const box = $("#conflict");
   clear(box, h("div", { class: "conflict", role: "alert" },
     h("h4", {}, words.heading),
@@ -268,11 +230,6 @@ async function showConflict(mine, isNew) {
       h("button", { type: "button", class: "primary", dataset: { edit: "disabled" }, onclick: () => { if (current) current.etag = etag || '"0"'; save(etag || '"0"'); } }, words.keep))));
   followRole(box);
 }
-
-// The seeded text, or an entry from before edits were recorded, was changed by nobody.
-const BEFORE_REVISIONS = "(before revisions)";
-const byWhom = (r) => (r.changed_by === BEFORE_REVISIONS ? "the text it started with"
-  : r.restored_from ? `revision ${r.restored_from} restored by ${r.changed_by}` : `${r.deleted ? "deleted" : "changed"} by ${r.changed_by}`);
 
 async function showHistory(key) {
   const { revisions } = await get(`/${key}/revisions`);

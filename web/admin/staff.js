@@ -79,6 +79,7 @@ export function initStaff() {
     event.preventDefault();
     const form = event.target;
     const body = { name: form.name.value.trim(), role: form.role.value, email: form.email.value.trim() || null };
+    showStaffError(""); // an earlier attempt's error is not this one's
     try {
       const { data } = await api("/_staff", { method: "POST", body });
       const note = $("#new-token");
@@ -89,7 +90,14 @@ export function initStaff() {
       form.reset();
       await showStaff();
     } catch (error) {
-      toast(error.message, "error");
+      showStaffError(error.message);
     }
   });
+}
+
+// In the form, by the fields to correct, until the next attempt (a toast went while they were
+// being corrected, or stayed beside the token of the member added after).
+function showStaffError(message) {
+  $("#staff-error").textContent = message;
+  $("#staff-error").hidden = !message;
 }
