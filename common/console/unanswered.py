@@ -117,11 +117,14 @@ def group_questions(rows: Sequence[tuple[str, str | None, str, dt.datetime, obje
     # The same wording comes back often: stem it once. Wordings group within one language only
     # (Spanish and Italian share stems, English and German do not).
     words_of: dict[_Row, tuple[str, frozenset[str]]] = {}
+    short: dict[str, bool] = {}  # whether a wording follows up the question before it
     for text, before, reason, seen_at, asked in rows:
         cleaned = " ".join(text.split())[:300]
         if not any(c.isalnum() for c in cleaned):
             continue  # "🙂", "???": no question the knowledge could answer
-        row = _Row(cleaned, " ".join(before.split())[:300] if before and follows_up(cleaned) else None)
+        if before and cleaned not in short:
+            short[cleaned] = follows_up(cleaned)
+        row = _Row(cleaned, " ".join(before.split())[:300] if before and short[cleaned] else None)
         if row not in words_of:
             read = f"{row.before} {cleaned}" if row.before else cleaned
             language = detect_language(read)

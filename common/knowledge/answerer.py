@@ -28,12 +28,7 @@ from common.knowledge.orders import about_one_order
 from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
-from common.knowledge.vocabulary import (
-    CONDITIONED_TOPICS,
-    COUNTRY_CONCEPTS,
-    ITEM_KINDS,
-    OTHER,
-)
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.
@@ -129,11 +124,12 @@ def _query(index: KnowledgeIndex, question: str, before: str) -> Query:
 
 
 def follows_up(question: str) -> bool:
-    """Whether ``question`` is a few words with no topic of their own, only a price, a time or
-    a place ("How much?", "And to Canada?"): it is read with the shopper's question before it
-    (not "Gift wrapping?", which has a topic of its own)."""
+    """Whether ``question`` is a few words naming only a price, a time or a place ("How much?",
+    "And to Canada?", not "Gift wrapping?"): it is read with the shopper's question before it."""
+    if len(words(question)) > _SHORT_FOLLOW_UP_WORDS:
+        return False
     concepts = {t for t in terms(question, (detect_language(question),)) if t.startswith("@")}
-    return len(words(question)) <= _SHORT_FOLLOW_UP_WORDS and bool(concepts) and concepts <= _ASKS | _VARIANTS
+    return bool(concepts) and concepts <= _ASKS | _VARIANTS
 
 
 def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:
