@@ -61,7 +61,8 @@ _SAYS_FROM = re.compile(
     r"|\b(spediamo|spedito|spediti|spedizione) da\b(?! \d)|\b(verzonden|versturen|verzenden) vanuit\b",
     re.IGNORECASE,
 )
-_FROM_WORDS = frozenset({"where", "wo", "woher", "ou", "donde", "desd", "dove", "waar", "vanwaar", "vandaan"})
+# Asking where from (stems), beside asking where.
+_ASKING_WHERE_FROM = _ASKING_WHERE | {"woher", "desd", "vanwaar", "vandaan"}
 
 
 def asks_where_it_ships_from(question: str) -> bool:
@@ -73,11 +74,17 @@ def asks_where_it_ships_from(question: str) -> bool:
 
 def saying_where_from(index: KnowledgeIndex, query: Query, *, min_coverage: float) -> list[ScoredPassage]:
     """The passages that say where parcels leave from (none: the pages do not say)."""
-    thing = Query(query.language, [t for t in query.terms if t not in _FROM_WORDS])
-    return choose(
-        [r for r in index.rank_passages(thing) if _SAYS_FROM.search(r.passage.text)],
-        min_coverage=min_coverage,
-    )
+    return _saying(_SAYS_FROM, index, query, asking=_ASKING_WHERE_FROM, min_coverage=min_coverage)
+
+
+def _saying(
+    says: re.Pattern[str], index: KnowledgeIndex, query: Query, *, asking: frozenset[str], min_coverage: float
+) -> list[ScoredPassage]:
+    """The passages that match ``says`` and cover what ``query`` asks about, without its words
+    of ``asking`` (a text that says where need not say "where")."""
+    thing = Query(query.language, [t for t in query.terms if t not in asking])
+    ranked = [r for r in index.rank_passages(thing) if says.search(r.passage.text)]
+    return choose(ranked, min_coverage=min_coverage)
 
 
 def asks_where_the_shop_is(question: str) -> bool:
@@ -91,9 +98,7 @@ def saying_where(
 ) -> list[ScoredPassage]:
     """The passages that say where the thing asked about is ("Where is your store?" is not
     answered by "store credit"); for the shop's address, the one entry that says where."""
-    thing = Query(query.language, [t for t in query.terms if t not in _ASKING_WHERE])
-    ranked = [r for r in index.rank_passages(thing) if _SAYS_WHERE.search(r.passage.text)]
-    chosen = choose(ranked, min_coverage=min_coverage)
+    chosen = _saying(_SAYS_WHERE, index, query, asking=_ASKING_WHERE, min_coverage=min_coverage)
     if chosen or not asks_the_shops_address(question):
         return chosen
     where = [p for p in index.passages if _SAYS_WHERE.search(p.text)]
