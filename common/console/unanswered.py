@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from common.console.responses import UnansweredGroup, UnansweredList
 from common.knowledge.analysis import terms
-from common.knowledge.answerer import covering_entries, follows_up
+from common.knowledge.answerer import covering_entries
 from common.knowledge.entries import Knowledge, KnowledgeEntry
+from common.knowledge.followups import follows_up
 from common.knowledge.language import detect_language
 from common.knowledge.retrieval import knowledge_index
 from common.responses import SourceRef, TimeWindow

@@ -419,6 +419,22 @@ def test_a_follow_up_of_a_follow_up_keeps_the_first_questions_topic() -> None:
     assert "We ship to all addresses in the EU, the UK, Switzerland and Norway" in text
 
 
+def test_a_chain_of_follow_ups_keeps_its_first_questions_topic() -> None:
+    asked = [
+        "How long does shipping take?",
+        "How much is it to Norway?",
+        "And to Switzerland?",
+        "Is it free?",
+    ]
+    turns = [t for q in asked for t in (Turn("user", q), Turn("model", "(the answer)"))][:-1]
+    text = "".join(
+        getattr(e, "text", "") for e in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).stream(Prompt("", turns))
+    )
+
+    assert "free on orders over 50 EUR" in text
+    assert "cancel" not in text.lower()
+
+
 def test_a_follow_up_to_a_topic_without_a_concept_takes_its_words() -> None:
     wrapping = KnowledgeEntry("faq-gift-wrap", "Do you gift wrap?", "Yes, for 3.50 EUR per item.", "faq")
     answerer = answerer_with(wrapping)

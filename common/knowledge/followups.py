@@ -1,0 +1,136 @@
+"""Follow-ups: a question read with the shopper's questions before it.
+
+"How much is it to Norway?" after "How long does shipping take?" asks what shipping costs;
+"What if it already shipped?" after "Can I cancel my order?" is a case of cancelling; "It's
+been two weeks" after "Where is my parcel?" says the parcel has not come.
+"""
+
+from __future__ import annotations
+
+import re
+
+from common.knowledge.analysis import terms
+from common.knowledge.language import Language, detect_language, fold, words
+from common.knowledge.retrieval import KnowledgeIndex, Query
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER
+
+# What a question asks for, and where or which way: a question naming only these ("How much is
+# it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and
+# follows up the one before it.
+_ASKS = frozenset({"@cost", "@duration", "@free"})
+PLACES = COUNTRY_CONCEPTS | {"@country"}
+_VARIANTS = PLACES | {"@express"}
+_SHORT_FOLLOW_UP_WORDS = 3
+# The shopper's questions before the new one that the answerer reads: a chain of follow-ups
+# ("How long does shipping take?", "And to Norway?", "And Switzerland?", "Is it free?") keeps
+# its first question's topic up to this deep.
+QUESTIONS_BEFORE = 4
+# "What if it already shipped?" after "Can I cancel my order?": a case of the previous
+# question's topic (``_CASES``: what became of the order), or none ("What if I opened it?").
+# Accent-free; a bare "si", "se" or "als" may be a "yes" or start a question of its own.
+_WHAT_IF = re.compile(
+    r"^\W*(and |but |so )?(what if|what about if|and if|but if|(und|aber|was|was ist) wenn"
+    r"|et si|mais si|(y|pero|que pasa) si|(e|ma) se|(en|maar|wat) als)\b"
+)
+_CASES = frozenset({"@ship", "@late", "@missing"})
+# "It has already shipped", "Es ist schon unterwegs": the case told, not asked.
+_ALREADY = re.compile(r"\b(already|schon|bereits|deja|ya|gia|inmiddels|al (verzonden|onderweg|verstuurd))\b")
+# "It's been two weeks" or "Still nothing" after "Where is my parcel?": the parcel is late.
+_UNIT = (
+    r"(days?|weeks?|months?|tage?n?|wochen?|monate?n?|jours?|semaines?|mois|dias?|semanas?|mes(es)?"
+    r"|giorn[oi]|settiman[ae]|mes[ei]|dag(en)?|weken|maand(en)?)"
+)
+_ELAPSED = re.compile(
+    rf"\b(been|already|since|schon|bereits|seit|fait|deja|depuis|ya|hace|llevo|gia|passat[eio]|al|sinds)\b.*\b{_UNIT}\b"
+    rf"|\b{_UNIT}\b.*\b(ago|already|her|geleden|fa|deja)\b"
+    r"|\b(still (nothing|waiting|not here)|(immer )?noch (nichts|nicht da)|toujours rien|(todavia|aun) nada"
+    r"|ancora (niente|nulla)|nog (steeds |altijd )?(niets|niks))\b"
+)
+_WAITING_TOPICS = frozenset({"@track", "@ship", "@late", "@missing"})
+# Topics an order's case belongs to: "What if it never arrives?" after a payment question is
+# about the parcel, not the payment.
+ORDER_TOPICS = frozenset({"@cancel", "@address", "@return", "@refund", "@ship", "@track", "@damage"})
+
+
+def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query:
+    """What ``question`` asks, read with the questions ``before`` it that it follows up."""
+    return _following_up(
+        index, index.query(question, language=_language_before(index, question, before)), question, before
+    )
+
+
+def follows_up(question: str) -> bool:
+    """Whether ``question`` is a few words naming only a price, a time or a place ("How much?",
+    "And to Canada?", not "Gift wrapping?"): it is read with the shopper's question before it."""
+    if len(words(question)) > _SHORT_FOLLOW_UP_WORDS:
+        return False
+    concepts = {t for t in terms(question, (detect_language(question),)) if t.startswith("@")}
+    return bool(concepts) and concepts <= _ASKS | _VARIANTS
+
+
+def _language_before(index: KnowledgeIndex, question: str, before: str) -> Language | None:
+    """The previous question's language for a follow-up of a few words ("And Switzerland?"),
+    too short to tell its own; None: detect it."""
+    if not before or len(words(question)) > _SHORT_FOLLOW_UP_WORDS:
+        return None
+    return detect_language(latest_two(before), default=index.language)
+
+
+def latest_two(before: str) -> str:
+    """The two latest of the questions ``before``: what tells the language a conversation is in
+    now (a shopper may have switched)."""
+    return "\n\n".join(before.split("\n\n")[-2:])
+
+
+def _following_up(index: KnowledgeIndex, query: Query, question: str, before: str) -> Query:
+    """``query`` about the previous question's topic, if it names only a price, a time or a place:
+    "How much is it to Norway?" after "How long does shipping take?" asks what shipping costs.
+    A kind of item alone follows up a question about returns: "What about sale items?" after
+    "Can I return my shoes?" asks how sale items are returned. ``before`` may hold the questions
+    before it, oldest first, each after a blank line: a previous follow-up ("And to Norway?")
+    is read as about its own previous question's topic. "What if ...?" with no topic but what
+    became of the order ("What if it already shipped?") is a case of the previous topic."""
+    concepts = concepts_in(query)
+    if before and concepts and concepts <= ITEM_KINDS:
+        returns = {t for t in _previous(index, before).terms if t in CONDITIONED_TOPICS}
+        return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
+    if not before:
+        return query
+    own = concepts - _ASKS - _VARIANTS
+    # "It's been two weeks": a time, and words the pages never use ("her"), is no thing of its own.
+    waiting = not own - {OTHER} and bool(_ELAPSED.search(fold(question)))
+    what_if = not concepts or bool(own)  # past here only as "What if ...?"
+    case = _WHAT_IF.match(fold(question)) or (own and _ALREADY.search(fold(question)))
+    if what_if and not waiting and not (own <= _CASES and case):
+        return query  # a topic of its own, or a thing the pages never name ("the red sofa")
+    previous = _previous(index, before)
+    earlier = concepts_in(previous)
+    topic = earlier - _ASKS - _VARIANTS - {OTHER}
+    if waiting and topic & _WAITING_TOPICS:
+        # Its words say only how long ("zwei Wochen", "todavia nada"): a parcel sent has not
+        # come. How long delivery takes comes with what to do then, as the wait may be short.
+        return Query(query.language, ["@duration", "@missing", "@ship"])
+    if what_if and not topic & ORDER_TOPICS:
+        return query  # the previous question was not about an order
+    if not topic:
+        # A topic the shop's vocabulary has no concept for ("Do you gift wrap?"): both questions
+        # read as one, so that a price of a thing the pages never name is none of theirs.
+        if earlier - _ASKS or all(t.startswith("@") for t in previous.terms):
+            return query
+        latest = before.rpartition("\n\n")[2]
+        return index.query(f"{latest} {question}", language=query.language)
+    # "And to Switzerland?" also asks what the previous question asked (a price, a time).
+    inherited = topic if concepts & _ASKS else topic | (earlier & _ASKS)
+    if not concepts & PLACES:  # "How much?" or "And express?" after "Do you ship to Canada?": to Canada
+        inherited |= earlier & PLACES
+    return Query(query.language, [*query.terms, *sorted(inherited - concepts)])
+
+
+def _previous(index: KnowledgeIndex, before: str) -> Query:
+    """What the latest question in ``before`` asked, read with the ones before it."""
+    older, _, latest = before.rpartition("\n\n")
+    return _following_up(index, index.query(latest), latest, older)
+
+
+def concepts_in(query: Query) -> set[str]:
+    return {t for t in query.terms if t.startswith("@")}
