@@ -42,7 +42,9 @@ class SupportSchedule:
             start, end = _time(match["start"]), _time(match["end"])
             if end <= start:
                 raise ValueError(f"in {part!r} the hours must end after they start")
-            openings.extend(Opening(day, start, end) for day in range(first, last + 1))
+            # "fri-mon" runs over the weekend: Friday, Saturday, Sunday and Monday.
+            days = ((first + n) % 7 for n in range((last - first) % 7 + 1))
+            openings.extend(Opening(day, start, end) for day in days)
         return cls(tuple(openings), timezone)
 
     def is_open(self, at: dt.datetime) -> bool:

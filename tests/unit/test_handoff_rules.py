@@ -27,6 +27,13 @@ def test_the_schedule_is_open_within_its_hours_in_its_time_zone() -> None:
     assert not SupportSchedule.parse("").is_open(sunday_noon)
 
 
+def test_a_range_of_days_may_run_over_the_weekend() -> None:
+    schedule = SupportSchedule.parse("fri-mon 10:00-12:00")
+    week = [dt.datetime(2026, 11, 23 + n, 11, 0, tzinfo=dt.UTC) for n in range(7)]  # Monday first
+
+    assert [schedule.is_open(at) for at in week] == [True, False, False, False, True, True, True]
+
+
 @pytest.mark.parametrize(
     "text", ["weekdays 9-5", "mon-fri 18:00-09:00", "xyz 09:00-10:00", "mon 25:00-26:00"]
 )
