@@ -54,6 +54,22 @@ schema = schemathesis.openapi.from_path(
 )
 
 
+def _keys_without_a_value(node: object, path: str = "") -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if value is None:
+                yield f"{path}/{key}"
+            yield from _keys_without_a_value(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _keys_without_a_value(value, f"{path}/{index}")
+
+
+def test_no_description_is_cut_short_by_a_comma() -> None:
+    # In YAML's {a: b, c} a comma ends the description and makes "c" a key without a value.
+    assert list(_keys_without_a_value(schema.raw_schema)) == []
+
+
 def test_the_document_is_valid_openapi_3_1() -> None:
     assert schema.raw_schema["openapi"].startswith("3.1.")
     schema.validate()
