@@ -30,6 +30,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember whether the test itself failed, for ``context`` to keep its pages' pictures."""
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
 
 
 def _unavailable(reason: str) -> None:
@@ -65,7 +75,8 @@ def site(env: Env) -> Iterator[str]:
 
 @pytest.fixture
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh English profile (empty localStorage) per test; a screenshot of each page at the end."""
+    """A fresh English profile (empty localStorage) per test; a screenshot of each page when the
+    test failed (a picture of every passing test cost each about a tenth of a second)."""
     # The chat page speaks the browser's language unless config.js names one: English here,
     # whatever the machine's locale.
     context = browser.new_context(viewport={"width": 1024, "height": 760}, locale="en-US")
@@ -73,11 +84,12 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
     yield context
-    ARTIFACTS.mkdir(exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    for index, page in enumerate(context.pages):
-        suffix = f"-{index}" if index else ""
-        page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}-end.png"), full_page=True)
+    if request.node.stash.get(_FAILED, False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        for index, page in enumerate(context.pages):
+            suffix = f"-{index}" if index else ""
+            page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}-failed.png"), full_page=True)
     context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
 
