@@ -90,15 +90,15 @@ resource "google_cloudfunctions2_function" "function" {
       condition     = local.db_connections_at_most <= var.database_max_connections - var.database_reserved_connections
       error_message = "Connection budget exceeded: max_instances x workers (= cpu) x (functions x (db_pool_size + db_max_overflow) + 1) + 1 must stay within database_max_connections - database_reserved_connections (see infra/README.md, Connection budget)."
     }
-    # Cloud Run takes at most 1000 requests at once per instance, and 4 vCPU need 2 GiB of
-    # memory, 6 or 8 vCPU 4 GiB.
+    # Cloud Run takes at most 1000 requests at once per instance; 4 vCPU need 2 GiB of memory,
+    # 6 or 8 vCPU 4 GiB, and no instance gets more than 4 GiB per vCPU.
     precondition {
       condition     = local.concurrency <= 1000
       error_message = "streams_per_vcpu x cpu is the instance's concurrency, which Cloud Run caps at 1000."
     }
     precondition {
-      condition     = local.memory_mib >= (tonumber(var.cpu) >= 6 ? 4096 : tonumber(var.cpu) >= 4 ? 2048 : 0)
-      error_message = "memory: 4 vCPU need at least 2Gi, 6 or 8 vCPU at least 4Gi."
+      condition     = local.memory_mib >= (tonumber(var.cpu) >= 6 ? 4096 : tonumber(var.cpu) >= 4 ? 2048 : 0) && local.memory_mib <= 4096 * tonumber(var.cpu)
+      error_message = "memory: 4 vCPU need at least 2Gi, 6 or 8 vCPU at least 4Gi, and each vCPU takes at most 4Gi."
     }
   }
 

@@ -95,6 +95,9 @@ resource "google_cloud_scheduler_job" "console_retention" {
   schedule    = var.retention_schedule
   time_zone   = "Europe/Berlin"
   depends_on  = [google_project_service.apis, google_cloudfunctions2_function.function]
+  # The route may run as long as the function's timeout (300 s); the default of 180 s would
+  # mark a long run failed and retry it.
+  attempt_deadline = "320s"
 
   http_target {
     http_method = "POST"

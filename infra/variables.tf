@@ -15,8 +15,8 @@ variable "name_prefix" {
   default     = "support-chat"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{2,19}$", var.name_prefix))
-    error_message = "name_prefix: 3-20 lower-case letters, digits or dashes, starting with a letter (\"<prefix>-retention\" is a service account id, at most 30 characters)."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix: 3-20 lower-case letters, digits or dashes, starting with a letter and ending with a letter or digit (it names the image repository; \"<prefix>-retention\" is a service account id, at most 30 characters)."
   }
 }
 
@@ -80,13 +80,13 @@ variable "cpu" {
   default     = "2"
 
   validation {
-    condition     = tonumber(var.cpu) >= 1 && tonumber(var.cpu) <= 8 && floor(tonumber(var.cpu)) == tonumber(var.cpu)
-    error_message = "cpu must be a whole number of vCPUs from 1 to 8."
+    condition     = contains(["1", "2", "4", "6", "8"], var.cpu)
+    error_message = "cpu must be 1, 2, 4, 6 or 8 vCPUs (the whole numbers Cloud Run allocates)."
   }
 }
 
 variable "memory" {
-  description = "Memory per instance (Mi or Gi; 4 vCPU need 2Gi, 6 or 8 vCPU 4Gi)."
+  description = "Memory per instance (Mi or Gi; 4 vCPU need 2Gi, 6 or 8 vCPU 4Gi; at most 4Gi per vCPU)."
   type        = string
   default     = "512Mi"
 

@@ -2,14 +2,15 @@ terraform {
   required_version = ">= 1.5.0"
 
   required_providers {
+    # google_iap_web_cloud_run_service_iam_member (infra/iap.tf) came in 6.31.
     google = {
       source  = "hashicorp/google"
-      version = "~> 6.0"
+      version = ">= 6.31, < 7.0"
     }
     # google_project_service_identity (IAP's service agent, infra/iap.tf) is in beta only.
     google-beta = {
       source  = "hashicorp/google-beta"
-      version = "~> 6.0"
+      version = ">= 6.31, < 7.0"
     }
   }
 

@@ -110,12 +110,14 @@ resource "google_project_iam_member" "cloud_sql_client" {
   member   = "serviceAccount:${google_service_account.app[each.key].email}"
 }
 
-# The build account: only what a function build needs. Cloud Functions copies each uploaded
-# zip into a bucket of its own (gcf-v2-sources-<project number>-<region>) and builds from
-# there, so reading the source takes object read access across the project's storage, not on
-# our sources bucket alone (Cloud Functions, "Custom service account for Cloud Build").
+# The build account: what a function build needs. Cloud Functions copies each uploaded zip
+# into a bucket of its own (gcf-v2-sources-<project number>-<region>, made on the first
+# deploy, so it cannot be named here) and builds from there; Cloud Run's "build service
+# account" page asks for Storage Object Admin on the project "for retrieving the function
+# source from the Cloud Storage bucket, and to store build images" (object viewer alone may
+# fail the first build on a fresh project).
 resource "google_project_iam_member" "build" {
-  for_each = toset(["roles/logging.logWriter", "roles/storage.objectViewer"])
+  for_each = toset(["roles/logging.logWriter", "roles/storage.objectAdmin"])
   project  = var.project_id
   role     = each.value
   member   = "serviceAccount:${google_service_account.app["build"].email}"

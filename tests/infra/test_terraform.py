@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -278,6 +279,39 @@ def test_an_extra_origin_must_be_one_a_browser_sends(tf: TerraformConfig) -> Non
     for origin in ("https://shop.example/chat", "shop.example", "https://a.example,https://b.example"):
         assert not pattern.search(origin), origin
     assert 'o == "*"' in condition
+
+
+def test_cpu_takes_only_what_cloud_run_allocates_and_memory_its_range(tf: TerraformConfig) -> None:
+    condition = only(tf.variables["cpu"]["validation"])["condition"]
+    allowed = re.search(r"contains\(\[([^\]]*)\], var\.cpu\)", condition)
+    assert allowed is not None, condition
+    assert re.findall(r'"(\d+)"', allowed.group(1)) == ["1", "2", "4", "6", "8"]
+    memory = [
+        c["condition"]
+        for c in only(tf.resources[FUNCTION]["lifecycle"])["precondition"]
+        if "memory_mib" in c["condition"]
+    ]
+    assert any("local.memory_mib <= 4096 * tonumber(var.cpu)" in c for c in memory)
+
+
+@pytest.mark.parametrize("root", [INFRA_DIR, INFRA_DIR / "bootstrap"], ids=["infra", "bootstrap"])
+def test_a_name_prefix_ends_as_an_image_repository_name_must(root: Path) -> None:
+    config = TerraformConfig.load(root)
+    condition = only(config.variables["name_prefix"]["validation"])["condition"]
+    quoted = re.search(r'regex\("((?:[^"\\]|\\.)*)"', condition)
+    assert quoted is not None, condition
+    pattern = re.compile(quoted.group(1).replace("\\\\", "\\"))
+
+    for prefix in ("support-chat", "acme", "shop-2"):
+        assert pattern.search(prefix), prefix
+    for prefix in ("support-chat-", "ab", "2shop", "Shop", "a" * 21):
+        assert not pattern.search(prefix), prefix
+
+
+def test_the_retention_job_waits_as_long_as_the_function_may_run(tf: TerraformConfig) -> None:
+    job = tf.resources[("google_cloud_scheduler_job", "console_retention")]
+    timeout = tf.resolve(function_locals(tf)["policies"]["timeout_seconds"])
+    assert int(job["attempt_deadline"].rstrip("s")) > timeout
 
 
 def _references(body: Any) -> set[tuple[str, str]]:
