@@ -15,7 +15,7 @@ from common.config import REPO_ROOT
 from common.db import start_embedded_postgres
 from scripts.fake_gemini import FakeGemini
 from scripts.local import throwaway_database
-from tests.support import Env, clear_settings_env
+from tests.support import Env, check_every_table_is_emptied, clear_settings_env
 
 
 def _server_url() -> str:
@@ -26,6 +26,7 @@ def _server_url() -> str:
 def database_url() -> Iterator[str]:
     """A fresh database with every migration applied, dropped at the end of the run."""
     with throwaway_database(_server_url(), f"support_chat_test_{os.getpid()}") as url:
+        check_every_table_is_emptied(url)
         yield url
         runtime.reset()
 
