@@ -543,6 +543,7 @@ def test_the_conversation_list_follows_new_conversations_and_keeps_the_open_one_
     expect(rows).to_have_count(1)
     rows.first.click()
     expect(page.locator("#transcript")).to_contain_text("Iceland")
+    page.locator("#conversation-list .row.selected").focus()  # opening it moved the focus to the transcript
 
     chat(page, site, "What are your support hours?")  # another shopper, meanwhile
 
