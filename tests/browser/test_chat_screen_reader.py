@@ -1,0 +1,75 @@
+"""The chat as a screen reader hears it: the conversation is a live log that is busy while an
+answer streams (the finished answer is read once), each event is said once, and the controls
+say what they open and what they belong to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scripts.fake_gemini import Behavior
+from tests.browser.test_chat_experience import sse
+from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat, wait_until_idle
+from tests.support import Env
+
+LOG = ".sc-messages[role=log]"
+WORDS = [f"word{i} " for i in range(1, 11)]
+
+
+def expect_busy(page: Any, busy: bool) -> None:
+    """The log is busy (or not); no single message row is ever marked busy instead."""
+    expect(page.locator(LOG)).to_have_attribute("aria-busy", "true" if busy else "false")
+    expect(page.locator(f".sc-chat [aria-busy=true]:not({LOG})")).to_have_count(0)
+
+
+def test_the_log_is_busy_while_an_answer_streams_also_after_a_reload_and_until_it_is_left(
+    page: Any, site: str, env: Env
+) -> None:
+    env.fake.script(Behavior(chunks=WORDS, first_delay=0.5, gap=0.3))
+    open_chat(page, site)
+    ask(page, "Say ten words")
+    answer = page.locator(ANSWERS).last
+    expect(answer).to_contain_text("word2", timeout=15_000)
+    expect_busy(page, True)
+    expect(answer).to_have_text("".join(WORDS).strip(), timeout=15_000)
+    expect_busy(page, False)  # done: read out once, whole
+
+    env.fake.script(Behavior(chunks=WORDS, gap=0.3))
+    ask(page, "Say them again")
+    expect(answer).to_contain_text("word3", timeout=15_000)
+    page.reload()  # the answer goes on being written: the page follows it again
+    page.wait_for_function("window.supportChat !== undefined")
+    expect(answer).to_contain_text("word6", timeout=15_000)
+    expect_busy(page, True)
+    wait_until_idle(page)
+    expect_busy(page, False)
+
+    env.fake.script(Behavior(chunks=WORDS, gap=0.5))
+    ask(page, "And once more")
+    expect(page.locator(ANSWERS).last).to_contain_text("word2", timeout=15_000)
+    expect_busy(page, True)
+    page.get_by_role("button", name="New conversation").click()  # left while it streams
+    expect_busy(page, False)
+
+
+def test_the_log_is_not_left_busy_by_an_error_or_a_lost_connection(page: Any, site: str) -> None:
+    meta = {
+        "conversation_id": "0b7c9a52-8d1e-4a57-9c5e-3f0f7f4b8a11",
+        "conversation_token": "t",
+        "user_message_id": "u",
+        "assistant_message_id": "5d2f7d0e-3b8a-4f5e-9b1c-7a6e2c4d9f10",
+    }
+    failed = sse(("meta", meta), ("delta", {"text": "Our hours "}), ("error", {"code": "model_unavailable"}))
+    page.route(
+        "**/chat_stream",
+        lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=failed),
+    )
+    open_chat(page, site)
+    ask(page, "Hello?")
+    expect(page.locator(".sc-failure")).to_contain_text("Our assistant is unavailable right now")
+    expect_busy(page, False)
+
+    page.unroute("**/chat_stream")
+    page.route("**/chat_stream*", lambda route: route.abort())  # the connection is lost
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator(".sc-failure")).to_contain_text("The connection to the chat was lost")
+    expect_busy(page, False)
