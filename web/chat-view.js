@@ -154,12 +154,12 @@
     return row;
   }
 
-  function typingIndicator(t) {
-    return el("div", { className: "sc-typing" }, [
-      el("span", { className: "sc-visually-hidden", text: t("The agent is typing…") }),
-      el("span", { className: "sc-dot", "aria-hidden": "true" }),
-      el("span", { className: "sc-dot", "aria-hidden": "true" }),
-      el("span", { className: "sc-dot", "aria-hidden": "true" }),
+  // Only seen: the status says "The agent is typing…" (once, not again from the log).
+  function typingIndicator() {
+    return el("div", { className: "sc-typing", "aria-hidden": "true" }, [
+      el("span", { className: "sc-dot" }),
+      el("span", { className: "sc-dot" }),
+      el("span", { className: "sc-dot" }),
     ]);
   }
 
@@ -206,7 +206,7 @@
       var stick = nearBottom();
       var bubble = bubbleOf(turn.answerEl);
       if (turn.text) bubble.replaceChildren(renderMarkdown(turn.text));
-      else bubble.replaceChildren(typingIndicator(t));
+      else bubble.replaceChildren(typingIndicator());
       turn.lastRender = Date.now();
       if (stick) scrollToBottom();
     }

@@ -362,8 +362,8 @@
     function showStaffMessage(message) {
       if (!message || !message.id || rendered[message.id]) return;
       if (message.role !== "agent") return; // the rest comes through chat_stream
+      // Read out by the log as "Sam (staff): ...": no second announcement.
       rendered[message.id] = view.append(view.row("agent", { text: message.content, markdown: true, author: message.author, time: timeOf(message) }));
-      view.announce(t("{name} replied.", { name: message.author || t("Staff") }));
       if (cfg.onReply) cfg.onReply(timeOf(message).getTime(), true);
     }
 

@@ -9,6 +9,7 @@ from typing import Any
 from scripts.fake_gemini import Behavior
 from tests.browser.test_chat_experience import sse
 from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat, wait_until_idle
+from tests.browser.test_page_feedback_and_handoff import staff_reply, waiting_after_an_answer
 from tests.support import Env
 
 LOG = ".sc-messages[role=log]"
@@ -73,3 +74,38 @@ def test_the_log_is_not_left_busy_by_an_error_or_a_lost_connection(page: Any, si
     page.get_by_role("button", name="Retry").click()
     expect(page.locator(".sc-failure")).to_contain_text("The connection to the chat was lost")
     expect_busy(page, False)
+
+
+# What the chat's status region says from now on (each text it is given), in window.__said.
+RECORD_STATUS = """() => {
+  window.__said = [];
+  const status = document.querySelector(".sc-chat [role=status]");
+  new MutationObserver(() => status.textContent && window.__said.push(status.textContent))
+    .observe(status, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_the_agent_typing_is_said_once_by_the_status_not_again_by_the_log(
+    page: Any, site: str, env: Env
+) -> None:
+    env.fake.script(Behavior(chunks=["Orders ship ", "in two days."], first_delay=1.5))
+    open_chat(page, site)
+    ask(page, "When do orders ship?")
+    expect(page.locator(".sc-typing")).to_be_visible()
+    expect(page.locator(".sc-chat [role=status]")).to_have_text("The agent is typing…")
+    tree = page.locator(".sc-chat").aria_snapshot()
+    assert tree.count("The agent is typing") == 1, tree
+    expect(page.locator(ANSWERS).last).to_have_text("Orders ship in two days.")
+
+
+def test_a_staff_reply_is_said_once_by_the_log_not_again_by_the_status(
+    page: Any, site: str, env: Env
+) -> None:
+    conversation = waiting_after_an_answer(page, site, env)
+    page.evaluate(RECORD_STATUS)
+    staff_reply(site, conversation, "Hi, Sam here. I'm sending a replacement today.")
+    staff = page.locator(".sc-msg--agent")
+    expect(staff.locator(".sc-bubble")).to_have_text("Hi, Sam here. I'm sending a replacement today.")
+    expect(staff.locator(".sc-visually-hidden")).to_have_text("Support team (staff): ")  # the log says who
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__said") == []

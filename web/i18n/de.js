@@ -79,7 +79,6 @@ window.SupportChat.translations.de = {
   "Customer support": "Kundenservice",
   "Support": "Kundenservice",
   "Your feedback could not be sent. Please try again later.": "Ihr Feedback konnte nicht gesendet werden. Bitte versuchen Sie es später noch einmal.",
-  "{name} replied.": "{name} hat geantwortet.",
   "That email address doesn't look right. Please check it, or leave it empty.": "Diese E-Mail-Adresse scheint nicht zu stimmen. Bitte prüfen Sie sie oder lassen Sie das Feld leer.",
   "We couldn't reach our team just now. Please try again in a moment.": "Wir konnten unser Team gerade nicht erreichen. Bitte versuchen Sie es gleich noch einmal.",
   "Thanks. Our team will also reply to {email}.": "Danke. Unser Team antwortet Ihnen auch per E-Mail an {email}.",

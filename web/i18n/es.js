@@ -79,7 +79,6 @@ window.SupportChat.translations.es = {
   "Customer support": "Atención al cliente",
   "Support": "Atención al cliente",
   "Your feedback could not be sent. Please try again later.": "No se ha podido enviar tu opinión. Inténtalo de nuevo más tarde.",
-  "{name} replied.": "{name} ha respondido.",
   "That email address doesn't look right. Please check it, or leave it empty.": "Esta dirección de correo no parece correcta. Revísala o deja el campo vacío.",
   "We couldn't reach our team just now. Please try again in a moment.": "No hemos podido contactar con nuestro equipo ahora mismo. Inténtalo de nuevo en un momento.",
   "Thanks. Our team will also reply to {email}.": "Gracias. Nuestro equipo también te responderá a {email}.",

@@ -79,7 +79,6 @@ window.SupportChat.translations.fr = {
   "Customer support": "Service client",
   "Support": "Service client",
   "Your feedback could not be sent. Please try again later.": "Votre avis n'a pas pu être envoyé. Veuillez réessayer plus tard.",
-  "{name} replied.": "{name} a répondu.",
   "That email address doesn't look right. Please check it, or leave it empty.": "Cette adresse e-mail semble incorrecte. Veuillez la vérifier ou laisser le champ vide.",
   "We couldn't reach our team just now. Please try again in a moment.": "Nous n'avons pas pu joindre notre équipe pour l'instant. Veuillez réessayer dans un instant.",
   "Thanks. Our team will also reply to {email}.": "Merci. Notre équipe vous répondra aussi à {email}.",

@@ -79,7 +79,6 @@ window.SupportChat.translations.it = {
   "Customer support": "Assistenza clienti",
   "Support": "Assistenza",
   "Your feedback could not be sent. Please try again later.": "Non è stato possibile inviare il tuo feedback. Riprova più tardi.",
-  "{name} replied.": "{name} ha risposto.",
   "That email address doesn't look right. Please check it, or leave it empty.": "Questo indirizzo email non sembra corretto. Controllalo o lascia il campo vuoto.",
   "We couldn't reach our team just now. Please try again in a moment.": "Non siamo riusciti a raggiungere il nostro team. Riprova tra poco.",
   "Thanks. Our team will also reply to {email}.": "Grazie. Il nostro team ti risponderà anche a {email}.",

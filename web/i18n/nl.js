@@ -79,7 +79,6 @@ window.SupportChat.translations.nl = {
   "Customer support": "Klantenservice",
   "Support": "Klantenservice",
   "Your feedback could not be sent. Please try again later.": "Je feedback kon niet worden verstuurd. Probeer het later opnieuw.",
-  "{name} replied.": "{name} heeft geantwoord.",
   "That email address doesn't look right. Please check it, or leave it empty.": "Dat e-mailadres lijkt niet te kloppen. Controleer het of laat het veld leeg.",
   "We couldn't reach our team just now. Please try again in a moment.": "We konden ons team nu niet bereiken. Probeer het zo opnieuw.",
   "Thanks. Our team will also reply to {email}.": "Bedankt. Ons team antwoordt ook per e-mail aan {email}.",
