@@ -118,7 +118,11 @@
       p.sendButton,
     ]);
     p.personLabel = el("span", { text: ask[0] });
-    p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), p.personLabel]);
+    p.personButton = el("button", { type: "button", className: "sc-link sc-person", "aria-expanded": "false", hidden: true }, [icon("person"), p.personLabel]);
+    // Says whether its form is open, however the form opens or closes.
+    new MutationObserver(function () {
+      p.personButton.setAttribute("aria-expanded", String(!p.handoffForm.hidden));
+    }).observe(p.handoffForm, { attributeFilter: ["hidden"] });
     p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
     p.hint = el("p", { className: "sc-hint", id: hintId, text: t("Shift+Enter for a new line") });
     p.footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);

@@ -677,7 +677,7 @@
     function showList(open) {
       if (open) view.showConversations(store.list(), conversation && conversation.id, openConversation);
       view.toggleConversations(open);
-      (open ? view.startButton : view.input).focus();
+      (open ? view.startButton : view.listButton).focus(); // closed: back to the button that opened it
     }
     view.listButton.addEventListener("click", function () { showList(view.listPanel.hidden); });
     view.container.addEventListener("keydown", function (event) {

@@ -535,7 +535,7 @@ def test_escape_closes_the_conversation_list_and_only_then_the_widget(page: Any,
     expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()
     page.keyboard.press("Escape")
     expect(page.locator(".sc-list")).to_be_hidden()
-    expect(page.get_by_label("Your message")).to_be_focused()
+    expect(page.get_by_role("button", name="Your conversations")).to_be_focused()  # back where it opened
     expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
 
     _, dialog = open_widget(page, site)
@@ -543,6 +543,7 @@ def test_escape_closes_the_conversation_list_and_only_then_the_widget(page: Any,
     expect(dialog.locator(".sc-list")).to_be_visible()
     page.keyboard.press("Escape")
     expect(dialog.locator(".sc-list")).to_be_hidden()
+    expect(dialog.get_by_role("button", name="Your conversations")).to_be_focused()
     expect(dialog).to_be_visible()  # the list closed, not the widget
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()

@@ -109,3 +109,27 @@ def test_a_staff_reply_is_said_once_by_the_log_not_again_by_the_status(
     expect(staff.locator(".sc-visually-hidden")).to_have_text("Support team (staff): ")  # the log says who
     page.wait_for_timeout(500)
     assert page.evaluate("window.__said") == []
+
+
+def test_talk_to_a_person_says_whether_its_form_is_open(page: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Your order left today."]))
+    open_chat(page, site)
+    ask(page, "Where is my order?")
+    expect(page.locator(ANSWERS).last).to_have_text("Your order left today.")
+    person = page.get_by_role("button", name="Talk to a person")
+    form = page.get_by_role("form", name="Talk to a person")
+    expect(person).to_have_attribute("aria-expanded", "false")
+
+    person.click()
+    expect(form).to_be_visible()
+    expect(person).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(person).to_have_attribute("aria-expanded", "false")
+
+    person.click()
+    expect(person).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("button", name="Ask for a person").click()  # sent: the form closes
+    expect(page.get_by_text("Waiting for a person")).to_be_visible()
+    expect(form).to_be_hidden()
+    expect(page.get_by_role("button", name="Leave your email")).to_have_attribute("aria-expanded", "false")
