@@ -310,6 +310,10 @@
       });
       actions.appendChild(copy);
       if (extras.rate) {
+        // Which answer the thumbs rate, by its first words: read after "Helpful", never shown.
+        var words = bubbleOf(row).textContent.trim().split(/\s+/);
+        var about = el("span", { id: dom.uniqueId("sc-about"), hidden: true, text: t("For the answer: {start}", { start: words.slice(0, 8).join(" ") + (words.length > 8 ? "…" : "") }) });
+        actions.appendChild(about);
         var thumbs = {
           up: iconButton("up", t("Helpful"), "sc-rate"),
           down: iconButton("down", t("Not helpful"), "sc-rate"),
@@ -330,6 +334,7 @@
               if (ok && rating === "down") commentForm(body, extras.rate, thumbs.down);
             });
           });
+          thumbs[rating].setAttribute("aria-describedby", about.id);
           actions.appendChild(thumbs[rating]);
         });
       }

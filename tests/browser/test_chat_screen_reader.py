@@ -133,3 +133,27 @@ def test_talk_to_a_person_says_whether_its_form_is_open(page: Any, site: str, en
     expect(page.get_by_text("Waiting for a person")).to_be_visible()
     expect(form).to_be_hidden()
     expect(page.get_by_role("button", name="Leave your email")).to_have_attribute("aria-expanded", "false")
+
+
+def test_each_answers_thumbs_say_which_answer_they_rate(page: Any, site: str, env: Env) -> None:
+    long = "Orders ship within two working days, and tracking comes by email."
+    env.fake.script(Behavior(chunks=[long]), Behavior(chunks=["Returns are free."]))
+    open_chat(page, site)
+    ask(page, "When do orders ship?")
+    expect(page.locator(ANSWERS).last).to_have_text(long)
+    wait_until_idle(page)
+    ask(page, "Are returns free?")
+    expect(page.locator(ANSWERS).last).to_have_text("Returns are free.")
+
+    for _ in range(2):  # as answered, and as restored after a reload
+        first, last = page.locator(".sc-msg--assistant").first, page.locator(".sc-msg--assistant").last
+        helpful = first.get_by_role("button", name="Helpful", exact=True)
+        expect(helpful).to_have_accessible_name("Helpful")  # the name (and the look) stay short
+        about_first = "For the answer: Orders ship within two working days, and tracking…"
+        expect(helpful).to_have_accessible_description(about_first)
+        expect(first.get_by_role("button", name="Not helpful")).to_have_accessible_description(about_first)
+        expect(last.get_by_role("button", name="Helpful", exact=True)).to_have_accessible_description(
+            "For the answer: Returns are free."
+        )
+        page.reload()
+        page.evaluate("window.supportChat.ready")

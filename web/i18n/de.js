@@ -43,6 +43,7 @@ window.SupportChat.translations.de = {
   "Answer copied.": "Antwort kopiert.",
   "Helpful": "Hilfreich",
   "Not helpful": "Nicht hilfreich",
+  "For the answer: {start}": "Zur Antwort: {start}",
   "What was missing?": "Was hat gefehlt?",
   "Feedback": "Feedback",
   "Thanks. What could be better? (optional)": "Danke. Was könnten wir besser machen? (optional)",

@@ -43,6 +43,7 @@ window.SupportChat.translations.es = {
   "Answer copied.": "Respuesta copiada.",
   "Helpful": "Útil",
   "Not helpful": "No es útil",
+  "For the answer: {start}": "Para la respuesta: {start}",
   "What was missing?": "¿Qué faltaba?",
   "Feedback": "Tu opinión",
   "Thanks. What could be better? (optional)": "Gracias. ¿Qué podríamos mejorar? (opcional)",

@@ -43,6 +43,7 @@ window.SupportChat.translations.fr = {
   "Answer copied.": "Réponse copiée.",
   "Helpful": "Utile",
   "Not helpful": "Pas utile",
+  "For the answer: {start}": "Pour la réponse : {start}",
   "What was missing?": "Que manquait-il ?",
   "Feedback": "Votre avis",
   "Thanks. What could be better? (optional)": "Merci. Que pourrions-nous améliorer ? (facultatif)",

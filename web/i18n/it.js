@@ -43,6 +43,7 @@ window.SupportChat.translations.it = {
   "Answer copied.": "Risposta copiata.",
   "Helpful": "Utile",
   "Not helpful": "Non utile",
+  "For the answer: {start}": "Per la risposta: {start}",
   "What was missing?": "Cosa mancava?",
   "Feedback": "Feedback",
   "Thanks. What could be better? (optional)": "Grazie. Cosa potremmo migliorare? (facoltativo)",

@@ -43,6 +43,7 @@ window.SupportChat.translations.nl = {
   "Answer copied.": "Antwoord gekopieerd.",
   "Helpful": "Nuttig",
   "Not helpful": "Niet nuttig",
+  "For the answer: {start}": "Bij het antwoord: {start}",
   "What was missing?": "Wat ontbrak er?",
   "Feedback": "Feedback",
   "Thanks. What could be better? (optional)": "Bedankt. Wat kan er beter? (optioneel)",
