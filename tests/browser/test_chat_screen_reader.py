@@ -8,7 +8,7 @@ from typing import Any
 
 from scripts.fake_gemini import Behavior
 from tests.browser.test_chat_experience import sse
-from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat, wait_until_idle
+from tests.browser.test_chat_page import ANSWERS, QUESTIONS, ask, expect, open_chat, wait_until_idle
 from tests.browser.test_page_feedback_and_handoff import staff_reply, waiting_after_an_answer
 from tests.support import Env
 
@@ -157,3 +157,20 @@ def test_each_answers_thumbs_say_which_answer_they_rate(page: Any, site: str, en
         )
         page.reload()
         page.evaluate("window.supportChat.ready")
+
+
+def test_in_forced_colours_the_shoppers_bubbles_keep_an_outline(browser: Any, site: str, env: Env) -> None:
+    env.fake.script(Behavior(chunks=["Returns are free."]))
+    context = browser.new_context(forced_colors="active")
+    try:
+        page = context.new_page()
+        open_chat(page, site)
+        ask(page, "Are returns free?")
+        expect(page.locator(ANSWERS).last).to_have_text("Returns are free.")
+        for bubble in (page.locator(QUESTIONS).last, page.locator(ANSWERS).last):
+            style, width = bubble.evaluate(
+                "b => [getComputedStyle(b).borderTopStyle, getComputedStyle(b).borderTopWidth]"
+            )
+            assert (style, width) == ("solid", "1px"), (bubble, style, width)
+    finally:
+        context.close()
