@@ -183,7 +183,7 @@ def test_the_bubble_loads_light_and_without_blocking(page: Any, site: str) -> No
     sizes = {name: len(gzip.compress((WEB / name).read_bytes(), 9)) for name in WIDGET_FILES}
     total = sum(sizes.values())
     print(f"\nwidget script + styles: {total / 1024:.1f} KB gzipped {sizes}")
-    assert total < 33 * 1024, sizes
+    assert total < 34 * 1024, sizes  # 33 KB until the accessibility fixes (README)
 
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
