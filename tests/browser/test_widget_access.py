@@ -60,3 +60,47 @@ def test_focus_rings_and_suggestion_borders_in_the_brand_reach_3_to_1(
     for name, ring in rings.items():
         for panel in panels:
             assert contrast(ring, panel) >= 3, (name, ring, panel)
+
+
+IN_PANEL = """() => {
+  const host = document.getElementById("support-chat-widget");
+  const at = host.shadowRoot.activeElement;
+  return document.activeElement === host && !!at && host.shadowRoot.getElementById("sc-panel").contains(at);
+}"""
+
+
+def test_on_a_phone_the_open_widget_is_modal_and_keeps_the_tab_key_inside(browser: Any, site: str) -> None:
+    """Full screen on a phone, the panel hides the page: Tab and Shift+Tab go round inside it.
+    On a wider screen the page beside it stays reachable, as before."""
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    try:
+        page = context.new_page()
+        serve_html(page, "/phone-shop.html", shop())
+        page.goto(site + "/phone-shop.html")
+        page.get_by_role("button", name="Chat with us").click()
+        dialog = page.get_by_role("dialog", name="Customer support")
+        expect(dialog.get_by_label("Your message")).to_be_focused()
+        expect(dialog).to_have_attribute("aria-modal", "true")
+        for key in ["Tab"] * 12 + ["Shift+Tab"] * 12:
+            page.keyboard.press(key)
+            assert page.evaluate(IN_PANEL), (
+                f"{key} left the panel for {page.evaluate('document.activeElement.outerHTML')}"
+            )
+
+        page.set_viewport_size({"width": 1024, "height": 667})  # turned into a tablet: beside the page
+        expect(dialog).not_to_have_attribute("aria-modal", "true")
+        on_the_page = "document.activeElement.closest('main') !== null"
+        for _ in range(20):
+            page.keyboard.press("Tab")
+            if page.evaluate(on_the_page):
+                break
+        assert page.evaluate(on_the_page)  # Tab went on to the shop's page
+
+        page.set_viewport_size({"width": 375, "height": 667})
+        expect(dialog).to_have_attribute("aria-modal", "true")
+        dialog.get_by_label("Your message").focus()
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        expect(page.locator("#sc-panel")).not_to_have_attribute("aria-modal", "true")
+    finally:
+        context.close()
