@@ -4,13 +4,16 @@ page whose origin the functions do not allow gets no answers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from scripts.fake_gemini import Behavior
 from tests.browser.test_chat_experience import SUGGESTIONS, contrast
 from tests.browser.test_chat_languages import serve_html
-from tests.browser.test_chat_page import expect
+from tests.browser.test_chat_page import ANSWERS, ask, expect, open_chat
+from tests.support import Env, serve_in_thread
 
 
 def shop(attributes: str = "", script_base: str = "") -> str:
@@ -104,3 +107,67 @@ def test_on_a_phone_the_open_widget_is_modal_and_keeps_the_tab_key_inside(browse
         expect(page.locator("#sc-panel")).not_to_have_attribute("aria-modal", "true")
     finally:
         context.close()
+
+
+@pytest.fixture
+def elsewhere(site: str) -> Iterator[str]:
+    """The shop page served on another origin (its own port on this machine), the functions'
+    URLs pointing at ``site``: its origin."""
+    body = shop("", site).encode()
+
+    def app(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [body]
+
+    with serve_in_thread(app) as url:
+        yield url
+
+
+def open_shop(page: Any, origin: str) -> Any:
+    """The shop page with its widget open and a question asked: the dialog."""
+    page.goto(f"{origin}/tents.html")
+    page.get_by_role("button", name="Chat with us").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Your message").fill("Hello?")
+    dialog.get_by_label("Your message").press("Enter")
+    return dialog
+
+
+def warnings_of(page: Any) -> list[str]:
+    """The page's console warnings from now on."""
+    said: list[str] = []
+    page.on("console", lambda message: said.append(message.text) if message.type == "warning" else None)
+    return said
+
+
+def test_a_shop_page_whose_origin_is_not_allowed_tells_the_shop_once_in_the_console(
+    page: Any, elsewhere: str
+) -> None:
+    warnings = warnings_of(page)
+    dialog = open_shop(page, elsewhere)  # ALLOWED_ORIGINS is empty: the functions refuse it
+    failure = dialog.locator(".sc-failure")
+    expect(failure).to_contain_text("The connection to the chat was lost")  # the shopper: as before
+    failure.get_by_role("button", name="Retry").click()
+    expect(failure).to_contain_text("The connection to the chat was lost")
+    page.wait_for_timeout(500)
+
+    told = [w for w in warnings if "ALLOWED_ORIGINS" in w]
+    assert len(told) == 1, warnings  # once for the page, however many requests failed
+    assert f"this page ({elsewhere})" in told[0] and f"Add {elsewhere} to ALLOWED_ORIGINS" in told[0], told
+    assert "network problem" in told[0], told
+
+
+def test_an_allowed_shop_page_or_the_chats_own_page_gets_no_such_warning(
+    page: Any, site: str, env: Env, elsewhere: str
+) -> None:
+    env.set(ALLOWED_ORIGINS=elsewhere)
+    env.fake.script(Behavior(chunks=["Hello from the shop."]))
+    warnings = warnings_of(page)
+    dialog = open_shop(page, elsewhere)
+    expect(dialog.locator(ANSWERS).last).to_have_text("Hello from the shop.")
+
+    open_chat(page, site)  # the functions' own origin, its server down: a network problem alone
+    page.route("**/chat_stream", lambda route: route.abort())
+    ask(page, "Is anyone there?")
+    expect(page.locator(".sc-failure")).to_contain_text("The connection to the chat was lost")
+    assert [w for w in warnings if "ALLOWED_ORIGINS" in w] == []
