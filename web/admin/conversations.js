@@ -1,6 +1,6 @@
 // Conversations: filters, full-text search, keyset pages, the transcript, erasure.
 import { api, get } from "./api.js";
-import { $, h, clear, when, ago, toast, messageBody, shown, openRow, focusOpened, markOpen } from "./dom.js";
+import { $, h, clear, when, ago, toast, messageBody, shown, openRow, focusOpened, markOpen, keepInAddress } from "./dom.js";
 
 let cursor = null;
 let filters = {};
@@ -110,6 +110,7 @@ function step(s) {
 
 async function open(id) {
   selected = id;
+  keepInAddress("conversations", id);
   for (const node of document.querySelectorAll("#conversation-list .row")) markOpen(node, node.dataset.id === id);
   const pane = $("#transcript");
   const t = await get(`/_conversations/${id}`);
@@ -128,6 +129,8 @@ async function erase(id) {
   if (!window.confirm("Delete this conversation with all its messages and ratings? This cannot be undone.")) return;
   await api(`/_conversations/${id}`, { method: "DELETE" });
   toast("Conversation deleted");
+  selected = null;
+  keepInAddress("conversations");
   clear($("#transcript"), h("p", { class: "muted" }, "Deleted."));
   await load(false);
 }
@@ -139,7 +142,10 @@ function show(id) {
 // A conversation opened from another tab (a rating on the Dashboard), listed or not on the
 // first page: the keyboard goes on at its transcript, as the eyes do.
 export function showConversation(id) {
-  open(id).then(() => $("#transcript h3").focus(), (e) => toast(e.message, "error"));
+  open(id).then(() => $("#transcript h3").focus(), (e) => {
+    keepInAddress("conversations"); // erased, or a mistyped link: not kept in the address
+    toast(e.message, "error");
+  });
 }
 
 export function showConversations(staffRole) {

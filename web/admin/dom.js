@@ -68,6 +68,13 @@ export function focusOpened(pane) {
   pane.querySelector("h3").focus({ preventScroll: true });
 }
 
+// The conversation open in a tab is in the address (#inbox/<id>, #conversations/<id>): a reload
+// keeps it and the address can be sent to a colleague; none open, the tab alone.
+export function keepInAddress(view, id = null) {
+  const address = id ? `#${view}/${id}` : `#${view}`;
+  if (window.location.hash !== address) history.replaceState(null, "", address);
+}
+
 // The row whose item is open: highlighted, and said to be the current one.
 export function markOpen(row, open) {
   row.classList.toggle("selected", open);

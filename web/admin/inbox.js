@@ -1,6 +1,6 @@
 // Inbox: conversations waiting for a person, oldest first; claim, reply, resolve, hand back.
 import { api, get } from "./api.js";
-import { $, h, clear, when, toast, messageBody, shown, openRow, focusOpened, markOpen } from "./dom.js";
+import { $, h, clear, when, toast, messageBody, shown, openRow, focusOpened, markOpen, keepInAddress } from "./dom.js";
 
 let member = { id: null, role: "viewer" }; // who is signed in (GET /_me)
 let selected = null;
@@ -108,6 +108,7 @@ function actions(item) {
       closes += 1;
       toast(done);
       selected = null;
+      keepInAddress("inbox");
       clear($("#inbox-transcript"), h("p", { class: "muted", dataset: { closed: item.conversation_id } }, done));
       await load();
       focusRow(item.conversation_id);
@@ -198,6 +199,7 @@ function messages(t) {
 async function open(item) {
   const t = await get(`/_conversations/${item.conversation_id}`);
   selected = item.conversation_id;
+  keepInAddress("inbox", selected);
   for (const node of document.querySelectorAll("#inbox-list .row")) markOpen(node, node.dataset.id === selected);
   const who = item.status === "with_human" ? `claimed by ${item.claimed_by}` : "waiting for a person";
   const { form, buttons } = actions(item);
@@ -250,13 +252,20 @@ async function refresh(id) {
   if (item) await open(item);
 }
 
-export async function showInbox(me) {
+/** id: a conversation to open (from the address); false when the Inbox does not hold it. */
+export async function showInbox(me, id = null) {
   const changed = me.role !== member.role;
   member = me;
   const items = await load();
+  if (id) {
+    const asked = items.find((i) => i.conversation_id === id);
+    if (asked) show(asked);
+    return Boolean(asked);
+  }
   // A role changed while a transcript is open: its actions are drawn again for the new one.
   const item = changed && items.find((i) => i.conversation_id === selected);
   if (item) await open(item);
+  return true;
 }
 
 // Polled from sign-in on (the list is small and the request cheap): the whole list and the open
