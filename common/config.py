@@ -111,6 +111,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_max_attempts: int = Field(default=10, ge=1, le=100)
     webhook_backoff_seconds: float = Field(default=5.0, gt=0)
+    # The staff console's address (".../admin/"): each webhook event links to its conversation.
+    console_url: str | None = None
     # A page's events stream checks Postgres this often even without a notification.
     events_poll_seconds: float = Field(default=5.0, gt=0)
     # "saved": a chunk reaches the shopper once it is checkpointed, so an instance that dies
@@ -156,6 +158,7 @@ class Settings(BaseSettings):
         "retention_days",
         "handoff_webhook_url",
         "webhook_secret",
+        "console_url",
         mode="before",
     )
     @classmethod
@@ -189,6 +192,13 @@ class Settings(BaseSettings):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("console_url")
+    @classmethod
+    def _valid_console_url(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith(("https://", "http://")) or "#" in value):
+            raise ValueError(f"{value!r} is no address of a page: write e.g. https://shop.example/admin/")
         return value
 
     @field_validator("allowed_origins")

@@ -205,6 +205,7 @@ def webhook_relay() -> WebhookRelay | None:
         secret=secret.encode(),
         max_attempts=settings.webhook_max_attempts,
         backoff_seconds=settings.webhook_backoff_seconds,
+        console_url=settings.console_url,
     )
     return WebhookRelay(uow=unit_of_work(), webhook=webhook)
 

@@ -95,6 +95,8 @@ locals {
     HANDOFF_WEBHOOK_URL = var.handoff_webhook_url
     SUPPORT_HOURS       = var.support_hours
     SUPPORT_TIMEZONE    = var.support_timezone
+    # Each webhook event links to its conversation in the console the site serves.
+    CONSOLE_URL = local.site_url != "" ? "${local.site_url}/admin/" : ""
   } : name => value if value != "" }
 
   # Made by infra/bootstrap (same name_prefix).

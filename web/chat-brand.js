@@ -3,7 +3,7 @@
  * light or dark theme, the side of the screen, and the language the chat speaks. Loaded by
  * the page and by the widget before the chat itself, so the launcher wears the brand (and
  * speaks the shop's language) from the start.
- * Defines window.SupportChat.brand = {apply, readableOn, contrast} and SupportChat.i18n.
+ * Defines window.SupportChat.brand = {apply, readableOn, contrast, parseColor} and SupportChat.i18n.
  */
 (function () {
   "use strict";
@@ -12,6 +12,8 @@
   var DARK_TEXT = [17, 24, 39];
   var LIGHT_TEXT = [255, 255, 255];
   var MIN_CONTRAST = 4.5; // WCAG AA for normal text
+  // chat.css's --sc-bg and --sc-soft, light and dark: rings and borders reach 3:1 on both.
+  var PANELS = [[[255, 255, 255], [243, 245, 248]], [[26, 29, 35], [17, 19, 24]]];
 
   /** [r, g, b] of any CSS colour, or null when the browser does not understand it. */
   function parseColor(value) {
@@ -46,9 +48,18 @@
     return rgb.map(function (v, i) { return v + (toward[i] - v) * amount; });
   }
 
+  /** The brand darkened (on a light panel) or lightened until it reaches 3:1. */
+  function ringOn(rgb, panel, toward) {
+    for (var step = 0; Math.min(contrast(rgb, panel[0]), contrast(rgb, panel[1])) < 3 && step < 40; step++) {
+      rgb = mix(rgb, toward, 0.1).map(Math.round);
+    }
+    return css(rgb);
+  }
+
   /**
    * The brand colour to paint with and the text colour for it: white or near-black, whichever
    * reads better; a mid-tone that neither can read on is darkened until white reaches 4.5:1.
+   * ring, ringDark: for focus rings and borders on a light and a dark panel.
    */
   function readableOn(color) {
     var accent = parseColor(color) || parseColor(DEFAULT_COLOR);
@@ -60,7 +71,10 @@
       light = contrast(accent, LIGHT_TEXT);
       text = LIGHT_TEXT;
     }
-    return { accent: css(accent), text: css(text), hover: css(mix(accent, text === LIGHT_TEXT ? [0, 0, 0] : [255, 255, 255], 0.14)) };
+    return {
+      accent: css(accent), text: css(text), hover: css(mix(accent, text === LIGHT_TEXT ? [0, 0, 0] : [255, 255, 255], 0.14)),
+      ring: ringOn(accent, PANELS[0], [0, 0, 0]), ringDark: ringOn(accent, PANELS[1], [255, 255, 255]),
+    };
   }
 
   /** Paint `scope` (the page's <html> or the widget's host): colours, theme and side. */
@@ -69,6 +83,8 @@
     scope.style.setProperty("--sc-accent", colors.accent);
     scope.style.setProperty("--sc-on-accent", colors.text);
     scope.style.setProperty("--sc-accent-hover", colors.hover);
+    scope.style.setProperty("--sc-ring-light", colors.ring); // chat.css picks by the theme
+    scope.style.setProperty("--sc-ring-dark", colors.ringDark);
     var theme = cfg.theme === "dark" || cfg.theme === "light" ? cfg.theme : "auto";
     scope.classList.remove("sc-light", "sc-dark");
     if (theme !== "auto") scope.classList.add("sc-" + theme);

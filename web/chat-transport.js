@@ -138,6 +138,22 @@
     return null;
   }
 
+  var warned = false;
+
+  /** fetch(), and for the shop: a page whose origin the functions do not allow gets only an
+   * opaque network error (the shopper sees "connection lost"), so the console says why, once. */
+  function reach(url, init) {
+    return fetch(url, init).catch(function (error) {
+      var to = new URL(url, document.baseURI).origin;
+      var from = location.origin;
+      if (error instanceof TypeError && to !== from && !warned) {
+        warned = true;
+        console.warn("Support chat: this page (" + from + ") could not reach " + to + ". Add " + from + " to ALLOWED_ORIGINS of the chat's functions, unless it is there already: then it is a network problem.");
+      }
+      throw error;
+    });
+  }
+
   function createTransport(urls) {
     /**
      * Read an answer stream. Resolves to the outcome: {kind: "done"|"error"|"http"|"network"|"aborted"}.
@@ -169,7 +185,7 @@
         body.conversation_id = conversation.id;
         headers["X-Conversation-Token"] = conversation.token;
       }
-      var request = fetch(urls.chatStreamUrl, {
+      var request = reach(urls.chatStreamUrl, {
         method: "POST",
         headers: headers,
         body: JSON.stringify(body),
@@ -181,7 +197,7 @@
 
     /** Follow an answer from `offset` characters on (it may still be being written). */
     function resume(answerId, offset, conversation, signal, handlers) {
-      var request = fetch(withQuery(urls.chatStreamUrl, { message_id: answerId }), {
+      var request = reach(withQuery(urls.chatStreamUrl, { message_id: answerId }), {
         headers: {
           Accept: "text/event-stream",
           "X-Conversation-Token": conversation ? conversation.token : "",
@@ -197,7 +213,7 @@
     function history(conversation, before, limit) {
       var params = { conversation_id: conversation.id, limit: limit };
       if (before) params.before = before;
-      return fetch(withQuery(urls.historyUrl, params), {
+      return reach(withQuery(urls.historyUrl, params), {
         headers: { "X-Conversation-Token": conversation.token },
         cache: "no-store",
       }).then(function (response) {
@@ -216,7 +232,7 @@
 
     /** {mode, suggestions: [{key, question}]} for a warm start; null when there are none. */
     function suggestions() {
-      return fetch(historyRoute("suggestions"), { cache: "no-store" })
+      return reach(historyRoute("suggestions"), { cache: "no-store" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .catch(function () { return null; });
     }
@@ -224,7 +240,7 @@
     /** POST a conversation's JSON body to a history route; resolves {status, body} (status 0
      * when unreachable; body {} when the response has none). */
     function postFor(conversation, name, body) {
-      return fetch(historyRoute(name), {
+      return reach(historyRoute(name), {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Conversation-Token": conversation.token },
         body: JSON.stringify(Object.assign({ conversation_id: conversation.id }, body)),
@@ -257,7 +273,7 @@
       var headers = { Accept: "text/event-stream", "X-Conversation-Token": conversation.token };
       if (lastEventId) headers["Last-Event-ID"] = lastEventId;
       var last = lastEventId;
-      return fetch(withQuery(historyRoute("events"), { conversation_id: conversation.id }), {
+      return reach(withQuery(historyRoute("events"), { conversation_id: conversation.id }), {
         headers: headers,
         cache: "no-store",
         signal: signal,

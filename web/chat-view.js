@@ -118,7 +118,11 @@
       p.sendButton,
     ]);
     p.personLabel = el("span", { text: ask[0] });
-    p.personButton = el("button", { type: "button", className: "sc-link sc-person", hidden: true }, [icon("person"), p.personLabel]);
+    p.personButton = el("button", { type: "button", className: "sc-link sc-person", "aria-expanded": "false", hidden: true }, [icon("person"), p.personLabel]);
+    // Says whether its form is open, however the form opens or closes.
+    new MutationObserver(function () {
+      p.personButton.setAttribute("aria-expanded", String(!p.handoffForm.hidden));
+    }).observe(p.handoffForm, { attributeFilter: ["hidden"] });
     p.cooldown = el("p", { className: "sc-cooldown", hidden: true });
     p.hint = el("p", { className: "sc-hint", id: hintId, text: t("Shift+Enter for a new line") });
     p.footer = el("div", { className: "sc-footer" }, [p.personButton, p.cooldown, p.hint]);
@@ -154,12 +158,12 @@
     return row;
   }
 
-  function typingIndicator(t) {
-    return el("div", { className: "sc-typing" }, [
-      el("span", { className: "sc-visually-hidden", text: t("The agent is typing…") }),
-      el("span", { className: "sc-dot", "aria-hidden": "true" }),
-      el("span", { className: "sc-dot", "aria-hidden": "true" }),
-      el("span", { className: "sc-dot", "aria-hidden": "true" }),
+  // Only seen: the status says "The agent is typing…" (once, not again from the log).
+  function typingIndicator() {
+    return el("div", { className: "sc-typing", "aria-hidden": "true" }, [
+      el("span", { className: "sc-dot" }),
+      el("span", { className: "sc-dot" }),
+      el("span", { className: "sc-dot" }),
     ]);
   }
 
@@ -206,7 +210,7 @@
       var stick = nearBottom();
       var bubble = bubbleOf(turn.answerEl);
       if (turn.text) bubble.replaceChildren(renderMarkdown(turn.text));
-      else bubble.replaceChildren(typingIndicator(t));
+      else bubble.replaceChildren(typingIndicator());
       turn.lastRender = Date.now();
       if (stick) scrollToBottom();
     }
@@ -306,6 +310,10 @@
       });
       actions.appendChild(copy);
       if (extras.rate) {
+        // Which answer the thumbs rate, by its first words: read after "Helpful", never shown.
+        var words = bubbleOf(row).textContent.trim().split(/\s+/);
+        var about = el("span", { id: dom.uniqueId("sc-about"), hidden: true, text: t("For the answer: {start}", { start: words.slice(0, 8).join(" ") + (words.length > 8 ? "…" : "") }) });
+        actions.appendChild(about);
         var thumbs = {
           up: iconButton("up", t("Helpful"), "sc-rate"),
           down: iconButton("down", t("Not helpful"), "sc-rate"),
@@ -326,6 +334,7 @@
               if (ok && rating === "down") commentForm(body, extras.rate, thumbs.down);
             });
           });
+          thumbs[rating].setAttribute("aria-describedby", about.id);
           actions.appendChild(thumbs[rating]);
         });
       }

@@ -95,10 +95,12 @@
       return conversation ? conversation.id : "new";
     }
 
+    // While an answer streams the log is busy: a screen reader reads the answer once, finished.
     function setBusy(value) {
       busy = value;
       view.sendButton.disabled = busy || coolingDown;
       view.container.classList.toggle("sc-busy", value);
+      view.messages.setAttribute("aria-busy", String(value));
     }
 
     function forgetConversation() {
@@ -182,6 +184,7 @@
     /** how: "post" asks (or asks again, same client_message_id); "resume" follows an answer. */
     function startTurn(turn, how) {
       clearFailure(turn);
+      setBusy(true);
       if (how === "post") {
         // The server answers from the beginning: a replay of the stored answer or a new one.
         turn.text = "";
@@ -189,10 +192,8 @@
       }
       if (!turn.answerEl) turn.answerEl = view.append(view.row("assistant", {}));
       turn.answerEl.classList.remove("sc-msg--failed");
-      turn.answerEl.setAttribute("aria-busy", "true");
       view.renderAnswer(turn);
       currentTurn = turn;
-      setBusy(true);
       if (!turn.text) view.announce(t("The agent is typing…"));
       var controller = new AbortController();
       turn.controller = controller;
@@ -232,7 +233,6 @@
     function finishTurn(turn, outcome) {
       view.flushRender(turn);
       view.announce(""); // nobody is typing any more
-      turn.answerEl.setAttribute("aria-busy", "false");
       if (outcome.kind === "done") {
         currentTurn = null;
         setBusy(false);
@@ -250,8 +250,7 @@
       }
       if (outcome.kind === "network" && turn.answerId && turn.autoResumes < AUTO_RESUMES) {
         // The answer goes on being written on the server: reconnect and pick it up.
-        turn.autoResumes += 1;
-        turn.answerEl.setAttribute("aria-busy", "true");
+        turn.autoResumes += 1; // the log stays busy
         setTimeout(function () {
           if (currentTurn === turn && !destroyed) startTurn(turn, "resume");
         }, 500 * turn.autoResumes);
@@ -363,8 +362,8 @@
     function showStaffMessage(message) {
       if (!message || !message.id || rendered[message.id]) return;
       if (message.role !== "agent") return; // the rest comes through chat_stream
+      // Read out by the log as "Sam (staff): ...": no second announcement.
       rendered[message.id] = view.append(view.row("agent", { text: message.content, markdown: true, author: message.author, time: timeOf(message) }));
-      view.announce(t("{name} replied.", { name: message.author || t("Staff") }));
       if (cfg.onReply) cfg.onReply(timeOf(message).getTime(), true);
     }
 
@@ -678,7 +677,7 @@
     function showList(open) {
       if (open) view.showConversations(store.list(), conversation && conversation.id, openConversation);
       view.toggleConversations(open);
-      (open ? view.startButton : view.input).focus();
+      (open ? view.startButton : view.listButton).focus(); // closed: back to the button that opened it
     }
     view.listButton.addEventListener("click", function () { showList(view.listPanel.hidden); });
     view.container.addEventListener("keydown", function (event) {

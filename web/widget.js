@@ -205,8 +205,30 @@
       return loading;
     }
 
+    // Full screen on a phone (chat.css): there the open panel is modal, and Tab and Shift+Tab
+    // go round inside it, not on to the page hidden behind it.
+    var phone = window.matchMedia("(max-width: 520px)");
+    function modal() {
+      if (phone.matches && !panel.hidden) panel.setAttribute("aria-modal", "true");
+      else panel.removeAttribute("aria-modal");
+    }
+    phone.onchange = modal;
+
+    function keepTab(event) {
+      var stops = [].filter.call(panel.querySelectorAll("button, input, textarea, a[href], [tabindex='0']"), function (node) {
+        return !node.disabled && node.getClientRects().length;
+      });
+      var first = stops[0];
+      var last = stops[stops.length - 1];
+      if (shadow.activeElement === (event.shiftKey ? first : last)) {
+        event.preventDefault();
+        (event.shiftKey ? last : first).focus();
+      }
+    }
+
     function open() {
       panel.hidden = false;
+      modal();
       host.classList.add("sc-open");
       launcher.setAttribute("aria-expanded", "true");
       launcher.hidden = true;
@@ -222,6 +244,7 @@
 
     function close() {
       panel.hidden = true;
+      modal();
       host.classList.remove("sc-open");
       launcher.setAttribute("aria-expanded", "false");
       launcher.hidden = false;
@@ -232,6 +255,7 @@
     launcher.addEventListener("click", open);
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") close();
+      if (event.key === "Tab" && panel.hasAttribute("aria-modal")) keepTab(event);
     });
 
     var widget = { open: open, close: close, chat: null, host: host };

@@ -49,11 +49,20 @@ class Webhook:
     max_attempts: int
     backoff_seconds: float
     timeout_seconds: float = 10.0
+    # The staff console's address: each event links to its conversation there (``link``).
+    console_url: str | None = None
 
     def backoff(self, attempts: int) -> dt.timedelta:
         """Exponential, with jitter so retries of many events do not arrive together."""
         seconds = min(self.backoff_seconds * 2 ** (attempts - 1), LONGEST_BACKOFF_SECONDS)
         return dt.timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+    def link(self, conversation_id: object) -> dict[str, str]:
+        """``console_url``: the conversation in the console's Inbox (a link a Slack or email
+        relay can pass on), when the console's address is known."""
+        if not self.console_url or not isinstance(conversation_id, str):
+            return {}
+        return {"console_url": f"{self.console_url}#inbox/{conversation_id}"}
 
     def post(self, event: OutboxEvent) -> None:
         """Raises on anything but a 2xx answer."""
@@ -63,6 +72,7 @@ class Webhook:
                 "kind": event.kind,
                 "created_at": event.created_at.isoformat(),
                 "data": event.payload,
+                **self.link(event.payload.get("conversation_id")),
             },
             separators=(",", ":"),
         ).encode()

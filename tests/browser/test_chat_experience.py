@@ -183,7 +183,7 @@ def test_the_bubble_loads_light_and_without_blocking(page: Any, site: str) -> No
     sizes = {name: len(gzip.compress((WEB / name).read_bytes(), 9)) for name in WIDGET_FILES}
     total = sum(sizes.values())
     print(f"\nwidget script + styles: {total / 1024:.1f} KB gzipped {sizes}")
-    assert total < 33 * 1024, sizes
+    assert total < 34 * 1024, sizes  # 33 KB until the accessibility fixes (README)
 
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
@@ -535,7 +535,7 @@ def test_escape_closes_the_conversation_list_and_only_then_the_widget(page: Any,
     expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()
     page.keyboard.press("Escape")
     expect(page.locator(".sc-list")).to_be_hidden()
-    expect(page.get_by_label("Your message")).to_be_focused()
+    expect(page.get_by_role("button", name="Your conversations")).to_be_focused()  # back where it opened
     expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
 
     _, dialog = open_widget(page, site)
@@ -543,6 +543,7 @@ def test_escape_closes_the_conversation_list_and_only_then_the_widget(page: Any,
     expect(dialog.locator(".sc-list")).to_be_visible()
     page.keyboard.press("Escape")
     expect(dialog.locator(".sc-list")).to_be_hidden()
+    expect(dialog.get_by_role("button", name="Your conversations")).to_be_focused()
     expect(dialog).to_be_visible()  # the list closed, not the widget
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()

@@ -131,6 +131,8 @@ def test_the_page_speaks_the_language_config_js_names(page: Any, site: str, env:
     expect(page.locator(ANSWERS).last).to_have_text("Sous deux jours ouvrés.")
     expect(page.get_by_role("button", name="Copier la réponse")).to_be_visible()
     expect(page.get_by_role("button", name="Parler à une personne")).to_be_visible()
+    helpful = page.get_by_role("button", name="Utile", exact=True)
+    expect(helpful).to_have_accessible_description("Pour la réponse : Sous deux jours ouvrés.")
 
 
 def test_without_a_chosen_language_the_page_follows_the_browser(browser: Any, site: str) -> None:

@@ -369,13 +369,15 @@ def test_a_rating_on_the_dashboard_opens_its_conversation(page: Any, site: str, 
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("tab", name="Conversations")).to_have_attribute("aria-selected", "true")
-    expect(page).to_have_url(f"{site}/admin/#conversations")
+    expect(page).to_have_url(f"{site}/admin/#conversations/{meta['conversation_id']}")
     transcript = page.locator("#transcript")
     expect(transcript).to_contain_text("Can I pay with bitcoin?")
     expect(transcript).to_contain_text("No answer about crypto")  # the rating, beside its answer
     expect(transcript.locator("h3")).to_be_focused()  # the keyboard goes on where the eyes go
     row = page.locator(f"#conversation-list .row[data-id='{meta['conversation_id']}']")
     expect(row).to_have_attribute("aria-current", "true")
+    page.go_back()  # Back: the Dashboard the rating was on
+    expect(page.get_by_role("tab", name="Dashboard")).to_have_attribute("aria-selected", "true")
 
 
 def test_without_staff_sign_in_set_up_the_console_says_how_to_sign_in(page: Any, site: str, env: Env) -> None:
@@ -543,6 +545,7 @@ def test_the_conversation_list_follows_new_conversations_and_keeps_the_open_one_
     expect(rows).to_have_count(1)
     rows.first.click()
     expect(page.locator("#transcript")).to_contain_text("Iceland")
+    page.locator("#conversation-list .row.selected").focus()  # opening it moved the focus to the transcript
 
     chat(page, site, "What are your support hours?")  # another shopper, meanwhile
 

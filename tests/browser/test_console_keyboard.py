@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.browser.test_console import chat, expect, open_tab, rate_down, sign_in
 from tests.support import Env
 
@@ -197,3 +199,43 @@ def test_back_after_create_faq_returns_to_the_unanswered_questions(
 
     page.go_back()
     expect(selected_tab(page)).to_have_text("Unanswered")
+
+
+LISTS = {
+    "conversations": ("#conversation-list", "#transcript"),
+    "inbox": ("#inbox-list", "#inbox-transcript"),
+}
+
+
+@pytest.mark.parametrize("tab", ["conversations", "inbox"])
+def test_a_row_opened_with_enter_or_a_click_puts_the_focus_on_its_transcript(
+    browser: Any, site: str, console_env: Env, tab: str
+) -> None:
+    """On a phone the transcript is below the list: the keyboard (and a screen reader) goes on
+    there, not at the next row; the rows say they are buttons, the open one that it is current."""
+    rows_at, pane_at = LISTS[tab]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        chat(page, site, PERSON)
+        chat(page, site, f"{PERSON}, now")
+        sign_in(page, site, tab)
+        rows = page.locator(f"{rows_at} .row")
+        expect(rows).to_have_count(2)
+        expect(page.locator(rows_at).get_by_role("button", name=PERSON)).to_have_count(2)
+        heading = page.locator(f"{pane_at} h3")
+
+        rows.first.focus()
+        page.keyboard.press("Enter")
+        expect(rows.first).to_have_attribute("aria-current", "true")
+        expect(heading).to_be_focused()
+        expect(heading).to_be_in_viewport()
+        page.keyboard.press("Tab")  # on into the transcript's actions, not to the next row
+        assert page.evaluate(f"document.activeElement.closest('{pane_at}') !== null")
+
+        rows.last.click()
+        expect(rows.last).to_have_attribute("aria-current", "true")
+        expect(rows.first).not_to_have_attribute("aria-current", "true")
+        expect(heading).to_be_focused()
+    finally:
+        context.close()

@@ -194,11 +194,17 @@ class _FlakyReceiver(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}/hook"
 
 
-def test_the_webhook_gets_each_event_once_by_id_after_failing_three_times(env: Env) -> None:
+def test_the_webhook_gets_each_event_once_by_id_after_failing_three_times_with_a_console_link(
+    env: Env,
+) -> None:
     receiver = _FlakyReceiver(failures=3)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     common = _server_env(
-        env, HANDOFF_WEBHOOK_URL=receiver.url, WEBHOOK_SECRET="hook-secret", WEBHOOK_BACKOFF_SECONDS="0.2"
+        env,
+        HANDOFF_WEBHOOK_URL=receiver.url,
+        WEBHOOK_SECRET="hook-secret",
+        WEBHOOK_BACKOFF_SECONDS="0.2",
+        CONSOLE_URL="https://shop.example/admin/",
     )
     try:
         with (
@@ -226,5 +232,9 @@ def test_the_webhook_gets_each_event_once_by_id_after_failing_three_times(env: E
     assert sorted(set(receiver.attempts[3:])) == sorted(ids)
     assert len(receiver.attempts[3:]) == len(ids)  # nothing delivered twice after it was accepted
     assert receiver.bad_signatures == 0
+    conversation = meta["conversation_id"]
+    assert {e["console_url"] for e in receiver.accepted} == {
+        f"https://shop.example/admin/#inbox/{conversation}"
+    }
     assert env.count("outbox") == 2
     assert env.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")[0][0] == 0

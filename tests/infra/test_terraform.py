@@ -161,11 +161,13 @@ def test_plain_environment_is_read_by_the_code_and_holds_no_secret(tf: Terraform
 def test_the_handoff_settings_reach_every_function_only_when_set(tf: TerraformConfig) -> None:
     expression = str(tf.locals["handoff_env"])
     names = set(re.findall(r"\b([A-Z][A-Z_]+)\s*=", expression))
-    assert names == {"HANDOFF_WEBHOOK_URL", "SUPPORT_HOURS", "SUPPORT_TIMEZONE"}
+    assert names == {"HANDOFF_WEBHOOK_URL", "SUPPORT_HOURS", "SUPPORT_TIMEZONE", "CONSOLE_URL"}
     assert names <= SETTINGS_ENV_NAMES
     assert 'if value != ""' in expression  # empty: the app's own default, not an empty setting
     for name in ("handoff_webhook_url", "support_hours", "support_timezone"):
         assert tf.variables[name]["default"] == ""
+    # Webhook events link to the console the site serves (web/admin/ at /admin/).
+    assert re.search(r"CONSOLE_URL\s*=\s*.*local\.site_url.*/admin/", expression)
 
 
 def test_deployed_functions_trust_exactly_cloud_runs_front_end(tf: TerraformConfig) -> None:

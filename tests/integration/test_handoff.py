@@ -533,3 +533,14 @@ def test_the_transcript_lists_who_took_the_conversation_and_who_gave_it_back(
     assert [s["at"] for s in steps] == sorted(s["at"] for s in steps)
     reply = next(m for m in transcript["messages"] if m["role"] == "agent")
     assert steps[4]["at"] == reply["created_at"]  # the reply claimed it, at the reply's time
+
+
+@pytest.mark.parametrize("address", ["shop.example/admin/", "https://shop.example/admin/#inbox"])
+def test_a_console_address_the_webhook_cannot_link_to_is_refused_at_start(env: Env, address: str) -> None:
+    env.set(CONSOLE_URL=address)
+
+    response = make_client("history").get(f"/?conversation_id={uuid.uuid4()}")
+
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "not_configured"
+    assert "CONSOLE_URL" in response.get_json()["error"]["message"]

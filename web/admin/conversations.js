@@ -1,6 +1,6 @@
 // Conversations: filters, full-text search, keyset pages, the transcript, erasure.
 import { api, get } from "./api.js";
-import { $, h, clear, when, ago, toast, messageBody, shown, opener, markOpen } from "./dom.js";
+import { $, h, clear, when, ago, toast, messageBody, shown, openRow, focusOpened, markOpen, keepInAddress } from "./dom.js";
 
 let cursor = null;
 let filters = {};
@@ -44,11 +44,11 @@ function earlier(wanted, last) {
 }
 
 function row(c) {
-  return h("li", { class: `row${c.id === selected ? " selected" : ""}`, "aria-current": c.id === selected ? "true" : null, dataset: { id: c.id }, ...opener(() => show(c.id)) },
-    h("div", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
+  return openRow({ class: `row${c.id === selected ? " selected" : ""}`, "aria-current": c.id === selected ? "true" : null, dataset: { id: c.id } }, () => show(c.id),
+    h("span", { class: "row-main" }, h("strong", {}, c.first_question || "(no question)"),
       // Listed by last activity: the row says when it last moved, and when it started on hover.
       h("span", { class: "muted small", title: `started ${when(c.created_at)}` }, `${c.message_count} messages · active ${ago(c.updated_at)}`)),
-    h("div", { class: "row-badges" }, badge(c.last_source), c.last_status !== "complete" ? badge(c.last_status, "warn") : null,
+    h("span", { class: "row-badges" }, badge(c.last_source), c.last_status !== "complete" ? badge(c.last_status, "warn") : null,
       earlier(filters.status, c.last_status), earlier(filters.source, c.last_source),
       c.thumbs_up ? badge(`▲ ${c.thumbs_up}`, "up") : null, c.thumbs_down ? badge(`▼ ${c.thumbs_down}`, "down") : null));
 }
@@ -110,6 +110,7 @@ function step(s) {
 
 async function open(id) {
   selected = id;
+  keepInAddress("conversations", id);
   for (const node of document.querySelectorAll("#conversation-list .row")) markOpen(node, node.dataset.id === id);
   const pane = $("#transcript");
   const t = await get(`/_conversations/${id}`);
@@ -119,7 +120,7 @@ async function open(id) {
     ...t.messages.filter(shown).map((m) => ({ at: Date.parse(m.created_at), node: message(m) })),
   ].sort((a, b) => a.at - b.at);
   clear(pane,
-    h("div", { class: "toolbar" }, h("h3", { tabindex: "-1" }, `Conversation of ${when(t.created_at)}`),
+    h("div", { class: "toolbar" }, h("h3", { id: "transcript-heading", tabindex: "-1" }, `Conversation of ${when(t.created_at)}`),
       role === "viewer" ? null : h("button", { class: "danger", onclick: () => erase(id).catch((e) => toast(e.message, "error")) }, "Delete conversation")),
     h("ol", { class: "transcript-list" }, items.map((item) => item.node)));
 }
@@ -128,20 +129,23 @@ async function erase(id) {
   if (!window.confirm("Delete this conversation with all its messages and ratings? This cannot be undone.")) return;
   await api(`/_conversations/${id}`, { method: "DELETE" });
   toast("Conversation deleted");
+  selected = null;
+  keepInAddress("conversations");
   clear($("#transcript"), h("p", { class: "muted" }, "Deleted."));
   await load(false);
 }
 
 function show(id) {
-  // On a narrow screen the transcript is below the list: bring it into view.
-  const below = window.matchMedia("(max-width: 900px)").matches;
-  open(id).then(() => below && $("#transcript").scrollIntoView({ block: "start" }), (e) => toast(e.message, "error"));
+  open(id).then(() => focusOpened($("#transcript")), (e) => toast(e.message, "error"));
 }
 
 // A conversation opened from another tab (a rating on the Dashboard), listed or not on the
 // first page: the keyboard goes on at its transcript, as the eyes do.
 export function showConversation(id) {
-  open(id).then(() => $("#transcript h3").focus(), (e) => toast(e.message, "error"));
+  open(id).then(() => $("#transcript h3").focus(), (e) => {
+    keepInAddress("conversations"); // erased, or a mistyped link: not kept in the address
+    toast(e.message, "error");
+  });
 }
 
 export function showConversations(staffRole) {

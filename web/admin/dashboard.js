@@ -118,20 +118,37 @@ async function refresh() {
   fill("chart-satisfaction", labels, points.map((p) => p.thumbs_up), points.map((p) => p.thumbs_down));
   totals(series, summary);
   clear($("#feedback-list"), feedback.feedback.length ? feedback.feedback.map(feedbackItem) : h("li", { class: "muted" }, "No ratings in this window yet."));
-  $("#refreshed").textContent = `updated ${new Date().toLocaleTimeString()}`;
+}
+
+// The time of the last refresh is shown, not read out: a screen reader would say it every few
+// seconds. Read out (#refresh-news) is only a refresh that fails, and the first that works again.
+let failing = false;
+
+function update() {
+  return refresh().then(
+    () => {
+      $("#refreshed").textContent = `updated ${new Date().toLocaleTimeString()}`;
+      if (failing) $("#refresh-news").textContent = "The dashboard refreshes again.";
+      failing = false;
+    },
+    (error) => {
+      $("#refreshed").textContent = `could not refresh: ${error.message}`;
+      if (!failing) $("#refresh-news").textContent = `The dashboard could not refresh: ${error.message}`;
+      failing = true;
+    });
 }
 
 export function showDashboard() {
-  refresh().catch((error) => ($("#refreshed").textContent = `could not refresh: ${error.message}`));
+  update();
   clearInterval(timer);
   const seconds = (window.CONSOLE_CONFIG && window.CONSOLE_CONFIG.refreshSeconds) || 5;
   timer = setInterval(() => {
-    if (!document.hidden && !$("#view-dashboard").hidden) refresh().catch(() => {});
+    if (!document.hidden && !$("#view-dashboard").hidden) update();
   }, seconds * 1000);
 }
 
 /** open: shows a conversation's transcript (by its id) in the Conversations tab. */
 export function initDashboard(open) {
   openConversation = open;
-  $("#window").addEventListener("change", () => refresh());
+  $("#window").addEventListener("change", update);
 }

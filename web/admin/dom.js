@@ -54,6 +54,27 @@ export function opener(open) {
   return { tabindex: "0", onclick: open, onkeydown: keys };
 }
 
+// A list row that opens a transcript beside (or, on a narrow screen, below) the list: a button
+// in its list item, so it is announced as something to press; `attrs` go on the button (its
+// class "row", data-id, aria-current for the open one).
+export function openRow(attrs, open, ...children) {
+  return h("li", {}, h("button", { type: "button", ...attrs, onclick: open }, ...children));
+}
+
+// After a row opened it (Enter, Space or a click): the keyboard goes on at what the eyes read,
+// the pane's heading, scrolled into view below the list on a narrow screen.
+export function focusOpened(pane) {
+  if (window.matchMedia("(max-width: 900px)").matches) pane.scrollIntoView({ block: "start" });
+  pane.querySelector("h3").focus({ preventScroll: true });
+}
+
+// The conversation open in a tab is in the address (#inbox/<id>, #conversations/<id>): a reload
+// keeps it and the address can be sent to a colleague; none open, the tab alone.
+export function keepInAddress(view, id = null) {
+  const address = id ? `#${view}/${id}` : `#${view}`;
+  if (window.location.hash !== address) history.replaceState(null, "", address);
+}
+
 // The row whose item is open: highlighted, and said to be the current one.
 export function markOpen(row, open) {
   row.classList.toggle("selected", open);

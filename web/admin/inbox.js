@@ -1,6 +1,6 @@
 // Inbox: conversations waiting for a person, oldest first; claim, reply, resolve, hand back.
 import { api, get } from "./api.js";
-import { $, h, clear, when, toast, messageBody, shown, opener, markOpen } from "./dom.js";
+import { $, h, clear, when, toast, messageBody, shown, openRow, focusOpened, markOpen, keepInAddress } from "./dom.js";
 
 let member = { id: null, role: "viewer" }; // who is signed in (GET /_me)
 let selected = null;
@@ -19,10 +19,10 @@ function waited(seconds) {
 function row(item) {
   const status = item.status === "with_human" ? `with ${item.claimed_by}` : "waiting";
   const isOpen = item.conversation_id === selected; // not ``open``, the function that opens it
-  return h("li", { class: `row${isOpen ? " selected" : ""}`, "aria-current": isOpen ? "true" : null, dataset: { id: item.conversation_id }, ...opener(() => show(item)) },
-    h("div", { class: "row-main" }, h("strong", {}, item.last_question || "(no question)"),
+  return openRow({ class: `row${isOpen ? " selected" : ""}`, "aria-current": isOpen ? "true" : null, dataset: { id: item.conversation_id } }, () => show(item),
+    h("span", { class: "row-main" }, h("strong", {}, item.last_question || "(no question)"),
       h("span", { class: "muted small" }, `${item.status === "with_human" ? `asked ${waited(item.waiting_seconds)} ago` : `waiting ${waited(item.waiting_seconds)}`} · ${item.language || "?"}${item.email ? ` · ${item.email}` : ""}`)),
-    h("div", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
+    h("span", { class: "row-badges" }, h("span", { class: `badge ${item.status === "with_human" ? "knowledge" : "warn"}` }, status)));
 }
 
 // The tab's badge and the page title count the shoppers nobody has claimed yet, on every tab.
@@ -108,6 +108,7 @@ function actions(item) {
       closes += 1;
       toast(done);
       selected = null;
+      keepInAddress("inbox");
       clear($("#inbox-transcript"), h("p", { class: "muted", dataset: { closed: item.conversation_id } }, done));
       await load();
       focusRow(item.conversation_id);
@@ -198,19 +199,21 @@ function messages(t) {
 async function open(item) {
   const t = await get(`/_conversations/${item.conversation_id}`);
   selected = item.conversation_id;
+  keepInAddress("inbox", selected);
   for (const node of document.querySelectorAll("#inbox-list .row")) markOpen(node, node.dataset.id === selected);
   const who = item.status === "with_human" ? `claimed by ${item.claimed_by}` : "waiting for a person";
   const { form, buttons } = actions(item);
   clear($("#inbox-transcript"),
-    h("div", { class: "toolbar inbox-head" }, h("h3", {}, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who), buttons),
+    h("div", { class: "toolbar inbox-head" }, h("h3", { id: "inbox-heading", tabindex: "-1" }, `Asked ${when(item.requested_at)}`), h("span", { class: "muted small" }, who), buttons),
     item.note ? h("p", { class: "notice" }, item.note) : null,
     h("ol", { class: "transcript-list", id: "inbox-messages", dataset: { id: item.conversation_id, count: String(t.messages.length), claim: item.claimed_at || "" } }, messages(t)),
     form);
   scrollToEnd(); // the latest messages and the reply box, as in a chat
 }
 
+// Opened from its row (a poll that draws it again leaves the focus where it is).
 function show(item) {
-  open(item).catch((error) => toast(error.message, "error"));
+  open(item).then(() => focusOpened($("#inbox-transcript")), (error) => toast(error.message, "error"));
 }
 
 // What the shopper wrote since: the open transcript's messages only (a reply being typed stays).
@@ -249,13 +252,20 @@ async function refresh(id) {
   if (item) await open(item);
 }
 
-export async function showInbox(me) {
+/** id: a conversation to open (from the address); false when the Inbox does not hold it. */
+export async function showInbox(me, id = null) {
   const changed = me.role !== member.role;
   member = me;
   const items = await load();
+  if (id) {
+    const asked = items.find((i) => i.conversation_id === id);
+    if (asked) show(asked);
+    return Boolean(asked);
+  }
   // A role changed while a transcript is open: its actions are drawn again for the new one.
   const item = changed && items.find((i) => i.conversation_id === selected);
   if (item) await open(item);
+  return true;
 }
 
 // Polled from sign-in on (the list is small and the request cheap): the whole list and the open

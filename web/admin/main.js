@@ -16,15 +16,19 @@ function createFaq(question, asked = []) {
   openNewEntry({ title: question, kind: "faq", asked });
 }
 
-function openConversation(id) {
-  select("conversations", { push: true }); // Back returns to the Dashboard
-  showConversation(id);
+function openConversation(id, { push = true } = {}) {
+  select("conversations", { push, id }); // Back returns to the Dashboard
 }
 
+// Each view, shown; ``id``: the conversation the address names (#inbox/<id>, a webhook's link).
+// One the Inbox no longer holds (resolved meanwhile) opens in Conversations.
 const VIEWS = {
   dashboard: () => showDashboard(),
-  inbox: () => showInbox(me),
-  conversations: () => showConversations(me.role),
+  inbox: (id) => showInbox(me, id).then((found) => found || openConversation(id, { push: false })),
+  conversations: (id) => {
+    showConversations(me.role);
+    if (id) showConversation(id);
+  },
   knowledge: () => showKnowledge(me.role),
   unanswered: () => showUnanswered(me.role === "viewer" ? null : createFaq),
   staff: () => showStaff(),
@@ -51,17 +55,25 @@ function allowed(view) {
   return VIEWS[view] && (view !== "staff" || me.role === "owner") ? view : null;
 }
 
+// What the address asks for: a tab (#knowledge), and for the Inbox and Conversations a
+// conversation in it (#inbox/<id>).
+function address() {
+  const [, view = "", id = null] = /^#([a-z]+)(?:\/([0-9a-f-]{36}))?$/.exec(window.location.hash) || [];
+  return { view: allowed(view), id: view === "inbox" || view === "conversations" ? id : null };
+}
+
 // The open tab is in the address (#knowledge): a tab chosen here is a new history entry
 // (`push`), so Back returns to the previous tab; a tab chosen from the address replaces it.
-function select(view, { push = false } = {}) {
+function select(view, { push = false, id = null } = {}) {
   for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
     tab.setAttribute("aria-selected", String(tab.dataset.view === view));
     tab.tabIndex = tab.dataset.view === view ? 0 : -1; // one Tab stop; the arrows move among them
   }
   showOpenTab();
   for (const name of Object.keys(VIEWS)) $(`#view-${name}`).hidden = name !== view;
-  Promise.resolve(VIEWS[view]()).catch((error) => toast(error.message, "error"));
-  if (window.location.hash !== `#${view}`) history[push ? "pushState" : "replaceState"](null, "", `#${view}`);
+  const wanted = id ? `#${view}/${id}` : `#${view}`;
+  if (window.location.hash !== wanted) history[push ? "pushState" : "replaceState"](null, "", wanted);
+  Promise.resolve(VIEWS[view](id)).catch((error) => toast(error.message, "error"));
 }
 
 const openView = () => $(".tabs [aria-selected=true]").dataset.view;
@@ -71,9 +83,10 @@ const openView = () => $(".tabs [aria-selected=true]").dataset.view;
 // unknown view leaves the open tab and puts its name back in the address.
 function followAddress() {
   if (!me || $("#app").hidden) return;
-  const view = allowed(window.location.hash.slice(1)) || openView();
+  const { view: asked, id } = address();
+  const view = asked || openView();
   const focused = document.activeElement;
-  if (view !== openView()) select(view);
+  if (view !== openView() || id) select(view, { id });
   else history.replaceState(null, "", `#${view}`);
   // On a tab, or in the view just hidden (it would drop to the body): on the open tab now.
   if (focused && focused.closest(".tabs, .view[hidden]")) $(".tabs [aria-selected=true]").focus();
@@ -174,7 +187,8 @@ async function start({ signingIn = false } = {}) {
   $("#sign-in").hidden = true;
   $("#app").hidden = false;
   showMember();
-  select(allowed(window.location.hash.slice(1)) || "dashboard");
+  const asked = address();
+  select(asked.view || "dashboard", { id: asked.id });
   if (signingIn) $(".tabs [aria-selected=true]").focus(); // not left on the page's body
   watchInbox().catch(() => {});
 }
