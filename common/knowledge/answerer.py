@@ -192,7 +192,8 @@ def _question_and_before(prompt: Prompt) -> tuple[str, str]:
     asked = [t.text for t in reversed(prompt.turns) if t.role == "user"][: QUESTIONS_BEFORE + 1]
     last = asked[0] if asked else ""
     question = prompt.question or last
+    earlier = list(reversed(asked[1:]))
     if last != question and last.endswith(question):
-        # Joined with earlier messages nobody answered: the newest of those came before.
-        return question, last[: -len(question)].rstrip().rpartition("\n\n")[2]
-    return question, "\n\n".join(reversed(asked[1:]))
+        # Joined with earlier messages nobody answered: those came last before it.
+        earlier.append(last[: -len(question)].rstrip())
+    return question, "\n\n".join("\n\n".join(earlier).split("\n\n")[-QUESTIONS_BEFORE:])

@@ -92,7 +92,9 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     became of the order ("What if it already shipped?") is a case of the previous topic."""
     concepts = concepts_in(query)
     if before and concepts and concepts <= ITEM_KINDS:
-        returns = {t for t in _previous(index, before).terms if t in CONDITIONED_TOPICS}
+        # The two latest questions ("Can I return my shoes?", "Thanks"), or a chain of kinds.
+        asked = {*index.query(latest_two(before)).terms, *_previous(index, before).terms}
+        returns = {t for t in asked if t in CONDITIONED_TOPICS}
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
     if not before:
         return query
@@ -127,10 +129,16 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
 
 
 def _previous(index: KnowledgeIndex, before: str) -> Query:
-    """What the latest question in ``before`` asked, read with the ones before it."""
+    """What the latest question in ``before`` asked, read with the ones before it. A case of an
+    earlier topic ("What if it already shipped?" after "Can I cancel my order?") passes on only
+    the case: "And to Norway?" after it is about shipping, not cancelling."""
     older, _, latest = before.rpartition("\n\n")
-    return _following_up(index, index.query(latest), latest, older)
+    own = index.query(latest)
+    if _WHAT_IF.match(fold(latest)) or _ALREADY.search(fold(latest)):
+        return own
+    return _following_up(index, own, latest, older)
 
 
 def concepts_in(query: Query) -> set[str]:
+    """The concepts a query names ("@ship", "@cost"), not its plain words."""
     return {t for t in query.terms if t.startswith("@")}

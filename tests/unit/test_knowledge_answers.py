@@ -435,6 +435,47 @@ def test_a_chain_of_follow_ups_keeps_its_first_questions_topic() -> None:
     assert "cancel" not in text.lower()
 
 
+def _streamed(prompt: Prompt) -> str:
+    return "".join(getattr(e, "text", "") for e in KnowledgeAnswerer(DEFAULT_KNOWLEDGE).stream(prompt))
+
+
+def test_a_chain_of_follow_ups_joined_in_one_turn_keeps_its_topic_too() -> None:
+    # Messages nobody answered (a failed answer, a person's turn) are joined into one turn.
+    turns = [
+        Turn("user", "How long does shipping take?"),
+        Turn("model", "(the answer)"),
+        Turn("user", "How much is it to Norway?\n\nAnd to Switzerland?\n\nIs it free?"),
+    ]
+
+    text = _streamed(Prompt("", turns, question="Is it free?"))
+
+    assert "free on orders over 50 EUR" in text
+    assert "cancel" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        ["Can I return my shoes?", "Thanks", "What about sale items?"],
+        ["Can I return my shoes?", "Do you ship to Norway?", "What about sale items?"],
+    ],
+)
+def test_a_kind_of_item_follows_up_returns_asked_just_before_another_message(asked: list[str]) -> None:
+    turns = [t for q in asked for t in (Turn("user", q), Turn("model", "(the answer)"))][:-1]
+
+    assert "store credit" in _streamed(Prompt("", turns))
+
+
+def test_after_a_case_of_cancelling_a_place_and_a_price_are_about_shipping() -> None:
+    asked = ["Can I cancel my order?", "What if it already shipped?", "And to Norway?", "How much?"]
+    turns = [t for q in asked for t in (Turn("user", q), Turn("model", "(the answer)"))][:-1]
+
+    text = _streamed(Prompt("", turns))
+
+    assert "4.95 EUR" in text
+    assert "cancel" not in text.lower()
+
+
 def test_a_follow_up_to_a_topic_without_a_concept_takes_its_words() -> None:
     wrapping = KnowledgeEntry("faq-gift-wrap", "Do you gift wrap?", "Yes, for 3.50 EUR per item.", "faq")
     answerer = answerer_with(wrapping)
