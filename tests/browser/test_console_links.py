@@ -64,3 +64,27 @@ def test_a_conversation_opened_from_its_row_stays_open_on_reload_until_deleted(
     page.get_by_role("button", name="Delete conversation").click()
     expect(page.locator("#transcript")).to_contain_text("Deleted.")
     expect(page).to_have_url(f"{site}/admin/#conversations")
+
+
+def test_back_on_the_tab_the_open_conversation_is_still_in_the_address(
+    page: Any, site: str, console_env: Env
+) -> None:
+    meta = chat(page, site, "Do you ship to Norway?")
+    conversation = meta["conversation_id"]
+    sign_in(page, site, f"conversations/{conversation.upper()}")  # typed by hand, say
+    expect(page.locator("#transcript")).to_contain_text("Do you ship to Norway?")
+    expect(page).to_have_url(f"{site}/admin/#conversations/{conversation}")
+
+    page.get_by_role("tab", name="Knowledge").click()
+    expect(page).to_have_url(f"{site}/admin/#knowledge")
+    page.get_by_role("tab", name="Conversations").click()
+    expect(page).to_have_url(f"{site}/admin/#conversations/{conversation}")
+
+
+def test_a_link_to_a_conversation_that_is_gone_says_so_and_leaves_the_address(
+    page: Any, site: str, console_env: Env
+) -> None:
+    sign_in(page, site, "conversations/00000000-0000-4000-8000-000000000000")
+
+    expect(page.locator("#toast")).to_contain_text("conversation not found")
+    expect(page).to_have_url(f"{site}/admin/#conversations")

@@ -135,23 +135,28 @@ async function erase(id) {
   await load(false);
 }
 
+// Opening failed (erased meanwhile, or a mistyped link): nothing is open, the address says so.
+function notOpened(error) {
+  selected = null;
+  keepInAddress("conversations");
+  toast(error.message, "error");
+}
+
 function show(id) {
-  open(id).then(() => focusOpened($("#transcript")), (e) => toast(e.message, "error"));
+  open(id).then(() => focusOpened($("#transcript")), notOpened);
 }
 
 // A conversation opened from another tab (a rating on the Dashboard), listed or not on the
 // first page: the keyboard goes on at its transcript, as the eyes do.
 export function showConversation(id) {
-  open(id).then(() => $("#transcript h3").focus(), (e) => {
-    keepInAddress("conversations"); // erased, or a mistyped link: not kept in the address
-    toast(e.message, "error");
-  });
+  open(id).then(() => $("#transcript h3").focus(), notOpened);
 }
 
 export function showConversations(staffRole) {
   // A role changed while a transcript is open: it is drawn again (a viewer deletes nothing).
   if (staffRole && staffRole !== role && selected) open(selected).catch((e) => toast(e.message, "error"));
   if (staffRole) role = staffRole; // the filter form shows the list again without one
+  if (selected) keepInAddress("conversations", selected); // back on the tab, still open
   filters = readFilters();
   load(false).catch((e) => toast(e.message, "error"));
   watch();

@@ -71,6 +71,7 @@ export function focusOpened(pane) {
 // The conversation open in a tab is in the address (#inbox/<id>, #conversations/<id>): a reload
 // keeps it and the address can be sent to a colleague; none open, the tab alone.
 export function keepInAddress(view, id = null) {
+  if ($(`#view-${view}`).hidden) return; // a poll's late answer after staff went to another tab
   const address = id ? `#${view}/${id}` : `#${view}`;
   if (window.location.hash !== address) history.replaceState(null, "", address);
 }

@@ -263,8 +263,9 @@ export async function showInbox(me, id = null) {
     return Boolean(asked);
   }
   // A role changed while a transcript is open: its actions are drawn again for the new one.
-  const item = changed && items.find((i) => i.conversation_id === selected);
-  if (item) await open(item);
+  const current = items.find((i) => i.conversation_id === selected);
+  if (current) keepInAddress("inbox", selected); // back on the tab, still open
+  if (changed && current) await open(current);
   return true;
 }
 

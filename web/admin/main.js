@@ -58,8 +58,8 @@ function allowed(view) {
 // What the address asks for: a tab (#knowledge), and for the Inbox and Conversations a
 // conversation in it (#inbox/<id>).
 function address() {
-  const [, view = "", id = null] = /^#([a-z]+)(?:\/([0-9a-f-]{36}))?$/.exec(window.location.hash) || [];
-  return { view: allowed(view), id: view === "inbox" || view === "conversations" ? id : null };
+  const [, view = "", id = null] = /^#([a-z]+)(?:\/([0-9a-f-]{36}))?$/i.exec(window.location.hash) || [];
+  return { view: allowed(view), id: id && (view === "inbox" || view === "conversations") ? id.toLowerCase() : null };
 }
 
 // The open tab is in the address (#knowledge): a tab chosen here is a new history entry
