@@ -123,6 +123,7 @@
     panel.id = "sc-panel";
     panel.setAttribute("role", "dialog");
     panel.setAttribute("aria-label", data.title || t("Customer support"));
+    panel.tabIndex = -1; // holds the focus while the chat loads, or if it cannot: Escape closes it
     panel.hidden = true;
 
     var launcher = document.createElement("button");
@@ -193,13 +194,23 @@
           config.onClose = close;
           config.onReply = onReply;
           config.onPeople = function (on) { kept("localStorage", PEOPLE_KEY, on || unread ? "1" : ""); };
+          panel.textContent = ""; // an earlier attempt's "could not be loaded"
           chat = window.SupportChat.mount(panel, config);
           widget.chat = chat;
           return chat;
         });
         loading.catch(function () {
           loading = null;
-          panel.textContent = t("The chat could not be loaded. Please try again later.");
+          // With a way out: on a phone the panel covers the whole page.
+          var note = document.createElement("p");
+          note.textContent = t("The chat could not be loaded. Please try again later.");
+          var closer = document.createElement("button");
+          closer.type = "button";
+          closer.className = "sc-failed-close";
+          closer.textContent = t("Close");
+          closer.addEventListener("click", close);
+          panel.replaceChildren(note, closer);
+          if (!panel.hidden) closer.focus();
         });
       }
       return loading;
@@ -218,6 +229,7 @@
       var stops = [].filter.call(panel.querySelectorAll("button, input, textarea, a[href], [tabindex='0']"), function (node) {
         return !node.disabled && node.getClientRects().length;
       });
+      if (!stops.length) return event.preventDefault(); // still loading: the panel keeps it
       var first = stops[0];
       var last = stops[stops.length - 1];
       if (shadow.activeElement === (event.shiftKey ? first : last)) {
@@ -236,6 +248,7 @@
       showUnread();
       looked();
       kept("sessionStorage", OPEN_KEY, "1");
+      if (!chat) panel.focus({ preventScroll: true });
       return ensureChat().then(function (c) {
         c.focus();
         return c;

@@ -48,17 +48,23 @@ def test_focus_rings_and_suggestion_borders_in_the_brand_reach_3_to_1(
 
     box = dialog.get_by_label("Your message")
     expect(box).to_be_focused()
+    drawn = {"message box": style_of(box, "outlineStyle")}  # a ring is drawn, not only a colour set
     rings = {"message box": style_of(box, "outlineColor")}
     chip = dialog.get_by_role("group", name="Suggested questions").get_by_role("button").first
     expect(chip).to_be_visible()
     chip.focus()
+    drawn["suggestion"] = style_of(chip, "outlineStyle")
     rings["suggestion"] = style_of(chip, "outlineColor")
     rings["suggestion border"] = style_of(chip, "borderTopColor")
     log.focus()
+    drawn["conversation"] = style_of(log, "outlineStyle")
     rings["conversation"] = style_of(log, "outlineColor")
     page.keyboard.press("Escape")
     expect(launcher).to_be_focused()
+    drawn["launcher"] = style_of(launcher, "outlineStyle")
     rings["launcher"] = style_of(launcher, "outlineColor")
+
+    assert all(style != "none" for style in drawn.values()), drawn
 
     for name, ring in rings.items():
         for panel in panels:
@@ -105,6 +111,34 @@ def test_on_a_phone_the_open_widget_is_modal_and_keeps_the_tab_key_inside(browse
         page.keyboard.press("Escape")
         expect(dialog).to_be_hidden()
         expect(page.locator("#sc-panel")).not_to_have_attribute("aria-modal", "true")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_a_chat_that_cannot_load_can_still_be_closed(browser: Any, site: str) -> None:
+    """The panel covers the whole page: its failure note comes with a way out, by touch or keys,
+    and opening it again once the files load shows the chat alone."""
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    try:
+        page = context.new_page()
+        serve_html(page, "/phone-shop.html", shop())
+        page.route("**/chat.js", lambda route: route.abort())
+        page.goto(site + "/phone-shop.html")
+        page.get_by_role("button", name="Chat with us").click()
+        dialog = page.get_by_role("dialog", name="Customer support")
+        expect(dialog).to_contain_text("The chat could not be loaded")
+        close = dialog.get_by_role("button", name="Close")
+        expect(close).to_be_focused()
+        for key in ["Tab", "Shift+Tab", "Tab"]:
+            page.keyboard.press(key)
+            assert page.evaluate(IN_PANEL), f"{key} left the panel"
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+
+        page.unroute("**/chat.js")
+        page.get_by_role("button", name="Chat with us").click()
+        expect(dialog.get_by_label("Your message")).to_be_focused()
+        expect(dialog).not_to_contain_text("could not be loaded")
     finally:
         context.close()
 

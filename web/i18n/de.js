@@ -88,5 +88,6 @@ window.SupportChat.translations.de = {
   "Chat with us": "Mit uns chatten",
   "new reply": "neue Antwort",
   "new replies": "neue Antworten",
-  "The chat could not be loaded. Please try again later.": "Der Chat konnte nicht geladen werden. Bitte versuchen Sie es später noch einmal."
+  "The chat could not be loaded. Please try again later.": "Der Chat konnte nicht geladen werden. Bitte versuchen Sie es später noch einmal.",
+  "Close": "Schließen"
 };

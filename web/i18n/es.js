@@ -88,5 +88,6 @@ window.SupportChat.translations.es = {
   "Chat with us": "Chatea con nosotros",
   "new reply": "respuesta nueva",
   "new replies": "respuestas nuevas",
-  "The chat could not be loaded. Please try again later.": "No se ha podido cargar el chat. Inténtalo de nuevo más tarde."
+  "The chat could not be loaded. Please try again later.": "No se ha podido cargar el chat. Inténtalo de nuevo más tarde.",
+  "Close": "Cerrar"
 };

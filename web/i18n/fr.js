@@ -88,5 +88,6 @@ window.SupportChat.translations.fr = {
   "Chat with us": "Discuter avec nous",
   "new reply": "nouvelle réponse",
   "new replies": "nouvelles réponses",
-  "The chat could not be loaded. Please try again later.": "Le chat n'a pas pu être chargé. Veuillez réessayer plus tard."
+  "The chat could not be loaded. Please try again later.": "Le chat n'a pas pu être chargé. Veuillez réessayer plus tard.",
+  "Close": "Fermer"
 };

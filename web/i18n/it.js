@@ -88,5 +88,6 @@ window.SupportChat.translations.it = {
   "Chat with us": "Chatta con noi",
   "new reply": "nuova risposta",
   "new replies": "nuove risposte",
-  "The chat could not be loaded. Please try again later.": "Non è stato possibile caricare la chat. Riprova più tardi."
+  "The chat could not be loaded. Please try again later.": "Non è stato possibile caricare la chat. Riprova più tardi.",
+  "Close": "Chiudi"
 };

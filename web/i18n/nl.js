@@ -88,5 +88,6 @@ window.SupportChat.translations.nl = {
   "Chat with us": "Chat met ons",
   "new reply": "nieuw antwoord",
   "new replies": "nieuwe antwoorden",
-  "The chat could not be loaded. Please try again later.": "De chat kon niet worden geladen. Probeer het later opnieuw."
+  "The chat could not be loaded. Please try again later.": "De chat kon niet worden geladen. Probeer het later opnieuw.",
+  "Close": "Sluiten"
 };
