@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--turns-per-stream", type=int, default=2, help="turns each concurrent stream runs (levels > 1)"
     )
-    parser.add_argument("--cold-starts", type=int, default=3, help="process starts measured")
+    parser.add_argument("--cold-starts", type=int, default=3, help="process starts measured (0: skip)")
     parser.add_argument(
         "--threads", type=int, default=96, help="THREADS (per gunicorn worker) for functions-framework"
     )
@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--cpu-turns", type=int, default=48, help="turns per answer length for CPU per turn and per chunk"
     )
-    parser.add_argument("--rss-streams", type=int, default=100, help="streams held open to measure memory")
+    parser.add_argument("--rss-streams", type=int, default=100, help="streams held open for RSS (0: skip)")
     parser.add_argument(
         "--open-loop",
         default="32,64,96,128,160,192,224",
@@ -799,14 +799,15 @@ def bench(options: Options) -> dict[str, Any]:
         env = {**SERVER_ENV, "DATABASE_URL": database_url, "GEMINI_BASE_URL": fake_url}
         limit = _direct(options, fake_url, results)
 
-        log(f"(f) cold start x{options.cold_starts}")
-        colds = [cold_start(env, options.threads, options.workers) for _ in range(options.cold_starts)]
-        results["cold_start"] = {
-            "runs_ms": [{k: ms(v) for k, v in run.items()} for run in colds],
-            "first_byte_p50_ms": ms(statistics.median(c["first_byte"] or 0.0 for c in colds)),
-            "first_token_p50_ms": ms(statistics.median(c["first_token"] or 0.0 for c in colds)),
-            "port_open_p50_ms": ms(statistics.median(c["port_open"] or 0.0 for c in colds)),
-        }
+        if options.cold_starts:
+            log(f"(f) cold start x{options.cold_starts}")
+            colds = [cold_start(env, options.threads, options.workers) for _ in range(options.cold_starts)]
+            results["cold_start"] = {
+                "runs_ms": [{k: ms(v) for k, v in run.items()} for run in colds],
+                "first_byte_p50_ms": ms(statistics.median(c["first_byte"] or 0.0 for c in colds)),
+                "first_token_p50_ms": ms(statistics.median(c["first_token"] or 0.0 for c in colds)),
+                "port_open_p50_ms": ms(statistics.median(c["port_open"] or 0.0 for c in colds)),
+            }
 
         levels = _bursts(options, env, fake_url, limit, results)
 
@@ -862,7 +863,8 @@ def _bursts(
             # Every worker has served a few turns at once (imports, pool, SDK client).
             for _ in range(2):
                 run_concurrently(4 * options.workers, 1, lambda: _chat_turner(url))
-            results["memory_per_open_streams"] = _memory_per_open_streams(options, url, fake_url, memory)
+            if options.rss_streams:
+                results["memory_per_open_streams"] = _memory_per_open_streams(options, url, fake_url, memory)
             script_fake(fake_url, expected, ttft=options.ttft, gap=options.gap)
             # A warm instance: its connection pool and threads already exist.
             run_concurrently(max(options.streams), 1, lambda: _chat_turner(url))
@@ -1198,18 +1200,18 @@ def _server_rows(rows: _Rows, results: dict[str, Any]) -> None:
         turn = name.replace("_", " ")
         rows.add(f"(e) request intake CPU (ChatService.send), {turn}: p50", cpu_ms["p50_ms"], None)
         rows.add(f"    request intake CPU, {turn}: p90", cpu_ms["p90_ms"], None)
-    cold = results["cold_start"]
-    rows.add(
-        "(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], TARGET_COLD_START
-    )
-    rows.add("    cold start: process start -> first token (p50)", cold["first_token_p50_ms"], None)
+    if cold := results.get("cold_start"):
+        rows.add(
+            "(f) cold start: process start -> first byte (p50)", cold["first_byte_p50_ms"], TARGET_COLD_START
+        )
+        rows.add("    cold start: process start -> first token (p50)", cold["first_token_p50_ms"], None)
     memory = results["memory"]
     worker_peak = memory["server_worker_vmhwm_mb"] or memory["server_worker_peak_rss_mb"]
     rows.add("(g) peak RSS, server worker", worker_peak, None, unit="MB")
     rows.add("(g) peak RSS, server master + workers", memory["server_total_peak_rss_mb"], None, unit="MB")
     rows.add("(g) peak RSS, bench (ru_maxrss)", memory["bench_ru_maxrss_mb"], None, unit="MB")
-    held = results["memory_per_open_streams"]
-    rows.add("(g) RSS growth per 100 open streams", held["growth_mb_per_100_streams"], None, unit="MB")
+    if held := results.get("memory_per_open_streams"):
+        rows.add("(g) RSS growth per 100 open streams", held["growth_mb_per_100_streams"], None, unit="MB")
 
 
 def _open_loop_rows(rows: _Rows, loop: dict[str, Any]) -> None:
