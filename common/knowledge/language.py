@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 import heapq
+import itertools
 import json
 import re
 import threading
@@ -133,9 +135,30 @@ _common_words_lock = threading.Lock()
 
 def is_common_word(word: str, language: Language) -> bool:
     """Whether the accent-free ``word`` is a common word of ``language`` ("agent", "customer",
-    "dress" in English): such a word is what the shopper meant, not a typo of another one."""
+    "dress" in English), or another form of one (the Spanish list has "pedido", order, but not
+    "pedidos"; nor "tardan" beside "tardar"): such a word is what the shopper meant, not a typo
+    of another one ("pedidos" is no "perdido", lost)."""
     with _common_words_lock:  # two first questions at once load the list once
-        return word in _common_words(language)
+        common = _common_words(language)
+        if word in common:
+            return True
+        ordered = _in_order(language)
+    base = stem([word], language)[0]
+    if len(base) < _MIN_STEM:
+        return False
+    start = bisect.bisect_left(ordered, base)
+    same_start = itertools.takewhile(lambda w: w.startswith(base), ordered[start:])
+    return any(stem([w], language)[0] == base for w in same_start)
+
+
+# A stem this short is shared by words of every kind.
+_MIN_STEM = 3
+
+
+@functools.cache
+def _in_order(language: Language) -> tuple[str, ...]:
+    """The common words of ``language`` in alphabetical order (those sharing a stem are together)."""
+    return tuple(sorted(_common_words(language)))
 
 
 @functools.cache

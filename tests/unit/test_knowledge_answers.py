@@ -11,7 +11,7 @@ from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
 from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
 from common.knowledge.grounding import build_system_instruction
 from common.knowledge.hybrid import ground, top_entries
-from common.knowledge.language import detect_language, unelided
+from common.knowledge.language import Language, detect_language, is_common_word, unelided
 from common.knowledge.passages import joined, split_passages
 from common.knowledge.retrieval import knowledge_index
 from common.knowledge.smalltalk import small_talk
@@ -1094,6 +1094,23 @@ def test_a_common_word_is_not_corrected_into_another_languages_word() -> None:
     reply = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Connect me to an agent please").text
 
     assert "You can return unused items" not in reply  # "agent" read as "argent" (money)
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "common"),
+    [
+        # Forms the frequency lists lack (Spanish's has "pedido" and "tardar", not these).
+        ("pedidos", "es", True),
+        ("tardan", "es", True),
+        ("customer", "en", True),
+        # Typos stay typos.
+        ("shiping", "en", False),
+        ("retrun", "en", False),
+        ("paymnet", "en", False),
+    ],
+)
+def test_another_form_of_a_common_word_is_no_typo(word: str, language: Language, common: bool) -> None:
+    assert is_common_word(word, language) is common
 
 
 def test_a_shop_that_writes_about_its_discounts_is_answered_with_that_not_its_returns() -> None:
