@@ -88,7 +88,7 @@ _CONCEPTS: dict[str, str] = {
     "not-delivered never-delivered not-come never-came lost missing " + _LATE + " "
     "nicht-angekommen nie-angekommen nicht-erhalten nicht-geliefert verloren* "
     "pas-arrive pas-recu jamais-recu pas-livre perdu* "
-    "no-llego no-recibi no-recibido perdido* "
+    "no-llego no-llegado no-llega no-llegan no-recibi no-recibido perdido* "
     "non-arrivato non-ricevuto perso smarrit* "
     "niet-aangekomen niet-ontvangen niet-geleverd niet-aankomt niet-komt kwijt",
     "late": _LATE + " delay*",
