@@ -8,6 +8,7 @@ import itertools
 import re
 from collections.abc import Collection, Iterable
 
+from common.knowledge.countries import COUNTRY_CONCEPTS
 from common.knowledge.language import (
     LEADING_FILLERS,
     Language,
@@ -18,7 +19,6 @@ from common.knowledge.language import (
     words,
 )
 from common.knowledge.vocabulary import (
-    COUNTRY_CONCEPTS,
     HOW_MUCH,
     IN_CONTEXT,
     LASTING,
@@ -63,6 +63,8 @@ _ONE_MEANING = (
         " email ",
     ),
     (re.compile(r"\bfree of charge\b"), " free "),
+    # Everywhere else (the vocabulary's phrases have two words, or three with one between).
+    (re.compile(r"\brest (?:of the world|van de wereld)\b"), " worldwide "),
     # A card brand, not express shipping.
     (re.compile(r"\bamerican express\b"), " amex "),
     # Nobody at home, in three or four words (the vocabulary's phrases have two).

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from common.knowledge.analysis import terms
+from common.knowledge.countries import COUNTRY_CONCEPTS
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.retrieval import KnowledgeIndex, Query
-from common.knowledge.vocabulary import CONDITIONED_TOPICS, COUNTRY_CONCEPTS, ITEM_KINDS, OTHER
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER
 
 # What a question asks for, and where or which way: a question naming only these ("How much is
 # it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and

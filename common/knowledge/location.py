@@ -7,10 +7,11 @@ import itertools
 import re
 
 from common.knowledge.analysis import WHERE_IS_YOUR, asks_the_shops_address, folded
+from common.knowledge.countries import COUNTRY_CONCEPTS, WORLD
 from common.knowledge.language import fold
 from common.knowledge.passages import ScoredPassage, choose
 from common.knowledge.retrieval import KnowledgeIndex, Query
-from common.knowledge.vocabulary import COUNTRY_CONCEPTS, concepts_of, phrase_concepts
+from common.knowledge.vocabulary import concepts_of, phrase_concepts
 
 # "Where is your (nearest) store?", "Wo ist euer Lager?": a place of the shop's, by name (not
 # "Where is your tracking link?"), accent-free.
@@ -110,7 +111,8 @@ def saying_where(
 def unnamed_place(index: KnowledgeIndex, query: Query, texts: list[str]) -> str | None:
     """The place asked about ("Canada", from the question or the one it follows up) when the
     shop's pages name neither it nor its region: their answer alone would read as covering it."""
-    unnamed = {c[1:] for c in query.terms if c in COUNTRY_CONCEPTS and not index.names(c)}
+    # "Do you ship abroad?" names no place to say the pages never name: where they ship answers it.
+    unnamed = {c[1:] for c in query.terms if c in COUNTRY_CONCEPTS - {WORLD} and not index.names(c)}
     for text in texts if unnamed else []:
         found = list(re.finditer(r"\w+", text))
         # Two words first ("United States", "Stati Uniti", "États-Unis"), then one ("Canada").

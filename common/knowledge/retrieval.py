@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from common.knowledge.analysis import terms, vocabulary_of
+from common.knowledge.countries import COUNTRY_CONCEPTS, WORLD
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
 from common.knowledge.vocabulary import (
     CONDITIONED_TOPICS,
-    COUNTRY_CONCEPTS,
     ITEM_KINDS,
     OTHER,
     SOFT_CONCEPTS,
@@ -51,6 +51,8 @@ _ENTRY_COVERAGE_SHARE = 0.3
 # passages count this much, where another entry names it.
 _ANSWER_KINDS = frozenset({"@cost", "@duration"})
 _OTHER_ANSWER_SHARE = 0.3
+# A passage that holds all a question asks about (its coverage).
+_ALL = 0.999
 # A passage about a region covers a question about a country in it: the shop's shipping to
 # "the EU" is its shipping to Germany, which has a concept of its own (the shop's home).
 _REGION_OF = {"@germany": "@eu"}
@@ -91,6 +93,7 @@ class KnowledgeIndex:
         titles = {e.key: terms(e.title, lang) for e in self._entries}
         docs = [titles[p.entry.key] * _PASSAGE_TITLE_WEIGHT + terms(p.text, lang) for p in self.passages]
         self._passage_terms = [frozenset(d) for d in docs]
+        self._held = dict(zip(self.passages, self._passage_terms, strict=True))
         self._entry_terms: dict[str, frozenset[str]] = {}
         for p, held in zip(self.passages, self._passage_terms, strict=True):
             self._entry_terms[p.entry.key] = self._entry_terms.get(p.entry.key, frozenset()) | held
@@ -192,7 +195,19 @@ class KnowledgeIndex:
             if score > 0:  # an FAQ about another thing is no candidate at all
                 scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
-        return scored[:limit]
+        return self._elsewhere_first(scored, kinds)[:limit]
+
+    def _elsewhere_first(self, scored: list[ScoredPassage], kinds: set[str]) -> list[ScoredPassage]:
+        """``scored``, where a passage gives the time or price asked for to the rest of the world
+        and so holds all the question asks, with those that give none after it: "7-14 working
+        days to the rest of the world" answers "How long does shipping to Canada take?", which
+        "We ship to the EU, ..., the USA and Canada" (the place's name, no time) does not."""
+        held = self._held
+        answering = (s for s in scored if s.coverage >= _ALL and kinds & held[s.passage])
+        if not any(WORLD in held[s.passage] for s in answering):
+            return scored
+        kept = [s if kinds & held[s.passage] else _scaled(s, _OTHER_ANSWER_SHARE) for s in scored]
+        return sorted(kept, key=lambda s: s.score, reverse=True)
 
     def _topic_share(self, key: str, asked: set[str]) -> float:
         """How much an entry counts for a question about ``asked`` concepts: less for an FAQ
@@ -214,8 +229,9 @@ class KnowledgeIndex:
         return 0.0 if shared and shared <= _ASKED_OF_A_THING else _OTHER_QUESTION_SHARE
 
     def names(self, concept: str) -> bool:
-        """Whether the knowledge names ``concept`` ("@eu"), or the region it lies in."""
-        return concept in self._idf or _REGION_OF.get(concept, concept) in self._idf
+        """Whether the knowledge names ``concept`` ("@eu"), or the region it lies in (the rest
+        of the world holds every country)."""
+        return concept in self._idf or _REGION_OF.get(concept, concept) in self._idf or WORLD in self._idf
 
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
@@ -235,8 +251,14 @@ class KnowledgeIndex:
         unknown = math.log(len(self.passages) + 1) + 1  # a term the knowledge never uses
         total = sum(self._idf.get(t, unknown) for t in wanted)
         held = held | {c for c, region in _REGION_OF.items() if region in held}
+        if WORLD in held:
+            held |= COUNTRY_CONCEPTS  # "to the rest of the world" is to Canada, named elsewhere or not
         found = sum(self._idf.get(t, unknown) for t in wanted & held)
         return found / total if total else 0.0
+
+
+def _scaled(scored: ScoredPassage, share: float) -> ScoredPassage:
+    return ScoredPassage(scored.passage, scored.score * share, scored.coverage)
 
 
 def _idf(docs: list[list[str]]) -> dict[str, float]:

@@ -12,6 +12,7 @@ import functools
 import itertools
 from collections.abc import Iterable
 
+from common.knowledge.countries import COUNTRIES
 from common.knowledge.language import unelided
 
 
@@ -136,24 +137,6 @@ _CONCEPTS: dict[str, str] = {
     "stock": "stock stocked in-stock out-of-stock lager vorratig lieferbar voorraad",
     "country": "country countries land pays pais paese",
 }
-# Countries: any of them is a ``@country``; the shop's own regions have their own concept too.
-_COUNTRIES: dict[str, str] = {
-    "eu": "eu europe* europa* european* europaisch* europeen* italy italien italie italia "
-    "france frankreich francia frankrijk spain spanien espagne espana spagna spanje "
-    "austria osterreich autriche oostenrijk belgium belgien belgique belgica belgio belgie "
-    "netherlands holland niederlande pays-bas nederland paesi portugal portogallo poland polen "
-    "pologne polonia ireland irland irlande irlanda ierland denmark danemark dinamarca "
-    "danimarca denemarken sweden schweden suede suecia svezia zweden finland finnland "
-    "greece griechenland grece grecia griekenland luxembourg luxemburg czech tschechien",
-    "germany": "germany deutschland allemagne alemania germania duitsland",
-    "uk": "uk britain british england scotland wales grossbritannien angleterre inglaterra "
-    "inghilterra engeland united-kingdom",
-    "switzerland": "switzerland swiss schweiz suisse suiza svizzera zwitserland",
-    "norway": "norway norwegen norvege noruega norvegia noorwegen",
-    "abroad": "usa us america canada australia japan china brazil mexico amerika kanada giappone japon "
-    "etats-unis estados unidos stati uniti verenigde staten united-states the-us",
-}
-COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in _COUNTRIES)
 # Concepts that join a question to the shop's text in another language ("Welche Größe?" and a
 # size guide), but that a shop which never writes about them does not make a topic of their
 # own: "Can I return it in another size?" is still a returns question.
@@ -236,7 +219,7 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     exact: dict[str, set[str]] = {}
     prefixes: dict[str, set[str]] = {}
     groups = [(c, p, _IMPLIES.get(c, ())) for c, p in _CONCEPTS.items()]
-    groups += [(c, p, ("country",)) for c, p in _COUNTRIES.items()]
+    groups += [(c, p, ("country",)) for c, p in COUNTRIES.items()]
     for concept, patterns, also in groups:
         for pattern in patterns.split():
             table = prefixes if pattern.endswith("*") else exact

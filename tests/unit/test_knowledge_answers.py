@@ -1005,6 +1005,63 @@ def test_a_place_the_pages_never_name_is_said_to_be_unnamed_before_where_the_sho
     )
 
 
+def _shipping_worldwide(shipping: str, delivery: str) -> Knowledge:
+    """The default knowledge with the shop's own shipping and delivery times."""
+    written = {"shipping": shipping, "delivery": delivery}
+    return Knowledge(
+        version=3,
+        entries=tuple(
+            KnowledgeEntry(e.key, e.title, written.get(e.key, e.content), e.kind)
+            for e in DEFAULT_KNOWLEDGE.entries
+        ),
+    )
+
+
+# Shops that name Canada where they say where they ship, and give its delivery time only as
+# the rest of the world's, international or other countries'.
+_NAMES_CANADA = _shipping_worldwide(
+    "We ship to the EU, the UK, Switzerland, Norway, the USA and Canada. Standard shipping costs "
+    "4.95 EUR within the EU and 14.95 EUR elsewhere; it is free on orders over 50 EUR. Orders placed "
+    "before 14:00 (CET) leave our warehouse the same day.",
+    "Standard delivery takes 2-4 working days within Germany, 3-7 working days to the rest of the EU "
+    "and 7-14 working days to the rest of the world. Express delivery takes 1-2 working days within "
+    "Germany and 2-5 working days elsewhere. If a parcel has not arrived 10 working days after "
+    "shipping, contact support.",
+)
+_INTERNATIONALLY = _shipping_worldwide(
+    "We ship to Germany, Austria, the USA and Canada. Shipping costs 4.95 EUR, 19.95 EUR for "
+    "international orders.",
+    "Delivery takes 2-4 working days within Germany and 7-14 working days internationally.",
+)
+_OTHER_COUNTRIES = _shipping_worldwide(
+    "We ship to Germany, Austria, the USA and Canada. Shipping costs 4.95 EUR.",
+    "Delivery takes 2-4 working days within Germany and 7-14 working days to all other countries.",
+)
+
+
+@pytest.mark.parametrize("knowledge", [_NAMES_CANADA, _INTERNATIONALLY, _OTHER_COUNTRIES])
+@pytest.mark.parametrize(
+    "conversation",
+    [
+        ["Do you ship to Canada?", "How long does it take?"],
+        ["Do you ship to Canada?", "How long?"],
+        ["How long does shipping to Canada take?"],
+        ["How long does delivery take?", "And to Canada?"],
+        ["Liefert ihr nach Kanada?", "Wie lange dauert das?"],
+        ["Do you ship to the USA?", "and how long will it take?"],
+    ],
+)
+def test_a_place_named_where_the_shop_ships_gets_the_delivery_time_of_the_rest_of_the_world(
+    knowledge: Knowledge, conversation: list[str]
+) -> None:
+    turns = [t for q in conversation for t in (Turn("user", q), Turn("model", "(the answer)"))][:-1]
+    events = list(KnowledgeAnswerer(knowledge).stream(Prompt("", turns)))
+    text = "".join(getattr(e, "text", "") for e in events)
+
+    assert "7-14 working days" in text, text
+    assert "mention" not in text and "erwähnt" not in text, text
+
+
 @pytest.mark.parametrize(
     "conversation",
     [
