@@ -54,7 +54,7 @@ _CONCEPTS: dict[str, str] = {
     "prijs* tarief* hoeveel",
     "free": "free gratis kostenlos* umsonst gratuit* gratuito gratuita gratuiti kosteloos",
     "return": "return* exchang* swap* send-back bring-back final-sale final-sales "
-    "ruckgab* zuruck* rucksend* umtausch* umtauschen "
+    "ruckgab* zuruck* rucksend* ruckversand* umtausch* umtauschen "
     "retour* renvo* echang* "
     "devol* devuelv* cambi* "
     "reso resi restitu* "
