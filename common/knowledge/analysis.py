@@ -45,6 +45,8 @@ _YOUR_ADDRESS = re.compile(_YOUR + r"( \w+)? (address|adresse|direccion|indirizz
 _MISTAKE = frozenset({"mistake", "mistakes"})
 # An order or a parcel today asks when an order must be in to leave today: the cut-off.
 _TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
+# So does a time of day ("after 2pm", "at 14:00", "nach 14 Uhr", "après 14h"; words, so "14 00").
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3])(( [0-5]\d)? ?(am|pm|uhr|h|heures?|horas?|uur)| [0-5]\d)\b")
 _AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")
 _WHEN_IT_SHIPS = frozenset({"ship", "duration", "express", "hours", "cutoff"})
 # "Can you close my ticket?": closing something, not the shop closing.
@@ -172,7 +174,7 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts -= {"hours"}
         concepts.add("cutoff")
     if (
-        _TODAY.search(joined)
+        (_TODAY.search(joined) or _CLOCK.search(joined))
         and ("ship" in concepts or _AN_ORDER.search(joined))
         and concepts <= _WHEN_IT_SHIPS
     ):
