@@ -148,9 +148,10 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     concepts.update(c for w, found in by_word.items() if w not in HOW_MUCH for c in found)
     if "duration" not in concepts:
         concepts.update(c for w, found in by_word.items() if w in HOW_MUCH for c in found)
-    if {"refund", "track"} <= concepts:
-        # "Where is my refund?": a refund is not tracked; the question is when it comes.
-        concepts -= {"track"}
+    lost = "missing" in concepts and not _named_by_a_word("ship", by_word, but=_ARRIVING)
+    if "refund" in concepts and ("track" in concepts or lost):
+        # "Where is my refund?", "My refund hasn't arrived": no parcel; the question is when it comes.
+        concepts -= {"track", "missing", "ship"}
         concepts.add("duration")
     if "track" in from_phrases and _WHERE_IS_YOUR.search(joined):
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
@@ -256,6 +257,12 @@ _CARD = frozenset(
     {"card", "cards", "karte", "karten", "carte", "cartes", "tarjeta", "tarjetas", "carta", "kaart"}
 )
 _AVAILABLE = frozenset({"available"})
+# Coming, not a parcel: "My refund hasn't arrived" is no missing parcel.
+_ARRIVING = frozenset(
+    {"arrive", "arrived", "arrives", "come", "came", "received", "receive", "ankommen", "angekommen"}
+    | {"erhalten", "arrivee", "recu", "recue", "llegado", "llego", "recibido", "recibi", "arrivato"}
+    | {"arrivati", "ricevuto", "aangekomen", "ontvangen"}
+)
 # Concepts that need a context when a word has no other: a price, a length of time, selling.
 _COST, _DURATION, _RANGE = frozenset({"cost"}), frozenset({"duration"}), frozenset({"range"})
 # A place alone is where a parcel might go, beside a thing never named the thing's ("What is
