@@ -125,9 +125,11 @@ class KnowledgeIndex:
         """``question`` analysed, in ``language`` if given (else the one it is detected in)."""
         language = language or detect_language(question, default=self.language)
         found = terms(question, [language, self.language], vocabulary=self.vocabulary)
-        first = words(question)[:1]
-        if first and fold(first[0]) in WHEN and "@ship" in found and "@duration" not in found:
+        asks_when = any(fold(w) in WHEN for w in words(question)[:2])  # "When ...?", "And when ...?"
+        if asks_when and "@ship" in found and "@duration" not in found:
             found.append("@duration")  # "When will my order arrive?": how long it takes
+        if asks_when and "@phone" in found and "@hours" not in found:
+            found.append("@hours")  # "When can I call you?": the hours the phone is answered
         return Query(language, [t for t in found if t not in SOFT_CONCEPTS or t in self._idf])
 
     def entry_scores(self, query: Query) -> NDArray[np.float64]:

@@ -393,6 +393,8 @@ def _answer_after(before: str, question: str) -> str:
         ),
         # "Available" beside a thing the shop offers is offered, not open.
         ("Is express available to the UK?", "How much?", "12.95 EUR", "Monday to Friday"),
+        # "And when ...?" asks when, as "When ...?" does: when the phone is answered.
+        ("What is your phone number?", "and when can I call?", "Monday to Friday", "couldn't"),
     ],
 )
 def test_a_follow_up_that_names_no_topic_is_about_the_previous_question(
