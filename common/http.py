@@ -147,7 +147,8 @@ def _tell_of_refused_origin(origin: str, host: str) -> None:
         return
     _REFUSED_ORIGINS.add(origin)
     log.warning(
-        "refused a cross-origin request from %s: add it to ALLOWED_ORIGINS if the chat is on a page there",
+        "no CORS headers for a request from %s (not in ALLOWED_ORIGINS): a browser there cannot read"
+        " the answer; add the origin if the chat is on a page there",
         origin,
     )
 
@@ -259,6 +260,8 @@ def _dispatch(request: flask.Request, routes: Mapping[str, View]) -> flask.Respo
 def parse_uuid(raw: str | None, name: str) -> uuid.UUID:
     """A UUID from a query argument or path in its hyphenated form (upper case is fine); a 400
     ``invalid_<name>`` otherwise, as for the same id in a body."""
-    if raw is None or not CANONICAL_UUID.fullmatch(raw):
+    if not raw:
+        raise InvalidRequest(f"{name} is required (a UUID)", code=f"invalid_{name}")
+    if not CANONICAL_UUID.fullmatch(raw):
         raise InvalidRequest(f"{name} must be a UUID", code=f"invalid_{name}")
     return uuid.UUID(raw)

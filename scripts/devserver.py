@@ -173,7 +173,7 @@ def main() -> None:
     # The banner says what matters; each request has its own log line from the functions.
     for chatty in ("alembic", "werkzeug"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    port = int(os.environ.get("PORT", "8080"))
+    port = _port(os.environ.get("PORT", "8080"))
     host = os.environ.get("HOST", "127.0.0.1")
     if not port_is_free(host, port):
         sys.exit(f"Port {port} on {host} is in use: stop what runs there, or use PORT=<another> make dev.")
@@ -189,6 +189,14 @@ def main() -> None:
         server.serve_forever()
     _quiet_the_streams_left(server)
     print("Stopped.", flush=True)
+
+
+def _port(raw: str) -> int:
+    """``PORT`` as a TCP port, or one line saying what is wrong with it (no traceback)."""
+    port = int(raw) if raw.strip().isdigit() else 0
+    if not 1 <= port <= 65535:
+        sys.exit(f"Not started: PORT must be a port number from 1 to 65535, not {raw!r}.")
+    return port
 
 
 def _quiet_the_streams_left(server: BaseWSGIServer | None) -> None:

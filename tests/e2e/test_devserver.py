@@ -265,6 +265,18 @@ def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: 
     assert not (tmp_path / "pg").exists()  # no database started for it
 
 
+@pytest.mark.parametrize("port", ["abc", "99999", "0"])
+def test_make_dev_with_an_invalid_port_says_so_in_one_line(tmp_path: Path, port: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATA_DIR=str(tmp_path), PORT=port)
+
+    started = _start_and_stop(env)
+
+    assert started.returncode == 1
+    assert started.stderr.strip() == f"Not started: PORT must be a port number from 1 to 65535, not '{port}'."
+    assert not (tmp_path / "pg").exists()
+
+
 def test_make_dev_with_a_database_it_cannot_use_names_it_in_one_line(env: Env) -> None:
     """A newcomer's typo in DATABASE_URL: one line naming the database and the server's reason,
     not a page of SQLAlchemy traceback; the password is not printed."""

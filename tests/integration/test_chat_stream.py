@@ -250,6 +250,23 @@ def test_bad_input_is_told_in_plain_words(chat: FlaskClient, body: object, messa
     assert error["message"].startswith(message), error  # not pydantic's "Value error, ..."
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "message_id is required (a UUID)"),
+        ("?message_id=", "message_id is required (a UUID)"),
+        ("?message_id=nope", "message_id must be a UUID"),
+    ],
+)
+def test_a_resume_without_a_message_id_is_told_it_is_required(
+    chat: FlaskClient, query: str, message: str
+) -> None:
+    response = chat.get(f"/{query}")
+
+    assert response.status_code == 400
+    assert response.get_json()["error"] == {"code": "invalid_message_id", "message": message}
+
+
 def test_an_unknown_path_is_named_as_the_caller_wrote_it(chat: FlaskClient) -> None:
     # Mounted under /chat_stream, as make dev mounts it (and as a proxy may).
     response = chat.get("/foo", base_url="http://localhost/chat_stream")
