@@ -31,7 +31,7 @@
 
   function initials(name) {
     var letters = dom.clean(name).trim().split(/\s+/).map(function (w) { return Array.from(w)[0] || ""; });
-    return (letters[0] || "?") + (letters[1] || "");
+    return ((letters[0] || "?") + (letters[1] || "")).toUpperCase();
   }
 
   /** The assistant's picture (the shop's image or its initials); staff get their initials. */

@@ -68,6 +68,21 @@ def refunds_answered(page: Any, site: str, env: Env) -> Any:
     return answer
 
 
+def test_the_comment_form_fits_a_small_phone_on_one_line(page: Any, site: str, env: Env) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    answer = refunds_answered(page, site, env)
+    answer.get_by_role("button", name="Not helpful").click()
+
+    send = answer.get_by_role("button", name="Send feedback")
+    field = answer.get_by_placeholder("What was missing?")
+    expect(send).to_be_visible()
+    send_box, field_box = send.bounding_box(), field.bounding_box()
+    assert send_box is not None and field_box is not None
+    assert send_box["height"] < 44, send_box  # one line of text (two: 56 px)
+    assert field_box["width"] > 100, field_box  # the field keeps room to type
+    assert send_box["x"] + send_box["width"] <= 320
+
+
 def test_a_comment_sent_from_the_keyboard_leaves_focus_on_the_rating(page: Any, site: str, env: Env) -> None:
     answer = refunds_answered(page, site, env)
     down = answer.get_by_role("button", name="Not helpful")
@@ -152,6 +167,7 @@ def test_a_staff_reply_appears_live_after_asking_for_a_person(page: Any, site: s
     expect(staff.locator(".sc-bubble")).to_have_text("Hi, Sam here. I'm sending a replacement today.")
     # The bootstrap ADMIN_TOKEN is nobody in particular: its replies are signed by the team.
     expect(staff.locator(".sc-msg-name")).to_have_text("Support team")
+    expect(staff.locator(".sc-avatar")).to_have_text("ST")  # initials, not "St"
     screenshot(page, "page-staff-reply-live")
 
 
