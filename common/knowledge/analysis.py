@@ -18,6 +18,7 @@ from common.knowledge.language import (
     stem,
     words,
 )
+from common.knowledge.meanings import with_one_meaning
 from common.knowledge.vocabulary import (
     HOW_MUCH,
     IN_CONTEXT,
@@ -52,26 +53,6 @@ _WHEN_IT_SHIPS = frozenset({"ship", "duration", "express", "hours", "cutoff"})
 # "Can you close my ticket?": closing something, not the shop closing.
 _CLOSE_SOMETHING = re.compile(r"\bclose (my|the|this|that|our|a|an|it|them)\b")
 _DIGIT = re.compile(r"\d")
-# Phrases whose words mean something else alone ("as long as the order has not shipped").
-_NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
-# Phrases that mean one concept whose words alone mean another: an email address is no
-# delivery address, and "free of charge" is free, not a charge.
-_ONE_MEANING = (
-    (
-        re.compile(
-            r"\be-?mail[\s-]?(?:address|adresse|adres)\b"
-            r"|\b(?:adresse|direcci[oó]n|indirizzo)(?: de| di)? (?:e-?mail|correo|courriel)\b"
-        ),
-        " email ",
-    ),
-    (re.compile(r"\bfree of charge\b"), " free "),
-    # Everywhere else (the vocabulary's phrases have two words, or three with one between).
-    (re.compile(r"\brest (?:of the world|van de wereld)\b"), " worldwide "),
-    # A card brand, not express shipping.
-    (re.compile(r"\bamerican express\b"), " amex "),
-    # Nobody at home, in three or four words (the vocabulary's phrases have two).
-    (re.compile(r"\bno (?:estoy|estar[eé]|hay nadie) en casa\b|\bnon (?:sono|sar[oò]) a casa\b"), " absent "),
-)
 # A typo is corrected only to a word this similar (difflib's ratio), and only in words this long.
 _TYPO_CUTOFF = 0.8
 _TYPO_MIN_LENGTH = 5
@@ -111,10 +92,7 @@ def terms(
     "How much is the blue sofa?" asks the sofa's price, not the shipping's, and "Can you call
     me a taxi?" is not about the shop's phone number."""
     languages = tuple(dict.fromkeys(languages))
-    text = _NOT_TOPICAL.sub(" ", text.lower())
-    for phrase, meaning in _ONE_MEANING:
-        text = phrase.sub(meaning, text)
-    every = expand_shorthand(text)
+    every = expand_shorthand(with_one_meaning(text))
     while every and fold(every[0]) in LEADING_FILLERS:
         every = every[1:]  # "Great, but how much?": a question of its own words
     kept = [w for w in every if not any(is_stopword(w, lang) for lang in languages)]

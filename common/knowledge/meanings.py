@@ -1,0 +1,34 @@
+"""Phrases whose words mean something else alone, rewritten before a question is cut into words."""
+
+from __future__ import annotations
+
+import re
+
+# Phrases whose words mean something else alone ("as long as the order has not shipped").
+_NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
+# Phrases that mean one concept whose words alone mean another: an email address is no
+# delivery address, and "free of charge" is free, not a charge.
+_ONE_MEANING = (
+    (
+        re.compile(
+            r"\be-?mail[\s-]?(?:address|adresse|adres)\b"
+            r"|\b(?:adresse|direcci[oó]n|indirizzo)(?: de| di)? (?:e-?mail|correo|courriel)\b"
+        ),
+        " email ",
+    ),
+    (re.compile(r"\bfree of charge\b"), " free "),
+    # Everywhere else (the vocabulary's phrases have two words, or three with one between).
+    (re.compile(r"\brest (?:of the world|van de wereld)\b"), " worldwide "),
+    # A card brand, not express shipping.
+    (re.compile(r"\bamerican express\b"), " amex "),
+    # Nobody at home, in three or four words (the vocabulary's phrases have two).
+    (re.compile(r"\bno (?:estoy|estar[eé]|hay nadie) en casa\b|\bnon (?:sono|sar[oò]) a casa\b"), " absent "),
+)
+
+
+def with_one_meaning(text: str) -> str:
+    """Lower-case ``text`` with such phrases left out or written as the one word they mean."""
+    text = _NOT_TOPICAL.sub(" ", text.lower())
+    for phrase, meaning in _ONE_MEANING:
+        text = phrase.sub(meaning, text)
+    return text
