@@ -126,7 +126,9 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     concepts.update(c for w, found in by_word.items() if w not in HOW_MUCH for c in found)
     if "duration" not in concepts:
         concepts.update(c for w, found in by_word.items() if w in HOW_MUCH for c in found)
-    lost = "missing" in concepts and not _named_by_a_word("ship", by_word, but=_ARRIVING)
+    # "My refund hasn't arrived" names no parcel; "I never got my order" does.
+    parcel = _named_by_a_word("ship", by_word, but=_ARRIVING) or _AN_ORDER.search(joined)
+    lost = "missing" in concepts and not parcel
     if "refund" in concepts and ("track" in concepts or lost):
         # "Where is my refund?", "My refund hasn't arrived": no parcel; the question is when it comes.
         concepts -= {"track", "missing", "ship"}

@@ -21,6 +21,14 @@ _ONE_MEANING = (
     (re.compile(r"\brest (?:of the world|van de wereld)\b"), " worldwide "),
     # A card brand, not express shipping.
     (re.compile(r"\bamerican express\b"), " amex "),
+    # Money back is a refund, not a return ("Geld zurück", "geld terug", "devolver el dinero").
+    (
+        re.compile(
+            r"\b(?:geld|money) (?:zur[uü]ck|terug|back)\w*"
+            r"|\b(?:devolver|devuelv\w+|devoluci[oó]n)(?: de)? (?:el |mi |del )?dinero\b"
+        ),
+        " refund ",
+    ),
     # Nobody at home, in three or four words (the vocabulary's phrases have two).
     (re.compile(r"\bno (?:estoy|estar[eé]|hay nadie) en casa\b|\bnon (?:sono|sar[oò]) a casa\b"), " absent "),
 )

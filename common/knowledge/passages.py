@@ -107,9 +107,12 @@ def _last_sentence(lines: list[str]) -> str:
 
 
 def choose(ranked: list[ScoredPassage], *, min_coverage: float) -> list[ScoredPassage]:
-    """The best passage and up to two more that score nearly as well, within the length for a
-    phone; in reading order (by entry, then position). Empty when nothing answers well enough."""
-    if not ranked or ranked[0].coverage < min_coverage:
+    """The best passage that covers ``min_coverage`` of the question (a higher-scoring one that
+    covers less, "We refund ..." for a parcel that never came and money back, answers part of
+    it) and up to two more that score nearly as well, within the length for a phone; in
+    reading order (by entry, then position). Empty when nothing answers well enough."""
+    ranked = [r for r in ranked if r.coverage >= min_coverage]
+    if not ranked:
         return []
     best = ranked[0]
     chosen = [best]

@@ -86,12 +86,14 @@ _CONCEPTS: dict[str, str] = {
     "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
     # A parcel that did not come, or not yet ("hasn't arrived", "never received it", "is late").
     "missing": "not-arrived not-arrive never-arrived not-received not-receive never-received "
-    "not-delivered never-delivered not-come never-came lost missing " + _LATE + " "
-    "nicht-angekommen nie-angekommen nicht-erhalten nicht-geliefert verloren* "
-    "pas-arrive pas-recu jamais-recu pas-livre perdu* "
-    "no-llego no-llegado no-llega no-llegan no-recibi no-recibido perdido* "
-    "non-arrivato non-ricevuto perso smarrit* "
-    "niet-aangekomen niet-ontvangen niet-geleverd niet-aankomt niet-komt kwijt",
+    "not-delivered never-delivered not-come never-came not-get not-got never-got lost missing " + _LATE + " "
+    "nicht-angekommen nie-angekommen nicht-erhalten nie-erhalten nicht-bekommen nie-bekommen "
+    "nicht-geliefert verloren* "
+    "pas-arrive pas-recu jamais-recu jamais-arrive pas-livre perdu* "
+    "no-llego no-llegado no-llega no-llegan no-recibi no-recibido nunca-llego nunca-recibi perdido* "
+    "non-arrivato non-ricevuto mai-arrivato mai-ricevuto perso smarrit* "
+    "niet-aangekomen niet-ontvangen nooit-aangekomen nooit-ontvangen niet-geleverd niet-aankomt "
+    "niet-komt kwijt",
     "late": _LATE + " delay*",
     "express": "express* expres* espress*",
     # When an order must be in to leave the same day.
