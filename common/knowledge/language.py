@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 import snowballstemmer
 
+from common.knowledge.cues import language_of_words
+
 Language = Literal["en", "de", "fr", "es", "it", "nl"]
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr", "es", "it", "nl")
 _STEMMERS: dict[Language, str] = {
@@ -32,6 +34,8 @@ _MIN_CONFIDENCE = 0.75
 # E-Mail-Adresse?" (de 0.65, fr 0.31) are no English. A single word ("Retoure": fr 0.69) is not.
 _CLEAR_LEAD_CONFIDENCE = 0.6
 _CLEAR_LEAD_RATIO = 2.0
+# A question of this many words or fewer may be told by its shop words (``cues``).
+_FEW_WORDS = 2
 
 _WORD = re.compile("[^\\W_]+(?:['\u2019][^\\W_]+)?")
 
@@ -203,6 +207,10 @@ def detect_language(text: str, *, default: Language = "en") -> Language:
         count > 1 and confidence >= _CLEAR_LEAD_CONFIDENCE and confidence >= _CLEAR_LEAD_RATIO * runner_up
     )
     if (confidence < _MIN_CONFIDENCE and not clear_lead) or language not in LANGUAGES:
-        # Too short to tell ("¿Aceptan PayPal?"), but for Spanish's opening marks.
-        return "es" if _SPANISH_MARKS.search(text) else default
+        # Too short to tell ("¿Aceptan PayPal?"), but for Spanish's opening marks, and a word or
+        # two that are one language's shop words ("Retourenetikett?", "Rechnung?").
+        if _SPANISH_MARKS.search(text):
+            return "es"
+        cued = language_of_words([fold(w) for w in words(text)]) if count <= _FEW_WORDS else None
+        return cued or default
     return language  # type: ignore[no-any-return]

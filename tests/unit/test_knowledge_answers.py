@@ -41,7 +41,12 @@ def answerer_with(*entries: KnowledgeEntry) -> KnowledgeAnswerer:
         ("Wat kost verzending?", "nl"),  # short, but clearly ahead of the next language
         ("Wie lautet eure E-Mail-Adresse?", "de"),
         ("Is the Versand free?", "en"),
-        ("Retoure", "en"),  # one word: not sure enough (py3langid reads French)
+        # One word: py3langid is not sure (it reads "Retoure" as French), the shop words are.
+        ("Retoure", "de"),
+        ("Retourenetikett?", "de"),
+        ("Rechnung?", "de"),
+        ("Verzendkosten?", "nl"),
+        ("Garantie?", "en"),  # French, Dutch and German alike: the default
         ("hi", "en"),  # too short to tell: the default
     ],
 )
