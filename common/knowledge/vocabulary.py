@@ -130,6 +130,10 @@ _CONCEPTS: dict[str, str] = {
     "falsches-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "
     "articulo-equivocado producto-equivocado articolo-sbagliato "
     "prodotto-sbagliato verkeerde-artikel verkeerd-artikel verkeerde-product",
+    # How a return starts: its label, form or link ("Start a return from the link in ...").
+    "label": "label labels etikett* etiquet* etiqueta* etichett* etiket* retourenschein* rucksendeschein* "
+    "start-return starting-return begin-return return-form return-forms rucksendeformular* "
+    "retourenformular* formulaire-retour formulario-devolucion modulo-reso retourformulier*",
     # Sizes: counted only where the shop writes about them (``SOFT_CONCEPTS``).
     "size": "size sizes sizing grosse grossen taille tailles talla tallas taglia taglie maat maten",
     # What the shop sells: a shop may not write about its range ("Do you sell shipping boxes?").
@@ -140,9 +144,10 @@ _CONCEPTS: dict[str, str] = {
     "country": "country countries land pays pais paese",
 }
 # Concepts that join a question to the shop's text in another language ("Welche Größe?" and a
-# size guide), but that a shop which never writes about them does not make a topic of their
-# own: "Can I return it in another size?" is still a returns question.
-THINGS = frozenset({"size"})
+# size guide, "Retourenetikett" and "Start a return"), but that a shop which never writes about
+# them does not make a topic of their own: "Can I return it in another size?" is still a
+# returns question.
+THINGS = frozenset({"size", "label"})
 SOFT_CONCEPTS = frozenset(f"@{c}" for c in THINGS)
 # Kinds of item a returns policy sets conditions for ("Sale items can be returned for store
 # credit only"). A question about one of them alone asks whether the shop offers it ("Do you
