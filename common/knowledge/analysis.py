@@ -137,6 +137,8 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
     if _YOUR_ADDRESS.search(joined):
         concepts -= {"address"}
+    if "change" in concepts and not ("address" in concepts or _AN_ORDER.search(joined)):
+        concepts -= {"change"}  # "Can I change the size?": that thing, not an order or its address
     if {"cancel", "address"} <= concepts and not _named_by_a_word("cancel", by_word, but=_MISTAKE):
         concepts -= {"cancel"}  # "a mistake in the address": the address to change, not the order
     if "hours" in from_phrases and _CLOSE_SOMETHING.search(joined) and not _named_by_a_word("hours", by_word):

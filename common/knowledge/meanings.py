@@ -29,6 +29,14 @@ _ONE_MEANING = (
         ),
         " refund ",
     ),
+    # Changing an order or an address, not exchanging an item ("cambiar" is both).
+    (
+        re.compile(
+            r"\bcambiar(?:e)?(?: (?:el|la|mi|mis|los|las|il|la|mio|mia|l'|lo))* ?"
+            r"(?=pedidos?\b|ordin[ei]\b|direcci[oó]n\b|indirizzo\b)"
+        ),
+        " modificar ",
+    ),
     # Nobody at home, in three or four words (the vocabulary's phrases have two).
     (re.compile(r"\bno (?:estoy|estar[eé]|hay nadie) en casa\b|\bnon (?:sono|sar[oò]) a casa\b"), " absent "),
 )

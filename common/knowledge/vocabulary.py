@@ -83,6 +83,10 @@ _CONCEPTS: dict[str, str] = {
     "danneggi* rotto rotta difettos* kapot* not-work not-working stopped-working funktioniert-nicht "
     "marche-pas no-funciona non-funziona werkt-niet",
     "cancel": "cancel* storn* annul* cancela* cancell* mistake no-longer",
+    # Changing an order or its address (not exchanging an item: that is a return).
+    "change": "change changes changing changed modify modifying modified modif* amend* edit edits "
+    "editing alter andern anderung* abander* changer aendern modificar* modifica* wijzig* aanpass* "
+    "verander*",
     "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
     # A parcel that did not come, or not yet ("hasn't arrived", "never received it", "is late").
     "missing": "not-arrived not-arrive never-arrived not-received not-receive never-received "
