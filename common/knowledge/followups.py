@@ -50,7 +50,9 @@ _ELAPSED = re.compile(
 _WAITING_TOPICS = frozenset({"@track", "@ship", "@late", "@missing"})
 # Topics an order's case belongs to: "What if it never arrives?" after a payment question is
 # about the parcel, not the payment.
-ORDER_TOPICS = frozenset({"@cancel", "@address", "@return", "@refund", "@ship", "@track", "@damage"})
+ORDER_TOPICS = frozenset(
+    {"@cancel", "@address", "@change", "@return", "@refund", "@ship", "@track", "@damage"}
+)
 
 
 def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query:

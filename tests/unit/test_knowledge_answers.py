@@ -375,6 +375,12 @@ def _answer_after(before: str, question: str) -> str:
         ("How long does delivery take?", "What if it doesn't arrive?", "10 working days", "couldn't"),
         ("When will my order arrive?", "And what if it's late?", "10 working days", "couldn't"),
         ("Can I return my shoes?", "What if I opened it?", "within 30 days", "Monday to Friday"),
+        (
+            "Kann ich meine Bestellung noch ändern?",
+            "Und wenn sie schon verschickt ist?",
+            "not shipped yet",
+            "We ship",
+        ),
         # ... but one with a topic of its own is about that topic, and a bare "Sí", "Se" or
         # "Als" (yes, if) starts a question of its own.
         ("Can I cancel my order?", "What if I want to change my address?", "new address", "cancelled"),
