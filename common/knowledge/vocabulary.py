@@ -54,6 +54,12 @@ _CONCEPTS: dict[str, str] = {
     "prijs* tarief* hoeveel",
     "free": "free gratis kostenlos* umsonst gratuit* gratuito gratuita gratuiti kosteloos",
     "return": "return* exchang* swap* send-back bring-back final-sale final-sales "
+    # A size that does not fit (the shopper's choice, which returns cover).
+    "wrong-size wrong-sizes too-small too-big too-large too-tight not-fit zu-klein zu-gross zu-eng "
+    "passt-nicht trop-petit trop-petite trop-petits trop-petites trop-grand trop-grande trop-grands "
+    "trop-grandes muy-pequeno muy-pequena muy-pequenos muy-grande muy-grandes demasiado-pequeno "
+    "demasiado-pequena demasiado-grande "
+    "troppo-piccolo troppo-piccola troppo-grande te-klein te-groot past-niet "
     "ruckgab* zuruck* rucksend* ruckversand* umtausch* umtauschen "
     "retour* renvo* echang* "
     "devol* devuelv* cambi* "
