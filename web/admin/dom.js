@@ -44,28 +44,19 @@ function focusAgain(node, old) {
 
 export const $ = (selector) => document.querySelector(selector);
 
-// A list row that opens something: in the Tab order, and opened by Enter or Space as by a click.
-export function opener(open) {
-  const keys = (event) => {
-    if ((event.key !== "Enter" && event.key !== " ") || event.repeat) return;
-    event.preventDefault(); // Space would scroll the list
-    open();
-  };
-  return { tabindex: "0", onclick: open, onkeydown: keys };
-}
-
-// A list row that opens a transcript beside (or, on a narrow screen, below) the list: a button
-// in its list item, so it is announced as something to press; `attrs` go on the button (its
-// class "row", data-id, aria-current for the open one).
+// A list row that opens a transcript or an entry beside (or, on a narrow screen, below) the
+// list: a button in its list item, so it is announced as something to press; `attrs` go on the
+// button (its class "row", data-id or data-key, aria-current for the open one).
 export function openRow(attrs, open, ...children) {
   return h("li", {}, h("button", { type: "button", ...attrs, onclick: open }, ...children));
 }
 
 // After a row opened it (Enter, Space or a click): the keyboard goes on at what the eyes read,
-// the pane's heading, scrolled into view below the list on a narrow screen.
-export function focusOpened(pane) {
+// the pane's heading (or `target`, a Knowledge entry's first field), scrolled into view below
+// the list on a narrow screen.
+export function focusOpened(pane, target = pane.querySelector("h3")) {
   if (window.matchMedia("(max-width: 900px)").matches) pane.scrollIntoView({ block: "start" });
-  pane.querySelector("h3").focus({ preventScroll: true });
+  target.focus({ preventScroll: true });
 }
 
 // The conversation open in a tab is in the address (#inbox/<id>, #conversations/<id>): a reload

@@ -1,6 +1,6 @@
 // Knowledge: list and search, edit with a preview, history with diffs and restore, conflicts.
 import { api, get, ApiError } from "./api.js";
-import { $, h, clear, when, ago, toast, renderDiff, messageBody, opener } from "./dom.js";
+import { $, h, clear, when, ago, toast, renderDiff, messageBody, openRow, focusOpened } from "./dom.js";
 import { followTitle, keyField, suggestedKey } from "./entry-key.js";
 import { byWhom, conflictWords, differences } from "./revision-words.js";
 
@@ -22,11 +22,11 @@ function renderDeleted(deleted) {
   $("#deleted-entries").hidden = !deleted.length;
   $("#deleted-count").textContent = String(deleted.length);
   clear($("#deleted-list"), deleted.map((e) => {
-    const open = afterLeaving(() => openDeleted(e).catch((error) => toast(error.message, "error")));
-    return h("li", { class: "row", dataset: { key: e.key }, ...opener(open) },
-      h("div", { class: "row-main" }, h("strong", {}, e.title),
+    const open = afterLeaving(() => openDeleted(e).then(() => focusOpened($("#editor")), (error) => toast(error.message, "error")));
+    return openRow({ class: "row", dataset: { key: e.key } }, open,
+      h("span", { class: "row-main" }, h("strong", {}, e.title),
         h("span", { class: "muted small" }, `${e.key} · deleted by ${e.deleted_by} ${ago(e.deleted_at)}`)),
-      h("span", { class: `badge ${e.kind}` }, e.kind));
+      h("span", { class: "row-badges" }, h("span", { class: `badge ${e.kind}` }, e.kind)));
   }));
 }
 
@@ -34,7 +34,7 @@ async function openDeleted(entry) {
   current = null;
   drawn = null;
   renderList();
-  clear($("#editor"), h("h3", {}, entry.title),
+  clear($("#editor"), h("h3", { tabindex: "-1" }, entry.title),
     h("p", { class: "muted" }, `Deleted by ${entry.deleted_by} ${when(entry.deleted_at)}. Restore a revision from its history:`),
     h("div", { id: "history" }));
   await showHistory(entry.key);
@@ -43,11 +43,15 @@ async function openDeleted(entry) {
 function renderList() {
   const term = $("#knowledge-search").value.trim().toLowerCase();
   const shown = entries.filter((e) => !term || `${e.key} ${e.title} ${e.content}`.toLowerCase().includes(term));
-  clear($("#knowledge-list"), shown.map((e) =>
-    h("li", { class: `row${current && current.key === e.key ? " selected" : ""}`, "aria-current": current && current.key === e.key ? "true" : null,
-      dataset: { key: e.key }, ...opener(afterLeaving(() => openEntry(e.key))) },
-      h("div", { class: "row-main" }, h("strong", {}, e.title), h("span", { class: "muted small" }, e.key)),
-      h("span", { class: `badge ${e.kind}` }, e.kind))));
+  // Each row is a button, as in Conversations and the Inbox: opening it (Enter, Space or a
+  // click) puts the focus in the entry's title, after asking about unsaved changes.
+  clear($("#knowledge-list"), shown.map((e) => {
+    const isOpen = Boolean(current && current.key === e.key);
+    return openRow({ class: `row${isOpen ? " selected" : ""}`, "aria-current": isOpen ? "true" : null, dataset: { key: e.key } },
+      afterLeaving(() => openEntry(e.key).catch((error) => toast(error.message, "error"))),
+      h("span", { class: "row-main" }, h("strong", {}, e.title), h("span", { class: "muted small" }, e.key)),
+      h("span", { class: "row-badges" }, h("span", { class: `badge ${e.kind}` }, e.kind)));
+  }));
 }
 
 function field(labelText, input) {
@@ -134,7 +138,7 @@ export async function openEntry(key) {
   drawn = readDraft();
   // Opened from the list (or by a button drawn away with the old editor): the keyboard goes on
   // in the entry's text. A save from a field or the Save button keeps its place (clear()).
-  if (!editor.contains(document.activeElement)) $("#entry-form").title.focus();
+  if (!editor.contains(document.activeElement)) focusOpened(editor, $("#entry-form").title);
   renderList();
 }
 
