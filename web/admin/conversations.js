@@ -1,6 +1,7 @@
 // Conversations: filters, full-text search, keyset pages, the transcript, erasure.
 import { api, get } from "./api.js";
 import { $, h, clear, when, ago, toast, messageBody, shown, openRow, focusOpened, markOpen, keepInAddress } from "./dom.js";
+import { drafts, replyDraft } from "./drafts.js";
 
 let cursor = null;
 let filters = {};
@@ -128,6 +129,7 @@ async function open(id) {
 async function erase(id) {
   if (!window.confirm("Delete this conversation with all its messages and ratings? This cannot be undone.")) return;
   await api(`/_conversations/${id}`, { method: "DELETE" });
+  drafts.drop(replyDraft(id)); // a reply begun in the Inbox has nobody to go to now
   toast("Conversation deleted");
   selected = null;
   keepInAddress("conversations");

@@ -1,14 +1,19 @@
 // Inbox: conversations waiting for a person, oldest first; claim, reply, resolve, hand back.
 import { api, get } from "./api.js";
 import { $, h, clear, when, toast, messageBody, shown, openRow, focusOpened, markOpen, keepInAddress } from "./dom.js";
+import { drafts, replyDraft } from "./drafts.js";
 
 let member = { id: null, role: "viewer" }; // who is signed in (GET /_me)
 let selected = null;
 let timer = null;
 let closes = 0; // resolves and hand-backs so far: a poll begun before one shows an old list
-// Replies being written, by conversation id (this tab's memory): opening another conversation
-// and coming back, or a transcript drawn again, keeps each.
-const drafts = new Map();
+// Replies being written, by conversation id, in this tab's sessionStorage (drafts.js): opening
+// another conversation and coming back, a transcript drawn again, a reload, or signing in again
+// in the tab keeps each; sending it, resolving or handing back the conversation, erasing it, or
+// signing out drops it.
+const draftOf = (id) => drafts.get(replyDraft(id));
+const dropReplyDraft = (id) => drafts.drop(replyDraft(id));
+const INBOX_LIMIT = 100; // the most the function lists: a longer inbox may hold more
 
 function waited(seconds) {
   if (seconds < 60) return `${seconds} s`;
@@ -37,6 +42,7 @@ function showCount(items) {
 
 async function load() {
   const inbox = await get("/_inbox");
+  forgetClosed(inbox.items);
   const list = $("#inbox-list");
   clear(list, inbox.items.length ? inbox.items.map(row) : h("li", { class: "muted empty" }, "Nobody is waiting for a person."));
   showCount(inbox.items);
@@ -67,8 +73,16 @@ function sendOnCtrlEnter(event) {
 }
 
 function keepDraft(id, text) {
-  if (text.trim()) drafts.set(id, text);
-  else drafts.delete(id);
+  if (text.trim()) drafts.set(replyDraft(id), text);
+  else dropReplyDraft(id);
+}
+
+// A conversation resolved or handed back elsewhere (another console, a colleague) has left the
+// whole inbox: a reply to it would reach nobody, so its draft goes.
+function forgetClosed(items) {
+  if (items.length >= INBOX_LIMIT) return;
+  const listed = new Set(items.map((i) => replyDraft(i.conversation_id)));
+  for (const name of drafts.names("reply:")) if (!listed.has(name)) drafts.drop(name);
 }
 
 // Someone else's (by staff id; null is ADMIN_TOKEN's).
@@ -91,12 +105,12 @@ function actions(item) {
   const id = item.conversation_id;
   const text = h("textarea", { id: "inbox-reply", rows: "3", maxlength: "4000", "aria-label": "Reply to the shopper", "aria-describedby": "inbox-reply-hint",
     placeholder: "Write a reply; it appears in the shopper's chat", onkeydown: sendOnCtrlEnter, oninput: () => keepDraft(id, text.value) });
-  text.value = drafts.get(id) || "";
+  text.value = draftOf(id) || "";
   const send = async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
     if (!(await act(item, "reply", { content: text.value.trim() }))) return notSent(id);
-    drafts.delete(id);
+    dropReplyDraft(id);
     toast("Reply sent");
     await refresh(id);
     focusReply(); // emptied, for the next one
@@ -104,7 +118,7 @@ function actions(item) {
   const close = (action, done) => async () => {
     if (!(await closeAnyway(item, action))) return;
     if (await act(item, action)) {
-      drafts.delete(id);
+      dropReplyDraft(id);
       closes += 1;
       toast(done);
       selected = null;
@@ -147,7 +161,7 @@ function actions(item) {
 // after a Take over), never silently dropped.
 function unsentReply(item) {
   const said = h("p", { class: "muted small" }, `${item.claimed_by} has this conversation: only they can reply, resolve it or hand it back.`);
-  const unsent = drafts.get(item.conversation_id);
+  const unsent = draftOf(item.conversation_id);
   if (!unsent) return said;
   return h("div", { class: "form reply-form" }, said,
     h("textarea", { id: "inbox-unsent", rows: "3", readonly: true, "aria-label": "Your reply, not sent" }, unsent));
@@ -241,7 +255,7 @@ async function follow(items) {
 // Drawn again (who has it, and the actions that go with that); a reply being typed stays.
 async function reopen(item) {
   await open(item);
-  if (othersHave(item) && drafts.has(item.conversation_id)) {
+  if (othersHave(item) && draftOf(item.conversation_id) !== null) {
     toast(`${item.claimed_by} took this conversation; your reply was not sent and is still in the box`, "error");
   }
 }

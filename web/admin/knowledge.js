@@ -3,6 +3,7 @@ import { api, get, ApiError } from "./api.js";
 import { $, h, clear, when, ago, toast, renderDiff, messageBody, openRow, focusOpened } from "./dom.js";
 import { followTitle, keyField, suggestedKey } from "./entry-key.js";
 import { byWhom, conflictWords, differences } from "./revision-words.js";
+import { drafts } from "./drafts.js";
 
 let entries = [];
 let current = null; // {key, etag, saved: {title, content, kind}} of the entry in the editor
@@ -32,7 +33,7 @@ function renderDeleted(deleted) {
 
 async function openDeleted(entry) {
   current = null;
-  drawn = null;
+  drawnAs(null);
   renderList();
   clear($("#editor"), h("h3", { tabindex: "-1" }, entry.title),
     h("p", { class: "muted" }, `Deleted by ${entry.deleted_by} ${when(entry.deleted_at)}. Restore a revision from its history:`),
@@ -67,7 +68,7 @@ function editorForm(draft, { isNew }) {
   if (isNew) followTitle({ title, kind, key });
   for (const input of [title, content]) input.dataset.edit = "readOnly";
   kind.dataset.edit = "disabled";
-  const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); } },
+  const form = h("form", { class: "form", id: "entry-form", onsubmit: (ev) => { ev.preventDefault(); save(); }, oninput: keepDraft, onchange: keepDraft },
     // The title first: a new entry's key (and kind) follow it.
     field(draft.kind === "faq" ? "Question (title)" : "Title", title),
     h("div", { class: "grid-2" }, keyCell, field("Kind", kind)),
@@ -79,6 +80,13 @@ function editorForm(draft, { isNew }) {
       isNew ? null : h("button", { type: "button", onclick: () => showHistory(current.key) }, "History")),
     h("div", { id: "conflict" }));
   return form;
+}
+
+// What unsaved changes are measured from, drawn anew (an entry opened, saved or discarded): the
+// draft kept for a reload goes with the old form.
+function drawnAs(draft) {
+  drawn = draft;
+  drafts.drop(ENTRY_DRAFT);
 }
 
 function readDraft() {
@@ -100,11 +108,65 @@ export function mayLeaveEntry() {
   const title = current ? current.saved.title : readDraft().title;
   const what = current ? `your unsaved changes to “${title}”` : `your new entry${title ? ` “${title}”` : ""}`;
   if (!window.confirm(`Discard ${what}?`)) return false;
-  drawn = null; // discarded: the page may go without asking again
+  drawnAs(null); // discarded: the page may go without asking again
   return true;
 }
 
 const afterLeaving = (go) => () => mayLeaveEntry() && go();
+
+// The entry being edited, kept in this tab (drafts.js) while it has unsaved changes: after a
+// reload (the browser asks first) or signing in again in the tab, the Knowledge tab brings it
+// back, still unsaved, on the revision it was written on (a save in between is a conflict).
+const ENTRY_DRAFT = "entry";
+
+function keepDraft() {
+  if (!unsaved()) return drafts.drop(ENTRY_DRAFT);
+  const form = $("#entry-form");
+  drafts.set(ENTRY_DRAFT, JSON.stringify({
+    key: current ? current.key : null, etag: current ? current.etag : null, newKey: form.key.value,
+    title: form.title.value, content: form.content.value, kind: form.kind.value,
+    keyTouched: Boolean(form.key.dataset.touched), kindTouched: Boolean(form.kind.dataset.touched),
+  }));
+}
+
+function keptDraft() {
+  try {
+    return JSON.parse(drafts.get(ENTRY_DRAFT));
+  } catch {
+    return null;
+  }
+}
+
+// Only when no form is open (this page's form holds its draft itself); a viewer saves nothing.
+async function restoreDraft() {
+  const kept = keptDraft();
+  if (!kept || $("#entry-form")) return;
+  if (!canEdit) return drafts.drop(ENTRY_DRAFT);
+  let gone = false;
+  if (kept.key) {
+    try {
+      await openEntry(kept.key);
+      current.etag = kept.etag;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      gone = true; // deleted meanwhile: saving creates it again
+    }
+  }
+  if (!kept.key || gone) openNewEntry();
+  const form = $("#entry-form");
+  form.title.value = kept.title;
+  form.content.value = kept.content;
+  form.kind.value = kept.kind;
+  if (!current) {
+    form.key.value = kept.newKey || kept.key || "";
+    if (kept.keyTouched || gone) form.key.dataset.touched = "1";
+    if (kept.kindTouched) form.kind.dataset.touched = "1";
+  }
+  keepDraft();
+  const title = kept.title.trim() || kept.key || "your new entry";
+  toast(gone ? `“${title}” was deleted meanwhile: your unsaved text is back, and saving creates it again.`
+    : `Your unsaved changes to “${title}” are back: save them, or open another entry to discard them.`);
+}
 
 function previewPanel() {
   const question = h("input", { id: "preview-question", placeholder: "e.g. Can I return a sale item?", "aria-label": "Question to try" });
@@ -135,7 +197,7 @@ export async function openEntry(key) {
   const editor = $("#editor");
   followRole(clear(editor, h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),
     editorForm(data, { isNew: false }), previewPanel(), h("div", { id: "history" })));
-  drawn = readDraft();
+  drawnAs(readDraft());
   // Opened from the list (or by a button drawn away with the old editor): the keyboard goes on
   // in the entry's text. A save from a field or the Save button keeps its place (clear()).
   if (!editor.contains(document.activeElement)) focusOpened(editor, $("#entry-form").title);
@@ -153,7 +215,7 @@ export function openNewEntry(prefill = {}) {
     : null;
   followRole(clear($("#editor"), h("h3", {}, prefill.kind === "faq" ? "New FAQ entry" : "New entry"), asked, editorForm(draft, { isNew: true }), previewPanel()));
   const form = $("#entry-form");
-  drawn = readDraft();
+  drawnAs(readDraft());
   if (asked) form.title.setAttribute("aria-describedby", "asked-as");
   if (prefill.kind) form.kind.dataset.touched = "1"; // Create FAQ's: a reworded title keeps it
   // The first field to write: the title of a blank entry (its key follows), the title to
@@ -186,7 +248,7 @@ async function remove() {
     toast("Deleted");
     const key = current.key;
     current = null;
-    drawn = null;
+    drawnAs(null);
     // Its history stays here, with a Restore on the revision it was deleted from; the keyboard
     // goes on from the words that say so, not from the page's top.
     const note = h("p", { class: "muted", tabindex: "-1" }, "Deleted. Restore it from its history:");
@@ -203,7 +265,7 @@ async function remove() {
 // Back to the list, the draft discarded (its entry is gone: there is nothing to load).
 function discardToList() {
   current = null;
-  drawn = null;
+  drawnAs(null);
   const note = h("p", { class: "muted", tabindex: "-1" }, "Your text was discarded. Pick an entry, or create one.");
   clear($("#editor"), note);
   note.focus();
@@ -279,7 +341,7 @@ export function showKnowledge(role) {
   canEdit = role !== "viewer";
   $("#new-entry").disabled = !canEdit;
   followRole($("#editor"));
-  loadList().catch((e) => toast(e.message, "error"));
+  loadList().then(restoreDraft).catch((e) => toast(e.message, "error"));
 }
 
 export function initKnowledge() {

@@ -7,6 +7,7 @@ import { initKnowledge, showKnowledge, openNewEntry, mayLeaveEntry } from "./kno
 import { showUnanswered } from "./unanswered.js";
 import { showInbox, watchInbox } from "./inbox.js";
 import { initStaff, showStaff } from "./staff.js";
+import { drafts } from "./drafts.js";
 
 let me = null;
 
@@ -110,6 +111,7 @@ const SIGNED_OUT_KEY = "support-console-signed-out";
 function signOutFor(reason) {
   whenSignedOut(null);
   session.clear();
+  drafts.clear(); // the next person to sign in here must not find them
   sessionStorage.setItem(SIGNED_OUT_KEY, reason);
   window.location.reload();
 }
@@ -165,7 +167,10 @@ async function start({ signingIn = false } = {}) {
     // is only that nobody has signed in yet. Without ADMIN_TOKEN or IAP set up, the 401 says how
     // to sign in here (a staff token): shown as a hint, not as an error.
     const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
-    if (refused) session.clear();
+    if (refused) {
+      session.clear();
+      drafts.clear();
+    }
     $("#sign-in").hidden = false;
     $("#app").hidden = true;
     const hint = error instanceof ApiError && error.status === 401 && error.message.includes("make staff-token");
@@ -213,6 +218,7 @@ function init() {
   $("#sign-out").addEventListener("click", () => {
     if (!mayLeaveEntry()) return;
     session.clear();
+    drafts.clear(); // unsent replies and an entry's draft: the next person to sign in here must not find them
     window.location.reload();
   });
   start();
