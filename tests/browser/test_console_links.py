@@ -88,3 +88,54 @@ def test_a_link_to_a_conversation_that_is_gone_says_so_and_leaves_the_address(
 
     expect(page.locator("#toast")).to_contain_text("conversation not found")
     expect(page).to_have_url(f"{site}/admin/#conversations")
+
+
+def test_the_conversation_search_and_filters_stay_in_the_address_over_a_reload(
+    page: Any, site: str, console_env: Env
+) -> None:
+    meta = chat(page, site, "Do you ship to Zanzibar?")
+    chat(page, site, "Is the hedgehog lamp in stock?")
+    sign_in(page, site, "conversations")
+    rows = page.locator("#conversation-list .row")
+    expect(rows).to_have_count(2)
+    filters = page.locator("#conversation-filters")
+
+    filters.get_by_label("Search messages").fill("Zanzibar")
+    filters.get_by_label("Answer source").select_option("knowledge")
+    filters.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(f"{site}/admin/#conversations?q=Zanzibar&source=knowledge")
+    rows.first.click()
+    link = f"{site}/admin/#conversations/{meta['conversation_id']}?q=Zanzibar&source=knowledge"
+    expect(page).to_have_url(link)
+
+    page.reload()
+    expect(filters.get_by_label("Search messages")).to_have_value("Zanzibar")
+    expect(filters.get_by_label("Answer source")).to_have_value("knowledge")
+    expect(rows).to_have_count(1)
+    expect(page.locator("#transcript")).to_contain_text("Do you ship to Zanzibar?")
+    page.get_by_role("tab", name="Knowledge").click()
+    page.get_by_role("tab", name="Conversations").click()
+    expect(page).to_have_url(link)  # back on the tab: still filtered, still open
+
+
+def test_a_link_with_filters_shows_the_list_they_filter(page: Any, site: str, console_env: Env) -> None:
+    chat(page, site, "Do you ship to Zanzibar?")
+    chat(page, site, "Is the hedgehog lamp in stock?")
+    sign_in(page, site, "conversations?q=Zanzibar&since=2020-01-01&status=nonsense")  # a colleague's link
+    filters = page.locator("#conversation-filters")
+    rows = page.locator("#conversation-list .row")
+
+    expect(filters.get_by_label("Search messages")).to_have_value("Zanzibar")
+    expect(filters.get_by_label("From")).to_have_value("2020-01-01")
+    expect(filters.get_by_label("Answer status")).to_have_value("")  # no such status: any
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Zanzibar")
+    expect(page).to_have_url(f"{site}/admin/#conversations?q=Zanzibar&since=2020-01-01")
+
+    page.evaluate("window.location.hash = '#conversations?q=hedgehog%20lamp'")  # typed in the address bar
+    expect(filters.get_by_label("Search messages")).to_have_value("hedgehog lamp")
+    expect(filters.get_by_label("From")).to_have_value("")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Is the hedgehog lamp in stock?")
+    expect(page).to_have_url(f"{site}/admin/#conversations?q=hedgehog+lamp")

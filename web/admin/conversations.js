@@ -5,6 +5,7 @@ import { drafts, replyDraft } from "./drafts.js";
 
 let cursor = null;
 let filters = {};
+let applied = ""; // the filters applied, as the address says them: "q=refund&rating=down"
 let role = "viewer";
 let selected = null; // the conversation whose transcript is open
 let paged = false; // more pages appended: a refresh of the first one would drop them
@@ -19,8 +20,35 @@ function midnight(day, later = 0) {
   return date.toISOString();
 }
 
+// The filters in the address, in the form's own words (days as the form's YYYY-MM-DD, the
+// staff member's own days), in the form's order: a link keeps them, a reload shows them again.
+function canonical(values) {
+  const query = new URLSearchParams();
+  for (const { name } of $("#conversation-filters").elements) {
+    const value = name && values.get(name);
+    if (value) query.set(name, value);
+  }
+  return query.toString();
+}
+
+// A link's filters into the form; what the form does not offer (a mistyped source) is left out.
+function fillFilters(query) {
+  const values = new URLSearchParams(query);
+  for (const field of $("#conversation-filters").elements) {
+    if (!field.name) continue;
+    const value = values.get(field.name) || "";
+    const offered = field.tagName !== "SELECT" || [...field.options].some((option) => option.value === value);
+    field.value = offered ? value : "";
+  }
+}
+
+/** The filters applied, as the address says them; whether an address's (after "?") differ. */
+export const appliedFilters = () => applied;
+export const otherFilters = (query) => canonical(new URLSearchParams(query)) !== applied;
+
 function readFilters() {
   const form = new FormData($("#conversation-filters"));
+  applied = canonical(form);
   const out = {};
   for (const [name, value] of form.entries()) if (value) out[name] = value;
   if (out.since) out.since = midnight(out.since);
@@ -111,7 +139,7 @@ function step(s) {
 
 async function open(id) {
   selected = id;
-  keepInAddress("conversations", id);
+  keepInAddress("conversations", id, applied);
   for (const node of document.querySelectorAll("#conversation-list .row")) markOpen(node, node.dataset.id === id);
   const pane = $("#transcript");
   const t = await get(`/_conversations/${id}`);
@@ -132,7 +160,7 @@ async function erase(id) {
   drafts.drop(replyDraft(id)); // a reply begun in the Inbox has nobody to go to now
   toast("Conversation deleted");
   selected = null;
-  keepInAddress("conversations");
+  keepInAddress("conversations", null, applied);
   clear($("#transcript"), h("p", { class: "muted" }, "Deleted."));
   await load(false);
 }
@@ -140,7 +168,7 @@ async function erase(id) {
 // Opening failed (erased meanwhile, or a mistyped link): nothing is open, the address says so.
 function notOpened(error) {
   selected = null;
-  keepInAddress("conversations");
+  keepInAddress("conversations", null, applied);
   toast(error.message, "error");
 }
 
@@ -154,12 +182,14 @@ export function showConversation(id) {
   open(id).then(() => $("#transcript h3").focus(), notOpened);
 }
 
-export function showConversations(staffRole) {
+/** query: the filters an address names ("" for none), put in the form; without, the form's stay. */
+export function showConversations(staffRole, query) {
   // A role changed while a transcript is open: it is drawn again (a viewer deletes nothing).
   if (staffRole && staffRole !== role && selected) open(selected).catch((e) => toast(e.message, "error"));
   if (staffRole) role = staffRole; // the filter form shows the list again without one
-  if (selected) keepInAddress("conversations", selected); // back on the tab, still open
+  if (query !== undefined) fillFilters(query);
   filters = readFilters();
+  keepInAddress("conversations", selected, applied); // back on the tab, still open and filtered
   load(false).catch((e) => toast(e.message, "error"));
   watch();
 }

@@ -59,11 +59,12 @@ export function focusOpened(pane, target = pane.querySelector("h3")) {
   target.focus({ preventScroll: true });
 }
 
-// The conversation open in a tab is in the address (#inbox/<id>, #conversations/<id>): a reload
-// keeps it and the address can be sent to a colleague; none open, the tab alone.
-export function keepInAddress(view, id = null) {
+// The conversation open in a tab is in the address (#inbox/<id>, #conversations/<id>), and so are
+// the Conversations filters applied (`query`: #conversations/<id>?q=refund&rating=down): a reload
+// keeps them and the address can be sent to a colleague; none open, the tab alone.
+export function keepInAddress(view, id = null, query = "") {
   if ($(`#view-${view}`).hidden) return; // a poll's late answer after staff went to another tab
-  const address = id ? `#${view}/${id}` : `#${view}`;
+  const address = `#${view}${id ? `/${id}` : ""}${query ? `?${query}` : ""}`;
   if (window.location.hash !== address) history.replaceState(null, "", address);
 }
 

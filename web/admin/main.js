@@ -2,7 +2,7 @@
 import { get, session, whenSignedOut, whenRefused, ApiError } from "./api.js";
 import { $, toast, article } from "./dom.js";
 import { initDashboard, showDashboard } from "./dashboard.js";
-import { initConversations, showConversations, showConversation } from "./conversations.js";
+import { initConversations, showConversations, showConversation, appliedFilters, otherFilters } from "./conversations.js";
 import { initKnowledge, showKnowledge, openNewEntry, mayLeaveEntry } from "./knowledge.js";
 import { showUnanswered } from "./unanswered.js";
 import { showInbox, watchInbox } from "./inbox.js";
@@ -22,12 +22,13 @@ function openConversation(id, { push = true } = {}) {
 }
 
 // Each view, shown; ``id``: the conversation the address names (#inbox/<id>, a webhook's link).
-// One the Inbox no longer holds (resolved meanwhile) opens in Conversations.
+// One the Inbox no longer holds (resolved meanwhile) opens in Conversations. ``query``: the
+// Conversations filters the address names (undefined when a tab is chosen: the form's stay).
 const VIEWS = {
   dashboard: () => showDashboard(),
   inbox: (id) => showInbox(me, id).then((found) => found || openConversation(id, { push: false })),
-  conversations: (id) => {
-    showConversations(me.role);
+  conversations: (id, query) => {
+    showConversations(me.role, query);
     if (id) showConversation(id);
   },
   knowledge: () => showKnowledge(me.role),
@@ -56,25 +57,30 @@ function allowed(view) {
   return VIEWS[view] && (view !== "staff" || me.role === "owner") ? view : null;
 }
 
-// What the address asks for: a tab (#knowledge), and for the Inbox and Conversations a
-// conversation in it (#inbox/<id>).
+// What the address asks for: a tab (#knowledge), for the Inbox and Conversations a
+// conversation in it (#inbox/<id>), and for Conversations its filters (#conversations?q=refund,
+// "" for none).
 function address() {
-  const [, view = "", id = null] = /^#([a-z]+)(?:\/([0-9a-f-]{36}))?$/i.exec(window.location.hash) || [];
-  return { view: allowed(view), id: id && (view === "inbox" || view === "conversations") ? id.toLowerCase() : null };
+  const [, view = "", id = null, query = ""] = /^#([a-z]+)(?:\/([0-9a-f-]{36}))?(?:\?(.*))?$/i.exec(window.location.hash) || [];
+  return {
+    view: allowed(view),
+    id: id && (view === "inbox" || view === "conversations") ? id.toLowerCase() : null,
+    query: view === "conversations" ? query : undefined,
+  };
 }
 
 // The open tab is in the address (#knowledge): a tab chosen here is a new history entry
 // (`push`), so Back returns to the previous tab; a tab chosen from the address replaces it.
-function select(view, { push = false, id = null } = {}) {
+function select(view, { push = false, id = null, query } = {}) {
   for (const tab of document.querySelectorAll(".tabs [role=tab]")) {
     tab.setAttribute("aria-selected", String(tab.dataset.view === view));
     tab.tabIndex = tab.dataset.view === view ? 0 : -1; // one Tab stop; the arrows move among them
   }
   showOpenTab();
   for (const name of Object.keys(VIEWS)) $(`#view-${name}`).hidden = name !== view;
-  const wanted = id ? `#${view}/${id}` : `#${view}`;
+  const wanted = `#${view}${id ? `/${id}` : ""}${query ? `?${query}` : ""}`;
   if (window.location.hash !== wanted) history[push ? "pushState" : "replaceState"](null, "", wanted);
-  Promise.resolve(VIEWS[view](id)).catch((error) => toast(error.message, "error"));
+  Promise.resolve(VIEWS[view](id, query)).catch((error) => toast(error.message, "error"));
 }
 
 const openView = () => $(".tabs [aria-selected=true]").dataset.view;
@@ -84,11 +90,11 @@ const openView = () => $(".tabs [aria-selected=true]").dataset.view;
 // unknown view leaves the open tab and puts its name back in the address.
 function followAddress() {
   if (!me || $("#app").hidden) return;
-  const { view: asked, id } = address();
+  const { view: asked, id, query } = address();
   const view = asked || openView();
   const focused = document.activeElement;
-  if (view !== openView() || id) select(view, { id });
-  else history.replaceState(null, "", `#${view}`);
+  if (view !== openView() || id || (query !== undefined && otherFilters(query))) select(view, { id, query });
+  else history.replaceState(null, "", view === "conversations" && appliedFilters() ? `#${view}?${appliedFilters()}` : `#${view}`);
   // On a tab, or in the view just hidden (it would drop to the body): on the open tab now.
   if (focused && focused.closest(".tabs, .view[hidden]")) $(".tabs [aria-selected=true]").focus();
 }
@@ -193,7 +199,7 @@ async function start({ signingIn = false } = {}) {
   $("#app").hidden = false;
   showMember();
   const asked = address();
-  select(asked.view || "dashboard", { id: asked.id });
+  select(asked.view || "dashboard", { id: asked.id, query: asked.query });
   if (signingIn) $(".tabs [aria-selected=true]").focus(); // not left on the page's body
   watchInbox().catch(() => {});
 }
