@@ -3,6 +3,8 @@ we speak (accent-free patterns as in ``vocabulary``)."""
 
 from __future__ import annotations
 
+import re
+
 # Any of them is a ``@country``; the shop's own regions have their own concept too.
 COUNTRIES: dict[str, str] = {
     "eu": "eu europe* europa* european* europaisch* europeen* italy italien italie italia "
@@ -17,8 +19,15 @@ COUNTRIES: dict[str, str] = {
     "inghilterra engeland united-kingdom",
     "switzerland": "switzerland swiss schweiz suisse suiza svizzera zwitserland",
     "norway": "norway norwegen norvege noruega norvegia noorwegen",
-    "abroad": "usa us america canada australia japan china brazil mexico amerika kanada giappone japon "
-    "etats-unis estados unidos stati uniti verenigde staten united-states the-us",
+    # Far countries, each its own: a shop that names Canada says nothing of Japan.
+    "usa": "usa us america amerika amerique etats-unis estados unidos stati uniti verenigde staten "
+    "united-states the-us",
+    "canada": "canada kanada",
+    "mexico": "mexico mexiko mexique messico",
+    "japan": "japan japon giappone",
+    "china": "china chine cina",
+    "australia": "australia australien australie",
+    "brazil": "brazil brasil brasilien bresil brasile",
     # Everywhere else: "the rest of the world" (``analysis``), "internationally", "abroad",
     # "all other countries", "outside the EU": what the shop says of it holds for a country it
     # says nothing else of ("Canada" beside "the rest of the world").
@@ -32,3 +41,30 @@ COUNTRIES: dict[str, str] = {
 COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in COUNTRIES)
 # Any country, as a place of the shop's text: "7-14 working days to the rest of the world".
 WORLD = "@world"
+# Places by name, not "the rest of the world".
+NAMED_PLACES = COUNTRY_CONCEPTS - {WORLD}
+# "1-2 working days within Germany and 2-3 working days elsewhere": a text that names a place
+# and says what holds for the others, accent-free.
+_ELSEWHERE = re.compile(
+    r"\b(elsewhere|everywhere else|anywhere else|anderswo|sonstwo|ailleurs|partout ailleurs"
+    r"|en otros lugares|en otra parte|altrove|elders)\b",
+    re.IGNORECASE,
+)
+
+
+def places_apart(held: frozenset[str], text: str) -> frozenset[str]:
+    """The places a text speaks of by name ("Shipping to Canada costs 19.95 EUR"), and so of no
+    other: none when it names no place, or speaks of the rest of the world or of elsewhere too."""
+    if WORLD in held or _ELSEWHERE.search(text):
+        return frozenset()
+    return held & NAMED_PLACES
+
+
+def about_other_places(apart: frozenset[str], asked: set[str], *, asked_is_named: bool) -> bool:
+    """Whether a text about the places ``apart`` (its ``places_apart``) answers for other places
+    than the ``asked`` ones (with the regions they lie in): "Shipping to Canada costs 19.95
+    EUR" is no price to Austria, nor to Japan. Of a place the shop never names, where it ships
+    ("We ship to the EU, the UK and Norway") still answers; one place of its own does not."""
+    if not asked or not apart or apart & asked:
+        return False
+    return asked_is_named or len(apart) == 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from common.knowledge.analysis import terms, vocabulary_of
-from common.knowledge.countries import COUNTRY_CONCEPTS, WORLD
+from common.knowledge.countries import COUNTRY_CONCEPTS, NAMED_PLACES, WORLD, about_other_places, places_apart
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
@@ -94,6 +94,7 @@ class KnowledgeIndex:
         docs = [titles[p.entry.key] * _PASSAGE_TITLE_WEIGHT + terms(p.text, lang) for p in self.passages]
         self._passage_terms = [frozenset(d) for d in docs]
         self._held = dict(zip(self.passages, self._passage_terms, strict=True))
+        self._apart = [places_apart(held, p.text) for p, held in self._held.items()]
         self._entry_terms: dict[str, frozenset[str]] = {}
         for p, held in zip(self.passages, self._passage_terms, strict=True):
             self._entry_terms[p.entry.key] = self._entry_terms.get(p.entry.key, frozenset()) | held
@@ -177,16 +178,26 @@ class KnowledgeIndex:
         other_answers = set(self._entry_terms) - naming if naming else set()
         # "Any student discounts?" is not answered by what returning a sale item costs.
         item_kinds_only = bool(asked) and asked <= ITEM_KINDS
+        places = asked & NAMED_PLACES
+        places |= {_REGION_OF[c] for c in places if c in _REGION_OF}  # Germany's is the EU's
+        named = any(c in self._idf for c in places)
         scored = []
         for n, passage in enumerate(self.passages):
             if passage_scores[n] <= 0:
                 continue
             if item_kinds_only and self._passage_terms[n] & CONDITIONED_TOPICS:
                 continue
+            if about_other_places(self._apart[n], places, asked_is_named=named):
+                continue  # "Shipping to Canada costs 19.95 EUR" answers nothing about Austria
             entry_part = float(entry_scores[self._entry_row[passage.entry.key]]) / top_entry
+            entry_held = self._entry_terms[passage.entry.key]
+            if places and not named and "@country" not in self._passage_terms[n]:
+                # Where the shop ships answers of a place it never names, not what its entry
+                # says of somewhere ("Express shipping costs 12.95 EUR" for "Do you ship to Japan?").
+                entry_held -= {"@country"}
             coverage = (1 - _ENTRY_COVERAGE_SHARE) * self._coverage(
                 query, self._passage_terms[n]
-            ) + _ENTRY_COVERAGE_SHARE * self._coverage(query, self._entry_terms[passage.entry.key])
+            ) + _ENTRY_COVERAGE_SHARE * self._coverage(query, entry_held)
             # A passage that holds all the question asks about beats one that repeats part of it.
             score = (float(passage_scores[n]) / top_passage + _ENTRY_SHARE * entry_part) * coverage
             if n in self._leads:

@@ -403,6 +403,27 @@ def test_a_place_counts_as_answered_only_while_the_pages_name_it(env: Env, conso
     assert answered_by() == []  # changed after the question, but no longer names Canada
 
 
+def test_a_place_still_unnamed_is_not_answered_by_another_places_price(
+    env: Env, console: FlaskClient
+) -> None:
+    """Canada's price answers "Do you ship to Canada?", not "Do you ship to the USA?"."""
+    env.set(GEMINI_API_KEY=None)
+    chat = make_client("chat_stream")
+    send(chat, "Do you ship to the USA?")
+    send(chat, "Do you ship to Canada?")
+    shipping = get(console, "/shipping")
+    named = {
+        **{k: shipping[k] for k in ("title", "kind")},
+        "content": shipping["content"] + " Shipping to Canada costs 19.95 EUR.",
+    }
+
+    assert console.put("/shipping", json=named, headers=ADMIN).status_code == 200
+    groups = {g["question"]: g for g in get(console, "/_unanswered")["groups"]}
+
+    assert [e["key"] for e in groups["Do you ship to Canada?"]["answered_by"]] == ["shipping"]
+    assert groups["Do you ship to the USA?"]["answered_by"] == []
+
+
 def test_the_unanswered_index_has_the_lists_own_predicate(env: Env) -> None:
     """The planner uses the partial index only when the query repeats its predicate."""
     from common.repositories.console import UNANSWERED_PATTERN

@@ -1,0 +1,103 @@
+"""Places in the knowledge answerer: what a shop writes of one country answers for that country,
+not for another, and not instead of its general rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.retrieval import knowledge_index
+
+_CANADA = "Shipping to Canada costs 19.95 EUR."
+
+
+def _with_shipping_sentence(sentence: str) -> Knowledge:
+    """The default knowledge with one sentence added to its Shipping policy."""
+    return Knowledge(
+        version=5,
+        entries=tuple(
+            KnowledgeEntry(
+                e.key, e.title, f"{e.content} {sentence}" if e.key == "shipping" else e.content, e.kind
+            )
+            for e in DEFAULT_KNOWLEDGE.entries
+        ),
+    )
+
+
+_NAMES_CANADAS_PRICE = _with_shipping_sentence(_CANADA)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much is shipping to Austria?",
+        "How much does shipping to Switzerland cost?",
+        "How much is shipping to Norway?",
+        "Versandkosten nach Deutschland?",
+        "Is shipping to Austria free?",
+    ],
+)
+def test_a_price_for_one_country_leaves_the_standard_price_to_the_others(question: str) -> None:
+    text = KnowledgeAnswerer(_NAMES_CANADAS_PRICE).answer(question).text
+
+    assert "Standard shipping costs 4.95 EUR" in text, text
+    assert "19.95" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("Do you ship to Japan?", "Our help pages don't mention “Japan”."),
+        ("Do you ship to the USA?", "Our help pages don't mention “USA”."),
+        ("How much is shipping to Mexico?", "Our help pages don't mention “Mexico”."),
+        ("Liefert ihr nach Australien?", "„Australien“ wird auf unseren Hilfeseiten nicht erwähnt."),
+    ],
+)
+def test_a_country_the_pages_never_name_stays_unnamed_beside_another_far_country(
+    question: str, place: str
+) -> None:
+    text = KnowledgeAnswerer(_NAMES_CANADAS_PRICE).answer(question).text
+
+    assert text.startswith(place), text
+    assert "We ship to all addresses in the EU" in text, text
+    assert "19.95" not in text, text
+
+
+def test_how_long_to_a_country_never_named_gets_the_delivery_times_not_another_countrys_price() -> None:
+    text = KnowledgeAnswerer(_NAMES_CANADAS_PRICE).answer("¿Cuánto tarda el envío a México?").text
+
+    assert text.startswith("Nuestras páginas de ayuda no mencionan «México»."), text
+    assert "3-7 working days" in text, text
+    assert "19.95" not in text, text
+
+
+def test_the_country_named_gets_its_own_price_and_the_others_the_general_one() -> None:
+    answerer = KnowledgeAnswerer(_NAMES_CANADAS_PRICE)
+
+    canada = answerer.answer("How much is shipping to Canada?").text
+    austria = answerer.answer("How much is shipping to Austria?").text
+    anywhere = answerer.answer("How much does shipping cost?").text  # no place: the general rule first
+
+    assert "19.95 EUR" in canada and "mention" not in canada, canada
+    assert "4.95 EUR" in austria and "19.95" not in austria, austria
+    assert anywhere.index("4.95 EUR") < anywhere.index("19.95 EUR"), anywhere
+
+
+def test_a_place_still_unnamed_is_no_gap_closed_by_another_places_price() -> None:
+    """The console's "Answered now" reads the same: Canada's price answers Canada, not the USA."""
+    index = knowledge_index(_NAMES_CANADAS_PRICE)
+
+    assert covering_entries(index, "Do you ship to the USA?") == ()
+    assert covering_entries(index, "Do you ship to Japan?", before="") == ()
+    assert [e.key for e in covering_entries(index, "Do you ship to Canada?")] == ["shipping"]
+
+
+def test_a_sentence_that_names_a_place_and_says_elsewhere_answers_for_every_place() -> None:
+    """ "Express delivery takes 1-2 working days within Germany and 2-3 working days elsewhere" is
+    Austria's express time too; "may be delayed by customs" for the UK, Switzerland and Norway
+    is not Austria's."""
+    text = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("How long does delivery to Austria take?").text
+
+    assert "2-3 working days elsewhere" in text, text
+    assert "customs" not in text, text
