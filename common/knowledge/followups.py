@@ -22,6 +22,10 @@ _ASKS = frozenset({"@cost", "@duration", "@free"})
 PLACES = COUNTRY_CONCEPTS | {"@country"}
 _VARIANTS = PLACES | {"@express"}
 _SHORT_FOLLOW_UP_WORDS = 3
+# "How much does it cost?", "Wie lange dauert das?": the thing is the one asked about before.
+_IT = frozenset(
+    {"it", "that", "this", "es", "das", "dies", "ca", "cela", "eso", "esto", "cio", "questo", "het", "dat"}
+)
 # The shopper's questions before the new one that the answerer reads: a chain of follow-ups
 # ("How long does shipping take?", "And to Norway?", "And Switzerland?", "Is it free?") keeps
 # its first question's topic up to this deep.
@@ -64,8 +68,10 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
 
 def follows_up(question: str) -> bool:
     """Whether ``question`` is a few words naming only a price, a time or a place ("How much?",
-    "And to Canada?", not "Gift wrapping?"): it is read with the shopper's question before it."""
-    if len(words(question)) > _SHORT_FOLLOW_UP_WORDS:
+    "And to Canada?", not "Gift wrapping?"), or names only those and its thing as "it" ("How much
+    does it cost?"): it is read with the shopper's question before it."""
+    said = words(question)
+    if len(said) > _SHORT_FOLLOW_UP_WORDS and not _IT & {fold(w) for w in said}:
         return False
     concepts = {t for t in terms(question, (detect_language(question),)) if t.startswith("@")}
     return bool(concepts) and concepts <= _ASKS | _VARIANTS

@@ -424,6 +424,29 @@ def test_a_place_still_unnamed_is_not_answered_by_another_places_price(
     assert groups["Do you ship to the USA?"]["answered_by"] == []
 
 
+def test_a_follow_up_about_it_is_read_with_its_place_not_answered_by_an_unrelated_price(
+    env: Env, console: FlaskClient
+) -> None:
+    """ "how much does it cost" after "Do you ship to the USA?" asks the USA's price: a gift-wrap
+    FAQ's "3 EUR" written later answers neither."""
+    env.set(GEMINI_API_KEY=None)
+    chat = make_client("chat_stream")
+    meta = send(chat, "Do you ship to the USA?").meta
+    send(
+        chat,
+        "how much does it cost",
+        conversation_id=meta["conversation_id"],
+        token=meta["conversation_token"],
+    )
+    wrap = {"title": "Do you gift-wrap?", "content": "Yes, for 3 EUR at checkout.", "kind": "faq"}
+
+    assert console.put("/faq-gift-wrap", json=wrap, headers=ADMIN).status_code == 201
+    groups = get(console, "/_unanswered")["groups"]
+
+    assert [g["answered_by"] for g in groups] == [[] for _ in groups], groups
+    assert any("how much does it cost" in g["examples"] for g in groups), groups
+
+
 def test_the_unanswered_index_has_the_lists_own_predicate(env: Env) -> None:
     """The planner uses the partial index only when the query repeats its predicate."""
     from common.repositories.console import UNANSWERED_PATTERN

@@ -101,3 +101,19 @@ def test_a_sentence_that_names_a_place_and_says_elsewhere_answers_for_every_plac
 
     assert "2-3 working days elsewhere" in text, text
     assert "customs" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "follows"),
+    [
+        ("how much does it cost", True),
+        ("Wie lange dauert das?", True),
+    ],
+)
+def test_a_question_naming_its_thing_as_it_follows_up_whatever_its_length(
+    question: str, follows: bool
+) -> None:
+    """The console reads "how much does it cost" with the question before it, as the chat does."""
+    from common.knowledge.followups import follows_up
+
+    assert follows_up(question) is follows
