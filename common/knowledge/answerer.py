@@ -35,6 +35,7 @@ from common.knowledge.orders import about_one_order
 from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.knowledge.smalltalk import small_talk
+from common.knowledge.yesno import without_yes_or_no
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.
@@ -77,7 +78,8 @@ def knowledge_answer(
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     place = unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
     told = _told_before(index, before, query.language)
-    return _reply([c.passage for c in chosen], index, query.language, place, told_of_language=told)
+    passages = without_yes_or_no([c.passage for c in chosen], question)
+    return _reply(passages, index, query.language, place, told_of_language=told)
 
 
 def _told_before(index: KnowledgeIndex, before: str, language: Language) -> bool:
