@@ -8,6 +8,7 @@ import itertools
 import re
 from collections.abc import Collection, Iterable
 
+from common.knowledge.context_words import LASTING, NOT_A_THING, WAITING
 from common.knowledge.countries import COUNTRY_CONCEPTS
 from common.knowledge.language import (
     LEADING_FILLERS,
@@ -22,12 +23,9 @@ from common.knowledge.meanings import with_one_meaning
 from common.knowledge.vocabulary import (
     HOW_MUCH,
     IN_CONTEXT,
-    LASTING,
-    NOT_A_THING,
     OTHER,
     SHORTHAND,
     THINGS,
-    WAITING,
     concepts_of,
     known_words,
     phrase_concepts,
