@@ -11,7 +11,7 @@ import re
 
 from common.knowledge.analysis import terms
 from common.knowledge.countries import COUNTRY_CONCEPTS
-from common.knowledge.language import Language, detect_language, fold, words
+from common.knowledge.language import Language, detect_language, fold, is_stopword, words
 from common.knowledge.retrieval import KnowledgeIndex, Query
 from common.knowledge.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER
 
@@ -26,6 +26,26 @@ _SHORT_FOLLOW_UP_WORDS = 3
 _IT = frozenset(
     {"it", "that", "this", "es", "das", "dies", "ca", "cela", "eso", "esto", "cio", "questo", "het", "dat"}
 )
+# "What do I do?", "What now?", "And then?", "Was jetzt?", "¿Y ahora qué?": a question whose
+# words, but stopwords, are only these names no topic and goes on with the one before it.
+_NO_TOPIC = frozenset(
+    {"now", "then", "next", "do", "does", "done", "happens", "jetzt", "nun", "dann", "tun", "mache"}
+    | {"machen", "passiert", "maintenant", "alors", "ensuite", "faire", "fais", "ahora", "luego"}
+    | {"despues", "hago", "hacer", "pasa", "adesso", "ora", "poi", "dopo", "faccio", "fare", "nu"}
+    | {"dan", "daarna", "doe", "doen"}
+)
+# Sending it ("Where do I send it?", "How do I ship them?", "Wohin schicke ich es?"): no topic of
+# its own either, but of the question before (a return is sent back one way, an order another).
+_SENDING = frozenset(
+    {"send", "sent", "ship", "post", "mail", "schicke", "schicken", "sende", "senden", "verschicke"}
+    | {"envoie", "envoyer", "renvoie", "renvoyer", "envio", "enviar", "mando", "mandar"}
+    | {"spedisco", "spedire", "invio", "inviare", "stuur", "sturen", "opsturen", "verstuur"}
+)
+_THEM = _IT | {"them", "sie", "ihn", "les", "le", "la", "lo", "los", "las", "li", "ze", "hem"}
+_SENT_BY = frozenset({"@ship", "@email", "@return"})  # "ship", "mail", "renvoyer"
+# Where or how a thing is sent: after a question about returns, how a return starts.
+_WHERE_OR_HOW = frozenset({"where", "how", "wohin", "wie", "ou", "comment", "donde", "adonde", "como"})
+_WHERE_OR_HOW |= {"dove", "come", "waar", "waarheen", "hoe"}
 # The shopper's questions before the new one that the answerer reads: a chain of follow-ups
 # ("How long does shipping take?", "And to Norway?", "And Switzerland?", "Is it free?") keeps
 # its first question's topic up to this deep.
@@ -60,10 +80,26 @@ ORDER_TOPICS = frozenset(
 
 
 def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query:
-    """What ``question`` asks, read with the questions ``before`` it that it follows up."""
-    return _following_up(
-        index, index.query(question, language=_language_before(index, question, before)), question, before
-    )
+    """What ``question`` asks, read with the questions ``before`` it that it follows up. Where
+    or how to send something back ("Where do I send it?" after a question about returns) is how
+    a return starts."""
+    query = index.query(question, language=_language_before(index, question, before))
+    query = _following_up(index, query, question, before)
+    said = {fold(w) for w in words(question)}
+    if "@return" in query.terms and said & _SENDING and said & _WHERE_OR_HOW and "@label" not in query.terms:
+        return Query(query.language, [*query.terms, "@label"])
+    return query
+
+
+def _names_no_topic(question: str, query: Query, shop: Language) -> bool:
+    """Whether ``question`` says only what to do now ("What do I do?", "Was jetzt?") or where or
+    how to send "it" ("Where do I send it?"), and so no topic of its own."""
+    said = [fold(w) for w in words(question)]
+    content = {w for w in said if not is_stopword(w, query.language) and not is_stopword(w, shop)}
+    sending = bool(content & _SENDING) and bool(_THEM.intersection(said))
+    if not content - _NO_TOPIC - (_SENDING | _WHERE_OR_HOW if sending else set()) - _THEM:
+        return concepts_in(query) <= (_SENT_BY if sending else set())
+    return False
 
 
 def follows_up(question: str) -> bool:
@@ -107,10 +143,13 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
         return Query(query.language, [*query.terms, *sorted(returns)]) if returns else query
     if not before:
         return query
+    bare = _names_no_topic(question, query, index.language)
+    if bare:
+        concepts = set()  # "What now?": what the question before asked, as it asked it
     own = concepts - _ASKS - _VARIANTS
     # "It's been two weeks": a time, and words the pages never use ("her"), is no thing of its own.
     waiting = not own - {OTHER} and bool(_ELAPSED.search(fold(question)))
-    what_if = not concepts or bool(own)  # past here only as "What if ...?"
+    what_if = not bare and (not concepts or bool(own))  # past here only as "What if ...?"
     case = _WHAT_IF.match(fold(question)) or (own and _ALREADY.search(fold(question)))
     if what_if and not waiting and not (own <= _CASES and case):
         return query  # a topic of its own, or a thing the pages never name ("the red sofa")
@@ -144,7 +183,9 @@ def _previous(index: KnowledgeIndex, before: str) -> Query:
     older, _, latest = before.rpartition("\n\n")
     own = index.query(latest)
     if _WHAT_IF.match(fold(latest)) or _ALREADY.search(fold(latest)):
-        return own
+        # A case the shop's vocabulary has no word for ("What if it is a gift?") passes on the
+        # topic before it.
+        return own if concepts_in(own) or not older else _previous(index, older)
     return _following_up(index, own, latest, older)
 
 

@@ -56,8 +56,9 @@ _CONCEPTS: dict[str, str] = {
     "return": "return* exchang* swap* send-back bring-back final-sale final-sales "
     # A size that does not fit (the shopper's choice, which returns cover).
     "wrong-size wrong-sizes too-small too-big too-large too-tight not-fit zu-klein zu-gross zu-eng "
-    "passt-nicht trop-petit trop-petite trop-petits trop-petites trop-grand trop-grande trop-grands "
-    "trop-grandes muy-pequeno muy-pequena muy-pequenos muy-grande muy-grandes demasiado-pequeno "
+    "falsche-grosse falschen-grosse mauvaise-taille talla-equivocada talla-incorrecta taglia-sbagliata "
+    "verkeerde-maat passt-nicht trop-petit trop-petite trop-petits trop-petites trop-grand trop-grande "
+    "trop-grands trop-grandes muy-pequeno muy-pequena muy-pequenos muy-grande muy-grandes demasiado-pequeno "
     "demasiado-pequena demasiado-grande "
     "troppo-piccolo troppo-piccola troppo-grande te-klein te-groot past-niet "
     "ruckgab* zuruck* rucksend* ruckversand* umtausch* umtauschen "

@@ -1,0 +1,45 @@
+"""Follow-ups that name no topic of their own ("What now?", "Where do I send it?") go on with the
+conversation's topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.knowledge import DEFAULT_KNOWLEDGE
+from common.knowledge.answerer import KnowledgeAnswerer
+
+_ANSWERER = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
+
+
+def _last_answer(*conversation: str) -> str:
+    return _ANSWERER.answer(conversation[-1], before="\n\n".join(conversation[:-1])).text
+
+
+def test_sending_it_after_a_return_and_a_case_is_how_a_return_starts() -> None:
+    answer = _last_answer(
+        "Can I return an item I bought 6 weeks ago?", "What if it is a gift?", "Where do I send it?"
+    )
+
+    assert "Start a return from the link" in answer, answer
+    assert "photo of the damage" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("I ordered the wrong size", "What do I do?"),
+        ("I ordered the wrong size", "What now?"),
+        ("The jacket doesn't fit", "And then?"),
+        ("Ich habe die falsche Größe bestellt", "Was jetzt?"),
+        ("Pedí la talla equivocada", "¿Y ahora qué?"),
+        ("Ich möchte etwas zurückschicken", "Wohin schicke ich es?"),
+    ],
+)
+def test_a_follow_up_without_a_topic_goes_on_with_the_question_before(first: str, then: str) -> None:
+    answer = _last_answer(first, then)
+
+    assert "30 days" in answer, answer
+
+
+def test_what_now_goes_on_with_shipping_after_shipping() -> None:
+    assert "4.95 EUR" in _last_answer("How much does shipping cost?", "What now?")
