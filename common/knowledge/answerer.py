@@ -45,6 +45,12 @@ MIN_COVERAGE = 0.5
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
 # What the pages say for any order, asked about one: cancelling, returning, changing its address.
 _RULES_FOR_AN_ORDER = ORDER_TOPICS - {"@ship", "@track"}
+# Whether a service is offered ("Is express shipping available?") asks for its terms: what every
+# page says of it counts (its price on one, its delivery time on another), unless the question
+# asks for one of them. A place does not count so ("Do you ship to Japan?" is where, not how long).
+_SERVICES = frozenset({"@express"})
+_TERMS = frozenset({"@cost", "@duration", "@free"})
+_SERVICE_TERMS_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,10 @@ def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPa
         return saying_where(index, query, question, min_coverage=MIN_COVERAGE)
     if "@ship" in concepts and concepts <= PLACES | {"@ship"} and asks_where_it_ships_from(question):
         return saying_where_from(index, query, min_coverage=MIN_COVERAGE)
-    return choose(index.rank_passages(query), min_coverage=MIN_COVERAGE)
+    ranked = index.rank_passages(query)
+    if concepts & _SERVICES and not concepts & _TERMS:
+        return choose(ranked, min_coverage=MIN_COVERAGE, other_entry_share=_SERVICE_TERMS_SHARE)
+    return choose(ranked, min_coverage=MIN_COVERAGE)
 
 
 def _reply(

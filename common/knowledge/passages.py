@@ -106,11 +106,14 @@ def _last_sentence(lines: list[str]) -> str:
     return last
 
 
-def choose(ranked: list[ScoredPassage], *, min_coverage: float) -> list[ScoredPassage]:
+def choose(
+    ranked: list[ScoredPassage], *, min_coverage: float, other_entry_share: float = _OTHER_ENTRY_SHARE
+) -> list[ScoredPassage]:
     """The best passage that covers ``min_coverage`` of the question (a higher-scoring one that
     covers less, "We refund ..." for a parcel that never came and money back, answers part of
-    it) and up to two more that score nearly as well, within the length for a phone; in
-    reading order (by entry, then position). Empty when nothing answers well enough."""
+    it) and up to two more that score nearly as well (``other_entry_share`` of its score, from
+    another entry), within the length for a phone; in reading order (by entry, then position).
+    Empty when nothing answers well enough."""
     ranked = [r for r in ranked if r.coverage >= min_coverage]
     if not ranked:
         return []
@@ -121,7 +124,7 @@ def choose(ranked: list[ScoredPassage], *, min_coverage: float) -> list[ScoredPa
         if len(chosen) == MAX_PASSAGES:
             break
         same_entry = any(c.passage.entry.key == candidate.passage.entry.key for c in chosen)
-        share = _SAME_ENTRY_SHARE if same_entry else _OTHER_ENTRY_SHARE
+        share = _SAME_ENTRY_SHARE if same_entry else other_entry_share
         if candidate.score < best.score * share or candidate.coverage < min_coverage:
             continue
         if length + len(candidate.passage.text) > MAX_ANSWER_CHARS:
