@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from common.knowledge import phrases
 from common.knowledge.entries import Knowledge, KnowledgeEntry
+from common.knowledge.fees import unstated_fee
 from common.knowledge.followups import (
     ORDER_TOPICS,
     PLACES,
@@ -80,6 +81,10 @@ def knowledge_answer(
             index, query.language, phrases.order_lookup(query.language), [c.passage for c in rule]
         )
     chosen = _chosen(index, query, question)
+    unstated = unstated_fee(index, query, [c.passage for c in chosen])
+    if unstated is not None:
+        # "Do I have to pay customs?": not said; what the pages say of customs, then the team.
+        return _team_reply(index, query.language, phrases.customs_fees_unsaid(query.language), unstated)
     if not chosen:
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     place = unnamed_place(index, query, [question, *reversed(before.split("\n\n"))])
@@ -115,7 +120,10 @@ def covering_entries(index: KnowledgeIndex, question: str, *, before: str = "") 
     query = read_with_before(index, question, before)
     if unnamed_place(index, query, [question, *reversed(before.split("\n\n"))]) is not None:
         return ()
-    return tuple(dict.fromkeys(c.passage.entry for c in _chosen(index, query, question)))
+    chosen = [c.passage for c in _chosen(index, query, question)]
+    if unstated_fee(index, query, chosen) is not None:
+        return ()  # a fee the pages never state is a gap, whatever they say of customs
+    return tuple(dict.fromkeys(p.entry for p in chosen))
 
 
 def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPassage]:

@@ -94,6 +94,15 @@ _ORDER_LOOKUP: dict[Language, str] = {
     "nl": "Ik kan geen individuele bestellingen of hun status inzien.",
 }
 
+_CUSTOMS_FEES_UNSAID: dict[Language, str] = {
+    "en": "Our help pages don't say whether customs duties or import taxes apply.",
+    "de": "Ob Zoll oder Einfuhrabgaben anfallen, steht nicht auf unseren Hilfeseiten.",
+    "fr": "Nos pages d'aide ne disent pas si des droits de douane ou des taxes d'importation s'appliquent.",
+    "es": "Nuestras páginas de ayuda no dicen si se aplican aranceles o impuestos de importación.",
+    "it": "Le nostre pagine di aiuto non dicono se si applicano dazi o tasse d'importazione.",
+    "nl": "Onze hulppagina's zeggen niet of er invoerrechten of importbelastingen gelden.",
+}
+
 _OTHER_LANGUAGE: dict[Language, str] = {
     "en": "I can only answer in English, German, French, Spanish, Italian and Dutch. Please ask again "
     "in one of them.",
@@ -149,6 +158,10 @@ def not_covered(language: Language) -> str:
 
 def order_lookup(language: Language) -> str:
     return _ORDER_LOOKUP[language]
+
+
+def customs_fees_unsaid(language: Language) -> str:
+    return _CUSTOMS_FEES_UNSAID[language]
 
 
 def other_language(language: Language) -> str:

@@ -195,6 +195,12 @@ SHORTHAND: dict[str, str] = {
     "cant": "cannot",
     "whats": "what is",
 }
+# Duties and import taxes: customs, and a fee (``_tables``).
+_DUTIES = (
+    "duty duties import-duty import-duties import-tax import-taxes import-fee import-fees import-charges "
+    "einfuhr* zollgebuhr* droits-de-douane taxe-importation taxes-importation arancel* impuestos-importacion "
+    "dazi dazio invoerrecht* importbelasting*"
+)
 _MIN_INNER = 4  # shortest concept searched for inside a compound word
 
 
@@ -205,6 +211,7 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     prefixes: dict[str, set[str]] = {}
     groups = [(c, p, _IMPLIES.get(c, ())) for c, p in _CONCEPTS.items()]
     groups += [(c, p, ("country",)) for c, p in COUNTRIES.items()]
+    groups.append(("customs", _DUTIES, ("cost",)))
     for concept, patterns, also in groups:
         for pattern in patterns.split():
             table = prefixes if pattern.endswith("*") else exact

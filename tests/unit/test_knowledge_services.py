@@ -1,9 +1,11 @@
-"""Whether a service is offered asks for its terms; a place alone does not."""
+"""Whether a service is offered asks for its terms (a place alone does not); a fee the pages never
+state is said to be unsaid."""
 
 from __future__ import annotations
 
-from common.knowledge import DEFAULT_KNOWLEDGE
-from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.retrieval import knowledge_index
 
 _ANSWERER = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 
@@ -14,3 +16,33 @@ def test_whether_express_is_offered_gets_its_price_and_its_time_but_a_place_gets
 
     assert "12.95 EUR" in express and "1-2 working days" in express, express
     assert "working days" not in japan, japan
+
+
+_DUTIES = KnowledgeEntry(
+    "faq-customs",
+    "Do I pay customs?",
+    "Orders to Switzerland may incur import duties, paid on delivery.",
+    "faq",
+)
+
+
+def test_customs_fees_the_pages_never_state_are_said_to_be_unsaid_and_are_a_gap() -> None:
+    index = knowledge_index(DEFAULT_KNOWLEDGE)
+    answer = _ANSWERER.answer("Do you charge import duties?").text
+    held_at_customs = _ANSWERER.answer("Will my parcel be held at customs?").text
+
+    assert answer.startswith("Our help pages don't say whether customs duties"), answer
+    assert "may be delayed by customs" in answer and "support@example-shop.com" in answer, answer
+    assert covering_entries(index, "Do I have to pay customs to Switzerland?") == ()
+    assert held_at_customs.startswith("Deliveries to the UK, Switzerland and Norway may be delayed"), (
+        held_at_customs
+    )
+
+
+def test_customs_fees_the_pages_state_are_answered() -> None:
+    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, _DUTIES)))
+
+    answer = answerer.answer("Do you charge import duties?").text
+
+    assert "import duties, paid on delivery" in answer, answer
+    assert "don't say" not in answer, answer
