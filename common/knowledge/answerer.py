@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from common.knowledge import phrases
+from common.knowledge.askback import priced_things
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.fees import unstated_fee
 from common.knowledge.followups import (
@@ -80,6 +81,9 @@ def knowledge_answer(
         return _team_reply(
             index, query.language, phrases.order_lookup(query.language), [c.passage for c in rule]
         )
+    things = priced_things(index, query, question, MIN_COVERAGE)
+    if things:
+        return KnowledgeReply(phrases.which_price(query.language, things))
     chosen = _chosen(index, query, question)
     unstated = unstated_fee(index, query, [c.passage for c in chosen])
     if unstated is not None:

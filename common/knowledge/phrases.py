@@ -103,6 +103,15 @@ _CUSTOMS_FEES_UNSAID: dict[Language, str] = {
     "nl": "Onze hulppagina's zeggen niet of er invoerrechten of importbelastingen gelden.",
 }
 
+_WHICH_PRICE: dict[Language, str] = {
+    "en": "What would you like to know the price of? Our help pages give prices for: {options}.",
+    "de": "Wofür möchten Sie den Preis wissen? Unsere Hilfeseiten nennen Preise zu: {options}.",
+    "fr": "De quoi voulez-vous connaître le prix ? Nos pages d'aide donnent les prix pour : {options}.",
+    "es": "¿De qué quieres saber el precio? Nuestras páginas de ayuda dan precios de: {options}.",
+    "it": "Di cosa vuoi sapere il prezzo? Le nostre pagine di aiuto indicano i prezzi di: {options}.",
+    "nl": "Van wat wil je de prijs weten? Onze hulppagina's noemen prijzen voor: {options}.",
+}
+
 _OTHER_LANGUAGE: dict[Language, str] = {
     "en": "I can only answer in English, German, French, Spanish, Italian and Dutch. Please ask again "
     "in one of them.",
@@ -162,6 +171,11 @@ def order_lookup(language: Language) -> str:
 
 def customs_fees_unsaid(language: Language) -> str:
     return _CUSTOMS_FEES_UNSAID[language]
+
+
+def which_price(language: Language, titles: list[str]) -> str:
+    """Asks which thing's price the shopper means, naming the pages that give one."""
+    return _WHICH_PRICE[language].format(options=", ".join(f"“{t}”" for t in titles))
 
 
 def other_language(language: Language) -> str:
