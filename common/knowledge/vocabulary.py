@@ -123,6 +123,10 @@ _CONCEPTS: dict[str, str] = {
     "gift-card gift-cards giftcard* gift-voucher gift-vouchers gift-certificate gift-certificates "
     "geschenkkarte* carte-cadeau cartes-cadeaux cheque-cadeau cheques-cadeaux tarjeta-regalo "
     "tarjetas-regalo vale-regalo vales-regalo carta-regalo carte-regalo buoni-regalo",
+    # Wrapping an order as a gift (not the packaging a return goes back in).
+    "giftwrap": "wrap* giftwrap* geschenkverpack* geschenkpapier* als-geschenk emballage-cadeau "
+    "emballages-cadeaux papier-cadeau paquet-cadeau envolver* envoltorio* papel-regalo confezione-regalo "
+    "confezioni-regalo pacchetto-regalo incart* cadeauverpak* cadeaupapier*",
     "discount": "coupon* promo* discount-code discount-codes voucher-code voucher-codes rabattcode* "
     "gutscheincode* code-promo cupon* codice-sconto kortingscode*",
     "pricematch": "price-match price-matching price-guarantee best-price preisgarantie* "

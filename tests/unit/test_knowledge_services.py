@@ -1,7 +1,9 @@
 """Whether a service is offered asks for its terms (a place alone does not); a fee the pages never
-state is said to be unsaid."""
+state is said to be unsaid; gift wrapping is one in every language."""
 
 from __future__ import annotations
+
+import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
 from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
@@ -46,3 +48,25 @@ def test_customs_fees_the_pages_state_are_answered() -> None:
 
     assert "import duties, paid on delivery" in answer, answer
     assert "don't say" not in answer, answer
+
+
+_GIFT_WRAP = KnowledgeEntry("faq-gift-wrap", "Do you gift-wrap?", "Yes, for 3 EUR at checkout.", "faq")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie viel kostet die Geschenkverpackung?",
+        "Können Sie es als Geschenk verpacken?",
+        "Combien coûte l'emballage cadeau ?",
+        "¿Pueden envolverlo para regalo?",
+        "Quanto costa la confezione regalo?",
+        "Wat kost cadeauverpakking?",
+    ],
+)
+def test_gift_wrapping_in_another_language_meets_the_shops_gift_wrap_faq(question: str) -> None:
+    answerer = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, _GIFT_WRAP)))
+
+    answer = answerer.answer(question).text
+
+    assert "3 EUR at checkout" in answer, answer
