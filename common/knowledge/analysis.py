@@ -95,7 +95,9 @@ def terms(
         every = every[1:]  # "Great, but how much?": a question of its own words
     kept = [w for w in every if not any(is_stopword(w, lang) for lang in languages)]
     if vocabulary:
-        kept = [_corrected(w, vocabulary, languages[0]) for w in kept]
+        # Each word once: a long message that repeats odd words pays for each only once.
+        corrected = {w: _corrected(w, vocabulary, languages[0]) for w in dict.fromkeys(kept)}
+        kept = [corrected[w] for w in kept]
     if LASTING.intersection(fold(w) for w in kept):
         # "How long is the warranty?" asks how long it lasts: no delivery time, the warranty.
         kept = [w for w in kept if concepts_of(fold(w)) != _DURATION]

@@ -94,7 +94,9 @@ class KnowledgeIndex:
         docs = [titles[p.entry.key] * _PASSAGE_TITLE_WEIGHT + terms(p.text, lang) for p in self.passages]
         self._passage_terms = [frozenset(d) for d in docs]
         self._held = dict(zip(self.passages, self._passage_terms, strict=True))
-        self._apart = [places_apart(held, p.text) for p, held in self._held.items()]
+        self._apart = [
+            places_apart(held, p.text) for p, held in zip(self.passages, self._passage_terms, strict=True)
+        ]
         self._entry_terms: dict[str, frozenset[str]] = {}
         for p, held in zip(self.passages, self._passage_terms, strict=True):
             self._entry_terms[p.entry.key] = self._entry_terms.get(p.entry.key, frozenset()) | held
