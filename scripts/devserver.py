@@ -193,7 +193,7 @@ def main() -> None:
 
 def _port(raw: str) -> int:
     """``PORT`` as a TCP port, or one line saying what is wrong with it (no traceback)."""
-    port = int(raw) if raw.strip().isdigit() else 0
+    port = int(raw) if raw.strip().isdecimal() and raw.strip().isascii() else 0
     if not 1 <= port <= 65535:
         sys.exit(f"Not started: PORT must be a port number from 1 to 65535, not {raw!r}.")
     return port

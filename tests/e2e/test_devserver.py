@@ -265,7 +265,7 @@ def test_make_dev_with_an_invalid_setting_names_it_and_starts_nothing(tmp_path: 
     assert not (tmp_path / "pg").exists()  # no database started for it
 
 
-@pytest.mark.parametrize("port", ["abc", "99999", "0"])
+@pytest.mark.parametrize("port", ["abc", "99999", "0", "²"])
 def test_make_dev_with_an_invalid_port_says_so_in_one_line(tmp_path: Path, port: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(DATA_DIR=str(tmp_path), PORT=port)
