@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.browser.test_console import AUTH, chat, expect, open_tab, post, sign_in
+from tests.browser.test_console import AUTH, chat, expect, member, open_tab, post, sign_in
+from tests.browser.test_console_knowledge_edits import CHANGED, change_returns, edit_returns
 from tests.support import Env
 
 PERSON = "I would like to talk to a person please"
-CHANGED = "Returns within 60 days, no questions asked."
 KEPT = "Object.keys(sessionStorage).filter((key) => key.includes('draft'))"
 
 
@@ -65,6 +65,27 @@ def test_signing_out_forgets_every_reply_being_written(page: Any, site: str, con
     expect(reply).to_have_value("")
 
 
+def test_someone_else_signed_in_to_the_same_tab_finds_none_of_the_replies_being_written(
+    page: Any, site: str, console_env: Env
+) -> None:
+    """An IAP account switched, or another token pasted, without signing out first."""
+    chat(page, site, PERSON)
+    colleague = member(page, site, "Bea", "editor")["token"]
+    sign_in(page, site, "inbox")
+    reply = page.get_by_label("Reply to the shopper")
+    page.locator("#inbox-list .row").first.click()
+    reply.fill("Quoting the shopper's address")
+    page.wait_for_function(f"{KEPT}.length === 1")
+
+    page.evaluate("(token) => sessionStorage.setItem('support-console-token', token)", colleague)
+    page.reload()
+    expect(page.locator("#app")).to_be_visible()
+    page.locator("#inbox-list .row").first.click()
+    expect(page.locator("#inbox-transcript")).to_contain_text("talk to a person")
+    expect(reply).to_have_value("")
+    assert page.evaluate(KEPT) == []
+
+
 def test_a_reply_to_a_conversation_resolved_elsewhere_is_not_offered_when_it_comes_back(
     page: Any, site: str, console_env: Env
 ) -> None:
@@ -105,22 +126,6 @@ def test_erasing_a_conversation_drops_the_reply_begun_in_the_inbox(
 
     assert page.evaluate(KEPT) == []
     assert meta["conversation_id"] not in page.evaluate("JSON.stringify(sessionStorage)")
-
-
-def edit_returns(page: Any, site: str) -> Any:
-    """Signed in, the Returns entry open with its content changed; returns the form."""
-    sign_in(page, site, "knowledge")
-    return change_returns(page)
-
-
-def change_returns(page: Any) -> Any:
-    page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
-    form = page.locator("#entry-form")
-    expect(form.get_by_label("Title")).to_have_value("Returns and refunds")
-    content = form.locator("textarea[name=content]")
-    content.fill("")
-    content.press_sequentially(CHANGED)  # typed: the page has had a user's gesture
-    return form
 
 
 def test_an_entry_being_edited_comes_back_unsaved_after_a_reload(

@@ -18,6 +18,11 @@ CHANGED = "Returns within 60 days, no questions asked."
 def edit_returns(page: Any, site: str) -> Any:
     """Signed in, the Returns entry open with its content changed; returns the form."""
     sign_in(page, site, "knowledge")
+    return change_returns(page)
+
+
+def change_returns(page: Any) -> Any:
+    """The Returns entry opened from the list and its content changed; returns the form."""
     page.locator("#knowledge-list .row", has_text="Returns and refunds").click()
     form = page.locator("#entry-form")
     expect(form.get_by_label("Title")).to_have_value("Returns and refunds")

@@ -22,7 +22,17 @@ export const drafts = {
     .filter((key) => key.startsWith(PREFIX + start)).map((key) => key.slice(PREFIX.length)),
   /** Signing out: every draft goes. */
   clear: () => drafts.names().forEach(drafts.drop),
+  /** Drafts are their writer's: someone else signed in to this tab (another IAP account, a
+   *  token pasted without signing out) starts with none of them. */
+  keepFor: (who) => {
+    if (attempt(() => sessionStorage.getItem(WRITER)) === who) return;
+    drafts.clear();
+    attempt(() => sessionStorage.setItem(WRITER, who));
+  },
 };
+
+// Who wrote the drafts kept (not a draft itself).
+const WRITER = "support-console-writer";
 
 // The name of a reply's draft, by conversation (the Inbox writes it; erasing the conversation in
 // Conversations drops it).

@@ -192,7 +192,7 @@ function previewPanel() {
 }
 
 export async function openEntry(key) {
-  const { data, etag } = await api(`/${key}`);
+  const { data, etag } = await api(`/${encodeURIComponent(key)}`);
   current = { key, etag, saved: data };
   const editor = $("#editor");
   followRole(clear(editor, h("h3", {}, data.title), h("p", { class: "muted small" }, `Last changed ${when(data.updated_at)} · revision ${etag.replaceAll('"', "")}`),

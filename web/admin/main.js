@@ -192,6 +192,7 @@ async function start({ signingIn = false } = {}) {
     $("#token").focus();
     return;
   }
+  drafts.keepFor(JSON.stringify([me.id, me.email, me.name, me.via]));
   whenSignedOut(signOutFor);
   whenRefused(checkRole);
   watchRole();
