@@ -143,6 +143,9 @@ def test_without_a_chosen_language_the_page_follows_the_browser(browser: Any, si
         page.wait_for_function("window.supportChat !== undefined")
         expect(page.get_by_role("button", name="Enviar", exact=True)).to_be_visible()
         expect(page.get_by_label("Tu mensaje")).to_have_attribute("placeholder", "Escribe tu pregunta…")
+        # The assistant's name and picture: short, as "Support" is (not "AA", "Atención al cliente").
+        expect(page.locator(".sc-msg--greeting .sc-msg-name")).to_have_text("Soporte")
+        expect(page.locator(".sc-msg--greeting .sc-avatar")).to_have_text("S")
     finally:
         context.close()
 

@@ -78,7 +78,7 @@ window.SupportChat.translations.es = {
   "Our team has handed this conversation back to the assistant.": "Nuestro equipo ha devuelto esta conversación al asistente.",
   "Our team has marked this conversation as resolved. The assistant answers from here on.": "Nuestro equipo ha marcado esta conversación como resuelta. A partir de ahora responde el asistente.",
   "Customer support": "Atención al cliente",
-  "Support": "Atención al cliente",
+  "Support": "Soporte",
   "Your feedback could not be sent. Please try again later.": "No se ha podido enviar tu opinión. Inténtalo de nuevo más tarde.",
   "That email address doesn't look right. Please check it, or leave it empty.": "Esta dirección de correo no parece correcta. Revísala o deja el campo vacío.",
   "We couldn't reach our team just now. Please try again in a moment.": "No hemos podido contactar con nuestro equipo ahora mismo. Inténtalo de nuevo en un momento.",
