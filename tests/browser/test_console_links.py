@@ -139,3 +139,20 @@ def test_a_link_with_filters_shows_the_list_they_filter(page: Any, site: str, co
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Is the hedgehog lamp in stock?")
     expect(page).to_have_url(f"{site}/admin/#conversations?q=hedgehog+lamp")
+
+
+def test_filters_typed_in_the_address_close_the_open_conversation(
+    page: Any, site: str, console_env: Env
+) -> None:
+    chat(page, site, "Do you ship to Zanzibar?")
+    chat(page, site, "Is the hedgehog lamp in stock?")
+    sign_in(page, site, "conversations")
+    rows = page.locator("#conversation-list .row")
+    rows.filter(has_text="Zanzibar").click()
+    expect(page.locator("#transcript")).to_contain_text("Zanzibar")
+
+    page.evaluate("window.location.hash = '#conversations?q=hedgehog'")  # typed in the address bar
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(f"{site}/admin/#conversations?q=hedgehog")  # as typed, no id added
+    expect(page.locator("#transcript")).to_have_text("Pick a conversation.")
+

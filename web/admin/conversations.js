@@ -182,8 +182,13 @@ export function showConversation(id) {
   open(id).then(() => $("#transcript h3").focus(), notOpened);
 }
 
-/** query: the filters an address names ("" for none), put in the form; without, the form's stay. */
-export function showConversations(staffRole, query) {
+/** query: the filters an address names ("" for none), put in the form; without, the form's stay.
+ *  close: the open conversation closes (the address names none). */
+export function showConversations(staffRole, query, { close = false } = {}) {
+  if (close && selected) {
+    selected = null;
+    clear($("#transcript"), h("p", { class: "muted" }, "Pick a conversation."));
+  }
   // A role changed while a transcript is open: it is drawn again (a viewer deletes nothing).
   if (staffRole && staffRole !== role && selected) open(selected).catch((e) => toast(e.message, "error"));
   if (staffRole) role = staffRole; // the filter form shows the list again without one

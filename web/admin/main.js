@@ -28,7 +28,8 @@ const VIEWS = {
   dashboard: () => showDashboard(),
   inbox: (id) => showInbox(me, id).then((found) => found || openConversation(id, { push: false })),
   conversations: (id, query) => {
-    showConversations(me.role, query);
+    // Filters an address names without a conversation: none is open (a typed or linked list).
+    showConversations(me.role, query, { close: query !== undefined && !id });
     if (id) showConversation(id);
   },
   knowledge: () => showKnowledge(me.role),
