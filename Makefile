@@ -51,7 +51,8 @@ package: $(BIN)/.installed
 migrate: $(BIN)/.installed
 	$(BIN)/python -m common.migrate
 
-## chat_stream against the fake model's limit (BENCH_ARGS="--help"; DATABASE_URL: a Postgres server),
+## chat_stream against the fake model's limit (BENCH_ARGS="--help"; a throwaway database on DATABASE_URL's server,
+## else on 127.0.0.1:5432, else on an embedded Postgres),
 ## then hybrid retrieval over 2,000 entries (p95 per question, recall@5 on the labelled questions)
 bench: $(BIN)/.installed
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)

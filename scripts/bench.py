@@ -54,9 +54,8 @@ from sqlalchemy.engine import make_url
 
 from common.config import REPO_ROOT
 from scripts.bench_client import HttpError, SseClient
-from scripts.local import free_port, stop, throwaway_database, wait_for_port
+from scripts.local import bench_server_url, free_port, stop, throwaway_database, wait_for_port
 
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 VENV_BIN = Path(sys.executable).parent
 MODEL = "gemini-2.5-flash"
 SERVER_ENV = {
@@ -147,9 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--bare-relay", default="sdk,ours", help="(k): its clients: sdk, ours (empty: skip)")
     parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        help="a Postgres server; a throwaway database bench_<pid> is created on it",
+        "--database-url", help="server of the throwaway bench_<pid> (default: DATABASE_URL, :5432, embedded)"
     )
     parser.add_argument("--json", default=str(REPO_ROOT / "test-artifacts" / "bench.json"))
     parser.add_argument("--no-json", action="store_true")
@@ -176,7 +173,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         rss_streams=args.rss_streams,
         open_loop=tuple(int(s) for s in args.open_loop.split(",") if s.strip()),
         open_loop_seconds=args.open_loop_seconds,
-        database_url=args.database_url,
+        database_url=bench_server_url(args.database_url),
         db_delay=args.db_delay_ms / 1000,
         bare_relays=tuple(s.strip() for s in args.bare_relay.split(",") if s.strip()),
         json_path=None if args.no_json else Path(args.json),

@@ -1,9 +1,10 @@
 """``make bench-console``: p95 of every console request with 100,000 stored messages.
 
-Creates a throwaway database on the Postgres server at DATABASE_URL (default: the local test
-server), seeds it (``scripts.seed_console``), then calls each console route through the
-``policies`` function (functions-framework's Flask app, in process: handler, service, SQL and
-JSON, no network) and prints p50/p95 next to the 300 ms target. Figures, not a pass/fail test.
+Creates a throwaway database on the Postgres server at DATABASE_URL (default: 127.0.0.1:5432
+when it answers, else an embedded Postgres), seeds it (``scripts.seed_console``), then calls
+each console route through the ``policies`` function (functions-framework's Flask app, in
+process: handler, service, SQL and JSON, no network) and prints p50/p95 next to the 300 ms
+target. Figures, not a pass/fail test.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ import sqlalchemy as sa
 
 from common import runtime
 from common.config import REPO_ROOT
-from scripts.local import throwaway_database
+from scripts.local import bench_server_url, throwaway_database
 from scripts.seed_console import seed
 
-DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_MS = 300.0
 ADMIN = {"Authorization": "Bearer bench-admin"}
 
@@ -87,9 +87,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
+    parser.add_argument("--database-url", default=None, help="default: as make bench chooses")
     options = parser.parse_args()
-    with throwaway_database(options.database_url, f"bench_console_{uuid.uuid4().hex[:8]}") as url:
+    server = bench_server_url(options.database_url)
+    with throwaway_database(server, f"bench_console_{uuid.uuid4().hex[:8]}") as url:
         started = time.monotonic()
         count = seed(url, messages=options.messages)
         print(f"seeded {count} messages in {time.monotonic() - started:.0f} s\n")

@@ -6,6 +6,7 @@ Shared by the tests, the benchmark and the dev tools (never deployed).
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import time
@@ -53,6 +54,24 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# The machine's own Postgres, where the benchmarks' README figures were measured.
+LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def bench_server_url(explicit: str | None = None) -> str:
+    """The Postgres server a benchmark makes its throwaway database on: ``explicit``, else
+    ``DATABASE_URL``, else this machine's server on port 5432 when one answers, else the embedded
+    one ``make dev`` and ``make test`` use (a fresh machine with no Postgres of its own)."""
+    chosen = explicit or os.environ.get("DATABASE_URL")
+    if chosen:
+        return chosen
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+        return LOCAL_SERVER
+    from common.db import start_embedded_postgres
+
+    return start_embedded_postgres(REPO_ROOT / ".data" / "bench", stop_at_exit=True)
 
 
 def _admin(server_url: str, *statements: str) -> None:

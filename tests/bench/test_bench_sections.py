@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from scripts.bench import render, targets
+from scripts.local import bench_server_url
 
 
 def _results() -> dict[str, Any]:
@@ -63,3 +66,9 @@ def test_a_run_with_them_prints_them() -> None:
     table = render(results)
     assert "(f) cold start: process start -> first byte (p50)" in table
     assert "(g) RSS growth per 100 open streams" in table
+
+
+def test_the_bench_uses_the_server_it_is_given_before_any_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://env@db.example/x")
+    assert bench_server_url("postgresql://flag@db.example/x") == "postgresql://flag@db.example/x"
+    assert bench_server_url(None) == "postgresql://env@db.example/x"

@@ -155,4 +155,3 @@ def test_filters_typed_in_the_address_close_the_open_conversation(
     expect(rows).to_have_count(1)
     expect(page).to_have_url(f"{site}/admin/#conversations?q=hedgehog")  # as typed, no id added
     expect(page.locator("#transcript")).to_have_text("Pick a conversation.")
-
