@@ -28,17 +28,21 @@ AWAY_AFTER = dt.timedelta(seconds=45)
 
 
 def inbox(*, uow: UnitOfWorkFactory, now: dt.datetime, limit: int = 100) -> Inbox:
-    """Conversations waiting for (or with) a person, oldest request first."""
+    """Conversations waiting for (or with) a person, oldest request first, each with what its
+    shopper asked last (not their request for a person, when they asked something before it)."""
+    from common.handoff.phrases import RECENT_QUESTIONS, what_they_asked
+
     with uow() as tx:
-        rows = tx.handoffs.open_handoffs(limit=limit)
+        handoffs = tx.handoffs.open_handoffs(limit=limit)
+        recent = tx.handoffs.recent_questions([h.conversation_id for h in handoffs], count=RECENT_QUESTIONS)
     return Inbox(
-        items=[  # type: ignore[misc]
+        items=[
             InboxItem(
                 **_view(handoff).model_dump(),
                 waiting_seconds=max(0, int((now - handoff.requested_at).total_seconds())),
-                last_question=(last_question or "")[:500],
+                last_question=(what_they_asked(recent.get(handoff.conversation_id, [])) or "")[:500],
             )
-            for handoff, last_question in rows
+            for handoff in handoffs
         ]
     )
 

@@ -4,6 +4,7 @@ languages the assistant speaks."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.smalltalk import offers_a_person
@@ -95,6 +96,17 @@ def asks_for_a_person(message: str) -> bool:
     if _ONE_WORD.match(text) and "?" not in message:
         return True  # "human", "agent please"; "Human?" asks what the assistant is
     return any(pattern.search(text) for pattern in _PATTERNS.values())
+
+
+def what_they_asked(recent: Sequence[str]) -> str | None:
+    """What a waiting shopper needs, from their last messages (newest first): the newest that
+    does more than ask for a person ("Where is my refund?" before "Can I talk to a human?"),
+    else the newest."""
+    return next((m for m in recent if not asks_for_a_person(m)), recent[0] if recent else None)
+
+
+# How many of a shopper's last messages ``what_they_asked`` looks through.
+RECENT_QUESTIONS = 4
 
 
 def accepts_the_offer(message: str, history: list[Turn]) -> bool:

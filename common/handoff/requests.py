@@ -146,14 +146,15 @@ def request_handoff(
     knowledge: Knowledge,
 ) -> HandoffAccepted:
     """``POST /history/handoff``: the conversation waits for a person (again asking changes nothing)."""
-    from common.handoff.phrases import language_of
+    from common.handoff.phrases import RECENT_QUESTIONS, language_of, what_they_asked
 
     with uow() as tx:
         # Locked: the notice takes the conversation's next position.
         conversation = keys.require(
             tx.conversations.get(body.conversation_id, for_update=True), conversation_token
         )
-        question = tx.handoffs.last_question(body.conversation_id)
+        recent = tx.handoffs.recent_questions([body.conversation_id], count=RECENT_QUESTIONS)
+        question = what_they_asked(recent.get(body.conversation_id, []))
         language = language_of(question) if question else "en"
         opened = open_handoff(tx, body.conversation_id, request=body, language=language, settings=settings)
         support_open, notice = pending_notice_now(settings, knowledge, language)

@@ -85,13 +85,29 @@ class HandoffRepository:
             sa.update(Handoff).where(Handoff.conversation_id == conversation_id).values(shopper_seen_at=at)
         )
 
-    def last_question(self, conversation_id: uuid.UUID) -> str | None:
-        return self.session.scalar(
-            sa.select(Message.content)
-            .where(Message.conversation_id == conversation_id, Message.role == "user")
-            .order_by(Message.position.desc())
-            .limit(1)
+    def recent_questions(
+        self, conversation_ids: Sequence[uuid.UUID], *, count: int
+    ) -> dict[uuid.UUID, list[str]]:
+        """The shopper's last ``count`` messages of each conversation, newest first."""
+        if not conversation_ids:
+            return {}
+        newest = sa.func.row_number().over(
+            partition_by=Message.conversation_id, order_by=Message.position.desc()
         )
+        ranked = (
+            sa.select(Message.conversation_id, Message.content, newest.label("n"))
+            .where(Message.conversation_id.in_(conversation_ids), Message.role == "user")
+            .subquery()
+        )
+        rows = self.session.execute(
+            sa.select(ranked.c.conversation_id, ranked.c.content)
+            .where(ranked.c.n <= count)
+            .order_by(ranked.c.conversation_id, ranked.c.n)
+        )
+        recent: dict[uuid.UUID, list[str]] = {}
+        for conversation_id, content in rows:
+            recent.setdefault(conversation_id, []).append(content)
+        return recent
 
     def replied_since(self, conversation_id: uuid.UUID, since: dt.datetime) -> bool:
         """Whether staff wrote in the conversation at or after ``since``."""
@@ -100,18 +116,10 @@ class HandoffRepository:
         )
         return bool(self.session.scalar(sa.select(replied)))
 
-    def open_handoffs(self, *, limit: int) -> Sequence[sa.Row[Any]]:
-        """Open handoffs, oldest request first, each with its conversation's last question."""
-        last_question = (
-            sa.select(Message.content)
-            .where(Message.conversation_id == Handoff.conversation_id, Message.role == "user")
-            .order_by(Message.position.desc())
-            .limit(1)
-            .correlate(Handoff)
-            .scalar_subquery()
-        )
-        return self.session.execute(
-            sa.select(Handoff, last_question.label("last_question"))
+    def open_handoffs(self, *, limit: int) -> Sequence[Handoff]:
+        """Open handoffs, oldest request first."""
+        return self.session.scalars(
+            sa.select(Handoff)
             .where(Handoff.status.in_(_OPEN))
             .order_by(Handoff.requested_at, Handoff.conversation_id)
             .limit(limit)

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from common.auth import TEAM_SIGNATURE
 from common.console.staff import BOOTSTRAP_OWNER
+from scripts.fake_gemini import Behavior
 from tests.conftest import make_client
 from tests.integration.test_staff_access import ADMIN, add_member, bearer
 from tests.support import Env, send
@@ -181,6 +182,23 @@ def test_saying_so_in_the_chat_hands_the_conversation_over_without_asking_the_mo
     assert turn.text
     assert env.fake.stream_requests() == []
     assert _history(history, turn.meta)["handoff_status"] == "waiting_for_human"
+
+
+def test_the_inbox_shows_what_the_shopper_needs_not_their_request_for_a_person(
+    env: Env, chat: FlaskClient, staff: FlaskClient
+) -> None:
+    env.fake.script(Behavior(chunks=["Refunds take 5 working days."]))
+    asked = send(chat, "Where is my refund for order 1234?").meta
+    convo = {"conversation_id": asked["conversation_id"], "token": asked["conversation_token"]}
+    send(chat, "can I talk to a human?", **convo)
+    only = send(chat, "I want to speak to a person").meta  # nothing asked before: that is it
+
+    items = staff.get("/_inbox", headers=ADMIN).get_json()["items"]
+
+    assert [(i["conversation_id"], i["last_question"]) for i in items] == [
+        (asked["conversation_id"], "Where is my refund for order 1234?"),
+        (only["conversation_id"], "I want to speak to a person"),
+    ]
 
 
 @pytest.mark.parametrize(
