@@ -130,8 +130,8 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     parcel = _named_by_a_word("ship", by_word, but=_ARRIVING) or _AN_ORDER.search(joined)
     lost = "missing" in concepts and not parcel
     if "refund" in concepts and ("track" in concepts or lost):
-        # "Where is my refund?", "My refund hasn't arrived": no parcel; the question is when it comes.
-        concepts -= {"track", "missing", "ship"}
+        # "Where is my refund?": when it comes; "...My package never arrived." stays missing.
+        concepts -= {"track", "missing", "ship"} if lost else {"track"}
         concepts.add("duration")
     if "track" in from_phrases and _WHERE_IS_YOUR.search(joined):
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel

@@ -794,6 +794,10 @@ def test_a_question_of_punctuation_alone_gets_the_not_covered_answer(question: s
         ("How late are you open?", "9:00-18:00", "10 working days"),
         # A refund is not tracked: "where is it" asks when it comes.
         ("Where is my refund?", "within 5 working days", "couldn't find"),
+        # ...but a parcel that never came is the missing-parcel rule, whatever is wanted back.
+        ("Where is my refund? My package never arrived.", "10 working days after shipping", "within 30 days"),
+        ("My package never arrived, where is my refund?", "10 working days after shipping", "within 30 days"),
+        ("Where is my money? The parcel got lost.", "10 working days after shipping", "within 30 days"),
         # A discount code is not a sale item.
         ("Is there a discount code?", "couldn't find", "store credit"),
         # A kind of item alone: does the shop offer it? Not what returning one costs.
