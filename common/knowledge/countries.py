@@ -28,19 +28,27 @@ COUNTRIES: dict[str, str] = {
     "china": "china chine cina",
     "australia": "australia australien australie",
     "brazil": "brazil brasil brasilien bresil brasile",
-    # Everywhere else: "the rest of the world" (``analysis``), "internationally", "abroad",
-    # "all other countries", "outside the EU": what the shop says of it holds for a country it
-    # says nothing else of ("Canada" beside "the rest of the world").
+    # Everywhere else: "the rest of the world" (``meanings``), "internationally", "abroad",
+    # "all other countries": what the shop says of it holds for a country it says nothing else
+    # of ("Canada" beside "the rest of the world").
     "world": "worldwide world-wide internationa* internacional* internazional* weltweit* wereldwijd* "
     "abroad overseas ausland* etranger extranjero estero buitenland monde-entier todo-mundo "
     "other-countries other-country andere-lander andere-landern autres-pays otros-paises "
-    "altri-paesi andere-landen outside-eu outside-europe non-eu ausserhalb-eu ausserhalb-europa "
-    "ausserhalb-europas hors-ue hors-europe fuera-ue fuera-europa rest-welt restliche-welt "
-    "ubrige-welt reste-monde resto-mundo resto-mondo",
+    "altri-paesi andere-landen rest-welt restliche-welt ubrige-welt reste-monde resto-mundo resto-mondo",
+    # "Outside the EU", "hors de l'UE", "non-EU" (``meanings``): every country but the EU's.
+    "noneu": "noneu",
 }
 COUNTRY_CONCEPTS = frozenset(f"@{c}" for c in COUNTRIES)
 # Any country, as a place of the shop's text: "7-14 working days to the rest of the world".
 WORLD = "@world"
+# The countries outside the EU, as a place of the shop's text: "Returns from outside the EU
+# cost 6.95 EUR" is Norway's price, not Austria's.
+OUTSIDE_EU = "@noneu"
+# A passage about a region covers a question about a country in it: the shop's shipping to
+# "the EU" is its shipping to Germany, which has a concept of its own (the shop's home).
+REGION_OF = {"@germany": "@eu"} | {
+    c: OUTSIDE_EU for c in COUNTRY_CONCEPTS - {"@eu", "@germany", WORLD, OUTSIDE_EU}
+}
 # Places by name, not "the rest of the world".
 NAMED_PLACES = COUNTRY_CONCEPTS - {WORLD}
 # "1-2 working days within Germany and 2-3 working days elsewhere": a text that names a place

@@ -19,6 +19,17 @@ _ONE_MEANING = (
     (re.compile(r"\bfree of charge\b"), " free "),
     # Everywhere else (the vocabulary's phrases have two words, or three with one between).
     (re.compile(r"\brest (?:of the world|van de wereld)\b"), " worldwide "),
+    # Outside the EU is no country in it: not "the EU" (``countries``' "noneu").
+    (
+        re.compile(
+            r"\b(?:outside (?:of )?(?:the )?|non-?|au(?:ss|ß)erhalb (?:der |von )?"
+            r"|hors (?:de )?(?:l[\u2019']|la )?|fuera de (?:la )?"
+            r"|(?:al di )?fuori (?:dal|dall[\u2019']|dell[\u2019']|della |d[\u2019'])?|buiten (?:de )?)"
+            r"(?:eu|ue|europe|europa|europas|european union|union europ[ée]enne|uni[oó]n europea"
+            r"|unione europea|europese unie)\b"
+        ),
+        " noneu ",
+    ),
     # A card brand, not express shipping.
     (re.compile(r"\bamerican express\b"), " amex "),
     # Money back is a refund, not a return ("Geld zurück", "geld terug", "devolver el dinero").

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from common.knowledge.analysis import terms, vocabulary_of
-from common.knowledge.countries import COUNTRY_CONCEPTS, NAMED_PLACES, WORLD, about_other_places, places_apart
+from common.knowledge.countries import (
+    COUNTRY_CONCEPTS,
+    NAMED_PLACES,
+    REGION_OF,
+    WORLD,
+    about_other_places,
+    places_apart,
+)
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
@@ -53,9 +60,7 @@ _ANSWER_KINDS = frozenset({"@cost", "@duration"})
 _OTHER_ANSWER_SHARE = 0.3
 # A passage that holds all a question asks about (its coverage).
 _ALL = 0.999
-# A passage about a region covers a question about a country in it: the shop's shipping to
-# "the EU" is its shipping to Germany, which has a concept of its own (the shop's home).
-_REGION_OF = {"@germany": "@eu"}
+_REGION_OF = REGION_OF  # a country's region: Germany's is the EU, Norway's outside it
 # The shop's language is told from this much of its text.
 _LANGUAGE_SAMPLE_CHARS = 4000
 

@@ -3,11 +3,14 @@ not for another, and not instead of its general rule."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge import DEFAULT_ENTRIES, DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
 from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
 from common.knowledge.retrieval import knowledge_index
+from common.llm import Prompt, TextDelta, Turn
 
 _CANADA = "Shipping to Canada costs 19.95 EUR."
 
@@ -117,3 +120,37 @@ def test_a_question_naming_its_thing_as_it_follows_up_whatever_its_length(
     from common.knowledge.followups import follows_up
 
     assert follows_up(question) is follows
+
+
+def _edited(key: str, content: str) -> Knowledge:
+    """The default knowledge with one entry's text replaced, as staff edit it."""
+    return Knowledge(
+        version=1,
+        entries=tuple(
+            dataclasses.replace(e, content=content) if e.key == key else e for e in DEFAULT_ENTRIES
+        ),
+    )
+
+
+def _answer(knowledge: Knowledge, question: str) -> str:
+    events = KnowledgeAnswerer(knowledge).stream(Prompt("", [Turn("user", question)]))
+    return "".join(e.text for e in events if isinstance(e, TextDelta))
+
+
+_EU_FREE = "Returns within the EU are free. Returns from outside the EU cost 6.95 EUR."
+
+
+@pytest.mark.parametrize(
+    "question", ["How much does a return from Austria cost?", "Are returns from France free?"]
+)
+def test_outside_the_eu_is_no_country_in_it(question: str) -> None:
+    text = _answer(_edited("returns", _EU_FREE), question)
+
+    assert "Returns within the EU are free." in text, text
+    assert "6.95" not in text, text
+
+
+def test_outside_the_eu_holds_the_countries_outside_it() -> None:
+    text = _answer(_edited("returns", _EU_FREE), "How much does a return from Norway cost?")
+
+    assert "Returns from outside the EU cost 6.95 EUR." in text, text
