@@ -60,7 +60,7 @@ _ANSWER_KINDS = frozenset({"@cost", "@duration"})
 _OTHER_ANSWER_SHARE = 0.3
 # A passage that holds all a question asks about (its coverage).
 _ALL = 0.999
-_REGION_OF = REGION_OF  # a country's region: Germany's is the EU, Norway's outside it
+_SHIPPING = frozenset({"@ship", "@duration", "@cost"})  # the rest of the world as a destination
 # The shop's language is told from this much of its text.
 _LANGUAGE_SAMPLE_CHARS = 4000
 
@@ -114,6 +114,8 @@ class KnowledgeIndex:
             if p.position == 0 and following.entry.key == p.entry.key
         }
         self._idf = _idf(docs)
+        # "We ship worldwide" names every country; "International cards are welcome" none.
+        self._ships_worldwide = any(WORLD in held and held & _SHIPPING for held in self._passage_terms)
         # Concepts most entries use ("@ship" in a shop) name no particular topic.
         used = [{t for t in doc if t.startswith("@")} for doc in corpus]
         common = {c for c in set().union(*used) if sum(c in u for u in used) > len(used) / 2}
@@ -186,7 +188,7 @@ class KnowledgeIndex:
         # "Any student discounts?" is not answered by what returning a sale item costs.
         item_kinds_only = bool(asked) and asked <= ITEM_KINDS
         places = asked & NAMED_PLACES
-        places |= {_REGION_OF[c] for c in places if c in _REGION_OF}  # Germany's is the EU's
+        places |= {REGION_OF[c] for c in places if c in REGION_OF}  # Germany's is the EU's
         named = any(c in self._idf for c in places)
         scored = []
         for n, passage in enumerate(self.passages):
@@ -250,8 +252,8 @@ class KnowledgeIndex:
 
     def names(self, concept: str) -> bool:
         """Whether the knowledge names ``concept`` ("@eu"), or the region it lies in (the rest
-        of the world holds every country)."""
-        return concept in self._idf or _REGION_OF.get(concept, concept) in self._idf or WORLD in self._idf
+        of the world, as a place parcels go, holds every country)."""
+        return concept in self._idf or REGION_OF.get(concept, concept) in self._idf or self._ships_worldwide
 
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
@@ -270,7 +272,7 @@ class KnowledgeIndex:
         wanted = concepts or set(query.terms)
         unknown = math.log(len(self.passages) + 1) + 1  # a term the knowledge never uses
         total = sum(self._idf.get(t, unknown) for t in wanted)
-        held = held | {c for c, region in _REGION_OF.items() if region in held}
+        held = held | {c for c, region in REGION_OF.items() if region in held}
         if WORLD in held:
             held |= COUNTRY_CONCEPTS  # "to the rest of the world" is to Canada, named elsewhere or not
         found = sum(self._idf.get(t, unknown) for t in wanted & held)

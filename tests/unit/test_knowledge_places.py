@@ -154,3 +154,22 @@ def test_outside_the_eu_holds_the_countries_outside_it() -> None:
     text = _answer(_edited("returns", _EU_FREE), "How much does a return from Norway cost?")
 
     assert "Returns from outside the EU cost 6.95 EUR." in text, text
+
+
+@pytest.mark.parametrize("question", ["How much is shipping to Japan?", "Do you ship to Japan?"])
+def test_the_rest_of_the_world_in_another_topic_names_no_country(question: str) -> None:
+    """ "International cards are welcome" says nothing of shipping to Japan."""
+    payment = next(e.content for e in DEFAULT_ENTRIES if e.key == "faq-payment-methods")
+    text = _answer(_edited("faq-payment-methods", f"{payment} International cards are welcome."), question)
+
+    assert text.startswith("Our help pages don't mention “Japan”."), text
+
+
+def test_the_rest_of_the_world_in_a_shipping_sentence_names_every_country() -> None:
+    shipping = next(e.content for e in DEFAULT_ENTRIES if e.key == "shipping")
+    text = _answer(
+        _edited("shipping", f"{shipping} We also ship worldwide for 19.95 EUR."),
+        "How much is shipping to Japan?",
+    )
+
+    assert "mention" not in text and "19.95 EUR" in text, text
