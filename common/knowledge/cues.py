@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from common.knowledge.language import Language
 
+# A word two languages write ("retour" in French and Dutch, "tracking" in English, German and
+# Dutch) tells neither: the shop's own language then.
 _CUES: dict[Language, str] = {
     "en": "shipping shipment deliver parcel package refund return exchange invoice receipt label "
     "tracking cancel payment voucher discount customs damaged broken warranty pickup size "
@@ -22,8 +24,10 @@ _CUES: dict[Language, str] = {
     "ruckerstatt umtausch erstatt retoure etikett rechnung quittung beleg bestell storn "
     "zahlung bezahl zahlungs uberweis gutschein rabatt zoll abhol kundenservice kundendienst "
     "anruf telefonnummer offnungszeit verfolg widerruf gewahrleist kaputt defekt beschadigt "
-    "andern anderung adresse falsch grosse kosten preis gebuhr kostenlos versandkost",
+    "andern anderung adresse falsch grosse kosten preis gebuhr kostenlos versandkost tracking "
+    "label nummer",
     "fr": "livraison livrer expedition envoi colis remboursement rembourser echange facture recu "
+    "retour retourner "
     "etiquette suivi annulation annuler paiement payer douane endommage casse garantie retrait "
     "taille adresse commande modifier modification telephone horaire",
     "es": "envio entrega paquete reembolso devolucion devolver cambio factura recibo etiqueta "
@@ -34,7 +38,7 @@ _CUES: dict[Language, str] = {
     "garanzia ritiro taglia indirizzo ordine modificare cambiare telefono orari",
     "nl": "verzend bezorg levering pakket terugbetal retour ruilen factuur kassabon etiket "
     "volgen annuleren betaling betalen douane beschadigd kapot garantie afhalen ophalen maat "
-    "adres bestelling wijzigen wijziging telefoon openingstijd kosten",
+    "adres bestelling wijzigen wijziging telefoon openingstijd kosten tracking label nummer",
 }
 # Languages that write a compound as one word: a cue counts inside a word too.
 _COMPOUNDING = frozenset({"de", "nl"})

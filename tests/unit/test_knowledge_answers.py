@@ -55,6 +55,29 @@ def test_the_shoppers_language_is_detected(text: str, language: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "shop", "language"),
+    [
+        # French words, not only Dutch ones.
+        ("Retour ?", "fr", "fr"),
+        ("Retourner ?", "fr", "fr"),
+        ("Retourner ?", "en", "fr"),
+        # A word the shop's language writes too is the shop's: German says "Tracking" and "Label".
+        ("Trackingnummer?", "de", "de"),
+        ("Tracking?", "de", "de"),
+        ("Label?", "de", "de"),
+        ("Label ?", "fr", "fr"),
+        # A word of one other language only is that language's.
+        ("Rechnung?", "en", "de"),
+        ("Refund?", "de", "en"),
+    ],
+)
+def test_a_shop_word_the_shops_language_shares_stays_in_the_shops_language(
+    text: str, shop: Language, language: str
+) -> None:
+    assert detect_language(text, default=shop) == language
+
+
+@pytest.mark.parametrize(
     "message",
     ["That's it?", "That's all you know?", "Das war's?", "¿Eso es todo?", "E tutto ok?", "Nothing else?"],
 )
