@@ -21,13 +21,7 @@ from common.knowledge.countries import (
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.language import Language, detect_language, fold, words
 from common.knowledge.passages import Passage, ScoredPassage, split_passages
-from common.knowledge.vocabulary import (
-    CONDITIONED_TOPICS,
-    ITEM_KINDS,
-    OTHER,
-    SOFT_CONCEPTS,
-    WHEN,
-)
+from common.knowledge.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER, SOFT_CONCEPTS, WHEN
 
 if TYPE_CHECKING:
     import numpy as np
