@@ -45,8 +45,9 @@ KNOWLEDGE_MODEL = "knowledge-base"
 # A passage answers when it holds at least this share of what the question asks about.
 MIN_COVERAGE = 0.5
 _CONTACT_QUERY = ("@phone", "@email", "@contact")
-# What the pages say for any order, asked about one: cancelling, returning, changing its address.
-_RULES_FOR_AN_ORDER = ORDER_TOPICS - {"@ship", "@track"}
+# What the pages say for any order, asked about one: cancelling, returning, changing its address,
+# one that never came (the missing-parcel rule); where it is now is the team's alone.
+_RULES_FOR_AN_ORDER = (ORDER_TOPICS | {"@missing"}) - {"@ship", "@track"}
 # Whether a service is offered ("Is express shipping available?") asks for its terms: what every
 # page says of it counts (its price on one, its delivery time on another), unless the question
 # asks for one of them. A place does not count so ("Do you ship to Japan?" is where, not how long).

@@ -698,6 +698,12 @@ def test_off_topic_and_order_lookups_say_what_the_assistant_can_do_and_how_to_re
         ("I want to cancel my order #12345", "cancelled free of charge until they ship"),
         ("Can I return order 55123?", "within 30 days of delivery"),
         ("Ich möchte Bestellung 12345 stornieren", "cancelled free of charge until they ship"),
+        ("My order #4711 never arrived", "has not arrived 10 working days after shipping"),
+        (
+            "Another parcel, order 10377, never arrived. It shipped two weeks ago.",
+            "has not arrived 10 working days after shipping",
+        ),
+        ("Meine Bestellung 4711 ist nie angekommen", "has not arrived 10 working days after shipping"),
     ],
 )
 def test_a_question_about_one_order_gets_the_pages_rule_with_the_teams_contact(
