@@ -68,10 +68,20 @@ _UNIT = (
 _ELAPSED = re.compile(
     rf"\b(been|already|since|schon|bereits|seit|fait|deja|depuis|ya|hace|llevo|gia|passat[eio]|al|sinds)\b.*\b{_UNIT}\b"
     rf"|\b{_UNIT}\b.*\b(ago|already|her|geleden|fa|deja)\b"
+    rf"|\b(vor|il y a) (\w+ )?{_UNIT}\b"  # "vor 12 Tagen", "il y a deux semaines"
     r"|\b(still (nothing|waiting|not here)|(immer )?noch (nichts|nicht da)|toujours rien|(todavia|aun) nada"
     r"|ancora (niente|nulla)|nog (steeds |altijd )?(niets|niks))\b"
 )
 _WAITING_TOPICS = frozenset({"@track", "@ship", "@late", "@missing"})
+_NOT_HERE = _WAITING_TOPICS - {"@ship"}
+
+
+def _waited(query: Query) -> Query:
+    """A parcel on its way for a while: how long delivery takes and what to do when one has not
+    come, not the number of days the shopper gave ("12 days" is in no rule)."""
+    return Query(query.language, ["@duration", "@missing", "@ship"])
+
+
 # Topics an order's case belongs to: "What if it never arrives?" after a payment question is
 # about the parcel, not the payment.
 ORDER_TOPICS = frozenset(
@@ -85,10 +95,24 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
     a return starts."""
     query = index.query(question, language=_language_before(index, question, before))
     query = _following_up(index, query, question, before)
+    if _waiting_long(question, query):
+        return _waited(query)
     said = {fold(w) for w in words(question)}
     if "@return" in query.terms and said & _SENDING and said & _WHERE_OR_HOW and "@label" not in query.terms:
         return Query(query.language, [*query.terms, "@label"])
     return query
+
+
+def _waiting_long(question: str, query: Query) -> bool:
+    """Whether ``question`` asks after a parcel and says how long it has been on its way ("Where
+    is my parcel? It shipped 12 days ago", "vor 12 Tagen verschickt"): one that has not come."""
+    concepts = concepts_in(query)
+    # "I ordered 3 days ago, when will it ship?" asks when it leaves, not where it is.
+    return (
+        bool(concepts & _NOT_HERE)
+        and concepts <= _WAITING_TOPICS | _ASKS
+        and bool(_ELAPSED.search(fold(question)))
+    )
 
 
 def _names_no_topic(question: str, query: Query, shop: Language) -> bool:
@@ -159,7 +183,7 @@ def _following_up(index: KnowledgeIndex, query: Query, question: str, before: st
     if waiting and topic & _WAITING_TOPICS:
         # Its words say only how long ("zwei Wochen", "todavia nada"): a parcel sent has not
         # come. How long delivery takes comes with what to do then, as the wait may be short.
-        return Query(query.language, ["@duration", "@missing", "@ship"])
+        return _waited(query)
     if what_if and not topic & ORDER_TOPICS:
         return query  # the previous question was not about an order
     if not topic:
