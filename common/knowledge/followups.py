@@ -98,7 +98,9 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
     if _waiting_long(question, query):
         return _waited(query)
     said = {fold(w) for w in words(question)}
-    if "@return" in query.terms and said & _SENDING and said & _WHERE_OR_HOW and "@label" not in query.terms:
+    # "How do I return it?", "Wie geht das?" about returning, nothing else: how a return starts.
+    how = concepts_in(query) - ITEM_KINDS == {"@return"} or bool(said & _SENDING)
+    if "@return" in query.terms and how and said & _WHERE_OR_HOW and "@label" not in query.terms:
         return Query(query.language, [*query.terms, "@label"])
     return query
 

@@ -27,3 +27,27 @@ def test_a_parcel_on_its_way_for_days_gets_the_missing_parcel_rule(question: str
 
     assert _MISSING_RULE in answer
     assert "tracking link" not in answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I return an item?",
+        "The jacket is the wrong size, I need to return it. How do I do that?",
+        "Die Hose ist zu klein, ich möchte sie zurückschicken. Wie geht das?",
+        "Me llegó una talla equivocada. ¿Cómo lo devuelvo?",
+        "Comment retourner un article ?",
+        "How do I return sale items?",
+    ],
+)
+def test_how_to_return_a_thing_says_how_a_return_starts(question: str) -> None:
+    """ "How do I return it?" asks how, not only whether: the returns rule with its first step."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "Start a return from the link in your shipping email" in answer
+
+
+def test_how_long_to_return_is_still_the_returns_window() -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("How long do I have to return an item?").text
+
+    assert "within 30 days of delivery" in answer
