@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from common.knowledge import phrases
+from common.knowledge.analysis import terms
 from common.knowledge.askback import priced_things
+from common.knowledge.countries import NAMED_PLACES, places_apart
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.fees import unstated_fee
 from common.knowledge.followups import (
@@ -54,6 +56,7 @@ _RULES_FOR_AN_ORDER = (ORDER_TOPICS | {"@missing"}) - {"@ship", "@track"}
 _SERVICES = frozenset({"@express"})
 _TERMS = frozenset({"@cost", "@duration", "@free"})
 _SERVICE_TERMS_SHARE = 0.75
+_PLACE_TERMS = frozenset({"@cost", "@duration"})
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,23 @@ def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPa
     ranked = index.rank_passages(query)
     if concepts & _SERVICES and not concepts & _TERMS:
         return choose(ranked, min_coverage=MIN_COVERAGE, other_entry_share=_SERVICE_TERMS_SHARE)
-    return choose(ranked, min_coverage=MIN_COVERAGE)
+    return _own_terms_alone(choose(ranked, min_coverage=MIN_COVERAGE), concepts, index.language)
+
+
+def _own_terms_alone(chosen: list[ScoredPassage], asked: set[str], language: Language) -> list[ScoredPassage]:
+    """For a place the shop gives a price or time of its own ("We also ship to Canada: ...
+    takes 7-12 working days and costs 19.95 EUR"), that passage alone: the others that give
+    the price or time asked for give it to other places ("Standard shipping costs 4.95 EUR")."""
+    places, kinds = asked & NAMED_PLACES, asked & _PLACE_TERMS
+    if len(places) != 1 or not kinds:
+        return chosen
+    held = {c.passage: frozenset(terms(c.passage.text, (language,))) for c in chosen}
+    own = [
+        c
+        for c in chosen
+        if places_apart(held[c.passage], c.passage.text) == places and kinds <= held[c.passage]
+    ]
+    return [c for c in chosen if c in own or not kinds & held[c.passage]] if own else chosen
 
 
 def _reply(

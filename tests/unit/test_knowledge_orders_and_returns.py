@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from common.knowledge import DEFAULT_KNOWLEDGE
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
 from common.knowledge.answerer import KnowledgeAnswerer
+from common.llm import Prompt, Turn
 
 _MISSING_RULE = "If a parcel has not arrived 10 working days after shipping"
 
@@ -51,3 +54,32 @@ def test_how_long_to_return_is_still_the_returns_window() -> None:
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("How long do I have to return an item?").text
 
     assert "within 30 days of delivery" in answer
+
+
+_CANADA = "We also ship to Canada: standard delivery there takes 7-12 working days and costs 19.95 EUR."
+
+
+def _with_canada() -> Knowledge:
+    entries = tuple(
+        dataclasses.replace(e, content=f"{e.content.rstrip()} {_CANADA}") if e.title == "Shipping" else e
+        for e in DEFAULT_KNOWLEDGE.entries
+    )
+    return Knowledge(1, entries)
+
+
+def test_a_place_with_terms_of_its_own_is_answered_with_them_alone() -> None:
+    """Shipping edited to give Canada its own price: what Canada costs is that sentence, not the
+    general prices before it (which would read as Canada's too)."""
+    knowledge = _with_canada()
+    turns: list[Turn] = []
+    for question in ["Do you ship to Canada?", "How long does it take?", "And how much does it cost?"]:
+        turns.append(Turn("user", question))
+        events = list(KnowledgeAnswerer(knowledge).stream(Prompt("", list(turns))))
+        answer = "".join(getattr(e, "text", "") for e in events)
+        turns.append(Turn("model", answer))
+        assert answer.startswith(_CANADA), question
+        assert "4.95 EUR" not in answer
+    assert "19.95 EUR" in KnowledgeAnswerer(knowledge).answer("How much is shipping to Canada?").text
+    germany = KnowledgeAnswerer(knowledge).answer("How much is shipping to Germany?").text
+    assert "4.95 EUR" in germany
+    assert "Canada" not in germany
