@@ -86,6 +86,8 @@ _CONCEPTS: dict[str, str] = {
     "zahl* bezahl* karte* kreditkarte* paiement* payer carte* pago pagar pagare pagament* tarjeta* carta "
     "betal* betaal* kaart*",
     "damage": "damag* broke broken crack* faulty defect* shatter* smash* "
+    # Torn, or with a hole ("arrived with a hole", "hat ein Loch", "con un agujero").
+    "torn ripped with-hole has-hole hole-in loch zerrissen* dechir* rasgad* agujero* strappat* gescheurd "
     "beschadig* kaputt* defekt* zerbroch* endommag* abim* casse* defectu* danad* roto rota "
     "danneggi* rotto rotta difettos* kapot* not-work not-working stopped-working funktioniert-nicht "
     "marche-pas no-funciona non-funziona werkt-niet",

@@ -83,3 +83,18 @@ def test_a_place_with_terms_of_its_own_is_answered_with_them_alone() -> None:
     germany = KnowledgeAnswerer(knowledge).answer("How much is shipping to Germany?").text
     assert "4.95 EUR" in germany
     assert "Canada" not in germany
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My jacket arrived with a hole. Can I get a new one?",
+        "The shirt is torn",
+        "Meine Jacke hat ein Loch",
+        "Mi camiseta llegó con un agujero",
+    ],
+)
+def test_a_torn_item_or_one_with_a_hole_is_a_damaged_item(question: str) -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "Send a photo of the damage" in answer
