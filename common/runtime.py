@@ -30,8 +30,8 @@ from common.handoff.requests import HandoffSettings
 from common.handoff.schedule import SupportSchedule
 from common.knowledge.cache import KnowledgeCache
 from common.knowledge.entries import Knowledge
-from common.knowledge.hybrid import exceeds_budget
-from common.knowledge.retrieval import knowledge_index
+from common.knowledge.search.hybrid import exceeds_budget
+from common.knowledge.search.retrieval import knowledge_index
 from common.knowledge.store import EmbeddingBackfill, load_knowledge
 from common.llm import AnswerSource, Embedder, LLMClient
 from common.ratelimit import RateLimiter, make_storage

@@ -15,9 +15,9 @@ import statistics
 import time
 
 from common.knowledge import DEFAULT_ENTRIES, Knowledge, KnowledgeEntry
-from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
-from common.knowledge.hybrid import top_entries
-from common.knowledge.retrieval import knowledge_index
+from common.knowledge.search.embeddings import EmbeddingMatrix, entry_text, pack
+from common.knowledge.search.hybrid import top_entries
+from common.knowledge.search.retrieval import knowledge_index
 from scripts.fake_gemini import embedding_vector
 from tests.eval.evaluate import load_questions
 

@@ -23,7 +23,7 @@ from common.chat.summary import summarise_if_needed
 from common.chat.turns import HISTORY_WINDOW, TurnRequest, TurnStarted, planned_turn, replays, start_turn
 from common.errors import NotFound
 from common.knowledge.entries import Knowledge
-from common.knowledge.hybrid import ground
+from common.knowledge.search.hybrid import ground
 from common.llm import AnswerSource, Embedder, LLMClient
 from common.responses import MetaData
 from common.tokens import TokenKeys
@@ -190,7 +190,7 @@ class ChatService:
         )
         fallback = None
         if self.settings.knowledge_fallback and llm.source == "model":
-            from common.knowledge.answerer import KnowledgeAnswerer
+            from common.knowledge.answering.answerer import KnowledgeAnswerer
 
             fallback = KnowledgeAnswerer(knowledge)
         job = AnswerJob(llm, prompt, turn.assistant_message_id, knowledge.version, fallback, hand_over)
@@ -209,8 +209,8 @@ class ChatService:
 
     def _answerer(self, knowledge: Knowledge, question: str) -> LLMClient:
         """The model, unless there is none or a confident FAQ match can answer without a call."""
-        from common.knowledge.answerer import KnowledgeAnswerer
-        from common.knowledge.retrieval import knowledge_index
+        from common.knowledge.answering.answerer import KnowledgeAnswerer
+        from common.knowledge.search.retrieval import knowledge_index
 
         if self.model is None:
             return KnowledgeAnswerer(knowledge)

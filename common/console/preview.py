@@ -7,7 +7,7 @@ import dataclasses
 from common.chat.prompt import build_prompt
 from common.console.responses import PreviewAnswer
 from common.errors import ModelError, ServiceUnavailable
-from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.answering.answerer import KnowledgeAnswerer
 from common.knowledge.entries import Kind, Knowledge, KnowledgeEntry
 from common.knowledge.grounding import build_system_instruction
 from common.llm import LLMClient, Prompt, TextDelta, Turn

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from common.console.responses import UnansweredGroup, UnansweredList
-from common.knowledge.analysis import terms
-from common.knowledge.answerer import covering_entries
+from common.knowledge.answering.answerer import covering_entries
+from common.knowledge.answering.followups import follows_up
 from common.knowledge.entries import Knowledge, KnowledgeEntry
-from common.knowledge.followups import follows_up
-from common.knowledge.language import detect_language
-from common.knowledge.retrieval import knowledge_index
+from common.knowledge.reading.analysis import terms
+from common.knowledge.reading.language import detect_language
+from common.knowledge.search.retrieval import knowledge_index
 from common.responses import SourceRef, TimeWindow
 from common.unit_of_work import UnitOfWorkFactory
 

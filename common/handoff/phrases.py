@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from common.knowledge.language import Language, detect_language, fold, words
-from common.knowledge.smalltalk import offers_a_person
+from common.knowledge.answering.smalltalk import offers_a_person
+from common.knowledge.reading.language import Language, detect_language, fold, words
 from common.llm import Turn
 
 # Accent-free patterns over the folded message: asking for a person, not asking whether the

@@ -12,8 +12,8 @@ from common.handoff import outbox
 from common.handoff.phrases import pending_notice
 from common.handoff.schedule import SupportSchedule
 from common.knowledge.entries import Knowledge
-from common.knowledge.language import Language
-from common.knowledge.passages import sentences
+from common.knowledge.reading.language import Language
+from common.knowledge.search.passages import sentences
 from common.models import Handoff, HandoffStatus, MessageStatus, Role, utcnow
 from common.responses import HandoffAccepted, StatusEventData
 from common.schemas import HandoffBody
@@ -49,8 +49,8 @@ def support_hours_text(knowledge: Knowledge, language: Language = "en") -> str:
     """The shop's own words about its support hours (the ``support-hours`` entry), if any,
     introduced as the shop's words when the shopper writes in ``language`` and the shop in
     another (as the knowledge base's answers are)."""
-    from common.knowledge.phrases import written_in
-    from common.knowledge.retrieval import shop_language
+    from common.knowledge.answering.phrases import written_in
+    from common.knowledge.search.retrieval import shop_language
 
     entry = next((e for e in knowledge.entries if e.key == SUPPORT_HOURS_KEY), None)
     if entry is None:

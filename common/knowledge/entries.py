@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from common.knowledge.embeddings import EmbeddingMatrix
+    from common.knowledge.search.embeddings import EmbeddingMatrix
 
 Kind = Literal["policy", "faq"]
 

@@ -7,8 +7,8 @@ import threading
 
 from common.errors import NotFound
 from common.knowledge import revisions
-from common.knowledge.embeddings import EmbeddingMatrix, embed_entries
 from common.knowledge.entries import Kind, Knowledge, KnowledgeEntry
+from common.knowledge.search.embeddings import EmbeddingMatrix, embed_entries
 from common.llm import Embedder
 from common.models import KnowledgeRecord, KnowledgeRevision
 from common.responses import KnowledgeDeleted, KnowledgeEntryWritten, KnowledgeList
@@ -180,7 +180,7 @@ class EmbeddingBackfill:
         self._running = threading.Lock()
 
     def after_load(self, knowledge: Knowledge) -> None:
-        from common.knowledge.hybrid import exceeds_budget
+        from common.knowledge.search.hybrid import exceeds_budget
 
         embeddings = knowledge.embeddings
         complete = embeddings is not None and bool(embeddings.present.all())

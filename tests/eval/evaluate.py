@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
-from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.answering.answerer import KnowledgeAnswerer
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 MAX_CHARS = 600

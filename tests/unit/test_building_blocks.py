@@ -16,8 +16,8 @@ from common.chat.relay import AnswerChannel
 from common.db import normalize_url
 from common.gemini import normalize_finish_reason
 from common.knowledge import DEFAULT_KNOWLEDGE
-from common.knowledge.answerer import KnowledgeAnswerer
-from common.knowledge.retrieval import KnowledgeIndex
+from common.knowledge.answering.answerer import KnowledgeAnswerer
+from common.knowledge.search.retrieval import KnowledgeIndex
 from common.llm import Turn
 from common.logs import parse_trace
 from common.sse import encode, parse_last_event_id

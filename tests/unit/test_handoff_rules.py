@@ -10,8 +10,8 @@ from common.handoff.phrases import accepts_the_offer, asks_for_a_person, pending
 from common.handoff.requests import SUPPORT_HOURS_KEY, support_hours_text
 from common.handoff.schedule import SupportSchedule
 from common.knowledge import Knowledge, KnowledgeEntry
-from common.knowledge.language import detect_language
-from common.knowledge.smalltalk import small_talk
+from common.knowledge.answering.smalltalk import small_talk
+from common.knowledge.reading.language import detect_language
 from common.llm import Turn
 
 

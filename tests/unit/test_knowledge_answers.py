@@ -6,15 +6,16 @@ import datetime as dt
 
 import pytest
 
-from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry, phrases
-from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
-from common.knowledge.embeddings import EmbeddingMatrix, entry_text, pack
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge.answering import phrases
+from common.knowledge.answering.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.answering.smalltalk import small_talk
 from common.knowledge.grounding import build_system_instruction
-from common.knowledge.hybrid import ground, top_entries
-from common.knowledge.language import Language, detect_language, is_common_word, unelided
-from common.knowledge.passages import joined, split_passages
-from common.knowledge.retrieval import knowledge_index
-from common.knowledge.smalltalk import small_talk
+from common.knowledge.reading.language import Language, detect_language, is_common_word, unelided
+from common.knowledge.search.embeddings import EmbeddingMatrix, entry_text, pack
+from common.knowledge.search.hybrid import ground, top_entries
+from common.knowledge.search.passages import joined, split_passages
+from common.knowledge.search.retrieval import knowledge_index
 from common.llm import Prompt, StreamEnd, Turn
 from scripts.fake_gemini import embedding_vector
 

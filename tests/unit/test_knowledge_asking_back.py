@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
-from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.answering.answerer import KnowledgeAnswerer
 
 _GIFT_WRAP = KnowledgeEntry("faq-gift-wrap", "Do you gift-wrap?", "Yes, for 3 EUR at checkout.", "faq")
 _ANSWERER = KnowledgeAnswerer(Knowledge(version=2, entries=(*DEFAULT_KNOWLEDGE.entries, _GIFT_WRAP)))

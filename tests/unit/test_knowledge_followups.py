@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE
-from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.answering.answerer import KnowledgeAnswerer
 
 _ANSWERER = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 

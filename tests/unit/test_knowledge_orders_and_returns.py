@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
-from common.knowledge.answerer import KnowledgeAnswerer
+from common.knowledge.answering.answerer import KnowledgeAnswerer
 from common.llm import Prompt, Turn
 
 _MISSING_RULE = "If a parcel has not arrived 10 working days after shipping"

@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from common.knowledge import DEFAULT_ENTRIES, DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
-from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
-from common.knowledge.retrieval import knowledge_index
+from common.knowledge.answering.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.search.retrieval import knowledge_index
 from common.llm import Prompt, TextDelta, Turn
 
 _CANADA = "Shipping to Canada costs 19.95 EUR."
@@ -117,7 +117,7 @@ def test_a_question_naming_its_thing_as_it_follows_up_whatever_its_length(
     question: str, follows: bool
 ) -> None:
     """The console reads "how much does it cost" with the question before it, as the chat does."""
-    from common.knowledge.followups import follows_up
+    from common.knowledge.answering.followups import follows_up
 
     assert follows_up(question) is follows
 

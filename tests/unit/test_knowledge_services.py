@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
-from common.knowledge.answerer import KnowledgeAnswerer, covering_entries
-from common.knowledge.retrieval import knowledge_index
+from common.knowledge.answering.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.search.retrieval import knowledge_index
 
 _ANSWERER = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
-from common.knowledge.answerer import KnowledgeAnswerer
-from common.knowledge.passages import Passage
-from common.knowledge.yesno import without_yes_or_no
+from common.knowledge.answering.answerer import KnowledgeAnswerer
+from common.knowledge.answering.yesno import without_yes_or_no
+from common.knowledge.search.passages import Passage
 
 _GIFT_WRAP = KnowledgeEntry("faq-gift-wrap", "Do you gift-wrap?", "Yes, for 3 EUR at checkout.", "faq")
 

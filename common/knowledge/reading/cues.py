@@ -12,7 +12,7 @@ import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from common.knowledge.language import Language
+    from common.knowledge.reading.language import Language
 
 # A word two languages write ("retour" in French and Dutch, "tracking" in English, German and
 # Dutch) tells neither: the shop's own language then.

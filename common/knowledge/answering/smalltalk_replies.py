@@ -1,10 +1,10 @@
-"""What the assistant says to small talk (``common.knowledge.smalltalk``), by kind and language."""
+"""What the assistant says to small talk (``common.knowledge.answering.smalltalk``), by kind and language."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from common.knowledge.language import Language
+from common.knowledge.reading.language import Language
 
 Kind = Literal["greeting", "thanks", "goodbye", "bot", "upset", "wellbeing", "help", "ok", "no"]
 

@@ -12,8 +12,8 @@ import functools
 import itertools
 from collections.abc import Iterable
 
-from common.knowledge.countries import COUNTRIES
-from common.knowledge.language import unelided
+from common.knowledge.reading.countries import COUNTRIES
+from common.knowledge.reading.language import unelided
 
 
 def _words(text: str) -> frozenset[str]:

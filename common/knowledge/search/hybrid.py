@@ -11,10 +11,10 @@ import functools
 from typing import TYPE_CHECKING
 
 from common.chat.prompt import estimate_tokens
-from common.knowledge.embeddings import embed_question
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.grounding import build_system_instruction
-from common.knowledge.retrieval import knowledge_index
+from common.knowledge.search.embeddings import embed_question
+from common.knowledge.search.retrieval import knowledge_index
 from common.llm import Embedder
 
 if TYPE_CHECKING:

@@ -4,9 +4,9 @@ is a question of which thing."""
 
 from __future__ import annotations
 
-from common.knowledge.language import fold, is_stopword, words
-from common.knowledge.retrieval import KnowledgeIndex, Query
-from common.knowledge.vocabulary import concepts_of
+from common.knowledge.reading.language import fold, is_stopword, words
+from common.knowledge.reading.vocabulary import concepts_of
+from common.knowledge.search.retrieval import KnowledgeIndex, Query
 
 _PRICE = frozenset({"cost"})
 _MOST_OPTIONS = 3

@@ -9,8 +9,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from common.knowledge.analysis import terms, vocabulary_of
-from common.knowledge.countries import (
+from common.knowledge.entries import Knowledge, KnowledgeEntry
+from common.knowledge.reading.analysis import terms, vocabulary_of
+from common.knowledge.reading.countries import (
     COUNTRY_CONCEPTS,
     NAMED_PLACES,
     REGION_OF,
@@ -18,10 +19,9 @@ from common.knowledge.countries import (
     about_other_places,
     places_apart,
 )
-from common.knowledge.entries import Knowledge, KnowledgeEntry
-from common.knowledge.language import Language, detect_language, fold, words
-from common.knowledge.passages import Passage, ScoredPassage, split_passages
-from common.knowledge.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER, SOFT_CONCEPTS, WHEN
+from common.knowledge.reading.language import Language, detect_language, fold, words
+from common.knowledge.reading.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER, SOFT_CONCEPTS, WHEN
+from common.knowledge.search.passages import Passage, ScoredPassage, split_passages
 
 if TYPE_CHECKING:
     import numpy as np

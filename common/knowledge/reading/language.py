@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import snowballstemmer
 
-from common.knowledge.cues import language_of_words
+from common.knowledge.reading.cues import language_of_words
 
 Language = Literal["en", "de", "fr", "es", "it", "nl"]
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr", "es", "it", "nl")

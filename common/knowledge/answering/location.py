@@ -6,12 +6,12 @@ from __future__ import annotations
 import itertools
 import re
 
-from common.knowledge.analysis import WHERE_IS_YOUR, asks_the_shops_address, folded
-from common.knowledge.countries import COUNTRY_CONCEPTS, WORLD
-from common.knowledge.language import fold
-from common.knowledge.passages import ScoredPassage, choose
-from common.knowledge.retrieval import KnowledgeIndex, Query
-from common.knowledge.vocabulary import concepts_of, phrase_concepts
+from common.knowledge.reading.analysis import WHERE_IS_YOUR, asks_the_shops_address, folded
+from common.knowledge.reading.countries import COUNTRY_CONCEPTS, WORLD
+from common.knowledge.reading.language import fold
+from common.knowledge.reading.vocabulary import concepts_of, phrase_concepts
+from common.knowledge.search.passages import ScoredPassage, choose
+from common.knowledge.search.retrieval import KnowledgeIndex, Query
 
 # "Where is your (nearest) store?", "Wo ist euer Lager?": a place of the shop's, by name (not
 # "Where is your tracking link?"), accent-free.

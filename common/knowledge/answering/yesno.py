@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from common.knowledge.language import LEADING_FILLERS, fold, words
-from common.knowledge.passages import Passage
-from common.knowledge.vocabulary import WHEN, concepts_of, phrase_concepts
+from common.knowledge.reading.language import LEADING_FILLERS, fold, words
+from common.knowledge.reading.vocabulary import WHEN, concepts_of, phrase_concepts
+from common.knowledge.search.passages import Passage
 
 # Question words, accent-free, in every language we speak: a question starting with one is no
 # yes/no question ("Wie viel kostet ...?", "¿Cuánto cuesta ...?", "Hoe lang ...?").

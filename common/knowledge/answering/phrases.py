@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.knowledge.language import Language
+from common.knowledge.reading.language import Language
 
 # The name of each language (columns) in each language (rows).
 _LANGUAGE_NAMES: dict[Language, dict[Language, str]] = {

@@ -3,9 +3,9 @@ customs delay the pages do mention is no answer to it."""
 
 from __future__ import annotations
 
-from common.knowledge.analysis import terms
-from common.knowledge.passages import Passage
-from common.knowledge.retrieval import KnowledgeIndex, Query
+from common.knowledge.reading.analysis import terms
+from common.knowledge.search.passages import Passage
+from common.knowledge.search.retrieval import KnowledgeIndex, Query
 
 # Things a shopper may be charged for besides the shop's prices, which a shop may not write about.
 _FEES = frozenset({"@customs"})

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from common.knowledge.analysis import terms
-from common.knowledge.countries import COUNTRY_CONCEPTS
-from common.knowledge.language import Language, detect_language, fold, is_stopword, words
-from common.knowledge.retrieval import KnowledgeIndex, Query
-from common.knowledge.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER
+from common.knowledge.reading.analysis import terms
+from common.knowledge.reading.countries import COUNTRY_CONCEPTS
+from common.knowledge.reading.language import Language, detect_language, fold, is_stopword, words
+from common.knowledge.reading.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER
+from common.knowledge.search.retrieval import KnowledgeIndex, Query
 
 # What a question asks for, and where or which way: a question naming only these ("How much is
 # it to Norway?", "And how long?", "Is it free?", "And express?") has no topic of its own and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from common.knowledge.language import fold
+from common.knowledge.reading.language import fold
 
 # "Where is my order 12345?", "Bestellung #4711": a question about one order.
 _ORDER_NUMBER = re.compile(r"(#\s*\d{3,}|\b(order|bestellung|commande|pedido|ordine|bestelling)\b\D*\d{3,})")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from common.knowledge.analysis import folded
-from common.knowledge.language import Language, detect_language, is_stopword
-from common.knowledge.smalltalk_replies import REPLIES, Kind
-from common.knowledge.vocabulary import concepts_of
+from common.knowledge.answering.smalltalk_replies import REPLIES, Kind
+from common.knowledge.reading.analysis import folded
+from common.knowledge.reading.language import Language, detect_language, is_stopword
+from common.knowledge.reading.vocabulary import concepts_of
 
 # Accent-free phrases, by kind and language. A shared word ("ciao", "hallo") belongs to one.
 _PHRASES: dict[Kind, dict[Language, str]] = {

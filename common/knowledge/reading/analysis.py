@@ -8,9 +8,9 @@ import itertools
 import re
 from collections.abc import Collection, Iterable
 
-from common.knowledge.context_words import LASTING, NOT_A_THING, WAITING
-from common.knowledge.countries import COUNTRY_CONCEPTS
-from common.knowledge.language import (
+from common.knowledge.reading.context_words import LASTING, NOT_A_THING, WAITING
+from common.knowledge.reading.countries import COUNTRY_CONCEPTS
+from common.knowledge.reading.language import (
     LEADING_FILLERS,
     Language,
     fold,
@@ -19,8 +19,8 @@ from common.knowledge.language import (
     stem,
     words,
 )
-from common.knowledge.meanings import with_one_meaning
-from common.knowledge.vocabulary import (
+from common.knowledge.reading.meanings import with_one_meaning
+from common.knowledge.reading.vocabulary import (
     HOW_MUCH,
     IN_CONTEXT,
     OTHER,

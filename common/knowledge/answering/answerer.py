@@ -13,13 +13,10 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from common.knowledge import phrases
-from common.knowledge.analysis import terms
-from common.knowledge.askback import priced_things
-from common.knowledge.countries import NAMED_PLACES, places_apart
-from common.knowledge.entries import Knowledge, KnowledgeEntry
-from common.knowledge.fees import unstated_fee
-from common.knowledge.followups import (
+from common.knowledge.answering import phrases
+from common.knowledge.answering.askback import priced_things
+from common.knowledge.answering.fees import unstated_fee
+from common.knowledge.answering.followups import (
     ORDER_TOPICS,
     PLACES,
     QUESTIONS_BEFORE,
@@ -27,19 +24,22 @@ from common.knowledge.followups import (
     latest_two,
     read_with_before,
 )
-from common.knowledge.language import Language, detect_language
-from common.knowledge.location import (
+from common.knowledge.answering.location import (
     asks_where_it_ships_from,
     asks_where_the_shop_is,
     saying_where,
     saying_where_from,
     unnamed_place,
 )
-from common.knowledge.orders import about_one_order
-from common.knowledge.passages import Passage, ScoredPassage, choose, joined, tidy
-from common.knowledge.retrieval import KnowledgeIndex, Query, knowledge_index
-from common.knowledge.smalltalk import small_talk
-from common.knowledge.yesno import without_yes_or_no
+from common.knowledge.answering.orders import about_one_order
+from common.knowledge.answering.smalltalk import small_talk
+from common.knowledge.answering.yesno import without_yes_or_no
+from common.knowledge.entries import Knowledge, KnowledgeEntry
+from common.knowledge.reading.analysis import terms
+from common.knowledge.reading.countries import NAMED_PLACES, places_apart
+from common.knowledge.reading.language import Language, detect_language
+from common.knowledge.search.passages import Passage, ScoredPassage, choose, joined, tidy
+from common.knowledge.search.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
 
 # The model name recorded with answers taken from the knowledge base.

@@ -1,0 +1,1 @@
+"""Finding what answers a question in a knowledge snapshot: passages, BM25 and the hybrid with embeddings."""
