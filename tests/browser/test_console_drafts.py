@@ -141,9 +141,12 @@ def test_an_entry_being_edited_comes_back_unsaved_after_a_reload(
     expect(form.locator("textarea[name=content]")).to_have_value(CHANGED)
     expect(form.get_by_label("Title")).to_have_value("Returns and refunds")
     expect(page.locator("#toast")).to_contain_text("unsaved changes to “Returns and refunds” are back")
+    expect(page.locator("#toast")).to_be_hidden(timeout=10_000)  # the toast has gone: the form still says so
+    expect(form.get_by_text("Unsaved changes", exact=True)).to_be_visible()
     assert page.evaluate("localStorage.length") == 0
     form.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#editor")).to_contain_text("revision 2")
+    expect(page.locator("#entry-form").get_by_text("Unsaved changes", exact=True)).to_be_hidden()
     assert "60 days" in page.request.get(f"{site}/policies/returns", headers=AUTH).json()["content"]
 
     page.reload()  # saved: nothing to ask, nothing to bring back

@@ -77,7 +77,9 @@ function editorForm(draft, { isNew }) {
     h("div", { class: "actions" },
       h("button", { class: "primary", type: "submit", dataset: { edit: "disabled" } }, isNew ? "Create" : "Save"),
       isNew ? null : h("button", { type: "button", class: "danger", dataset: { edit: "disabled" }, onclick: remove }, "Delete"),
-      isNew ? null : h("button", { type: "button", onclick: () => showHistory(current.key) }, "History")),
+      isNew ? null : h("button", { type: "button", onclick: () => showHistory(current.key) }, "History"),
+      // Said for as long as it holds (a draft brought back after a reload too), not only in a toast.
+      h("span", { id: "unsaved-mark", class: "badge warn", hidden: true }, "Unsaved changes")),
     h("div", { id: "conflict" }));
   return form;
 }
@@ -120,6 +122,8 @@ const afterLeaving = (go) => () => mayLeaveEntry() && go();
 const ENTRY_DRAFT = "entry";
 
 function keepDraft() {
+  const mark = $("#unsaved-mark");
+  if (mark) mark.hidden = !unsaved();
   if (!unsaved()) return drafts.drop(ENTRY_DRAFT);
   const form = $("#entry-form");
   drafts.set(ENTRY_DRAFT, JSON.stringify({
