@@ -3,6 +3,7 @@ one to three passages that answer a question."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -133,3 +134,15 @@ def choose(
         length += len(candidate.passage.text)
     order = {key: n for n, key in enumerate(dict.fromkeys(c.passage.entry.key for c in chosen))}
     return sorted(chosen, key=lambda c: (order[c.passage.entry.key], c.passage.position))
+
+
+def scaled(scored: ScoredPassage, share: float) -> ScoredPassage:
+    return ScoredPassage(scored.passage, scored.score * share, scored.coverage)
+
+
+def idf(docs: list[list[str]]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for term in set(doc):
+            counts[term] = counts.get(term, 0) + 1
+    return {t: math.log((len(docs) + 1) / (c + 0.5)) + 1 for t, c in counts.items()}

@@ -21,7 +21,7 @@ from common.knowledge.reading.countries import (
 )
 from common.knowledge.reading.language import Language, detect_language, fold, words
 from common.knowledge.reading.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER, SOFT_CONCEPTS, WHEN
-from common.knowledge.search.passages import Passage, ScoredPassage, split_passages
+from common.knowledge.search.passages import Passage, ScoredPassage, idf, scaled, split_passages
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,7 +107,7 @@ class KnowledgeIndex:
             for n, (p, following) in enumerate(itertools.pairwise(self.passages))
             if p.position == 0 and following.entry.key == p.entry.key
         }
-        self._idf = _idf(docs)
+        self._idf = idf(docs)
         # "We ship worldwide" names every country; "International cards are welcome" none.
         self._ships_worldwide = any(WORLD in held and held & _SHIPPING for held in self._passage_terms)
         # Concepts most entries use ("@ship" in a shop) name no particular topic.
@@ -184,6 +184,9 @@ class KnowledgeIndex:
         places = asked & NAMED_PLACES
         places |= {REGION_OF[c] for c in places if c in REGION_OF}  # Germany's is the EU's
         named = any(c in self._idf for c in places)
+        # An FAQ that asks the shopper's particular question ("What if my item arrives damaged?"
+        # for "How do I return a damaged item?") answers it before a rule that names it in passing.
+        own = {k for k, t in self._faq_topics.items() if t and t <= asked and not t <= _ASKED_OF_A_THING}
         scored = []
         for n, passage in enumerate(self.passages):
             if passage_scores[n] <= 0:
@@ -208,6 +211,12 @@ class KnowledgeIndex:
             score *= self._topic_share(passage.entry.key, asked)
             if passage.entry.key in other_answers:
                 score *= _OTHER_ANSWER_SHARE
+            if (
+                own
+                and passage.entry.key not in own
+                and any(self._faq_topics[k] & self._passage_terms[n] for k in own)
+            ):
+                score *= _OTHER_QUESTION_SHARE
             if score > 0:  # an FAQ about another thing is no candidate at all
                 scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
@@ -222,7 +231,7 @@ class KnowledgeIndex:
         answering = (s for s in scored if s.coverage >= _ALL and kinds & held[s.passage])
         if not any(WORLD in held[s.passage] for s in answering):
             return scored
-        kept = [s if kinds & held[s.passage] else _scaled(s, _OTHER_ANSWER_SHARE) for s in scored]
+        kept = [s if kinds & held[s.passage] else scaled(s, _OTHER_ANSWER_SHARE) for s in scored]
         return sorted(kept, key=lambda s: s.score, reverse=True)
 
     def _topic_share(self, key: str, asked: set[str]) -> float:
@@ -271,18 +280,6 @@ class KnowledgeIndex:
             held |= COUNTRY_CONCEPTS  # "to the rest of the world" is to Canada, named elsewhere or not
         found = sum(self._idf.get(t, unknown) for t in wanted & held)
         return found / total if total else 0.0
-
-
-def _scaled(scored: ScoredPassage, share: float) -> ScoredPassage:
-    return ScoredPassage(scored.passage, scored.score * share, scored.coverage)
-
-
-def _idf(docs: list[list[str]]) -> dict[str, float]:
-    counts: dict[str, int] = {}
-    for doc in docs:
-        for term in set(doc):
-            counts[term] = counts.get(term, 0) + 1
-    return {t: math.log((len(docs) + 1) / (c + 0.5)) + 1 for t, c in counts.items()}
 
 
 def shop_language(knowledge: Knowledge) -> Language:
