@@ -133,6 +133,8 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         # "Where is my refund?": when it comes; "...My package never arrived." stays missing.
         concepts -= {"track", "missing", "ship"} if lost else {"track"}
         concepts.add("duration")
+    if {"track", "missing"} <= concepts and _DELIVERED.search(joined):
+        concepts -= {"track"}  # "The tracking says delivered, but I don't have it": it never came
     if "track" in from_phrases and _WHERE_IS_YOUR.search(joined):
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
     if _YOUR_ADDRESS.search(joined):
@@ -239,6 +241,8 @@ _CARD = frozenset(
     {"card", "cards", "karte", "karten", "carte", "cartes", "tarjeta", "tarjetas", "carta", "kaart"}
 )
 _AVAILABLE = frozenset({"available"})
+# What the tracking says when the shopper has nothing: delivered.
+_DELIVERED = re.compile(r"\b(delivered|zugestellt|geliefert|livre|entregado|consegnato|bezorgd)\b")
 # Coming, not a parcel: "My refund hasn't arrived" is no missing parcel.
 _ARRIVING = frozenset(
     {"arrive", "arrived", "arrives", "come", "came", "received", "receive", "ankommen", "angekommen"}

@@ -106,7 +106,10 @@ _CONCEPTS: dict[str, str] = {
     "no-llego no-llegado no-llega no-llegan no-recibi no-recibido nunca-llego nunca-recibi perdido* "
     "non-arrivato non-ricevuto mai-arrivato mai-ricevuto perso smarrit* "
     "niet-aangekomen niet-ontvangen nooit-aangekomen nooit-ontvangen niet-geleverd niet-aankomt "
-    "niet-komt kwijt",
+    "niet-komt kwijt "
+    # The tracking says it came, the shopper says not: "says delivered", "marked as delivered".
+    "says-delivered shows-delivered showing-delivered marked-delivered status-delivered "
+    "als-zugestellt zeigt-zugestellt dice-entregado marque-livre indique-livre",
     "late": _LATE + " delay*",
     "express": "express* expres* espress*",
     # When an order must be in to leave the same day.
