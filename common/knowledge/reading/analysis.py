@@ -164,9 +164,10 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         and concepts <= _WHEN_IT_SHIPS
     ):
         concepts.add("cutoff")  # not "I ordered today, can I change the address?"
-    if "wrong" in concepts and concepts & {"cancel", "return", "refund", "damage"}:
-        # "I ordered the wrong thing, can I cancel?": the shopper's own choice, which the
-        # cancel and returns rules cover; the wrong item alone was the shop's mistake.
+    if "wrong" in concepts and concepts & {"cancel", "change", "return", "refund", "damage"}:
+        # "I ordered the wrong thing (colour), can I cancel (change my order)?": the shopper's own
+        # choice, which the cancel, change and returns rules cover; the wrong item alone was the
+        # shop's mistake.
         concepts -= {"wrong"}
     if "absent" in concepts and concepts & {"address", "return", "refund", "cancel", "duration", "track"}:
         concepts -= {"absent"}  # "I'm not home, can I change the address?": the address
