@@ -49,6 +49,7 @@ def answerer_with(*entries: KnowledgeEntry) -> KnowledgeAnswerer:
         ("Verzendkosten?", "nl"),
         ("Garantie?", "en"),  # French, Dutch and German alike: the default
         ("hi", "en"),  # too short to tell: the default
+        ("retourenetikett" * 200, "en"),  # a pasted blob of one "word" is no German question
     ],
 )
 def test_the_shoppers_language_is_detected(text: str, language: str) -> None:

@@ -34,8 +34,11 @@ _MIN_CONFIDENCE = 0.75
 # E-Mail-Adresse?" (de 0.65, fr 0.31) are no English. A single word ("Retoure": fr 0.69) is not.
 _CLEAR_LEAD_CONFIDENCE = 0.6
 _CLEAR_LEAD_RATIO = 2.0
-# A question of this many words or fewer may be told by its shop words (``cues``).
+# A question of this many words or fewer may be told by its shop words (``cues``), when it is
+# this short: a compound is long, a pasted blob of one "word" is no question (and its cue scan
+# would cost tens of milliseconds).
 _FEW_WORDS = 2
+_FEW_WORDS_CHARS = 60
 
 _WORD = re.compile("[^\\W_]+(?:['\u2019][^\\W_]+)?")
 
@@ -224,6 +227,7 @@ def detect_language(text: str, *, default: Language = "en") -> Language:
         # two that are one language's shop words ("Retourenetikett?", "Rechnung?").
         if _SPANISH_MARKS.search(text):
             return "es"
-        cued = language_of_words([fold(w) for w in words(text)]) if count <= _FEW_WORDS else None
+        few = count <= _FEW_WORDS and len(text) <= _FEW_WORDS_CHARS
+        cued = language_of_words([fold(w) for w in words(text)]) if few else None
         return cued or default
     return language  # type: ignore[no-any-return]
