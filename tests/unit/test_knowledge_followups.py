@@ -43,3 +43,20 @@ def test_a_follow_up_without_a_topic_goes_on_with_the_question_before(first: str
 
 def test_what_now_goes_on_with_shipping_after_shipping() -> None:
     assert "4.95 EUR" in _last_answer("How much does shipping cost?", "What now?")
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("Mein Paket ist beschädigt angekommen", "Bis wann muss ich mich melden?"),
+        ("My parcel arrived damaged", "By when do I have to report it?"),
+        ("Mi paquete llegó dañado", "¿Hasta cuándo tengo que avisar?"),
+        ("Mon colis est arrivé endommagé", "Jusqu'à quand dois-je le signaler ?"),
+        ("Il mio pacco è arrivato danneggiato", "Entro quando devo segnalarlo?"),
+        ("Mijn pakket is beschadigd aangekomen", "Tot wanneer moet ik het melden?"),
+    ],
+)
+def test_by_when_to_report_a_damage_asks_the_damaged_item_deadline(first: str, then: str) -> None:
+    answer = _last_answer(first, then)
+
+    assert "within 14 days" in answer, answer

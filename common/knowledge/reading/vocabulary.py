@@ -45,7 +45,9 @@ _CONCEPTS: dict[str, str] = {
     "temps delai* jour jours semaine* rapide* quand "
     "tarda* tiempo dias plazo* semana* rapid* cuando "
     "tempo tempi giorni settiman* veloc* quando "
-    "lang duur* duurt dagen dag week weken snel* wanneer tijd* termijn*",
+    "lang duur* duurt dagen dag week weken snel* wanneer tijd* termijn* "
+    # A deadline: "By when do I have to report it?" asks how long one has.
+    "by-when until-when bis-wann jusqu'a-quand hasta-cuando entro-quando fino-quando tot-wanneer",
     "cost": "cost* price* fee fees charge charges charged much expensive eur euro* pay-for pay-extra "
     "kost* preis* gebuhr* teuer "
     "cout* prix frais tarif* combien "
