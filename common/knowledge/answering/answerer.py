@@ -37,7 +37,8 @@ from common.knowledge.answering.yesno import without_yes_or_no
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.reading.analysis import terms
 from common.knowledge.reading.countries import NAMED_PLACES, places_apart
-from common.knowledge.reading.language import Language, detect_language
+from common.knowledge.reading.language import Language, detect_language, fold, words
+from common.knowledge.reading.vocabulary import WHEN
 from common.knowledge.search.passages import Passage, ScoredPassage, choose, joined, tidy
 from common.knowledge.search.retrieval import KnowledgeIndex, Query, knowledge_index
 from common.llm import AnswerSource, Prompt, Source, StreamEnd, StreamEvent, TextDelta
@@ -141,9 +142,20 @@ def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPa
     if "@ship" in concepts and concepts <= PLACES | {"@ship"} and asks_where_it_ships_from(question):
         return saying_where_from(index, query, min_coverage=MIN_COVERAGE)
     ranked = index.rank_passages(query)
+    # Asked when and no price ("I bought it 6 weeks ago" asks no "when").
+    if not concepts & {"@cost", "@free"} and WHEN.intersection(fold(w) for w in words(question)):
+        ranked = _no_price_unasked(ranked, index.language)
     if concepts & _SERVICES and not concepts & _TERMS:
         return choose(ranked, min_coverage=MIN_COVERAGE, other_entry_share=_SERVICE_TERMS_SHARE)
     return _own_terms_alone(choose(ranked, min_coverage=MIN_COVERAGE), concepts, index.language)
+
+
+def _no_price_unasked(ranked: list[ScoredPassage], language: Language) -> list[ScoredPassage]:
+    """For a question that asks when and no price ("I ordered 3 days ago, when will it ship?"),
+    the passages that give a price and no time ("Standard shipping costs 4.95 EUR") are no
+    answer."""
+    held = {r.passage: frozenset(terms(r.passage.text, (language,))) for r in ranked}
+    return [r for r in ranked if "@cost" not in held[r.passage] or "@duration" in held[r.passage]]
 
 
 def _own_terms_alone(chosen: list[ScoredPassage], asked: set[str], language: Language) -> list[ScoredPassage]:
