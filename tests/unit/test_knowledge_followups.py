@@ -60,3 +60,20 @@ def test_by_when_to_report_a_damage_asks_the_damaged_item_deadline(first: str, t
     answer = _last_answer(first, then)
 
     assert "within 14 days" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "conversation",
+    [
+        ("Can I cancel my order?", "What if it already shipped?", "Where do I send it?"),
+        ("Kann ich stornieren?", "Und wenn sie schon verschickt wurde?", "Wohin schicke ich sie?"),
+        ("Can I change my address?", "it was shipped already", "Where do I send it?"),
+    ],
+)
+def test_sending_an_order_that_shipped_before_it_was_cancelled_is_a_return(
+    conversation: tuple[str, ...],
+) -> None:
+    answer = _last_answer(*conversation)
+
+    assert "Start a return from the link" in answer, answer
+    assert "working days within Germany" not in answer, answer

@@ -93,16 +93,33 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
     """What ``question`` asks, read with the questions ``before`` it that it follows up. Where
     or how to send something back ("Where do I send it?" after a question about returns) is how
     a return starts."""
-    query = index.query(question, language=_language_before(index, question, before))
-    query = _following_up(index, query, question, before)
+    own = index.query(question, language=_language_before(index, question, before))
+    query = _following_up(index, own, question, before)
     if _waiting_long(question, query):
         return _waited(query)
     said = {fold(w) for w in words(question)}
+    if (
+        said & _SENDING
+        and _names_no_topic(question, own, index.language)
+        and _shipped_unwanted(index, before)
+    ):
+        query = Query(query.language, [*query.terms, "@return"])  # the shopper sends it back
     # "How do I return it?", "Wie geht das?" about returning, nothing else: how a return starts.
     how = concepts_in(query) - ITEM_KINDS == {"@return"} or bool(said & _SENDING)
     if "@return" in query.terms and how and said & _WHERE_OR_HOW and "@label" not in query.terms:
         return Query(query.language, [*query.terms, "@label"])
     return query
+
+
+def _shipped_unwanted(index: KnowledgeIndex, before: str) -> bool:
+    """Whether the latest question ``before`` is an order the shopper wanted to cancel or change
+    that has shipped ("What if it already shipped?" after "Can I cancel my order?"): sending
+    it ("Where do I send it?") is sending it back."""
+    older, _, latest = before.rpartition("\n\n")
+    if not latest or not (_WHAT_IF.match(fold(latest)) or _ALREADY.search(fold(latest))):
+        return False
+    read = concepts_in(_following_up(index, index.query(latest), latest, older))
+    return "@ship" in read and bool(read & {"@cancel", "@change", "@address"})
 
 
 def _waiting_long(question: str, query: Query) -> bool:
