@@ -143,10 +143,27 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts -= {"change"}  # "Can I change the size?": that thing, not an order or its address
     if {"cancel", "address"} <= concepts and not _named_by_a_word("cancel", by_word, but=_MISTAKE):
         concepts -= {"cancel"}  # "a mistake in the address": the address to change, not the order
-    if "hours" in from_phrases and _CLOSE_SOMETHING.search(joined) and not _named_by_a_word("hours", by_word):
-        concepts -= {"hours"}
     if "giftcard" in from_phrases and not _named_by_a_word("pay", by_word, but=_CARD):
         concepts -= {"pay"}  # "gift cards": the card is no way to pay, unless the question says so
+    _when_it_is_open_or_leaves(concepts, by_word, from_phrases, joined)
+    if "wrong" in concepts and concepts & {"cancel", "change", "return", "refund", "damage"}:
+        # "I ordered the wrong thing (colour), can I cancel (change my order)?": the shopper's own
+        # choice, which the cancel, change and returns rules cover; the wrong item alone was the
+        # shop's mistake.
+        concepts -= {"wrong"}
+    if "absent" in concepts and concepts & {"address", "return", "refund", "cancel", "duration", "track"}:
+        concepts -= {"absent"}  # "I'm not home, can I change the address?": the address
+    return concepts
+
+
+def _when_it_is_open_or_leaves(
+    concepts: set[str], by_word: dict[str, frozenset[str]], from_phrases: set[str], joined: str
+) -> None:
+    """Opening hours or an order's dispatch, as the question reads (``concepts`` changed in place):
+    support's hours only with the shop or its team as the subject, a parcel's day or an order's
+    time of day is when it comes or leaves."""
+    if "hours" in from_phrases and _CLOSE_SOMETHING.search(joined) and not _named_by_a_word("hours", by_word):
+        concepts -= {"hours"}
     only_available = "hours" not in from_phrases and not _named_by_a_word("hours", by_word, but=_AVAILABLE)
     if "hours" in concepts and only_available and concepts - {"hours", "contact"}:
         concepts -= {"hours"}  # "Is express available to the UK?": offered, not open
@@ -164,14 +181,6 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         and concepts <= _WHEN_IT_SHIPS
     ):
         concepts.add("cutoff")  # not "I ordered today, can I change the address?"
-    if "wrong" in concepts and concepts & {"cancel", "change", "return", "refund", "damage"}:
-        # "I ordered the wrong thing (colour), can I cancel (change my order)?": the shopper's own
-        # choice, which the cancel, change and returns rules cover; the wrong item alone was the
-        # shop's mistake.
-        concepts -= {"wrong"}
-    if "absent" in concepts and concepts & {"address", "return", "refund", "cancel", "duration", "track"}:
-        concepts -= {"absent"}  # "I'm not home, can I change the address?": the address
-    return concepts
 
 
 def asks_the_shops_address(question: str) -> bool:

@@ -206,21 +206,23 @@ class KnowledgeIndex:
             ) + _ENTRY_COVERAGE_SHARE * self._coverage(query, entry_held)
             # A passage that holds all the question asks about beats one that repeats part of it.
             score = (float(passage_scores[n]) / top_passage + _ENTRY_SHARE * entry_part) * coverage
-            if n in self._leads:
-                score *= 1 + _LEAD_BONUS
-            score *= self._topic_share(passage.entry.key, asked)
-            if passage.entry.key in other_answers:
-                score *= _OTHER_ANSWER_SHARE
-            if (
-                own
-                and passage.entry.key not in own
-                and any(self._faq_topics[k] & self._passage_terms[n] for k in own)
-            ):
-                score *= _OTHER_QUESTION_SHARE
+            score *= self._share(n, asked, other_answers, own)
             if score > 0:  # an FAQ about another thing is no candidate at all
                 scored.append(ScoredPassage(passage, score, coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
         return self._elsewhere_first(scored, kinds)[:limit]
+
+    def _share(self, n: int, asked: set[str], other_answers: set[str], own: set[str]) -> float:
+        """How much passage ``n``'s match counts: more as its entry's lead, less in an entry about
+        another topic, one naming no price or time asked for where another does, or one that
+        names in passing what an FAQ of its own (``own``) asks."""
+        key = self.passages[n].entry.key
+        share = (1 + _LEAD_BONUS if n in self._leads else 1.0) * self._topic_share(key, asked)
+        if key in other_answers:
+            share *= _OTHER_ANSWER_SHARE
+        if own and key not in own and any(self._faq_topics[k] & self._passage_terms[n] for k in own):
+            share *= _OTHER_QUESTION_SHARE
+        return share
 
     def _elsewhere_first(self, scored: list[ScoredPassage], kinds: set[str]) -> list[ScoredPassage]:
         """``scored``, where a passage gives the time or price asked for to the rest of the world
