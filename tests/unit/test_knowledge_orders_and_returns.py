@@ -98,3 +98,31 @@ def test_a_torn_item_or_one_with_a_hole_is_a_damaged_item(question: str) -> None
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
 
     assert "Send a photo of the damage" in answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When will my order ship?",
+        "When will my order arrive?",
+        "Wann wird meine Bestellung verschickt?",
+        "¿Cuándo llega mi pedido?",
+        "Quand ma commande sera-t-elle expédiée ?",
+        "Wanneer wordt mijn bestelling verzonden?",
+    ],
+)
+def test_when_an_order_ships_or_arrives_gets_when_it_leaves_and_how_long_delivery_takes(
+    question: str,
+) -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "before 14:00 (CET)" in answer and "Standard delivery takes 2-4 working days" in answer, answer
+    assert "4.95 EUR" not in answer and "Express delivery" not in answer, answer
+    assert "has not arrived 10 working days" not in answer, answer
+
+
+def test_when_an_express_order_arrives_gets_the_express_delivery_time() -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("When will my express order arrive?").text
+
+    assert "before 14:00 (CET)" in answer and "Express delivery takes 1-2 working days" in answer, answer
+    assert "Standard delivery" not in answer, answer

@@ -33,6 +33,7 @@ from common.knowledge.answering.location import (
 )
 from common.knowledge.answering.orders import about_one_order
 from common.knowledge.answering.smalltalk import small_talk
+from common.knowledge.answering.when import leaves_and_arrives
 from common.knowledge.answering.yesno import without_yes_or_no
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.reading.analysis import terms
@@ -145,6 +146,10 @@ def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPa
     # Asked when and no price ("I bought it 6 weeks ago" asks no "when").
     if not concepts & {"@cost", "@free"} and WHEN.intersection(fold(w) for w in words(question)):
         ranked = _no_price_unasked(ranked, index.language)
+        # "When will my order ship (arrive)?": when orders leave, and how long delivery takes.
+        both = leaves_and_arrives(ranked, concepts, index.language, min_coverage=MIN_COVERAGE)
+        if both:
+            return both
     if concepts & _SERVICES and not concepts & _TERMS:
         return choose(ranked, min_coverage=MIN_COVERAGE, other_entry_share=_SERVICE_TERMS_SHARE)
     return _own_terms_alone(choose(ranked, min_coverage=MIN_COVERAGE), concepts, index.language)

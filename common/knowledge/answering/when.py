@@ -1,0 +1,43 @@
+"""When: an order's dispatch and its delivery time, asked together ("When will my order ship?",
+"Wann kommt meine Bestellung an?")."""
+
+from __future__ import annotations
+
+from common.knowledge.answering.followups import PLACES
+from common.knowledge.reading.analysis import terms
+from common.knowledge.reading.language import Language
+from common.knowledge.search.passages import ScoredPassage
+
+# When an order ships or arrives, anywhere, by express or not, ordered by a time of day or not.
+_WHEN_IT_COMES = frozenset({"@ship", "@duration", "@cutoff", "@express"}) | PLACES
+# A delivery time names shipping, a time and places, nothing else ("Standard delivery takes
+# 2-4 working days within Germany ..."; not "If a parcel has not arrived 10 working days ...").
+_DELIVERY_TIME = _WHEN_IT_COMES - {"@cutoff"}
+
+
+def leaves_and_arrives(
+    ranked: list[ScoredPassage], asked: set[str], language: Language, *, min_coverage: float
+) -> list[ScoredPassage] | None:
+    """For a question that asks when (the caller checks the word) an order ships or arrives, and
+    nothing else (``asked``: its concepts), the best passage on when orders leave and the best
+    delivery time (by express only if asked), in that order. None: another question, or the pages
+    do not give both."""
+    if not {"@ship", "@duration"} <= asked or not asked <= _WHEN_IT_COMES:
+        return None
+    fitting = [r for r in ranked if r.coverage >= min_coverage]
+    held = {
+        r.passage: frozenset(t for t in terms(r.passage.text, (language,)) if t.startswith("@"))
+        for r in fitting
+    }
+    leaves = next((r for r in fitting if "@cutoff" in held[r.passage]), None)
+    express = "@express" in asked
+    takes = next(
+        (
+            r
+            for r in fitting
+            if {"@ship", "@duration"} <= held[r.passage] <= _DELIVERY_TIME
+            and ("@express" in held[r.passage]) == express
+        ),
+        None,
+    )
+    return [leaves, takes] if leaves is not None and takes is not None else None
