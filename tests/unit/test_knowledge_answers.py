@@ -934,6 +934,7 @@ def test_the_first_questions_a_shopper_asks_get_their_answer_not_another_topic(
         ("I received the wrong item", "en"),
         ("You sent the wrong colour", "en"),
         ("Ich habe den falschen Artikel bekommen", "de"),
+        ("Ich habe den falschen Artikel erhalten", "de"),
         ("No estoy en casa cuando llega el paquete", "es"),
         ("What if I'm out when it arrives?", "en"),
         ("Non sono a casa quando arriva il corriere", "it"),

@@ -126,3 +126,28 @@ def test_when_an_express_order_arrives_gets_the_express_delivery_time() -> None:
 
     assert "before 14:00 (CET)" in answer and "Express delivery takes 1-2 working days" in answer, answer
     assert "Standard delivery" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When will I get my order?",
+        "Wann bekomme ich meine Bestellung?",
+        "Wann erhalte ich meine Bestellung?",
+        "Quand vais-je recevoir ma commande ?",
+        "Je vais recevoir ma commande quand ?",
+        "Quando riceverò il mio ordine?",
+        "Wanneer krijg ik mijn bestelling?",
+    ],
+)
+def test_getting_or_receiving_an_order_is_its_delivery(question: str) -> None:
+    """Not "I couldn't find that", nor the change-of-address FAQ ("get" was no word of the shop's)."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "before 14:00 (CET)" in answer and "Standard delivery takes 2-4 working days" in answer, answer
+
+
+def test_a_parcel_not_gotten_in_dutch_is_a_missing_parcel() -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Ik heb mijn pakket niet gekregen").text
+
+    assert _MISSING_RULE in answer, answer

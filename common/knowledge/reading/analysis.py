@@ -257,7 +257,8 @@ _DELIVERED = re.compile(r"\b(delivered|zugestellt|geliefert|livre|entregado|cons
 _ARRIVING = frozenset(
     {"arrive", "arrived", "arrives", "come", "came", "received", "receive", "ankommen", "angekommen"}
     | {"erhalten", "arrivee", "recu", "recue", "llegado", "llego", "recibido", "recibi", "arrivato"}
-    | {"arrivati", "ricevuto", "aangekomen", "ontvangen"}
+    | {"arrivati", "ricevuto", "aangekomen", "ontvangen", "bekommen", "bekomme", "erhalte", "krijg"}
+    | {"recevoir", "recevrai", "ricevere", "ricevero"}
 )
 # Concepts that need a context when a word has no other: a price, a length of time, selling.
 _COST, _DURATION, _RANGE = frozenset({"cost"}), frozenset({"duration"}), frozenset({"range"})

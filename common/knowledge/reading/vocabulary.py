@@ -35,11 +35,13 @@ _CLOSING = (
 )
 _CONCEPTS: dict[str, str] = {
     "ship": "ship* deliver* parcel* package* arriv* dispatch* courier* postage receiv* "
-    "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* erhalten "
-    "livr* expedi* envoi* envoy* colis recu recue "
+    # Getting an order is receiving it ("When will I get my order?", "Wann bekomme ich ...?").
+    "get-order get-orders get-parcel get-package get-delivery "
+    "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* erhalten erhalte bekomm* "
+    "livr* expedi* envoi* envoy* colis recu recue recev* recoi* "
     "envio* envia* enviar entreg* paquete* llega* recibi* "
-    "spedi* consegn* pacco pacchi arriva* ricevut* "
-    "verzend* verzond* lever* pakket* bezorg* aankom* verstuur* verstuurd ontvang*",
+    "spedi* consegn* pacco pacchi arriva* ricev* "
+    "verzend* verzond* lever* pakket* bezorg* aankom* verstuur* verstuurd ontvang* krijg*",
     "duration": "long day days week* fast quick* soon time times "
     "lange dauer* dauert tage* woche* schnell* wann zeit* frist* "
     "temps delai* jour jours semaine* rapide* quand "
@@ -108,7 +110,7 @@ _CONCEPTS: dict[str, str] = {
     "no-llego no-llegado no-llega no-llegan no-recibi no-recibido nunca-llego nunca-recibi perdido* "
     "non-arrivato non-ricevuto mai-arrivato mai-ricevuto perso smarrit* "
     "niet-aangekomen niet-ontvangen nooit-aangekomen nooit-ontvangen niet-geleverd niet-aankomt "
-    "niet-komt kwijt "
+    "niet-gekregen nooit-gekregen niet-komt kwijt "
     # The tracking says it came, the shopper says not: "says delivered", "marked as delivered".
     "says-delivered shows-delivered showing-delivered marked-delivered status-delivered "
     "als-zugestellt zeigt-zugestellt dice-entregado marque-livre indique-livre",
@@ -148,8 +150,8 @@ _CONCEPTS: dict[str, str] = {
     "nicht-daheim niemand-da niemand-zuhause pas-chez absent absente nadie-casa fuera-casa "
     "ausente nessuno-casa fuori-casa niet-thuis niemand-thuis out-when",
     "wrong": "wrong-item wrong-items wrong-product wrong-products wrong-article wrong-thing "
-    "wrong-order wrong-colour wrong-color wrong-one falscher-artikel falsche-artikel "
-    "falsches-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "
+    "wrong-order wrong-colour wrong-color wrong-one falscher-artikel falsche-artikel falschen-artikel "
+    "falsches-produkt falschen-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "
     "articulo-equivocado producto-equivocado articolo-sbagliato "
     "prodotto-sbagliato verkeerde-artikel verkeerd-artikel verkeerde-product",
     # How a return starts: its label, form or link ("Start a return from the link in ...").

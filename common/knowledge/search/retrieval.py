@@ -129,7 +129,9 @@ class KnowledgeIndex:
         """``question`` analysed, in ``language`` if given (else the one it is detected in)."""
         language = language or detect_language(question, default=self.language)
         found = terms(question, [language, self.language], vocabulary=self.vocabulary)
-        asks_when = any(fold(w) in WHEN for w in words(question)[:2])  # "When ...?", "And when ...?"
+        said = words(question)
+        # "When ...?", "And when ...?", and "Je vais recevoir ma commande quand ?"
+        asks_when = any(fold(w) in WHEN for w in [*said[:2], *said[-1:]])
         if asks_when and "@ship" in found and "@duration" not in found:
             found.append("@duration")  # "When will my order arrive?": how long it takes
         if asks_when and "@phone" in found and "@hours" not in found:
