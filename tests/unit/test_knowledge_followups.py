@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE
-from common.knowledge.answering.answerer import KnowledgeAnswerer
+from common.knowledge.answering.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.search.retrieval import knowledge_index
 
 _ANSWERER = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 
@@ -77,3 +78,55 @@ def test_sending_an_order_that_shipped_before_it_was_cancelled_is_a_return(
 
     assert "Start a return from the link" in answer, answer
     assert "working days within Germany" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "By when do I have to report it?",
+        "How long do I have to report it?",
+        "Until when can I report it?",
+        "Bis wann muss ich mich melden?",
+        "Bis wann kann ich reklamieren?",
+        "¿Hasta cuándo tengo que avisar?",
+        "Jusqu'à quand dois-je le signaler ?",
+        "Entro quando devo segnalarlo?",
+        "Hoe lang heb ik om het te melden?",
+    ],
+)
+def test_by_when_to_report_something_as_a_first_message_is_the_damaged_item_deadline(question: str) -> None:
+    """Reporting is what one does of a damaged item: not the delivery times, nor the cancel FAQ."""
+    answer = _last_answer(question)
+
+    assert "within 14 days" in answer, answer
+    assert "working days" not in answer and "cancelled" not in answer, answer
+
+
+def test_by_when_to_report_it_after_a_parcel_that_never_came_is_no_damage() -> None:
+    answer = _last_answer("My parcel never arrived", "By when do I have to report it?")
+
+    assert "has not arrived 10 working days" in answer and "photo of the damage" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("How long do I have?", "Which deadline do you mean?"),
+        ("By when?", "Which deadline do you mean?"),
+        ("What's the deadline?", "Which deadline do you mean?"),
+        ("Wie lange habe ich Zeit?", "Welche Frist meinen Sie?"),
+        ("¿Cuánto tiempo tengo?", "¿Qué plazo quieres saber?"),
+    ],
+)
+def test_a_deadline_of_nothing_named_is_asked_back(question: str, asked: str) -> None:
+    answer = _last_answer(question)
+
+    assert answer.startswith(asked), answer
+    assert "“Returns and refunds”" in answer and "“What if my item arrives damaged?”" in answer, answer
+    assert covering_entries(knowledge_index(DEFAULT_KNOWLEDGE), question) == ()
+
+
+def test_a_deadline_of_a_thing_the_pages_never_name_is_not_asked_back() -> None:
+    answer = _last_answer("What's the deadline for the competition?")
+
+    assert answer.startswith("I couldn't find that"), answer

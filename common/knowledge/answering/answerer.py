@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from common.knowledge.answering import phrases
 from common.knowledge.answering.askback import priced_things
+from common.knowledge.answering.deadlines import deadlines
 from common.knowledge.answering.fees import unstated_fee
 from common.knowledge.answering.followups import (
     ORDER_TOPICS,
@@ -90,6 +91,9 @@ def knowledge_answer(
     things = priced_things(index, query, question, MIN_COVERAGE)
     if things:
         return KnowledgeReply(phrases.which_price(query.language, things))
+    giving = deadlines(index, query, question)
+    if giving:
+        return KnowledgeReply(phrases.which_deadline(query.language, giving))
     chosen = _chosen(index, query, question)
     unstated = unstated_fee(index, query, [c.passage for c in chosen])
     if unstated is not None:
@@ -130,6 +134,8 @@ def covering_entries(index: KnowledgeIndex, question: str, *, before: str = "") 
     query = read_with_before(index, question, before)
     if unnamed_place(index, query, [question, *reversed(before.split("\n\n"))]) is not None:
         return ()
+    if deadlines(index, query, question):
+        return ()  # asked back: which deadline?
     chosen = [c.passage for c in _chosen(index, query, question)]
     if unstated_fee(index, query, chosen) is not None:
         return ()  # a fee the pages never state is a gap, whatever they say of customs

@@ -112,6 +112,15 @@ _WHICH_PRICE: dict[Language, str] = {
     "nl": "Van wat wil je de prijs weten? Onze hulppagina's noemen prijzen voor: {options}.",
 }
 
+_WHICH_DEADLINE: dict[Language, str] = {
+    "en": "Which deadline do you mean? Our help pages give deadlines for: {options}.",
+    "de": "Welche Frist meinen Sie? Unsere Hilfeseiten nennen Fristen zu: {options}.",
+    "fr": "De quel délai parlez-vous ? Nos pages d'aide donnent des délais pour : {options}.",
+    "es": "¿Qué plazo quieres saber? Nuestras páginas de ayuda dan plazos de: {options}.",
+    "it": "Quale termine intendi? Le nostre pagine di aiuto indicano termini per: {options}.",
+    "nl": "Welke termijn bedoel je? Onze hulppagina's noemen termijnen voor: {options}.",
+}
+
 _OTHER_LANGUAGE: dict[Language, str] = {
     "en": "I can only answer in English, German, French, Spanish, Italian and Dutch. Please ask again "
     "in one of them.",
@@ -176,6 +185,11 @@ def customs_fees_unsaid(language: Language) -> str:
 def which_price(language: Language, titles: list[str]) -> str:
     """Asks which thing's price the shopper means, naming the pages that give one."""
     return _WHICH_PRICE[language].format(options=", ".join(f"“{t}”" for t in titles))
+
+
+def which_deadline(language: Language, titles: list[str]) -> str:
+    """Asks which deadline the shopper means, naming the pages that give one."""
+    return _WHICH_DEADLINE[language].format(options=", ".join(f"“{t}”" for t in titles))
 
 
 def other_language(language: Language) -> str:

@@ -1,0 +1,74 @@
+"""A deadline asked with no topic, in the first message or after one that named none: "By when
+do I have to report it?" is the damaged-item deadline (reporting is what one does of a damaged
+or faulty item); "How long do I have?" names nothing, and is asked back: which deadline?"""
+
+from __future__ import annotations
+
+import re
+
+from common.knowledge.reading.analysis import folded
+from common.knowledge.reading.language import is_stopword
+from common.knowledge.reading.vocabulary import OTHER, concepts_of
+from common.knowledge.search.retrieval import KnowledgeIndex, Query
+
+# By when, or how long one has, accent-free (``folded``).
+_DEADLINE = re.compile(
+    r"\b(by|until|till|bis|jusqu'a|hasta|entro|fino a|tot) (when|wann|quand|cuando|quando|wanneer)\b"
+    r"|\bhow (long|much time|many days) (do|have) (i|we) (have|got)\b|\bdeadlines?\b"
+    r"|\bwie (lange|viel zeit) (habe|hab|haben) (ich|wir)( zeit)?\b"
+    r"|\bcombien de (temps|jours) (ai je|j'ai|avons nous)\b|\bcuanto tiempo (tengo|tenemos)\b"
+    r"|\bquanto tempo (ho|abbiamo)\b|\bhoe (lang|veel tijd) (heb|hebben) (ik|we)\b"
+)
+# Telling the shop of a problem: "report it", "mich melden", "reklamieren", "le signaler",
+# "avisar", "segnalarlo", "het melden", "tell you", "let you know".
+_REPORTING = re.compile(
+    r"\b(report\w*|complain\w*|notify|tell|let (you|us) know|melde\w*|meld|reklam\w*|bescheid"
+    r"|signal\w*|preveni\w*|reclam\w*|avis\w*|segnal\w*)\b"
+)
+# What one must or may do by then, and what for: no thing of its own.
+_MUST_OR_MAY = frozenset(
+    {"need", "must", "should", "can", "could", "muss", "musst", "kann", "dois", "doit", "peux", "tengo"}
+    | {"debo", "puedo", "devo", "posso", "moet", "kan", "ai", "heb", "have", "you", "us", "om", "um", "zu"}
+)
+_DAMAGE = "@damage"
+# A deadline the shopper has: "within 14 days of delivery", "innerhalb von 14 Tagen", "binnen
+# 30 dagen", "entro 14 giorni", "dentro de 14 días", "sous 14 jours".
+_WITHIN_DAYS = re.compile(
+    r"\b(within|innerhalb( von)?|binnen|entro|dentro de|en un plazo de|sous|dans un delai de) \d+ "
+    r"(\w+ )?(days?|tagen?|werktagen?|dagen|werkdagen|giorni|dias|jours)\b"
+)
+_MOST_OPTIONS = 3
+
+
+def _asks_a_deadline_alone(index: KnowledgeIndex, query: Query, question: str) -> bool:
+    """Whether ``question`` asks by when, with no concept but a time, and no word of a thing
+    ("the deadline for the competition") but telling the shop ("heb", "tengo" are no things,
+    though the pages never use them)."""
+    text = folded(question)
+    if not _DEADLINE.search(text) or {t for t in query.terms if t.startswith("@")} - {"@duration", OTHER}:
+        return False
+    rest = _REPORTING.sub(" ", _DEADLINE.sub(" ", text)).split()
+    languages = (query.language, index.language)
+    return all(
+        w in _MUST_OR_MAY or concepts_of(w) or any(is_stopword(w, lang) for lang in languages) for w in rest
+    )
+
+
+def reporting_deadline(index: KnowledgeIndex, query: Query, question: str) -> Query:
+    """``query``, about a damaged item if it asks by when to report something and names no topic
+    (nor did the question it follows up), and the pages write about damage."""
+    if not _asks_a_deadline_alone(index, query, question) or not _REPORTING.search(folded(question)):
+        return query
+    if not index.rank_passages(Query(index.language, [_DAMAGE]), limit=1):
+        return query
+    return Query(query.language, [*(t for t in query.terms if t != OTHER), _DAMAGE])
+
+
+def deadlines(index: KnowledgeIndex, query: Query, question: str) -> list[str]:
+    """The titles of the entries that give the shopper a deadline ("within 30 days of delivery"),
+    when ``question`` asks one and names nothing: the shopper is asked which. Empty: answer it."""
+    if not _asks_a_deadline_alone(index, query, question):
+        return []
+    giving = [p.entry.title for p in index.passages if _WITHIN_DAYS.search(folded(p.text))]
+    titles = list(dict.fromkeys(giving))
+    return titles[:_MOST_OPTIONS] if len(titles) > 1 else []
