@@ -4,13 +4,17 @@ not for another, and not instead of its general rule."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
 from common.knowledge import DEFAULT_ENTRIES, DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge.answering import phrases
 from common.knowledge.answering.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.reading.language import Language
 from common.knowledge.search.retrieval import knowledge_index
 from common.llm import Prompt, TextDelta, Turn
+from common.repositories.console import UNANSWERED_PATTERN
 
 _CANADA = "Shipping to Canada costs 19.95 EUR."
 
@@ -173,3 +177,59 @@ def test_the_rest_of_the_world_in_a_shipping_sentence_names_every_country() -> N
     )
 
     assert "mention" not in text and "19.95 EUR" in text, text
+
+
+_WORLDWIDE = Knowledge(
+    version=6,
+    entries=tuple(
+        dataclasses.replace(
+            e,
+            content="We ship to the EU and worldwide. Standard shipping within the EU costs 4.95 EUR. "
+            "Shipping to the USA costs 24.95 EUR.",
+        )
+        if e.key == "shipping"
+        else e
+        for e in DEFAULT_KNOWLEDGE.entries
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("conversation", "opening"),
+    [
+        (["How much is shipping to Canada?"], "Our help pages don't mention a price for “Canada”."),
+        (["Is shipping to Canada free?"], "Our help pages don't mention a price for “Canada”."),
+        (["Do you ship to Canada?", "How much?"], "Our help pages don't mention a price for “Canada”."),
+        (["What does shipping to Japan cost?"], "Our help pages don't mention a price for “Japan”."),
+        (["Was kostet der Versand nach Kanada?"], "Ein Preis für „Kanada“ wird auf unseren Hilfeseiten"),
+    ],
+)
+def test_a_price_to_a_place_the_pages_price_not_is_said_to_be_missing_and_is_a_gap(
+    conversation: list[str], opening: str
+) -> None:
+    """Where the pages ship worldwide but price only the EU and the USA, "We ship to the EU and
+    worldwide" alone would read as Canada's answer; the question is a gap in *Unanswered*."""
+    question, before = conversation[-1], "\n\n".join(conversation[:-1])
+    text = KnowledgeAnswerer(_WORLDWIDE).answer(question, before=before).text
+
+    assert text.startswith(opening), text
+    assert "We ship to the EU and worldwide." in text and "support@example-shop.com" in text, text
+    assert "4.95" not in text and "24.95" not in text and "6.95" not in text, text
+    assert re.search(UNANSWERED_PATTERN, text, re.IGNORECASE), text
+    assert covering_entries(knowledge_index(_WORLDWIDE), question, before=before) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "price"),
+    [("How much is shipping to the USA?", "24.95 EUR"), ("How much is shipping to Austria?", "4.95 EUR")],
+)
+def test_a_price_the_pages_give_a_place_is_still_answered(question: str, price: str) -> None:
+    text = KnowledgeAnswerer(_WORLDWIDE).answer(question).text
+
+    assert price in text and "don't mention" not in text, text
+    assert [e.key for e in covering_entries(knowledge_index(_WORLDWIDE), question)] == ["shipping"]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
+def test_a_missing_price_is_worded_so_the_unanswered_list_holds_it(language: Language) -> None:
+    assert re.search(UNANSWERED_PATTERN, phrases.no_price_for(language, "Canada"), re.IGNORECASE)

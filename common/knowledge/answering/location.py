@@ -112,7 +112,15 @@ def unnamed_place(index: KnowledgeIndex, query: Query, texts: list[str]) -> str 
     """The place asked about ("Canada", from the question or the one it follows up) when the
     shop's pages name neither it nor its region: their answer alone would read as covering it."""
     # "Do you ship abroad?" names no place to say the pages never name: where they ship answers it.
-    unnamed = {c[1:] for c in query.terms if c in COUNTRY_CONCEPTS - {WORLD} and not index.names(c)}
+    return said_place(
+        {c for c in query.terms if c in COUNTRY_CONCEPTS - {WORLD} and not index.names(c)}, texts
+    )
+
+
+def said_place(places: set[str], texts: list[str]) -> str | None:
+    """One of ``places`` ("@canada") as the first of ``texts`` that names it wrote it ("Canada",
+    "Kanada", "the United States"); None: none does."""
+    unnamed = {c[1:] for c in places}
     for text in texts if unnamed else []:
         found = list(re.finditer(r"\w+", text))
         # Two words first ("United States", "Stati Uniti", "États-Unis"), then one ("Canada").

@@ -156,6 +156,22 @@ _NOT_NAMED: dict[Language, str] = {
 }
 
 
+# A price the pages give other places, not this one ("How much is shipping to Canada?"). Worded as
+# ``_NOT_NAMED`` is, so the console's *Unanswered* list (``UNANSWERED_PATTERN``) holds it too.
+_NO_PRICE_FOR: dict[Language, str] = {
+    "en": "Our help pages don't mention a price for “{place}”.",
+    "de": "Ein Preis für „{place}“ wird auf unseren Hilfeseiten nicht erwähnt.",
+    "fr": "Nos pages d'aide ne mentionnent pas de prix pour « {place} ».",
+    "es": "Nuestras páginas de ayuda no mencionan un precio para «{place}».",
+    "it": "Le nostre pagine di aiuto non menzionano un prezzo per «{place}».",
+    "nl": "Onze hulppagina's noemen geen prijs voor „{place}”.",
+}
+
+
+def no_price_for(language: Language, place: str) -> str:
+    return _NO_PRICE_FOR[language].format(place=place)
+
+
 def not_named(language: Language, place: str) -> str:
     return _NOT_NAMED[language].format(place=place)
 
