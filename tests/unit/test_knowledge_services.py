@@ -3,11 +3,14 @@ state is said to be unsaid; gift wrapping is one in every language."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
 from common.knowledge.answering.answerer import KnowledgeAnswerer, covering_entries
 from common.knowledge.search.retrieval import knowledge_index
+from common.repositories.console import UNANSWERED_PATTERN
 
 _ANSWERER = KnowledgeAnswerer(DEFAULT_KNOWLEDGE)
 
@@ -33,7 +36,7 @@ def test_customs_fees_the_pages_never_state_are_said_to_be_unsaid_and_are_a_gap(
     answer = _ANSWERER.answer("Do you charge import duties?").text
     held_at_customs = _ANSWERER.answer("Will my parcel be held at customs?").text
 
-    assert answer.startswith("Our help pages don't say whether customs duties"), answer
+    assert answer.startswith("Our help pages don't mention whether customs duties"), answer
     assert "may be delayed by customs" in answer and "support@example-shop.com" in answer, answer
     assert covering_entries(index, "Do I have to pay customs to Switzerland?") == ()
     assert held_at_customs.startswith("Deliveries to the UK, Switzerland and Norway may be delayed"), (
@@ -47,7 +50,7 @@ def test_customs_fees_the_pages_state_are_answered() -> None:
     answer = answerer.answer("Do you charge import duties?").text
 
     assert "import duties, paid on delivery" in answer, answer
-    assert "don't say" not in answer, answer
+    assert "don't mention" not in answer, answer
 
 
 _GIFT_WRAP = KnowledgeEntry("faq-gift-wrap", "Do you gift-wrap?", "Yes, for 3 EUR at checkout.", "faq")
@@ -70,3 +73,22 @@ def test_gift_wrapping_in_another_language_meets_the_shops_gift_wrap_faq(questio
     answer = answerer.answer(question).text
 
     assert "3 EUR at checkout" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do you charge import duties?",
+        "Muss ich Zoll zahlen?",
+        "Dois-je payer des droits de douane ?",
+        "¿Tengo que pagar aranceles?",
+        "Devo pagare i dazi doganali?",
+        "Moet ik invoerrechten betalen?",
+    ],
+)
+def test_customs_fees_the_pages_never_state_reach_the_unanswered_list(question: str) -> None:
+    """The console lists an answer as unanswered by its wording (``UNANSWERED_PATTERN``)."""
+    answer = _ANSWERER.answer(question).text
+
+    assert "support@example-shop.com" in answer, answer
+    assert re.search(UNANSWERED_PATTERN, answer, re.IGNORECASE), answer

@@ -94,13 +94,16 @@ _ORDER_LOOKUP: dict[Language, str] = {
     "nl": "Ik kan geen individuele bestellingen of hun status inzien.",
 }
 
+# Worded as ``_NOT_NAMED`` is ("don't mention"), so the console's *Unanswered* list
+# (``UNANSWERED_PATTERN``) holds the question as a gap.
 _CUSTOMS_FEES_UNSAID: dict[Language, str] = {
-    "en": "Our help pages don't say whether customs duties or import taxes apply.",
-    "de": "Ob Zoll oder Einfuhrabgaben anfallen, steht nicht auf unseren Hilfeseiten.",
-    "fr": "Nos pages d'aide ne disent pas si des droits de douane ou des taxes d'importation s'appliquent.",
-    "es": "Nuestras páginas de ayuda no dicen si se aplican aranceles o impuestos de importación.",
-    "it": "Le nostre pagine di aiuto non dicono se si applicano dazi o tasse d'importazione.",
-    "nl": "Onze hulppagina's zeggen niet of er invoerrechten of importbelastingen gelden.",
+    "en": "Our help pages don't mention whether customs duties or import taxes apply.",
+    "de": "Ob Zoll oder Einfuhrabgaben anfallen, wird auf unseren Hilfeseiten nicht erwähnt.",
+    "fr": "Nos pages d'aide ne mentionnent pas si des droits de douane ou des taxes d'importation "
+    "s'appliquent.",
+    "es": "Nuestras páginas de ayuda no mencionan si se aplican aranceles o impuestos de importación.",
+    "it": "Le nostre pagine di aiuto non menzionano se si applicano dazi o tasse d'importazione.",
+    "nl": "Onze hulppagina's noemen niet of er invoerrechten of importbelastingen gelden.",
 }
 
 _WHICH_PRICE: dict[Language, str] = {
