@@ -92,3 +92,22 @@ def test_customs_fees_the_pages_never_state_reach_the_unanswered_list(question: 
 
     assert "support@example-shop.com" in answer, answer
     assert re.search(UNANSWERED_PATTERN, answer, re.IGNORECASE), answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the cheapest shipping?",
+        "Was ist der günstigste Versand?",
+        "¿Cuál es el envío más barato?",
+        "Quelle est la livraison la moins chère ?",
+        "Qual è la spedizione più economica?",
+        "Wat is de goedkoopste verzending?",
+    ],
+)
+def test_the_cheapest_shipping_asks_its_price(question: str) -> None:
+    """Not where the shop ships, the express price and the tracking link: "cheap" was no price."""
+    answer = _ANSWERER.answer(question).text
+
+    assert "Standard shipping costs 4.95 EUR" in answer, answer
+    assert "tracking link" not in answer, answer
