@@ -151,3 +151,30 @@ def test_a_parcel_not_gotten_in_dutch_is_a_missing_parcel() -> None:
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Ik heb mijn pakket niet gekregen").text
 
     assert _MISSING_RULE in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I need it by Friday, is that possible?",
+        "Can I get it by Friday?",
+        "Will my order arrive before Christmas?",
+        "Kommt es bis Freitag an?",
+        "Lo necesito para el viernes",
+        "Je le veux avant samedi",
+        "Ik heb het nodig voor zaterdag",
+    ],
+)
+def test_a_day_to_have_it_by_asks_how_long_delivery_takes(question: str) -> None:
+    """Not when support is open (a weekday was only opening hours), nor "I couldn't find that"."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "Standard delivery takes 2-4 working days" in answer, answer
+    assert "Monday to Friday" not in answer and "4.95 EUR" not in answer, answer
+
+
+@pytest.mark.parametrize("question", ["Are you open until Saturday?", "Can I call you before Friday?"])
+def test_a_day_to_reach_the_team_by_is_still_its_hours(question: str) -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "Monday to Friday" in answer and "working days within Germany" not in answer, answer

@@ -1,12 +1,14 @@
 """A deadline asked with no topic, in the first message or after one that named none: "By when
 do I have to report it?" is the damaged-item deadline (reporting is what one does of a damaged
-or faulty item); "How long do I have?" names nothing, and is asked back: which deadline?"""
+or faulty item); "How long do I have?" names nothing, and is asked back: which deadline? A day
+to have it by ("I need it by Friday", "Kommt es bis Freitag an?") asks how long delivery takes."""
 
 from __future__ import annotations
 
 import re
 
 from common.knowledge.reading.analysis import folded
+from common.knowledge.reading.countries import COUNTRY_CONCEPTS
 from common.knowledge.reading.language import is_stopword
 from common.knowledge.reading.vocabulary import OTHER, concepts_of
 from common.knowledge.search.retrieval import KnowledgeIndex, Query
@@ -72,3 +74,35 @@ def deadlines(index: KnowledgeIndex, query: Query, question: str) -> list[str]:
     giving = [p.entry.title for p in index.passages if _WITHIN_DAYS.search(folded(p.text))]
     titles = list(dict.fromkeys(giving))
     return titles[:_MOST_OPTIONS] if len(titles) > 1 else []
+
+
+# A day, or a holiday, to have it by, accent-free: "by Friday", "bis Freitag", "avant samedi",
+# "para el viernes", "entro venerdi", "voor zaterdag", "before Christmas".
+_BY_A_DAY = re.compile(
+    r"\b(by|until|till|before|bis|vor|avant|d'ici|pour|para|antes|entro|prima|voor|uiterlijk|tegen)"
+    r"( \w+){0,2} (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|christmas|montag"
+    r"|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|wochenende|weihnachten|lundi|mardi|mercredi"
+    r"|jeudi|vendredi|samedi|dimanche|noel|lunes|martes|miercoles|jueves|viernes|sabado|domingo|navidad"
+    r"|lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|natale|maandag|dinsdag|woensdag"
+    r"|donderdag|vrijdag|zaterdag|zondag|kerst|kerstmis)\b"
+)
+# The shop open or closed, or reached: a day for that is support's hours ("open until Saturday").
+_OPEN_OR_REACHED = re.compile(
+    r"\b(open|opening|close|closed|offen|geoffnet|ouvert|ouverts|ferme|abierto|abiertos|cerrado"
+    r"|aperto|aperti|chiuso|geopend|gesloten|hours|uhr|reach|erreichbar|joindre)\b"
+)
+_HAVING_IT = (
+    frozenset({"@hours", "@ship", "@duration", "@express", "@cutoff"}) | COUNTRY_CONCEPTS | {"@country"}
+)
+
+
+def by_a_day(query: Query, question: str) -> Query:
+    """``query``, about how long delivery takes if ``question`` asks to have it by a day ("I need
+    it by Friday, is that possible?", "Will my order arrive before Christmas?"), which is no
+    question of when the team is open."""
+    text = folded(question)
+    concepts = {t for t in query.terms if t.startswith("@")}
+    if not _BY_A_DAY.search(text) or _OPEN_OR_REACHED.search(text) or concepts - _HAVING_IT - {OTHER}:
+        return query
+    # Its words ("need", "Friday", "before") are none of delivery's: the day is in no rule.
+    return Query(query.language, sorted(concepts - {"@hours", OTHER} | {"@ship", "@duration"}))

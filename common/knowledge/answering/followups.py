@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from common.knowledge.answering.deadlines import reporting_deadline
+from common.knowledge.answering.deadlines import by_a_day, reporting_deadline
 from common.knowledge.reading.analysis import terms
 from common.knowledge.reading.countries import COUNTRY_CONCEPTS
 from common.knowledge.reading.language import Language, detect_language, fold, is_stopword, words
@@ -97,6 +97,7 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
     own = index.query(question, language=_language_before(index, question, before))
     # "By when do I have to report it?" with no topic before it: the damaged-item deadline.
     query = reporting_deadline(index, _following_up(index, own, question, before), question)
+    query = by_a_day(query, question)  # "I need it by Friday": how long delivery takes
     if _waiting_long(question, query):
         return _waited(query)
     said = {fold(w) for w in words(question)}
