@@ -9,7 +9,9 @@ import pytest
 
 from tests.infra.terraform import INFRA_DIR, TerraformConfig, only
 
-READ_ONLY_ROLES = {"roles/viewer", "roles/iam.securityReviewer"}
+# roles/viewer has no storage.objects.get: reading the state and refreshing the functions' source
+# objects need roles/storage.objectViewer.
+READ_ONLY_ROLES = {"roles/viewer", "roles/iam.securityReviewer", "roles/storage.objectViewer"}
 NEVER_GRANTED = {
     "roles/owner",
     "roles/editor",

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from common.config import REPO_ROOT
-from tests.infra.terraform import TerraformConfig
+from tests.infra.terraform import INFRA_DIR, TerraformConfig
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "deploy.yml"
 CI_RUN = REPO_ROOT / ".ci" / "run"
@@ -162,6 +162,26 @@ def test_the_plan_job_never_writes_state(workflow: dict[str, Any]) -> None:
     plans = [run for run in _runs(workflow["jobs"]["plan"]) if run.startswith("terraform plan")]
     assert plans == ["terraform plan -lock=false"]
     assert not [run for run in _runs(workflow["jobs"]["plan"]) if "apply" in run]
+
+
+def test_the_first_plan_on_a_fresh_project_is_left_to_the_deploy_job(workflow: dict[str, Any]) -> None:
+    """With no state yet, Terraform would write an empty one (and a lock) before planning, which
+    the read-only plan identity may not: the plan job checks for the state object first."""
+    plan = workflow["jobs"]["plan"]
+    check = plan["steps"][_step_index(plan, "gcloud storage objects describe")]
+    prefix = re.search(
+        r'backend "gcs" \{[^}]*prefix\s*=\s*"([^"]+)"', (INFRA_DIR / "versions.tf").read_text()
+    )
+    assert prefix is not None
+    assert f"gs://${{{{ vars.TF_STATE_BUCKET }}}}/{prefix[1]}/default.tfstate" in check["run"]
+    assert check["id"] == "state"
+    init = plan["steps"][_step_index(plan, "terraform init")]
+    assert "terraform init -backend=false" in init["run"]  # validate still runs
+    step = plan["steps"][_step_index(plan, "terraform plan")]
+    assert step["if"] == "steps.state.outputs.exists == 'true'"
+    assert _step_index(plan, "gcloud storage objects describe") < _step_index(plan, "terraform plan")
+    uses = [s.get("uses", "") for s in plan["steps"]]
+    assert any(u.startswith("google-github-actions/setup-gcloud@") for u in uses)
 
 
 def test_migrations_run_in_the_cloud_job_before_the_apply(workflow: dict[str, Any]) -> None:
