@@ -407,7 +407,11 @@
         }).then(function (result) {
           lastEventId = result.lastEventId;
           if (controller.signal.aborted || destroyed) return;
-          if (result.status === 404) return forgetConversation(), showEmpty(); // erased meanwhile
+          if (result.status === 404) { // erased meanwhile: say so, as a reload would
+            forgetConversation();
+            showEmpty();
+            return unsentShown = view.notice(WORDS.gone);
+          }
           if (result.status === 401 || result.status === 403) return following = null;
           setTimeout(connect, delay);
           delay = Math.min(delay * 2, 30000);

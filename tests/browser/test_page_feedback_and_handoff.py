@@ -230,6 +230,10 @@ def test_a_conversation_erased_while_the_page_follows_it_leaves_the_screen_befor
     expect(page.locator(".sc-msg--agent")).to_have_count(0)
     expect(page.get_by_text("A person from our team is here")).to_have_count(0)
     expect(page.get_by_text("Waiting for a person")).to_have_count(0)
+    # Said, as a reload would say it, not a silent empty chat.
+    expect(
+        page.get_by_text("This conversation is no longer available. Ask a question to start a new one.")
+    ).to_be_visible()
 
 
 def test_the_widget_stops_following_a_conversation_erased_while_a_person_had_it(
