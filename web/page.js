@@ -10,7 +10,13 @@
   window.SupportChat.brand.apply(document.documentElement, config);
 
   function start() {
-    window.supportChat = window.SupportChat.mount(document.getElementById("support-chat"), config);
+    var chat = (window.supportChat = window.SupportChat.mount(document.getElementById("support-chat"), config));
+    // The message box is what this page is for: a keyboard starts there, not behind every
+    // answer's buttons. Not on a touch screen, where focus would open the keyboard.
+    chat.ready.then(function () {
+      var untouched = !document.activeElement || document.activeElement === document.body;
+      if (untouched && window.matchMedia("(pointer: fine)").matches) chat.focus();
+    });
   }
   if (config.lang === "en") return start(); // English pages load no translations
   var texts = document.createElement("script");

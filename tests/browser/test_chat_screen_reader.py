@@ -174,3 +174,33 @@ def test_in_forced_colours_the_shoppers_bubbles_keep_an_outline(browser: Any, si
             assert (style, width) == ("solid", "1px"), (bubble, style, width)
     finally:
         context.close()
+
+
+def test_the_full_page_starts_in_the_message_box_after_a_reload(browser: Any, site: str, env: Env) -> None:
+    """Every answer adds its Copy and rating buttons to the Tab order: a keyboard starts typing at
+    once instead of tabbing past them. A touch screen gets no focus (it would open the keyboard)."""
+    env.fake.script(Behavior(chunks=["Returns are free within 30 days."]))
+    desktop = browser.new_context(viewport={"width": 1024, "height": 760})
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = desktop.new_page()
+        open_chat(page, site)
+        ask(page, "Can I return my tent?")
+        expect(page.locator(ANSWERS).last).to_have_text("Returns are free within 30 days.")
+        state = page.evaluate("JSON.stringify(Object.assign({}, localStorage))")
+        page.reload()
+        page.evaluate("window.supportChat.ready")
+        expect(page.locator(QUESTIONS)).to_have_text(["Can I return my tent?"])
+        expect(page.get_by_label("Your message")).to_be_focused()
+        page.keyboard.type("And shipping?")
+        expect(page.get_by_label("Your message")).to_have_value("And shipping?")
+
+        touch = phone.new_page()
+        touch.goto(site + "/")
+        touch.evaluate(f"Object.entries({state}).forEach(([k, v]) => localStorage.setItem(k, v))")
+        open_chat(touch, site)
+        expect(touch.locator(QUESTIONS)).to_have_text(["Can I return my tent?"])
+        expect(touch.get_by_label("Your message")).not_to_be_focused()
+    finally:
+        desktop.close()
+        phone.close()
