@@ -167,7 +167,7 @@ def test_an_angry_or_puzzled_face_is_no_ok(message: str, kind: str | None) -> No
 @pytest.mark.parametrize(
     ("message", "said"),
     [
-        ("👋", "Hi! I'm the shop's virtual assistant."),
+        ("👋", "Hi! How can I help you?"),
         ("this bot is useless", "Would you like to talk to someone from our team? Just say yes."),
         ("useless", "Would you like to talk to someone from our team?"),
         ("Das hilft mir nicht", "Möchten Sie mit jemandem aus unserem Team sprechen?"),

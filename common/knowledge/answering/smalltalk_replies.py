@@ -10,18 +10,17 @@ Kind = Literal["greeting", "thanks", "goodbye", "bot", "upset", "wellbeing", "he
 
 REPLIES: dict[Kind, dict[Language, str]] = {
     "greeting": {
-        "en": "Hi! I'm the shop's virtual assistant. How can I help you? Ask me about shipping, "
-        "delivery times, returns or our support hours.",
-        "de": "Hallo! Ich bin der virtuelle Assistent des Shops. Wie kann ich helfen? Fragen Sie mich "
-        "zu Versand, Lieferzeiten, Rückgabe oder unseren Servicezeiten.",
-        "fr": "Bonjour ! Je suis l'assistant virtuel de la boutique. Comment puis-je vous aider ? "
-        "Posez-moi vos questions sur la livraison, les retours ou nos horaires.",
-        "es": "¡Hola! Soy el asistente virtual de la tienda. ¿En qué puedo ayudarte? Pregúntame por "
-        "envíos, plazos de entrega, devoluciones o nuestro horario.",
-        "it": "Ciao! Sono l'assistente virtuale del negozio. Come posso aiutarti? Chiedimi di "
-        "spedizioni, tempi di consegna, resi o dei nostri orari.",
-        "nl": "Hallo! Ik ben de virtuele assistent van de winkel. Waarmee kan ik helpen? Vraag me "
-        "naar verzending, levertijden, retouren of onze openingstijden.",
+        "en": "Hi! How can I help you? Ask me about shipping, delivery times, returns or our support hours.",
+        "de": "Hallo! Wie kann ich helfen? Fragen Sie mich zu Versand, Lieferzeiten, Rückgabe oder "
+        "unseren Servicezeiten.",
+        "fr": "Bonjour ! Comment puis-je vous aider ? Posez-moi vos questions sur la livraison, les "
+        "retours ou nos horaires.",
+        "es": "¡Hola! ¿En qué puedo ayudarte? Pregúntame por envíos, plazos de entrega, devoluciones "
+        "o nuestro horario.",
+        "it": "Ciao! Come posso aiutarti? Chiedimi di spedizioni, tempi di consegna, resi o dei "
+        "nostri orari.",
+        "nl": "Hallo! Waarmee kan ik helpen? Vraag me naar verzending, levertijden, retouren of onze "
+        "openingstijden.",
     },
     "thanks": {
         "en": "You're welcome! Is there anything else I can help with?",
@@ -73,21 +72,21 @@ REPLIES: dict[Kind, dict[Language, str]] = {
         "nl": "Goed, dank je! Waarmee kan ik helpen?",
     },
     "help": {
-        "en": "I'm the shop's virtual assistant. I can answer questions about shipping, delivery "
-        "times, returns and refunds, payment and our support hours, and put you in touch with our team.",
-        "de": "Ich bin der virtuelle Assistent des Shops. Ich beantworte Fragen zu Versand, "
+        "en": "I can answer questions about shipping, delivery times, returns and refunds, payment "
+        "and our support hours, and put you in touch with our team.",
+        "de": "Ich beantworte Fragen zu Versand, "
         "Lieferzeiten, Rückgabe und Erstattung, Zahlung und unseren Servicezeiten und verbinde Sie "
         "mit unserem Team.",
-        "fr": "Je suis l'assistant virtuel de la boutique. Je réponds à vos questions sur la "
+        "fr": "Je réponds à vos questions sur la "
         "livraison, les délais, les retours et remboursements, le paiement et nos horaires, et je "
         "peux vous mettre en contact avec notre équipe.",
-        "es": "Soy el asistente virtual de la tienda. Respondo preguntas sobre envíos, plazos de "
+        "es": "Respondo preguntas sobre envíos, plazos de "
         "entrega, devoluciones y reembolsos, pagos y nuestro horario, y te pongo en contacto con "
         "nuestro equipo.",
-        "it": "Sono l'assistente virtuale del negozio. Rispondo a domande su spedizioni, tempi di "
+        "it": "Rispondo a domande su spedizioni, tempi di "
         "consegna, resi e rimborsi, pagamenti e i nostri orari, e posso metterti in contatto con il "
         "nostro team.",
-        "nl": "Ik ben de virtuele assistent van de winkel. Ik beantwoord vragen over verzending, "
+        "nl": "Ik beantwoord vragen over verzending, "
         "levertijden, retouren en terugbetalingen, betalen en onze openingstijden, en breng je in "
         "contact met ons team.",
     },
