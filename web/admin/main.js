@@ -187,7 +187,9 @@ async function start({ signingIn = false } = {}) {
       $("#sign-in-error").textContent = refusal(error);
       $("#sign-in-error").hidden = false;
     } else if (reason) {
-      $("#sign-in-error").textContent = `You were signed out: ${reason}. Sign in again with a valid token.`;
+      // Only a 401 signs out (the API's reason is for programs): said in the staff's words.
+      $("#sign-in-error").textContent =
+        "You were signed out: your token is no longer valid (an owner may have revoked it). Ask an owner for a new one.";
       $("#sign-in-error").hidden = false;
     }
     $("#token").focus();
