@@ -101,9 +101,10 @@ def write_request_line(entry: RequestLog, status: int) -> None:
         "userAgent": entry.user_agent,
     }
     severity = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
+    path = entry.url.partition("?")[0].rstrip("/")  # the route, not its query's ids
     log.log(
         severity,
-        f"{entry.method} {entry.function} {status}",
+        f"{entry.method} /{entry.function}{path} {status}",
         # A copy: the generation thread may still be adding figures.
         extra={"httpRequest": {k: v for k, v in http_request.items() if v is not None}, **dict(entry.fields)},
     )

@@ -109,6 +109,8 @@ def test_admin_requests_log_without_the_admin_token(env: Env, tmp_path: Path) ->
     assert (ok.status_code, denied.status_code) == (201, 401)
     requests = [line for line in _lines(log_file) if "httpRequest" in line]
     assert [line["httpRequest"]["status"] for line in requests] == [201, 401]
+    # Each line names its route (the console's many calls all go to one function).
+    assert [line["message"] for line in requests] == ["PUT /policies/gift-cards 201", "GET /policies 401"]
     assert requests[0]["logging.googleapis.com/trace"] == "0af7651916cd43dd8448eb211c80319c"
     text = log_file.read_text()
     for secret in ("very-secret-admin", "wrong-guess", "secret-policy-text"):
