@@ -95,7 +95,8 @@ def parse_json(request: flask.Request, model: type[Model], *, max_bytes: int) ->
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"the request body is larger than {max_bytes} bytes")
     try:
-        return model.model_validate_json(raw)
+        # JSON's RFC lets a parser ignore a byte order mark; some Windows tools send one.
+        return model.model_validate_json(raw.removeprefix(b"\xef\xbb\xbf"))
     except ValidationError as exc:
         raise InvalidRequest(describe_validation_error(exc), code=validation_code(exc)) from exc
 

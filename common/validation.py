@@ -3,6 +3,7 @@ error code (README, openapi.yaml)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ def validation_code(exc: ValidationError) -> str:
     """The code for the error ``describe_validation_error`` describes (the first one)."""
     errors = exc.errors()
     if any(e["type"] == "json_invalid" for e in errors):
-        return "invalid_json"
+        return "invalid_request" if _half_a_character(errors[0]) else "invalid_json"
     location = errors[0]["loc"]
     if len(location) == 1 and location[0] in _FIELD_CODES:
         return _FIELD_CODES[str(location[0])]
@@ -25,11 +26,27 @@ def validation_code(exc: ValidationError) -> str:
 def describe_validation_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     if first["type"] == "json_invalid":
-        return "the body is not valid JSON"
+        if _half_a_character(first):
+            return "a string holds half of a character (a lone \\ud800-\\udfff escape): send whole characters"
+        detail = (first.get("ctx") or {}).get("error")
+        return f"the body is not valid JSON ({detail})" if detail else "the body is not valid JSON"
     where = ".".join(str(part) for part in first["loc"]) or "body"
     if first["type"] == "string_pattern_mismatch" and where in _PATTERN_WORDS:
         return f"{where}: {_PATTERN_WORDS[where]}"  # not the regular expression it failed
     return f"{where}: {_plain_words(first['type'], first.get('ctx') or {}) or first['msg']}"
+
+
+def _half_a_character(error: Any) -> bool:
+    """JSON's grammar allows a lone surrogate escape (a page that cut an emoji in two sends one),
+    but it is no character: the parser refuses the body, which is otherwise well formed."""
+    raw = error.get("input")
+    if not isinstance(raw, bytes | str):
+        return False
+    try:
+        json.loads(raw)
+    except ValueError:
+        return False
+    return True
 
 
 _PATTERN_WORDS = {

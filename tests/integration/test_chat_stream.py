@@ -197,6 +197,8 @@ def _fresh_chat() -> FlaskClient:
     ("body", "content_type", "status", "code"),
     [
         (b"{not json", "application/json", 400, "invalid_json"),
+        # Well-formed JSON, but half of an emoji: no character to store.
+        (b'{"message": "hi \\ud83d there"}', "application/json", 400, "invalid_request"),
         (b'{"message": ""}', "application/json", 400, "empty_message"),
         (b'{"message": "   \\n\\t "}', "application/json", 400, "empty_message"),
         # Zero-width spaces and a byte-order mark: nothing to read, though strip() keeps them.
@@ -248,6 +250,35 @@ def test_bad_input_is_told_in_plain_words(chat: FlaskClient, body: object, messa
     error = chat.post("/", json=body).get_json()["error"]
 
     assert error["message"].startswith(message), error  # not pydantic's "Value error, ..."
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            b'{"message": "hi \\ud83d"}',
+            "a string holds half of a character (a lone \\ud800-\\udfff escape): send whole characters",
+        ),
+        (b'{"message": "hi"', "the body is not valid JSON (EOF while parsing an object at line 1 column 16)"),
+    ],
+)
+def test_a_body_that_does_not_parse_says_where(chat: FlaskClient, raw: bytes, message: str) -> None:
+    error = chat.post("/", data=raw, content_type="application/json").get_json()["error"]
+
+    assert error["message"] == message
+
+
+def test_a_body_with_a_byte_order_mark_is_read_as_json(env: Env, chat: FlaskClient) -> None:
+    """JSON's RFC lets a parser ignore one; some Windows tools send it."""
+    env.fake.script(Behavior(chunks=["Yes."]))
+
+    response = chat.post(
+        "/", data=b'\xef\xbb\xbf{"message": "Is shipping free?"}', content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert b"event: done" in response.get_data()
+    assert env.query("SELECT content FROM messages WHERE role = 'user'") == [("Is shipping free?",)]
 
 
 @pytest.mark.parametrize(
