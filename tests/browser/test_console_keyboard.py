@@ -183,6 +183,7 @@ def test_the_tabs_follow_the_address_bar_and_back_and_forward(page: Any, site: s
 
     page.evaluate("window.location.hash = '#nonsense'")  # no such tab: the open one stays
     expect(selected_tab(page)).to_have_text("Conversations")
+    expect(page).to_have_url(f"{site}/admin/#conversations")  # and the address says so again
 
 
 def test_back_after_create_faq_returns_to_the_unanswered_questions(
