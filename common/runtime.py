@@ -38,6 +38,7 @@ from common.ratelimit import RateLimiter, make_storage
 from common.repositories.progress import ProgressConnection
 from common.tokens import TokenKeys
 from common.unit_of_work import UnitOfWorkFactory, make_unit_of_work
+from common.workers import worker_stopping
 
 _lock = threading.Lock()
 
@@ -225,7 +226,7 @@ def handoff_settings() -> HandoffSettings:
 def event_hub() -> EventHub:
     """This instance's LISTEN connection (opened when the first page follows a conversation)."""
     url = database_url()
-    return EventHub(lambda: connect_native(url))
+    return EventHub(lambda: connect_native(url), stopping=worker_stopping())
 
 
 @functools.cache

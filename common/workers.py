@@ -17,8 +17,10 @@ import collections
 import itertools
 import logging
 import os
-from collections.abc import Iterable, Sequence
+import signal
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from common.config import ConfigError, get_settings
 
@@ -96,3 +98,15 @@ def _pinned_siblings(parent: int) -> list[int]:
         if len(pinned) == 1:
             found += pinned
     return found
+
+
+def worker_stopping() -> Callable[[], bool] | None:
+    """In a gunicorn worker (call it there, at request time): whether the worker was told to stop.
+    Cloud Run sends SIGTERM about 10 s before SIGKILL; gunicorn's worker handles it with its own
+    bound ``handle_exit``, which clears the worker's ``alive`` and then waits for the requests
+    still open. None where this process is no gunicorn worker (``make dev``, the tests' app)."""
+    handler = signal.getsignal(signal.SIGTERM)
+    worker: Any = getattr(handler, "__self__", None)
+    if not isinstance(getattr(worker, "alive", None), bool):
+        return None
+    return lambda: not worker.alive

@@ -83,6 +83,8 @@ def _follow(stream: EventStream, conversation_id: uuid.UUID, after: int) -> Iter
             poll = stream.poll_seconds if stream.hub.listening else POLL_WITHOUT_LISTENER_SECONDS
             quiet = time.monotonic() - last_sent
             woken = wake.wait(max(0.0, min(poll, stream.heartbeat_seconds - quiet)))
+            if stream.hub.stopped:
+                return  # the instance stops: the page reconnects elsewhere (Last-Event-ID)
             if not woken and time.monotonic() - last_sent >= stream.heartbeat_seconds:
                 yield sse.comment("ping")
                 last_sent = time.monotonic()

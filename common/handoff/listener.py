@@ -9,6 +9,7 @@ import logging
 import select
 import socket
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -21,18 +22,32 @@ log = logging.getLogger(__name__)
 Connect = Callable[[], Any]  # a pg8000.native.Connection
 
 
-class EventHub:
-    """Wakes waiters by conversation id when a ``NOTIFY`` arrives on ``EVENTS_CHANNEL``."""
+# How often a stopping instance is looked for (``stopping``): its streams end this soon after.
+STOP_CHECK_SECONDS = 0.25
 
-    def __init__(self, connect: Connect, *, keepalive_seconds: float = 5.0) -> None:
+
+class EventHub:
+    """Wakes waiters by conversation id when a ``NOTIFY`` arrives on ``EVENTS_CHANNEL``, and every
+    waiter once the instance is ``stopping`` (then ``stopped`` is set: streams end, and their
+    pages reconnect to another instance, rather than holding this one until it is killed)."""
+
+    def __init__(
+        self,
+        connect: Connect,
+        *,
+        keepalive_seconds: float = 5.0,
+        stopping: Callable[[], bool] | None = None,
+    ) -> None:
         self._connect = connect
         self._keepalive = keepalive_seconds
+        self._stopping = stopping
         self._lock = threading.Lock()
         self._waiters: dict[str, set[threading.Event]] = defaultdict(set)
         self._thread: threading.Thread | None = None
         self._connection: Any = None
         self._closed = False
         self.listening = False
+        self.stopped = False
 
     def close(self) -> None:
         """Stop listening (tests start a fresh 'instance' this way)."""
@@ -52,6 +67,8 @@ class EventHub:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="events-listener", daemon=True)
                 self._thread.start()
+                if self._stopping is not None:
+                    threading.Thread(target=self._watch, name="events-stop", daemon=True).start()
         try:
             yield wake
         finally:
@@ -65,6 +82,16 @@ class EventHub:
             waiters = [w for k, ws in self._waiters.items() if key is None or k == key for w in ws]
         for wake in waiters:
             wake.set()
+
+    def _watch(self) -> None:
+        """Wake every stream once the instance is stopping."""
+        assert self._stopping is not None
+        while not self._closed:
+            if self._stopping():
+                self.stopped = True
+                self._wake(None)
+                return
+            time.sleep(STOP_CHECK_SECONDS)
 
     def _run(self) -> None:
         delay = 0.5

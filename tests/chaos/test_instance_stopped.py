@@ -8,16 +8,18 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
+import httpx2
 import pytest
 
 from common.config import REPO_ROOT
 from scripts.fake_gemini import Behavior
 from scripts.local import free_port, wait_for_port
 from tests.chaos.streams import Shopper, report, resume
-from tests.e2e.servers import function_server
-from tests.support import Env
+from tests.e2e.servers import function_process, function_server
+from tests.support import Env, parse_sse
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +66,40 @@ def test_a_stopped_instance_lets_go_of_its_answers_at_once(env: Env) -> None:
     assert (row.status, row.error_code) == ("interrupted", "answer_lost")
     assert row.content.startswith(shopper.text)  # everything the shopper saw is kept
     report(f"make dev stopped mid-answer: a resume answered answer_lost {resumed_after:.1f} s after the stop")
+
+
+def test_a_stopping_instance_ends_its_event_streams_and_exits_by_itself(env: Env) -> None:
+    """A page following a conversation (``/history/events``) holds its stream open for up to ten
+    minutes: a stopping instance (SIGTERM, as Cloud Run sends it 10 s before SIGKILL) ends it at
+    once, so that it exits cleanly instead of being killed, and the page reconnects elsewhere."""
+    env.fake.script(Behavior(chunks=["Hello."]))
+    settings = {"DATABASE_URL": env.database_url, "GEMINI_API_KEY": "k", "GEMINI_BASE_URL": env.fake.url}
+    with function_server("chat_stream", settings) as chat:
+        meta = parse_sse(httpx2.post(chat, json={"message": "Hello"}, timeout=30).text)[0][0].data
+    ended: list[str] = []
+
+    def follow(url: str) -> None:
+        params = {"conversation_id": meta["conversation_id"]}
+        headers = {"X-Conversation-Token": meta["conversation_token"]}
+        try:
+            with httpx2.stream("GET", f"{url}/events", params=params, headers=headers, timeout=30) as stream:
+                for _ in stream.iter_bytes():
+                    ended.append("data")
+            ended.append("end")
+        except httpx2.HTTPError as exc:
+            ended.append(type(exc).__name__)
+
+    with function_process("history", settings) as (url, process):
+        follower = threading.Thread(target=follow, args=(url,), daemon=True)
+        follower.start()
+        deadline = time.monotonic() + 10
+        while "data" not in ended and time.monotonic() < deadline:  # its first `: ping`
+            time.sleep(0.05)
+        assert "data" in ended
+        process.send_signal(signal.SIGTERM)
+        # gunicorn waits up to 30 s for open requests; the stream ends within a second instead.
+        exit_code = process.wait(timeout=8)
+        follower.join(timeout=5)
+
+    assert exit_code == 0
+    assert ended[-1] == "end"  # a clean end of the stream, which the page reconnects after

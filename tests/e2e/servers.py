@@ -23,6 +23,15 @@ def function_server(
 
     ``stdout``: a file that receives the server's standard output (its log lines).
     """
+    with function_process(target, env, threads=threads, stdout=stdout) as (url, _):
+        yield url
+
+
+@contextmanager
+def function_process(
+    target: str, env: dict[str, str], *, threads: int = 8, stdout: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``function_server``, yielding its process too (to signal it)."""
     port = free_port()
     full_env = {
         **os.environ,
@@ -50,7 +59,7 @@ def function_server(
     )
     try:
         wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         stop(process)
         if out is not None:
