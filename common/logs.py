@@ -102,6 +102,8 @@ def write_request_line(entry: RequestLog, status: int) -> None:
     }
     severity = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
     path = entry.url.partition("?")[0].rstrip("/")  # the route, not its query's ids
+    if len(path) > 80:  # as the 404 body cuts it: a crafted path does not fill the log
+        path = path[:80] + "…"
     log.log(
         severity,
         f"{entry.method} /{entry.function}{path} {status}",

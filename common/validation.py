@@ -3,7 +3,7 @@ error code (README, openapi.yaml)."""
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,17 +36,20 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"{where}: {_plain_words(first['type'], first.get('ctx') or {}) or first['msg']}"
 
 
+# A ``\uD800``-``\uDBFF`` escape not followed by a ``\uDC00``-``\uDFFF`` one, or such a low one alone.
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
 def _half_a_character(error: Any) -> bool:
     """JSON's grammar allows a lone surrogate escape (a page that cut an emoji in two sends one),
-    but it is no character: the parser refuses the body, which is otherwise well formed."""
+    but it is no character, and the parser refuses the body: say that rather than "not JSON"."""
     raw = error.get("input")
-    if not isinstance(raw, bytes | str):
-        return False
-    try:
-        json.loads(raw)
-    except ValueError:
-        return False
-    return True
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    return isinstance(raw, bytes) and _LONE_SURROGATE.search(raw) is not None
 
 
 _PATTERN_WORDS = {
