@@ -29,6 +29,14 @@ resource "google_storage_bucket" "sources" {
   depends_on = [google_project_service.apis]
 }
 
+# The read-only plan identity (infra/bootstrap) refreshes the source objects below: it reads this
+# bucket's objects (roles/viewer reads none), and no other bucket's but the state's.
+resource "google_storage_bucket_iam_member" "plan_reads_sources" {
+  bucket = google_storage_bucket.sources.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${var.name_prefix}-plan@${var.project_id}.iam.gserviceaccount.com"
+}
+
 resource "google_storage_bucket_object" "source" {
   for_each = local.functions
 

@@ -138,14 +138,20 @@ resource "google_artifact_registry_repository_iam_member" "writers" {
 # plan: reads everything (resources, their IAM policies, the state), changes nothing. It runs
 # `terraform plan -lock=false`, so it needs no write access even to the state bucket (and skips
 # the plan while there is no state yet: Terraform would write an empty one first; the deploy
-# job creates it). roles/viewer has no storage.objects.get, which reading the state and
-# refreshing the functions' source objects take: roles/storage.objectViewer adds it.
+# job creates it). roles/viewer reads no object: the state bucket's are granted below, and the
+# functions' source objects by infra/functions.tf on their bucket (no other bucket's).
 resource "google_project_iam_member" "plan" {
   #checkov:skip=CKV_GCP_117:The plan identity only reads; refreshing buckets, functions, load balancers and their IAM policies needs read access across services, which roles/viewer gives without any write permission.
-  for_each = toset(["roles/viewer", "roles/iam.securityReviewer", "roles/storage.objectViewer"])
+  for_each = toset(["roles/viewer", "roles/iam.securityReviewer"])
   project  = var.project_id
   role     = each.value
   member   = "serviceAccount:${google_service_account.app["plan"].email}"
+}
+
+resource "google_storage_bucket_iam_member" "plan_reads_state" {
+  bucket = google_storage_bucket.state.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.app["plan"].email}"
 }
 
 # deploy: manages what infra/ declares. No projectIamAdmin, no serviceAccountAdmin, no

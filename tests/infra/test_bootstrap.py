@@ -9,9 +9,7 @@ import pytest
 
 from tests.infra.terraform import INFRA_DIR, TerraformConfig, only
 
-# roles/viewer has no storage.objects.get: reading the state and refreshing the functions' source
-# objects need roles/storage.objectViewer.
-READ_ONLY_ROLES = {"roles/viewer", "roles/iam.securityReviewer", "roles/storage.objectViewer"}
+READ_ONLY_ROLES = {"roles/viewer", "roles/iam.securityReviewer"}
 NEVER_GRANTED = {
     "roles/owner",
     "roles/editor",
@@ -56,6 +54,30 @@ def test_no_identity_can_change_the_projects_iam_or_make_accounts(boot: Terrafor
 
 def test_plan_identity_only_reads(boot: TerraformConfig) -> None:
     assert _project_roles(boot, "plan") == READ_ONLY_ROLES
+
+
+def test_plan_identity_reads_the_objects_it_refreshes_and_no_other_buckets(
+    boot: TerraformConfig, app: TerraformConfig
+) -> None:
+    """roles/viewer reads no object: the state, and the functions' source objects a plan refreshes,
+    are granted on their own buckets (a project-wide grant would open every bucket's objects)."""
+    state = boot.resources[("google_storage_bucket_iam_member", "plan_reads_state")]
+    assert (state["bucket"], state["role"]) == (
+        "${google_storage_bucket.state.name}",
+        "roles/storage.objectViewer",
+    )
+    assert state["member"] == 'serviceAccount:${google_service_account.app["plan"].email}'
+    sources = app.resources[("google_storage_bucket_iam_member", "plan_reads_sources")]
+    assert sources["bucket"] == "${google_storage_bucket.sources.name}"
+    assert sources["role"] == "roles/storage.objectViewer"
+    plan_account = boot.resources[("google_service_account", "app")]
+    assert "plan" in str(plan_account["for_each"])
+    assert (
+        sources["member"]
+        == "serviceAccount:${var.name_prefix}-plan@${var.project_id}.iam.gserviceaccount.com"
+    )
+    for body in [b for (kind, _), b in app.resources.items() if kind == "google_project_iam_member"]:
+        assert "plan" not in str(body.get("member", ""))
 
 
 def test_deploy_identity_has_no_basic_role_and_acts_only_as_the_apps_accounts(boot: TerraformConfig) -> None:

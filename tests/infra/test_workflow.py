@@ -168,18 +168,21 @@ def test_the_first_plan_on_a_fresh_project_is_left_to_the_deploy_job(workflow: d
     """With no state yet, Terraform would write an empty one (and a lock) before planning, which
     the read-only plan identity may not: the plan job checks for the state object first."""
     plan = workflow["jobs"]["plan"]
-    check = plan["steps"][_step_index(plan, "gcloud storage objects describe")]
+    check = plan["steps"][_step_index(plan, "gcloud storage ls")]
     prefix = re.search(
         r'backend "gcs" \{[^}]*prefix\s*=\s*"([^"]+)"', (INFRA_DIR / "versions.tf").read_text()
     )
     assert prefix is not None
     assert f"gs://${{{{ vars.TF_STATE_BUCKET }}}}/{prefix[1]}/default.tfstate" in check["run"]
     assert check["id"] == "state"
+    # Only a missing object skips the plan: a missing bucket or a refusal must fail the job.
+    assert re.findall(r'grep -q "([^"]+)"', check["run"]) == ["matched no objects"]
+    assert "exit 1" in check["run"]
     init = plan["steps"][_step_index(plan, "terraform init")]
     assert "terraform init -backend=false" in init["run"]  # validate still runs
     step = plan["steps"][_step_index(plan, "terraform plan")]
     assert step["if"] == "steps.state.outputs.exists == 'true'"
-    assert _step_index(plan, "gcloud storage objects describe") < _step_index(plan, "terraform plan")
+    assert _step_index(plan, "gcloud storage ls") < _step_index(plan, "terraform plan")
     uses = [s.get("uses", "") for s in plan["steps"]]
     assert any(u.startswith("google-github-actions/setup-gcloud@") for u in uses)
 
