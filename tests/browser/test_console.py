@@ -671,14 +671,21 @@ def test_no_serious_accessibility_problems_in_the_console(page: Any, site: str, 
     from tests.browser.test_accessibility_and_looks import serious_violations
 
     chat(page, site, "How long does delivery take?")
+    chat(page, site, "I would like to talk to a person please")
     page.goto(f"{site}/admin/")
     assert serious_violations(page) == [], "sign-in screen"
     sign_in(page, site)
     found, skipped = {}, {}
-    for tab in ("Dashboard", "Conversations", "Knowledge", "Unanswered", "Staff"):
+    opened = {
+        "Inbox": "#inbox-list .row",
+        "Conversations": "#conversation-list .row",
+        "Knowledge": "#knowledge-list .row",
+    }
+    for tab in ("Dashboard", "Inbox", "Conversations", "Knowledge", "Unanswered", "Staff"):
         open_tab(page, tab)
-        if tab == "Knowledge":  # an entry open: its heading under the tab's
-            page.locator("#knowledge-list .row").first.click()
+        if tab in opened:  # a row open: its heading under the tab's
+            page.locator(opened[tab]).first.click()
+            expect(page.locator(f"#view-{tab.lower()} h3").first).to_be_visible()
         found[tab] = serious_violations(page)
         # A screen reader's list of headings has no gaps (an entry's h3 with no h2 above it).
         skipped[tab] = page.evaluate(
