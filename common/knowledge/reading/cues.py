@@ -65,6 +65,14 @@ def language_of_words(folded_words: list[str]) -> Language | None:
     return best[0] if len(best) == 1 and 2 * most >= letters else None
 
 
+def covers_more(folded_words: list[str], language: Language, than: Language) -> bool:
+    """Whether ``language``'s shop words cover more letters of ``folded_words`` than ``than``'s:
+    "retourneren" is a Dutch shop word ("retour"), and no English one."""
+    cues = _cues()
+    mine = sum(_covered(w, cues[language], language in _COMPOUNDING) for w in folded_words)
+    return mine > sum(_covered(w, cues[than], than in _COMPOUNDING) for w in folded_words)
+
+
 def _covered(word: str, cues: tuple[str, ...], inside: bool) -> int:
     """How many letters of ``word`` the cues cover: one it starts with, and in a compounding
     language any it holds."""

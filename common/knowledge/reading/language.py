@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import snowballstemmer
 
-from common.knowledge.reading.cues import language_of_words
+from common.knowledge.reading.cues import covers_more, language_of_words
 
 Language = Literal["en", "de", "fr", "es", "it", "nl"]
 LANGUAGES: tuple[Language, ...] = ("en", "de", "fr", "es", "it", "nl")
@@ -34,6 +34,8 @@ _MIN_CONFIDENCE = 0.75
 # E-Mail-Adresse?" (de 0.65, fr 0.31) are no English. A single word ("Retoure": fr 0.69) is not.
 _CLEAR_LEAD_CONFIDENCE = 0.6
 _CLEAR_LEAD_RATIO = 2.0
+# Or, for two words or more, read this surely with the language's shop words in it (``cues``).
+_CUED_CONFIDENCE = 0.5
 # A question of this many words or fewer may be told by its shop words (``cues``), when it is
 # this short: a compound is long, a pasted blob of one "word" is no question (and its cue scan
 # would cost tens of milliseconds).
@@ -227,7 +229,12 @@ def detect_language(text: str, *, default: Language = "en") -> Language:
         # two that are one language's shop words ("Retourenetikett?", "Rechnung?").
         if _SPANISH_MARKS.search(text):
             return "es"
+        folded_words = [fold(w) for w in words(text)]
         few = count <= _FEW_WORDS and len(text) <= _FEW_WORDS_CHARS
-        cued = language_of_words([fold(w) for w in words(text)]) if few else None
+        cued = language_of_words(folded_words) if few else None
+        if cued is None and count > 1 and confidence >= _CUED_CONFIDENCE and language in LANGUAGES:
+            # "Is retourneren gratis?" (nl 0.57): more likely than not, and its shop words say so
+            # more than the shop language's ("retourneren" holds Dutch's "retour", no English one).
+            cued = language if covers_more(folded_words, language, default) else None
         return cued or default
     return language  # type: ignore[no-any-return]
