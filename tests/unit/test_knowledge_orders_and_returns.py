@@ -178,3 +178,22 @@ def test_a_day_to_reach_the_team_by_is_still_its_hours(question: str) -> None:
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
 
     assert "Monday to Friday" in answer and "working days within Germany" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Widerrufsrecht",
+        "Wie lange ist die Widerrufsfrist?",
+        "Délai de rétractation",
+        "¿Cuál es el plazo de desistimiento?",
+        "Diritto di recesso",
+        "Hoe lang is de herroepingstermijn?",
+        "What is the right of withdrawal?",
+    ],
+)
+def test_the_right_of_withdrawal_is_the_return_window(question: str) -> None:
+    """The legal word for sending a purchase back, not "I couldn't find that"."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "within 30 days of delivery" in answer, answer

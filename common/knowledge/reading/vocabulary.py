@@ -71,7 +71,9 @@ _CONCEPTS: dict[str, str] = {
     "retour* renvo* echang* "
     "devol* devuelv* cambi* "
     "reso resi restitu* "
-    "terugstur* ruil* terug*",
+    "terugstur* ruil* terug* "
+    # The legal right of withdrawal is the return window ("Widerrufsrecht", "délai de rétractation").
+    "withdrawal cooling-off widerruf* retract* desistimiento recesso herroep*",
     "refund": "refund* money reimburs* erstatt* ruckerstatt* geld* rembours* argent "
     "reembols* dinero rimbors* soldi terugbeta* geld",
     "contact": "contact* reach support hotline service kundenservice kundendienst erreich* kontakt* "
