@@ -197,3 +197,27 @@ def test_the_right_of_withdrawal_is_the_return_window(question: str) -> None:
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
 
     assert "within 30 days of delivery" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I return it before Friday?",
+        "Kann ich es bis Freitag zurückschicken?",
+        "Puis-je le retourner avant samedi ?",
+        "¿Puedo devolverlo antes del viernes?",
+        "Posso restituirlo entro venerdì?",
+        "Kan ik het voor vrijdag retourneren?",
+    ],
+)
+def test_a_day_to_return_it_by_is_the_return_window_not_supports_hours(question: str) -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "within 30 days of delivery" in answer, answer
+    assert "Monday to Friday" not in answer, answer
+
+
+def test_a_day_to_email_the_team_by_is_still_its_hours() -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Can I email you before Friday?").text
+
+    assert "Monday to Friday" in answer, answer

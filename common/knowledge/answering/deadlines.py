@@ -91,6 +91,7 @@ _OPEN_OR_REACHED = re.compile(
     r"\b(open|opening|close|closed|offen|geoffnet|ouvert|ouverts|ferme|abierto|abiertos|cerrado"
     r"|aperto|aperti|chiuso|geopend|gesloten|hours|uhr|reach|erreichbar|joindre)\b"
 )
+_REACHING = frozenset({"@contact", "@phone", "@email"})
 _HAVING_IT = (
     frozenset({"@hours", "@ship", "@duration", "@express", "@cutoff"}) | COUNTRY_CONCEPTS | {"@country"}
 )
@@ -102,7 +103,10 @@ def by_a_day(query: Query, question: str) -> Query:
     question of when the team is open."""
     text = folded(question)
     concepts = {t for t in query.terms if t.startswith("@")}
-    if not _BY_A_DAY.search(text) or _OPEN_OR_REACHED.search(text) or concepts - _HAVING_IT - {OTHER}:
+    if not _BY_A_DAY.search(text) or _OPEN_OR_REACHED.search(text) or concepts & _REACHING:
         return query
+    if concepts - _HAVING_IT - {OTHER}:
+        # "Can I return it before Friday?": the day is by when to do that, not support's hours.
+        return Query(query.language, [t for t in query.terms if t != "@hours"])
     # Its words ("need", "Friday", "before") are none of delivery's: the day is in no rule.
     return Query(query.language, sorted(concepts - {"@hours", OTHER} | {"@ship", "@duration"}))
