@@ -221,3 +221,32 @@ def test_a_day_to_email_the_team_by_is_still_its_hours() -> None:
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Can I email you before Friday?").text
 
     assert "Monday to Friday" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My order shipped yesterday, when will it arrive?",
+        "It shipped yesterday. When will I get it?",
+        "My parcel is on its way, when will it arrive?",
+        "Meine Bestellung wurde gestern verschickt, wann kommt sie an?",
+        "Ma commande a été expédiée hier, quand va-t-elle arriver ?",
+        "Mi pedido se envió ayer, ¿cuándo llegará?",
+        "Il mio ordine è stato spedito ieri, quando arriverà?",
+        "Mijn bestelling is gisteren verzonden, wanneer komt hij aan?",
+    ],
+)
+def test_when_an_order_that_has_left_arrives_is_the_delivery_time_alone(question: str) -> None:
+    """Not when orders leave the warehouse: it has left ("when" opens a later clause too)."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "Standard delivery takes 2-4 working days" in answer, answer
+    assert "14:00" not in answer and _MISSING_RULE not in answer, answer
+    assert "We ship to" not in answer and "tracking link" not in answer, answer
+
+
+@pytest.mark.parametrize("question", ["When will it be shipped?", "I ordered 3 days ago, when will it ship?"])
+def test_when_an_order_not_yet_left_ships_is_still_both_halves(question: str) -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "14:00" in answer and "2-4 working days" in answer, answer

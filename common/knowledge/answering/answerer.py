@@ -34,7 +34,7 @@ from common.knowledge.answering.location import (
 )
 from common.knowledge.answering.orders import about_one_order
 from common.knowledge.answering.smalltalk import small_talk
-from common.knowledge.answering.when import leaves_and_arrives
+from common.knowledge.answering.when import leaves_and_arrives, told_it_left
 from common.knowledge.answering.yesno import without_yes_or_no
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.reading.analysis import terms
@@ -163,7 +163,8 @@ def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPa
     if not concepts & {"@cost", "@free"} and WHEN.intersection(fold(w) for w in words(question)):
         ranked = _no_price_unasked(ranked, index.language)
         # "When will my order ship (arrive)?": when orders leave, and how long delivery takes.
-        both = leaves_and_arrives(ranked, concepts, index.language, min_coverage=MIN_COVERAGE)
+        left = told_it_left(question)  # "It shipped yesterday, when ...?": how long, not when it leaves
+        both = leaves_and_arrives(ranked, concepts, index.language, min_coverage=MIN_COVERAGE, left=left)
         if both:
             return both
     if concepts & _SERVICES and not concepts & _TERMS:

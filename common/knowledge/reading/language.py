@@ -111,6 +111,15 @@ def words(text: str) -> list[str]:
     return [w.replace("\u2019", "'") for w in _WORD.findall(text.lower())]
 
 
+_CLAUSE_END = re.compile(r"[,.;:!?\u00bf\u00a1]")
+
+
+def clause_openings(text: str) -> list[str]:
+    """The first two words of each clause of ``text`` ("My order shipped yesterday, when will it
+    arrive?": "my", "order", "when", "will")."""
+    return [w for clause in _CLAUSE_END.split(text) for w in words(clause)[:2]]
+
+
 def is_stopword(word: str, language: Language) -> bool:
     return word in _STOPWORDS[language]
 

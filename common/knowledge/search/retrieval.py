@@ -19,7 +19,7 @@ from common.knowledge.reading.countries import (
     about_other_places,
     places_apart,
 )
-from common.knowledge.reading.language import Language, detect_language, fold, words
+from common.knowledge.reading.language import Language, clause_openings, detect_language, fold, words
 from common.knowledge.reading.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER, SOFT_CONCEPTS, WHEN
 from common.knowledge.search.passages import Passage, ScoredPassage, idf, scaled, split_passages
 
@@ -130,8 +130,8 @@ class KnowledgeIndex:
         language = language or detect_language(question, default=self.language)
         found = terms(question, [language, self.language], vocabulary=self.vocabulary)
         said = words(question)
-        # "When ...?", "And when ...?", and "Je vais recevoir ma commande quand ?"
-        asks_when = any(fold(w) in WHEN for w in [*said[:2], *said[-1:]])
+        # "When ...?", "And when ...?", "It shipped, when ...?", "Je vais recevoir ma commande quand ?"
+        asks_when = any(fold(w) in WHEN for w in [*clause_openings(question), *said[-1:]])
         if asks_when and "@ship" in found and "@duration" not in found:
             found.append("@duration")  # "When will my order arrive?": how long it takes
         if asks_when and "@phone" in found and "@hours" not in found:
