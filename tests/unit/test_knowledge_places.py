@@ -230,6 +230,23 @@ def test_a_price_the_pages_give_a_place_is_still_answered(question: str, price: 
     assert [e.key for e in covering_entries(knowledge_index(_WORLDWIDE), question)] == ["shipping"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is shipping to Germany free?",
+        "Ist der Versand nach Deutschland kostenlos?",
+        "La livraison en Allemagne est-elle gratuite ?",
+        "¿El envío a Alemania es gratis?",
+        "Is verzending naar Duitsland gratis?",
+    ],
+)
+def test_whether_shipping_to_a_region_priced_country_is_free_gets_the_regions_price(question: str) -> None:
+    """Not the delivery times, which name Germany but no price."""
+    text = KnowledgeAnswerer(_WORLDWIDE).answer(question).text
+
+    assert "Standard shipping within the EU costs 4.95 EUR." in text and "working days" not in text, text
+
+
 @pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
 def test_a_missing_price_is_worded_so_the_unanswered_list_holds_it(language: Language) -> None:
     assert re.search(UNANSWERED_PATTERN, phrases.no_price_for(language, "Canada"), re.IGNORECASE)

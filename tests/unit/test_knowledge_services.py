@@ -111,3 +111,24 @@ def test_the_cheapest_shipping_asks_its_price(question: str) -> None:
 
     assert "Standard shipping costs 4.95 EUR" in answer, answer
     assert "tracking link" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is express to Austria free?",
+        "Is express to Norway free?",
+        "Ist Express nach Österreich kostenlos?",
+        "L'express vers l'Autriche est gratuit ?",
+        "¿Es gratis el envío exprés a Austria?",
+        "La spedizione espressa in Austria è gratuita?",
+        "Is express naar Oostenrijk gratis?",
+    ],
+)
+def test_whether_express_is_free_gets_its_price_not_what_returns_cost(question: str) -> None:
+    """A "free" asks a price: express's says it is not; "returns within the EU are free" is another
+    topic's, and the delivery times name no price at all."""
+    answer = _ANSWERER.answer(question).text
+
+    assert "Express shipping costs 12.95 EUR" in answer, answer
+    assert "returns within the EU are free" not in answer and "working days" not in answer, answer

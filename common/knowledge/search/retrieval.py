@@ -22,6 +22,7 @@ from common.knowledge.reading.countries import (
 from common.knowledge.reading.language import Language, clause_openings, detect_language, fold, words
 from common.knowledge.reading.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER, SOFT_CONCEPTS, WHEN
 from common.knowledge.search.passages import Passage, ScoredPassage, idf, scaled, split_passages
+from common.knowledge.search.prices import priced_as_asked
 
 if TYPE_CHECKING:
     import numpy as np
@@ -177,7 +178,7 @@ class KnowledgeIndex:
         top_entry = max(float(entry_scores.max()), 1e-9)
         passage_scores = self._passage_bm25.get_scores(query.terms)
         top_passage = max(float(passage_scores.max()), 1e-9)
-        kinds = asked & _ANSWER_KINDS
+        kinds = (asked | ({"@cost"} if "@free" in asked else set())) & _ANSWER_KINDS
         naming = {key for key, held in self._entry_terms.items() if kinds & held} if kinds else set()
         # Entries that name no price or time asked for, where another entry does.
         other_answers = set(self._entry_terms) - naming if naming else set()
@@ -204,7 +205,7 @@ class KnowledgeIndex:
                 # says of somewhere ("Express shipping costs 12.95 EUR" for "Do you ship to Japan?").
                 entry_held -= {"@country"}
             coverage = (1 - _ENTRY_COVERAGE_SHARE) * self._coverage(
-                query, self._passage_terms[n]
+                query, priced_as_asked(self._passage_terms[n], asked)
             ) + _ENTRY_COVERAGE_SHARE * self._coverage(query, entry_held)
             # A passage that holds all the question asks about beats one that repeats part of it.
             score = (float(passage_scores[n]) / top_passage + _ENTRY_SHARE * entry_part) * coverage
