@@ -250,3 +250,44 @@ def test_whether_shipping_to_a_region_priced_country_is_free_gets_the_regions_pr
 @pytest.mark.parametrize("language", ["en", "de", "fr", "es", "it", "nl"])
 def test_a_missing_price_is_worded_so_the_unanswered_list_holds_it(language: Language) -> None:
     assert re.search(UNANSWERED_PATTERN, phrases.no_price_for(language, "Canada"), re.IGNORECASE)
+    assert re.search(UNANSWERED_PATTERN, phrases.no_time_for(language, "Canada"), re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("conversation", "opening"),
+    [
+        (["How long to Canada?"], "Our help pages don't mention a delivery time for “Canada”."),
+        (["How long does shipping to Canada take?"], "Our help pages don't mention a delivery time for"),
+        (["Do you ship to Canada?", "How long does it take?"], "Our help pages don't mention a delivery"),
+        (["Wie lange dauert der Versand nach Kanada?"], "Eine Lieferzeit für „Kanada“ wird"),
+        (["Combien de temps pour le Canada ?"], "Nos pages d'aide ne mentionnent pas de délai"),
+        (["¿Cuánto tarda el envío a Canadá?"], "Nuestras páginas de ayuda no mencionan un plazo"),
+        (["Hoe lang duurt verzending naar Canada?"], "Onze hulppagina's noemen geen levertijd"),
+    ],
+)
+def test_a_time_to_a_place_the_pages_time_not_is_said_to_be_missing_and_is_a_gap(
+    conversation: list[str], opening: str
+) -> None:
+    """The EU's delivery times are not Canada's, nor is "we will get back to you on the next working
+    day"; that the shop ships worldwide is what the pages say of it."""
+    question, before = conversation[-1], "\n\n".join(conversation[:-1])
+    text = KnowledgeAnswerer(_WORLDWIDE).answer(question, before=before).text
+
+    assert text.startswith(opening), text
+    assert "We ship to the EU and worldwide." in text and "support@example-shop.com" in text, text
+    assert "working days" not in text and "customs" not in text, text
+    assert re.search(UNANSWERED_PATTERN, text, re.IGNORECASE), text
+    assert covering_entries(knowledge_index(_WORLDWIDE), question, before=before) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "time"),
+    [
+        ("How long to Austria?", "3-7 working days"),
+        ("How long does express to Canada take?", "2-3 working days"),
+    ],
+)
+def test_a_time_the_pages_give_a_place_or_everywhere_else_is_still_answered(question: str, time: str) -> None:
+    text = KnowledgeAnswerer(_WORLDWIDE).answer(question).text
+
+    assert time in text and "don't mention" not in text, text

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from common.knowledge.answering import phrases
 from common.knowledge.answering.askback import priced_things
 from common.knowledge.answering.deadlines import deadlines
-from common.knowledge.answering.fees import unpriced_place, unstated_fee, without_prices
+from common.knowledge.answering.fees import PRICE, unstated_fee, unstated_for_place, without
 from common.knowledge.answering.followups import (
     ORDER_TOPICS,
     PLACES,
@@ -103,12 +103,13 @@ def knowledge_answer(
         return _team_reply(index, query.language, phrases.not_covered(query.language))
     texts = [question, *reversed(before.split("\n\n"))]
     place = unnamed_place(index, query, texts)
-    unpriced = None if place else unpriced_place(index, query, [c.passage for c in chosen], texts)
-    if unpriced:
-        # "How much is shipping to Canada?" where the pages ship worldwide but price other places.
-        opening = phrases.no_price_for(query.language, unpriced)
+    missing = None if place else unstated_for_place(index, query, [c.passage for c in chosen], texts)
+    if missing:
+        # "How much is shipping (How long) to Canada?": the pages ship worldwide, price (time) others.
+        where, kind = missing
+        opening = (phrases.no_price_for if kind == PRICE else phrases.no_time_for)(query.language, where)
         return _team_reply(
-            index, query.language, opening, without_prices(index, query, [c.passage for c in chosen])
+            index, query.language, opening, without(index, query, [c.passage for c in chosen], kind)
         )
     told = _told_before(index, before, query.language)
     passages = without_yes_or_no([c.passage for c in chosen], question)
@@ -147,8 +148,8 @@ def covering_entries(index: KnowledgeIndex, question: str, *, before: str = "") 
     chosen = [c.passage for c in _chosen(index, query, question)]
     if unstated_fee(index, query, chosen) is not None:
         return ()  # a fee the pages never state is a gap, whatever they say of customs
-    if unpriced_place(index, query, chosen, [question, *reversed(before.split("\n\n"))]):
-        return ()  # a price to a place they give none for, whatever they say of shipping there
+    if unstated_for_place(index, query, chosen, [question, *reversed(before.split("\n\n"))]):
+        return ()  # a price or time to a place they give none for, whatever they say of shipping there
     return tuple(dict.fromkeys(p.entry for p in chosen))
 
 

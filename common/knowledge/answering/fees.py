@@ -1,6 +1,7 @@
 """A fee the pages never state: customs duties are one ("Do I have to pay customs?"), and the
-customs delay the pages do mention is no answer to it. So is a price to a place the pages give
-none for ("How much is shipping to Canada?" where they ship worldwide and price the USA)."""
+customs delay the pages do mention is no answer to it. So is a price or a delivery time to a place
+the pages give none for ("How much is shipping to Canada?", "How long to Canada?" where they ship
+worldwide and price the USA)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ _FEES = frozenset({"@customs"})
 # "How much", "free", and paying ("Do I have to pay customs?", "Muss ich Zoll zahlen?").
 _STATES_A_FEE = frozenset({"@cost", "@free"})
 _ASKS_A_FEE = _STATES_A_FEE | {"@pay"}
+# What a question may ask of a place that the pages give other places: a price, a delivery time.
+PRICE, TIME = _STATES_A_FEE, frozenset({"@duration"})
+# Topics other than shipping a price or a time may be of ("cancelled free of charge", "has not
+# arrived 10 working days after shipping", "leave the same day", "we will get back to you on the
+# next working day"), and a service priced and timed apart ("Express delivery takes 2-3 working
+# days elsewhere"): none answers for shipping there.
+_OTHER_TOPICS = (
+    ORDER_TOPICS | {"@missing", "@late", "@cutoff", "@hours", "@contact", "@phone", "@email"}
+) - {"@ship"}
+_SERVICES = frozenset({"@express"})
 
 
 def unstated_fee(index: KnowledgeIndex, query: Query, chosen: list[Passage]) -> list[Passage] | None:
@@ -35,34 +46,53 @@ def unstated_fee(index: KnowledgeIndex, query: Query, chosen: list[Passage]) -> 
     return about[:1]
 
 
-def unpriced_place(
+def unstated_for_place(
     index: KnowledgeIndex, query: Query, chosen: list[Passage], texts: list[str]
-) -> str | None:
-    """The place asked a price for ("Canada", as ``texts``, the question and those before it, wrote
-    it) when none of the ``chosen`` passages, nor of those that match the question, gives a price
-    or says what is free for it or for everywhere, of what is asked (not of cancelling): the pages
-    price other places ("within the EU", "to the USA"), and where the shop ships would read as
-    the answer. None: they give one."""
+) -> tuple[str, frozenset[str]] | None:
+    """(the place, as ``texts``, the question and those before it, wrote it; ``PRICE`` or ``TIME``)
+    when the question asks that of a place and none of the ``chosen`` passages, nor of those that
+    match the question, gives it for the place, its region or everywhere, of what is asked (not of
+    cancelling, a missing parcel or express unasked): the pages give it to other places ("within the
+    EU", "to the USA"), and where the shop ships would read as the answer. None: they give it."""
     asked = {t for t in query.terms if t.startswith("@")}
     places = asked & NAMED_PLACES
-    if not places or not asked & _STATES_A_FEE:
+    if not places:
         return None
     covering = places | {REGION_OF[c] for c in places if c in REGION_OF}
-    for passage in [*chosen, *(s.passage for s in index.rank_passages(query))]:
+    passages = [*chosen, *(s.passage for s in index.rank_passages(query))]
+    said = [(frozenset(terms(p.text, [index.language])), p.text) for p in passages]
+    missing = [
+        k for k in (PRICE, TIME) if asked & k and not any(_gives(k, *s, asked, covering) for s in said)
+    ]
+    where = said_place(places, texts) if missing else None
+    return (where, missing[0]) if where else None
+
+
+def _gives(
+    kind: frozenset[str], held: frozenset[str], text: str, asked: set[str], covering: set[str]
+) -> bool:
+    """Whether a passage (``held``: its terms) gives a price or time (``kind``) of what is
+    ``asked`` for one of the ``covering`` places, or for every place."""
+    apart = places_apart(held, text)
+    about_another = held & _OTHER_TOPICS - asked or held & _SERVICES - asked  # "cancelled free of charge"
+    return bool(kind & held) and not about_another and (not apart or bool(apart & covering))
+
+
+def without(
+    index: KnowledgeIndex, query: Query, chosen: list[Passage], kind: frozenset[str]
+) -> list[Passage]:
+    """What the pages say of shipping to a place they give no price (no time, ``kind``) for: the
+    ``chosen`` passages that give none, else the best that answer the question without it."""
+    asked = {t for t in query.terms if t.startswith("@")} & NAMED_PLACES
+    places = asked | {REGION_OF[c] for c in asked if c in REGION_OF}
+
+    def fits(passage: Passage) -> bool:  # no price (time), nor of other places only (a customs delay)
         held = frozenset(terms(passage.text, [index.language]))
         apart = places_apart(held, passage.text)
-        about_it = not held & ORDER_TOPICS - asked - {"@ship"}  # not "cancelled free of charge"
-        if _STATES_A_FEE & held and about_it and (not apart or apart & covering):
-            return None
-    return said_place(places, texts)
+        return not kind & held and (not apart or bool(apart & places))
 
-
-def without_prices(index: KnowledgeIndex, query: Query, chosen: list[Passage]) -> list[Passage]:
-    """What the pages say of shipping to a place they give no price for: the ``chosen`` passages
-    that give no price, else the best that answer the question without its price."""
-    kept = [p for p in chosen if not _STATES_A_FEE & set(terms(p.text, [index.language]))]
+    kept = [p for p in chosen if fits(p)]
     if kept:
         return kept
-    unpriced = Query(query.language, [t for t in query.terms if t not in _STATES_A_FEE])
-    ranked = (s.passage for s in index.rank_passages(unpriced))
-    return [p for p in ranked if not _STATES_A_FEE & set(terms(p.text, [index.language]))][:1]
+    unasked = Query(query.language, [t for t in query.terms if t not in kind])
+    return [p for p in (s.passage for s in index.rank_passages(unasked)) if fits(p)][:1]

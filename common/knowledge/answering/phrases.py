@@ -171,8 +171,23 @@ _NO_PRICE_FOR: dict[Language, str] = {
 }
 
 
+# A delivery time the pages give other places, not this one ("How long to Canada?"): worded so too.
+_NO_TIME_FOR: dict[Language, str] = {
+    "en": "Our help pages don't mention a delivery time for “{place}”.",
+    "de": "Eine Lieferzeit für „{place}“ wird auf unseren Hilfeseiten nicht erwähnt.",
+    "fr": "Nos pages d'aide ne mentionnent pas de délai de livraison pour « {place} ».",
+    "es": "Nuestras páginas de ayuda no mencionan un plazo de entrega para «{place}».",
+    "it": "Le nostre pagine di aiuto non menzionano un tempo di consegna per «{place}».",
+    "nl": "Onze hulppagina's noemen geen levertijd voor „{place}”.",
+}
+
+
 def no_price_for(language: Language, place: str) -> str:
     return _NO_PRICE_FOR[language].format(place=place)
+
+
+def no_time_for(language: Language, place: str) -> str:
+    return _NO_TIME_FOR[language].format(place=place)
 
 
 def not_named(language: Language, place: str) -> str:
