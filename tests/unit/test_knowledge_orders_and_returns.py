@@ -6,8 +6,10 @@ import dataclasses
 
 import pytest
 
-from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
+from common.knowledge.answering import phrases
 from common.knowledge.answering.answerer import KnowledgeAnswerer
+from common.knowledge.reading.language import detect_language
 from common.llm import Prompt, Turn
 
 _MISSING_RULE = "If a parcel has not arrived 10 working days after shipping"
@@ -250,3 +252,35 @@ def test_when_an_order_not_yet_left_ships_is_still_both_halves(question: str) ->
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
 
     assert "14:00" in answer and "2-4 working days" in answer, answer
+
+
+_ADDING_AN_ITEM = [
+    "Can I add an item to my order?",
+    "Can I remove an item from my order?",
+    "Kann ich noch einen Artikel zu meiner Bestellung hinzufügen?",
+    "Puis-je ajouter un article à ma commande ?",
+    "¿Puedo añadir un artículo a mi pedido?",
+    "Kan ik een artikel aan mijn bestelling toevoegen?",
+]
+
+
+@pytest.mark.parametrize("question", _ADDING_AN_ITEM)
+def test_adding_an_item_the_pages_never_cover_is_said_honestly(question: str) -> None:
+    """Not the cancel and damage FAQs (which share "order" and "item"), nor the FAQ about changing
+    the delivery address ("Yes, ... and the new address")."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert answer.startswith(phrases.not_covered(detect_language(question))), answer
+    assert "support@example-shop.com" in answer and "new address" not in answer, answer
+
+
+@pytest.mark.parametrize("question", _ADDING_AN_ITEM)
+def test_adding_an_item_gets_the_faq_about_changing_an_order(question: str) -> None:
+    change = KnowledgeEntry(
+        "faq-change-order", "Can I change my order?", "Yes, until it ships: tell support.", "faq"
+    )
+    knowledge = Knowledge(version=3, entries=(*DEFAULT_KNOWLEDGE.entries, change))
+
+    answer = KnowledgeAnswerer(knowledge).answer(question).text
+
+    assert "Yes, until it ships: tell support." in answer and "new address" not in answer, answer

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from common.knowledge.answering import phrases
 from common.knowledge.answering.askback import priced_things
+from common.knowledge.answering.changes import not_of_the_address
 from common.knowledge.answering.deadlines import deadlines
 from common.knowledge.answering.fees import PRICE, unstated_fee, unstated_for_place, without
 from common.knowledge.answering.followups import (
@@ -159,7 +160,7 @@ def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPa
         return saying_where(index, query, question, min_coverage=MIN_COVERAGE)
     if "@ship" in concepts and concepts <= PLACES | {"@ship"} and asks_where_it_ships_from(question):
         return saying_where_from(index, query, min_coverage=MIN_COVERAGE)
-    ranked = index.rank_passages(query)
+    ranked = not_of_the_address(index.rank_passages(query), query, question)  # "add an item"
     # Asked when and no price ("I bought it 6 weeks ago" asks no "when").
     if not concepts & {"@cost", "@free"} and WHEN.intersection(fold(w) for w in words(question)):
         ranked = _no_price_unasked(ranked, index.language)

@@ -140,7 +140,7 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     if _YOUR_ADDRESS.search(joined):
         concepts -= {"address"}
     if "change" in concepts and not ("address" in concepts or _AN_ORDER.search(joined)):
-        concepts -= {"change"}  # "Can I change the size?": that thing, not an order or its address
+        concepts -= {"change", "items"}  # "Can I change the size?", "add a note": not an order
     if {"cancel", "address"} <= concepts and not _named_by_a_word("cancel", by_word, but=_MISTAKE):
         concepts -= {"cancel"}  # "a mistake in the address": the address to change, not the order
     if "giftcard" in from_phrases and not _named_by_a_word("pay", by_word, but=_CARD):

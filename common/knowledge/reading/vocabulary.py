@@ -104,6 +104,9 @@ _CONCEPTS: dict[str, str] = {
     "change": "change changes changing changed modify modifying modified modif* amend* edit edits "
     "editing alter andern anderung* abander* changer aendern modificar* modifica* wijzig* aanpass* "
     "verander*",
+    # Adding or removing an item of an order: a change of it (``_IMPLIES``), not of its address.
+    "items": "add adds adding added remove removes removing removed hinzufug* entfern* ajout* supprim* "
+    "anad* agreg* quitar elimin* aggiung* togli* rimuov* toevoeg* verwijder*",
     "address": "address* adress* adresse* direccion* indirizz* adres* moved move umgezogen verhuisd",
     # A parcel that did not come, or not yet ("hasn't arrived", "never received it", "is late").
     "missing": "not-arrived not-arrive never-arrived not-received not-receive never-received "
@@ -175,7 +178,7 @@ _CONCEPTS: dict[str, str] = {
 # size guide, "Retourenetikett" and "Start a return"), but that a shop which never writes about
 # them does not make a topic of their own: "Can I return it in another size?" is still a
 # returns question.
-THINGS = frozenset({"size", "label"})
+THINGS = frozenset({"size", "label", "items"})
 SOFT_CONCEPTS = frozenset(f"@{c}" for c in THINGS)
 # Kinds of item a returns policy sets conditions for ("Sale items can be returned for store
 # credit only"). A question about one of them alone asks whether the shop offers it ("Do you
@@ -192,8 +195,9 @@ OTHER = "@other"
 WHEN = frozenset({"when", "wann", "quand", "cuando", "quando", "wanneer"})
 # "How much" asks about money, unless it is "how much time" ("combien de temps", "cuanto tarda").
 HOW_MUCH = frozenset({"much", "combien", "cuanto", "quanto", "hoeveel"})
-# Asking for a phone number or an email address is asking for a way to reach the shop.
-_IMPLIES: dict[str, tuple[str, ...]] = {"phone": ("contact",), "email": ("contact",)}
+# Asking for a phone number or an email address is asking for a way to reach the shop; adding an
+# item to an order is changing it.
+_IMPLIES: dict[str, tuple[str, ...]] = {"phone": ("contact",), "email": ("contact",), "items": ("change",)}
 # Chat shorthand, before anything else.
 SHORTHAND: dict[str, str] = {
     "u": "you",
