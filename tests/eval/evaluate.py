@@ -2,7 +2,8 @@
 
 A question passes when its answer holds every ``must`` fact (``a | b``: either), none of the
 ``must_not`` ones, and fits on a phone (``MAX_CHARS``). A question with ``pages`` is asked of the
-default knowledge with those entries' texts replaced.
+default knowledge with those entries' texts replaced; one with ``before`` follows up the shopper's
+questions before it, as in a conversation.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Question:
     lang: str = "en"
     # Entry key → its text, for this question only: a shop whose pages say otherwise.
     pages: dict[str, str] = field(default_factory=dict)
+    # The shopper's questions before this one, oldest first: a follow-up ("How long do I have?").
+    before: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ def evaluate(knowledge: Knowledge = DEFAULT_KNOWLEDGE) -> tuple[float, int, list
     questions = load_questions()
     misses = []
     for question in questions:
-        answer = KnowledgeAnswerer(knowledge_for(question, knowledge)).answer(question.q).text
+        answerer = KnowledgeAnswerer(knowledge_for(question, knowledge))
+        answer = answerer.answer(question.q, before="\n\n".join(question.before)).text
         problems = problems_with(question, answer)
         if problems:
             misses.append(Miss(question, answer, problems))
@@ -85,7 +89,8 @@ def evaluate(knowledge: Knowledge = DEFAULT_KNOWLEDGE) -> tuple[float, int, list
 def main() -> int:
     score, total, misses = evaluate()
     for miss in misses:
-        print(f"MISS [{miss.question.kind}/{miss.question.lang}] {miss.question.q}")
+        asked = " >> ".join([*miss.question.before, miss.question.q])
+        print(f"MISS [{miss.question.kind}/{miss.question.lang}] {asked}")
         print(f"     {'; '.join(miss.problems)}")
         print("     answer: " + miss.answer.replace("\n", " ")[:400])
     print(
