@@ -284,3 +284,30 @@ def test_adding_an_item_gets_the_faq_about_changing_an_order(question: str) -> N
     answer = KnowledgeAnswerer(knowledge).answer(question).text
 
     assert "Yes, until it ships: tell support." in answer and "new address" not in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quels sont vos horaires pour samedi ?",
+        "¿Cuál es vuestro horario para el sábado?",
+        "Wat zijn de openingstijden voor zaterdag?",
+        "Welche Öffnungszeiten habt ihr vor Weihnachten?",
+        "Wie sind die Servicezeiten vor Weihnachten?",
+        "Seid ihr Montag bis Freitag da?",
+        "Do you work from Monday till Friday?",
+    ],
+)
+def test_a_day_beside_the_hours_asked_in_other_words_is_still_the_hours(question: str) -> None:
+    """A day after "pour", "para", "voor", "vor", "bis", "till" is no day to have it by where
+    another word asks when the team is there ("horaires", "Öffnungszeiten", "Montag")."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "Monday to Friday" in answer and "working days within Germany" not in answer, answer
+
+
+def test_being_away_until_a_day_is_no_delivery_time() -> None:
+    """Being on holiday ("Ich bin bis Freitag im Urlaub") is away, which the pages don't cover."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Ich bin bis Freitag im Urlaub").text
+
+    assert phrases.not_covered("de") in answer and "working days within Germany" not in answer, answer

@@ -80,33 +80,42 @@ def deadlines(index: KnowledgeIndex, query: Query, question: str) -> list[str]:
 # "para el viernes", "entro venerdi", "voor zaterdag", "before Christmas".
 _BY_A_DAY = re.compile(
     r"\b(by|until|till|before|bis|vor|avant|d'ici|pour|para|antes|entro|prima|voor|uiterlijk|tegen)"
-    r"( \w+){0,2} (monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|christmas|montag"
-    r"|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|wochenende|weihnachten|lundi|mardi|mercredi"
-    r"|jeudi|vendredi|samedi|dimanche|noel|lunes|martes|miercoles|jueves|viernes|sabado|domingo|navidad"
-    r"|lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|natale|maandag|dinsdag|woensdag"
+    r"( \w+){0,2} (?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|christmas"
+    r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|wochenende|weihnachten|lundi|mardi"
+    r"|mercredi|jeudi|vendredi|samedi|dimanche|noel|lunes|martes|miercoles|jueves|viernes|sabado|domingo"
+    r"|navidad|lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|natale|maandag|dinsdag|woensdag"
     r"|donderdag|vrijdag|zaterdag|zondag|kerst|kerstmis)\b"
 )
-# The shop open or closed, or reached: a day for that is support's hours ("open until Saturday").
+# The shop open or closed, there or at work, or reached: a day for that is support's hours ("open
+# until Saturday", "Seid ihr bis Freitag da?", "Do you work till Friday?").
 _OPEN_OR_REACHED = re.compile(
     r"\b(open|opening|close|closed|offen|geoffnet|ouvert|ouverts|ferme|abierto|abiertos|cerrado"
     r"|aperto|aperti|chiuso|geopend|gesloten|hours|uhr|reach|erreichbar|joindre)\b"
+    r"|\b(seid ihr|sind sie)\b.*\bda\b|\b(you|u) (work|working)\b|\b(arbeitet ihr|arbeiten sie|travaillez"
+    r"|trabajais|trabajan|lavorate|werken jullie)\b"
 )
+_HOURS = "@hours"
 _REACHING = frozenset({"@contact", "@phone", "@email"})
 _HAVING_IT = (
-    frozenset({"@hours", "@ship", "@duration", "@express", "@cutoff"}) | COUNTRY_CONCEPTS | {"@country"}
+    frozenset({_HOURS, "@ship", "@duration", "@express", "@cutoff"}) | COUNTRY_CONCEPTS | {"@country"}
 )
 
 
 def by_a_day(query: Query, question: str) -> Query:
     """``query``, about how long delivery takes if ``question`` asks to have it by a day ("I need
     it by Friday, is that possible?", "Will my order arrive before Christmas?"), which is no
-    question of when the team is open."""
+    question of when the team is open, nor asks it in other words ("your hours on Saturday")."""
     text = folded(question)
+    day = _BY_A_DAY.search(text)
     concepts = {t for t in query.terms if t.startswith("@")}
-    if not _BY_A_DAY.search(text) or _OPEN_OR_REACHED.search(text) or concepts & _REACHING:
+    if not day or _OPEN_OR_REACHED.search(text) or concepts & _REACHING:
         return query
+    if any("hours" in concepts_of(w) for w in f"{text[: day.start('day')]} {text[day.end('day') :]}".split()):
+        return query  # "Quels sont vos horaires pour samedi ?", "Seid ihr Montag bis Freitag da?"
+    terms = [t for t in query.terms if t != _HOURS]  # the day is no opening hours
+    concepts -= {_HOURS}
     if concepts - _HAVING_IT - {OTHER}:
         # "Can I return it before Friday?": the day is by when to do that, not support's hours.
-        return Query(query.language, [t for t in query.terms if t != "@hours"])
+        return Query(query.language, terms)
     # Its words ("need", "Friday", "before") are none of delivery's: the day is in no rule.
-    return Query(query.language, sorted(concepts - {"@hours", OTHER} | {"@ship", "@duration"}))
+    return Query(query.language, sorted(concepts - {OTHER} | {"@ship", "@duration"}))

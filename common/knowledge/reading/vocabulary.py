@@ -82,7 +82,7 @@ _CONCEPTS: dict[str, str] = {
     "service-number support-number contact-number",
     "email": "email* e-mail mail* courriel* correo*",
     "hours": "open opening* hour* available monday* tuesday* wednesday* thursday* friday* saturday* "
-    "sunday* weekend* geoffnet offnungszeit* erreichbar montag* samstag* sonntag* wochenende* "
+    "sunday* weekend* geoffnet offnungszeit* servicezeit* erreichbar montag* samstag* sonntag* wochenende* "
     "ouvert* horaire* heure* lundi samedi* dimanche* "
     "horario* abiert* abre abren lunes sabado* domingo* "
     "orari* apert* lunedi sabato domenica "
@@ -155,7 +155,10 @@ _CONCEPTS: dict[str, str] = {
     # fit): a shop may not write about either, nor is it a delivery time or the returns policy.
     "absent": "not-home nobody-home noone-home away-when missed-delivery nicht-zuhause nicht-hause "
     "nicht-daheim niemand-da niemand-zuhause pas-chez absent absente nadie-casa fuera-casa "
-    "ausente nessuno-casa fuori-casa niet-thuis niemand-thuis out-when",
+    "ausente nessuno-casa fuori-casa niet-thuis niemand-thuis out-when "
+    # Away on holiday ("Ich bin bis Freitag im Urlaub"; a public holiday is the shop's "Feiertag").
+    "urlaub be-holiday be-vacation am-holiday am-vacation en-vacances de-vacaciones in-vacanza in-ferie "
+    "op-vakantie met-vakantie",
     "wrong": "wrong-item wrong-items wrong-product wrong-products wrong-article wrong-thing "
     "wrong-order wrong-colour wrong-color wrong-one falscher-artikel falsche-artikel falschen-artikel "
     "falsches-produkt falschen-produkt falsche-ware falsche-farbe mauvais-article mauvais-produit "
