@@ -130,3 +130,24 @@ def test_a_deadline_of_a_thing_the_pages_never_name_is_not_asked_back() -> None:
     answer = _last_answer("What's the deadline for the competition?")
 
     assert answer.startswith("I couldn't find that"), answer
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("When are you open?", "Until when on Saturday?", "Saturday, 10:00-14:00"),
+        ("When are you open?", "And before Christmas?", "Monday to Friday"),
+        ("I want to return something", "Can I do that by Friday?", "within 30 days of delivery"),
+        ("I want to return something", "Until Friday?", "within 30 days of delivery"),
+        ("Puis-je retourner un article ?", "Avant samedi ?", "within 30 days of delivery"),
+        ("How much is express shipping?", "Can I get it by Friday?", "Express delivery takes 1-2"),
+    ],
+)
+def test_a_day_that_names_no_topic_is_about_the_question_before(first: str, then: str, expected: str) -> None:
+    """Not the delivery times: the day is by when to do what was asked before (or when the team
+    is there on it)."""
+    answer = _last_answer(first, then)
+
+    assert expected in answer, answer
+    if "delivery" not in expected:
+        assert "working days within Germany" not in answer, answer

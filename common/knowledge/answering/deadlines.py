@@ -101,10 +101,16 @@ _HAVING_IT = (
 )
 
 
-def by_a_day(query: Query, question: str) -> Query:
+def names_a_day(question: str) -> bool:
+    """Whether ``question`` names a day or a holiday to have or do something by."""
+    return bool(_BY_A_DAY.search(folded(question)))
+
+
+def by_a_day(query: Query, question: str, topic_before: frozenset[str] = frozenset()) -> Query:
     """``query``, about how long delivery takes if ``question`` asks to have it by a day ("I need
     it by Friday, is that possible?", "Will my order arrive before Christmas?"), which is no
-    question of when the team is open, nor asks it in other words ("your hours on Saturday")."""
+    question of when the team is open; about ``topic_before`` (the previous question's topic) if
+    it names none of its own ("Can I do that by Friday?" after "I want to return something")."""
     text = folded(question)
     day = _BY_A_DAY.search(text)
     concepts = {t for t in query.terms if t.startswith("@")}
@@ -114,8 +120,13 @@ def by_a_day(query: Query, question: str) -> Query:
         return query  # "Quels sont vos horaires pour samedi ?", "Seid ihr Montag bis Freitag da?"
     terms = [t for t in query.terms if t != _HOURS]  # the day is no opening hours
     concepts -= {_HOURS}
-    if concepts - _HAVING_IT - {OTHER}:
-        # "Can I return it before Friday?": the day is by when to do that, not support's hours.
+    if topic_before and not concepts - {"@duration", OTHER}:
+        # "Until when on Saturday?" after "When are you open?": the hours on that day.
+        terms += sorted(topic_before - concepts)
+        concepts |= topic_before
+    if concepts - _HAVING_IT - {OTHER} or _HOURS in concepts:
+        # "Can I return it before Friday?": the day is by when to do that, not support's hours,
+        # unless the hours were the topic before.
         return Query(query.language, terms)
     # Its words ("need", "Friday", "before") are none of delivery's: the day is in no rule.
     return Query(query.language, sorted(concepts - {OTHER} | {"@ship", "@duration"}))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from common.knowledge.answering.deadlines import by_a_day, reporting_deadline
+from common.knowledge.answering.deadlines import by_a_day, names_a_day, reporting_deadline
 from common.knowledge.reading.analysis import terms
 from common.knowledge.reading.countries import COUNTRY_CONCEPTS
 from common.knowledge.reading.language import Language, detect_language, fold, is_stopword, words
@@ -97,7 +97,8 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
     own = index.query(question, language=_language_before(index, question, before))
     # "By when do I have to report it?" with no topic before it: the damaged-item deadline.
     query = reporting_deadline(index, _following_up(index, own, question, before), question)
-    query = by_a_day(query, question)  # "I need it by Friday": how long delivery takes
+    # "I need it by Friday": how long delivery takes; "Can I do that by Friday?": the topic before.
+    query = by_a_day(query, question, _topic_before(index, before) if names_a_day(question) else frozenset())
     if _waiting_long(question, query):
         return _waited(query)
     said = {fold(w) for w in words(question)}
@@ -112,6 +113,12 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
     if "@return" in query.terms and how and said & _WHERE_OR_HOW and "@label" not in query.terms:
         return Query(query.language, [*query.terms, "@label"])
     return query
+
+
+def _topic_before(index: KnowledgeIndex, before: str) -> frozenset[str]:
+    """The topic of the latest question ``before``, where and which way (not what it asked:
+    a price, a time)."""
+    return frozenset(concepts_in(_previous(index, before)) - _ASKS - {OTHER}) if before else frozenset()
 
 
 def _shipped_unwanted(index: KnowledgeIndex, before: str) -> bool:
