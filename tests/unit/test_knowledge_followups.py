@@ -126,6 +126,26 @@ def test_a_deadline_of_nothing_named_is_asked_back(question: str, asked: str) ->
     assert covering_entries(knowledge_index(DEFAULT_KNOWLEDGE), question) == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "By when will I have it?",
+        "By when can I have it?",
+        "Bis wann habe ich es?",
+        "Bis wann ist es bei mir?",
+        "Tot wanneer heb ik het?",
+        "Jusqu'à quand je l'aurai ?",
+    ],
+)
+def test_by_when_one_has_it_asks_how_long_delivery_takes(question: str) -> None:
+    """Having the thing ("have it", "habe ich es", "bei mir") is no deadline of the shopper's:
+    not asked back which one."""
+    answer = _last_answer(question)
+
+    assert "Standard delivery takes 2-4 working days" in answer, answer
+    assert "deadline" not in answer and "Frist" not in answer, answer
+
+
 def test_a_deadline_of_a_thing_the_pages_never_name_is_not_asked_back() -> None:
     answer = _last_answer("What's the deadline for the competition?")
 

@@ -32,6 +32,15 @@ _MUST_OR_MAY = frozenset(
     {"need", "must", "should", "can", "could", "muss", "musst", "kann", "dois", "doit", "peux", "tengo"}
     | {"debo", "puedo", "devo", "posso", "moet", "kan", "ai", "heb", "have", "you", "us", "om", "um", "zu"}
 )
+# Having the thing, or it being with the shopper: by when asks when it comes ("By when will I
+# have it?", "Bis wann habe ich es?", "Bis wann ist es bei mir?"), not "have to", "zu".
+_HAVING_THE_THING = re.compile(
+    r"\b(have|get|receive) (it|them)\b(?! to\b)"
+    r"|\b(habe|hab|haben|bekomme|kriege) (ich |wir )?(es|sie|das|ihn)\b(?! zu\b)"
+    r"|\b(heb|hebben|krijg|krijgen) (ik |we )?(het|ze)\b(?! te\b)|\bl'(avoir|aurai|aurons)\b"
+    r"|\b(tenerlo|tenerla|tenerlos|lo tendre|la tendre)\b|\b(averlo|averla|ce l'avro)\b"
+    r"|\b(bei (mir|uns)|chez (moi|nous)|bij (mij|ons)|en casa|a casa)\b"
+)
 _DAMAGE = "@damage"
 # A deadline the shopper has: "within 14 days of delivery", "innerhalb von 14 Tagen", "binnen
 # 30 dagen", "entro 14 giorni", "dentro de 14 días", "sous 14 jours".
@@ -49,6 +58,8 @@ def _asks_a_deadline_alone(index: KnowledgeIndex, query: Query, question: str) -
     text = folded(question)
     if not _DEADLINE.search(text) or {t for t in query.terms if t.startswith("@")} - {"@duration", OTHER}:
         return False
+    if _HAVING_THE_THING.search(text):
+        return False  # "By when will I have it?": when it comes
     rest = _REPORTING.sub(" ", _DEADLINE.sub(" ", text)).split()
     languages = (query.language, index.language)
     return all(
