@@ -10,6 +10,11 @@ from collections.abc import Collection, Iterable
 
 from common.knowledge.reading.context_words import LASTING, NOT_A_THING, WAITING
 from common.knowledge.reading.countries import COUNTRY_CONCEPTS
+from common.knowledge.reading.in_context import (
+    AN_ORDER,
+    named_by_a_word,
+    when_it_is_open_or_leaves,
+)
 from common.knowledge.reading.language import (
     LEADING_FILLERS,
     Language,
@@ -42,14 +47,6 @@ _WHERE_IS_YOUR = re.compile(WHERE_IS_YOUR + r"\b")
 _YOUR_ADDRESS = re.compile(_YOUR + r"( \w+)? (address|adresse|direccion|indirizzo|adres)\b")
 # "Ordered by mistake" asks to cancel; a mistake in something else asks to change that.
 _MISTAKE = frozenset({"mistake", "mistakes"})
-# An order or a parcel today asks when an order must be in to leave today: the cut-off.
-_TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
-# So does a time of day ("after 2pm", "at 14:00", "nach 14 Uhr", "après 14h"; words, so "14 00").
-_CLOCK = re.compile(r"\b([01]?\d|2[0-3])(( [0-5]\d)? ?(am|pm|uhr|h|heures?|horas?|uur)| [0-5]\d)\b")
-_AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")
-_WHEN_IT_SHIPS = frozenset({"ship", "duration", "express", "hours", "cutoff"})
-# "Can you close my ticket?": closing something, not the shop closing.
-_CLOSE_SOMETHING = re.compile(r"\bclose (my|the|this|that|our|a|an|it|them)\b")
 _DIGIT = re.compile(r"\d")
 # A typo is corrected only to a word this similar (difflib's ratio), and only in words this long.
 _TYPO_CUTOFF = 0.8
@@ -127,7 +124,7 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     if "duration" not in concepts:
         concepts.update(c for w, found in by_word.items() if w in HOW_MUCH for c in found)
     # "My refund hasn't arrived" names no parcel; "I never got my order" does.
-    parcel = _named_by_a_word("ship", by_word, but=_ARRIVING) or _AN_ORDER.search(joined)
+    parcel = named_by_a_word("ship", by_word, but=_ARRIVING) or AN_ORDER.search(joined)
     lost = "missing" in concepts and not parcel
     if "refund" in concepts and ("track" in concepts or lost):
         # "Where is my refund?": when it comes; "...My package never arrived." stays missing.
@@ -139,13 +136,13 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts -= {"track"}  # "Where is your warehouse?": the shop's, not a parcel
     if _YOUR_ADDRESS.search(joined):
         concepts -= {"address"}
-    if "change" in concepts and not ("address" in concepts or _AN_ORDER.search(joined)):
+    if "change" in concepts and not ("address" in concepts or AN_ORDER.search(joined)):
         concepts -= {"change", "items"}  # "Can I change the size?", "add a note": not an order
-    if {"cancel", "address"} <= concepts and not _named_by_a_word("cancel", by_word, but=_MISTAKE):
+    if {"cancel", "address"} <= concepts and not named_by_a_word("cancel", by_word, but=_MISTAKE):
         concepts -= {"cancel"}  # "a mistake in the address": the address to change, not the order
-    if "giftcard" in from_phrases and not _named_by_a_word("pay", by_word, but=_CARD):
+    if "giftcard" in from_phrases and not named_by_a_word("pay", by_word, but=_CARD):
         concepts -= {"pay"}  # "gift cards": the card is no way to pay, unless the question says so
-    _when_it_is_open_or_leaves(concepts, by_word, from_phrases, joined)
+    when_it_is_open_or_leaves(concepts, by_word, from_phrases, joined)
     if "wrong" in concepts and concepts & {"cancel", "change", "return", "refund", "damage"}:
         # "I ordered the wrong thing (colour), can I cancel (change my order)?": the shopper's own
         # choice, which the cancel, change and returns rules cover; the wrong item alone was the
@@ -156,33 +153,6 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     return concepts
 
 
-def _when_it_is_open_or_leaves(
-    concepts: set[str], by_word: dict[str, frozenset[str]], from_phrases: set[str], joined: str
-) -> None:
-    """Opening hours or an order's dispatch, as the question reads (``concepts`` changed in place):
-    support's hours only with the shop or its team as the subject, a parcel's day or an order's
-    time of day is when it comes or leaves."""
-    if "hours" in from_phrases and _CLOSE_SOMETHING.search(joined) and not _named_by_a_word("hours", by_word):
-        concepts -= {"hours"}
-    only_available = "hours" not in from_phrases and not _named_by_a_word("hours", by_word, but=_AVAILABLE)
-    if "hours" in concepts and only_available and concepts - {"hours", "contact"}:
-        concepts -= {"hours"}  # "Is express available to the UK?": offered, not open
-    if {"ship", "hours"} <= concepts and not concepts & {"contact", "phone", "email"}:
-        # "Do you deliver on Saturdays?": on which days parcels come, not when support is open.
-        concepts -= {"hours"}
-        concepts.add("duration")
-    if "hours" in concepts and _AN_ORDER.search(joined) and not concepts & {"contact", "phone", "email"}:
-        # "What if I order on Friday evening?": when an order leaves, not when support is open.
-        concepts -= {"hours"}
-        concepts.add("cutoff")
-    if (
-        (_TODAY.search(joined) or _CLOCK.search(joined))
-        and ("ship" in concepts or _AN_ORDER.search(joined))
-        and concepts <= _WHEN_IT_SHIPS
-    ):
-        concepts.add("cutoff")  # not "I ordered today, can I change the address?"
-
-
 def asks_the_shops_address(question: str) -> bool:
     """Whether ``question`` asks for the shop's address ("What is your address?")."""
     return bool(_YOUR_ADDRESS.search(folded(question)))
@@ -191,13 +161,6 @@ def asks_the_shops_address(question: str) -> bool:
 def folded(question: str) -> str:
     """``question``'s words, shorthand written out, accent-free, one space apart."""
     return " ".join(fold(w) for w in expand_shorthand(question.lower()))
-
-
-def _named_by_a_word(
-    concept: str, by_word: dict[str, frozenset[str]], but: frozenset[str] = frozenset()
-) -> bool:
-    """Whether a word of the question, other than those in ``but``, stands for ``concept``."""
-    return any(concept in found for w, found in by_word.items() if w not in but)
 
 
 def _about_another_thing(
@@ -250,7 +213,6 @@ def _stems(vocabulary: frozenset[str], language: Language) -> frozenset[str]:
 _CARD = frozenset(
     {"card", "cards", "karte", "karten", "carte", "cartes", "tarjeta", "tarjetas", "carta", "kaart"}
 )
-_AVAILABLE = frozenset({"available"})
 # What the tracking says when the shopper has nothing: delivered.
 _DELIVERED = re.compile(r"\b(delivered|zugestellt|geliefert|livre|entregado|consegnato|bezorgd)\b")
 # Coming, not a parcel: "My refund hasn't arrived" is no missing parcel.
