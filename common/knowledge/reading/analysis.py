@@ -17,6 +17,7 @@ from common.knowledge.reading.in_context import (
 )
 from common.knowledge.reading.language import (
     LEADING_FILLERS,
+    SHORTHAND,
     Language,
     fold,
     is_common_word,
@@ -29,7 +30,6 @@ from common.knowledge.reading.vocabulary import (
     HOW_MUCH,
     IN_CONTEXT,
     OTHER,
-    SHORTHAND,
     THINGS,
     concepts_of,
     known_words,

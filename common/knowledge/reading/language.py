@@ -90,6 +90,24 @@ LEADING_FILLERS = _set(
     "yes yeah yep great cool alright fine nice perfect sure well so ja gut super prima klar also oui "
     "parfait bon alors si vale genial perfecto bueno entonces perfetto ottimo bene allora top goed dus"
 )
+# Chat shorthand, before anything else.
+SHORTHAND: dict[str, str] = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "nr": "number",
+    "no.": "number",
+    "thx": "thanks",
+    "ty": "thanks",
+    "hasnt": "has not",
+    "havent": "have not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "cant": "cannot",
+    "whats": "what is",
+}
 _local = threading.local()
 
 

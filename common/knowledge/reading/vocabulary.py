@@ -201,24 +201,6 @@ HOW_MUCH = frozenset({"much", "combien", "cuanto", "quanto", "hoeveel"})
 # Asking for a phone number or an email address is asking for a way to reach the shop; adding an
 # item to an order is changing it.
 _IMPLIES: dict[str, tuple[str, ...]] = {"phone": ("contact",), "email": ("contact",), "items": ("change",)}
-# Chat shorthand, before anything else.
-SHORTHAND: dict[str, str] = {
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "pls": "please",
-    "plz": "please",
-    "nr": "number",
-    "no.": "number",
-    "thx": "thanks",
-    "ty": "thanks",
-    "hasnt": "has not",
-    "havent": "have not",
-    "didnt": "did not",
-    "isnt": "is not",
-    "cant": "cannot",
-    "whats": "what is",
-}
 # Duties and import taxes: customs, and a fee (``_tables``).
 _DUTIES = (
     "duty duties import-duty import-duties import-tax import-taxes import-fee import-fees import-charges "
