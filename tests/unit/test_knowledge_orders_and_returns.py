@@ -149,6 +149,26 @@ def test_getting_or_receiving_an_order_is_its_delivery(question: str) -> None:
     assert "before 14:00 (CET)" in answer and "Standard delivery takes 2-4 working days" in answer, answer
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Bekomme ich eine Rechnung?", "de"),
+        ("Krijg ik een factuur?", "nl"),
+        ("Vais-je recevoir une facture ?", "fr"),
+        ("Posso ricevere una fattura?", "it"),
+        ("Kann ich einen Rabatt bekommen?", "de"),
+        ("Krijg ik korting?", "nl"),
+    ],
+)
+def test_getting_something_else_than_an_order_is_no_delivery(question: str, language: str) -> None:
+    """ "bekommen", "krijgen", "recevoir", "ricevere" beside no order name no shipping: the pages
+    cover neither invoices nor discounts, which the sale-items condition does not answer."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert phrases.not_covered(language) in answer, answer
+    assert "We ship to" not in answer and "Sale items" not in answer, answer
+
+
 def test_a_parcel_not_gotten_in_dutch_is_a_missing_parcel() -> None:
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Ik heb mijn pakket niet gekregen").text
 

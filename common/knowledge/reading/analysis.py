@@ -12,6 +12,8 @@ from common.knowledge.reading.context_words import LASTING, NOT_A_THING, WAITING
 from common.knowledge.reading.countries import COUNTRY_CONCEPTS
 from common.knowledge.reading.in_context import (
     AN_ORDER,
+    BOUND_CONCEPTS,
+    bound_concepts,
     named_by_a_word,
     when_it_is_open_or_leaves,
 )
@@ -123,6 +125,7 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
     concepts.update(c for w, found in by_word.items() if w not in HOW_MUCH for c in found)
     if "duration" not in concepts:
         concepts.update(c for w, found in by_word.items() if w in HOW_MUCH for c in found)
+    bound_concepts(concepts, joined)  # "Wann bekomme ich meine Bestellung?", not "... eine Rechnung?"
     # "My refund hasn't arrived" names no parcel; "I never got my order" does.
     parcel = named_by_a_word("ship", by_word, but=_ARRIVING) or AN_ORDER.search(joined)
     lost = "missing" in concepts and not parcel
@@ -175,7 +178,7 @@ def _about_another_thing(
     much as one it does ("the blue sofa", "the warranty", but not "gift wrapping for a large
     box" where the shop writes about gift wrapping). A size is such a thing too; a place one
     goes to ("to Oslo") is none, and "call you" or "email us" is the shop's."""
-    topical = {w: found - THINGS for w, found in by_word.items()}
+    topical = {w: found - THINGS - BOUND_CONCEPTS for w, found in by_word.items()}
     named = [w for w, found in topical.items() if found]
     # "How long is the warranty?" is the warranty's; "How long for my jacket?" and "How long
     # will the sofa take?" wait for a parcel.

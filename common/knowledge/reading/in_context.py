@@ -1,6 +1,7 @@
 """Concepts as the whole question reads them, not its words one by one: support's hours only
 with the shop or its team as the subject, a parcel's day or an order's time of day when it comes
-or leaves."""
+or leaves; getting an order is its delivery, though "bekommen" alone is none ("Bekomme ich eine
+Rechnung?")."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ import re
 
 # An order, accent-free: "order", "Bestellung", "commande", "pedido", "ordine", "bestelling".
 AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")
+# Words that name a concept only beside others (``bound_concepts``), written as the vocabulary's
+# patterns are: accent-free, ``*`` ends a prefix, ``-`` joins the words of a phrase.
+BOUND: dict[str, str] = {
+    # Getting or receiving: an order's delivery ("Wann bekomme ich meine Bestellung?").
+    "getting": "erhalte bekomm* recev* recoi* ricev* krijg*",
+}
+BOUND_CONCEPTS = frozenset(BOUND)
 # An order or a parcel today asks when an order must be in to leave today: the cut-off.
 _TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
 # So does a time of day ("after 2pm", "at 14:00", "nach 14 Uhr", "après 14h"; words, so "14 00").
@@ -17,6 +25,15 @@ _WHEN_IT_SHIPS = frozenset({"ship", "duration", "express", "hours", "cutoff"})
 _CLOSE_SOMETHING = re.compile(r"\bclose (my|the|this|that|our|a|an|it|them)\b")
 _AVAILABLE = frozenset({"available"})
 _REACHING = frozenset({"contact", "phone", "email"})
+
+
+def bound_concepts(concepts: set[str], joined: str) -> None:
+    """Words that name a concept only beside others, as the question's whole text (``joined``)
+    reads them (``concepts`` changed in place): getting is delivery beside an order."""
+    if "getting" in concepts:
+        concepts.discard("getting")
+        if AN_ORDER.search(joined):
+            concepts.add("ship")  # "Wann bekomme ich meine Bestellung?"
 
 
 def named_by_a_word(

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterable
 
 from common.knowledge.reading.countries import COUNTRIES
+from common.knowledge.reading.in_context import BOUND
 from common.knowledge.reading.language import unelided
 
 
@@ -35,13 +36,13 @@ _CLOSING = (
 )
 _CONCEPTS: dict[str, str] = {
     "ship": "ship* deliver* parcel* package* arriv* dispatch* courier* postage receiv* "
-    # Getting an order is receiving it ("When will I get my order?", "Wann bekomme ich ...?").
+    # Getting an order is receiving it ("When will I get my order?"; ``in_context.BOUND``).
     "get-order get-orders get-parcel get-package get-delivery "
-    "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* erhalten erhalte bekomm* "
-    "livr* expedi* envoi* envoy* colis recu recue recev* recoi* "
+    "versand* versend* verschick* liefer* paket* ankomm* ankunft zustell* erhalten "
+    "livr* expedi* envoi* envoy* colis recu recue "
     "envio* envia* enviar entreg* paquete* llega* recibi* "
-    "spedi* consegn* pacco pacchi arriva* ricev* "
-    "verzend* verzond* lever* pakket* bezorg* aankom* verstuur* verstuurd ontvang* krijg*",
+    "spedi* consegn* pacco pacchi arriva* ricevut* "
+    "verzend* verzond* lever* pakket* bezorg* aankom* verstuur* verstuurd ontvang*",
     "duration": "long day days week* fast quick* soon time times "
     "lange dauer* dauert tage* woche* schnell* wann zeit* frist* "
     "temps delai* jour jours semaine* rapide* quand "
@@ -217,6 +218,7 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     prefixes: dict[str, set[str]] = {}
     groups = [(c, p, _IMPLIES.get(c, ())) for c, p in _CONCEPTS.items()]
     groups += [(c, p, ("country",)) for c, p in COUNTRIES.items()]
+    groups += [(c, p, ()) for c, p in BOUND.items()]  # resolved by ``in_context.bound_concepts``
     groups.append(("customs", _DUTIES, ("cost",)))
     for concept, patterns, also in groups:
         for pattern in patterns.split():
