@@ -114,6 +114,27 @@ def test_the_cheapest_shipping_asks_its_price(question: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "question", ["Is there a cheaper option than express?", "Gibt es etwas Günstigeres als Express?"]
+)
+def test_cheaper_than_express_is_the_standard_price(question: str) -> None:
+    """Not express's price alone: the other way is asked for."""
+    answer = _ANSWERER.answer(question).text
+
+    assert "Standard shipping costs 4.95 EUR" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "question", ["Why is it so cheap?", "Do you have cheaper products?", "Is there anything cheaper?"]
+)
+def test_cheap_beside_no_shipping_is_no_shipping_price(question: str) -> None:
+    """ "Cheap" is a price of shipping or of a return only beside one: a product's is none."""
+    answer = _ANSWERER.answer(question).text
+
+    assert answer.startswith("I couldn't find that"), answer
+    assert "4.95 EUR" not in answer, answer
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Is express to Austria free?",

@@ -1,7 +1,7 @@
 """Concepts as the whole question reads them, not its words one by one: support's hours only
 with the shop or its team as the subject, a parcel's day or an order's time of day when it comes
-or leaves; getting an order is its delivery, though "bekommen" alone is none ("Bekomme ich eine
-Rechnung?")."""
+or leaves; getting an order is its delivery and the cheapest shipping its price, though "get"
+and "cheap" alone name neither ("Bekomme ich eine Rechnung?", "Why is it so cheap?")."""
 
 from __future__ import annotations
 
@@ -14,8 +14,14 @@ AN_ORDER = re.compile(r"\b(order|bestell|command|pedi|ordin|bestel)")
 BOUND: dict[str, str] = {
     # Getting or receiving: an order's delivery ("Wann bekomme ich meine Bestellung?").
     "getting": "erhalte bekomm* recev* recoi* ricev* krijg*",
+    # Cheap: the price of shipping or of a return ("What's the cheapest shipping?").
+    "cheap": "cheap cheaper cheapest inexpensive gunstig* billig* moins-cher moins-chere pas-cher "
+    "barato barata economico economica economici economiche goedkoop*",
 }
 BOUND_CONCEPTS = frozenset(BOUND)
+_PRICED = frozenset({"ship", "express", "return"})
+# Cheaper than express: the other way, standard shipping ("Is there a cheaper option than express?").
+_THAN_EXPRESS = re.compile(r"\b(than|als|que|di|dan)( the| l'| el| de| het)? (express\w*|espress\w*)\b")
 # An order or a parcel today asks when an order must be in to leave today: the cut-off.
 _TODAY = re.compile(r"\b(today|heute|aujourd'hui|hoy|oggi|vandaag)\b")
 # So does a time of day ("after 2pm", "at 14:00", "nach 14 Uhr", "après 14h"; words, so "14 00").
@@ -29,11 +35,19 @@ _REACHING = frozenset({"contact", "phone", "email"})
 
 def bound_concepts(concepts: set[str], joined: str) -> None:
     """Words that name a concept only beside others, as the question's whole text (``joined``)
-    reads them (``concepts`` changed in place): getting is delivery beside an order."""
+    reads them (``concepts`` changed in place): getting is delivery beside an order, cheap a
+    price beside shipping, express or a return ("Why is it so cheap?" asks none)."""
     if "getting" in concepts:
         concepts.discard("getting")
         if AN_ORDER.search(joined):
             concepts.add("ship")  # "Wann bekomme ich meine Bestellung?"
+    if "cheap" in concepts:
+        concepts.discard("cheap")
+        if concepts & _PRICED:
+            concepts.add("cost")
+        if "express" in concepts and _THAN_EXPRESS.search(joined):
+            concepts -= {"express"}
+            concepts.add("ship")
 
 
 def named_by_a_word(

@@ -52,13 +52,11 @@ _CONCEPTS: dict[str, str] = {
     # A deadline: "By when do I have to report it?" asks how long one has.
     "by-when until-when bis-wann jusqu'a-quand hasta-cuando entro-quando fino-quando tot-wanneer",
     "cost": "cost* price* fee fees charge charges charged much expensive eur euro* pay-for pay-extra "
-    # The cheapest shipping is its price too ("What's the cheapest shipping?").
-    "cheap cheaper cheapest inexpensive "
-    "kost* preis* gebuhr* teuer gunstig* billig* "
-    "cout* prix frais tarif* combien moins-cher moins-chere pas-cher "
-    "cuest* precio* tarifa* cuanto barato barata economico economica "
-    "prezz* tariff* quanto economici economiche "
-    "prijs* tarief* hoeveel goedkoop*",
+    "kost* preis* gebuhr* teuer "
+    "cout* prix frais tarif* combien "
+    "cuest* precio* tarifa* cuanto "
+    "prezz* tariff* quanto "
+    "prijs* tarief* hoeveel",
     "free": "free gratis kostenlos* umsonst gratuit* gratuito gratuita gratuiti kosteloos",
     "return": "return* exchang* swap* send-back bring-back final-sale final-sales "
     # A size that does not fit (the shopper's choice, which returns cover).
