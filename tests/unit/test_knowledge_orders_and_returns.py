@@ -123,6 +123,32 @@ def test_when_an_order_ships_or_arrives_gets_when_it_leaves_and_how_long_deliver
     assert "has not arrived 10 working days" not in answer, answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When will my order arrive in the UK?",
+        "When will my order ship to Switzerland?",
+        "When will my parcel arrive in Norway?",
+        "Wann kommt mein Paket in der Schweiz an?",
+        "Quand ma commande arrivera-t-elle en Suisse ?",
+        "My order shipped yesterday, when will it arrive in Norway?",
+    ],
+)
+def test_when_an_order_arrives_in_a_place_keeps_what_the_pages_say_of_it(question: str) -> None:
+    """The customs delay the pages give for the UK, Switzerland and Norway, with the delivery time."""
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer(question).text
+
+    assert "Standard delivery takes 2-4 working days" in answer, answer
+    assert "may be delayed by customs" in answer, answer
+
+
+def test_when_an_order_arrives_in_the_eu_gets_no_other_places_delay() -> None:
+    answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("When will my order to Austria arrive?").text
+
+    assert "before 14:00 (CET)" in answer and "Standard delivery takes 2-4 working days" in answer, answer
+    assert "customs" not in answer and "We ship to" not in answer, answer
+
+
 def test_when_an_express_order_arrives_gets_the_express_delivery_time() -> None:
     answer = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("When will my express order arrive?").text
 

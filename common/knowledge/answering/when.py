@@ -7,6 +7,7 @@ import re
 
 from common.knowledge.answering.followups import PLACES
 from common.knowledge.reading.analysis import terms
+from common.knowledge.reading.countries import NAMED_PLACES
 from common.knowledge.reading.language import Language, fold
 from common.knowledge.reading.vocabulary import WHEN
 from common.knowledge.search.passages import ScoredPassage
@@ -40,7 +41,8 @@ def leaves_and_arrives(
     """For a question that asks when (the caller checks the word) an order ships or arrives, and
     nothing else (``asked``: its concepts), the best passage on when orders leave and the best
     delivery time (by express only if asked), in that order; the time alone for an order that has
-    ``left``. None: another question, or the pages do not give both."""
+    ``left``. A place asked keeps what the pages say of it as fully ("Deliveries to the UK ... may
+    be delayed by customs"). None: another question, or the pages do not give both."""
     if not {"@ship", "@duration"} <= asked or not asked <= _WHEN_IT_COMES:
         return None
     fitting = [r for r in ranked if r.coverage >= min_coverage]
@@ -59,6 +61,16 @@ def leaves_and_arrives(
         ),
         None,
     )
-    if left:
-        return [takes] if takes is not None else None
-    return [leaves, takes] if leaves is not None and takes is not None else None
+    if takes is None or (leaves is None and not left):
+        return None
+    both = [takes] if left or leaves is None else [leaves, takes]
+    places = asked & NAMED_PLACES
+    there = next(
+        (
+            r
+            for r in fitting
+            if r not in both and places and places <= held[r.passage] and r.coverage >= takes.coverage
+        ),
+        None,
+    )
+    return [*both, there] if there is not None else both
