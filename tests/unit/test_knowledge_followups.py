@@ -116,6 +116,7 @@ def test_by_when_to_report_it_after_a_parcel_that_never_came_is_no_damage() -> N
         ("What's the deadline?", "Which deadline do you mean?"),
         ("Wie lange habe ich Zeit?", "Welche Frist meinen Sie?"),
         ("¿Cuánto tiempo tengo?", "¿Qué plazo quieres saber?"),
+        ("Hoeveel tijd heb ik?", "Welke termijn bedoel je?"),
     ],
 )
 def test_a_deadline_of_nothing_named_is_asked_back(question: str, asked: str) -> None:
@@ -124,6 +125,23 @@ def test_a_deadline_of_nothing_named_is_asked_back(question: str, asked: str) ->
     assert answer.startswith(asked), answer
     assert "“Returns and refunds”" in answer and "“What if my item arrives damaged?”" in answer, answer
     assert covering_entries(knowledge_index(DEFAULT_KNOWLEDGE), question) == ()
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("Quiero devolver algo", "¿Cuánto tiempo tengo?"),
+        ("Voglio fare un reso", "Quanto tempo ho?"),
+        ("Je veux retourner un article", "Combien de temps ai-je ?"),
+        ("Ik wil iets retourneren", "Hoeveel tijd heb ik?"),
+    ],
+)
+def test_how_long_one_has_after_a_return_is_the_return_window(first: str, then: str) -> None:
+    """Having ("tengo", "ho", "ai", "heb"; English and German stopwords hold theirs) is no thing of
+    its own that keeps the follow-up from the topic before: not "which deadline?"."""
+    answer = _last_answer(first, then)
+
+    assert "within 30 days of delivery" in answer, answer
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ _DEADLINE = re.compile(
     r"|\bhow (long|much time|many days) (do|have) (i|we) (have|got)\b|\bdeadlines?\b"
     r"|\bwie (lange|viel zeit) (habe|hab|haben) (ich|wir)( zeit)?\b"
     r"|\bcombien de (temps|jours) (ai je|j'ai|avons nous)\b|\bcuanto tiempo (tengo|tenemos)\b"
-    r"|\bquanto tempo (ho|abbiamo)\b|\bhoe (lang|veel tijd) (heb|hebben) (ik|we)\b"
+    r"|\bquanto tempo (ho|abbiamo)\b|\bhoe ?(lang|veel tijd) (heb|hebben) (ik|we)\b"
 )
 # Telling the shop of a problem: "report it", "mich melden", "reklamieren", "le signaler",
 # "avisar", "segnalarlo", "het melden", "tell you", "let you know".

@@ -33,6 +33,8 @@ NOT_A_THING = _words(
     "frage fragen bitte gerne heute morgen etwas voudrais veux savoir aujourd'hui demain quelque "
     "chose quiero quisiera saber pregunta hoy manana algo vorrei voglio sapere domanda oggi domani "
     "qualcosa wil wilt weten vraag graag vandaag iets live living based wohne habite vivo abito woon "
+    # Having, which English and German stopwords hold ("¿Cuánto tiempo tengo?", "Hoeveel tijd heb ik?").
+    "tengo tenemos tienes ho abbiamo hai ai avons as heb hebben hebt "
     # How long one has waited ("It's been 12 days", "Still nothing after two weeks").
     "been still yet already ago since after nothing one two three four five six seven eight nine "
     "ten eleven twelve weeks month months seit schon noch nichts immer wochen monat monate depuis "
