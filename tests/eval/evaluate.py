@@ -2,8 +2,9 @@
 
 A question passes when its answer holds every ``must`` fact (``a | b``: either), none of the
 ``must_not`` ones, and fits on a phone (``MAX_CHARS``). A question with ``pages`` is asked of the
-default knowledge with those entries' texts replaced; one with ``before`` follows up the shopper's
-questions before it, as in a conversation.
+default knowledge with those entries' texts replaced (a whole entry, ``{title, kind, content}``,
+adds or replaces one; ``null`` deletes one: another shop); one with ``before`` follows up the
+shopper's questions before it, as in a conversation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import yaml
 
 from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge
 from common.knowledge.answering.answerer import KnowledgeAnswerer
+from common.knowledge.entries import KnowledgeEntry
 
+# An entry's text, a whole entry ({title, kind, content}) or None (the entry deleted).
+Page = str | dict[str, str] | None
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 MAX_CHARS = 600
 PASS_MARK = 0.9
@@ -32,8 +36,9 @@ class Question:
     must_not: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     lang: str = "en"
-    # Entry key → its text, for this question only: a shop whose pages say otherwise.
-    pages: dict[str, str] = field(default_factory=dict)
+    # Entry key → its text (or a whole entry, or None: deleted), for this question only: a shop
+    # whose pages say otherwise.
+    pages: dict[str, Page] = field(default_factory=dict)
     # The shopper's questions before this one, oldest first: a follow-up ("How long do I have?").
     before: list[str] = field(default_factory=list)
 
@@ -67,10 +72,25 @@ def knowledge_for(question: Question, knowledge: Knowledge) -> Knowledge:
     """``knowledge`` with the question's own ``pages``, if it has any."""
     if not question.pages:
         return knowledge
-    entries = tuple(
-        dataclasses.replace(e, content=question.pages.get(e.key, e.content)) for e in knowledge.entries
-    )
-    return dataclasses.replace(knowledge, entries=entries)
+    pages = question.pages
+    entries = [
+        _page(e, pages[e.key]) if e.key in pages else e
+        for e in knowledge.entries
+        if pages.get(e.key, "") is not None
+    ]
+    known = {e.key for e in knowledge.entries}
+    entries += [
+        KnowledgeEntry(key, page["title"], page["content"], page.get("kind", "policy"))  # type: ignore[arg-type]
+        for key, page in pages.items()
+        if isinstance(page, dict) and key not in known
+    ]
+    return dataclasses.replace(knowledge, entries=tuple(entries))
+
+
+def _page(entry: KnowledgeEntry, page: Page) -> KnowledgeEntry:
+    if isinstance(page, dict):
+        return KnowledgeEntry(entry.key, page["title"], page["content"], page.get("kind", entry.kind))  # type: ignore[arg-type]
+    return dataclasses.replace(entry, content=page or entry.content)
 
 
 def evaluate(knowledge: Knowledge = DEFAULT_KNOWLEDGE) -> tuple[float, int, list[Miss]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from common.knowledge.answering.followups import ORDER_TOPICS
 from common.knowledge.answering.location import said_place
 from common.knowledge.reading.analysis import terms
-from common.knowledge.reading.countries import NAMED_PLACES, REGION_OF, places_apart
+from common.knowledge.reading.countries import NAMED_PLACES, places_apart, with_regions
 from common.knowledge.search.passages import Passage
 from common.knowledge.search.retrieval import KnowledgeIndex, Query
 
@@ -58,7 +58,7 @@ def unstated_for_place(
     places = asked & NAMED_PLACES
     if not places:
         return None
-    covering = places | {REGION_OF[c] for c in places if c in REGION_OF}
+    covering = with_regions(places)
     passages = [*chosen, *(s.passage for s in index.rank_passages(query))]
     said = [(frozenset(terms(p.text, [index.language])), p.text) for p in passages]
     missing = [
@@ -84,7 +84,7 @@ def without(
     """What the pages say of shipping to a place they give no price (no time, ``kind``) for: the
     ``chosen`` passages that give none, else the best that answer the question without it."""
     asked = {t for t in query.terms if t.startswith("@")} & NAMED_PLACES
-    places = asked | {REGION_OF[c] for c in asked if c in REGION_OF}
+    places = with_regions(asked)
 
     def fits(passage: Passage) -> bool:  # no price (time), nor of other places only (a customs delay)
         held = frozenset(terms(passage.text, [index.language]))

@@ -6,6 +6,12 @@ import re
 
 # Phrases whose words mean something else alone ("as long as the order has not shipped").
 _NOT_TOPICAL = re.compile(r"\b(?:as long as|so lange|get back to you)\b")
+# "Outside (of) (the)", "non-", "außerhalb", "hors de", "fuera de", "fuori", "buiten": before a region.
+_OUTSIDE = (
+    r"\b(?:outside (?:of )?(?:the )?|non-?|au(?:ss|ß)erhalb (?:der |von )?"
+    r"|hors (?:de )?(?:l[\u2019']|la )?|fuera de (?:la )?"
+    r"|(?:al di )?fuori (?:dal|dall[\u2019']|dell[\u2019']|della |d[\u2019'])?|buiten (?:de )?)"
+)
 # Phrases that mean one concept whose words alone mean another: an email address is no
 # delivery address, and "free of charge" is free, not a charge.
 _ONE_MEANING = (
@@ -19,17 +25,33 @@ _ONE_MEANING = (
     (re.compile(r"\bfree of charge\b"), " free "),
     # Everywhere else (the vocabulary's phrases have two words, or three with one between).
     (re.compile(r"\brest (?:of the world|van de wereld)\b"), " worldwide "),
-    # Outside the EU is no country in it: not "the EU" (``countries``' "noneu").
+    # Outside the EU is no country in it: not "the EU" (``countries``' "noneu"); outside Europe
+    # is none in Europe ("noneurope"), and the European Union is the EU, not Europe.
     (
         re.compile(
-            r"\b(?:outside (?:of )?(?:the )?|non-?|au(?:ss|ß)erhalb (?:der |von )?"
-            r"|hors (?:de )?(?:l[\u2019']|la )?|fuera de (?:la )?"
-            r"|(?:al di )?fuori (?:dal|dall[\u2019']|dell[\u2019']|della |d[\u2019'])?|buiten (?:de )?)"
-            r"(?:eu|ue|europe|europa|europas|european union|union europ[ée]enne|uni[oó]n europea"
-            r"|unione europea|europese unie)\b"
+            _OUTSIDE + r"(?:eu|ue|european union|union europ[ée]enne|uni[oó]n europea"
+            r"|unione europea|europese unie|europ[aä]ischen union)\b"
         ),
         " noneu ",
     ),
+    (re.compile(_OUTSIDE + r"(?:europe|europa|europas)\b"), " noneurope "),
+    (
+        re.compile(
+            r"\b(?:european union|union europ[ée]enne|uni[oó]n europea|unione europea|europese unie"
+            r"|europ[aä]ische(?:n)? union)\b"
+        ),
+        " eu ",
+    ),
+    # "All other EU countries" are the EU's, not the rest of the world ("other countries").
+    (
+        re.compile(
+            r"\b(?:other|andere[n]?|autres|otros|altri) (?:eu|ue)[\s-]?"
+            r"(?:countr(?:y|ies)|l[aä]nder[n]?|landen|pays|pa[ií]ses|paesi|member states)\b"
+        ),
+        " eu ",
+    ),
+    # A sum of money is a price, whether the shop writes "3.95 EUR" or "€3.95".
+    (re.compile(r"[€£$]"), " eur "),
     # A card brand, not express shipping.
     (re.compile(r"\bamerican express\b"), " amex "),
     # Money back is a refund, not a return ("Geld zurück", "geld terug", "devolver el dinero").

@@ -14,10 +14,12 @@ from common.knowledge.reading.analysis import terms, vocabulary_of
 from common.knowledge.reading.countries import (
     COUNTRY_CONCEPTS,
     NAMED_PLACES,
-    REGION_OF,
     WORLD,
     about_other_places,
+    in_regions,
+    place_weight,
     places_apart,
+    with_regions,
 )
 from common.knowledge.reading.language import Language, clause_openings, detect_language, fold, words
 from common.knowledge.reading.vocabulary import CONDITIONED_TOPICS, ITEM_KINDS, OTHER, SOFT_CONCEPTS, WHEN
@@ -184,8 +186,7 @@ class KnowledgeIndex:
         other_answers = set(self._entry_terms) - naming if naming else set()
         # "Any student discounts?" is not answered by what returning a sale item costs.
         item_kinds_only = bool(asked) and asked <= ITEM_KINDS
-        places = asked & NAMED_PLACES
-        places |= {REGION_OF[c] for c in places if c in REGION_OF}  # Germany's is the EU's
+        places = with_regions(asked & NAMED_PLACES)  # Austria's is the EU's
         named = any(c in self._idf for c in places)
         # An FAQ that asks the shopper's particular question ("What if my item arrives damaged?"
         # for "How do I return a damaged item?") answers it before a rule that names it in passing.
@@ -261,7 +262,7 @@ class KnowledgeIndex:
     def names(self, concept: str) -> bool:
         """Whether the knowledge names ``concept`` ("@eu"), or the region it lies in (the rest
         of the world, as a place parcels go, holds every country)."""
-        return concept in self._idf or REGION_OF.get(concept, concept) in self._idf or self._ships_worldwide
+        return bool(with_regions({concept}) & self._idf.keys()) or self._ships_worldwide
 
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
@@ -279,11 +280,12 @@ class KnowledgeIndex:
             concepts = {c for c in concepts if c in self._idf or c not in COUNTRY_CONCEPTS}
         wanted = concepts or set(query.terms)
         unknown = math.log(len(self.passages) + 1) + 1  # a term the knowledge never uses
-        total = sum(self._idf.get(t, unknown) for t in wanted)
-        held = held | {c for c, region in REGION_OF.items() if region in held}
+        weight = {t: place_weight(t, self._idf, unknown) for t in wanted}
+        total = sum(weight.values())
+        held = held | in_regions(held)
         if WORLD in held:
             held |= COUNTRY_CONCEPTS  # "to the rest of the world" is to Canada, named elsewhere or not
-        found = sum(self._idf.get(t, unknown) for t in wanted & held)
+        found = sum(weight[t] for t in wanted & held)
         return found / total if total else 0.0
 
 
