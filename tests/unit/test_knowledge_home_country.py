@@ -65,3 +65,12 @@ def test_outside_europe_answers_for_far_countries(question: str) -> None:
 
     assert "can't ship outside Europe" in text, text
     assert "9.95" not in text and "14.95" not in text, text
+
+
+@pytest.mark.parametrize("question", ["Do you ship to Norway?", "How much is shipping to Norway?"])
+def test_a_european_country_the_pages_never_name_is_said_to_be_unnamed(question: str) -> None:
+    text = KnowledgeAnswerer(_DUTCH_SHOP).answer(question).text
+
+    assert "don't mention “Norway”" in text, text
+    assert "€" not in text and "outside Europe" not in text, text
+    assert "help@shop.example" in text, text

@@ -39,7 +39,7 @@ from common.knowledge.answering.when import leaves_and_arrives, told_it_left
 from common.knowledge.answering.yesno import without_yes_or_no
 from common.knowledge.entries import Knowledge, KnowledgeEntry
 from common.knowledge.reading.analysis import terms
-from common.knowledge.reading.countries import NAMED_PLACES, places_apart
+from common.knowledge.reading.countries import COUNTRY_CONCEPTS, NAMED_PLACES, places_apart
 from common.knowledge.reading.language import Language, detect_language, fold, words
 from common.knowledge.reading.vocabulary import WHEN
 from common.knowledge.search.passages import Passage, ScoredPassage, choose, joined, tidy
@@ -100,10 +100,13 @@ def knowledge_answer(
     if unstated is not None:
         # "Do I have to pay customs?": not said; what the pages say of customs, then the team.
         return _team_reply(index, query.language, phrases.customs_fees_unsaid(query.language), unstated)
-    if not chosen:
-        return _team_reply(index, query.language, phrases.not_covered(query.language))
     texts = [question, *reversed(before.split("\n\n"))]
     place = unnamed_place(index, query, texts)
+    if not chosen and not place:
+        return _team_reply(index, query.language, phrases.not_covered(query.language))
+    if place and not _naming_places(index, chosen):
+        # Nothing the pages say of places answers for it (they price others only): the team.
+        return _team_reply(index, query.language, phrases.not_named(query.language, place))
     missing = None if place else unstated_for_place(index, query, [c.passage for c in chosen], texts)
     if missing:
         # "How much is shipping (How long) to Canada?": the pages ship worldwide, price (time) others.
@@ -115,6 +118,11 @@ def knowledge_answer(
     told = _told_before(index, before, query.language)
     passages = without_yes_or_no([c.passage for c in chosen], question)
     return _reply(passages, index, query.language, place, told_of_language=told)
+
+
+def _naming_places(index: KnowledgeIndex, chosen: list[ScoredPassage]) -> bool:
+    """Whether any of the ``chosen`` passages names a place or region ("We ship within Europe")."""
+    return any(COUNTRY_CONCEPTS.intersection(terms(c.passage.text, (index.language,))) for c in chosen)
 
 
 def _told_before(index: KnowledgeIndex, before: str, language: Language) -> bool:

@@ -100,13 +100,16 @@ def place_weight(concept: str, idf: Mapping[str, float], unknown: float) -> floa
     return idf.get(concept) or min(regions, default=unknown)
 
 
+# A price: what a text gives the places it names, and no other (their delivery times still
+# tell a shopper of another place how long parcels take where the shop ships).
+_STATED = frozenset({"@cost"})
 # Places by name, not "the rest of the world".
 NAMED_PLACES = COUNTRY_CONCEPTS - {WORLD}
 # "1-2 working days within Germany and 2-3 working days elsewhere": a text that names a place
-# and says what holds for the others, accent-free.
+# and says what holds for the others, accent-free ("elsewhere in the EU" holds for the EU only).
 _ELSEWHERE = re.compile(
     r"\b(elsewhere|everywhere else|anywhere else|anderswo|sonstwo|ailleurs|partout ailleurs"
-    r"|en otros lugares|en otra parte|altrove|elders)\b",
+    r"|en otros lugares|en otra parte|altrove|elders)\b(?!,? (?:in|within|innerhalb|dans|en|nel|nella)\b)",
     re.IGNORECASE,
 )
 
@@ -119,11 +122,15 @@ def places_apart(held: frozenset[str], text: str) -> frozenset[str]:
     return held & NAMED_PLACES
 
 
-def about_other_places(apart: frozenset[str], asked: set[str], *, asked_is_named: bool) -> bool:
-    """Whether a text about the places ``apart`` (its ``places_apart``) answers for other places
-    than the ``asked`` ones (with the regions they lie in): "Shipping to Canada costs 19.95
-    EUR" is no price to Austria, nor to Japan. Of a place the shop never names, where it ships
-    ("We ship to the EU, the UK and Norway") still answers; one place of its own does not."""
+def about_other_places(
+    apart: frozenset[str], asked: set[str], held: frozenset[str], *, asked_is_named: bool
+) -> bool:
+    """Whether a text about the places ``apart`` (its ``places_apart``; ``held``: its terms)
+    answers for other places than the ``asked`` ones (with the regions they lie in): "Shipping
+    to Canada costs 19.95 EUR" is no price to Austria, nor to Japan. Of a place the shop never
+    names, where it ships ("We ship to the EU, the UK and Norway") still answers; one place of
+    its own does not, nor a price it gives its places ("To Belgium and Germany we
+    charge €6.95")."""
     if not asked or not apart or apart & asked:
         return False
-    return asked_is_named or len(apart) == 1
+    return asked_is_named or len(apart) == 1 or bool(held & _STATED)

@@ -197,7 +197,7 @@ class KnowledgeIndex:
                 continue
             if item_kinds_only and self._passage_terms[n] & CONDITIONED_TOPICS:
                 continue
-            if about_other_places(self._apart[n], places, asked_is_named=named):
+            if about_other_places(self._apart[n], places, self._passage_terms[n], asked_is_named=named):
                 continue  # "Shipping to Canada costs 19.95 EUR" answers nothing about Austria
             entry_part = float(entry_scores[self._entry_row[passage.entry.key]]) / top_entry
             entry_held = self._entry_terms[passage.entry.key]
