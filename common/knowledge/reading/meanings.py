@@ -52,6 +52,10 @@ _ONE_MEANING = (
     ),
     # A sum of money is a price, whether the shop writes "3.95 EUR" or "€3.95".
     (re.compile(r"[€£$]"), " eur "),
+    # An email address or a phone number is a way to reach the shop ("Mail us at help@shop.example
+    # or ring +31 20 123 4567"), more than a word that names one.
+    (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), " email email "),
+    (re.compile(r"(?<![\w.,])(?:\+\d|\(?0\d{1,4}\)?[ /-]\d)[\d ()/-]{5,}\d\b"), " phone phone "),
     # A card brand, not express shipping.
     (re.compile(r"\bamerican express\b"), " amex "),
     # Money back is a refund, not a return ("Geld zurück", "geld terug", "devolver el dinero").
