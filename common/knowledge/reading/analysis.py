@@ -143,6 +143,8 @@ def _concepts(by_word: dict[str, frozenset[str]], from_phrases: set[str], joined
         concepts -= {"change", "items"}  # "Can I change the size?", "add a note": not an order
     if {"cancel", "address"} <= concepts and not named_by_a_word("cancel", by_word, but=_MISTAKE):
         concepts -= {"cancel"}  # "a mistake in the address": the address to change, not the order
+    if {"cancel", "return"} <= concepts and not named_by_a_word("cancel", by_word, but=_MISTAKE):
+        concepts -= {"cancel"}  # "bought it by mistake, can I return it?": a return, not cancelling
     if "giftcard" in from_phrases and not named_by_a_word("pay", by_word, but=_CARD):
         concepts -= {"pay"}  # "gift cards": the card is no way to pay, unless the question says so
     when_it_is_open_or_leaves(concepts, by_word, from_phrases, joined)
