@@ -100,3 +100,12 @@ def test_returning_an_ebook_bought_by_mistake_gets_the_ebook_rule() -> None:
 
     assert "E-books are downloads" in text, text
     assert "damage" not in text, text
+
+
+def test_sending_it_back_after_a_damaged_item_gets_the_damaged_items_case() -> None:
+    text = _answer(
+        "Do I need to send it back?", "My book arrived with a torn cover", "By when do I have to report it?"
+    )
+
+    assert "You don't need to send the damaged copy back." in text, text
+    assert "unread" not in text, text

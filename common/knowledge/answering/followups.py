@@ -108,6 +108,8 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
         and _shipped_unwanted(index, before)
     ):
         query = Query(query.language, [*query.terms, "@return"])  # the shopper sends it back
+    if said & _THEM and concepts_in(query) - ITEM_KINDS == {"@return"} and _damaged_before(index, before):
+        query = Query(query.language, [*query.terms, "@damage"])  # "Do I send it back?": the damaged one
     # "How do I return it?", "Wie geht das?" about returning, nothing else: how a return starts.
     how = concepts_in(query) - ITEM_KINDS == {"@return"} or bool(said & _SENDING)
     if "@return" in query.terms and how and said & _WHERE_OR_HOW and "@label" not in query.terms:
@@ -119,6 +121,12 @@ def _topic_before(index: KnowledgeIndex, before: str) -> frozenset[str]:
     """The topic of the latest question ``before``, where and which way (not what it asked:
     a price, a time)."""
     return frozenset(concepts_in(_previous(index, before)) - _ASKS - {OTHER}) if before else frozenset()
+
+
+def _damaged_before(index: KnowledgeIndex, before: str) -> bool:
+    """Whether the conversation so far is about an item that arrived damaged ("My book arrived
+    with a torn cover", then "By when do I have to report it?"): sending "it" back is its case."""
+    return "@damage" in _topic_before(index, before)
 
 
 def _shipped_unwanted(index: KnowledgeIndex, before: str) -> bool:
