@@ -3,8 +3,11 @@ need come from its own sentences, not from another entry that shares a word."""
 
 from __future__ import annotations
 
+import pytest
+
 from common.knowledge import Knowledge, KnowledgeEntry
-from common.knowledge.answering.answerer import KnowledgeAnswerer
+from common.knowledge.answering.answerer import KnowledgeAnswerer, covering_entries
+from common.knowledge.search.retrieval import knowledge_index
 
 _BOOKSHOP = Knowledge(
     version=11,
@@ -109,3 +112,16 @@ def test_sending_it_back_after_a_damaged_item_gets_the_damaged_items_case() -> N
 
     assert "You don't need to send the damaged copy back." in text, text
     assert "unread" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "said"),
+    [
+        ("I want to return a book. Where do I send it?", "", "Prinsengracht 100"),
+        ("Wie kann ich ein Buch zurückgeben?", "", "You have 14 days"),
+        ("Is it free above a certain amount?", "Do you ship to Austria? How much?", "free when your order"),
+    ],
+)
+def test_a_covered_question_is_answered_and_no_gap(question: str, before: str, said: str) -> None:
+    assert said in _answer(question, *([before] if before else []))
+    assert covering_entries(knowledge_index(_BOOKSHOP), question, before=before)

@@ -17,7 +17,7 @@ from common.knowledge.answering import phrases
 from common.knowledge.answering.askback import priced_things
 from common.knowledge.answering.changes import not_of_the_address
 from common.knowledge.answering.deadlines import deadlines
-from common.knowledge.answering.fees import PRICE, unstated_fee, unstated_for_place, without
+from common.knowledge.answering.fees import PRICE, free_elsewhere, unstated_fee, unstated_for_place, without
 from common.knowledge.answering.followups import (
     ORDER_TOPICS,
     PLACES,
@@ -32,6 +32,7 @@ from common.knowledge.answering.location import (
     saying_where,
     saying_where_from,
     unnamed_place,
+    where_to_send_it_back,
 )
 from common.knowledge.answering.orders import about_one_order
 from common.knowledge.answering.smalltalk import small_talk
@@ -116,7 +117,8 @@ def knowledge_answer(
             index, query.language, opening, without(index, query, [c.passage for c in chosen], kind)
         )
     told = _told_before(index, before, query.language)
-    passages = without_yes_or_no([c.passage for c in chosen], question)
+    said = without_yes_or_no([c.passage for c in chosen], question)
+    passages = free_elsewhere(index, query, said, MIN_COVERAGE)
     return _reply(passages, index, query.language, place, told_of_language=told)
 
 
@@ -168,6 +170,9 @@ def _chosen(index: KnowledgeIndex, query: Query, question: str) -> list[ScoredPa
         return saying_where(index, query, question, min_coverage=MIN_COVERAGE)
     if "@ship" in concepts and concepts <= PLACES | {"@ship"} and asks_where_it_ships_from(question):
         return saying_where_from(index, query, min_coverage=MIN_COVERAGE)
+    sent_back = where_to_send_it_back(index, query, question, min_coverage=MIN_COVERAGE)
+    if sent_back:
+        return sent_back
     ranked = not_of_the_address(index.rank_passages(query), query, question)  # "add an item"
     # Asked when and no price ("I bought it 6 weeks ago" asks no "when").
     if not concepts & {"@cost", "@free"} and WHEN.intersection(fold(w) for w in words(question)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from common.knowledge.answering.followups import ORDER_TOPICS
 from common.knowledge.answering.location import said_place
 from common.knowledge.reading.analysis import terms
-from common.knowledge.reading.countries import NAMED_PLACES, places_apart, with_regions
+from common.knowledge.reading.countries import COUNTRY_CONCEPTS, NAMED_PLACES, places_apart, with_regions
 from common.knowledge.search.passages import Passage
 from common.knowledge.search.retrieval import KnowledgeIndex, Query
 
@@ -96,3 +96,19 @@ def without(
         return kept
     unasked = Query(query.language, [t for t in query.terms if t not in kind])
     return [p for p in (s.passage for s in index.rank_passages(unasked)) if fits(p)][:1]
+
+
+def free_elsewhere(
+    index: KnowledgeIndex, query: Query, passages: list[Passage], min_coverage: float
+) -> list[Passage]:
+    """``passages``, and where the pages make it free, when the question asks whether it is free
+    for a place they give no such word of ("Is it free above a certain amount?" of Austria): "free
+    from €30 within the Netherlands" then reads as that place's alone, not as unsaid."""
+    if "@free" not in query.terms or not NAMED_PLACES.intersection(query.terms):
+        return passages
+    if any("@free" in terms(p.text, (index.language,)) for p in passages):
+        return passages
+    unplaced = Query(query.language, [t for t in query.terms if t not in COUNTRY_CONCEPTS])
+    ranked = (s.passage for s in index.rank_passages(unplaced) if s.coverage >= min_coverage)
+    free = next((p for p in ranked if "@free" in terms(p.text, (index.language,))), None)
+    return [*passages, free] if free and free not in passages else passages

@@ -112,7 +112,9 @@ def read_with_before(index: KnowledgeIndex, question: str, before: str) -> Query
         query = Query(query.language, [*query.terms, "@damage"])  # "Do I send it back?": the damaged one
     # "How do I return it?", "Wie geht das?" about returning, nothing else: how a return starts.
     how = concepts_in(query) - ITEM_KINDS == {"@return"} or bool(said & _SENDING)
-    if "@return" in query.terms and how and said & _WHERE_OR_HOW and "@label" not in query.terms:
+    # (Where the pages say how one starts: a return label, a link.)
+    starts = index.names("@label") and "@label" not in query.terms
+    if "@return" in query.terms and how and said & _WHERE_OR_HOW and starts:
         return Query(query.language, [*query.terms, "@label"])
     return query
 

@@ -25,6 +25,8 @@ _WHERE_IS_YOUR_PLACE = re.compile(
 _ASKING_WHERE = frozenset(
     {"where", "wo", "ou", "donde", "dove", "waar", "locat", "based", "situat", "befind"}
 )
+# "Where", "wohin", "où", "adónde", "waarheen" as a shopper writes it (accent-free).
+_WHERE = frozenset({"where", "wo", "wohin", "ou", "donde", "adonde", "dove", "waar", "waarheen"})
 # A text that says where: "located", "visit us", or a street with its number ("Torstraße 12",
 # "Lagerweg 3", "12 rue de Rivoli", "5 Main Street", "Via Roma 5"); a number beside a word
 # ("1000 Euro", "since 2015 Acme", "onderweg") is none.
@@ -86,6 +88,16 @@ def _saying(
     thing = Query(query.language, [t for t in query.terms if t not in asking])
     ranked = [r for r in index.rank_passages(thing) if says.search(r.passage.text)]
     return choose(ranked, min_coverage=min_coverage)
+
+
+def where_to_send_it_back(
+    index: KnowledgeIndex, query: Query, question: str, *, min_coverage: float
+) -> list[ScoredPassage]:
+    """Where a return goes ("I want to return a book. Where do I send it?"): the sentences of
+    returns that say where (a street and number), if the pages have one."""
+    if "@return" not in query.terms or not _WHERE.intersection(folded(question).split()):
+        return []
+    return _saying(_SAYS_WHERE, index, query, asking=_ASKING_WHERE, min_coverage=min_coverage)
 
 
 def asks_where_the_shop_is(question: str) -> bool:

@@ -41,5 +41,8 @@ NOT_A_THING = _words(
     "toujours rien deja semaines mois desde todavia nada ya semanas mes meses ancora niente gia viel wieviel "
     "settimane mese mesi sinds nog niets al weken maand maanden zwei drei vier funf sechs sieben "
     "acht zehn deux trois quatre cinq sept huit dix dos tres cuatro cinco seis siete ocho diez "
-    "due tre quattro cinque sei sette otto dieci twee drie vijf zes zeven tien ca fait hace fa"
+    "due tre quattro cinque sei sette otto dieci twee drie vijf zes zeven tien ca fait hace fa "
+    # A threshold ("Is it free above a certain amount?", "ab einem bestimmten Betrag?").
+    "above over below under certain minimum ab uber bestimmten bestimmte vanaf boven bepaald "
+    "bepaalde partir dessus certain certaine minimo partire sopra"
 )

@@ -51,7 +51,7 @@ _CONCEPTS: dict[str, str] = {
     "lang duur* duurt dagen dag week weken snel* wanneer tijd* termijn* "
     # A deadline: "By when do I have to report it?" asks how long one has.
     "by-when until-when bis-wann jusqu'a-quand hasta-cuando entro-quando fino-quando tot-wanneer",
-    "cost": "cost* price* fee fees charge charges charged much expensive eur euro* pay-for pay-extra "
+    "cost": "cost* price* fee fees charge charges charged much expensive eur euro* pay-for pay-extra amount "
     "kost* preis* gebuhr* teuer "
     "cout* prix frais tarif* combien "
     "cuest* precio* tarifa* cuanto "
