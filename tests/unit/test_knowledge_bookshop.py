@@ -125,3 +125,10 @@ def test_sending_it_back_after_a_damaged_item_gets_the_damaged_items_case() -> N
 def test_a_covered_question_is_answered_and_no_gap(question: str, before: str, said: str) -> None:
     assert said in _answer(question, *([before] if before else []))
     assert covering_entries(knowledge_index(_BOOKSHOP), question, before=before)
+
+
+def test_many_copies_of_one_title_get_the_bulk_orders_faq() -> None:
+    text = _answer("We're a book club and want 15 copies of the same novel, is there a discount?")
+
+    assert "10 or more copies" in text, text
+    assert "Students" not in text, text

@@ -174,6 +174,9 @@ _CONCEPTS: dict[str, str] = {
     "verkopen verkoopt",
     # Whether an item is there to buy now: no more the range than the range is stock.
     "stock": "stock stocked in-stock out-of-stock lager vorratig lieferbar voorraad",
+    # Many copies of one thing ("15 copies for our book club", "in bulk", "Mengenrabatt").
+    "bulk": "bulk wholesale copies quantities exemplare exemplaren exemplaires ejemplares copie "
+    "mengenrabatt grossbestellung* staffelkorting groothandel en-gros al-por-mayor all-ingrosso",
     "country": "country countries land pays pais paese",
 }
 # Concepts that join a question to the shop's text in another language ("Welche Größe?" and a
