@@ -132,3 +132,10 @@ def test_many_copies_of_one_title_get_the_bulk_orders_faq() -> None:
 
     assert "10 or more copies" in text, text
     assert "Students" not in text, text
+
+
+def test_whether_a_particular_book_is_in_stock_is_not_covered_and_a_gap() -> None:
+    question = "Do you have the new Sally Rooney book in stock?"
+
+    assert "couldn't find" in _answer(question)
+    assert not covering_entries(knowledge_index(_BOOKSHOP), question)

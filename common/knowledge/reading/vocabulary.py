@@ -173,7 +173,7 @@ _CONCEPTS: dict[str, str] = {
     "range": "sell sells selling sold verkauft verkaufen vendez vendeis venden vendete vendono vende "
     "verkopen verkoopt",
     # Whether an item is there to buy now: no more the range than the range is stock.
-    "stock": "stock stocked in-stock out-of-stock lager vorratig lieferbar voorraad",
+    "stock": "stock stocked lager vorratig lieferbar voorraad",
     # Many copies of one thing ("15 copies for our book club", "in bulk", "Mengenrabatt").
     "bulk": "bulk wholesale copies quantities exemplare exemplaren exemplaires ejemplares copie "
     "mengenrabatt grossbestellung* staffelkorting groothandel en-gros al-por-mayor all-ingrosso",
@@ -193,7 +193,7 @@ CONDITIONED_TOPICS = frozenset({"@return", "@refund"})
 # Words that name a shop concept only in context (to "call" the shop, not a taxi; a "free"
 # delivery, not a free sample), and any word that only asks a price: alone beside a thing the
 # shop never writes about, the question is about that thing (``analysis.terms``: ``OTHER``).
-IN_CONTEXT = _words("available call calls mail mailing free gratis track")
+IN_CONTEXT = _words("available call calls mail mailing free gratis track stock vorratig lieferbar voorraad")
 OTHER = "@other"
 # "When", which every language's stopword list drops: a question about shipping that starts
 # with it ("When will my order arrive?") asks how long (``KnowledgeIndex.query``).
