@@ -139,3 +139,19 @@ def test_whether_a_particular_book_is_in_stock_is_not_covered_and_a_gap() -> Non
 
     assert "couldn't find" in _answer(question)
     assert not covering_entries(knowledge_index(_BOOKSHOP), question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Can I return a book I've already started reading?", "Kann ich ein gelesenes Buch zurückgeben?"],
+)
+def test_returning_a_read_book_gets_the_condition_unread(question: str) -> None:
+    assert "unread" in _answer(question)
+
+
+def test_shrink_wrap_is_no_gift_wrap() -> None:
+    text = _answer("Can I return an opened book if it still has the shrink wrap?")
+
+    assert "shrink wrap" in text, text
+    assert "ribbon" not in text, text
+    assert "@giftwrap" not in knowledge_index(_BOOKSHOP).query("Is it still in the shrink wrap?").terms

@@ -56,6 +56,8 @@ _ONE_MEANING = (
     # or ring +31 20 123 4567"), more than a word that names one.
     (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), " email email "),
     (re.compile(r"(?<![\w.,])(?:\+\d|\(?0\d{1,4}\)?[ /-]\d)[\d ()/-]{5,}\d\b"), " phone phone "),
+    # Shrink wrap is packaging, not gift wrap ("still in the shrink wrap", "shrink-wrapped").
+    (re.compile(r"\bshrink[\s-]?wrap\w*"), " sealed "),
     # A card brand, not express shipping.
     (re.compile(r"\bamerican express\b"), " amex "),
     # Money back is a refund, not a return ("Geld zurück", "geld terug", "devolver el dinero").

@@ -130,6 +130,11 @@ _CONCEPTS: dict[str, str] = {
     "rebaj* oferta* saldi scont* uitverkoop korting*",
     "personalised": "personali* personnalis* customis* customiz* engrav* monogram* gepersonaliseerd",
     "hygiene": "hygien* cosmetic* shampoo* makeup underwear earring* higiene* igien*",
+    # Whether an item has been used: the condition a return asks ("unread", "unused", "worn").
+    # Not "used", which a shop writes of anything ("the payment method you used").
+    "used": "unused unread read reading worn unworn opened unopened gelesen* ungelesen* benutzt* "
+    "unbenutzt* getragen* ungetragen* geoffnet* ungeoffnet* gelezen ongelezen ongebruikt leido letto "
+    "indossato",
     # Shop topics a shop may not write about: a question about them is not about payment.
     # A gift card, not a gift: gift wrapping is no gift card ("Do you gift-wrap?"); nor is a
     # discount code, which is no sale item either ("Is there a discount code?"). A voucher is a
