@@ -44,3 +44,10 @@ def test_the_team_is_reached_by_its_details_when_the_pages_do_not_answer() -> No
 
     assert "couldn't find" in text and _DETAILS in text, text
     assert "as fast as possible" not in text, text
+
+
+def test_the_details_come_with_the_hours_where_their_sentence_gives_none() -> None:
+    text = KnowledgeAnswerer(_SHOP).answer("What's your phone number?").text
+
+    assert "Monday to Friday from 10:00 to 17:00" in text, text
+    assert text.index("Monday") < text.index(_DETAILS), text

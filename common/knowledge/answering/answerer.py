@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from common.knowledge.answering import phrases
 from common.knowledge.answering.askback import priced_things
 from common.knowledge.answering.changes import not_of_the_address
+from common.knowledge.answering.contact import with_hours
 from common.knowledge.answering.deadlines import deadlines
 from common.knowledge.answering.fees import PRICE, free_elsewhere, unstated_fee, unstated_for_place, without
 from common.knowledge.answering.followups import (
@@ -118,7 +119,7 @@ def knowledge_answer(
         )
     told = _told_before(index, before, query.language)
     said = without_yes_or_no([c.passage for c in chosen], question)
-    passages = free_elsewhere(index, query, said, MIN_COVERAGE)
+    passages = with_hours(index, query, free_elsewhere(index, query, said, MIN_COVERAGE))
     return _reply(passages, index, query.language, place, told_of_language=told)
 
 
