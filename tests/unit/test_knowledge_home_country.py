@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.knowledge import Knowledge, KnowledgeEntry
+from common.knowledge import DEFAULT_KNOWLEDGE, Knowledge, KnowledgeEntry
 from common.knowledge.answering.answerer import KnowledgeAnswerer
 
 _DUTCH_SHOP = Knowledge(
@@ -74,3 +74,10 @@ def test_a_european_country_the_pages_never_name_is_said_to_be_unnamed(question:
     assert "don't mention “Norway”" in text, text
     assert "€" not in text and "outside Europe" not in text, text
     assert "help@shop.example" in text, text
+
+
+def test_a_region_is_named_where_the_pages_name_places_in_it() -> None:
+    text = KnowledgeAnswerer(DEFAULT_KNOWLEDGE).answer("Do you ship within Europe?").text
+
+    assert "don't mention" not in text, text
+    assert "We ship to all addresses in the EU" in text, text

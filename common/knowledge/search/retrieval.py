@@ -260,9 +260,9 @@ class KnowledgeIndex:
         return 0.0 if shared and shared <= _ASKED_OF_A_THING else _OTHER_QUESTION_SHARE
 
     def names(self, concept: str) -> bool:
-        """Whether the pages name ``concept`` ("@label", "@eu"), its region, or (a place) the world."""
+        """Whether the pages name ``concept`` ("@eu"), its region, a place in it, or (a place) the world."""
         worldwide = self._ships_worldwide and concept in COUNTRY_CONCEPTS
-        return worldwide or bool(with_regions({concept}) & self._idf.keys())
+        return worldwide or bool((with_regions({concept}) | in_regions({concept})) & self._idf.keys())
 
     def passage(self, key: str, position: int = 0) -> Passage | None:
         return next((p for p in self.passages if p.entry.key == key and p.position == position), None)
