@@ -12,6 +12,11 @@ _OUTSIDE = (
     r"|hors (?:de )?(?:l[\u2019']|la )?|fuera de (?:la )?"
     r"|(?:al di )?fuori (?:dal|dall[\u2019']|dell[\u2019']|della |d[\u2019'])?|buiten (?:de )?)"
 )
+# The European Union, by name (the EU, not Europe).
+_EUROPEAN_UNION = (
+    r"(?:european union|union europ[ée]enne|uni[oó]n europea|unione europea|europese unie"
+    r"|europ[aä]ische(?:n)? union)"
+)
 # Phrases that mean one concept whose words alone mean another: an email address is no
 # delivery address, and "free of charge" is free, not a charge.
 _ONE_MEANING = (
@@ -28,20 +33,11 @@ _ONE_MEANING = (
     # Outside the EU is no country in it: not "the EU" (``countries``' "noneu"); outside Europe
     # is none in Europe ("noneurope"), and the European Union is the EU, not Europe.
     (
-        re.compile(
-            _OUTSIDE + r"(?:eu|ue|european union|union europ[ée]enne|uni[oó]n europea"
-            r"|unione europea|europese unie|europ[aä]ischen union)\b"
-        ),
+        re.compile(_OUTSIDE + r"(?:eu|ue|" + _EUROPEAN_UNION + r")\b"),
         " noneu ",
     ),
     (re.compile(_OUTSIDE + r"(?:europe|europa|europas)\b"), " noneurope "),
-    (
-        re.compile(
-            r"\b(?:european union|union europ[ée]enne|uni[oó]n europea|unione europea|europese unie"
-            r"|europ[aä]ische(?:n)? union)\b"
-        ),
-        " eu ",
-    ),
+    (re.compile(r"\b" + _EUROPEAN_UNION + r"\b"), " eu "),
     # "All other EU countries" are the EU's, not the rest of the world ("other countries").
     (
         re.compile(
